@@ -1,0 +1,283 @@
+//! Query-string decoding for the request scope.
+//!
+//! This is the module the incident got wrong. `http::Uri` keeps the query as
+//! one undecoded string (`uri.query()`); there is no `query_params()`. The
+//! correct way to read it is `form_urlencoded::parse`, which handles
+//! percent-encoding, `+` as space, repeated keys and valueless keys.
+//!
+//! `form_urlencoded` is lenient: `%zz` decodes to the literal `%zz` and
+//! invalid UTF-8 becomes U+FFFD. A gateway that authenticates from the query
+//! must not guess, so [`QueryParams::parse`] rejects such queries (HTTP 400)
+//! after a byte scan of the raw query, and rejects a credential key that
+//! appears more than once.
+
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// Query keys whose value is a credential: never logged, never echoed.
+pub const SECRET_KEYS: &[&str] = &["token", "access_token"];
+
+/// Query keys that must appear at most once (ambiguity here is an auth bug).
+pub const SINGLE_KEYS: &[&str] = &["token", "access_token", "user_id"];
+
+/// What replaces a secret value in logs and echoes.
+pub const REDACTED: &str = "***";
+
+/// Why a query string was rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryError {
+    /// A `%` not followed by two hex digits, at this byte offset of the query.
+    BadPercentEncoding { offset: usize },
+    /// Percent-decoding produced bytes that are not UTF-8.
+    InvalidUtf8,
+    /// A key that must be unique was repeated.
+    DuplicateKey { key: &'static str },
+}
+
+impl QueryError {
+    /// A stable machine-readable code for JSON error bodies.
+    pub fn code(&self) -> &'static str {
+        match self {
+            QueryError::BadPercentEncoding { .. } => "bad_percent_encoding",
+            QueryError::InvalidUtf8 => "invalid_utf8",
+            QueryError::DuplicateKey { .. } => "duplicate_key",
+        }
+    }
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QueryError::BadPercentEncoding { offset } => {
+                write!(
+                    f,
+                    "malformed percent-encoding at byte {offset} of the query"
+                )
+            }
+            QueryError::InvalidUtf8 => f.write_str("query does not decode to UTF-8"),
+            QueryError::DuplicateKey { key } => {
+                write!(f, "query parameter `{key}` must appear at most once")
+            }
+        }
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+/// The decoded query of one request, in order, repeated keys kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueryParams {
+    pairs: Vec<(String, String)>,
+}
+
+fn is_secret(key: &str) -> bool {
+    SECRET_KEYS.contains(&key)
+}
+
+/// Byte scan of a raw query: every `%` must be followed by two hex digits.
+/// (This checks escapes; it does not split the query.)
+fn check_percent_escapes(raw: &[u8]) -> Result<(), QueryError> {
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] == b'%' {
+            let ok = raw.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && raw.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+            if !ok {
+                return Err(QueryError::BadPercentEncoding { offset: i });
+            }
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Whether the raw query itself spells U+FFFD (so a decoded U+FFFD is legitimate).
+fn spells_replacement_char(raw: &str) -> bool {
+    raw.to_ascii_uppercase().contains("%EF%BF%BD")
+}
+
+impl QueryParams {
+    /// Strictly decode `uri.query()`.
+    pub fn parse(raw: Option<&str>) -> Result<Self, QueryError> {
+        let raw = raw.unwrap_or("");
+        check_percent_escapes(raw.as_bytes())?;
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.as_bytes())
+            .into_owned()
+            .collect();
+        if !spells_replacement_char(raw)
+            && pairs
+                .iter()
+                .any(|(k, v)| k.contains('\u{FFFD}') || v.contains('\u{FFFD}'))
+        {
+            return Err(QueryError::InvalidUtf8);
+        }
+        for key in SINGLE_KEYS {
+            if pairs.iter().filter(|(k, _)| k == key).count() > 1 {
+                return Err(QueryError::DuplicateKey { key });
+            }
+        }
+        Ok(QueryParams { pairs })
+    }
+
+    /// Lenient decode for contexts that must not fail (logging).
+    pub fn parse_lenient(raw: Option<&str>) -> Self {
+        let pairs = form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
+        QueryParams { pairs }
+    }
+
+    /// All decoded pairs, in request order.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.pairs
+    }
+
+    /// The first value of `key`.
+    pub fn first(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of `key`, in order.
+    pub fn all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.pairs
+            .iter()
+            .filter(move |(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// The query re-encoded with secrets replaced by `***`, for logs.
+    pub fn redacted(&self) -> String {
+        let mut ser = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &self.pairs {
+            if is_secret(k) {
+                ser.append_pair(k, REDACTED);
+            } else {
+                ser.append_pair(k, v);
+            }
+        }
+        ser.finish()
+    }
+
+    /// JSON object: a key seen once maps to its string, a repeated key to an
+    /// array of strings (in order). A valueless key (`?flag`) maps to `""`, as
+    /// in WHATWG `URLSearchParams`. Secret values are redacted.
+    pub fn to_json_map(&self) -> Value {
+        let mut map = Map::new();
+        for (k, v) in &self.pairs {
+            let v = Value::String(if is_secret(k) {
+                REDACTED.to_owned()
+            } else {
+                v.clone()
+            });
+            match map.get_mut(k) {
+                None => {
+                    map.insert(k.clone(), v);
+                }
+                Some(Value::Array(items)) => items.push(v),
+                Some(existing) => {
+                    let first = existing.take();
+                    *existing = Value::Array(vec![first, v]);
+                }
+            }
+        }
+        Value::Object(map)
+    }
+
+    /// JSON array of `[key, value]` pairs in order, secrets redacted.
+    pub fn to_json_pairs(&self) -> Value {
+        Value::Array(
+            self.pairs
+                .iter()
+                .map(|(k, v)| {
+                    let v = if is_secret(k) { REDACTED } else { v.as_str() };
+                    Value::Array(vec![Value::String(k.clone()), Value::String(v.to_owned())])
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Redacted query for access logs; never fails, never leaks a secret.
+/// Returns `""` when there is no query.
+pub fn redact_query(raw: Option<&str>) -> String {
+    QueryParams::parse_lenient(raw).redacted()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn decodes_percent_plus_repeated_valueless() {
+        let q = QueryParams::parse(Some("name=J%C3%BCrgen+M&tag=a&tag=b&flag&empty=")).unwrap();
+        assert_eq!(q.first("name"), Some("Jürgen M"));
+        assert_eq!(q.all("tag").collect::<Vec<_>>(), vec!["a", "b"]);
+        assert_eq!(q.first("flag"), Some(""));
+        assert_eq!(
+            q.to_json_map(),
+            json!({"name": "Jürgen M", "tag": ["a", "b"], "flag": "", "empty": ""})
+        );
+    }
+
+    #[test]
+    fn encoded_separators_stay_in_values() {
+        let q = QueryParams::parse(Some("q=a%26b%3Dc&x=%2B")).unwrap();
+        assert_eq!(q.first("q"), Some("a&b=c"));
+        assert_eq!(q.first("x"), Some("+"));
+    }
+
+    #[test]
+    fn rejects_bad_escapes() {
+        for bad in ["a=%zz", "a=%", "a=%4", "a=b%g1", "%"] {
+            assert!(
+                matches!(
+                    QueryParams::parse(Some(bad)),
+                    Err(QueryError::BadPercentEncoding { .. })
+                ),
+                "{bad}"
+            );
+        }
+        assert!(QueryParams::parse(Some("a=%41%42")).is_ok());
+    }
+
+    #[test]
+    fn rejects_invalid_utf8_but_allows_spelled_replacement() {
+        assert_eq!(
+            QueryParams::parse(Some("a=%FF")),
+            Err(QueryError::InvalidUtf8)
+        );
+        assert!(QueryParams::parse(Some("a=%EF%BF%BD")).is_ok());
+    }
+
+    #[test]
+    fn rejects_duplicate_token() {
+        assert_eq!(
+            QueryParams::parse(Some("token=a&x=1&token=b")),
+            Err(QueryError::DuplicateKey { key: "token" })
+        );
+        // an encoded key is the same key
+        assert_eq!(
+            QueryParams::parse(Some("token=a&tok%65n=b")),
+            Err(QueryError::DuplicateKey { key: "token" })
+        );
+    }
+
+    #[test]
+    fn redaction() {
+        assert_eq!(redact_query(Some("a=1&token=s3cr%2Bet")), "a=1&token=***");
+        assert_eq!(redact_query(Some("tok%65n=abc")), "token=***");
+        assert_eq!(redact_query(None), "");
+        let q = QueryParams::parse(Some("token=abc&a=1")).unwrap();
+        assert_eq!(q.to_json_map(), json!({"token": "***", "a": "1"}));
+    }
+}
