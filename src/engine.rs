@@ -1,0 +1,234 @@
+//! The one traversal of a syntax tree: it keeps the [`Scope`] in step with
+//! the code (modules, functions, blocks, closures, `let`, `if let`, `match`)
+//! and hands every node to the rules interested in its kind. Rules never walk
+//! the tree themselves, so adding a rule never adds a traversal.
+
+use crate::diagnostic::Diagnostic;
+use crate::models::ty::Ty;
+use crate::models::Models;
+use crate::rules::{Context, Node, RuleSet};
+use crate::scope::Scope;
+use crate::source::SourceFile;
+use syn::visit::Visit;
+
+/// Run every rule of `rules` over one parsed file.
+pub fn check_file(
+    file: &syn::File,
+    source: &SourceFile,
+    models: &Models,
+    rules: &RuleSet,
+) -> Vec<Diagnostic> {
+    let mut walker = Walker {
+        scope: Scope::new(models, file),
+        source,
+        rules,
+        out: Vec::new(),
+    };
+    walker.visit_file(file);
+    walker.out
+}
+
+struct Walker<'a> {
+    scope: Scope<'a>,
+    source: &'a SourceFile,
+    rules: &'a RuleSet,
+    out: Vec<Diagnostic>,
+}
+
+impl Walker<'_> {
+    fn dispatch(&mut self, node: Node<'_>) {
+        let cx = Context {
+            scope: &self.scope,
+            source: self.source,
+        };
+        self.rules.check(node, &cx, &mut self.out);
+    }
+
+    fn fn_body(&mut self, sig: &syn::Signature, attrs: &[syn::Attribute], block: &syn::Block) {
+        let is_test = is_test_fn(attrs);
+        self.scope.enter_fn(sig, is_test);
+        self.visit_block(block);
+        self.scope.exit_fn(is_test);
+    }
+
+    fn closure(&mut self, c: &syn::ExprClosure, given: Option<&[Ty]>) {
+        self.scope.enter_closure(c, given);
+        self.visit_expr(&c.body);
+        self.scope.exit();
+    }
+
+    /// Visit an `if`/`while` condition, then open the scope its `let`
+    /// patterns bind into (the caller closes it).
+    fn condition(&mut self, cond: &syn::Expr) {
+        self.visit_expr(cond);
+        self.scope.enter_scope();
+        self.bind_lets(cond);
+    }
+
+    fn bind_lets(&mut self, cond: &syn::Expr) {
+        match cond {
+            syn::Expr::Let(l) => {
+                let v = self.scope.value_of(&l.expr);
+                self.scope.bind_pat(&l.pat, v);
+            }
+            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+                self.bind_lets(&b.left);
+                self.bind_lets(&b.right);
+            }
+            syn::Expr::Paren(p) => self.bind_lets(&p.expr),
+            _ => {}
+        }
+    }
+}
+
+/// `#[test]`, `#[tokio::test]`, `#[actix_web::test]` ...
+fn is_test_fn(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path()
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "test" || s.ident == "bench")
+    })
+}
+
+/// `#[cfg(test)]`.
+fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("cfg")
+            && a.parse_args::<syn::Ident>()
+                .is_ok_and(|id| id == "test")
+    })
+}
+
+impl<'ast> Visit<'ast> for Walker<'_> {
+    fn visit_file(&mut self, f: &'ast syn::File) {
+        self.scope.enter_module(&f.items, false);
+        for item in &f.items {
+            self.visit_item(item);
+        }
+        self.scope.exit_module(false);
+    }
+
+    fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+        if let Some((_, items)) = &m.content {
+            let is_test = is_cfg_test(&m.attrs);
+            self.scope.enter_module(items, is_test);
+            for item in items {
+                self.visit_item(item);
+            }
+            self.scope.exit_module(is_test);
+        }
+    }
+
+    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
+        self.scope.enter_impl(i);
+        for item in &i.items {
+            self.visit_impl_item(item);
+        }
+        self.scope.exit_impl();
+    }
+
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        self.fn_body(&f.sig, &f.attrs, &f.block);
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.fn_body(&f.sig, &f.attrs, &f.block);
+    }
+
+    fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
+        if let Some(block) = &f.default {
+            self.fn_body(&f.sig, &f.attrs, block);
+        }
+    }
+
+    fn visit_block(&mut self, b: &'ast syn::Block) {
+        self.scope.enter_block(&b.stmts);
+        for stmt in &b.stmts {
+            self.visit_stmt(stmt);
+        }
+        self.scope.exit();
+    }
+
+    fn visit_local(&mut self, l: &'ast syn::Local) {
+        let value = match &l.init {
+            Some(init) => {
+                self.visit_expr(&init.expr);
+                if let Some((_, diverge)) = &init.diverge {
+                    self.visit_expr(diverge);
+                }
+                self.scope.value_of(&init.expr)
+            }
+            None => Default::default(),
+        };
+        self.scope.bind_pat(&l.pat, value);
+    }
+
+    fn visit_expr(&mut self, e: &'ast syn::Expr) {
+        match e {
+            syn::Expr::MethodCall(m) => self.dispatch(Node::MethodCall(m)),
+            syn::Expr::Field(f) => self.dispatch(Node::Field(f)),
+            syn::Expr::Call(c) => self.dispatch(Node::Call(c)),
+            _ => {}
+        }
+        syn::visit::visit_expr(self, e);
+    }
+
+    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        self.closure(c, None);
+    }
+
+    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+        self.visit_expr(&c.func);
+        let callback = self
+            .scope
+            .callee_path(c)
+            .and_then(|p| self.scope.models.function(&p))
+            .and_then(|f| f.callback.clone());
+        for (i, arg) in c.args.iter().enumerate() {
+            match (&callback, arg) {
+                (Some(cb), syn::Expr::Closure(closure)) if cb.arg == i => {
+                    self.closure(closure, Some(&cb.params));
+                }
+                _ => self.visit_expr(arg),
+            }
+        }
+    }
+
+    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        self.condition(&i.cond);
+        self.visit_block(&i.then_branch);
+        self.scope.exit();
+        if let Some((_, els)) = &i.else_branch {
+            self.visit_expr(els);
+        }
+    }
+
+    fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
+        self.condition(&w.cond);
+        self.visit_block(&w.body);
+        self.scope.exit();
+    }
+
+    fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
+        self.visit_expr(&m.expr);
+        let value = self.scope.value_of(&m.expr);
+        for arm in &m.arms {
+            self.scope.enter_scope();
+            self.scope.bind_pat(&arm.pat, value.clone());
+            if let Some((_, guard)) = &arm.guard {
+                self.visit_expr(guard);
+            }
+            self.visit_expr(&arm.body);
+            self.scope.exit();
+        }
+    }
+
+    fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        self.visit_expr(&f.expr);
+        self.scope.enter_scope();
+        self.scope.bind_unknown(&f.pat);
+        self.visit_block(&f.body);
+        self.scope.exit();
+    }
+}

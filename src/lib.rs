@@ -1,0 +1,18 @@
+//! scope-lint: a linter for request-scope misuse in Rust web code.
+//!
+//! Data flows one way: `walk` finds files, `lint` reads and parses each one
+//! (in parallel), `engine` walks the tree once while `scope` tracks what
+//! every name is, the `rules` report [`diagnostic::Diagnostic`]s, and a
+//! `report` module prints them. `models` (the framework knowledge from
+//! `rules/*.toml`) and the rule set are built once and shared read-only.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod engine;
+pub mod lint;
+pub mod models;
+pub mod report;
+pub mod rules;
+pub mod scope;
+pub mod source;
+pub mod walk;

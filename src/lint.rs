@@ -1,0 +1,176 @@
+//! Linting one file end to end: read it (with limits), parse it, run the
+//! engine, and turn anything that goes wrong into a finding with the file's
+//! path instead of stopping the run. Also the parallel driver over many
+//! files, with deterministic output order.
+
+use crate::diagnostic::{Diagnostic, Level, INTERNAL_ERROR, IO_ERROR, PARSE_ERROR};
+use crate::engine;
+use crate::models::Models;
+use crate::rules::RuleSet;
+use crate::source::SourceFile;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Files larger than this are reported and skipped: no hand-written Rust
+/// source is this big, and generated ones are not worth the memory.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Deeply nested code recurses deeply in the parser and the walker.
+const STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// The loaded models and the enabled rules: built once, shared by threads.
+pub struct Linter {
+    pub models: Models,
+    pub rules: RuleSet,
+}
+
+/// What linting one file produced.
+#[derive(Debug)]
+pub struct FileResult {
+    pub path: PathBuf,
+    /// The text, when it could be read (reporters show snippets from it).
+    pub source: Option<Arc<SourceFile>>,
+    /// Sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The run could not check this file (unreadable, too large, a panic):
+    /// the tool did not do its whole job, which is exit code 2.
+    pub incomplete: bool,
+}
+
+impl FileResult {
+    fn problem(path: &Path, code: crate::diagnostic::Code, message: String) -> FileResult {
+        FileResult {
+            path: path.to_path_buf(),
+            source: None,
+            diagnostics: vec![Diagnostic::new(code, Level::Error, 0..0, message)],
+            incomplete: true,
+        }
+    }
+
+    pub fn lines(&self) -> usize {
+        self.source.as_ref().map_or(0, |s| s.line_count())
+    }
+}
+
+impl Linter {
+    /// Read and lint one file; never panics, never fails.
+    pub fn lint_path(&self, path: &Path) -> FileResult {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.len() > MAX_FILE_BYTES => {
+                return FileResult::problem(
+                    path,
+                    IO_ERROR,
+                    format!(
+                        "file is {} MiB, over the {} MiB limit; skipped",
+                        meta.len() / (1024 * 1024),
+                        MAX_FILE_BYTES / (1024 * 1024)
+                    ),
+                )
+            }
+            Ok(_) => {}
+            Err(e) => return FileResult::problem(path, IO_ERROR, format!("cannot read: {e}")),
+        }
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => return FileResult::problem(path, IO_ERROR, format!("cannot read: {e}")),
+        };
+        match String::from_utf8(bytes) {
+            Ok(text) => self.lint_text(path, text),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                let source = Arc::new(SourceFile::new(path, text));
+                let end = (at + 1).min(source.text.len());
+                FileResult {
+                    path: path.to_path_buf(),
+                    diagnostics: vec![Diagnostic::new(
+                        PARSE_ERROR,
+                        Level::Error,
+                        at..end,
+                        format!("not valid UTF-8 (byte {at}): Rust source must be UTF-8"),
+                    )],
+                    source: Some(source),
+                    incomplete: false,
+                }
+            }
+        }
+    }
+
+    /// Lint source text that claims to come from `path`.
+    pub fn lint_text(&self, path: &Path, text: String) -> FileResult {
+        let source = Arc::new(SourceFile::new(path, text));
+        let outcome = catch_unwind(AssertUnwindSafe(|| self.lint_source(&source)));
+        // Spans of this file are no longer needed; free proc-macro2's
+        // thread-local source map so memory stays flat across files.
+        proc_macro2::extra::invalidate_current_thread_spans();
+        match outcome {
+            Ok(mut diagnostics) => {
+                diagnostics.sort_by(|a, b| {
+                    (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+                });
+                diagnostics.dedup();
+                FileResult {
+                    path: path.to_path_buf(),
+                    source: Some(source),
+                    diagnostics,
+                    incomplete: false,
+                }
+            }
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                let mut r = FileResult::problem(
+                    path,
+                    INTERNAL_ERROR,
+                    format!("scope-lint panicked on this file ({what}); please report it with the file"),
+                );
+                r.source = Some(source);
+                r
+            }
+        }
+    }
+
+    fn lint_source(&self, source: &SourceFile) -> Vec<Diagnostic> {
+        match syn::parse_file(&source.text) {
+            Ok(file) => engine::check_file(&file, source, &self.models, &self.rules),
+            Err(e) => {
+                let start = e.span().start();
+                let at = source.offset_of(start.line, start.column);
+                let end = source.offset_of(e.span().end().line, e.span().end().column);
+                vec![Diagnostic::new(
+                    PARSE_ERROR,
+                    Level::Error,
+                    at..end.max(at),
+                    format!("cannot parse: {e}"),
+                )]
+            }
+        }
+    }
+
+    /// Lint files on `threads` threads (0: one per core). Results come back
+    /// in the order of `paths`, whatever the thread count.
+    pub fn lint_paths(&self, paths: &[PathBuf], threads: usize) -> Vec<FileResult> {
+        use rayon::prelude::*;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .stack_size(STACK_BYTES)
+            .thread_name(|i| format!("scope-lint-{i}"))
+            .build();
+        match pool {
+            Ok(pool) => pool.install(|| paths.par_iter().map(|p| self.lint_path(p)).collect()),
+            // No threads to be had: lint on this thread, in a big stack.
+            Err(_) => std::thread::scope(|s| {
+                std::thread::Builder::new()
+                    .stack_size(STACK_BYTES)
+                    .spawn_scoped(s, || paths.iter().map(|p| self.lint_path(p)).collect())
+                    .expect("spawn a linting thread")
+                    .join()
+                    .expect("the linting thread catches panics")
+            }),
+        }
+    }
+}

@@ -1,0 +1,555 @@
+//! Framework models: which types exist in url, http, axum, actix-web, warp,
+//! tungstenite and reqwest, their real members, what those return and which
+//! roles the results carry.
+//!
+//! The models are data, not code: `rules/*.toml` is embedded at build time
+//! and user directories (`--models DIR`, config `models`) are loaded by the
+//! same [`Models::load`], so a new framework needs no Rust. Everything is
+//! compiled once into hash maps before the walk and shared read-only.
+
+pub mod roles;
+pub mod spec;
+pub mod ty;
+
+use roles::{Role, Roles};
+use spec::{MemberSpec, ModelFile};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use ty::Ty;
+
+/// The model files that ship inside the binary, in load order.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("std.toml", include_str!("../../rules/std.toml")),
+    ("http.toml", include_str!("../../rules/http.toml")),
+    ("url.toml", include_str!("../../rules/url.toml")),
+    ("axum.toml", include_str!("../../rules/axum.toml")),
+    ("actix-web.toml", include_str!("../../rules/actix-web.toml")),
+    ("warp.toml", include_str!("../../rules/warp.toml")),
+    ("tungstenite.toml", include_str!("../../rules/tungstenite.toml")),
+    ("reqwest.toml", include_str!("../../rules/reqwest.toml")),
+];
+
+/// How a type takes part in request handlers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandlerKind {
+    /// Only ever an incoming request: its presence makes a handler.
+    Request,
+    /// May be a handler argument.
+    Extractor,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Member {
+    pub returns: Ty,
+    pub roles: Roles,
+    pub request_roles: Roles,
+    pub keep_roles: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct WrongMember {
+    pub member: String,
+    pub replacement: Option<String>,
+    pub why: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeModel {
+    pub path: Arc<str>,
+    pub roles: Roles,
+    pub handler: Option<HandlerKind>,
+    pub handler_roles: Roles,
+    pub complete: bool,
+    pub fields: HashMap<String, Member>,
+    pub methods: HashMap<String, Member>,
+    pub functions: HashMap<String, Member>,
+    pub wrong: Vec<WrongMember>,
+}
+
+impl TypeModel {
+    pub fn wrong_member(&self, name: &str) -> Option<&WrongMember> {
+        self.wrong.iter().find(|w| w.member == name)
+    }
+
+    /// Every real member name, fields and methods, for suggestions.
+    pub fn member_names(&self) -> impl Iterator<Item = &str> {
+        self.fields.keys().chain(self.methods.keys()).map(String::as_str)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Callback {
+    pub arg: usize,
+    pub params: Vec<Ty>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FunctionModel {
+    pub returns: Ty,
+    pub roles: Roles,
+    pub callback: Option<Callback>,
+}
+
+/// What a known macro does with its arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MacroKind {
+    Log,
+    Print,
+    Panic,
+    Format,
+    Error,
+}
+
+/// A model file that could not be loaded: which file and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelError {
+    pub file: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "framework model {}: {}", self.file, self.message)
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+/// All loaded framework models.
+#[derive(Debug, Default)]
+pub struct Models {
+    types: HashMap<Arc<str>, TypeModel>,
+    aliases: HashMap<String, Arc<str>>,
+    /// Module prefix rewrites, longest `from` first.
+    reexports: Vec<(String, String)>,
+    functions: HashMap<String, FunctionModel>,
+    macros: HashMap<String, MacroKind>,
+    handler_traits: HashSet<String>,
+    universal_methods: HashSet<String>,
+    /// Every module path a model mentions (`http`, `axum::extract`): what a
+    /// glob import may bring names from.
+    modules: HashSet<String>,
+}
+
+impl Models {
+    /// The models shipped in `rules/`.
+    pub fn builtin() -> Result<Models, ModelError> {
+        Models::load(&[])
+    }
+
+    /// The builtin models plus every `*.toml` in `dirs`, in name order.
+    pub fn load(dirs: &[PathBuf]) -> Result<Models, ModelError> {
+        let mut models = Models::default();
+        for (name, text) in BUILTIN {
+            models.add_source(name, text)?;
+        }
+        for dir in dirs {
+            for (name, text) in read_model_dir(dir)? {
+                models.add_source(&name, &text)?;
+            }
+        }
+        Ok(models)
+    }
+
+    /// Parse and add one model file. Later files extend earlier ones.
+    pub fn add_source(&mut self, file: &str, text: &str) -> Result<(), ModelError> {
+        let err = |message: String| ModelError {
+            file: file.to_string(),
+            message,
+        };
+        let spec: ModelFile = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        self.handler_traits.extend(spec.handler_traits);
+        self.universal_methods.extend(spec.universal_methods);
+        for r in spec.reexport {
+            self.note_module(&r.from);
+            self.note_module(&r.to);
+            self.reexports.push((r.from, r.to));
+        }
+        self.reexports
+            .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        for t in spec.types {
+            self.add_type(t).map_err(err)?;
+        }
+        for f in spec.function {
+            let returns = self
+                .parse_ty(f.returns.as_deref(), &[])
+                .map_err(|m| err(format!("function `{}`: {m}", f.path)))?;
+            let roles = parse_roles(&f.roles).map_err(|m| err(format!("function `{}`: {m}", f.path)))?;
+            let callback = match f.callback {
+                None => None,
+                Some(cb) => {
+                    let params = cb
+                        .params
+                        .iter()
+                        .map(|p| self.parse_ty(Some(p), &[]))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|m| err(format!("function `{}` callback: {m}", f.path)))?;
+                    Some(Callback { arg: cb.arg, params })
+                }
+            };
+            self.note_module(parent_of(&f.path));
+            self.functions.insert(
+                f.path.clone(),
+                FunctionModel {
+                    returns,
+                    roles,
+                    callback,
+                },
+            );
+        }
+        for m in spec.macros {
+            let kind = match m.kind.as_str() {
+                "log" => MacroKind::Log,
+                "print" => MacroKind::Print,
+                "panic" => MacroKind::Panic,
+                "format" => MacroKind::Format,
+                "error" => MacroKind::Error,
+                other => {
+                    return Err(err(format!(
+                        "macro `{}`: unknown kind `{other}` (expected log, print, panic, format or error)",
+                        m.path
+                    )))
+                }
+            };
+            for p in std::iter::once(&m.path).chain(&m.aliases) {
+                self.note_module(parent_of(p));
+                self.macros.insert(p.clone(), kind);
+            }
+        }
+        Ok(())
+    }
+
+    fn note_module(&mut self, path: &str) {
+        let mut p = path;
+        while !p.is_empty() {
+            self.modules.insert(p.to_string());
+            p = parent_of(p);
+        }
+    }
+
+    fn add_type(&mut self, t: spec::TypeSpec) -> Result<(), String> {
+        let parsed: syn::Type = syn::parse_str(&t.path)
+            .map_err(|e| format!("type path `{}` does not parse: {e}", t.path))?;
+        let syn::Type::Path(tp) = parsed else {
+            return Err(format!("type path `{}` is not a path", t.path));
+        };
+        let path = path_string(&tp.path);
+        let generics: Vec<String> = match &tp.path.segments.last().map(|s| &s.arguments) {
+            Some(syn::PathArguments::AngleBracketed(a)) => a
+                .args
+                .iter()
+                .map(|g| quote::ToTokens::to_token_stream(g).to_string())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let ctx = |what: &str, name: &str| format!("type `{path}` {what} `{name}`");
+        let members = |specs: &std::collections::BTreeMap<String, MemberSpec>,
+                           what: &str|
+         -> Result<HashMap<String, Member>, String> {
+            specs
+                .iter()
+                .map(|(name, spec)| {
+                    self.member(spec, &generics)
+                        .map(|m| (name.clone(), m))
+                        .map_err(|e| format!("{}: {e}", ctx(what, name)))
+                })
+                .collect()
+        };
+        let fields = members(&t.fields, "field")?;
+        let methods = members(&t.methods, "method")?;
+        let functions = members(&t.functions, "function")?;
+        let handler = match t.handler.as_deref() {
+            None => None,
+            Some("request") => Some(HandlerKind::Request),
+            Some("extractor") => Some(HandlerKind::Extractor),
+            Some(other) => {
+                return Err(format!(
+                    "type `{path}`: unknown handler kind `{other}` (expected request or extractor)"
+                ))
+            }
+        };
+        let roles = parse_roles(&t.roles).map_err(|e| format!("type `{path}`: {e}"))?;
+        let handler_roles =
+            parse_roles(&t.handler_roles).map_err(|e| format!("type `{path}`: {e}"))?;
+        let wrong = t
+            .wrong
+            .into_iter()
+            .map(|w| WrongMember {
+                member: w.member,
+                replacement: w.replacement,
+                why: w.why,
+            })
+            .collect::<Vec<_>>();
+        let key: Arc<str> = path.clone().into();
+        for alias in &t.aliases {
+            self.note_module(parent_of(alias));
+            self.aliases.insert(alias.clone(), key.clone());
+        }
+        self.note_module(parent_of(&path));
+        match self.types.get_mut(&key) {
+            Some(existing) => {
+                existing.roles = existing.roles.union(roles);
+                existing.handler = existing.handler.or(handler);
+                existing.handler_roles = existing.handler_roles.union(handler_roles);
+                existing.complete |= t.complete;
+                existing.fields.extend(fields);
+                existing.methods.extend(methods);
+                existing.functions.extend(functions);
+                existing.wrong.extend(wrong);
+            }
+            None => {
+                self.types.insert(
+                    key.clone(),
+                    TypeModel {
+                        path: key,
+                        roles,
+                        handler,
+                        handler_roles,
+                        complete: t.complete,
+                        fields,
+                        methods,
+                        functions,
+                        wrong,
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn member(&self, spec: &MemberSpec, generics: &[String]) -> Result<Member, String> {
+        match spec {
+            MemberSpec::Type(t) => Ok(Member {
+                returns: self.parse_ty(Some(t), generics)?,
+                ..Member::default()
+            }),
+            MemberSpec::Full(m) => Ok(Member {
+                returns: self.parse_ty(m.returns.as_deref(), generics)?,
+                roles: parse_roles(&m.roles)?,
+                request_roles: parse_roles(&m.request_roles)?,
+                keep_roles: m.keep_roles,
+            }),
+        }
+    }
+
+    /// Parse a type written in a model (`Option<&http::HeaderValue>`).
+    fn parse_ty(&self, text: Option<&str>, generics: &[String]) -> Result<Ty, String> {
+        let Some(text) = text else {
+            return Ok(Ty::Unknown);
+        };
+        if text == "_" {
+            return Ok(Ty::Unknown);
+        }
+        let parsed: syn::Type =
+            syn::parse_str(text).map_err(|e| format!("type `{text}` does not parse: {e}"))?;
+        Ok(self.model_ty(&parsed, generics))
+    }
+
+    fn model_ty(&self, t: &syn::Type, generics: &[String]) -> Ty {
+        match t {
+            syn::Type::Reference(r) => Ty::reference(self.model_ty(&r.elem, generics)),
+            syn::Type::Paren(p) => self.model_ty(&p.elem, generics),
+            syn::Type::Tuple(tt) => {
+                Ty::Tuple(tt.elems.iter().map(|e| self.model_ty(e, generics)).collect())
+            }
+            syn::Type::Path(p) => {
+                let path = path_string(&p.path);
+                if let Some(i) = generics.iter().position(|g| *g == path) {
+                    return Ty::Param(i);
+                }
+                if path == "Self" {
+                    return Ty::SelfTy;
+                }
+                let args = generic_args(&p.path)
+                    .map(|a| self.model_ty(a, generics))
+                    .collect();
+                Ty::Path {
+                    path: self.canonical(&path).into(),
+                    args,
+                }
+            }
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// The canonical name of a fully qualified path: re-exported modules
+    /// and type aliases are followed (`axum::http::Uri` → `http::Uri`).
+    pub fn canonical(&self, path: &str) -> String {
+        let mut p = path.to_string();
+        for _ in 0..8 {
+            if let Some(target) = self.aliases.get(&p) {
+                return target.to_string();
+            }
+            let Some((from, to)) = self
+                .reexports
+                .iter()
+                .find(|(from, _)| p == *from || p.starts_with(&format!("{from}::")))
+            else {
+                break;
+            };
+            p = format!("{to}{}", &p[from.len()..]);
+        }
+        p
+    }
+
+    pub fn type_model(&self, canonical: &str) -> Option<&TypeModel> {
+        self.types.get(canonical)
+    }
+
+    /// The model of the type a value has, behind references.
+    pub fn model_of(&self, ty: &Ty) -> Option<&TypeModel> {
+        ty.path().and_then(|p| self.types.get(p))
+    }
+
+    pub fn function(&self, canonical: &str) -> Option<&FunctionModel> {
+        self.functions.get(canonical)
+    }
+
+    pub fn macro_kind(&self, canonical: &str) -> Option<MacroKind> {
+        self.macros.get(canonical).copied()
+    }
+
+    pub fn is_handler_trait(&self, canonical: &str) -> bool {
+        self.handler_traits.contains(canonical)
+    }
+
+    pub fn is_universal_method(&self, name: &str) -> bool {
+        self.universal_methods.contains(name)
+    }
+
+    /// True when `path` names a module some model describes.
+    pub fn knows_module(&self, path: &str) -> bool {
+        self.modules.contains(path)
+    }
+
+    /// True when a canonical path names a modelled type, function or macro.
+    pub fn knows_item(&self, canonical: &str) -> bool {
+        self.types.contains_key(canonical)
+            || self.functions.contains_key(canonical)
+            || self.macros.contains_key(canonical)
+    }
+
+    pub fn types(&self) -> impl Iterator<Item = &TypeModel> {
+        self.types.values()
+    }
+}
+
+fn parse_roles(names: &[String]) -> Result<Roles, String> {
+    names.iter().try_fold(Roles::NONE, |acc, n| {
+        Role::parse(n).map(|r| acc.with(r)).ok_or_else(|| {
+            let known: Vec<_> = Role::ALL.iter().map(|r| r.name()).collect();
+            format!("unknown role `{n}` (known roles: {})", known.join(", "))
+        })
+    })
+}
+
+/// `a::b::C` of a syn path, without generic arguments or a leading `::`.
+pub fn path_string(path: &syn::Path) -> String {
+    let mut s = String::new();
+    for (i, seg) in path.segments.iter().enumerate() {
+        if i > 0 {
+            s.push_str("::");
+        }
+        s.push_str(&seg.ident.to_string());
+    }
+    s
+}
+
+/// The type arguments of a path's last segment.
+pub fn generic_args(path: &syn::Path) -> impl Iterator<Item = &syn::Type> {
+    let args = match path.segments.last().map(|s| &s.arguments) {
+        Some(syn::PathArguments::AngleBracketed(a)) => Some(&a.args),
+        _ => None,
+    };
+    args.into_iter().flatten().filter_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
+}
+
+/// `a::b` of `a::b::c`; empty for a single segment.
+pub fn parent_of(path: &str) -> &str {
+    path.rfind("::").map_or("", |i| &path[..i])
+}
+
+fn read_model_dir(dir: &Path) -> Result<Vec<(String, String)>, ModelError> {
+    let err = |message: String| ModelError {
+        file: dir.display().to_string(),
+        message,
+    };
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| err(format!("cannot read the model directory: {e}")))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| err(e.to_string()))?.path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let text = std::fs::read_to_string(&path).map_err(|e| ModelError {
+                file: path.display().to_string(),
+                message: format!("cannot read: {e}"),
+            })?;
+            files.push((path.display().to_string(), text));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_model_loads() {
+        let mut models = Models::default();
+        for (name, text) in BUILTIN {
+            if let Err(e) = models.add_source(name, text) {
+                panic!("{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn reexports_and_aliases_resolve_to_one_type() {
+        let m = Models::builtin().unwrap();
+        assert_eq!(m.canonical("axum::http::Uri"), "http::Uri");
+        assert_eq!(m.canonical("hyper::Uri"), "http::Uri");
+        assert_eq!(
+            m.canonical("tokio_tungstenite::tungstenite::http::Uri"),
+            "http::Uri"
+        );
+        assert_eq!(m.canonical("reqwest::Url"), "url::Url");
+        assert_eq!(m.canonical("my_crate::Url"), "my_crate::Url");
+    }
+
+    #[test]
+    fn a_malformed_model_names_file_and_problem() {
+        let mut m = Models::default();
+        let e = m
+            .add_source("bad.toml", "[[type]]\npath = \"x::Y\"\nroles = [\"nope\"]\n")
+            .unwrap_err();
+        assert_eq!(e.file, "bad.toml");
+        assert!(e.message.contains("unknown role `nope`"), "{}", e.message);
+        let e = m
+            .add_source("typo.toml", "[[type]]\npath = \"x::Y\"\nrols = []\n")
+            .unwrap_err();
+        assert!(e.message.contains("rols"), "{}", e.message);
+        let e = m
+            .add_source("ty.toml", "[[type]]\npath = \"x::Y\"\nmethods.a = \"Option<\"\n")
+            .unwrap_err();
+        assert!(e.message.contains("method `a`"), "{}", e.message);
+    }
+
+    #[test]
+    fn user_models_extend_builtin_types() {
+        let mut m = Models::builtin().unwrap();
+        m.add_source(
+            "mine.toml",
+            "[[type]]\npath = \"http::Uri\"\nmethods.my_ext = \"&str\"\n",
+        )
+        .unwrap();
+        let uri = m.type_model("http::Uri").unwrap();
+        assert!(uri.methods.contains_key("my_ext"));
+        assert!(uri.methods.contains_key("query"));
+    }
+}

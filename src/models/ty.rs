@@ -1,0 +1,141 @@
+//! `Ty`: the little type language the scope analysis infers and the models
+//! speak. Paths are canonical (`http::Uri`, not `axum::http::Uri`); the std
+//! prelude types keep their bare names (`Option`, `String`, `str`).
+
+use std::sync::Arc;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub enum Ty {
+    /// Nothing proven. Rules never fire on an unknown type.
+    #[default]
+    Unknown,
+    /// A named type with its generic arguments.
+    Path { path: Arc<str>, args: Vec<Ty> },
+    /// `&T` or `&mut T`.
+    Ref(Box<Ty>),
+    /// `(A, B)`; `()` is the empty tuple.
+    Tuple(Vec<Ty>),
+    /// Only in models: the receiver type's n-th generic parameter.
+    Param(usize),
+    /// Only in models: the type the member belongs to.
+    SelfTy,
+}
+
+impl Ty {
+    pub fn named(path: &str) -> Ty {
+        Ty::Path {
+            path: path.into(),
+            args: Vec::new(),
+        }
+    }
+
+    pub fn generic(path: &str, args: Vec<Ty>) -> Ty {
+        Ty::Path {
+            path: path.into(),
+            args,
+        }
+    }
+
+    pub fn reference(inner: Ty) -> Ty {
+        match inner {
+            Ty::Unknown => Ty::Unknown,
+            t => Ty::Ref(Box::new(t)),
+        }
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Ty::Unknown)
+    }
+
+    /// The type behind any number of references (auto-deref for members).
+    pub fn strip_refs(&self) -> &Ty {
+        let mut t = self;
+        while let Ty::Ref(inner) = t {
+            t = inner;
+        }
+        t
+    }
+
+    /// The canonical path of the type behind references, if it is named.
+    pub fn path(&self) -> Option<&str> {
+        match self.strip_refs() {
+            Ty::Path { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
+    pub fn args(&self) -> &[Ty] {
+        match self.strip_refs() {
+            Ty::Path { args, .. } => args,
+            _ => &[],
+        }
+    }
+
+    pub fn is(&self, path: &str) -> bool {
+        self.path() == Some(path)
+    }
+
+    /// `T` of `Option<T>` or `Result<T, E>`: what `?`, `unwrap` and
+    /// `expect` give.
+    pub fn unwrapped(&self) -> Ty {
+        match self.path() {
+            Some("Option" | "Result") => self.args().first().cloned().unwrap_or_default(),
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// True for `str` and `String`, behind any references.
+    pub fn is_string(&self) -> bool {
+        matches!(self.path(), Some("str" | "String"))
+    }
+
+    /// Replace `Param` and `SelfTy` of a model type with the receiver's.
+    pub fn instantiate(&self, self_ty: &Ty) -> Ty {
+        match self {
+            Ty::Param(i) => self_ty.args().get(*i).cloned().unwrap_or_default(),
+            Ty::SelfTy => self_ty.strip_refs().clone(),
+            Ty::Path { path, args } => Ty::Path {
+                path: path.clone(),
+                args: args.iter().map(|a| a.instantiate(self_ty)).collect(),
+            },
+            Ty::Ref(inner) => Ty::reference(inner.instantiate(self_ty)),
+            Ty::Tuple(items) => Ty::Tuple(items.iter().map(|a| a.instantiate(self_ty)).collect()),
+            Ty::Unknown => Ty::Unknown,
+        }
+    }
+}
+
+impl std::fmt::Display for Ty {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Ty::Unknown => f.write_str("_"),
+            Ty::Path { path, args } => {
+                f.write_str(path)?;
+                if !args.is_empty() {
+                    f.write_str("<")?;
+                    for (i, a) in args.iter().enumerate() {
+                        if i > 0 {
+                            f.write_str(", ")?;
+                        }
+                        write!(f, "{a}")?;
+                    }
+                    f.write_str(">")?;
+                }
+                Ok(())
+            }
+            Ty::Ref(inner) => write!(f, "&{inner}"),
+            Ty::Tuple(items) => {
+                f.write_str("(")?;
+                for (i, a) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{a}")?;
+                }
+                f.write_str(")")
+            }
+            Ty::Param(i) => write!(f, "T{i}"),
+            Ty::SelfTy => f.write_str("Self"),
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! Reporters: one module per output format. They read finished results and
+//! write them; they never decide what is a finding.
+
+pub mod human;
+pub mod json;
+
+use crate::diagnostic::Level;
+use crate::lint::FileResult;
+use std::time::Duration;
+
+/// Everything a reporter needs about a finished run.
+pub struct Report<'a> {
+    pub results: &'a [FileResult],
+    pub elapsed: Duration,
+}
+
+/// Totals for the summary line and the exit code.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub files: usize,
+    pub problems: usize,
+    pub files_with_problems: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    /// Files the run could not check (unreadable, too large, a panic).
+    pub incomplete: usize,
+}
+
+impl Report<'_> {
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts {
+            files: self.results.len(),
+            ..Counts::default()
+        };
+        for r in self.results {
+            if !r.diagnostics.is_empty() {
+                c.files_with_problems += 1;
+            }
+            c.incomplete += usize::from(r.incomplete);
+            for d in &r.diagnostics {
+                c.problems += 1;
+                match d.level {
+                    Level::Error => c.errors += 1,
+                    Level::Warning => c.warnings += 1,
+                    Level::Note => c.notes += 1,
+                }
+            }
+        }
+        c
+    }
+
+    /// `Found 3 problems in 2 files (1 error, 2 warnings); checked 41 files in 0.12s`
+    pub fn summary(&self) -> String {
+        let c = self.counts();
+        let plural = |n: usize, word: &str| {
+            if n == 1 {
+                format!("{n} {word}")
+            } else {
+                format!("{n} {word}s")
+            }
+        };
+        let checked = format!(
+            "checked {} in {:.2}s",
+            plural(c.files, "file"),
+            self.elapsed.as_secs_f64()
+        );
+        if c.problems == 0 {
+            return format!("No problems found; {checked}");
+        }
+        let mut levels = Vec::new();
+        for (n, word) in [(c.errors, "error"), (c.warnings, "warning"), (c.notes, "note")] {
+            if n > 0 {
+                levels.push(plural(n, word));
+            }
+        }
+        format!(
+            "Found {} in {} ({}); {checked}",
+            plural(c.problems, "problem"),
+            plural(c.files_with_problems, "file"),
+            levels.join(", ")
+        )
+    }
+}

@@ -1,0 +1,227 @@
+//! The rule catalog. One file per rule, named after its code and name
+//! (`sl002_manual_query_parsing.rs`); the file's `//!` doc comment is the
+//! rule's documentation, printed by `scope-lint explain SL002`.
+//!
+//! To add a rule: write the file with a [`RuleMeta`] and a type that
+//! implements [`Rule`], add it to [`ALL`], and give it a fixture folder in
+//! `fixtures/SL0NN/`. A rule never reads files, parses or prints: the engine
+//! hands it the nodes it asked for, with a [`Context`] that answers what
+//! framework type and roles an expression has.
+
+mod sl001_nonexistent_member;
+mod sl002_manual_query_parsing;
+mod sl003_query_substring_match;
+mod sl004_url_parse_request_uri;
+mod sl005_request_uri_authority;
+
+use crate::diagnostic::{Code, Diagnostic, Level};
+use crate::models::Models;
+use crate::scope::{Scope, Value};
+use crate::source::SourceFile;
+use proc_macro2::Span;
+use std::ops::Range;
+
+/// Every rule, in code order.
+pub static ALL: &[&dyn Rule] = &[
+    &sl001_nonexistent_member::NonexistentMember,
+    &sl002_manual_query_parsing::ManualQueryParsing,
+    &sl003_query_substring_match::QuerySubstringMatch,
+    &sl004_url_parse_request_uri::UrlParseRequestUri,
+    &sl005_request_uri_authority::RequestUriAuthority,
+];
+
+/// A rule's identity and defaults.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub level: Level,
+    /// One line for `scope-lint rules`.
+    pub summary: &'static str,
+    /// Whether the rule attaches fixes.
+    pub fixable: bool,
+    /// The rule's source file, whose `//!` comment is its documentation.
+    pub source: &'static str,
+}
+
+impl RuleMeta {
+    pub fn code(&'static self) -> Code {
+        Code {
+            code: self.code,
+            name: self.name,
+        }
+    }
+
+    /// The rule's documentation: its module doc comment, as Markdown.
+    pub fn docs(&self) -> String {
+        let mut out = String::new();
+        for line in self.source.lines() {
+            let Some(rest) = line.strip_prefix("//!") else {
+                if out.is_empty() && line.trim().is_empty() {
+                    continue;
+                }
+                break;
+            };
+            out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// The syntax a rule can ask to see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    MethodCall,
+    Field,
+    Call,
+}
+
+impl NodeKind {
+    pub const COUNT: usize = 3;
+}
+
+/// One node handed to a rule, with the scope as it stands there.
+#[derive(Clone, Copy)]
+pub enum Node<'a> {
+    MethodCall(&'a syn::ExprMethodCall),
+    Field(&'a syn::ExprField),
+    Call(&'a syn::ExprCall),
+}
+
+impl Node<'_> {
+    pub fn kind(&self) -> NodeKind {
+        match self {
+            Node::MethodCall(_) => NodeKind::MethodCall,
+            Node::Field(_) => NodeKind::Field,
+            Node::Call(_) => NodeKind::Call,
+        }
+    }
+}
+
+pub trait Rule: Sync + Send {
+    fn meta(&self) -> &'static RuleMeta;
+    /// The node kinds `check` wants; it is never called with others.
+    fn interests(&self) -> &'static [NodeKind];
+    fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// What a rule may ask while it checks a node.
+pub struct Context<'a> {
+    pub scope: &'a Scope<'a>,
+    pub source: &'a SourceFile,
+}
+
+impl<'a> Context<'a> {
+    pub fn models(&self) -> &'a Models {
+        self.scope.models
+    }
+
+    pub fn value_of(&self, expr: &syn::Expr) -> Value {
+        self.scope.value_of(expr)
+    }
+
+    pub fn range(&self, span: Span) -> Range<usize> {
+        self.source.range_of(span)
+    }
+
+    pub fn snippet(&self, span: Span) -> &'a str {
+        self.source.snippet(span)
+    }
+
+    /// A finding of `meta`'s rule at `span`, at the rule's default level
+    /// (configuration re-levels it later).
+    pub fn diagnostic(
+        &self,
+        meta: &'static RuleMeta,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::new(meta.code(), meta.level, self.range(span), message)
+    }
+}
+
+/// Look a rule up by code (`SL002`, any case) or name (`manual-query-parsing`).
+pub fn find(key: &str) -> Option<&'static dyn Rule> {
+    ALL.iter()
+        .copied()
+        .find(|r| r.meta().code.eq_ignore_ascii_case(key) || r.meta().name == key)
+}
+
+/// Codes and names close to an unknown key, for "did you mean" errors.
+pub fn close_matches(key: &str) -> Vec<String> {
+    let key_lower = key.to_ascii_lowercase();
+    let mut scored: Vec<(f64, String)> = ALL
+        .iter()
+        .flat_map(|r| [r.meta().code, r.meta().name])
+        .map(|cand| {
+            let score = strsim::jaro_winkler(&key_lower, &cand.to_ascii_lowercase());
+            (score, cand.to_string())
+        })
+        .filter(|(s, _)| *s > 0.75)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, c)| c).take(3).collect()
+}
+
+/// The rules enabled for a run, each at its effective level, indexed by the
+/// node kinds they want so the engine calls only the interested ones.
+pub struct RuleSet {
+    rules: Vec<(&'static dyn Rule, Level)>,
+    by_kind: [Vec<usize>; NodeKind::COUNT],
+}
+
+impl RuleSet {
+    pub fn new(rules: Vec<(&'static dyn Rule, Level)>) -> RuleSet {
+        let mut by_kind: [Vec<usize>; NodeKind::COUNT] = Default::default();
+        for (i, (rule, _)) in rules.iter().enumerate() {
+            for kind in rule.interests() {
+                by_kind[*kind as usize].push(i);
+            }
+        }
+        RuleSet { rules, by_kind }
+    }
+
+    /// Every rule at its default level.
+    pub fn all() -> RuleSet {
+        RuleSet::new(ALL.iter().map(|r| (*r, r.meta().level)).collect())
+    }
+
+    pub fn rules(&self) -> impl Iterator<Item = (&'static dyn Rule, Level)> + '_ {
+        self.rules.iter().copied()
+    }
+
+    /// Run the interested rules on one node; findings get the configured level.
+    pub fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for &i in &self.by_kind[node.kind() as usize] {
+            let (rule, level) = self.rules[i];
+            let start = out.len();
+            rule.check(node, cx, out);
+            for d in &mut out[start..] {
+                d.level = level;
+            }
+        }
+    }
+}
+
+// ----- helpers shared by rules ---------------------------------------------
+
+/// The text of a string or char literal argument.
+pub fn literal_text(expr: &syn::Expr) -> Option<String> {
+    match expr {
+        syn::Expr::Lit(l) => match &l.lit {
+            syn::Lit::Str(s) => Some(s.value()),
+            syn::Lit::Char(c) => Some(c.value().to_string()),
+            _ => None,
+        },
+        syn::Expr::Reference(r) => literal_text(&r.expr),
+        syn::Expr::Paren(p) => literal_text(&p.expr),
+        syn::Expr::Group(g) => literal_text(&g.expr),
+        _ => None,
+    }
+}
+
+/// How a type is named in messages: its canonical path, behind references.
+pub fn type_name(value: &Value) -> String {
+    value.ty.strip_refs().to_string()
+}

@@ -1,0 +1,119 @@
+//! ## What it does
+//! Flags a raw query string (`Uri::query()`, `Url::query()`, actix-web's
+//! `HttpRequest::query_string()`, axum's `RawQuery`, `warp::query::raw()`)
+//! split on `&` or `=` by hand with `split`, `split_once`, `splitn` and
+//! friends.
+//!
+//! ## Why is this bad?
+//! A query string is `application/x-www-form-urlencoded`: keys and values
+//! are percent-encoded and `+` means a space. Hand splitting skips the
+//! decoding (`token=a%2Bb` arrives as `a%2Bb`), mishandles repeated keys
+//! (`tag=a&tag=b`) and valueless keys (`debug`), and `split_once('=')`
+//! silently drops pairs without `=`. Authentication code built on it
+//! compares the wrong bytes.
+//!
+//! ## Example
+//! ```rust
+//! async fn ws(uri: axum::http::Uri) {
+//!     let q = uri.query().unwrap_or("");
+//!     for pair in q.split('&') {
+//!         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+//!     }
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```rust
+//! async fn ws(uri: axum::http::Uri) {
+//!     let q = uri.query().unwrap_or("");
+//!     for (k, v) in url::form_urlencoded::parse(q.as_bytes()) {
+//!         // k and v are decoded
+//!     }
+//! }
+//! ```
+//! or a typed extractor: `axum::extract::Query<Params>`, actix-web's
+//! `web::Query<Params>`, `warp::query::<Params>()`.
+//!
+//! ## Fix safety
+//! For a split on `&` the fix replaces `q.split('&')` with
+//! `url::form_urlencoded::parse(q.as_bytes())`, which yields decoded
+//! `(key, value)` pairs instead of `"k=v"` slices: the loop body must change
+//! too, so the fix is unsafe.
+
+use super::{literal_text, Context, Node, NodeKind, Rule, RuleMeta};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Level};
+use crate::models::roles::Role;
+use syn::spanned::Spanned;
+
+pub struct ManualQueryParsing;
+
+static META: RuleMeta = RuleMeta {
+    code: "SL002",
+    name: "manual-query-parsing",
+    level: Level::Warning,
+    summary: "a raw query string split on `&` or `=` by hand",
+    fixable: true,
+    source: include_str!("sl002_manual_query_parsing.rs"),
+};
+
+const SPLITTERS: &[&str] = &[
+    "split",
+    "split_once",
+    "rsplit_once",
+    "splitn",
+    "rsplit",
+    "rsplitn",
+    "split_terminator",
+    "split_inclusive",
+];
+
+impl Rule for ManualQueryParsing {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn interests(&self) -> &'static [NodeKind] {
+        &[NodeKind::MethodCall]
+    }
+
+    fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Node::MethodCall(call) = node else { return };
+        let method = call.method.to_string();
+        if !SPLITTERS.contains(&method.as_str()) {
+            return;
+        }
+        // `splitn(2, '=')` takes the pattern second.
+        let Some(sep) = call.args.iter().rev().find_map(literal_text) else {
+            return;
+        };
+        if !matches!(sep.as_str(), "&" | "=" | ";") {
+            return;
+        }
+        let recv = cx.value_of(&call.receiver);
+        if !recv.has(Role::RawQuery) {
+            return;
+        }
+        let recv_text = cx.snippet(call.receiver.span());
+        let mut d = cx
+            .diagnostic(
+                &META,
+                call.span(),
+                format!("raw query string split on `{sep}` by hand"),
+            )
+            .with_label("this skips percent-decoding and `+`, and mishandles repeated or valueless keys")
+            .with_secondary(cx.range(call.receiver.span()), "an undecoded query string");
+        let parse = format!("url::form_urlencoded::parse({recv_text}.as_bytes())");
+        if sep == "&" && matches!(method.as_str(), "split" | "split_terminator") {
+            d = d
+                .with_help(format!(
+                    "iterate decoded pairs with `{parse}`, or take a typed `Query<T>` extractor"
+                ))
+                .with_fix(Fix::replace(Applicability::Unsafe, cx.range(call.span()), parse));
+        } else {
+            d = d.with_help(format!(
+                "decode the pairs with `{parse}` and compare keys, or take a typed `Query<T>` extractor"
+            ));
+        }
+        out.push(d);
+    }
+}

@@ -1,0 +1,90 @@
+//! ## What it does
+//! Flags `Url::parse` of an incoming request's URI, such as
+//! `Url::parse(&req.uri().to_string())`, and `Url::join` with a request URI
+//! as the argument.
+//!
+//! ## Why is this bad?
+//! A server sees the request target in origin-form: `/ws/chat?token=abc`,
+//! with no scheme and no host. `Url::parse` of it always fails with
+//! `RelativeUrlWithoutBase`, so the handler errors on every request, or the
+//! error is swallowed and the query is never read. The usual patch,
+//! `Url::parse("http://placeholder")?.join(uri)`, is worse: a request target
+//! such as `//evil.example/x` then becomes the host.
+//!
+//! ## Example
+//! ```rust
+//! async fn h(req: axum::extract::Request) {
+//!     let url = url::Url::parse(&req.uri().to_string()).unwrap();
+//!     let token = url.query_pairs().find(|(k, _)| k == "token");
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```rust
+//! async fn h(req: axum::extract::Request) {
+//!     let query = req.uri().query().unwrap_or("");
+//!     let token = url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "token");
+//! }
+//! ```
+//! or a typed `Query<T>` extractor.
+//!
+//! ## Fix safety
+//! There is no automatic fix: the parsed `Url` is usually used for more
+//! than its query, and each use needs its own replacement.
+
+use super::{Context, Node, NodeKind, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Level};
+use crate::models::roles::Role;
+use syn::spanned::Spanned;
+
+pub struct UrlParseRequestUri;
+
+static META: RuleMeta = RuleMeta {
+    code: "SL004",
+    name: "url-parse-request-uri",
+    level: Level::Error,
+    summary: "`Url::parse` of an incoming request's origin-form URI",
+    fixable: false,
+    source: include_str!("sl004_url_parse_request_uri.rs"),
+};
+
+const HELP: &str = "decode the query with `url::form_urlencoded::parse(uri.query().unwrap_or(\"\").as_bytes())` or take a `Query<T>` extractor; never join the request target onto a placeholder base";
+
+impl Rule for UrlParseRequestUri {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn interests(&self) -> &'static [NodeKind] {
+        &[NodeKind::Call, NodeKind::MethodCall]
+    }
+
+    fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let (arg, whole, what) = match node {
+            Node::Call(call) => {
+                if cx.scope.callee_path(call).as_deref() != Some("url::Url::parse") {
+                    return;
+                }
+                let Some(arg) = call.args.first() else { return };
+                (arg, call.span(), "`Url::parse` of the request URI")
+            }
+            Node::MethodCall(call) => {
+                if call.method != "join" || !cx.value_of(&call.receiver).ty.is("url::Url") {
+                    return;
+                }
+                let Some(arg) = call.args.first() else { return };
+                (arg, call.span(), "`Url::join` of the request URI onto a base")
+            }
+            Node::Field(_) => return,
+        };
+        if !cx.value_of(arg).has(Role::RequestUri) {
+            return;
+        }
+        out.push(
+            cx.diagnostic(&META, whole, format!("{what}: a server's request URI has no scheme or host"))
+                .with_label("fails with `RelativeUrlWithoutBase` on every request")
+                .with_secondary(cx.range(arg.span()), "origin-form, such as `/ws/chat?token=..`")
+                .with_help(HELP),
+        );
+    }
+}

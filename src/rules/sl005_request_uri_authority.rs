@@ -1,0 +1,86 @@
+//! ## What it does
+//! Flags `.host()`, `.authority()`, `.scheme()`, `.scheme_str()`, `.port()`
+//! and `.port_u16()` on the URI of an incoming server request.
+//!
+//! ## Why is this bad?
+//! HTTP/1.1 clients send the request target in origin-form
+//! (`GET /path?q HTTP/1.1`) and the host in the `Host` header, so these are
+//! `None` on the server for almost every request. Code that reads the host
+//! from the URI works in an HTTP/2 test (which sends `:authority`) and fails
+//! in production behind an HTTP/1.1 proxy.
+//!
+//! ## Example
+//! ```rust
+//! async fn h(uri: axum::http::Uri) -> String {
+//!     uri.host().unwrap_or("localhost").to_string()
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```rust
+//! async fn h(axum_extra::extract::Host(host): axum_extra::extract::Host) -> String {
+//!     host
+//! }
+//! ```
+//! `Host` reads the URI authority with a fallback to the `Host` header;
+//! actix-web has `req.connection_info().host()`. Reading only the `Host`
+//! header breaks HTTP/2.
+//!
+//! ## Fix safety
+//! There is no automatic fix: the replacement is a different extractor or
+//! a different source of data.
+
+use super::{type_name, Context, Node, NodeKind, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Level};
+use crate::models::roles::Role;
+use syn::spanned::Spanned;
+
+pub struct RequestUriAuthority;
+
+static META: RuleMeta = RuleMeta {
+    code: "SL005",
+    name: "request-uri-authority",
+    level: Level::Warning,
+    summary: "host, scheme or port read off a server request's URI",
+    fixable: false,
+    source: include_str!("sl005_request_uri_authority.rs"),
+};
+
+const AUTHORITY_PARTS: &[&str] = &["host", "authority", "scheme", "scheme_str", "port", "port_u16"];
+
+impl Rule for RequestUriAuthority {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn interests(&self) -> &'static [NodeKind] {
+        &[NodeKind::MethodCall]
+    }
+
+    fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Node::MethodCall(call) = node else { return };
+        let method = call.method.to_string();
+        if !AUTHORITY_PARTS.contains(&method.as_str()) {
+            return;
+        }
+        let recv = cx.value_of(&call.receiver);
+        if !(recv.has(Role::RequestUri) && recv.ty.is("http::Uri")) {
+            return;
+        }
+        out.push(
+            cx.diagnostic(
+                &META,
+                call.span(),
+                format!("`{method}()` of a server request's URI is `None` for HTTP/1.1 requests"),
+            )
+            .with_label("origin-form request targets carry no scheme or authority")
+            .with_secondary(
+                cx.range(call.receiver.span()),
+                format!("the incoming request's `{}`", type_name(&recv)),
+            )
+            .with_help(
+                "read the authority with a fallback to the `Host` header: `axum_extra::extract::Host` (axum), `req.connection_info().host()` (actix-web)",
+            ),
+        );
+    }
+}

@@ -1,0 +1,207 @@
+//! Inference: the value of an expression from bindings, models and the few
+//! std methods that only unwrap or copy what they are given.
+
+use super::{Scope, Value};
+use crate::models::roles::Roles;
+use crate::models::ty::Ty;
+use crate::models::Member;
+
+/// Std methods whose result holds the receiver's content: roles carry over.
+/// `to_string` of a request URI is still the request URI.
+const SAME_CONTENT: &[&str] = &[
+    "clone", "to_owned", "borrow", "as_ref", "as_deref", "into", "cloned", "copied",
+];
+const AS_STR: &[&str] = &[
+    "as_str", "trim", "trim_start", "trim_end", "as_bytes", "to_str",
+];
+const UNWRAP: &[&str] = &[
+    "unwrap",
+    "expect",
+    "unwrap_or",
+    "unwrap_or_default",
+    "unwrap_or_else",
+    "unwrap_unchecked",
+];
+const KEEP_OPTION: &[&str] = &[
+    "ok", "ok_or", "ok_or_else", "map_err", "context", "with_context", "filter",
+];
+
+impl Scope<'_> {
+    /// A value of a known type: the type's own roles added.
+    pub fn typed(&self, ty: Ty, roles: Roles) -> Value {
+        let roles = match self.models.model_of(&ty) {
+            Some(m) => roles.union(m.roles),
+            None => roles,
+        };
+        Value { ty, roles }
+    }
+
+    /// What is known of `expr` at the current point.
+    pub fn value_of(&self, expr: &syn::Expr) -> Value {
+        match expr {
+            syn::Expr::Path(p) if p.qself.is_none() => match p.path.get_ident() {
+                Some(id) if id == "self" => match self.impls.last() {
+                    Some(i) => self.typed(i.ty.clone(), Roles::NONE),
+                    None => Value::UNKNOWN,
+                },
+                Some(id) => self.binding(&id.to_string()).cloned().unwrap_or_default(),
+                None => Value::UNKNOWN,
+            },
+            syn::Expr::Reference(r) => {
+                let v = self.value_of(&r.expr);
+                Value {
+                    ty: Ty::reference(v.ty),
+                    roles: v.roles,
+                }
+            }
+            syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+                let v = self.value_of(&u.expr);
+                let ty = match v.ty {
+                    Ty::Ref(inner) => *inner,
+                    _ => Ty::Unknown,
+                };
+                Value { ty, roles: v.roles }
+            }
+            syn::Expr::Paren(p) => self.value_of(&p.expr),
+            syn::Expr::Group(g) => self.value_of(&g.expr),
+            syn::Expr::Try(t) => {
+                let v = self.value_of(&t.expr);
+                self.typed(v.ty.unwrapped(), v.roles)
+            }
+            syn::Expr::Await(a) => self.value_of(&a.base),
+            syn::Expr::MethodCall(m) => {
+                let recv = self.value_of(&m.receiver);
+                self.method_value(&recv, &m.method.to_string())
+            }
+            syn::Expr::Field(f) => {
+                let name = match &f.member {
+                    syn::Member::Named(id) => id.to_string(),
+                    syn::Member::Unnamed(i) => i.index.to_string(),
+                };
+                if is_self(&f.base) {
+                    if let Some(ty) = self.self_fields().and_then(|fs| fs.get(&name)) {
+                        return self.typed(ty.clone(), Roles::NONE);
+                    }
+                }
+                let recv = self.value_of(&f.base);
+                self.field_value(&recv, &name)
+            }
+            syn::Expr::Call(c) => self.call_value(c),
+            syn::Expr::Cast(c) => self.typed(self.resolve_type(&c.ty), Roles::NONE),
+            syn::Expr::Lit(l) if matches!(l.lit, syn::Lit::Str(_)) => Value {
+                ty: Ty::reference(Ty::named("str")),
+                roles: Roles::NONE,
+            },
+            _ => Value::UNKNOWN,
+        }
+    }
+
+    /// The result of `recv.name(..)`.
+    pub fn method_value(&self, recv: &Value, name: &str) -> Value {
+        if let Some(member) = self
+            .models
+            .model_of(&recv.ty)
+            .and_then(|m| m.methods.get(name))
+        {
+            return self.member_value(recv, member);
+        }
+        let keep = |ty: Ty| Value {
+            ty,
+            roles: recv.roles,
+        };
+        let wrapper = matches!(recv.ty.path(), Some("Option" | "Result"));
+        if recv.ty.is_unknown() && recv.roles.is_empty() {
+            return Value::UNKNOWN;
+        }
+        if UNWRAP.contains(&name) && wrapper {
+            return self.typed(recv.ty.unwrapped(), recv.roles);
+        }
+        if KEEP_OPTION.contains(&name) && wrapper {
+            return keep(Ty::generic("Option", vec![recv.ty.unwrapped()]));
+        }
+        if name == "to_string" {
+            return keep(Ty::named("String"));
+        }
+        if SAME_CONTENT.contains(&name) {
+            let ty = match (name, recv.ty.strip_refs()) {
+                ("to_owned" | "clone", t) if t.is("str") => Ty::named("String"),
+                ("clone" | "to_owned" | "cloned" | "copied", t) => t.clone(),
+                (_, _) if wrapper => recv.ty.clone(),
+                _ => Ty::Unknown,
+            };
+            return keep(ty);
+        }
+        if AS_STR.contains(&name) && (recv.ty.is_string() || recv.ty.is_unknown()) {
+            return keep(Ty::reference(Ty::named("str")));
+        }
+        Value::UNKNOWN
+    }
+
+    /// The value of `recv.name` (a field or a tuple index).
+    pub fn field_value(&self, recv: &Value, name: &str) -> Value {
+        match self
+            .models
+            .model_of(&recv.ty)
+            .and_then(|m| m.fields.get(name))
+        {
+            Some(member) => self.member_value(recv, member),
+            None => Value::UNKNOWN,
+        }
+    }
+
+    fn member_value(&self, recv: &Value, member: &Member) -> Value {
+        let mut roles = member.roles;
+        if member.keep_roles {
+            roles = roles.union(recv.roles);
+        }
+        if recv.from_request() {
+            roles = roles.union(member.request_roles);
+        }
+        self.typed(member.returns.instantiate(&recv.ty), roles)
+    }
+
+    /// The result of a call: a modelled free function or an associated
+    /// function of a modelled type (`Url::parse(..)`).
+    fn call_value(&self, call: &syn::ExprCall) -> Value {
+        let syn::Expr::Path(p) = &*call.func else {
+            return Value::UNKNOWN;
+        };
+        if p.qself.is_some() {
+            return Value::UNKNOWN;
+        }
+        let Some(path) = self.resolve_path(&p.path) else {
+            return Value::UNKNOWN;
+        };
+        if let Some(f) = self.models.function(&path) {
+            return self.typed(f.returns.clone(), f.roles);
+        }
+        let (owner, name) = match path.rsplit_once("::") {
+            Some(split) => split,
+            None => return Value::UNKNOWN,
+        };
+        let owner = self.models.canonical(owner);
+        match self
+            .models
+            .type_model(&owner)
+            .and_then(|m| m.functions.get(name))
+        {
+            Some(member) => {
+                let self_ty = Ty::named(&owner);
+                self.typed(member.returns.instantiate(&self_ty), member.roles)
+            }
+            None => Value::UNKNOWN,
+        }
+    }
+
+    /// The canonical path a call's callee names, if it is a plain path.
+    pub fn callee_path(&self, call: &syn::ExprCall) -> Option<String> {
+        match &*call.func {
+            syn::Expr::Path(p) if p.qself.is_none() => self.resolve_path(&p.path),
+            _ => None,
+        }
+    }
+}
+
+fn is_self(e: &syn::Expr) -> bool {
+    matches!(e, syn::Expr::Path(p) if p.path.is_ident("self"))
+}

@@ -1,0 +1,153 @@
+//! Item-level facts: what `use` declarations and local declarations put in a
+//! module's or block's namespace, and the file-wide facts gathered once.
+
+use super::{FileFacts, Frame, Item};
+use std::collections::HashMap;
+
+/// Record one item of a module or block in its frame.
+pub(super) fn declare(frame: &mut Frame, item: &syn::Item, externs: &HashMap<String, String>) {
+    let local = |frame: &mut Frame, ident: &syn::Ident| {
+        frame.items.insert(ident.to_string(), Item::Local);
+    };
+    match item {
+        syn::Item::Use(u) => use_tree(frame, String::new(), &u.tree, externs),
+        syn::Item::Struct(i) => local(frame, &i.ident),
+        syn::Item::Enum(i) => local(frame, &i.ident),
+        syn::Item::Union(i) => local(frame, &i.ident),
+        syn::Item::Type(i) => local(frame, &i.ident),
+        syn::Item::Trait(i) => local(frame, &i.ident),
+        syn::Item::TraitAlias(i) => local(frame, &i.ident),
+        syn::Item::Fn(i) => local(frame, &i.sig.ident),
+        syn::Item::Mod(i) => local(frame, &i.ident),
+        syn::Item::Const(i) => local(frame, &i.ident),
+        syn::Item::Static(i) => local(frame, &i.ident),
+        syn::Item::Macro(m) => {
+            if let Some(ident) = &m.ident {
+                local(frame, ident);
+            }
+        }
+        syn::Item::ExternCrate(e) => {
+            let name = e.rename.as_ref().map_or(&e.ident, |(_, r)| r).to_string();
+            if name != "_" {
+                frame.items.insert(name, Item::Import(e.ident.to_string()));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn use_tree(frame: &mut Frame, prefix: String, tree: &syn::UseTree, externs: &HashMap<String, String>) {
+    let join = |name: &str| {
+        if prefix.is_empty() {
+            name.to_string()
+        } else {
+            format!("{prefix}::{name}")
+        }
+    };
+    match tree {
+        syn::UseTree::Path(p) => use_tree(frame, join(&p.ident.to_string()), &p.tree, externs),
+        syn::UseTree::Name(n) => {
+            let ident = n.ident.to_string();
+            let (name, full) = if ident == "self" {
+                (last_segment(&prefix).to_string(), prefix.clone())
+            } else {
+                (ident.clone(), join(&ident))
+            };
+            frame.items.insert(name, import_of(&full, externs));
+        }
+        syn::UseTree::Rename(r) => {
+            let ident = r.ident.to_string();
+            let full = if ident == "self" { prefix.clone() } else { join(&ident) };
+            let name = r.rename.to_string();
+            if name != "_" {
+                frame.items.insert(name, import_of(&full, externs));
+            }
+        }
+        syn::UseTree::Glob(_) => {
+            if !is_local_path(&prefix) {
+                frame.globs.push(with_extern_alias(&prefix, externs));
+            }
+        }
+        syn::UseTree::Group(g) => {
+            for t in &g.items {
+                use_tree(frame, prefix.clone(), t, externs);
+            }
+        }
+    }
+}
+
+fn last_segment(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
+}
+
+fn is_local_path(path: &str) -> bool {
+    let first = path.split("::").next().unwrap_or("");
+    matches!(first, "crate" | "self" | "super")
+}
+
+fn with_extern_alias(path: &str, externs: &HashMap<String, String>) -> String {
+    let (first, rest) = path.split_once("::").unwrap_or((path, ""));
+    match externs.get(first) {
+        Some(real) if rest.is_empty() => real.clone(),
+        Some(real) => format!("{real}::{rest}"),
+        None => path.to_string(),
+    }
+}
+
+fn import_of(full: &str, externs: &HashMap<String, String>) -> Item {
+    if is_local_path(full) {
+        Item::Local
+    } else {
+        Item::Import(with_extern_alias(full, externs))
+    }
+}
+
+/// Facts gathered from the whole file before the walk.
+pub(super) fn file_facts(file: &syn::File) -> FileFacts {
+    let mut facts = FileFacts::default();
+    for item in &file.items {
+        if let syn::Item::ExternCrate(e) = item {
+            if let Some((_, rename)) = &e.rename {
+                facts
+                    .extern_aliases
+                    .insert(rename.to_string(), e.ident.to_string());
+            }
+        }
+    }
+    collect_trait_methods(&mut file.items.iter(), &mut facts);
+    facts
+}
+
+fn collect_trait_methods(items: &mut dyn Iterator<Item = &syn::Item>, facts: &mut FileFacts) {
+    for item in items {
+        match item {
+            syn::Item::Trait(t) => {
+                for ti in &t.items {
+                    if let syn::TraitItem::Fn(f) = ti {
+                        facts.local_methods.insert(f.sig.ident.to_string());
+                    }
+                }
+            }
+            syn::Item::Impl(i) if i.trait_.is_some() => {
+                for ii in &i.items {
+                    if let syn::ImplItem::Fn(f) = ii {
+                        facts.local_methods.insert(f.sig.ident.to_string());
+                    }
+                }
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    collect_trait_methods(&mut items.iter(), facts);
+                }
+            }
+            syn::Item::Fn(f) => {
+                let mut nested = f.block.stmts.iter().filter_map(|s| match s {
+                    syn::Stmt::Item(i) => Some(i),
+                    _ => None,
+                });
+                collect_trait_methods(&mut nested, facts);
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,429 @@
+//! Scope analysis: what framework type, and which roles, an expression has at
+//! a given point of a file, proven from the code itself.
+//!
+//! The engine drives a [`Scope`] while it walks the syntax tree once: it
+//! enters modules, functions, blocks and closures, declares `let` bindings
+//! as it meets them (so shadowing is exact), and rules ask
+//! [`Scope::value_of`] about the expression in front of them. Anything not
+//! proven stays [`Ty::Unknown`], and rules never fire on unknown values:
+//! a user's own `struct Url` shadows the framework name and is never
+//! mistaken for `url::Url`.
+
+mod bind;
+mod infer;
+mod items;
+
+use crate::models::roles::{Role, Roles};
+use crate::models::ty::Ty;
+use crate::models::{HandlerKind, Models};
+use std::collections::{HashMap, HashSet};
+
+/// What the analysis knows about one expression.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Value {
+    pub ty: Ty,
+    pub roles: Roles,
+}
+
+impl Value {
+    pub const UNKNOWN: Value = Value {
+        ty: Ty::Unknown,
+        roles: Roles::NONE,
+    };
+
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.has(role)
+    }
+
+    /// True when the value came out of an incoming request.
+    pub fn from_request(&self) -> bool {
+        self.roles.has_any(&[
+            Role::Request,
+            Role::RequestUri,
+            Role::RequestHeaders,
+            Role::RequestInput,
+        ])
+    }
+}
+
+/// What a name in the item namespace refers to.
+#[derive(Debug, Clone)]
+enum Item {
+    /// Brought in by `use`: the full path it names.
+    Import(String),
+    /// Declared in the linted code (struct, enum, trait, fn, mod ...).
+    Local,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FrameKind {
+    Module,
+    Function,
+    Closure,
+    Block,
+}
+
+#[derive(Debug)]
+struct Frame {
+    kind: FrameKind,
+    items: HashMap<String, Item>,
+    globs: Vec<String>,
+    bindings: HashMap<String, Value>,
+    /// Declared field types of the structs of this module or block.
+    structs: HashMap<String, HashMap<String, Ty>>,
+    /// For function and closure frames: is this a request handler?
+    handler: bool,
+}
+
+impl Frame {
+    fn new(kind: FrameKind) -> Frame {
+        Frame {
+            kind,
+            items: HashMap::new(),
+            globs: Vec::new(),
+            bindings: HashMap::new(),
+            structs: HashMap::new(),
+            handler: false,
+        }
+    }
+}
+
+/// The `impl` block being walked.
+#[derive(Debug, Clone)]
+struct ImplContext {
+    /// The self type's name when it is declared in this file.
+    local_name: Option<String>,
+    ty: Ty,
+    handler_trait: bool,
+}
+
+/// Facts about the whole file, gathered before the walk.
+#[derive(Debug, Default)]
+pub struct FileFacts {
+    /// `extern crate x as y`: y → x.
+    extern_aliases: HashMap<String, String>,
+    /// Methods declared by traits or trait impls in this file: a framework
+    /// type may have them through an extension trait.
+    pub local_methods: HashSet<String>,
+}
+
+/// The scope at the current point of the walk over one file.
+pub struct Scope<'m> {
+    pub models: &'m Models,
+    facts: FileFacts,
+    frames: Vec<Frame>,
+    impls: Vec<ImplContext>,
+    /// Depth of `#[test]` functions and `#[cfg(test)]` modules.
+    test_depth: usize,
+}
+
+impl<'m> Scope<'m> {
+    pub fn new(models: &'m Models, file: &syn::File) -> Scope<'m> {
+        Scope {
+            models,
+            facts: items::file_facts(file),
+            frames: Vec::new(),
+            impls: Vec::new(),
+            test_depth: 0,
+        }
+    }
+
+    pub fn facts(&self) -> &FileFacts {
+        &self.facts
+    }
+
+    // ----- entering and leaving ------------------------------------------
+
+    /// Enter a module (or the file root) with its items.
+    pub fn enter_module(&mut self, items: &[syn::Item], is_test: bool) {
+        self.frames.push(Frame::new(FrameKind::Module));
+        self.declare_items(items.iter());
+        self.test_depth += usize::from(is_test);
+    }
+
+    pub fn exit_module(&mut self, is_test: bool) {
+        self.frames.pop();
+        self.test_depth -= usize::from(is_test);
+    }
+
+    /// Enter a block with its statements: its items and `use`s are visible
+    /// everywhere inside it.
+    pub fn enter_block(&mut self, stmts: &[syn::Stmt]) {
+        self.frames.push(Frame::new(FrameKind::Block));
+        self.declare_items(stmts.iter().filter_map(|s| match s {
+            syn::Stmt::Item(i) => Some(i),
+            _ => None,
+        }));
+    }
+
+    /// Enter a bare scope (a match arm, an `if let` branch, a loop body).
+    pub fn enter_scope(&mut self) {
+        self.frames.push(Frame::new(FrameKind::Block));
+    }
+
+    pub fn exit(&mut self) {
+        self.frames.pop();
+    }
+
+    fn declare_items<'a>(&mut self, list: impl Iterator<Item = &'a syn::Item>) {
+        let list: Vec<&syn::Item> = list.collect();
+        let frame = self.frames.last_mut().expect("a frame is always open");
+        for item in &list {
+            items::declare(frame, item, &self.facts.extern_aliases);
+        }
+        // Struct fields are resolved after every name of the module is known.
+        for item in &list {
+            if let syn::Item::Struct(s) = item {
+                let fields: HashMap<String, Ty> = s
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let name = f
+                            .ident
+                            .as_ref()
+                            .map_or_else(|| i.to_string(), |id| id.to_string());
+                        (name, self.resolve_type(&f.ty))
+                    })
+                    .collect();
+                self.top().structs.insert(s.ident.to_string(), fields);
+            }
+        }
+    }
+
+    pub fn enter_impl(&mut self, imp: &syn::ItemImpl) {
+        let local_name = match &*imp.self_ty {
+            syn::Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+                Some(p.path.segments[0].ident.to_string())
+            }
+            _ => None,
+        };
+        let ty = self.resolve_type(&imp.self_ty);
+        let handler_trait = imp.trait_.as_ref().is_some_and(|(_, path, _)| {
+            self.resolve_path(path)
+                .is_some_and(|p| self.models.is_handler_trait(&p))
+        });
+        self.impls.push(ImplContext {
+            local_name,
+            ty,
+            handler_trait,
+        });
+    }
+
+    pub fn exit_impl(&mut self) {
+        self.impls.pop();
+    }
+
+    /// Enter a function: decide whether it handles requests, bind its
+    /// parameters.
+    pub fn enter_fn(&mut self, sig: &syn::Signature, is_test: bool) {
+        self.test_depth += usize::from(is_test);
+        let params: Vec<(&syn::Pat, Ty)> = sig
+            .inputs
+            .iter()
+            .filter_map(|arg| match arg {
+                syn::FnArg::Typed(pt) => Some((&*pt.pat, self.resolve_type(&pt.ty))),
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        let in_handler_impl = self.impls.last().is_some_and(|i| i.handler_trait);
+        let handler = self.test_depth == 0
+            && (in_handler_impl || self.is_handler_signature(sig.asyncness.is_some(), &params));
+        let mut frame = Frame::new(FrameKind::Function);
+        frame.handler = handler;
+        self.frames.push(frame);
+        for (pat, ty) in params {
+            let value = self.param_value(ty);
+            self.bind_pat(pat, value);
+        }
+    }
+
+    pub fn exit_fn(&mut self, is_test: bool) {
+        self.frames.pop();
+        self.test_depth -= usize::from(is_test);
+    }
+
+    /// Enter a closure. `given` are parameter types a framework callback
+    /// provides (`accept_hdr_async(stream, |req, resp| ..)`), which also
+    /// makes the closure a request handler.
+    pub fn enter_closure(&mut self, closure: &syn::ExprClosure, given: Option<&[Ty]>) {
+        let handler = given.is_some() && self.test_depth == 0 || self.in_handler();
+        let mut frame = Frame::new(FrameKind::Closure);
+        frame.handler = handler;
+        self.frames.push(frame);
+        for (i, input) in closure.inputs.iter().enumerate() {
+            let (pat, ty) = match input {
+                syn::Pat::Type(pt) => (&*pt.pat, self.resolve_type(&pt.ty)),
+                other => (
+                    other,
+                    given
+                        .and_then(|g| g.get(i))
+                        .cloned()
+                        .unwrap_or(Ty::Unknown),
+                ),
+            };
+            let value = self.param_value(ty);
+            self.bind_pat(pat, value);
+        }
+    }
+
+    /// A function is a request handler when a parameter is only ever an
+    /// incoming request (actix `HttpRequest`, axum `Query`), or when it is
+    /// async and its arguments are extractors (the last one may be any
+    /// owned body type, as axum allows).
+    fn is_handler_signature(&self, is_async: bool, params: &[(&syn::Pat, Ty)]) -> bool {
+        let kinds: Vec<Option<HandlerKind>> = params
+            .iter()
+            .map(|(_, ty)| self.models.model_of(ty).and_then(|m| m.handler))
+            .collect();
+        if kinds.contains(&Some(HandlerKind::Request)) {
+            return true;
+        }
+        if !is_async || !kinds.iter().any(Option::is_some) {
+            return false;
+        }
+        let (last, rest) = kinds.split_last().expect("non-empty: one is Some");
+        let last_ok = last.is_some() || !matches!(params.last().map(|p| &p.1), Some(Ty::Ref(_)));
+        rest.iter().all(Option::is_some) && last_ok
+    }
+
+    fn param_value(&self, ty: Ty) -> Value {
+        let mut roles = Roles::NONE;
+        if let Some(m) = self.models.model_of(&ty) {
+            roles = m.roles;
+            if self.in_handler() {
+                roles = roles.union(m.handler_roles);
+            }
+        }
+        Value { ty, roles }
+    }
+
+    // ----- questions rules ask -------------------------------------------
+
+    /// Is the innermost function or closure a request handler?
+    pub fn in_handler(&self) -> bool {
+        self.frames
+            .iter()
+            .rev()
+            .find(|f| matches!(f.kind, FrameKind::Function | FrameKind::Closure))
+            .is_some_and(|f| f.handler)
+    }
+
+    /// Inside a `#[test]` function or `#[cfg(test)]` module?
+    pub fn in_test(&self) -> bool {
+        self.test_depth > 0
+    }
+
+    /// Declare a binding in the innermost frame (`let`, parameters).
+    pub fn bind(&mut self, name: String, value: Value) {
+        self.top().bindings.insert(name, value);
+    }
+
+    fn top(&mut self) -> &mut Frame {
+        self.frames.last_mut().expect("a frame is always open")
+    }
+
+    /// The value of a local variable, looking outward through blocks and
+    /// closures up to the enclosing function.
+    fn binding(&self, name: &str) -> Option<&Value> {
+        for frame in self.frames.iter().rev() {
+            if let Some(v) = frame.bindings.get(name) {
+                return Some(v);
+            }
+            if matches!(frame.kind, FrameKind::Function | FrameKind::Module) {
+                break;
+            }
+        }
+        None
+    }
+
+    /// The frames whose item names are visible here: up to and including
+    /// the innermost module (Rust modules do not inherit their parent's
+    /// imports).
+    fn item_frames(&self) -> impl Iterator<Item = &Frame> {
+        let mut done = false;
+        self.frames.iter().rev().take_while(move |f| {
+            let keep = !done;
+            done |= f.kind == FrameKind::Module;
+            keep
+        })
+    }
+
+    /// The field types of `self`'s struct, when it is declared in this file.
+    fn self_fields(&self) -> Option<&HashMap<String, Ty>> {
+        let name = self.impls.last()?.local_name.as_ref()?;
+        self.frames.iter().rev().find_map(|f| f.structs.get(name))
+    }
+
+    /// The canonical path a source path names, or `None` when it names
+    /// something declared in the linted code (or `crate::`/`self::` paths).
+    pub fn resolve_path(&self, path: &syn::Path) -> Option<String> {
+        let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        self.resolve_segments(&segs, path.leading_colon.is_some())
+    }
+
+    pub fn resolve_segments(&self, segs: &[String], leading_colon: bool) -> Option<String> {
+        let (first, rest) = segs.split_first()?;
+        let join = |head: &str| {
+            let mut s = head.to_string();
+            for r in rest {
+                s.push_str("::");
+                s.push_str(r);
+            }
+            self.models.canonical(&s)
+        };
+        if leading_colon {
+            let krate = self.facts.extern_aliases.get(first).unwrap_or(first);
+            return Some(join(krate));
+        }
+        if matches!(first.as_str(), "crate" | "self" | "super" | "Self") {
+            return None;
+        }
+        for frame in self.item_frames() {
+            match frame.items.get(first) {
+                Some(Item::Import(full)) => return Some(join(full)),
+                Some(Item::Local) => return None,
+                None => {}
+            }
+        }
+        for frame in self.item_frames() {
+            for glob in &frame.globs {
+                let candidate = join(&format!("{glob}::{first}"));
+                if self.models.knows_item(&candidate) || self.models.knows_module(&candidate) {
+                    return Some(candidate);
+                }
+            }
+        }
+        if let Some(krate) = self.facts.extern_aliases.get(first) {
+            return Some(join(krate));
+        }
+        Some(join(first))
+    }
+
+    /// The type a type expression denotes.
+    pub fn resolve_type(&self, t: &syn::Type) -> Ty {
+        match t {
+            syn::Type::Reference(r) => Ty::reference(self.resolve_type(&r.elem)),
+            syn::Type::Paren(p) => self.resolve_type(&p.elem),
+            syn::Type::Group(g) => self.resolve_type(&g.elem),
+            syn::Type::Tuple(tt) => {
+                Ty::Tuple(tt.elems.iter().map(|e| self.resolve_type(e)).collect())
+            }
+            syn::Type::Path(p) if p.qself.is_none() => {
+                if p.path.is_ident("Self") {
+                    return self.impls.last().map(|i| i.ty.clone()).unwrap_or_default();
+                }
+                match self.resolve_path(&p.path) {
+                    Some(path) => Ty::Path {
+                        path: path.into(),
+                        args: crate::models::generic_args(&p.path)
+                            .map(|a| self.resolve_type(a))
+                            .collect(),
+                    },
+                    None => Ty::Unknown,
+                }
+            }
+            _ => Ty::Unknown,
+        }
+    }
+}

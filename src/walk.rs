@@ -1,0 +1,97 @@
+//! Finding the files to lint. Directories are walked with the `ignore`
+//! crate's parallel walker (respecting `.gitignore` and `.ignore`, skipping
+//! hidden entries and `target/`, never following symlinks, so no loops);
+//! files named on the command line are always linted, as pre-commit expects.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// A path from the command line that cannot be linted: the run stops.
+#[derive(Debug)]
+pub struct PathError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl std::fmt::Display for PathError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+/// What the walk found: files to lint, sorted, and entries it could not read.
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub files: Vec<PathBuf>,
+    pub unreadable: Vec<(PathBuf, String)>,
+}
+
+fn is_rust(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "rs")
+}
+
+/// Collect the Rust files under `paths`.
+pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
+    let mut walk = Walk::default();
+    let mut dirs = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| PathError {
+            path: path.clone(),
+            message: match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file or directory".into(),
+                _ => format!("cannot read: {e}"),
+            },
+        })?;
+        if meta.is_dir() {
+            std::fs::read_dir(path).map_err(|e| PathError {
+                path: path.clone(),
+                message: format!("cannot read the directory: {e}"),
+            })?;
+            dirs.push(path.clone());
+        } else {
+            walk.files.push(path.clone());
+        }
+    }
+    if let Some((first, rest)) = dirs.split_first() {
+        let mut builder = ignore::WalkBuilder::new(first);
+        for d in rest {
+            builder.add(d);
+        }
+        builder
+            .hidden(true)
+            .git_ignore(true)
+            .require_git(false)
+            .follow_links(false)
+            .threads(threads)
+            .filter_entry(|e| {
+                !(e.file_type().is_some_and(|t| t.is_dir()) && e.file_name() == "target")
+            });
+        let found = Mutex::new((Vec::new(), Vec::new()));
+        builder.build_parallel().run(|| {
+            Box::new(|entry| {
+                match entry {
+                    Ok(e) => {
+                        if e.file_type().is_some_and(|t| t.is_file()) && is_rust(e.path()) {
+                            found.lock().expect("walk lock").0.push(e.into_path());
+                        }
+                    }
+                    Err(err) => {
+                        let path = match &err {
+                            ignore::Error::WithPath { path, .. } => path.clone(),
+                            _ => PathBuf::new(),
+                        };
+                        found.lock().expect("walk lock").1.push((path, err.to_string()));
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+        let (files, unreadable) = found.into_inner().expect("walk lock");
+        walk.files.extend(files);
+        walk.unreadable = unreadable;
+    }
+    walk.files.sort();
+    walk.files.dedup();
+    walk.unreadable.sort();
+    Ok(walk)
+}
