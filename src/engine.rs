@@ -4,10 +4,9 @@
 //! the tree themselves, so adding a rule never adds a traversal.
 
 use crate::diagnostic::Diagnostic;
-use crate::models::ty::Ty;
 use crate::models::Models;
 use crate::rules::{Context, Node, RuleSet};
-use crate::scope::Scope;
+use crate::scope::{closure_params, ClosureParams, Scope};
 use crate::source::SourceFile;
 use syn::visit::Visit;
 
@@ -51,7 +50,7 @@ impl Walker<'_> {
         self.scope.exit_fn(is_test);
     }
 
-    fn closure(&mut self, c: &syn::ExprClosure, given: Option<&[Ty]>) {
+    fn closure(&mut self, c: &syn::ExprClosure, given: ClosureParams<'_>) {
         self.scope.enter_closure(c, given);
         self.visit_expr(&c.body);
         self.scope.exit();
@@ -94,9 +93,7 @@ fn is_test_fn(attrs: &[syn::Attribute]) -> bool {
 /// `#[cfg(test)]`.
 fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
-        a.path().is_ident("cfg")
-            && a.parse_args::<syn::Ident>()
-                .is_ok_and(|id| id == "test")
+        a.path().is_ident("cfg") && a.parse_args::<syn::Ident>().is_ok_and(|id| id == "test")
     })
 }
 
@@ -175,7 +172,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
-        self.closure(c, None);
+        self.closure(c, ClosureParams::Unknown);
     }
 
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
@@ -188,7 +185,21 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         for (i, arg) in c.args.iter().enumerate() {
             match (&callback, arg) {
                 (Some(cb), syn::Expr::Closure(closure)) if cb.arg == i => {
-                    self.closure(closure, Some(&cb.params));
+                    self.closure(closure, ClosureParams::Callback(&cb.params));
+                }
+                _ => self.visit_expr(arg),
+            }
+        }
+    }
+
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        self.visit_expr(&m.receiver);
+        let method = m.method.to_string();
+        let recv = self.scope.value_of(&m.receiver);
+        for (i, arg) in m.args.iter().enumerate() {
+            match (arg, closure_params(&recv, &method, i)) {
+                (syn::Expr::Closure(c), Some(v)) => {
+                    self.closure(c, ClosureParams::Values(std::slice::from_ref(&v)))
                 }
                 _ => self.visit_expr(arg),
             }

@@ -126,7 +126,9 @@ impl Linter {
                 let mut r = FileResult::problem(
                     path,
                     INTERNAL_ERROR,
-                    format!("scope-lint panicked on this file ({what}); please report it with the file"),
+                    format!(
+                        "scope-lint panicked on this file ({what}); please report it with the file"
+                    ),
                 );
                 r.source = Some(source);
                 r

@@ -101,13 +101,7 @@ mod tests {
         let f = SourceFile::new("a.rs", "ab\né€x\n");
         assert_eq!(f.offset_of(2, 0), 3);
         assert_eq!(f.offset_of(2, 2), 3 + 2 + 3);
-        assert_eq!(
-            f.line_col(3 + 5),
-            LineCol {
-                line: 2,
-                column: 3
-            }
-        );
+        assert_eq!(f.line_col(3 + 5), LineCol { line: 2, column: 3 });
         assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
         assert_eq!(f.line_count(), 3);
     }

@@ -80,7 +80,11 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
                             ignore::Error::WithPath { path, .. } => path.clone(),
                             _ => PathBuf::new(),
                         };
-                        found.lock().expect("walk lock").1.push((path, err.to_string()));
+                        found
+                            .lock()
+                            .expect("walk lock")
+                            .1
+                            .push((path, err.to_string()));
                     }
                 }
                 ignore::WalkState::Continue

@@ -26,7 +26,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("axum.toml", include_str!("../../rules/axum.toml")),
     ("actix-web.toml", include_str!("../../rules/actix-web.toml")),
     ("warp.toml", include_str!("../../rules/warp.toml")),
-    ("tungstenite.toml", include_str!("../../rules/tungstenite.toml")),
+    (
+        "tungstenite.toml",
+        include_str!("../../rules/tungstenite.toml"),
+    ),
     ("reqwest.toml", include_str!("../../rules/reqwest.toml")),
 ];
 
@@ -74,7 +77,10 @@ impl TypeModel {
 
     /// Every real member name, fields and methods, for suggestions.
     pub fn member_names(&self) -> impl Iterator<Item = &str> {
-        self.fields.keys().chain(self.methods.keys()).map(String::as_str)
+        self.fields
+            .keys()
+            .chain(self.methods.keys())
+            .map(String::as_str)
     }
 }
 
@@ -175,7 +181,8 @@ impl Models {
             let returns = self
                 .parse_ty(f.returns.as_deref(), &[])
                 .map_err(|m| err(format!("function `{}`: {m}", f.path)))?;
-            let roles = parse_roles(&f.roles).map_err(|m| err(format!("function `{}`: {m}", f.path)))?;
+            let roles =
+                parse_roles(&f.roles).map_err(|m| err(format!("function `{}`: {m}", f.path)))?;
             let callback = match f.callback {
                 None => None,
                 Some(cb) => {
@@ -185,7 +192,10 @@ impl Models {
                         .map(|p| self.parse_ty(Some(p), &[]))
                         .collect::<Result<Vec<_>, _>>()
                         .map_err(|m| err(format!("function `{}` callback: {m}", f.path)))?;
-                    Some(Callback { arg: cb.arg, params })
+                    Some(Callback {
+                        arg: cb.arg,
+                        params,
+                    })
                 }
             };
             self.note_module(parent_of(&f.path));
@@ -245,7 +255,7 @@ impl Models {
         };
         let ctx = |what: &str, name: &str| format!("type `{path}` {what} `{name}`");
         let members = |specs: &std::collections::BTreeMap<String, MemberSpec>,
-                           what: &str|
+                       what: &str|
          -> Result<HashMap<String, Member>, String> {
             specs
                 .iter()
@@ -350,9 +360,12 @@ impl Models {
         match t {
             syn::Type::Reference(r) => Ty::reference(self.model_ty(&r.elem, generics)),
             syn::Type::Paren(p) => self.model_ty(&p.elem, generics),
-            syn::Type::Tuple(tt) => {
-                Ty::Tuple(tt.elems.iter().map(|e| self.model_ty(e, generics)).collect())
-            }
+            syn::Type::Tuple(tt) => Ty::Tuple(
+                tt.elems
+                    .iter()
+                    .map(|e| self.model_ty(e, generics))
+                    .collect(),
+            ),
             syn::Type::Path(p) => {
                 let path = path_string(&p.path);
                 if let Some(i) = generics.iter().position(|g| *g == path) {
@@ -478,8 +491,8 @@ fn read_model_dir(dir: &Path) -> Result<Vec<(String, String)>, ModelError> {
         file: dir.display().to_string(),
         message,
     };
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| err(format!("cannot read the model directory: {e}")))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| err(format!("cannot read the model directory: {e}")))?;
     let mut files = Vec::new();
     for entry in entries {
         let path = entry.map_err(|e| err(e.to_string()))?.path();
@@ -526,7 +539,10 @@ mod tests {
     fn a_malformed_model_names_file_and_problem() {
         let mut m = Models::default();
         let e = m
-            .add_source("bad.toml", "[[type]]\npath = \"x::Y\"\nroles = [\"nope\"]\n")
+            .add_source(
+                "bad.toml",
+                "[[type]]\npath = \"x::Y\"\nroles = [\"nope\"]\n",
+            )
             .unwrap_err();
         assert_eq!(e.file, "bad.toml");
         assert!(e.message.contains("unknown role `nope`"), "{}", e.message);
@@ -535,7 +551,10 @@ mod tests {
             .unwrap_err();
         assert!(e.message.contains("rols"), "{}", e.message);
         let e = m
-            .add_source("ty.toml", "[[type]]\npath = \"x::Y\"\nmethods.a = \"Option<\"\n")
+            .add_source(
+                "ty.toml",
+                "[[type]]\npath = \"x::Y\"\nmethods.a = \"Option<\"\n",
+            )
             .unwrap_err();
         assert!(e.message.contains("method `a`"), "{}", e.message);
     }

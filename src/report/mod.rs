@@ -69,7 +69,11 @@ impl Report<'_> {
             return format!("No problems found; {checked}");
         }
         let mut levels = Vec::new();
-        for (n, word) in [(c.errors, "error"), (c.warnings, "warning"), (c.notes, "note")] {
+        for (n, word) in [
+            (c.errors, "error"),
+            (c.warnings, "warning"),
+            (c.notes, "note"),
+        ] {
             if n > 0 {
                 levels.push(plural(n, word));
             }

@@ -125,6 +125,13 @@ impl<'a> Context<'a> {
         self.source.range_of(span)
     }
 
+    /// From a member's name to the end of the expression: `query_params()`
+    /// of `uri.query_params()`. Findings about a call point here, so a
+    /// multi-line chain is reported on the line of the offending call.
+    pub fn member_range(&self, member: Span, whole: Span) -> Range<usize> {
+        self.range(member).start..self.range(whole).end
+    }
+
     pub fn snippet(&self, span: Span) -> &'a str {
         self.source.snippet(span)
     }
@@ -134,10 +141,10 @@ impl<'a> Context<'a> {
     pub fn diagnostic(
         &self,
         meta: &'static RuleMeta,
-        span: Span,
+        range: Range<usize>,
         message: impl Into<String>,
     ) -> Diagnostic {
-        Diagnostic::new(meta.code(), meta.level, self.range(span), message)
+        Diagnostic::new(meta.code(), meta.level, range, message)
     }
 }
 

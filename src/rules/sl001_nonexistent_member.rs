@@ -64,7 +64,13 @@ impl Rule for NonexistentMember {
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let (receiver, member, member_span, whole, is_method) = match node {
-            Node::MethodCall(m) => (&*m.receiver, m.method.to_string(), m.method.span(), m.span(), true),
+            Node::MethodCall(m) => (
+                &*m.receiver,
+                m.method.to_string(),
+                m.method.span(),
+                m.span(),
+                true,
+            ),
             Node::Field(f) => match &f.member {
                 syn::Member::Named(id) => (&*f.base, id.to_string(), id.span(), f.span(), false),
                 syn::Member::Unnamed(_) => return,
@@ -88,18 +94,24 @@ impl Rule for NonexistentMember {
         let recv_text = cx.snippet(receiver.span());
         let message = format!("`{ty}` has no {kind} `{member}`");
         let base = cx
-            .diagnostic(&META, whole, message)
+            .diagnostic(&META, cx.member_range(member_span, whole), message)
             .with_label(format!("no {kind} `{member}` on `{ty}`"))
             .with_secondary(cx.range(receiver.span()), format!("this is `{ty}`"));
 
+        // An extension trait of this file may add the method.
+        if is_method && cx.scope.facts().local_methods.contains(&member) {
+            return;
+        }
         if let Some(wrong) = model.wrong_member(&member) {
             let mut d = base;
             match &wrong.replacement {
                 Some(template) => {
                     let replacement = template.replace("{recv}", recv_text);
-                    d = d
-                        .with_help(wrong.why.clone())
-                        .with_fix(Fix::replace(Applicability::Unsafe, cx.range(whole), replacement));
+                    d = d.with_help(wrong.why.clone()).with_fix(Fix::replace(
+                        Applicability::Unsafe,
+                        cx.range(whole),
+                        replacement,
+                    ));
                 }
                 None => d = d.with_help(wrong.why.clone()),
             }
@@ -109,35 +121,36 @@ impl Rule for NonexistentMember {
         if !model.complete {
             return;
         }
-        if is_method
-            && (cx.models().is_universal_method(&member)
-                || cx.scope.facts().local_methods.contains(&member))
-        {
+        if is_method && cx.models().is_universal_method(&member) {
             return;
         }
         if !is_method && model.methods.contains_key(&member) {
             out.push(
-                base.with_help(format!("`{member}` is a method: call it, `{recv_text}.{member}()`"))
-                    .with_fix(Fix::replace(
-                        Applicability::Unsafe,
-                        cx.range(whole),
-                        format!("{recv_text}.{member}()"),
-                    )),
+                base.with_help(format!(
+                    "`{member}` is a method: call it, `{recv_text}.{member}()`"
+                ))
+                .with_fix(Fix::replace(
+                    Applicability::Unsafe,
+                    cx.range(whole),
+                    format!("{recv_text}.{member}()"),
+                )),
             );
             return;
         }
         if is_method && model.fields.contains_key(&member) {
-            out.push(base.with_help(format!("`{member}` is a field, not a method: `{recv_text}.{member}`")));
+            out.push(base.with_help(format!(
+                "`{member}` is a field, not a method: `{recv_text}.{member}`"
+            )));
             return;
         }
         match nearest(&member, model.member_names()) {
-            Some(near) => out.push(
-                base.with_help(format!("did you mean `{near}`?")).with_fix(Fix::replace(
+            Some(near) => out.push(base.with_help(format!("did you mean `{near}`?")).with_fix(
+                Fix::replace(
                     Applicability::Unsafe,
                     cx.range(member_span),
                     near.to_string(),
-                )),
-            ),
+                ),
+            )),
             None => {
                 let mut names: Vec<&str> = model.member_names().collect();
                 names.sort_unstable();

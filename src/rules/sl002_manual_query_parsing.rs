@@ -97,10 +97,12 @@ impl Rule for ManualQueryParsing {
         let mut d = cx
             .diagnostic(
                 &META,
-                call.span(),
+                cx.member_range(call.method.span(), call.span()),
                 format!("raw query string split on `{sep}` by hand"),
             )
-            .with_label("this skips percent-decoding and `+`, and mishandles repeated or valueless keys")
+            .with_label(
+                "this skips percent-decoding and `+`, and mishandles repeated or valueless keys",
+            )
             .with_secondary(cx.range(call.receiver.span()), "an undecoded query string");
         let parse = format!("url::form_urlencoded::parse({recv_text}.as_bytes())");
         if sep == "&" && matches!(method.as_str(), "split" | "split_terminator") {
@@ -108,7 +110,11 @@ impl Rule for ManualQueryParsing {
                 .with_help(format!(
                     "iterate decoded pairs with `{parse}`, or take a typed `Query<T>` extractor"
                 ))
-                .with_fix(Fix::replace(Applicability::Unsafe, cx.range(call.span()), parse));
+                .with_fix(Fix::replace(
+                    Applicability::Unsafe,
+                    cx.range(call.span()),
+                    parse,
+                ));
         } else {
             d = d.with_help(format!(
                 "decode the pairs with `{parse}` and compare keys, or take a typed `Query<T>` extractor"

@@ -89,7 +89,9 @@ impl Rule for QuerySubstringMatch {
             return;
         };
         let recv = cx.value_of(&call.receiver);
-        let whole_uri = recv.roles.has_any(&[Role::Uri, Role::Url, Role::RequestUri]);
+        let whole_uri = recv
+            .roles
+            .has_any(&[Role::Uri, Role::Url, Role::RequestUri]);
         if !(recv.has(Role::RawQuery) || whole_uri && recv.ty.is_string()) {
             return;
         }
@@ -101,7 +103,7 @@ impl Rule for QuerySubstringMatch {
         out.push(
             cx.diagnostic(
                 &META,
-                call.span(),
+                cx.member_range(call.method.span(), call.span()),
                 format!("substring test for `{text}` on a {what}"),
             )
             .with_label(format!("also matches `x{key}=`, misses an encoded `{key}`"))

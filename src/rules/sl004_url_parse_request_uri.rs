@@ -66,14 +66,22 @@ impl Rule for UrlParseRequestUri {
                     return;
                 }
                 let Some(arg) = call.args.first() else { return };
-                (arg, call.span(), "`Url::parse` of the request URI")
+                (
+                    arg,
+                    cx.range(call.span()),
+                    "`Url::parse` of the request URI",
+                )
             }
             Node::MethodCall(call) => {
                 if call.method != "join" || !cx.value_of(&call.receiver).ty.is("url::Url") {
                     return;
                 }
                 let Some(arg) = call.args.first() else { return };
-                (arg, call.span(), "`Url::join` of the request URI onto a base")
+                (
+                    arg,
+                    cx.member_range(call.method.span(), call.span()),
+                    "`Url::join` of the request URI onto a base",
+                )
             }
             Node::Field(_) => return,
         };
@@ -81,10 +89,17 @@ impl Rule for UrlParseRequestUri {
             return;
         }
         out.push(
-            cx.diagnostic(&META, whole, format!("{what}: a server's request URI has no scheme or host"))
-                .with_label("fails with `RelativeUrlWithoutBase` on every request")
-                .with_secondary(cx.range(arg.span()), "origin-form, such as `/ws/chat?token=..`")
-                .with_help(HELP),
+            cx.diagnostic(
+                &META,
+                whole,
+                format!("{what}: a server's request URI has no scheme or host"),
+            )
+            .with_label("fails with `RelativeUrlWithoutBase` on every request")
+            .with_secondary(
+                cx.range(arg.span()),
+                "origin-form, such as `/ws/chat?token=..`",
+            )
+            .with_help(HELP),
         );
     }
 }

@@ -46,7 +46,14 @@ static META: RuleMeta = RuleMeta {
     source: include_str!("sl005_request_uri_authority.rs"),
 };
 
-const AUTHORITY_PARTS: &[&str] = &["host", "authority", "scheme", "scheme_str", "port", "port_u16"];
+const AUTHORITY_PARTS: &[&str] = &[
+    "host",
+    "authority",
+    "scheme",
+    "scheme_str",
+    "port",
+    "port_u16",
+];
 
 impl Rule for RequestUriAuthority {
     fn meta(&self) -> &'static RuleMeta {
@@ -70,7 +77,7 @@ impl Rule for RequestUriAuthority {
         out.push(
             cx.diagnostic(
                 &META,
-                call.span(),
+                cx.member_range(call.method.span(), call.span()),
                 format!("`{method}()` of a server request's URI is `None` for HTTP/1.1 requests"),
             )
             .with_label("origin-form request targets carry no scheme or authority")

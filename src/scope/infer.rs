@@ -12,7 +12,12 @@ const SAME_CONTENT: &[&str] = &[
     "clone", "to_owned", "borrow", "as_ref", "as_deref", "into", "cloned", "copied",
 ];
 const AS_STR: &[&str] = &[
-    "as_str", "trim", "trim_start", "trim_end", "as_bytes", "to_str",
+    "as_str",
+    "trim",
+    "trim_start",
+    "trim_end",
+    "as_bytes",
+    "to_str",
 ];
 const UNWRAP: &[&str] = &[
     "unwrap",
@@ -23,7 +28,13 @@ const UNWRAP: &[&str] = &[
     "unwrap_unchecked",
 ];
 const KEEP_OPTION: &[&str] = &[
-    "ok", "ok_or", "ok_or_else", "map_err", "context", "with_context", "filter",
+    "ok",
+    "ok_or",
+    "ok_or_else",
+    "map_err",
+    "context",
+    "with_context",
+    "filter",
 ];
 
 impl Scope<'_> {
@@ -200,6 +211,35 @@ impl Scope<'_> {
             _ => None,
         }
     }
+}
+
+/// Combinators of `Option`/`Result` that call their closure with the
+/// contained value, and the index of that closure among the arguments.
+const COMBINATORS: &[(&str, usize)] = &[
+    ("map", 0),
+    ("and_then", 0),
+    ("is_some_and", 0),
+    ("is_ok_and", 0),
+    ("is_none_or", 0),
+    ("filter", 0),
+    ("inspect", 0),
+    ("map_or", 1),
+    ("map_or_else", 1),
+];
+
+/// The value a closure passed to `recv.method(..)` at argument `arg`
+/// receives, when the method is a known combinator of `Option`/`Result`.
+pub fn closure_params(recv: &Value, method: &str, arg: usize) -> Option<Value> {
+    if !matches!(recv.ty.path(), Some("Option" | "Result")) {
+        return None;
+    }
+    COMBINATORS
+        .iter()
+        .any(|&(m, i)| m == method && i == arg)
+        .then(|| Value {
+            ty: recv.ty.unwrapped(),
+            roles: recv.roles,
+        })
 }
 
 fn is_self(e: &syn::Expr) -> bool {

@@ -36,7 +36,12 @@ pub(super) fn declare(frame: &mut Frame, item: &syn::Item, externs: &HashMap<Str
     }
 }
 
-fn use_tree(frame: &mut Frame, prefix: String, tree: &syn::UseTree, externs: &HashMap<String, String>) {
+fn use_tree(
+    frame: &mut Frame,
+    prefix: String,
+    tree: &syn::UseTree,
+    externs: &HashMap<String, String>,
+) {
     let join = |name: &str| {
         if prefix.is_empty() {
             name.to_string()
@@ -57,7 +62,11 @@ fn use_tree(frame: &mut Frame, prefix: String, tree: &syn::UseTree, externs: &Ha
         }
         syn::UseTree::Rename(r) => {
             let ident = r.ident.to_string();
-            let full = if ident == "self" { prefix.clone() } else { join(&ident) };
+            let full = if ident == "self" {
+                prefix.clone()
+            } else {
+                join(&ident)
+            };
             let name = r.rename.to_string();
             if name != "_" {
                 frame.items.insert(name, import_of(&full, externs));

@@ -13,6 +13,8 @@ mod bind;
 mod infer;
 mod items;
 
+pub use infer::closure_params;
+
 use crate::models::roles::{Role, Roles};
 use crate::models::ty::Ty;
 use crate::models::{HandlerKind, Models};
@@ -86,6 +88,17 @@ impl Frame {
             handler: false,
         }
     }
+}
+
+/// What the analysis knows of the arguments a closure will be called with.
+#[derive(Debug, Clone, Copy)]
+pub enum ClosureParams<'a> {
+    Unknown,
+    /// A framework callback (`accept_hdr_async(stream, |req, resp| ..)`):
+    /// the parameter types, and the closure handles a request.
+    Callback(&'a [Ty]),
+    /// A std combinator on a known value (`query.map(|q| ..)`).
+    Values(&'a [Value]),
 }
 
 /// The `impl` block being walked.
@@ -243,26 +256,34 @@ impl<'m> Scope<'m> {
         self.test_depth -= usize::from(is_test);
     }
 
-    /// Enter a closure. `given` are parameter types a framework callback
-    /// provides (`accept_hdr_async(stream, |req, resp| ..)`), which also
-    /// makes the closure a request handler.
-    pub fn enter_closure(&mut self, closure: &syn::ExprClosure, given: Option<&[Ty]>) {
-        let handler = given.is_some() && self.test_depth == 0 || self.in_handler();
+    /// Enter a closure, binding its parameters from their annotations or
+    /// from what the caller is known to pass.
+    pub fn enter_closure(&mut self, closure: &syn::ExprClosure, given: ClosureParams<'_>) {
+        let callback = matches!(given, ClosureParams::Callback(_));
         let mut frame = Frame::new(FrameKind::Closure);
-        frame.handler = handler;
+        frame.handler = callback && self.test_depth == 0 || self.in_handler();
         self.frames.push(frame);
         for (i, input) in closure.inputs.iter().enumerate() {
-            let (pat, ty) = match input {
-                syn::Pat::Type(pt) => (&*pt.pat, self.resolve_type(&pt.ty)),
-                other => (
-                    other,
-                    given
-                        .and_then(|g| g.get(i))
-                        .cloned()
-                        .unwrap_or(Ty::Unknown),
-                ),
+            let value = match (input, &given) {
+                (syn::Pat::Type(pt), given) => {
+                    let roles = match given {
+                        ClosureParams::Values(v) => v.get(i).map(|v| v.roles).unwrap_or_default(),
+                        _ => Roles::NONE,
+                    };
+                    let mut v = self.param_value(self.resolve_type(&pt.ty));
+                    v.roles = v.roles.union(roles);
+                    v
+                }
+                (_, ClosureParams::Callback(types)) => {
+                    self.param_value(types.get(i).cloned().unwrap_or_default())
+                }
+                (_, ClosureParams::Values(values)) => values.get(i).cloned().unwrap_or_default(),
+                (_, ClosureParams::Unknown) => Value::UNKNOWN,
             };
-            let value = self.param_value(ty);
+            let pat = match input {
+                syn::Pat::Type(pt) => &*pt.pat,
+                other => other,
+            };
             self.bind_pat(pat, value);
         }
     }

@@ -1,0 +1,191 @@
+//! The fixture harness, in the style of clippy's UI tests: every file under
+//! `fixtures/` is ordinary Rust with the expected findings written inline as
+//! `//~ SL002` (several per line allowed). A marked line must be flagged
+//! with exactly those codes and an unmarked line must not be flagged at all.
+//! Trap lines, code that looks alike but is correct, carry `// ok:` so the
+//! harness can also check that every rule keeps enough of them.
+
+use scope_lint::lint::Linter;
+use scope_lint::models::Models;
+use scope_lint::rules::RuleSet;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// `(line, code)` pairs written as `//~ CODE ...` in the text.
+fn expected(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some(pos) = line.find("//~") {
+            for code in line[pos + 3..]
+                .split(|c: char| c.is_whitespace() || c == ',')
+                .filter(|s| !s.is_empty())
+            {
+                out.push((i + 1, code.to_string()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn linter() -> Linter {
+    Linter {
+        models: Models::builtin().expect("builtin models load"),
+        rules: RuleSet::all(),
+    }
+}
+
+/// Lint one fixture; `Err` describes every missing and extra finding.
+fn check_fixture(linter: &Linter, path: &Path) -> Result<usize, String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let result = linter.lint_text(path, text.clone());
+    let src = result.source.as_ref().unwrap();
+    let mut actual: Vec<(usize, String)> = result
+        .diagnostics
+        .iter()
+        .map(|d| (src.line_col(d.range.start).line, d.code.code.to_string()))
+        .collect();
+    actual.sort();
+    let want = expected(&text);
+    let mut missing = Vec::new();
+    let mut extra = Vec::new();
+    let (mut a, mut w) = (actual.iter().peekable(), want.iter().peekable());
+    loop {
+        match (a.peek(), w.peek()) {
+            (Some(x), Some(y)) if x == y => {
+                a.next();
+                w.next();
+            }
+            (Some(x), Some(y)) if x < y => extra.push(a.next().unwrap()),
+            (Some(_), Some(_)) | (None, Some(_)) => missing.push(w.next().unwrap()),
+            (Some(_), None) => extra.push(a.next().unwrap()),
+            (None, None) => break,
+        }
+    }
+    if missing.is_empty() && extra.is_empty() {
+        return Ok(want.len());
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let show = |(line, code): &(usize, String)| {
+        let message = result
+            .diagnostics
+            .iter()
+            .find(|d| d.code.code == code && src.line_col(d.range.start).line == *line)
+            .map(|d| format!("  [{}]", d.message))
+            .unwrap_or_default();
+        format!(
+            "    {}:{line}: {code}{message}\n        {}",
+            path.display(),
+            lines.get(line - 1).unwrap_or(&"").trim()
+        )
+    };
+    let mut msg = String::new();
+    if !missing.is_empty() {
+        msg.push_str("  missing (marked but not flagged):\n");
+        for m in &missing {
+            msg.push_str(&show(m));
+            msg.push('\n');
+        }
+    }
+    if !extra.is_empty() {
+        msg.push_str("  extra (flagged but not marked):\n");
+        for e in &extra {
+            msg.push_str(&show(e));
+            msg.push('\n');
+        }
+    }
+    Err(msg)
+}
+
+#[test]
+fn every_fixture_has_exactly_its_marked_findings() {
+    let linter = linter();
+    let mut files = Vec::new();
+    rust_files(&fixtures_dir(), &mut files);
+    assert!(files.len() >= 5, "fixtures are missing");
+    let mut failures = String::new();
+    let mut total = 0;
+    for f in &files {
+        match check_fixture(&linter, f) {
+            Ok(n) => total += n,
+            Err(e) => failures.push_str(&format!("{}:\n{e}", f.display())),
+        }
+    }
+    assert!(failures.is_empty(), "fixture mismatches:\n{failures}");
+    assert!(total > 0);
+}
+
+/// Every rule folder keeps at least six findings and six traps (`// ok:`),
+/// across at least three frameworks.
+#[test]
+fn every_rule_has_enough_positives_and_traps() {
+    let mut per_rule: BTreeMap<String, (usize, usize, Vec<String>)> = BTreeMap::new();
+    for rule in scope_lint::rules::ALL {
+        let code = rule.meta().code;
+        let dir = fixtures_dir().join(code);
+        let mut files = Vec::new();
+        rust_files(&dir, &mut files);
+        let entry = per_rule.entry(code.to_string()).or_default();
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            entry.0 += expected(&text).iter().filter(|(_, c)| c == code).count();
+            entry.1 += text.lines().filter(|l| l.contains("// ok:")).count();
+            for fw in [
+                "axum",
+                "actix_web",
+                "warp",
+                "hyper",
+                "tungstenite",
+                "reqwest",
+                "http::",
+            ] {
+                if text.contains(fw) && !entry.2.iter().any(|x| x == fw) {
+                    entry.2.push(fw.to_string());
+                }
+            }
+        }
+    }
+    for (code, (pos, traps, frameworks)) in per_rule {
+        assert!(pos >= 6, "{code}: only {pos} positive lines");
+        assert!(traps >= 6, "{code}: only {traps} trap lines");
+        assert!(frameworks.len() >= 3, "{code}: frameworks {frameworks:?}");
+    }
+}
+
+#[test]
+fn the_harness_catches_missing_and_extra_findings() {
+    let linter = linter();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("probe.rs");
+    // A real finding left unmarked, and a marked line that is fine.
+    std::fs::write(
+        &path,
+        "async fn h(uri: axum::http::Uri) {\n    let p = uri.query_params();\n    let q = 1; //~ SL002\n}\n",
+    )
+    .unwrap();
+    let err = check_fixture(&linter, &path).unwrap_err();
+    assert!(
+        err.contains("missing") && err.contains(":3: SL002"),
+        "{err}"
+    );
+    assert!(err.contains("extra") && err.contains(":2: SL001"), "{err}");
+}
