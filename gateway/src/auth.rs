@@ -10,7 +10,7 @@
 //! 2. `Authorization: Bearer <t>`,
 //! 3. `Sec-WebSocket-Protocol: bearer, <t>` (the server then selects `bearer`).
 
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
@@ -272,28 +272,29 @@ fn bearer_from_authorization(headers: &HeaderMap) -> Result<Option<String>, Cred
     }
 }
 
-/// The token after `bearer` in the offered subprotocols (`bearer, <token>`).
-fn bearer_from_protocols<'a>(
-    protocols: impl IntoIterator<Item = &'a HeaderValue>,
-) -> Option<String> {
-    let mut iter = protocols.into_iter().filter_map(|v| v.to_str().ok());
-    while let Some(p) = iter.next() {
-        if p.trim().eq_ignore_ascii_case(BEARER_PROTOCOL) {
-            return iter
-                .next()
-                .map(|t| t.trim().to_owned())
-                .filter(|t| !t.is_empty());
+/// The token after `bearer` in the offered subprotocols
+/// (`Sec-WebSocket-Protocol: bearer, <token>`). Order matters here, so the
+/// header is read directly (axum's `requested_protocols()` is a set).
+fn bearer_from_protocols(headers: &HeaderMap) -> Option<String> {
+    let mut offered = headers
+        .get_all(header::SEC_WEBSOCKET_PROTOCOL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim);
+    while let Some(p) = offered.next() {
+        if p.eq_ignore_ascii_case(BEARER_PROTOCOL) {
+            return offered.next().filter(|t| !t.is_empty()).map(str::to_owned);
         }
     }
     None
 }
 
-/// Find the request's bearer token. `protocols` are the individual
-/// subprotocols the client offered (already split on `,`).
-pub fn extract_token<'a>(
+/// Find the request's bearer token in the query, `Authorization` or
+/// `Sec-WebSocket-Protocol`.
+pub fn extract_token(
     query: &QueryParams,
     headers: &HeaderMap,
-    protocols: impl IntoIterator<Item = &'a HeaderValue>,
 ) -> Result<Option<(String, TokenSource)>, CredentialError> {
     let mut found: Option<(String, TokenSource)> = None;
     let candidates = [
@@ -303,7 +304,7 @@ pub fn extract_token<'a>(
             TokenSource::AuthorizationHeader,
         ),
         (
-            bearer_from_protocols(protocols),
+            bearer_from_protocols(headers),
             TokenSource::WebSocketProtocol,
         ),
     ];
@@ -337,6 +338,7 @@ pub fn authenticate(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
 
     #[test]
     fn roundtrip() {
@@ -378,30 +380,31 @@ mod tests {
         let q = QueryParams::parse(Some("token=abc")).unwrap();
         let mut h = HeaderMap::new();
         assert_eq!(
-            extract_token(&q, &h, []).unwrap(),
+            extract_token(&q, &h).unwrap(),
             Some(("abc".into(), TokenSource::Query))
         );
         h.insert(
             header::AUTHORIZATION,
             HeaderValue::from_static("Bearer abc"),
         );
-        assert!(extract_token(&q, &h, []).unwrap().is_some());
+        assert!(extract_token(&q, &h).unwrap().is_some());
         h.insert(
             header::AUTHORIZATION,
             HeaderValue::from_static("bearer xyz"),
         );
-        assert_eq!(extract_token(&q, &h, []), Err(CredentialError::Conflicting));
+        assert_eq!(extract_token(&q, &h), Err(CredentialError::Conflicting));
         let empty = QueryParams::default();
         assert_eq!(
-            extract_token(&empty, &h, []).unwrap(),
+            extract_token(&empty, &h).unwrap(),
             Some(("xyz".into(), TokenSource::AuthorizationHeader))
         );
-        let protos = [
-            HeaderValue::from_static("bearer"),
-            HeaderValue::from_static("p.q"),
-        ];
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::SEC_WEBSOCKET_PROTOCOL,
+            HeaderValue::from_static("chat.v1, bearer, p.q"),
+        );
         assert_eq!(
-            extract_token(&empty, &HeaderMap::new(), &protos).unwrap(),
+            extract_token(&empty, &h).unwrap(),
             Some(("p.q".into(), TokenSource::WebSocketProtocol))
         );
     }

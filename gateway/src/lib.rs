@@ -17,6 +17,7 @@
 
 pub mod agent;
 pub mod auth;
+pub mod client;
 pub mod config;
 pub mod protocol;
 pub mod scope;

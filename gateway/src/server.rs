@@ -149,11 +149,7 @@ async fn ws_chat(
         Ok(q) => q,
         Err(e) => return bad_query(&e),
     };
-    let protocols: Vec<HeaderValue> = match &ws {
-        Ok(ws) => ws.requested_protocols().cloned().collect(),
-        Err(_) => Vec::new(),
-    };
-    let token = match extract_token(&query, &headers, &protocols) {
+    let token = match extract_token(&query, &headers) {
         Ok(t) => t,
         Err(e) => return json_error(StatusCode::BAD_REQUEST, e.code(), &e.to_string()),
     };
