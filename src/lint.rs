@@ -81,7 +81,10 @@ impl Linter {
                 let at = e.utf8_error().valid_up_to();
                 let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
                 let source = Arc::new(SourceFile::new(path, text));
-                let end = (at + 1).min(source.text.len());
+                let end = source.text[at..]
+                    .chars()
+                    .next()
+                    .map_or(at, |c| at + c.len_utf8());
                 FileResult {
                     path: path.to_path_buf(),
                     diagnostics: vec![Diagnostic::new(

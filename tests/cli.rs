@@ -1,0 +1,306 @@
+//! The command line as a user meets it: exit codes, output formats, rule
+//! selection, walking, and bad input.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn scope_lint() -> Command {
+    let mut cmd = Command::cargo_bin("scope-lint").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+fn stdout_of(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+const CLEAN: &str =
+    "use axum::http::Uri;\nasync fn h(uri: Uri) -> String {\n    uri.path().to_string()\n}\n";
+const DIRTY: &str = "use axum::http::Uri;\nasync fn h(uri: Uri) -> usize {\n    uri.query().unwrap_or(\"\").split('&').count()\n}\n";
+
+#[test]
+fn exit_0_when_nothing_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("clean.rs"), CLEAN).unwrap();
+    let (code, out, _) = stdout_of(scope_lint().arg(dir.path()));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.starts_with("No problems found; checked 1 file in "),
+        "{out}"
+    );
+}
+
+#[test]
+fn exit_1_with_findings_and_a_summary_line() {
+    let (code, out, _) = stdout_of(scope_lint().args(["fixtures/demo", "--color", "never"]));
+    assert_eq!(code, 1);
+    let summary = out.lines().last().unwrap();
+    assert!(
+        summary
+            .starts_with("Found 5 problems in 1 file (2 errors, 3 warnings); checked 1 file in "),
+        "{summary}"
+    );
+    assert!(out.contains("SL001(nonexistent-member)"), "{out}");
+    assert!(!out.contains('\u{1b}'), "colour with --color never");
+}
+
+#[test]
+fn check_subcommand_is_the_default_command() {
+    let (a, out_a, _) =
+        stdout_of(scope_lint().args(["check", "fixtures/demo", "--format", "json"]));
+    let (b, out_b, _) = stdout_of(scope_lint().args(["fixtures/demo", "--format", "json"]));
+    assert_eq!((a, b), (1, 1));
+    assert_eq!(out_a, out_b);
+}
+
+#[test]
+fn exit_2_for_a_missing_path() {
+    let (code, out, err) = stdout_of(scope_lint().arg("no/such/dir"));
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("no/such/dir: no such file or directory"),
+        "{err}"
+    );
+}
+
+#[test]
+fn exit_2_for_bad_arguments() {
+    let (code, _, err) = stdout_of(scope_lint().args(["--format", "xml", "."]));
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = stdout_of(scope_lint().args(["--select", "SL999", "."]));
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown rule `SL999`"), "{err}");
+}
+
+#[test]
+fn json_items_have_the_documented_fields_in_order() {
+    let (code, out, _) = stdout_of(scope_lint().args(["fixtures/demo", "--format", "json"]));
+    assert_eq!(code, 1);
+    let items: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), 5);
+    let first = &items[0];
+    assert_eq!(first["code"], "SL001");
+    assert_eq!(first["name"], "nonexistent-member");
+    assert_eq!(first["level"], "error");
+    assert_eq!(first["file"], "fixtures/demo/src/main.rs");
+    assert_eq!(first["line"], 17);
+    assert_eq!(first["column"], 22);
+    assert_eq!(first["end_line"], 17);
+    assert_eq!(first["end_column"], 36);
+    assert_eq!(first["fix"]["applicability"], "unsafe");
+    let edit = &first["fix"]["edits"][0];
+    let text = std::fs::read_to_string("fixtures/demo/src/main.rs").unwrap();
+    let (start, end) = (
+        edit["start"].as_u64().unwrap() as usize,
+        edit["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&text[start..end], "uri.query_params()");
+    // Field order is part of the format.
+    let keys = [
+        "\"code\"",
+        "\"name\"",
+        "\"level\"",
+        "\"message\"",
+        "\"file\"",
+        "\"line\"",
+        "\"column\"",
+        "\"end_line\"",
+        "\"end_column\"",
+        "\"help\"",
+        "\"fix\"",
+    ];
+    let obj_end = out.find("\n  }").unwrap();
+    let positions: Vec<usize> = keys
+        .iter()
+        .map(|k| out[..obj_end].find(k).unwrap())
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+    assert!(items.iter().any(|i| i["fix"].is_null()));
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let (code, out, _) = stdout_of(scope_lint().arg("rules"));
+    assert_eq!(code, 0);
+    for rule in scope_lint::rules::ALL {
+        let m = rule.meta();
+        let line = out.lines().find(|l| l.starts_with(m.code)).unwrap();
+        assert!(
+            line.contains(m.name) && line.contains(m.level.as_str()),
+            "{line}"
+        );
+        assert!(line.contains(m.summary), "{line}");
+    }
+}
+
+#[test]
+fn explain_prints_the_rule_documentation() {
+    for key in ["SL002", "sl002", "manual-query-parsing"] {
+        let (code, out, _) = stdout_of(scope_lint().args(["explain", key]));
+        assert_eq!(code, 0);
+        assert!(out.starts_with("# SL002 (manual-query-parsing)"), "{out}");
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## Use instead",
+            "## Fix safety",
+        ] {
+            assert!(out.contains(section), "{key}: {section}");
+        }
+    }
+}
+
+#[test]
+fn every_rule_documents_all_sections() {
+    for rule in scope_lint::rules::ALL {
+        let docs = rule.meta().docs();
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## Use instead",
+            "## Fix safety",
+        ] {
+            assert!(
+                docs.contains(section),
+                "{} lacks {section}",
+                rule.meta().code
+            );
+        }
+    }
+}
+
+#[test]
+fn explain_an_unknown_rule_suggests_close_matches() {
+    let (code, _, err) = stdout_of(scope_lint().args(["explain", "manual-query-parsin"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `manual-query-parsing`"), "{err}");
+}
+
+#[test]
+fn select_and_ignore_take_codes_and_names() {
+    let count = |args: &[&str]| {
+        let (_, out, _) =
+            stdout_of(
+                scope_lint()
+                    .args(args)
+                    .args(["fixtures/demo", "--format", "json"]),
+            );
+        let items: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let mut codes: Vec<String> = items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["code"].as_str().unwrap().to_string())
+            .collect();
+        codes.sort();
+        codes
+    };
+    assert_eq!(
+        count(&["--select", "SL002,nonexistent-member"]),
+        ["SL001", "SL002"]
+    );
+    assert_eq!(
+        count(&["--ignore", "SL001,SL002,SL003"]),
+        ["SL004", "SL005"]
+    );
+}
+
+#[test]
+fn parse_errors_are_findings_with_a_location_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a_broken.rs"),
+        "fn main() {\n    let x = ;\n}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("b_dirty.rs"), DIRTY).unwrap();
+    std::fs::write(
+        dir.path().join("c_latin1.rs"),
+        b"// caf\xe9\nfn main() {}\n",
+    )
+    .unwrap();
+    let (code, out, _) = stdout_of(scope_lint().arg(dir.path()).args(["--format", "json"]));
+    assert_eq!(code, 1);
+    let items: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let items = items.as_array().unwrap();
+    let codes: Vec<&str> = items.iter().map(|i| i["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["parse-error", "SL002", "parse-error"]);
+    assert_eq!(items[0]["line"], 2);
+    assert!(items[0]["file"].as_str().unwrap().ends_with("a_broken.rs"));
+    assert!(items[2]["message"].as_str().unwrap().contains("UTF-8"));
+}
+
+#[test]
+fn walking_respects_gitignore_hidden_and_target_but_named_files_are_linted() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for sub in ["src", "target/debug", ".hidden", "generated"] {
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+    }
+    std::fs::write(root.join(".gitignore"), "generated/\n").unwrap();
+    for f in [
+        "src/a.rs",
+        "target/debug/b.rs",
+        ".hidden/c.rs",
+        "generated/d.rs",
+    ] {
+        std::fs::write(root.join(f), DIRTY).unwrap();
+    }
+    let files = |args: &[&Path]| {
+        let (_, out, _) = stdout_of(scope_lint().args(args).args(["--format", "json"]));
+        let items: serde_json::Value = serde_json::from_str(&out).unwrap();
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                let f = i["file"].as_str().unwrap();
+                Path::new(f)
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(files(&[root]), ["src/a.rs"]);
+    let named = root.join("generated/d.rs");
+    assert_eq!(files(&[root, &named]), ["generated/d.rs", "src/a.rs"]);
+}
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    let run = |threads: &str| {
+        stdout_of(scope_lint().args(["fixtures", "--format", "json", "--threads", threads])).1
+    };
+    let one = run("1");
+    assert!(one.len() > 1000);
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("4"));
+}
+
+#[test]
+fn no_color_is_honoured_and_color_always_forces_it() {
+    let (_, out, _) = stdout_of(scope_lint().args(["fixtures/demo", "--color", "always"]));
+    assert!(out.contains('\u{1b}'));
+    let (_, out, _) = stdout_of(scope_lint().args(["fixtures/demo"]).env("NO_COLOR", "1"));
+    assert!(!out.contains('\u{1b}'));
+}
+
+#[test]
+fn quiet_drops_the_summary() {
+    let (_, out, _) =
+        stdout_of(scope_lint().args(["fixtures/demo", "--quiet", "--color", "never"]));
+    assert!(!out.contains("Found 5 problems"));
+    assert!(out.contains("SL002(manual-query-parsing)"));
+}
