@@ -62,7 +62,9 @@ impl RuleMeta {
                 }
                 break;
             };
-            out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+            let text = rest.strip_prefix(' ').unwrap_or(rest);
+            // Examples are marked `ignore` for rustdoc; readers see Rust.
+            out.push_str(text.strip_suffix(",ignore").unwrap_or(text));
             out.push('\n');
         }
         out

@@ -13,7 +13,7 @@
 //! typed `Query<T>` extractor.
 //!
 //! ## Example
-//! ```rust
+//! ```rust,ignore
 //! async fn health(uri: axum::http::Uri) -> String {
 //!     let params = uri.query_params();
 //!     format!("{params:?}")
@@ -21,7 +21,7 @@
 //! ```
 //!
 //! ## Use instead
-//! ```rust
+//! ```rust,ignore
 //! async fn health(uri: axum::http::Uri) -> String {
 //!     let params: Vec<(String, String)> =
 //!         url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())

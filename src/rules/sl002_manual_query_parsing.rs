@@ -13,7 +13,7 @@
 //! compares the wrong bytes.
 //!
 //! ## Example
-//! ```rust
+//! ```rust,ignore
 //! async fn ws(uri: axum::http::Uri) {
 //!     let q = uri.query().unwrap_or("");
 //!     for pair in q.split('&') {
@@ -23,7 +23,7 @@
 //! ```
 //!
 //! ## Use instead
-//! ```rust
+//! ```rust,ignore
 //! async fn ws(uri: axum::http::Uri) {
 //!     let q = uri.query().unwrap_or("");
 //!     for (k, v) in url::form_urlencoded::parse(q.as_bytes()) {

@@ -11,14 +11,14 @@
 //! bypassed or tripped by the client.
 //!
 //! ## Example
-//! ```rust
+//! ```rust,ignore
 //! async fn h(uri: axum::http::Uri) -> bool {
 //!     uri.query().unwrap_or("").contains("debug=1")
 //! }
 //! ```
 //!
 //! ## Use instead
-//! ```rust
+//! ```rust,ignore
 //! async fn h(uri: axum::http::Uri) -> bool {
 //!     url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
 //!         .any(|(k, v)| k == "debug" && v == "1")

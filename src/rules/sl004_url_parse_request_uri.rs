@@ -12,7 +12,7 @@
 //! such as `//evil.example/x` then becomes the host.
 //!
 //! ## Example
-//! ```rust
+//! ```rust,ignore
 //! async fn h(req: axum::extract::Request) {
 //!     let url = url::Url::parse(&req.uri().to_string()).unwrap();
 //!     let token = url.query_pairs().find(|(k, _)| k == "token");
@@ -20,7 +20,7 @@
 //! ```
 //!
 //! ## Use instead
-//! ```rust
+//! ```rust,ignore
 //! async fn h(req: axum::extract::Request) {
 //!     let query = req.uri().query().unwrap_or("");
 //!     let token = url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "token");

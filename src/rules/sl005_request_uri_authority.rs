@@ -10,14 +10,14 @@
 //! in production behind an HTTP/1.1 proxy.
 //!
 //! ## Example
-//! ```rust
+//! ```rust,ignore
 //! async fn h(uri: axum::http::Uri) -> String {
 //!     uri.host().unwrap_or("localhost").to_string()
 //! }
 //! ```
 //!
 //! ## Use instead
-//! ```rust
+//! ```rust,ignore
 //! async fn h(axum_extra::extract::Host(host): axum_extra::extract::Host) -> String {
 //!     host
 //! }

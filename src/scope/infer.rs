@@ -51,10 +51,6 @@ impl Scope<'_> {
     pub fn value_of(&self, expr: &syn::Expr) -> Value {
         match expr {
             syn::Expr::Path(p) if p.qself.is_none() => match p.path.get_ident() {
-                Some(id) if id == "self" => match self.impls.last() {
-                    Some(i) => self.typed(i.ty.clone(), Roles::NONE),
-                    None => Value::UNKNOWN,
-                },
                 Some(id) => self.binding(&id.to_string()).cloned().unwrap_or_default(),
                 None => Value::UNKNOWN,
             },

@@ -240,11 +240,21 @@ impl<'m> Scope<'m> {
             })
             .collect();
         let in_handler_impl = self.impls.last().is_some_and(|i| i.handler_trait);
+        let receiver = sig.receiver();
         let handler = self.test_depth == 0
-            && (in_handler_impl || self.is_handler_signature(sig.asyncness.is_some(), &params));
+            && (in_handler_impl
+                || self
+                    .is_handler_signature(sig.asyncness.is_some() && receiver.is_none(), &params));
         let mut frame = Frame::new(FrameKind::Function);
         frame.handler = handler;
         self.frames.push(frame);
+        if let Some(r) = receiver {
+            // `self`, `&self`, `&mut self` and `self: Box<Self>` alike: the
+            // declared type, so `self: Pin<&mut Self>` is not `Self`.
+            let ty = self.resolve_type(&r.ty);
+            let value = self.typed(ty, Roles::NONE);
+            self.bind("self".to_string(), value);
+        }
         for (pat, ty) in params {
             let value = self.param_value(ty);
             self.bind_pat(pat, value);
@@ -290,9 +300,11 @@ impl<'m> Scope<'m> {
 
     /// A function is a request handler when a parameter is only ever an
     /// incoming request (actix `HttpRequest`, axum `Query`), or when it is
-    /// async and its arguments are extractors (the last one may be any
-    /// owned body type, as axum allows).
-    fn is_handler_signature(&self, is_async: bool, params: &[(&syn::Pat, Ty)]) -> bool {
+    /// an async free function whose arguments are extractors (the last one
+    /// may be any owned body type, as axum allows). Methods taking `self`
+    /// are not axum handlers: `async fn call(&mut self, dst: Uri)` is a
+    /// client.
+    fn is_handler_signature(&self, extractor_shaped: bool, params: &[(&syn::Pat, Ty)]) -> bool {
         let kinds: Vec<Option<HandlerKind>> = params
             .iter()
             .map(|(_, ty)| self.models.model_of(ty).and_then(|m| m.handler))
@@ -300,7 +312,7 @@ impl<'m> Scope<'m> {
         if kinds.contains(&Some(HandlerKind::Request)) {
             return true;
         }
-        if !is_async || !kinds.iter().any(Option::is_some) {
+        if !extractor_shaped || !kinds.iter().any(Option::is_some) {
             return false;
         }
         let (last, rest) = kinds.split_last().expect("non-empty: one is Some");
