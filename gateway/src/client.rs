@@ -39,6 +39,8 @@ pub struct ConnectOptions {
     pub headers: Vec<(HeaderName, HeaderValue)>,
     /// `SO_RCVBUF` for the client socket (small values make a slow reader).
     pub recv_buffer: Option<u32>,
+    /// tungstenite read buffer (default 128 KiB, eagerly allocated).
+    pub ws_read_buffer: Option<usize>,
 }
 
 /// Open a TCP connection to `addr` and perform the WebSocket handshake for `url`.
@@ -61,8 +63,11 @@ pub async fn connect(
     }
     let stream = socket.connect(addr).await?;
     stream.set_nodelay(true)?;
-    tokio_tungstenite::client_async_with_config(request, stream, Some(WebSocketConfig::default()))
-        .await
+    let mut config = WebSocketConfig::default();
+    if let Some(size) = opts.ws_read_buffer {
+        config = config.read_buffer_size(size);
+    }
+    tokio_tungstenite::client_async_with_config(request, stream, Some(config)).await
 }
 
 #[cfg(test)]

@@ -59,6 +59,12 @@ pub struct Config {
     pub tcp_send_buffer: Option<u32>,
     /// Listen backlog.
     pub backlog: u32,
+    /// Per-connection WebSocket read buffer (eagerly allocated by tungstenite;
+    /// larger frames grow it on demand). Small keeps 5,000 idle clients cheap.
+    pub ws_read_buffer_bytes: usize,
+    /// Outgoing bytes buffered before tungstenite writes to the socket
+    /// (the writer also flushes after every batch).
+    pub ws_write_buffer_bytes: usize,
 }
 
 impl Default for Config {
@@ -76,6 +82,8 @@ impl Default for Config {
             demo_tool_delay: Duration::ZERO,
             tcp_send_buffer: None,
             backlog: 4096,
+            ws_read_buffer_bytes: 4 * 1024,
+            ws_write_buffer_bytes: 16 * 1024,
         }
     }
 }

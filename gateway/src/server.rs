@@ -192,6 +192,8 @@ async fn ws_chat(
     let user_id = claims.user_id;
     let state2 = state.clone();
     ws.protocols([BEARER_PROTOCOL])
+        .read_buffer_size(cfg.ws_read_buffer_bytes)
+        .write_buffer_size(cfg.ws_write_buffer_bytes)
         .max_message_size(cfg.max_message_bytes)
         .max_frame_size(cfg.max_message_bytes)
         .on_upgrade(move |socket| run_session(socket, state2, user_id, conn_id, guard))
@@ -225,6 +227,7 @@ async fn ws_health(
     let body = scope_json(&uri, &query, "websocket").to_string();
     let close_timeout = state.config.close_timeout;
     ws.max_message_size(state.config.max_message_bytes)
+        .read_buffer_size(state.config.ws_read_buffer_bytes)
         .on_upgrade(move |mut socket| async move {
             let _ = socket.send(Message::Text(body.into())).await;
             let frame = CloseFrame {
