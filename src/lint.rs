@@ -179,3 +179,100 @@ impl Linter {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Report;
+    use crate::rules::{Context, Node, NodeKind, Rule, RuleMeta};
+
+    /// A rule that panics on every method call, standing in for a bug.
+    struct Panics;
+
+    static PANICS: RuleMeta = RuleMeta {
+        code: "SL999",
+        name: "panics",
+        level: Level::Error,
+        summary: "test only",
+        fixable: false,
+        source: "",
+    };
+
+    impl Rule for Panics {
+        fn meta(&self) -> &'static RuleMeta {
+            &PANICS
+        }
+        fn interests(&self) -> &'static [NodeKind] {
+            &[NodeKind::MethodCall]
+        }
+        fn check(&self, _: Node<'_>, _: &Context<'_>, _: &mut Vec<Diagnostic>) {
+            panic!("boom");
+        }
+    }
+
+    #[test]
+    fn a_panic_in_one_file_is_reported_and_the_others_are_linted() {
+        let linter = Linter {
+            models: Models::builtin().unwrap(),
+            rules: RuleSet::new(vec![(&Panics, Level::Error)]),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("a.rs");
+        let good = dir.path().join("b.rs");
+        std::fs::write(&bad, "fn f(x: u8) { x.count(); }").unwrap();
+        std::fs::write(&good, "fn g() {}").unwrap();
+        let results = linter.lint_paths(&[bad.clone(), good.clone()], 2);
+        assert_eq!(results[0].path, bad);
+        assert!(results[0].incomplete);
+        assert_eq!(results[0].diagnostics[0].code, INTERNAL_ERROR);
+        assert!(results[0].diagnostics[0].message.contains("boom"));
+        assert_eq!(results[1].path, good);
+        assert!(results[1].diagnostics.is_empty() && !results[1].incomplete);
+        let report = Report {
+            results: &results,
+            elapsed: Default::default(),
+        };
+        assert_eq!(report.counts().incomplete, 1);
+    }
+
+    #[test]
+    fn oversized_and_unreadable_files_are_reported_not_fatal() {
+        let linter = Linter {
+            models: Models::builtin().unwrap(),
+            rules: RuleSet::all(),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.rs");
+        let f = std::fs::File::create(&big).unwrap();
+        f.set_len(MAX_FILE_BYTES + 1).unwrap();
+        let r = linter.lint_path(&big);
+        assert!(r.incomplete);
+        assert_eq!(r.diagnostics[0].code, IO_ERROR);
+        assert!(
+            r.diagnostics[0].message.contains("limit"),
+            "{}",
+            r.diagnostics[0].message
+        );
+        let r = linter.lint_path(&dir.path().join("gone.rs"));
+        assert!(r.incomplete && r.diagnostics[0].message.starts_with("cannot read"));
+    }
+
+    #[test]
+    fn deeply_nested_code_does_not_overflow_the_stack() {
+        let linter = Linter {
+            models: Models::builtin().unwrap(),
+            rules: RuleSet::all(),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let deep = dir.path().join("deep.rs");
+        let depth = 3000;
+        let text = format!(
+            "fn f() {{ let x = {}1{}; }}",
+            "(".repeat(depth),
+            ")".repeat(depth)
+        );
+        std::fs::write(&deep, text).unwrap();
+        let results = linter.lint_paths(&[deep], 1);
+        assert!(!results[0].incomplete, "{:?}", results[0].diagnostics);
+    }
+}
