@@ -74,45 +74,50 @@ fn is_secret(key: &str) -> bool {
     SECRET_KEYS.contains(&key)
 }
 
-/// Byte scan of a raw query: every `%` must be followed by two hex digits.
-/// (This checks escapes; it does not split the query.)
-fn check_percent_escapes(raw: &[u8]) -> Result<(), QueryError> {
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Byte scan of a raw query: every `%` must be followed by two hex digits,
+/// and the percent-decoded bytes must be UTF-8. (This checks escapes; it
+/// does not split the query. Checking the whole query is equivalent to
+/// checking each key and value: the separators are ASCII, so they can neither
+/// split nor complete a multi-byte character.)
+fn check_escapes(raw: &[u8]) -> Result<(), QueryError> {
+    let mut decoded = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
         if raw[i] == b'%' {
-            let ok = raw.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-                && raw.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
-            if !ok {
-                return Err(QueryError::BadPercentEncoding { offset: i });
+            let hi = raw.get(i + 1).copied().and_then(hex_val);
+            let lo = raw.get(i + 2).copied().and_then(hex_val);
+            match (hi, lo) {
+                (Some(hi), Some(lo)) => decoded.push((hi << 4) | lo),
+                _ => return Err(QueryError::BadPercentEncoding { offset: i }),
             }
             i += 3;
         } else {
+            decoded.push(raw[i]);
             i += 1;
         }
     }
-    Ok(())
-}
-
-/// Whether the raw query itself spells U+FFFD (so a decoded U+FFFD is legitimate).
-fn spells_replacement_char(raw: &str) -> bool {
-    raw.to_ascii_uppercase().contains("%EF%BF%BD")
+    std::str::from_utf8(&decoded)
+        .map(|_| ())
+        .map_err(|_| QueryError::InvalidUtf8)
 }
 
 impl QueryParams {
     /// Strictly decode `uri.query()`.
     pub fn parse(raw: Option<&str>) -> Result<Self, QueryError> {
         let raw = raw.unwrap_or("");
-        check_percent_escapes(raw.as_bytes())?;
+        check_escapes(raw.as_bytes())?;
         let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.as_bytes())
             .into_owned()
             .collect();
-        if !spells_replacement_char(raw)
-            && pairs
-                .iter()
-                .any(|(k, v)| k.contains('\u{FFFD}') || v.contains('\u{FFFD}'))
-        {
-            return Err(QueryError::InvalidUtf8);
-        }
         for key in SINGLE_KEYS {
             if pairs.iter().filter(|(k, _)| k == key).count() > 1 {
                 return Err(QueryError::DuplicateKey { key });
@@ -256,7 +261,15 @@ mod tests {
             QueryParams::parse(Some("a=%FF")),
             Err(QueryError::InvalidUtf8)
         );
+        assert_eq!(
+            QueryParams::parse(Some("a=%C3&b=%A9")),
+            Err(QueryError::InvalidUtf8)
+        );
         assert!(QueryParams::parse(Some("a=%EF%BF%BD")).is_ok());
+        assert_eq!(
+            QueryParams::parse(Some("a=%C3%A9")).unwrap().first("a"),
+            Some("é")
+        );
     }
 
     #[test]

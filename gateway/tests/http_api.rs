@@ -137,10 +137,10 @@ async fn malformed_queries_get_400() {
         ("/ws/health?token=a&token=b".into(), "duplicate_key"),
         ("/ws/chat?user_id=a&user_id=b".into(), "duplicate_key"),
     ];
-    for (target, code) in &cases {
+    for (i, (target, code)) in cases.iter().enumerate() {
         let r = http_get(addr, target, &[]).await;
-        assert_eq!(r.status, 400, "{target}: {}", r.body);
-        assert_eq!(r.json()["error"], *code, "{target}");
+        assert_eq!(r.status, 400, "case {i}: {}", r.body);
+        assert_eq!(r.json()["error"], *code, "case {i}");
     }
     // The token twice on a real WebSocket handshake: 400, no upgrade.
     let (status, body) = ws_reject(addr, &dup, &ConnectOptions::default()).await;

@@ -218,7 +218,7 @@ pub async fn ws_reject(addr: SocketAddr, url: &str, opts: &ConnectOptions) -> (u
         .await
         .expect("handshake in time");
     match res {
-        Ok(_) => panic!("handshake unexpectedly succeeded for {url}"),
+        Ok(_) => panic!("handshake unexpectedly succeeded"),
         Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
             let status = resp.status().as_u16();
             let body = resp.body().clone().unwrap_or_default();
