@@ -4,6 +4,7 @@
 //! the tree themselves, so adding a rule never adds a traversal.
 
 use crate::diagnostic::Diagnostic;
+use crate::macros::MacroCall;
 use crate::models::Models;
 use crate::rules::{Context, Node, RuleSet};
 use crate::scope::{closure_params, ClosureParams, Scope};
@@ -22,6 +23,7 @@ pub fn check_file(
         source,
         rules,
         out: Vec::new(),
+        chain: Vec::new(),
     };
     walker.visit_file(file);
     walker.out
@@ -32,26 +34,57 @@ struct Walker<'a> {
     source: &'a SourceFile,
     rules: &'a RuleSet,
     out: Vec<Diagnostic>,
+    /// Method names applied to the receivers being visited; `None` marks
+    /// an argument position, where the chain of the outer call ends.
+    chain: Vec<Option<String>>,
 }
 
 impl Walker<'_> {
     fn dispatch(&mut self, node: Node<'_>) {
+        let applied: Vec<String> = self
+            .chain
+            .iter()
+            .rev()
+            .map_while(|m| m.clone())
+            .collect();
         let cx = Context {
             scope: &self.scope,
             source: self.source,
+            applied: &applied,
         };
         self.rules.check(node, &cx, &mut self.out);
+    }
+
+    /// Visit an argument: outside the receiver chain of the outer call.
+    fn visit_arg(&mut self, e: &syn::Expr) {
+        self.chain.push(None);
+        self.visit_expr(e);
+        self.chain.pop();
+    }
+
+    fn param_types<'p>(&mut self, types: impl Iterator<Item = &'p syn::Type>) {
+        for t in types {
+            self.dispatch(Node::ParamType(t));
+        }
     }
 
     fn fn_body(&mut self, sig: &syn::Signature, attrs: &[syn::Attribute], block: &syn::Block) {
         let is_test = is_test_fn(attrs);
         self.scope.enter_fn(sig, is_test);
+        self.param_types(sig.inputs.iter().filter_map(|a| match a {
+            syn::FnArg::Typed(pt) => Some(&*pt.ty),
+            syn::FnArg::Receiver(_) => None,
+        }));
         self.visit_block(block);
         self.scope.exit_fn(is_test);
     }
 
     fn closure(&mut self, c: &syn::ExprClosure, given: ClosureParams<'_>) {
         self.scope.enter_closure(c, given);
+        self.param_types(c.inputs.iter().filter_map(|p| match p {
+            syn::Pat::Type(pt) => Some(&*pt.ty),
+            _ => None,
+        }));
         self.visit_expr(&c.body);
         self.scope.exit();
     }
@@ -166,6 +199,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             syn::Expr::MethodCall(m) => self.dispatch(Node::MethodCall(m)),
             syn::Expr::Field(f) => self.dispatch(Node::Field(f)),
             syn::Expr::Call(c) => self.dispatch(Node::Call(c)),
+            syn::Expr::Binary(b) => self.dispatch(Node::Binary(b)),
+            syn::Expr::Index(i) => self.dispatch(Node::Index(i)),
             _ => {}
         }
         syn::visit::visit_expr(self, e);
@@ -182,6 +217,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             .callee_path(c)
             .and_then(|p| self.scope.models.function(&p))
             .and_then(|f| f.callback.clone());
+        self.chain.push(None);
         for (i, arg) in c.args.iter().enumerate() {
             match (&callback, arg) {
                 (Some(cb), syn::Expr::Closure(closure)) if cb.arg == i => {
@@ -190,12 +226,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 _ => self.visit_expr(arg),
             }
         }
+        self.chain.pop();
     }
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-        self.visit_expr(&m.receiver);
         let method = m.method.to_string();
+        self.chain.push(Some(method.clone()));
+        self.visit_expr(&m.receiver);
+        self.chain.pop();
         let recv = self.scope.value_of(&m.receiver);
+        self.chain.push(None);
         for (i, arg) in m.args.iter().enumerate() {
             match (arg, closure_params(&recv, &method, i)) {
                 (syn::Expr::Closure(c), Some(v)) => {
@@ -204,7 +244,22 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 _ => self.visit_expr(arg),
             }
         }
+        self.chain.pop();
     }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        let Some(kind) = self.scope.macro_kind(&m.path) else {
+            return;
+        };
+        let call = MacroCall::parse(&m.tokens);
+        self.dispatch(Node::Macro(m, &call, kind));
+        for arg in &call.args {
+            self.visit_arg(&arg.expr);
+        }
+    }
+
+    /// `macro_rules!` definitions and item macros are never guessed at.
+    fn visit_item_macro(&mut self, _: &'ast syn::ItemMacro) {}
 
     fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
         self.condition(&i.cond);

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod engine;
 pub mod lint;
+pub mod macros;
 pub mod models;
 pub mod report;
 pub mod rules;

@@ -31,6 +31,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../rules/tungstenite.toml"),
     ),
     ("reqwest.toml", include_str!("../../rules/reqwest.toml")),
+    ("log.toml", include_str!("../../rules/log.toml")),
 ];
 
 /// How a type takes part in request handlers.

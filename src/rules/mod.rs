@@ -15,7 +15,8 @@ mod sl004_url_parse_request_uri;
 mod sl005_request_uri_authority;
 
 use crate::diagnostic::{Code, Diagnostic, Level};
-use crate::models::Models;
+use crate::macros::MacroCall;
+use crate::models::{MacroKind, Models};
 use crate::scope::{Scope, Value};
 use crate::source::SourceFile;
 use proc_macro2::Span;
@@ -77,10 +78,18 @@ pub enum NodeKind {
     MethodCall,
     Field,
     Call,
+    /// A call of a macro the models know, with its arguments parsed.
+    Macro,
+    /// `a + b` and other binary operators.
+    Binary,
+    /// `a[b]`.
+    Index,
+    /// The declared type of a function or closure parameter.
+    ParamType,
 }
 
 impl NodeKind {
-    pub const COUNT: usize = 3;
+    pub const COUNT: usize = 7;
 }
 
 /// One node handed to a rule, with the scope as it stands there.
@@ -89,6 +98,10 @@ pub enum Node<'a> {
     MethodCall(&'a syn::ExprMethodCall),
     Field(&'a syn::ExprField),
     Call(&'a syn::ExprCall),
+    Macro(&'a syn::Macro, &'a MacroCall, MacroKind),
+    Binary(&'a syn::ExprBinary),
+    Index(&'a syn::ExprIndex),
+    ParamType(&'a syn::Type),
 }
 
 impl Node<'_> {
@@ -97,6 +110,10 @@ impl Node<'_> {
             Node::MethodCall(_) => NodeKind::MethodCall,
             Node::Field(_) => NodeKind::Field,
             Node::Call(_) => NodeKind::Call,
+            Node::Macro(..) => NodeKind::Macro,
+            Node::Binary(_) => NodeKind::Binary,
+            Node::Index(_) => NodeKind::Index,
+            Node::ParamType(_) => NodeKind::ParamType,
         }
     }
 }
@@ -112,6 +129,10 @@ pub trait Rule: Sync + Send {
 pub struct Context<'a> {
     pub scope: &'a Scope<'a>,
     pub source: &'a SourceFile,
+    /// Methods called on the current expression's result, innermost first
+    /// (`TraceLayer::new_for_http().make_span_with(..)` gives
+    /// `make_span_with` at the `new_for_http()` call).
+    pub applied: &'a [String],
 }
 
 impl<'a> Context<'a> {

@@ -75,7 +75,7 @@ impl Rule for NonexistentMember {
                 syn::Member::Named(id) => (&*f.base, id.to_string(), id.span(), f.span(), false),
                 syn::Member::Unnamed(_) => return,
             },
-            Node::Call(_) => return,
+            _ => return,
         };
         let recv = cx.value_of(receiver);
         let Some(model) = cx.models().model_of(&recv.ty) else {

@@ -83,7 +83,7 @@ impl Rule for UrlParseRequestUri {
                     "`Url::join` of the request URI onto a base",
                 )
             }
-            Node::Field(_) => return,
+            _ => return,
         };
         if !cx.value_of(arg).has(Role::RequestUri) {
             return;

@@ -4,7 +4,8 @@
 use super::{Scope, Value};
 use crate::models::roles::Roles;
 use crate::models::ty::Ty;
-use crate::models::Member;
+use crate::macros::{MacroCall, Resolved};
+use crate::models::{MacroKind, Member};
 
 /// Std methods whose result holds the receiver's content: roles carry over.
 /// `to_string` of a request URI is still the request URI.
@@ -95,11 +96,33 @@ impl Scope<'_> {
             }
             syn::Expr::Call(c) => self.call_value(c),
             syn::Expr::Cast(c) => self.typed(self.resolve_type(&c.ty), Roles::NONE),
+            syn::Expr::Macro(m) => self.macro_value(&m.mac),
             syn::Expr::Lit(l) if matches!(l.lit, syn::Lit::Str(_)) => Value {
                 ty: Ty::reference(Ty::named("str")),
                 roles: Roles::NONE,
             },
             _ => Value::UNKNOWN,
+        }
+    }
+
+    /// `format!(..)` is a `String` holding everything it interpolates, so it
+    /// carries their roles.
+    fn macro_value(&self, mac: &syn::Macro) -> Value {
+        if self.macro_kind(&mac.path) != Some(MacroKind::Format) {
+            return Value::UNKNOWN;
+        }
+        let call = MacroCall::parse(&mac.tokens);
+        let roles = call
+            .interpolated(false)
+            .into_iter()
+            .fold(Roles::NONE, |acc, r| match r {
+                Resolved::Expr(e) => acc.union(self.value_of(e).roles),
+                Resolved::Capture(n) => acc.union(self.value_of_name(&n).roles),
+                Resolved::Missing => acc,
+            });
+        Value {
+            ty: Ty::named("String"),
+            roles,
         }
     }
 

@@ -116,6 +116,9 @@ pub(super) fn file_facts(file: &syn::File) -> FileFacts {
     let mut facts = FileFacts::default();
     for item in &file.items {
         if let syn::Item::ExternCrate(e) = item {
+            if e.attrs.iter().any(|a| a.path().is_ident("macro_use")) {
+                facts.macro_use.push(e.ident.to_string());
+            }
             if let Some((_, rename)) = &e.rename {
                 facts
                     .extern_aliases

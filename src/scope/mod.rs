@@ -17,7 +17,7 @@ pub use infer::closure_params;
 
 use crate::models::roles::{Role, Roles};
 use crate::models::ty::Ty;
-use crate::models::{HandlerKind, Models};
+use crate::models::{HandlerKind, MacroKind, Models};
 use std::collections::{HashMap, HashSet};
 
 /// What the analysis knows about one expression.
@@ -118,6 +118,8 @@ pub struct FileFacts {
     /// Methods declared by traits or trait impls in this file: a framework
     /// type may have them through an extension trait.
     pub local_methods: HashSet<String>,
+    /// Crates imported with `#[macro_use] extern crate x;`.
+    macro_use: Vec<String>,
 }
 
 /// The scope at the current point of the walk over one file.
@@ -431,6 +433,28 @@ impl<'m> Scope<'m> {
             return Some(join(krate));
         }
         Some(join(first))
+    }
+
+    /// What a macro call does, when the models know the macro. Macros
+    /// declared in the linted code (`macro_rules!`) and unknown ones: `None`.
+    pub fn macro_kind(&self, path: &syn::Path) -> Option<MacroKind> {
+        let resolved = self.resolve_path(path)?;
+        if let Some(kind) = self.models.macro_kind(&resolved) {
+            return Some(kind);
+        }
+        if path.segments.len() == 1 && path.leading_colon.is_none() {
+            for krate in &self.facts.macro_use {
+                if let Some(kind) = self.models.macro_kind(&format!("{krate}::{resolved}")) {
+                    return Some(kind);
+                }
+            }
+        }
+        None
+    }
+
+    /// The value bound to a plain name here (inline format captures).
+    pub fn value_of_name(&self, name: &str) -> Value {
+        self.binding(name).cloned().unwrap_or_default()
     }
 
     /// The type a type expression denotes.

@@ -1,0 +1,297 @@
+//! Expressions inside macro calls. syn leaves a macro's body as tokens, yet
+//! most request-scope misuse lives there (`info!("conn {}", req.uri())`,
+//! `format!("{base}?token={t}")`). For macros the models know (format,
+//! print, log, panic, assert and error families) the arguments are parsed as
+//! expressions, including tracing's `field = %expr`, `?expr`, `target:` and
+//! `parent:` forms, and the format string's placeholders are resolved to
+//! their arguments, inline captures (`"{uri}"`) included. Unknown macros are
+//! never guessed at.
+
+use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+
+/// One argument of a macro call.
+pub struct MacroArg {
+    /// `name` of `name = expr` (format named arguments, tracing fields).
+    pub name: Option<String>,
+    pub expr: syn::Expr,
+}
+
+/// A placeholder of a format string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placeholder {
+    pub arg: ArgRef,
+    /// The literal text between the previous placeholder and this one.
+    pub before: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArgRef {
+    Positional(usize),
+    Named(String),
+}
+
+/// The format string of a call and where its arguments start.
+pub struct FormatString {
+    pub lit: syn::LitStr,
+    pub value: String,
+    pub placeholders: Vec<Placeholder>,
+    /// Index in `args` of the first argument after the format string.
+    pub first_arg: usize,
+}
+
+/// A parsed call of a known macro.
+pub struct MacroCall {
+    pub args: Vec<MacroArg>,
+    pub format: Option<FormatString>,
+}
+
+impl MacroCall {
+    /// Parse the body of a known macro. Segments that are not expressions
+    /// (patterns of `matches!`, `=> ...`) are skipped.
+    pub fn parse(tokens: &TokenStream) -> MacroCall {
+        let args: Vec<MacroArg> = split_commas(tokens.clone())
+            .into_iter()
+            .filter_map(parse_segment)
+            .collect();
+        let format = args.iter().enumerate().find_map(|(i, a)| match &a.expr {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) if a.name.is_none() => {
+                let value = s.value();
+                Some(FormatString {
+                    lit: s.clone(),
+                    placeholders: placeholders(&value),
+                    value,
+                    first_arg: i + 1,
+                })
+            }
+            _ => None,
+        });
+        MacroCall { args, format }
+    }
+
+    /// The argument expression a placeholder refers to, or the captured
+    /// variable's name for an inline capture (`"{uri}"`).
+    pub fn resolve(&self, p: &Placeholder) -> Resolved<'_> {
+        let Some(f) = &self.format else {
+            return Resolved::Missing;
+        };
+        match &p.arg {
+            ArgRef::Positional(i) => self
+                .args
+                .iter()
+                .skip(f.first_arg)
+                .filter(|a| a.name.is_none())
+                .nth(*i)
+                .map_or(Resolved::Missing, |a| Resolved::Expr(&a.expr)),
+            ArgRef::Named(n) => match self
+                .args
+                .iter()
+                .skip(f.first_arg)
+                .find(|a| a.name.as_deref() == Some(n))
+            {
+                Some(a) => Resolved::Expr(&a.expr),
+                None => Resolved::Capture(n.clone()),
+            },
+        }
+    }
+
+    /// Every expression the macro interpolates or records: the arguments
+    /// after the format string and inline captures (as names). With
+    /// `fields_too` (log macros), also every argument before the message,
+    /// such as tracing's `uri = %req.uri()` fields.
+    pub fn interpolated(&self, fields_too: bool) -> Vec<Resolved<'_>> {
+        let first = self.format.as_ref().map_or(0, |f| f.first_arg);
+        let mut out: Vec<Resolved<'_>> = self
+            .args
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i >= first || fields_too && *i + 1 < first)
+            .map(|(_, a)| Resolved::Expr(&a.expr))
+            .collect();
+        if let Some(f) = &self.format {
+            for p in &f.placeholders {
+                if let Resolved::Capture(n) = self.resolve(p) {
+                    out.push(Resolved::Capture(n));
+                }
+            }
+        }
+        out
+    }
+}
+
+pub enum Resolved<'a> {
+    Expr(&'a syn::Expr),
+    Capture(String),
+    Missing,
+}
+
+/// Split a token stream at its top-level commas.
+fn split_commas(tokens: TokenStream) -> Vec<Vec<TokenTree>> {
+    let mut out = vec![Vec::new()];
+    for tt in tokens {
+        match &tt {
+            TokenTree::Punct(p) if p.as_char() == ',' => out.push(Vec::new()),
+            _ => out.last_mut().expect("non-empty").push(tt),
+        }
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+fn is_punct(tt: Option<&TokenTree>, c: char) -> bool {
+    matches!(tt, Some(TokenTree::Punct(p)) if p.as_char() == c)
+}
+
+/// One comma-separated segment: strip `name:` (tracing's `target:` and
+/// `parent:`), `field.path =` and the `%`/`?` sigils, then parse an
+/// expression.
+fn parse_segment(mut seg: Vec<TokenTree>) -> Option<MacroArg> {
+    let mut name = None;
+    // `target: expr` (a single colon after an identifier).
+    if matches!(seg.first(), Some(TokenTree::Ident(_)))
+        && matches!(seg.get(1), Some(TokenTree::Punct(p)) if p.as_char() == ':' && p.spacing() == Spacing::Alone)
+    {
+        name = Some(seg[0].to_string());
+        seg.drain(..2);
+    }
+    // `a.b.c = expr` or `"a b" = expr`, but not `==`.
+    let mut i = 0;
+    while i < seg.len() {
+        match &seg[i] {
+            TokenTree::Ident(_) | TokenTree::Literal(_) if i % 2 == 0 => i += 1,
+            TokenTree::Punct(p) if p.as_char() == '.' && i % 2 == 1 => i += 1,
+            TokenTree::Punct(p)
+                if p.as_char() == '=' && i % 2 == 1 && p.spacing() == Spacing::Alone =>
+            {
+                name = Some(
+                    seg[..i]
+                        .iter()
+                        .map(|t| t.to_string())
+                        .collect::<String>(),
+                );
+                seg.drain(..=i);
+                break;
+            }
+            _ => break,
+        }
+    }
+    if is_punct(seg.first(), '%') || is_punct(seg.first(), '?') {
+        seg.remove(0);
+    }
+    if seg.is_empty() {
+        return None;
+    }
+    // A lone group `(a, b)` stays a tuple; a `{ .. }` block is an expression.
+    if let [TokenTree::Group(g)] = seg.as_slice() {
+        if g.delimiter() == Delimiter::None {
+            return syn::parse2(g.stream()).ok().map(|expr| MacroArg { name, expr });
+        }
+    }
+    let expr: syn::Expr = syn::parse2(seg.into_iter().collect()).ok()?;
+    Some(MacroArg { name, expr })
+}
+
+/// The placeholders of a format string, with the literal text before each.
+pub fn placeholders(fmt: &str) -> Vec<Placeholder> {
+    let mut out = Vec::new();
+    let mut before = String::new();
+    let mut next_positional = 0;
+    let mut chars = fmt.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                before.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                before.push('}');
+            }
+            '{' => {
+                let mut spec = String::new();
+                for c in chars.by_ref() {
+                    if c == '}' {
+                        break;
+                    }
+                    spec.push(c);
+                }
+                let name = spec.split(':').next().unwrap_or("").trim();
+                let arg = if name.is_empty() {
+                    next_positional += 1;
+                    ArgRef::Positional(next_positional - 1)
+                } else if let Ok(i) = name.parse::<usize>() {
+                    ArgRef::Positional(i)
+                } else {
+                    ArgRef::Named(name.to_string())
+                };
+                out.push(Placeholder {
+                    arg,
+                    before: std::mem::take(&mut before),
+                });
+            }
+            c => before.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(src: &str) -> MacroCall {
+        let m: syn::Macro = syn::parse_str(src).unwrap();
+        MacroCall::parse(&m.tokens)
+    }
+
+    #[test]
+    fn format_placeholders() {
+        let p = placeholders("{base}/ws?token={t}&n={0:?} {{x}} {}");
+        let args: Vec<_> = p.iter().map(|p| p.arg.clone()).collect();
+        assert_eq!(
+            args,
+            [
+                ArgRef::Named("base".into()),
+                ArgRef::Named("t".into()),
+                ArgRef::Positional(0),
+                ArgRef::Positional(0)
+            ]
+        );
+        assert_eq!(p[1].before, "/ws?token=");
+        assert_eq!(p[3].before, " {x} ");
+    }
+
+    #[test]
+    fn tracing_forms_parse() {
+        let c = call(r#"info!(target: "access", parent: &span, uri = %req.uri(), ?headers, peer.addr = addr, "conn {} {user}", id)"#);
+        let names: Vec<_> = c.args.iter().map(|a| a.name.clone()).collect();
+        assert_eq!(
+            names,
+            [
+                Some("target".into()),
+                Some("parent".into()),
+                Some("uri".into()),
+                None,
+                Some("peer.addr".into()),
+                None,
+                None
+            ]
+        );
+        let f = c.format.as_ref().unwrap();
+        assert_eq!(f.value, "conn {} {user}");
+        assert!(matches!(c.resolve(&f.placeholders[0]), Resolved::Expr(_)));
+        assert!(matches!(c.resolve(&f.placeholders[1]), Resolved::Capture(ref n) if n == "user"));
+        // Everything but the message is interpolated.
+        assert_eq!(c.interpolated(true).len(), 7);
+        assert_eq!(c.interpolated(false).len(), 2);
+    }
+
+    #[test]
+    fn comparisons_are_not_fields() {
+        let c = call("assert!(a == b, \"{}\", x)");
+        assert!(c.args[0].name.is_none());
+        assert!(matches!(c.args[0].expr, syn::Expr::Binary(_)));
+    }
+}
