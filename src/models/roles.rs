@@ -79,6 +79,21 @@ impl Roles {
         Roles(self.0 | other.0)
     }
 
+    /// Only where the value came from: a value computed from request data
+    /// is still client input, but no longer the URI, query or headers.
+    pub fn provenance(self) -> Roles {
+        if self.has_any(&[
+            Role::Request,
+            Role::RequestUri,
+            Role::RequestHeaders,
+            Role::RequestInput,
+        ]) {
+            Roles::NONE.with(Role::RequestInput)
+        } else {
+            Roles::NONE
+        }
+    }
+
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }

@@ -13,6 +13,12 @@ mod sl002_manual_query_parsing;
 mod sl003_query_substring_match;
 mod sl004_url_parse_request_uri;
 mod sl005_request_uri_authority;
+mod sl006_secret_in_log;
+mod sl007_unencoded_query_build;
+mod sl008_request_input_panic;
+mod sl009_lossy_query_map;
+mod sl010_url_join_drops_segment;
+mod sl011_path_segments_unwrap;
 
 use crate::diagnostic::{Code, Diagnostic, Level};
 use crate::macros::MacroCall;
@@ -29,6 +35,12 @@ pub static ALL: &[&dyn Rule] = &[
     &sl003_query_substring_match::QuerySubstringMatch,
     &sl004_url_parse_request_uri::UrlParseRequestUri,
     &sl005_request_uri_authority::RequestUriAuthority,
+    &sl006_secret_in_log::SecretInLog,
+    &sl007_unencoded_query_build::UnencodedQueryBuild,
+    &sl008_request_input_panic::RequestInputPanic,
+    &sl009_lossy_query_map::LossyQueryMap,
+    &sl010_url_join_drops_segment::UrlJoinDropsSegment,
+    &sl011_path_segments_unwrap::PathSegmentsUnwrap,
 ];
 
 /// A rule's identity and defaults.

@@ -21,22 +21,19 @@ impl Scope<'_> {
                 let value = if ty.is_unknown() {
                     Value::UNKNOWN
                 } else {
-                    self.typed(ty, value.roles)
+                    Value {
+                        lit: value.lit,
+                        ..self.typed(ty, value.roles)
+                    }
                 };
                 self.bind_pat(&pt.pat, value);
             }
             syn::Pat::Reference(r) => {
-                let ty = match value.ty {
-                    Ty::Ref(inner) => *inner,
+                let ty = match &value.ty {
+                    Ty::Ref(inner) => (**inner).clone(),
                     _ => Ty::Unknown,
                 };
-                self.bind_pat(
-                    &r.pat,
-                    Value {
-                        ty,
-                        roles: value.roles,
-                    },
-                );
+                self.bind_pat(&r.pat, value.with_ty(ty));
             }
             syn::Pat::Paren(p) => self.bind_pat(&p.pat, value),
             syn::Pat::TupleStruct(ts) => {
@@ -44,10 +41,9 @@ impl Scope<'_> {
                 let is_wrapper = matches!(value.ty.path(), Some("Option" | "Result"));
                 for (i, elem) in ts.elems.iter().enumerate() {
                     let v = match last.as_deref() {
-                        Some("Some" | "Ok") if is_wrapper && i == 0 => Value {
-                            ty: value.ty.unwrapped(),
-                            roles: value.roles,
-                        },
+                        Some("Some" | "Ok") if is_wrapper && i == 0 => {
+                            value.clone().with_ty(value.ty.unwrapped())
+                        }
                         _ => self.field_value(&value, &i.to_string()),
                     };
                     self.bind_pat(elem, v);

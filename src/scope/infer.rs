@@ -1,7 +1,7 @@
 //! Inference: the value of an expression from bindings, models and the few
 //! std methods that only unwrap or copy what they are given.
 
-use super::{Scope, Value};
+use super::{Literal, Scope, Value};
 use crate::models::roles::Roles;
 use crate::models::ty::Ty;
 use crate::macros::{MacroCall, Resolved};
@@ -29,14 +29,12 @@ const UNWRAP: &[&str] = &[
     "unwrap_unchecked",
 ];
 const KEEP_OPTION: &[&str] = &[
-    "ok",
-    "ok_or",
-    "ok_or_else",
-    "map_err",
-    "context",
-    "with_context",
-    "filter",
+    "ok", "ok_or", "ok_or_else", "map_err", "context", "with_context", "filter", "or", "or_else",
 ];
+/// Combinators whose result holds what their closure returns: derived from
+/// the request (so unwrapping it can still panic on client input), but no
+/// longer the URI or query itself.
+const DERIVED_OPTION: &[&str] = &["map", "and_then", "flatten"];
 
 impl Scope<'_> {
     /// A value of a known type: the type's own roles added.
@@ -45,7 +43,7 @@ impl Scope<'_> {
             Some(m) => roles.union(m.roles),
             None => roles,
         };
-        Value { ty, roles }
+        Value::new(ty, roles)
     }
 
     /// What is known of `expr` at the current point.
@@ -57,24 +55,24 @@ impl Scope<'_> {
             },
             syn::Expr::Reference(r) => {
                 let v = self.value_of(&r.expr);
-                Value {
-                    ty: Ty::reference(v.ty),
-                    roles: v.roles,
-                }
+                let ty = Ty::reference(v.ty.clone());
+                v.with_ty(ty)
             }
             syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
                 let v = self.value_of(&u.expr);
-                let ty = match v.ty {
-                    Ty::Ref(inner) => *inner,
+                let ty = match &v.ty {
+                    Ty::Ref(inner) => (**inner).clone(),
                     _ => Ty::Unknown,
                 };
-                Value { ty, roles: v.roles }
+                v.with_ty(ty)
             }
             syn::Expr::Paren(p) => self.value_of(&p.expr),
             syn::Expr::Group(g) => self.value_of(&g.expr),
             syn::Expr::Try(t) => {
                 let v = self.value_of(&t.expr);
-                self.typed(v.ty.unwrapped(), v.roles)
+                let ty = v.ty.unwrapped();
+                let roles = self.typed(ty.clone(), v.roles).roles;
+                Value { ty, roles, ..v }
             }
             syn::Expr::Await(a) => self.value_of(&a.base),
             syn::Expr::MethodCall(m) => {
@@ -97,9 +95,16 @@ impl Scope<'_> {
             syn::Expr::Call(c) => self.call_value(c),
             syn::Expr::Cast(c) => self.typed(self.resolve_type(&c.ty), Roles::NONE),
             syn::Expr::Macro(m) => self.macro_value(&m.mac),
-            syn::Expr::Lit(l) if matches!(l.lit, syn::Lit::Str(_)) => Value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Value {
                 ty: Ty::reference(Ty::named("str")),
                 roles: Roles::NONE,
+                lit: Some(Literal {
+                    text: s.value().into(),
+                    span: s.span(),
+                }),
             },
             _ => Value::UNKNOWN,
         }
@@ -120,10 +125,7 @@ impl Scope<'_> {
                 Resolved::Capture(n) => acc.union(self.value_of_name(&n).roles),
                 Resolved::Missing => acc,
             });
-        Value {
-            ty: Ty::named("String"),
-            roles,
-        }
+        Value::new(Ty::named("String"), roles)
     }
 
     /// The result of `recv.name(..)`.
@@ -135,19 +137,34 @@ impl Scope<'_> {
         {
             return self.member_value(recv, member);
         }
-        let keep = |ty: Ty| Value {
-            ty,
-            roles: recv.roles,
-        };
+        let keep = |ty: Ty| recv.clone().with_ty(ty);
         let wrapper = matches!(recv.ty.path(), Some("Option" | "Result"));
         if recv.ty.is_unknown() && recv.roles.is_empty() {
             return Value::UNKNOWN;
         }
         if UNWRAP.contains(&name) && wrapper {
-            return self.typed(recv.ty.unwrapped(), recv.roles);
+            let ty = recv.ty.unwrapped();
+            let roles = self.typed(ty.clone(), recv.roles).roles;
+            return Value {
+                ty,
+                roles,
+                lit: recv.lit.clone(),
+            };
         }
         if KEEP_OPTION.contains(&name) && wrapper {
             return keep(Ty::generic("Option", vec![recv.ty.unwrapped()]));
+        }
+        if DERIVED_OPTION.contains(&name) && wrapper {
+            return Value::new(
+                Ty::generic("Option", vec![Ty::Unknown]),
+                recv.roles.provenance(),
+            );
+        }
+        if name == "parse" && (recv.ty.is_string() || recv.ty.is_unknown()) {
+            return Value::new(
+                Ty::generic("Result", vec![Ty::Unknown]),
+                recv.roles.provenance(),
+            );
         }
         if name == "to_string" {
             return keep(Ty::named("String"));
@@ -202,8 +219,13 @@ impl Scope<'_> {
         let Some(path) = self.resolve_path(&p.path) else {
             return Value::UNKNOWN;
         };
+        // A constructor of a literal remembers it (`Url::parse("https://..")`).
+        let lit = call.args.first().and_then(|a| self.value_of(a).lit);
         if let Some(f) = self.models.function(&path) {
-            return self.typed(f.returns.clone(), f.roles);
+            return Value {
+                lit,
+                ..self.typed(f.returns.clone(), f.roles)
+            };
         }
         let (owner, name) = match path.rsplit_once("::") {
             Some(split) => split,
@@ -217,7 +239,10 @@ impl Scope<'_> {
         {
             Some(member) => {
                 let self_ty = Ty::named(&owner);
-                self.typed(member.returns.instantiate(&self_ty), member.roles)
+                Value {
+                    lit,
+                    ..self.typed(member.returns.instantiate(&self_ty), member.roles)
+                }
             }
             None => Value::UNKNOWN,
         }
@@ -255,10 +280,7 @@ pub fn closure_params(recv: &Value, method: &str, arg: usize) -> Option<Value> {
     COMBINATORS
         .iter()
         .any(|&(m, i)| m == method && i == arg)
-        .then(|| Value {
-            ty: recv.ty.unwrapped(),
-            roles: recv.roles,
-        })
+        .then(|| Value::new(recv.ty.unwrapped(), recv.roles))
 }
 
 fn is_self(e: &syn::Expr) -> bool {

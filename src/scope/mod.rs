@@ -25,13 +25,44 @@ use std::collections::{HashMap, HashSet};
 pub struct Value {
     pub ty: Ty,
     pub roles: Roles,
+    /// The string literal it was parsed from (`Url::parse("https://..")`).
+    pub lit: Option<Literal>,
 }
+
+/// A string literal a value came from, and where it is written.
+#[derive(Debug, Clone)]
+pub struct Literal {
+    pub text: std::sync::Arc<str>,
+    pub span: proc_macro2::Span,
+}
+
+impl PartialEq for Literal {
+    fn eq(&self, other: &Literal) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Literal {}
 
 impl Value {
     pub const UNKNOWN: Value = Value {
         ty: Ty::Unknown,
         roles: Roles::NONE,
+        lit: None,
     };
+
+    pub fn new(ty: Ty, roles: Roles) -> Value {
+        Value {
+            ty,
+            roles,
+            lit: None,
+        }
+    }
+
+    /// The same content (roles, literal origin) under another type.
+    pub fn with_ty(self, ty: Ty) -> Value {
+        Value { ty, ..self }
+    }
 
     pub fn has(&self, role: Role) -> bool {
         self.roles.has(role)
@@ -330,7 +361,7 @@ impl<'m> Scope<'m> {
                 roles = roles.union(m.handler_roles);
             }
         }
-        Value { ty, roles }
+        Value::new(ty, roles)
     }
 
     // ----- questions rules ask -------------------------------------------

@@ -1,0 +1,161 @@
+//! ## What it does
+//! Flags a log, trace, print or panic macro (`log::*`, `tracing::*`,
+//! `println!`, `eprintln!`, `panic!`, the `assert!` family, and a
+//! `format!` passed to them) that interpolates or records a full request
+//! URI, a URL, a raw query string, or a whole `HeaderMap`. Also flags
+//! access-log middleware left at a default that writes the full request
+//! target: `TraceLayer::new_for_http()` without `make_span_with`, actix-web's
+//! `Logger::default()` and `Logger::new` formats with `%r` or `%U`.
+//!
+//! ## Why is this bad?
+//! Query strings carry secrets: WebSocket clients cannot set headers, so
+//! tokens travel as `?token=`, and so do password-reset links, OAuth codes
+//! and signed URLs. Whatever is logged is copied to log shippers, dashboards
+//! and support tickets. Headers carry `Authorization` and cookies.
+//!
+//! ## Example
+//! ```rust,ignore
+//! async fn ws(uri: axum::http::Uri) {
+//!     tracing::info!("ws connect {}", uri);
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```rust,ignore
+//! async fn ws(uri: axum::http::Uri) {
+//!     tracing::info!(path = %uri.path(), "ws connect");
+//! }
+//! ```
+//! or log a copy of the query with its secrets redacted.
+//!
+//! ## Fix safety
+//! For a URI or URL passed as an argument the fix logs `.path()` instead.
+//! It changes what the log line says, so it is unsafe. Inline captures
+//! (`"{uri}"`) and middleware need a human.
+
+use super::{Context, Node, NodeKind, Rule, RuleMeta};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Level};
+use crate::macros::Resolved;
+use crate::models::roles::Role;
+use crate::models::MacroKind;
+use crate::scope::Value;
+use syn::spanned::Spanned;
+
+pub struct SecretInLog;
+
+static META: RuleMeta = RuleMeta {
+    code: "SL006",
+    name: "secret-in-log",
+    level: Level::Warning,
+    summary: "a log, print or panic message with a full URI, URL, raw query or all headers",
+    fixable: true,
+    source: include_str!("sl006_secret_in_log.rs"),
+};
+
+/// What a logged value is, when it can carry secrets.
+fn secret(value: &Value) -> Option<&'static str> {
+    let r = value.roles;
+    if r.has(Role::RawQuery) {
+        Some("the raw query string")
+    } else if r.has(Role::RequestHeaders) && value.ty.path() == Some("http::HeaderMap")
+        || r.has(Role::RequestHeaders) && value.ty.is_unknown()
+    {
+        Some("every request header (`Authorization`, cookies)")
+    } else if r.has(Role::RequestUri) {
+        Some("the full request URI")
+    } else if r.has(Role::Url) {
+        Some("a full URL")
+    } else if r.has(Role::Uri) {
+        Some("a full URI")
+    } else {
+        None
+    }
+}
+
+const TRACE_LAYER: &str = "tower_http::trace::TraceLayer::new_for_http";
+const ACTIX_LOGGER: &str = "actix_web::middleware::Logger";
+
+impl Rule for SecretInLog {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn interests(&self) -> &'static [NodeKind] {
+        &[NodeKind::Macro, NodeKind::Call]
+    }
+
+    fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        match node {
+            Node::Macro(mac, call, kind) => {
+                if !matches!(kind, MacroKind::Log | MacroKind::Print | MacroKind::Panic) {
+                    return;
+                }
+                let what_macro = match kind {
+                    MacroKind::Log => "log line",
+                    MacroKind::Print => "printed line",
+                    _ => "panic message",
+                };
+                for item in call.interpolated(kind == MacroKind::Log) {
+                    let (value, range, expr) = match item {
+                        Resolved::Expr(e) => (cx.value_of(e), cx.range(e.span()), Some(e)),
+                        Resolved::Capture(name) => {
+                            let Some(f) = &call.format else { continue };
+                            (cx.scope.value_of_name(&name), cx.range(f.lit.span()), None)
+                        }
+                        Resolved::Missing => continue,
+                    };
+                    let Some(what) = secret(&value) else { continue };
+                    let mut d = cx
+                        .diagnostic(&META, range.clone(), format!("{what_macro} includes {what}"))
+                        .with_label("may carry tokens such as `?token=`")
+                        .with_secondary(cx.range(mac.path.span()), "written here")
+                        .with_help("log `.path()` or a copy with the query's secrets redacted");
+                    let pathable = value.ty.path().is_some_and(|p| p == "http::Uri" || p == "url::Url");
+                    if let (Some(e), true) = (expr, pathable) {
+                        let text = cx.snippet(e.span());
+                        let text = match e {
+                            syn::Expr::Path(_) | syn::Expr::MethodCall(_) | syn::Expr::Field(_) => {
+                                text.to_string()
+                            }
+                            _ => format!("({text})"),
+                        };
+                        d = d.with_fix(Fix::replace(
+                            Applicability::Unsafe,
+                            range,
+                            format!("{text}.path()"),
+                        ));
+                    }
+                    out.push(d);
+                }
+            }
+            Node::Call(call) => {
+                let Some(path) = cx.scope.callee_path(call) else { return };
+                let finding = if path == TRACE_LAYER {
+                    (!cx.applied.iter().any(|m| m == "make_span_with")).then_some(
+                        "`TraceLayer::new_for_http()` records the full request URI, query included, in every span",
+                    )
+                } else if path == format!("{ACTIX_LOGGER}::default") {
+                    Some("actix-web's default `Logger` format logs the request line (`%r`), query included")
+                } else if path == format!("{ACTIX_LOGGER}::new") {
+                    call.args
+                        .first()
+                        .and_then(super::literal_text)
+                        .filter(|f| f.contains("%r") || f.contains("%U"))
+                        .map(|_| "`%r` and `%U` log the request target with its query")
+                } else {
+                    None
+                };
+                if let Some(message) = finding {
+                    out.push(
+                        cx.diagnostic(&META, cx.range(call.span()), message)
+                            .with_label("access logs then carry tokens such as `?token=`")
+                            .with_help(
+                                "log the path only: `.make_span_with(|req: &Request<_>| tracing::info_span!(\"http\", method = %req.method(), path = %req.uri().path()))`; for actix-web use a format with `%{PATH}xi` or `%m %{...}` without `%r`/`%U`",
+                            ),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}

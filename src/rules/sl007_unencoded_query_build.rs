@@ -1,0 +1,163 @@
+//! ## What it does
+//! Flags `format!` (and `write!`) or string concatenation that interpolates
+//! a value into the query part of a URL:
+//! `format!("{base}/ws?token={t}&user={u}")`,
+//! `base + "?token=" + &t`.
+//!
+//! ## Why is this bad?
+//! Values are not percent-encoded: a token with `+`, `&`, `=`, `#` or a
+//! space is cut short, smuggles a second parameter, or is decoded into
+//! something else on the server (`+` becomes a space). A user name such as
+//! `a&admin=true` adds a parameter of the client's choosing.
+//!
+//! ## Example
+//! ```rust,ignore
+//! let url = format!("{base}/ws/chat?token={token}&user={user}");
+//! ```
+//!
+//! ## Use instead
+//! ```rust,ignore
+//! let url = url::Url::parse_with_params(
+//!     &format!("{base}/ws/chat"),
+//!     &[("token", token), ("user", user)],
+//! )?;
+//! ```
+//! or `url.query_pairs_mut().append_pair(..)`, or
+//! `reqwest::RequestBuilder::query(&[..])`.
+//!
+//! ## Fix safety
+//! There is no automatic fix: the replacement returns a `Url` (and a
+//! `Result`), not a `String`.
+
+use super::{literal_text, Context, Node, NodeKind, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Level};
+use crate::macros::Resolved;
+use crate::models::MacroKind;
+use syn::spanned::Spanned;
+
+pub struct UnencodedQueryBuild;
+
+static META: RuleMeta = RuleMeta {
+    code: "SL007",
+    name: "unencoded-query-build",
+    level: Level::Warning,
+    summary: "a value interpolated into a URL's query without percent-encoding",
+    fixable: false,
+    source: include_str!("sl007_unencoded_query_build.rs"),
+};
+
+/// The query key when `text` ends with `?key=` or `&key=`.
+pub fn query_key_at_end(text: &str) -> Option<&str> {
+    let body = text.strip_suffix('=')?;
+    let start = body.rfind(['?', '&'])?;
+    let key = &body[start + 1..];
+    let ok = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.[]%".contains(c));
+    ok.then_some(key)
+}
+
+/// Values that need no encoding, or are already encoded.
+fn is_safe_value(cx: &Context<'_>, expr: Option<&syn::Expr>, value: &crate::scope::Value) -> bool {
+    const PLAIN: &[&str] = &[
+        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "bool",
+        "f32", "f64",
+    ];
+    if value.ty.path().is_some_and(|p| PLAIN.contains(&p)) {
+        return true;
+    }
+    let Some(expr) = expr else { return false };
+    if matches!(expr, syn::Expr::Lit(_)) {
+        return true;
+    }
+    let text = cx.snippet(expr.span()).to_ascii_lowercase();
+    text.contains("encode") || text.contains("serialize") || text.contains("escape")
+}
+
+impl Rule for UnencodedQueryBuild {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn interests(&self) -> &'static [NodeKind] {
+        &[NodeKind::Macro, NodeKind::Binary]
+    }
+
+    fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        match node {
+            Node::Macro(_, call, MacroKind::Format) => {
+                let Some(f) = &call.format else { return };
+                let mut keys = Vec::new();
+                for p in &f.placeholders {
+                    let Some(key) = query_key_at_end(&p.before) else { continue };
+                    let (expr, value) = match call.resolve(p) {
+                        Resolved::Expr(e) => (Some(e), cx.value_of(e)),
+                        Resolved::Capture(n) => (None, cx.scope.value_of_name(&n)),
+                        Resolved::Missing => continue,
+                    };
+                    if !is_safe_value(cx, expr, &value) {
+                        keys.push(format!("`{key}`"));
+                    }
+                }
+                if keys.is_empty() {
+                    return;
+                }
+                out.push(
+                    cx.diagnostic(
+                        &META,
+                        cx.range(f.lit.span()),
+                        format!("query value for {} is interpolated without percent-encoding", keys.join(", ")),
+                    )
+                    .with_label("`&`, `=`, `+`, `#` or a space in the value breaks or extends the query")
+                    .with_help("build the URL with `url::Url::parse_with_params(base, &[(key, value)])`, `url.query_pairs_mut().append_pair(key, value)` or `reqwest::RequestBuilder::query`"),
+                );
+            }
+            Node::Binary(b) => {
+                if !matches!(b.op, syn::BinOp::Add(_)) {
+                    return;
+                }
+                // `... + "?token=" + value`: the literal is the rightmost
+                // operand of the left side.
+                let mut left = &*b.left;
+                while let syn::Expr::Binary(inner) = left {
+                    if !matches!(inner.op, syn::BinOp::Add(_)) {
+                        break;
+                    }
+                    left = &inner.right;
+                }
+                let Some(text) = literal_text(left) else { return };
+                let Some(key) = query_key_at_end(&text) else { return };
+                let value = cx.value_of(&b.right);
+                if literal_text(&b.right).is_some() || is_safe_value(cx, Some(&b.right), &value) {
+                    return;
+                }
+                out.push(
+                    cx.diagnostic(
+                        &META,
+                        cx.range(b.right.span()),
+                        format!("query value for `{key}` is concatenated without percent-encoding"),
+                    )
+                    .with_label("`&`, `=`, `+`, `#` or a space in the value breaks or extends the query")
+                    .with_help("build the URL with `url::Url::parse_with_params` or `query_pairs_mut().append_pair(..)`"),
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::query_key_at_end;
+
+    #[test]
+    fn query_keys() {
+        assert_eq!(query_key_at_end("/ws?token="), Some("token"));
+        assert_eq!(query_key_at_end("&user_id="), Some("user_id"));
+        assert_eq!(query_key_at_end("token="), None);
+        assert_eq!(query_key_at_end("WHERE b="), None);
+        assert_eq!(query_key_at_end("?a b="), None);
+        assert_eq!(query_key_at_end("?token"), None);
+    }
+}

@@ -1,0 +1,109 @@
+//! ## What it does
+//! Flags `.unwrap()`, `.expect(..)` and indexing on a value taken from the
+//! request inside a handler: header lookups (`headers.get(..)`,
+//! `HeaderValue::to_str`), `HeaderValue::from_str(<request input>)`, query
+//! and path lookups (`params.get(..)`, `params["k"]`), `uri.query()` and
+//! `path_and_query()`. Test code is not a handler and is never flagged.
+//!
+//! ## Why is this bad?
+//! The client decides whether a header is present and what bytes it holds.
+//! A missing `x-user` header or a non-ASCII cookie then panics the task: a
+//! 500 for one request in a plain HTTP server, a dropped connection for
+//! every message on a WebSocket, and a remote way to fill the logs with
+//! panics.
+//!
+//! ## Example
+//! ```rust,ignore
+//! async fn h(headers: axum::http::HeaderMap) -> String {
+//!     headers.get("x-user").unwrap().to_str().unwrap().to_string()
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```rust,ignore
+//! async fn h(headers: axum::http::HeaderMap) -> Result<String, StatusCode> {
+//!     let user = headers.get("x-user").ok_or(StatusCode::UNAUTHORIZED)?;
+//!     Ok(user.to_str().map_err(|_| StatusCode::BAD_REQUEST)?.to_string())
+//! }
+//! ```
+//! On a WebSocket, close the socket with code 1008 (policy violation).
+//!
+//! ## Fix safety
+//! There is no automatic fix: the handler's error type decides what the
+//! client receives.
+
+use super::{Context, Node, NodeKind, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Level};
+use syn::spanned::Spanned;
+
+pub struct RequestInputPanic;
+
+static META: RuleMeta = RuleMeta {
+    code: "SL008",
+    name: "request-input-panic",
+    level: Level::Warning,
+    summary: "unwrap, expect or indexing on a value the client controls",
+    fixable: false,
+    source: include_str!("sl008_request_input_panic.rs"),
+};
+
+const HELP: &str = "return a 400/401 response instead (`.ok_or(StatusCode::BAD_REQUEST)?`), or close a WebSocket with code 1008: a client must never be able to panic the server";
+
+/// `HeaderValue::from_str(x)` and friends with a request value as `x`.
+fn parses_request_input(cx: &Context<'_>, expr: &syn::Expr) -> bool {
+    let syn::Expr::Call(call) = expr else { return false };
+    let Some(path) = cx.scope.callee_path(call) else { return false };
+    path.starts_with("http::HeaderValue::from_")
+        && call.args.first().is_some_and(|a| cx.value_of(a).from_request())
+}
+
+impl Rule for RequestInputPanic {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn interests(&self) -> &'static [NodeKind] {
+        &[NodeKind::MethodCall, NodeKind::Index]
+    }
+
+    fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if cx.scope.in_test() {
+            return;
+        }
+        match node {
+            Node::MethodCall(call) => {
+                let method = call.method.to_string();
+                if method != "unwrap" && method != "expect" {
+                    return;
+                }
+                let recv = cx.value_of(&call.receiver);
+                let fallible = matches!(recv.ty.path(), Some("Option" | "Result")) || recv.ty.is_unknown();
+                if !(fallible && recv.from_request() || parses_request_input(cx, &call.receiver)) {
+                    return;
+                }
+                out.push(
+                    cx.diagnostic(
+                        &META,
+                        cx.member_range(call.method.span(), call.span()),
+                        format!("`{method}` on a value the client controls"),
+                    )
+                    .with_label("panics when the client leaves it out or sends bad bytes")
+                    .with_secondary(cx.range(call.receiver.span()), "taken from the request")
+                    .with_help(HELP),
+                );
+            }
+            Node::Index(index) => {
+                let base = cx.value_of(&index.expr);
+                if !base.from_request() || matches!(base.ty.path(), Some("str" | "String")) {
+                    return;
+                }
+                out.push(
+                    cx.diagnostic(&META, cx.range(index.span()), "indexing a request value panics when the key is missing")
+                        .with_label("the client decides whether this key exists")
+                        .with_help(HELP),
+                );
+            }
+            _ => {}
+        }
+    }
+}

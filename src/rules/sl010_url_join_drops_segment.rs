@@ -1,0 +1,150 @@
+//! ## What it does
+//! Flags `Url::join` on a base whose literal path does not end in `/`
+//! (`Url::parse("https://api.x.io/v1")?.join("users")` gives `/users`), and
+//! `join` with an argument literal that starts with `/` (it drops the
+//! base's path) or `//` (it switches to another host).
+//!
+//! ## Why is this bad?
+//! `join` resolves a relative reference the way a browser resolves a link
+//! (RFC 3986): the last path segment of the base is a "file" and is
+//! replaced, a leading `/` restarts from the root, and `//host/..` is a new
+//! authority. API clients built on it call `/users` instead of
+//! `/v1/users`, and a user-controlled `//evil.example` sends requests, with
+//! their credentials, to another host.
+//!
+//! ## Example
+//! ```rust,ignore
+//! let base = Url::parse("https://api.example.com/v1")?;
+//! let users = base.join("users")?; // https://api.example.com/users
+//! ```
+//!
+//! ## Use instead
+//! ```rust,ignore
+//! let base = Url::parse("https://api.example.com/v1/")?;
+//! let users = base.join("users")?; // https://api.example.com/v1/users
+//! ```
+//! or push segments: `url.path_segments_mut().map_err(..)?.push("users")`.
+//!
+//! ## Fix safety
+//! For a base without the trailing slash the fix adds it to the base's
+//! literal; for an argument with a leading `/` it removes it. Both change
+//! which URL is requested, so both are unsafe.
+
+use super::{literal_text, Context, Node, NodeKind, Rule, RuleMeta};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Level};
+use crate::models::roles::Role;
+use syn::spanned::Spanned;
+
+pub struct UrlJoinDropsSegment;
+
+static META: RuleMeta = RuleMeta {
+    code: "SL010",
+    name: "url-join-drops-segment",
+    level: Level::Warning,
+    summary: "`Url::join` that drops the base's last segment, its path, or its host",
+    fixable: true,
+    source: include_str!("sl010_url_join_drops_segment.rs"),
+};
+
+/// The path of an absolute URL literal (`/v1` of `https://x.io/v1?q`).
+fn url_path(url: &str) -> Option<&str> {
+    let rest = &url[url.find("://")? + 3..];
+    let rest = rest.split(['?', '#']).next().unwrap_or("");
+    Some(rest.find('/').map_or("", |i| &rest[i..]))
+}
+
+impl Rule for UrlJoinDropsSegment {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn interests(&self) -> &'static [NodeKind] {
+        &[NodeKind::MethodCall]
+    }
+
+    fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Node::MethodCall(call) = node else { return };
+        if call.method != "join" || call.args.len() != 1 {
+            return;
+        }
+        let base = cx.value_of(&call.receiver);
+        if !base.ty.is("url::Url") {
+            return;
+        }
+        let arg = &call.args[0];
+        // A request URI as the argument is SL004's finding.
+        if cx.value_of(arg).has(Role::RequestUri) {
+            return;
+        }
+        let base_lit = base.lit.as_ref();
+        let base_path = base_lit.and_then(|l| url_path(&l.text));
+        let range = cx.member_range(call.method.span(), call.span());
+        let arg_text = literal_text(arg);
+        if let Some(text) = &arg_text {
+            if text.starts_with("//") {
+                out.push(
+                    cx.diagnostic(&META, range, format!("`join(\"{text}\")` switches to another host"))
+                        .with_label("`//host/..` is a new authority, not a path")
+                        .with_help("push path segments with `path_segments_mut()`; never join input that may start with `//`"),
+                );
+                return;
+            }
+            if text.contains("://") || text.starts_with(['?', '#']) {
+                return;
+            }
+            if let Some(rest) = text.strip_prefix('/') {
+                if base_path.is_some_and(|p| p.is_empty() || p == "/") {
+                    return;
+                }
+                let arg_range = cx.range(arg.span());
+                let raw = cx.snippet(arg.span());
+                let mut d = cx
+                    .diagnostic(&META, range, format!("`join(\"{text}\")` drops the base URL's path"))
+                    .with_label("a leading `/` resolves from the root")
+                    .with_help("drop the leading `/` and end the base with `/`, or push segments with `path_segments_mut()`");
+                if raw.starts_with('"') {
+                    d = d.with_fix(Fix::replace(
+                        Applicability::Unsafe,
+                        arg_range,
+                        format!("\"{}\"", raw[2..raw.len() - 1].to_string()),
+                    ));
+                    let _ = rest;
+                }
+                out.push(d);
+                return;
+            }
+        }
+        let (Some(lit), Some(path)) = (base_lit, base_path) else {
+            return;
+        };
+        if path.is_empty() || path.ends_with('/') {
+            return;
+        }
+        let last = path.rsplit('/').next().unwrap_or(path);
+        let mut d = cx
+            .diagnostic(&META, range, format!("`join` replaces the base's last segment `{last}`"))
+            .with_label(format!("the base `{}` does not end in `/`", lit.text))
+            .with_secondary(cx.range(lit.span), "add a trailing `/` here")
+            .with_help("end the base URL's path with `/`, or push segments with `path_segments_mut()`");
+        let lit_range = cx.range(lit.span);
+        let raw = cx.snippet(lit.span);
+        if raw.starts_with('"') && raw.ends_with('"') && !lit.text.contains(['?', '#']) {
+            let at = lit_range.end - 1;
+            d = d.with_fix(Fix::replace(Applicability::Unsafe, at..at, "/".to_string()));
+        }
+        out.push(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_path;
+
+    #[test]
+    fn paths_of_literals() {
+        assert_eq!(url_path("https://api.x.io/v1"), Some("/v1"));
+        assert_eq!(url_path("https://api.x.io"), Some(""));
+        assert_eq!(url_path("https://api.x.io/v1/?a=/b"), Some("/v1/"));
+        assert_eq!(url_path("not a url"), None);
+    }
+}

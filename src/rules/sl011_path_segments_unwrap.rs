@@ -1,0 +1,71 @@
+//! ## What it does
+//! Flags `url.path_segments().unwrap()` and `.expect(..)`, and the same on
+//! `path_segments_mut()`.
+//!
+//! ## Why is this bad?
+//! `path_segments()` is `None` for URLs that cannot be a base (`mailto:`,
+//! `data:`, `javascript:`) and for some non-special schemes. When the URL
+//! comes from configuration, a redirect or a user, the unwrap is a panic
+//! waiting for the first unusual scheme.
+//!
+//! ## Example
+//! ```rust,ignore
+//! let last = url.path_segments().unwrap().last();
+//! ```
+//!
+//! ## Use instead
+//! ```rust,ignore
+//! let last = url.path_segments().ok_or(Error::NotABase)?.last();
+//! ```
+//!
+//! ## Fix safety
+//! There is no automatic fix: the function's error type decides how a
+//! URL that is not a base is reported.
+
+use super::{Context, Node, NodeKind, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Level};
+use syn::spanned::Spanned;
+
+pub struct PathSegmentsUnwrap;
+
+static META: RuleMeta = RuleMeta {
+    code: "SL011",
+    name: "path-segments-unwrap",
+    level: Level::Warning,
+    summary: "`url.path_segments().unwrap()` panics on URLs that cannot be a base",
+    fixable: false,
+    source: include_str!("sl011_path_segments_unwrap.rs"),
+};
+
+impl Rule for PathSegmentsUnwrap {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn interests(&self) -> &'static [NodeKind] {
+        &[NodeKind::MethodCall]
+    }
+
+    fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Node::MethodCall(call) = node else { return };
+        if call.method != "unwrap" && call.method != "expect" {
+            return;
+        }
+        let syn::Expr::MethodCall(inner) = &*call.receiver else { return };
+        if inner.method != "path_segments" && inner.method != "path_segments_mut" {
+            return;
+        }
+        if !cx.value_of(&inner.receiver).ty.is("url::Url") {
+            return;
+        }
+        out.push(
+            cx.diagnostic(
+                &META,
+                cx.member_range(call.method.span(), call.span()),
+                format!("`{}().{}` panics on URLs that cannot be a base", inner.method, call.method),
+            )
+            .with_label("`None` for `mailto:`, `data:` and other cannot-be-a-base URLs")
+            .with_help(format!("handle it: `{}().ok_or(..)?`", inner.method)),
+        );
+    }
+}
