@@ -6,14 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 cargo build -q --release -p scope-gateway
-ulimit -n 65536 2>/dev/null || echo "note: could not raise ulimit -n; 5,000 connections need ~5,100 descriptors per process"
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+echo "open-file limit: $(ulimit -n) (5,000 connections need about 5,100 per process)"
 R="$CARGO_TARGET_DIR/release"
 PORT="${PORT:-18765}"
 
 run() {
   local name=$1
   shift
-  RUST_LOG=warn "$R/scope-gateway" --bind "127.0.0.1:$PORT" >/dev/null &
+  RUST_LOG=error "$R/scope-gateway" --bind "127.0.0.1:$PORT" >/dev/null &
   local gw=$!
   for _ in $(seq 100); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then break; fi
