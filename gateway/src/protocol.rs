@@ -30,11 +30,9 @@ pub const RUN_SEQUENCE: [&str; 5] = [
 ];
 
 /// A `user_message` from the client.
+/// Unknown extra fields are ignored (forward compatibility).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct UserMessage {
-    #[serde(rename = "type")]
-    _type: String,
     /// Client-chosen correlation id, echoed back in `agent_started`.
     #[serde(default)]
     pub id: Value,

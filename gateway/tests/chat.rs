@@ -257,3 +257,32 @@ async fn five_hundred_concurrent_clients_get_complete_ordered_streams() {
     server.shutdown();
     server.wait().await.unwrap();
 }
+
+#[tokio::test]
+async fn connection_limit_answers_503() {
+    let mut cfg = config();
+    cfg.max_connections = 2;
+    let server = start(cfg).await;
+    let addr = server.local_addr();
+    let _a = chat(addr, "a").await;
+    let _b = chat(addr, "b").await;
+    let t = token("c");
+    let url = ws_url(addr, "/ws/chat", &[("token", &t)]);
+    let (status, body) = ws_reject(addr, &url, &ConnectOptions::default()).await;
+    assert_eq!(status, 503);
+    assert_eq!(body["error"], "too_many_connections");
+    drop(_a);
+    // The slot frees once the server notices the close.
+    let deadline = tokio::time::Instant::now() + STEP;
+    loop {
+        if let Ok((mut ws, _)) = client::connect(addr, &url, &ConnectOptions::default()).await {
+            send(&mut ws, user_message(1, "third")).await;
+            expect_run(&mut ws, 1).await;
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "slot never freed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    server.shutdown();
+    server.wait().await.unwrap();
+}
