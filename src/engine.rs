@@ -41,12 +41,7 @@ struct Walker<'a> {
 
 impl Walker<'_> {
     fn dispatch(&mut self, node: Node<'_>) {
-        let applied: Vec<String> = self
-            .chain
-            .iter()
-            .rev()
-            .map_while(|m| m.clone())
-            .collect();
+        let applied: Vec<String> = self.chain.iter().rev().map_while(|m| m.clone()).collect();
         let cx = Context {
             scope: &self.scope,
             source: self.source,

@@ -165,12 +165,7 @@ fn parse_segment(mut seg: Vec<TokenTree>) -> Option<MacroArg> {
             TokenTree::Punct(p)
                 if p.as_char() == '=' && i % 2 == 1 && p.spacing() == Spacing::Alone =>
             {
-                name = Some(
-                    seg[..i]
-                        .iter()
-                        .map(|t| t.to_string())
-                        .collect::<String>(),
-                );
+                name = Some(seg[..i].iter().map(|t| t.to_string()).collect::<String>());
                 seg.drain(..=i);
                 break;
             }
@@ -186,7 +181,9 @@ fn parse_segment(mut seg: Vec<TokenTree>) -> Option<MacroArg> {
     // A lone group `(a, b)` stays a tuple; a `{ .. }` block is an expression.
     if let [TokenTree::Group(g)] = seg.as_slice() {
         if g.delimiter() == Delimiter::None {
-            return syn::parse2(g.stream()).ok().map(|expr| MacroArg { name, expr });
+            return syn::parse2(g.stream())
+                .ok()
+                .map(|expr| MacroArg { name, expr });
         }
     }
     let expr: syn::Expr = syn::parse2(seg.into_iter().collect()).ok()?;
@@ -265,7 +262,9 @@ mod tests {
 
     #[test]
     fn tracing_forms_parse() {
-        let c = call(r#"info!(target: "access", parent: &span, uri = %req.uri(), ?headers, peer.addr = addr, "conn {} {user}", id)"#);
+        let c = call(
+            r#"info!(target: "access", parent: &span, uri = %req.uri(), ?headers, peer.addr = addr, "conn {} {user}", id)"#,
+        );
         let names: Vec<_> = c.args.iter().map(|a| a.name.clone()).collect();
         assert_eq!(
             names,

@@ -43,7 +43,7 @@ fn exit_1_with_findings_and_a_summary_line() {
     let summary = out.lines().last().unwrap();
     assert!(
         summary
-            .starts_with("Found 5 problems in 1 file (2 errors, 3 warnings); checked 1 file in "),
+            .starts_with("Found 9 problems in 1 file (2 errors, 7 warnings); checked 1 file in "),
         "{summary}"
     );
     assert!(out.contains("SL001(nonexistent-member)"), "{out}");
@@ -85,7 +85,7 @@ fn json_items_have_the_documented_fields_in_order() {
     assert_eq!(code, 1);
     let items: serde_json::Value = serde_json::from_str(&out).unwrap();
     let items = items.as_array().unwrap();
-    assert_eq!(items.len(), 5);
+    assert_eq!(items.len(), 9);
     let first = &items[0];
     assert_eq!(first["code"], "SL001");
     assert_eq!(first["name"], "nonexistent-member");
@@ -210,7 +210,7 @@ fn select_and_ignore_take_codes_and_names() {
         ["SL001", "SL002"]
     );
     assert_eq!(
-        count(&["--ignore", "SL001,SL002,SL003"]),
+        count(&["--ignore", "SL001,SL002,SL003,secret-in-log,SL008"]),
         ["SL004", "SL005"]
     );
 }
@@ -301,6 +301,6 @@ fn no_color_is_honoured_and_color_always_forces_it() {
 fn quiet_drops_the_summary() {
     let (_, out, _) =
         stdout_of(scope_lint().args(["fixtures/demo", "--quiet", "--color", "never"]));
-    assert!(!out.contains("Found 5 problems"));
+    assert!(!out.contains("Found 9 problems"));
     assert!(out.contains("SL002(manual-query-parsing)"));
 }

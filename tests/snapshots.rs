@@ -51,6 +51,36 @@ fn sl005_human() {
 }
 
 #[test]
+fn sl006_human() {
+    insta::assert_snapshot!(render("fixtures/SL006/actix_reqwest.rs"));
+}
+
+#[test]
+fn sl007_human() {
+    insta::assert_snapshot!(render("fixtures/SL007/builders.rs"));
+}
+
+#[test]
+fn sl008_human() {
+    insta::assert_snapshot!(render("fixtures/SL008/actix_tungstenite.rs"));
+}
+
+#[test]
+fn sl009_human() {
+    insta::assert_snapshot!(render("fixtures/SL009/extractors.rs"));
+}
+
+#[test]
+fn sl010_human() {
+    insta::assert_snapshot!(render("fixtures/SL010/clients.rs"));
+}
+
+#[test]
+fn sl011_human() {
+    insta::assert_snapshot!(render("fixtures/SL011/segments.rs"));
+}
+
+#[test]
 fn demo_human() {
     insta::assert_snapshot!(render("fixtures/demo/src/main.rs"));
 }

@@ -69,6 +69,7 @@ pub struct TypeModel {
     pub methods: HashMap<String, Member>,
     pub functions: HashMap<String, Member>,
     pub wrong: Vec<WrongMember>,
+    pub deref: Option<Ty>,
 }
 
 impl TypeModel {
@@ -267,6 +268,13 @@ impl Models {
                 })
                 .collect()
         };
+        let deref = match &t.deref {
+            Some(d) => Some(
+                self.parse_ty(Some(d), &generics)
+                    .map_err(|e| format!("type `{path}` deref: {e}"))?,
+            ),
+            None => None,
+        };
         let fields = members(&t.fields, "field")?;
         let methods = members(&t.methods, "method")?;
         let functions = members(&t.functions, "function")?;
@@ -308,6 +316,7 @@ impl Models {
                 existing.methods.extend(methods);
                 existing.functions.extend(functions);
                 existing.wrong.extend(wrong);
+                existing.deref = existing.deref.take().or(deref);
             }
             None => {
                 self.types.insert(
@@ -322,6 +331,7 @@ impl Models {
                         methods,
                         functions,
                         wrong,
+                        deref,
                     },
                 );
             }

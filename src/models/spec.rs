@@ -62,6 +62,10 @@ pub struct TypeSpec {
     /// Associated functions called as `Type::name(..)`.
     #[serde(default)]
     pub functions: BTreeMap<String, MemberSpec>,
+    /// The type this one dereferences to (`T` of `Query<T>`): members it
+    /// lacks are looked up there, keeping the value's roles.
+    #[serde(default)]
+    pub deref: Option<String>,
     /// Members people reach for that do not exist, with the real API.
     #[serde(default)]
     pub wrong: Vec<WrongSpec>,

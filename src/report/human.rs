@@ -82,13 +82,15 @@ pub fn help_text(d: &Diagnostic) -> Option<String> {
         let edits: Vec<String> = fix
             .edits
             .iter()
-            .map(|e| format!("`{}`", e.replacement))
+            .map(|e| match (e.range.is_empty(), e.replacement.is_empty()) {
+                (true, _) => format!("insert `{}`", e.replacement),
+                (false, true) => "remove it".to_string(),
+                (false, false) => format!("replace with `{}`", e.replacement),
+            })
             .collect();
         match fix.applicability {
-            Applicability::Safe => format!("fix: replace with {}", edits.join(", ")),
-            Applicability::Unsafe => {
-                format!("suggested fix (unsafe): replace with {}", edits.join(", "))
-            }
+            Applicability::Safe => format!("fix: {}", edits.join("; ")),
+            Applicability::Unsafe => format!("suggested fix (unsafe): {}", edits.join("; ")),
         }
     });
     match (&d.help, fix) {

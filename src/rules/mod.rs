@@ -263,6 +263,31 @@ pub fn literal_text(expr: &syn::Expr) -> Option<String> {
     }
 }
 
+/// The text of a string literal, also behind `.to_string()`, `.to_owned()`,
+/// `.into()` and `String::from(..)`.
+pub fn string_literal(expr: &syn::Expr) -> Option<String> {
+    match expr {
+        syn::Expr::MethodCall(m)
+            if m.args.is_empty()
+                && matches!(
+                    m.method.to_string().as_str(),
+                    "to_string" | "to_owned" | "into"
+                ) =>
+        {
+            literal_text(&m.receiver)
+        }
+        syn::Expr::Call(c) if c.args.len() == 1 => match &*c.func {
+            syn::Expr::Path(p)
+                if p.path.segments.len() == 2 && p.path.segments[0].ident == "String" =>
+            {
+                literal_text(&c.args[0])
+            }
+            _ => None,
+        },
+        _ => literal_text(expr),
+    }
+}
+
 /// How a type is named in messages: its canonical path, behind references.
 pub fn type_name(value: &Value) -> String {
     value.ty.strip_refs().to_string()

@@ -57,9 +57,7 @@ fn secret(value: &Value) -> Option<&'static str> {
     let r = value.roles;
     if r.has(Role::RawQuery) {
         Some("the raw query string")
-    } else if r.has(Role::RequestHeaders) && value.ty.path() == Some("http::HeaderMap")
-        || r.has(Role::RequestHeaders) && value.ty.is_unknown()
-    {
+    } else if r.has(Role::RequestHeaders) {
         Some("every request header (`Authorization`, cookies)")
     } else if r.has(Role::RequestUri) {
         Some("the full request URI")
@@ -106,11 +104,18 @@ impl Rule for SecretInLog {
                     };
                     let Some(what) = secret(&value) else { continue };
                     let mut d = cx
-                        .diagnostic(&META, range.clone(), format!("{what_macro} includes {what}"))
+                        .diagnostic(
+                            &META,
+                            range.clone(),
+                            format!("{what_macro} includes {what}"),
+                        )
                         .with_label("may carry tokens such as `?token=`")
                         .with_secondary(cx.range(mac.path.span()), "written here")
                         .with_help("log `.path()` or a copy with the query's secrets redacted");
-                    let pathable = value.ty.path().is_some_and(|p| p == "http::Uri" || p == "url::Url");
+                    let pathable = value
+                        .ty
+                        .path()
+                        .is_some_and(|p| p == "http::Uri" || p == "url::Url");
                     if let (Some(e), true) = (expr, pathable) {
                         let text = cx.snippet(e.span());
                         let text = match e {
@@ -129,7 +134,9 @@ impl Rule for SecretInLog {
                 }
             }
             Node::Call(call) => {
-                let Some(path) = cx.scope.callee_path(call) else { return };
+                let Some(path) = cx.scope.callee_path(call) else {
+                    return;
+                };
                 let finding = if path == TRACE_LAYER {
                     (!cx.applied.iter().any(|m| m == "make_span_with")).then_some(
                         "`TraceLayer::new_for_http()` records the full request URI, query included, in every span",

@@ -29,7 +29,7 @@
 //! There is no automatic fix: the replacement returns a `Url` (and a
 //! `Result`), not a `String`.
 
-use super::{literal_text, Context, Node, NodeKind, Rule, RuleMeta};
+use super::{literal_text, string_literal, Context, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::macros::Resolved;
 use crate::models::MacroKind;
@@ -61,8 +61,8 @@ pub fn query_key_at_end(text: &str) -> Option<&str> {
 /// Values that need no encoding, or are already encoded.
 fn is_safe_value(cx: &Context<'_>, expr: Option<&syn::Expr>, value: &crate::scope::Value) -> bool {
     const PLAIN: &[&str] = &[
-        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "bool",
-        "f32", "f64",
+        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+        "bool", "f32", "f64",
     ];
     if value.ty.path().is_some_and(|p| PLAIN.contains(&p)) {
         return true;
@@ -90,7 +90,9 @@ impl Rule for UnencodedQueryBuild {
                 let Some(f) = &call.format else { return };
                 let mut keys = Vec::new();
                 for p in &f.placeholders {
-                    let Some(key) = query_key_at_end(&p.before) else { continue };
+                    let Some(key) = query_key_at_end(&p.before) else {
+                        continue;
+                    };
                     let (expr, value) = match call.resolve(p) {
                         Resolved::Expr(e) => (Some(e), cx.value_of(e)),
                         Resolved::Capture(n) => (None, cx.scope.value_of_name(&n)),
@@ -126,8 +128,12 @@ impl Rule for UnencodedQueryBuild {
                     }
                     left = &inner.right;
                 }
-                let Some(text) = literal_text(left) else { return };
-                let Some(key) = query_key_at_end(&text) else { return };
+                let Some(text) = string_literal(left) else {
+                    return;
+                };
+                let Some(key) = query_key_at_end(&text) else {
+                    return;
+                };
                 let value = cx.value_of(&b.right);
                 if literal_text(&b.right).is_some() || is_safe_value(cx, Some(&b.right), &value) {
                     return;

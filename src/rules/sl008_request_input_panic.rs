@@ -51,10 +51,17 @@ const HELP: &str = "return a 400/401 response instead (`.ok_or(StatusCode::BAD_R
 
 /// `HeaderValue::from_str(x)` and friends with a request value as `x`.
 fn parses_request_input(cx: &Context<'_>, expr: &syn::Expr) -> bool {
-    let syn::Expr::Call(call) = expr else { return false };
-    let Some(path) = cx.scope.callee_path(call) else { return false };
+    let syn::Expr::Call(call) = expr else {
+        return false;
+    };
+    let Some(path) = cx.scope.callee_path(call) else {
+        return false;
+    };
     path.starts_with("http::HeaderValue::from_")
-        && call.args.first().is_some_and(|a| cx.value_of(a).from_request())
+        && call
+            .args
+            .first()
+            .is_some_and(|a| cx.value_of(a).from_request())
 }
 
 impl Rule for RequestInputPanic {
@@ -76,8 +83,15 @@ impl Rule for RequestInputPanic {
                 if method != "unwrap" && method != "expect" {
                     return;
                 }
+                // SL011 reports `path_segments().unwrap()`.
+                if let syn::Expr::MethodCall(inner) = &*call.receiver {
+                    if inner.method == "path_segments" || inner.method == "path_segments_mut" {
+                        return;
+                    }
+                }
                 let recv = cx.value_of(&call.receiver);
-                let fallible = matches!(recv.ty.path(), Some("Option" | "Result")) || recv.ty.is_unknown();
+                let fallible =
+                    matches!(recv.ty.path(), Some("Option" | "Result")) || recv.ty.is_unknown();
                 if !(fallible && recv.from_request() || parses_request_input(cx, &call.receiver)) {
                     return;
                 }
@@ -98,9 +112,13 @@ impl Rule for RequestInputPanic {
                     return;
                 }
                 out.push(
-                    cx.diagnostic(&META, cx.range(index.span()), "indexing a request value panics when the key is missing")
-                        .with_label("the client decides whether this key exists")
-                        .with_help(HELP),
+                    cx.diagnostic(
+                        &META,
+                        cx.range(index.span()),
+                        "indexing a request value panics when the key is missing",
+                    )
+                    .with_label("the client decides whether this key exists")
+                    .with_help(HELP),
                 );
             }
             _ => {}

@@ -56,7 +56,10 @@ const MAPS: &[&str] = &["std::collections::HashMap", "std::collections::BTreeMap
 fn lossy_map<'t>(cx: &Context<'_>, t: &'t syn::Type) -> Option<&'t syn::Type> {
     let ty = cx.scope.resolve_type(t);
     let is_map = ty.path().is_some_and(|p| MAPS.contains(&p));
-    let value_is_string = ty.args().get(1).is_some_and(|v| v.is_string() || v.is("std::borrow::Cow"));
+    let value_is_string = ty
+        .args()
+        .get(1)
+        .is_some_and(|v| v.is_string() || v.is("std::borrow::Cow"));
     (is_map && value_is_string).then_some(t)
 }
 
@@ -83,11 +86,15 @@ impl Rule for LossyQueryMap {
                 (map, "query extractor")
             }
             Node::Call(call) => {
-                let Some(path) = cx.scope.callee_path(call) else { return };
+                let Some(path) = cx.scope.callee_path(call) else {
+                    return;
+                };
                 if !WARP_QUERY.contains(&path.as_str()) {
                     return;
                 }
-                let syn::Expr::Path(p) = &*call.func else { return };
+                let syn::Expr::Path(p) = &*call.func else {
+                    return;
+                };
                 let Some(map) = generic_args(&p.path).next().and_then(|a| lossy_map(cx, a)) else {
                     return;
                 };

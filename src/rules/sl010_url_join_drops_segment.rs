@@ -92,7 +92,7 @@ impl Rule for UrlJoinDropsSegment {
             if text.contains("://") || text.starts_with(['?', '#']) {
                 return;
             }
-            if let Some(rest) = text.strip_prefix('/') {
+            if text.starts_with('/') {
                 if base_path.is_some_and(|p| p.is_empty() || p == "/") {
                     return;
                 }
@@ -106,9 +106,8 @@ impl Rule for UrlJoinDropsSegment {
                     d = d.with_fix(Fix::replace(
                         Applicability::Unsafe,
                         arg_range,
-                        format!("\"{}\"", raw[2..raw.len() - 1].to_string()),
+                        format!("\"{}\"", &raw[2..raw.len() - 1]),
                     ));
-                    let _ = rest;
                 }
                 out.push(d);
                 return;
@@ -122,10 +121,16 @@ impl Rule for UrlJoinDropsSegment {
         }
         let last = path.rsplit('/').next().unwrap_or(path);
         let mut d = cx
-            .diagnostic(&META, range, format!("`join` replaces the base's last segment `{last}`"))
+            .diagnostic(
+                &META,
+                range,
+                format!("`join` replaces the base's last segment `{last}`"),
+            )
             .with_label(format!("the base `{}` does not end in `/`", lit.text))
             .with_secondary(cx.range(lit.span), "add a trailing `/` here")
-            .with_help("end the base URL's path with `/`, or push segments with `path_segments_mut()`");
+            .with_help(
+                "end the base URL's path with `/`, or push segments with `path_segments_mut()`",
+            );
         let lit_range = cx.range(lit.span);
         let raw = cx.snippet(lit.span);
         if raw.starts_with('"') && raw.ends_with('"') && !lit.text.contains(['?', '#']) {

@@ -51,7 +51,9 @@ impl Rule for PathSegmentsUnwrap {
         if call.method != "unwrap" && call.method != "expect" {
             return;
         }
-        let syn::Expr::MethodCall(inner) = &*call.receiver else { return };
+        let syn::Expr::MethodCall(inner) = &*call.receiver else {
+            return;
+        };
         if inner.method != "path_segments" && inner.method != "path_segments_mut" {
             return;
         }
@@ -62,7 +64,10 @@ impl Rule for PathSegmentsUnwrap {
             cx.diagnostic(
                 &META,
                 cx.member_range(call.method.span(), call.span()),
-                format!("`{}().{}` panics on URLs that cannot be a base", inner.method, call.method),
+                format!(
+                    "`{}().{}` panics on URLs that cannot be a base",
+                    inner.method, call.method
+                ),
             )
             .with_label("`None` for `mailto:`, `data:` and other cannot-be-a-base URLs")
             .with_help(format!("handle it: `{}().ok_or(..)?`", inner.method)),

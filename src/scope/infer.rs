@@ -2,9 +2,9 @@
 //! std methods that only unwrap or copy what they are given.
 
 use super::{Literal, Scope, Value};
+use crate::macros::{MacroCall, Resolved};
 use crate::models::roles::Roles;
 use crate::models::ty::Ty;
-use crate::macros::{MacroCall, Resolved};
 use crate::models::{MacroKind, Member};
 
 /// Std methods whose result holds the receiver's content: roles carry over.
@@ -29,7 +29,15 @@ const UNWRAP: &[&str] = &[
     "unwrap_unchecked",
 ];
 const KEEP_OPTION: &[&str] = &[
-    "ok", "ok_or", "ok_or_else", "map_err", "context", "with_context", "filter", "or", "or_else",
+    "ok",
+    "ok_or",
+    "ok_or_else",
+    "map_err",
+    "context",
+    "with_context",
+    "filter",
+    "or",
+    "or_else",
 ];
 /// Combinators whose result holds what their closure returns: derived from
 /// the request (so unwrapping it can still panic on client input), but no
@@ -136,6 +144,17 @@ impl Scope<'_> {
             .and_then(|m| m.methods.get(name))
         {
             return self.member_value(recv, member);
+        }
+        // Smart pointers and extractors: look through to the inner value.
+        if let Some(target) = self
+            .models
+            .model_of(&recv.ty)
+            .and_then(|m| m.deref.as_ref())
+        {
+            let inner = self.typed(target.instantiate(&recv.ty), recv.roles);
+            if !inner.ty.is_unknown() {
+                return self.method_value(&inner, name);
+            }
         }
         let keep = |ty: Ty| recv.clone().with_ty(ty);
         let wrapper = matches!(recv.ty.path(), Some("Option" | "Result"));
