@@ -19,7 +19,7 @@ pub fn check_file(
     rules: &RuleSet,
 ) -> Vec<Diagnostic> {
     let mut walker = Walker {
-        scope: Scope::new(models, file),
+        scope: Scope::new(models, file, is_test_path(&source.path)),
         source,
         rules,
         out: Vec::new(),
@@ -106,6 +106,16 @@ impl Walker<'_> {
             _ => {}
         }
     }
+}
+
+/// Files that hold only test code: under `tests/` or `benches/`, or named
+/// `tests.rs`/`test.rs` (the `#[cfg(test)] mod tests;` convention).
+pub fn is_test_path(path: &std::path::Path) -> bool {
+    path.components()
+        .any(|c| c.as_os_str() == "tests" || c.as_os_str() == "benches")
+        || path
+            .file_name()
+            .is_some_and(|n| n == "tests.rs" || n == "test.rs")
 }
 
 /// `#[test]`, `#[tokio::test]`, `#[actix_web::test]` ...
@@ -288,7 +298,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
         self.visit_expr(&f.expr);
         self.scope.enter_scope();
-        self.scope.bind_unknown(&f.pat);
+        // `for i in 0..n` counts with integers.
+        let int_range = matches!(&*f.expr, syn::Expr::Range(r)
+            if r.start.as_deref().is_some_and(|s| matches!(s, syn::Expr::Lit(l) if matches!(l.lit, syn::Lit::Int(_)))));
+        match &*f.pat {
+            syn::Pat::Ident(p) if int_range => self.scope.bind(
+                p.ident.to_string(),
+                crate::scope::Value::new(crate::models::ty::Ty::named("i32"), Default::default()),
+            ),
+            pat => self.scope.bind_unknown(pat),
+        }
         self.visit_block(&f.body);
         self.scope.exit();
     }

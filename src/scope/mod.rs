@@ -164,14 +164,26 @@ pub struct Scope<'m> {
 }
 
 impl<'m> Scope<'m> {
-    pub fn new(models: &'m Models, file: &syn::File) -> Scope<'m> {
+    /// A scope for one file. `test_file` says the path is test code
+    /// (`tests/`, `benches/`, `tests.rs`): everything in it is as if in a
+    /// `#[cfg(test)]` module.
+    pub fn new(models: &'m Models, file: &syn::File, test_file: bool) -> Scope<'m> {
         Scope {
             models,
             facts: items::file_facts(file),
             frames: Vec::new(),
             impls: Vec::new(),
-            test_depth: 0,
+            test_depth: usize::from(test_file),
         }
+    }
+
+    /// True when a plain name is an item of the linted code (a `const` or
+    /// `static` when it appears as a value) rather than a local variable.
+    pub fn is_local_item(&self, name: &str) -> bool {
+        self.binding(name).is_none()
+            && self
+                .item_frames()
+                .any(|f| matches!(f.items.get(name), Some(Item::Local)))
     }
 
     pub fn facts(&self) -> &FileFacts {
