@@ -71,6 +71,12 @@ enum Format {
     #[default]
     Human,
     Json,
+    /// SARIF 2.1.0, for code-scanning uploads.
+    Sarif,
+    /// GitHub Actions workflow commands: inline annotations on a pull request.
+    Github,
+    /// `file:line:col: CODE message`, one line per finding.
+    Short,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -174,6 +180,9 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let written = match args.format {
         Format::Human => report::human::write(&report, use_color(args.color), args.quiet, &mut out),
         Format::Json => report::json::write(&report, &mut out),
+        Format::Sarif => report::sarif::write(&report, &mut out),
+        Format::Github => report::github::write(&report, &mut out),
+        Format::Short => report::short::write(&report, &mut out),
     };
     if let Err(e) = written.and_then(|()| out.flush()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {

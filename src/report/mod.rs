@@ -1,8 +1,11 @@
 //! Reporters: one module per output format. They read finished results and
 //! write them; they never decide what is a finding.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
+pub mod short;
 
 use crate::diagnostic::Level;
 use crate::lint::FileResult;
