@@ -160,8 +160,11 @@ async fn serve(args: ServeArgs) -> ExitCode {
     let handle = server.shutdown_handle();
     tokio::spawn(async move {
         os_signal().await;
-        info!("signal received; shutting down gracefully");
+        info!("signal received; shutting down gracefully (send it again to exit at once)");
         handle.trigger();
+        os_signal().await;
+        warn!("second signal; exiting without waiting for sessions");
+        std::process::exit(130);
     });
     match server.wait().await {
         Ok(()) => ExitCode::SUCCESS,
