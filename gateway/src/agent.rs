@@ -6,9 +6,11 @@
 //! agent emits its intermediate events (`agent_thinking`, `tool_executing`,
 //! `tool_completed`, ...) through [`RunEvents`].
 
+use futures_util::FutureExt;
 use serde_json::{json, Value};
 use std::fmt;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
@@ -118,7 +120,12 @@ pub(crate) async fn drive(agent: Arc<dyn Agent>, input: AgentInput, mut events: 
     if events.emit(AGENT_STARTED, started).is_err() {
         return;
     }
-    match agent.run(&input, &mut events).await {
+    // A panicking agent must not take the connection down silently.
+    let outcome = AssertUnwindSafe(agent.run(&input, &mut events))
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|_| Err(AgentError::Failed("the agent panicked".into())));
+    match outcome {
         Ok(out) => {
             let _ = events.emit(
                 AGENT_COMPLETED,

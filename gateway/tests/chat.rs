@@ -6,8 +6,11 @@ mod common;
 
 use common::*;
 use futures_util::{SinkExt, StreamExt};
+use scope_gateway::agent::BoxFuture;
 use scope_gateway::client::{self, ConnectOptions};
 use scope_gateway::protocol::RUN_SEQUENCE;
+use scope_gateway::{Agent, AgentError, AgentInput, AgentOutput, RunEvents};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::http::{header, HeaderValue};
 use tokio_tungstenite::tungstenite::Message;
@@ -283,6 +286,61 @@ async fn connection_limit_answers_503() {
         assert!(tokio::time::Instant::now() < deadline, "slot never freed");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    server.shutdown();
+    server.wait().await.unwrap();
+}
+
+struct Flaky;
+
+impl Agent for Flaky {
+    fn name(&self) -> &str {
+        "flaky"
+    }
+
+    fn run<'a>(
+        &'a self,
+        input: &'a AgentInput,
+        events: &'a mut RunEvents,
+    ) -> BoxFuture<'a, Result<AgentOutput, AgentError>> {
+        Box::pin(async move {
+            events.emit("agent_thinking", serde_json::json!({"thought": "hmm"}))?;
+            match input.text.as_str() {
+                "fail" => Err(AgentError::Failed("tool crashed".into())),
+                "panic" => panic!("agent bug"),
+                _ => Ok(AgentOutput {
+                    reply: "fine".into(),
+                }),
+            }
+        })
+    }
+}
+
+#[tokio::test]
+async fn custom_agent_failures_become_error_events() {
+    let server = scope_gateway::start_with_agent(config(), Arc::new(Flaky))
+        .await
+        .expect("server starts");
+    let addr = server.local_addr();
+    let mut ws = chat(addr, "henry").await;
+    for (id, text) in [(1u64, "fail"), (2, "panic")] {
+        send(&mut ws, user_message(id, text)).await;
+        let started = next_event(&mut ws).await;
+        assert_eq!(started.kind, "agent_started");
+        assert_eq!(started.data["agent"], "flaky");
+        assert_eq!(next_event(&mut ws).await.kind, "agent_thinking");
+        let err = next_event(&mut ws).await;
+        assert_eq!(err.kind, "error");
+        assert_eq!(err.data["code"], "agent_failed");
+        assert_eq!(err.run_id, started.run_id);
+        assert_eq!(err.seq, 3);
+    }
+    // The connection survives both.
+    send(&mut ws, user_message(3, "ok")).await;
+    assert_eq!(next_event(&mut ws).await.kind, "agent_started");
+    assert_eq!(next_event(&mut ws).await.kind, "agent_thinking");
+    let done = next_event(&mut ws).await;
+    assert_eq!(done.kind, "agent_completed");
+    assert_eq!(done.data["reply"], "fine");
     server.shutdown();
     server.wait().await.unwrap();
 }
