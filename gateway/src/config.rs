@@ -59,6 +59,9 @@ pub struct Config {
     pub tcp_send_buffer: Option<u32>,
     /// Listen backlog.
     pub backlog: u32,
+    /// A client must send its complete request head within this time, or the
+    /// connection is closed (slowloris protection; axum's own `serve` has none).
+    pub header_read_timeout: Duration,
     /// Per-connection WebSocket read buffer (eagerly allocated by tungstenite;
     /// larger frames grow it on demand). Small keeps 5,000 idle clients cheap.
     pub ws_read_buffer_bytes: usize,
@@ -82,6 +85,7 @@ impl Default for Config {
             demo_tool_delay: Duration::ZERO,
             tcp_send_buffer: None,
             backlog: 4096,
+            header_read_timeout: Duration::from_secs(10),
             ws_read_buffer_bytes: 4 * 1024,
             ws_write_buffer_bytes: 16 * 1024,
         }
@@ -154,6 +158,9 @@ impl Config {
         }
         if self.idle_timeout.is_zero() {
             return Err(ConfigError::ZeroLimit("idle_timeout"));
+        }
+        if self.header_read_timeout.is_zero() {
+            return Err(ConfigError::ZeroLimit("header_read_timeout"));
         }
         Ok(())
     }

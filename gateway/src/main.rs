@@ -9,7 +9,7 @@ use tracing::{info, warn};
 use tracing_subscriber::EnvFilter;
 
 use scope_gateway::config::{Config, Secret};
-use scope_gateway::shutdown::os_signal;
+use scope_gateway::shutdown::OsSignals;
 use scope_gateway::{start, sys};
 
 #[derive(Parser, Debug)]
@@ -83,6 +83,13 @@ struct ServeArgs {
     /// Seconds in-flight runs may continue after SIGINT/SIGTERM.
     #[arg(long, env = "SCOPE_GATEWAY_SHUTDOWN_GRACE_SECS", default_value_t = 10)]
     shutdown_grace_secs: u64,
+    /// Seconds a client has to send its complete request head.
+    #[arg(
+        long,
+        env = "SCOPE_GATEWAY_HEADER_READ_TIMEOUT_SECS",
+        default_value_t = 10
+    )]
+    header_read_timeout_secs: u64,
     /// Simulated latency of the demo agent's tool, in milliseconds.
     #[arg(long, env = "SCOPE_GATEWAY_DEMO_TOOL_DELAY_MS", default_value_t = 0)]
     demo_tool_delay_ms: u64,
@@ -100,6 +107,7 @@ impl ServeArgs {
             max_runs_per_connection: self.max_runs_per_connection,
             shutdown_grace: Duration::from_secs(self.shutdown_grace_secs),
             demo_tool_delay: Duration::from_millis(self.demo_tool_delay_ms),
+            header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
             ..Config::default()
         }
     }
@@ -147,6 +155,14 @@ async fn serve(args: ServeArgs) -> ExitCode {
     if config.uses_dev_secret() {
         warn!("using the built-in development token secret (loopback only); set SCOPE_GATEWAY_SECRET in production");
     }
+    // Before the ready line: a SIGTERM right after it must not kill us.
+    let mut signals = match OsSignals::install() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot install signal handlers: {e}");
+            return ExitCode::from(1);
+        }
+    };
     let server = match start(config).await {
         Ok(s) => s,
         Err(e) => {
@@ -159,10 +175,10 @@ async fn serve(args: ServeArgs) -> ExitCode {
     info!(%addr, "ready");
     let handle = server.shutdown_handle();
     tokio::spawn(async move {
-        os_signal().await;
+        signals.recv().await;
         info!("signal received; shutting down gracefully (send it again to exit at once)");
         handle.trigger();
-        os_signal().await;
+        signals.recv().await;
         warn!("second signal; exiting without waiting for sessions");
         std::process::exit(130);
     });

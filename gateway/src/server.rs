@@ -8,18 +8,21 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::serve::ListenerExt;
 use axum::{Json, Router};
 use futures_util::StreamExt;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{json, Value};
 use std::io;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::net::{TcpListener, TcpSocket};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::task::JoinHandle;
-use tracing::{info, warn};
+use tower_service::Service as _;
+use tracing::{debug, info, warn};
 
 use crate::agent::{Agent, DemoAgent};
 use crate::auth::{authenticate, extract_token, TokenSigner, BEARER_PROTOCOL};
@@ -258,6 +261,99 @@ fn bind(cfg: &Config) -> io::Result<TcpListener> {
     socket.listen(cfg.backlog)
 }
 
+/// Accept errors that concern one connection only.
+fn is_connection_error(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
+}
+
+/// Serve one HTTP/1.1 connection (and its upgrade) until it ends or the
+/// gateway shuts down.
+async fn serve_connection(tcp: TcpStream, peer: SocketAddr, app: Router, state: Arc<AppState>) {
+    let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+        req.extensions_mut().insert(ConnectInfo(peer));
+        let mut app = app.clone();
+        app.call(req)
+    });
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(state.config.header_read_timeout);
+    let conn = builder
+        .serve_connection(TokioIo::new(tcp), service)
+        .with_upgrades();
+    tokio::pin!(conn);
+    tokio::select! {
+        result = conn.as_mut() => {
+            if let Err(e) = result {
+                debug!(error = %e, "connection ended with an error");
+            }
+        }
+        () = state.shutdown.triggered() => {
+            // Finish the request in flight, then close keep-alive connections.
+            conn.as_mut().graceful_shutdown();
+            let _ = tokio::time::timeout(state.config.close_timeout, conn).await;
+        }
+    }
+}
+
+/// Accept loop, then the graceful drain.
+async fn serve(listener: TcpListener, app: Router, state: Arc<AppState>) -> io::Result<()> {
+    // HTTP connections until they finish or upgrade (sessions are tracked apart).
+    let http = Tracker::default();
+    loop {
+        let accepted = tokio::select! {
+            biased;
+            () = state.shutdown.triggered() => break,
+            r = listener.accept() => r,
+        };
+        let (tcp, peer) = match accepted {
+            Ok(x) => x,
+            Err(e) if is_connection_error(&e) => continue,
+            Err(e) => {
+                // e.g. EMFILE: back off instead of spinning.
+                warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        // Events are small frames; Nagle would add latency.
+        let _ = tcp.set_nodelay(true);
+        let Some(guard) = http.try_acquire(usize::MAX) else {
+            continue;
+        };
+        let (app, state) = (app.clone(), state.clone());
+        tokio::spawn(async move {
+            serve_connection(tcp, peer, app, state).await;
+            drop(guard);
+        });
+    }
+    // No longer accepting.
+    drop(listener);
+    let cfg = &state.config;
+    info!(
+        open_sessions = state.tracker.count(),
+        "listener closed; draining"
+    );
+    let _ = http
+        .wait_idle(cfg.close_timeout + Duration::from_secs(1))
+        .await;
+    // Sessions finish their runs and close with 1001.
+    let limit = cfg.shutdown_grace + cfg.close_timeout * 2 + Duration::from_secs(1);
+    if !state.tracker.wait_idle(limit).await {
+        warn!(
+            open_sessions = state.tracker.count(),
+            "shutdown deadline passed with sessions still open"
+        );
+    }
+    info!("shutdown complete");
+    Ok(())
+}
+
 /// A gateway started by [`start`].
 pub struct RunningServer {
     addr: SocketAddr,
@@ -310,33 +406,6 @@ pub async fn start_with_agent(config: Config, agent: Arc<dyn Agent>) -> io::Resu
     let addr = listener.local_addr()?;
     let state = Arc::new(AppState::new(config, agent));
     let app = router(state.clone());
-    let task_state = state.clone();
-    let task = tokio::spawn(async move {
-        let state = task_state;
-        let signal = state.shutdown.clone();
-        let listener = listener.tap_io(|tcp| {
-            // Events are small frames; Nagle would add latency.
-            let _ = tcp.set_nodelay(true);
-        });
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move { signal.triggered().await })
-        .await?;
-        // No longer accepting. Sessions finish their runs and close with 1001.
-        let cfg = &state.config;
-        let limit = cfg.shutdown_grace + cfg.close_timeout * 2 + Duration::from_secs(1);
-        let open = state.tracker.count();
-        info!(open_sessions = open, "listener closed; draining sessions");
-        if !state.tracker.wait_idle(limit).await {
-            warn!(
-                open_sessions = state.tracker.count(),
-                "shutdown deadline passed with sessions still open"
-            );
-        }
-        info!("shutdown complete");
-        Ok(())
-    });
+    let task = tokio::spawn(serve(listener, app, state.clone()));
     Ok(RunningServer { addr, state, task })
 }

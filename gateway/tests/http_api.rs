@@ -237,3 +237,31 @@ async fn every_auth_failure_is_401_json_without_upgrade() {
     server.shutdown();
     server.wait().await.unwrap();
 }
+
+#[tokio::test]
+async fn slow_request_head_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut cfg = config();
+    cfg.header_read_timeout = std::time::Duration::from_millis(300);
+    let server = start(cfg).await;
+    let addr = server.local_addr();
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    // Start a request head and never finish it.
+    s.write_all(b"GET /health HTTP/1.1\r\nHost: gateway\r\n")
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(STEP, s.read_to_end(&mut buf))
+        .await
+        .expect("the gateway closes the connection");
+    // Closed (possibly after a 408), never answered as a normal request.
+    let text = String::from_utf8_lossy(&buf);
+    assert!(
+        read.is_err() || buf.is_empty() || text.starts_with("HTTP/1.1 408"),
+        "{text}"
+    );
+    // Complete requests are unaffected.
+    assert_eq!(http_get(addr, "/health", &[]).await.status, 200);
+    server.shutdown();
+    server.wait().await.unwrap();
+}
