@@ -131,6 +131,14 @@ async fn oversize_frame_closes_1009() {
     send(&mut ws, user_message(2, &big)).await;
     let (code, reason) = expect_close(&mut ws, STEP).await.expect("close frame");
     assert_eq!(code, 1009, "{reason}");
+
+    // Far over the limit (256 KiB against 1 KiB): refused from the frame
+    // header, still a 1009 close frame.
+    let mut ws = chat(addr, "dave").await;
+    let huge = "h".repeat(256 * 1024);
+    send(&mut ws, user_message(3, &huge)).await;
+    let (code, _) = expect_close(&mut ws, STEP).await.expect("close frame");
+    assert_eq!(code, 1009);
     server.shutdown();
     server.wait().await.unwrap();
 }
