@@ -2,14 +2,11 @@
 //! (the default), `rules` and `explain`. Exit codes: 0 nothing found,
 //! 1 findings, 2 the tool could not do its job.
 
-use crate::diagnostic::Level;
-use crate::lint::Linter;
-use crate::models::Models;
 use crate::report::{self, Report};
-use crate::rules::{self, Rule, RuleSet};
-use crate::walk;
+use crate::rules::{self, Rule};
+use crate::run;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -64,6 +61,42 @@ struct CheckArgs {
     /// Colour in human output (`NO_COLOR` is honoured with `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Apply safe fixes.
+    #[arg(long)]
+    fix: bool,
+    /// Also apply unsafe fixes (with --fix or --diff).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the diff --fix would make; write nothing (exit 1 if any).
+    #[arg(long, conflicts_with = "fix")]
+    diff: bool,
+    /// Use this configuration file for every linted file.
+    #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
+    config: Option<PathBuf>,
+    /// Ignore all configuration files.
+    #[arg(long)]
+    isolated: bool,
+    /// Apply configured excludes to files named on the command line too.
+    #[arg(long)]
+    force_exclude: bool,
+    /// Print the number of findings per rule instead of each finding.
+    #[arg(long)]
+    statistics: bool,
+    /// Exit 0 even when there are findings.
+    #[arg(long)]
+    exit_zero: bool,
+    /// Read the source from stdin and report it under this name.
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<PathBuf>,
+    /// Only lint files that differ from this git revision (and untracked ones).
+    #[arg(long, value_name = "REV")]
+    changed_since: Option<String>,
+    /// Report only findings that are not in this baseline.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -87,9 +120,19 @@ enum ColorChoice {
     Never,
 }
 
-/// Parse arguments and run; the process exit code.
+/// Parse the process arguments and run; the exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    main_from(std::env::args_os())
+}
+
+/// Run with explicit arguments (the first is the program name). `cargo
+/// scope-lint ...` passes `scope-lint` as the second: it is dropped.
+pub fn main_from(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
+    let mut args: Vec<std::ffi::OsString> = args.into_iter().collect();
+    if args.get(1).is_some_and(|a| a == "scope-lint") {
+        args.remove(1);
+    }
+    let cli = Cli::parse_from(args);
     let result = match cli.command {
         Some(Command::Rules) => list_rules(),
         Some(Command::Explain { rule }) => explain(&rule),
@@ -106,38 +149,7 @@ pub fn main() -> ExitCode {
 }
 
 fn lookup(key: &str) -> Result<&'static dyn Rule, String> {
-    rules::find(key.trim()).ok_or_else(|| {
-        let close = rules::close_matches(key.trim());
-        if close.is_empty() {
-            format!("unknown rule `{key}`; `scope-lint rules` lists them")
-        } else {
-            format!(
-                "unknown rule `{key}`; did you mean {}?",
-                close
-                    .iter()
-                    .map(|c| format!("`{c}`"))
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            )
-        }
-    })
-}
-
-fn select_rules(select: &[String], ignore: &[String]) -> Result<RuleSet, String> {
-    let mut chosen: Vec<&'static dyn Rule> = if select.is_empty() {
-        rules::ALL.to_vec()
-    } else {
-        select.iter().map(|k| lookup(k)).collect::<Result<_, _>>()?
-    };
-    for key in ignore {
-        let skip = lookup(key)?;
-        chosen.retain(|r| r.meta().code != skip.meta().code);
-    }
-    chosen.sort_by_key(|r| r.meta().code);
-    chosen.dedup_by_key(|r| r.meta().code);
-    Ok(RuleSet::new(
-        chosen.into_iter().map(|r| (r, r.meta().level)).collect(),
-    ))
+    run::rules_named(&[key.to_string()]).map(|r| r[0])
 }
 
 fn use_color(choice: ColorChoice) -> bool {
@@ -153,45 +165,90 @@ fn use_color(choice: ColorChoice) -> bool {
 
 fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let started = Instant::now();
-    let rules = select_rules(&args.select, &args.ignore)?;
-    let models = Models::builtin().map_err(|e| e.to_string())?;
-    let linter = Linter { models, rules };
-    let walked = walk::collect(&args.paths, args.threads).map_err(|e| e.to_string())?;
-    let mut results = linter.lint_paths(&walked.files, args.threads);
-    for (path, message) in walked.unreadable {
-        results.push(crate::lint::FileResult {
-            path,
-            source: None,
-            diagnostics: vec![crate::diagnostic::Diagnostic::new(
-                crate::diagnostic::IO_ERROR,
-                Level::Error,
-                0..0,
-                message,
-            )],
-            incomplete: true,
-        });
-    }
+    let stdin = match &args.stdin_filename {
+        Some(name) => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| format!("cannot read stdin: {e}"))?;
+            Some((name.clone(), text))
+        }
+        None => None,
+    };
+    let options = run::Options {
+        paths: args.paths,
+        select: args.select,
+        ignore: args.ignore,
+        threads: args.threads,
+        config: args.config,
+        isolated: args.isolated,
+        force_exclude: args.force_exclude,
+        fix: args.fix,
+        unsafe_fixes: args.unsafe_fixes,
+        diff: args.diff,
+        stdin,
+        changed_since: args.changed_since,
+        baseline: args.baseline,
+        write_baseline: args.write_baseline,
+    };
+    let outcome = run::run(&options)?;
     let report = Report {
-        results: &results,
+        results: &outcome.results,
         elapsed: started.elapsed(),
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let written = match args.format {
-        Format::Human => report::human::write(&report, use_color(args.color), args.quiet, &mut out),
-        Format::Json => report::json::write(&report, &mut out),
-        Format::Sarif => report::sarif::write(&report, &mut out),
-        Format::Github => report::github::write(&report, &mut out),
-        Format::Short => report::short::write(&report, &mut out),
-    };
-    if let Err(e) = written.and_then(|()| out.flush()) {
+    let written = (|| -> std::io::Result<()> {
+        if let Some(text) = &outcome.fixed_stdin {
+            // Editors read the fixed source from stdout; findings go to stderr.
+            out.write_all(text.as_bytes())?;
+            let mut err = std::io::stderr().lock();
+            return report::short::write(&report, &mut err);
+        }
+        if args.diff {
+            out.write_all(outcome.diff.as_bytes())?;
+            if !args.quiet {
+                let mut err = std::io::stderr().lock();
+                writeln!(err, "Would fix {} problems", outcome.fixed)?;
+            }
+            return Ok(());
+        }
+        if args.statistics {
+            report::write_statistics(&report, &mut out)?;
+        } else {
+            match args.format {
+                Format::Human => {
+                    report::human::write(&report, use_color(args.color), true, &mut out)?
+                }
+                Format::Json => report::json::write(&report, &mut out)?,
+                Format::Sarif => report::sarif::write(&report, &mut out)?,
+                Format::Github => report::github::write(&report, &mut out)?,
+                Format::Short => report::short::write(&report, &mut out)?,
+            }
+        }
+        if !args.quiet && (args.format == Format::Human || args.statistics) {
+            if outcome.fixed > 0 {
+                writeln!(out, "Fixed {} problems", outcome.fixed)?;
+            }
+            writeln!(out, "{}", report.summary())?;
+        }
+        out.flush()
+    })();
+    if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             return Err(format!("cannot write the report: {e}"));
         }
     }
+    for e in &outcome.errors {
+        let _ = writeln!(std::io::stderr(), "scope-lint: error: {e}");
+    }
     let counts = report.counts();
-    Ok(if counts.incomplete > 0 {
+    Ok(if counts.incomplete > 0 || !outcome.errors.is_empty() {
         ExitCode::from(2)
+    } else if args.exit_zero {
+        ExitCode::SUCCESS
+    } else if args.diff {
+        ExitCode::from(u8::from(!outcome.diff.is_empty()))
     } else if counts.problems > 0 {
         ExitCode::from(1)
     } else {

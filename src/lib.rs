@@ -6,14 +6,19 @@
 //! `report` module prints them. `models` (the framework knowledge from
 //! `rules/*.toml`) and the rule set are built once and shared read-only.
 
+pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod engine;
+pub mod fix;
 pub mod lint;
 pub mod macros;
 pub mod models;
 pub mod report;
 pub mod rules;
+pub mod run;
 pub mod scope;
 pub mod source;
+pub mod suppress;
 pub mod walk;

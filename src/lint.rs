@@ -113,6 +113,11 @@ impl Linter {
                     (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
                 });
                 diagnostics.dedup();
+                crate::suppress::apply(
+                    &source,
+                    &mut diagnostics,
+                    self.rules.level_of(crate::rules::UNUSED_SUPPRESSION.code),
+                );
                 FileResult {
                     path: path.to_path_buf(),
                     source: Some(source),
@@ -160,23 +165,31 @@ impl Linter {
     /// in the order of `paths`, whatever the thread count.
     pub fn lint_paths(&self, paths: &[PathBuf], threads: usize) -> Vec<FileResult> {
         use rayon::prelude::*;
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .stack_size(STACK_BYTES)
-            .thread_name(|i| format!("scope-lint-{i}"))
-            .build();
-        match pool {
-            Ok(pool) => pool.install(|| paths.par_iter().map(|p| self.lint_path(p)).collect()),
-            // No threads to be had: lint on this thread, in a big stack.
-            Err(_) => std::thread::scope(|s| {
-                std::thread::Builder::new()
-                    .stack_size(STACK_BYTES)
-                    .spawn_scoped(s, || paths.iter().map(|p| self.lint_path(p)).collect())
-                    .expect("spawn a linting thread")
-                    .join()
-                    .expect("the linting thread catches panics")
-            }),
-        }
+        in_pool(threads, || {
+            paths.par_iter().map(|p| self.lint_path(p)).collect()
+        })
+    }
+}
+
+/// Run `f` on a rayon pool of `threads` threads (0: one per core) with
+/// stacks big enough for deeply nested code.
+pub fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(STACK_BYTES)
+        .thread_name(|i| format!("scope-lint-{i}"))
+        .build();
+    match pool {
+        Ok(pool) => pool.install(f),
+        // No threads to be had: run on one thread, in a big stack.
+        Err(_) => std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .stack_size(STACK_BYTES)
+                .spawn_scoped(s, f)
+                .expect("spawn a linting thread")
+                .join()
+                .expect("the linting thread catches panics")
+        }),
     }
 }
 

@@ -23,6 +23,9 @@ impl std::fmt::Display for PathError {
 #[derive(Debug, Default)]
 pub struct Walk {
     pub files: Vec<PathBuf>,
+    /// Files named on the command line (configured excludes do not apply
+    /// to them unless `--force-exclude`).
+    pub explicit: std::collections::HashSet<PathBuf>,
     pub unreadable: Vec<(PathBuf, String)>,
 }
 
@@ -50,6 +53,7 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
             dirs.push(path.clone());
         } else {
             walk.files.push(path.clone());
+            walk.explicit.insert(path.clone());
         }
     }
     if let Some((first, rest)) = dirs.split_first() {

@@ -30,6 +30,28 @@ pub struct Counts {
     pub incomplete: usize,
 }
 
+/// `--statistics`: findings per rule, most frequent first.
+pub fn write_statistics(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut per_rule: std::collections::BTreeMap<(&str, &str), (usize, bool)> = Default::default();
+    for r in report.results {
+        for d in &r.diagnostics {
+            let e = per_rule.entry((d.code.code, d.code.name)).or_default();
+            e.0 += 1;
+            e.1 |= d.fix.is_some();
+        }
+    }
+    let mut rows: Vec<_> = per_rule.into_iter().collect();
+    rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+    for ((code, name), (n, fixable)) in rows {
+        writeln!(
+            out,
+            "{n:>6}  {code:<14}  {name}{}",
+            if fixable { "  [fixable]" } else { "" }
+        )?;
+    }
+    Ok(())
+}
+
 impl Report<'_> {
     pub fn counts(&self) -> Counts {
         let mut c = Counts {

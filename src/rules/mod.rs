@@ -19,6 +19,9 @@ mod sl008_request_input_panic;
 mod sl009_lossy_query_map;
 mod sl010_url_join_drops_segment;
 mod sl011_path_segments_unwrap;
+mod sl100_unused_suppression;
+
+pub use sl100_unused_suppression::META as UNUSED_SUPPRESSION;
 
 use crate::diagnostic::{Code, Diagnostic, Level};
 use crate::macros::MacroCall;
@@ -41,6 +44,7 @@ pub static ALL: &[&dyn Rule] = &[
     &sl009_lossy_query_map::LossyQueryMap,
     &sl010_url_join_drops_segment::UrlJoinDropsSegment,
     &sl011_path_segments_unwrap::PathSegmentsUnwrap,
+    &sl100_unused_suppression::UnusedSuppression,
 ];
 
 /// A rule's identity and defaults.
@@ -227,6 +231,14 @@ impl RuleSet {
     /// Every rule at its default level.
     pub fn all() -> RuleSet {
         RuleSet::new(ALL.iter().map(|r| (*r, r.meta().level)).collect())
+    }
+
+    /// The level of a rule when it is enabled.
+    pub fn level_of(&self, code: &str) -> Option<Level> {
+        self.rules
+            .iter()
+            .find(|(r, _)| r.meta().code == code)
+            .map(|(_, l)| *l)
     }
 
     pub fn rules(&self) -> impl Iterator<Item = (&'static dyn Rule, Level)> + '_ {

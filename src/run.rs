@@ -1,0 +1,292 @@
+//! One run of `scope-lint check`, from paths to results: walk, find each
+//! file's configuration, lint in parallel with the linter built for that
+//! configuration, apply per-file ignores, fix (`--fix`, `--diff`), and
+//! compare with a baseline. The command line only parses arguments and
+//! prints what this returns.
+
+use crate::baseline::Baseline;
+use crate::config::{Config, Discovery};
+use crate::diagnostic::{Diagnostic, Level, IO_ERROR};
+use crate::fix;
+use crate::lint::{in_pool, FileResult, Linter};
+use crate::models::Models;
+use crate::rules::{self, Rule, RuleSet};
+use crate::walk;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What to do, as the command line or an editor asks for it.
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub threads: usize,
+    pub config: Option<PathBuf>,
+    pub isolated: bool,
+    pub force_exclude: bool,
+    pub fix: bool,
+    pub unsafe_fixes: bool,
+    pub diff: bool,
+    /// Lint this text (from stdin) as if it were the file `stdin_filename`.
+    pub stdin: Option<(PathBuf, String)>,
+    pub changed_since: Option<String>,
+    pub baseline: Option<PathBuf>,
+    pub write_baseline: Option<PathBuf>,
+}
+
+/// What a run produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub results: Vec<FileResult>,
+    /// Fixes applied (or, with `--diff`, that would be).
+    pub fixed: usize,
+    /// `--diff`: the unified diffs.
+    pub diff: String,
+    /// `--stdin-filename` with `--fix`: the fixed text.
+    pub fixed_stdin: Option<String>,
+    /// Problems that make the exit code 2 (a fix that broke parsing, a
+    /// write that failed).
+    pub errors: Vec<String>,
+}
+
+/// A linter per configuration, built once.
+struct Linters {
+    cli_select: Vec<&'static dyn Rule>,
+    cli_ignore: Vec<&'static dyn Rule>,
+    by_config: HashMap<Option<PathBuf>, (Arc<Config>, Arc<Linter>)>,
+}
+
+impl Linters {
+    /// The configuration in `file` (the defaults for `None`) and its linter.
+    fn get(&mut self, file: Option<PathBuf>) -> Result<(Arc<Config>, Arc<Linter>), String> {
+        if let Some(found) = self.by_config.get(&file) {
+            return Ok(found.clone());
+        }
+        let config = match &file {
+            Some(f) => Config::load(f).map_err(|e| e.to_string())?,
+            None => Config::defaults(Path::new(".")),
+        };
+        let models = Models::load(&config.model_dirs()).map_err(|e| {
+            format!(
+                "{}: {e}",
+                config
+                    .file
+                    .as_deref()
+                    .map_or("models".into(), |f| f.display().to_string())
+            )
+        })?;
+        let rules = RuleSet::new(config.rule_levels(&self.cli_select, &self.cli_ignore));
+        let entry = (Arc::new(config), Arc::new(Linter { models, rules }));
+        self.by_config.insert(file, entry.clone());
+        Ok(entry)
+    }
+}
+
+/// Look up `--select`/`--ignore` keys.
+pub fn rules_named(keys: &[String]) -> Result<Vec<&'static dyn Rule>, String> {
+    keys.iter()
+        .map(|k| {
+            rules::find(k.trim()).ok_or_else(|| {
+                let close = rules::close_matches(k.trim());
+                match close.first() {
+                    Some(c) => format!("unknown rule `{k}`; did you mean `{c}`?"),
+                    None => format!("unknown rule `{k}`; `scope-lint rules` lists them"),
+                }
+            })
+        })
+        .collect()
+}
+
+/// Files that differ from `rev` in the git repository around `cwd`,
+/// untracked ones included.
+fn changed_files(rev: &str) -> Result<Vec<PathBuf>, String> {
+    let git = |args: &[&str]| -> Result<String, String> {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .output()
+            .map_err(|e| format!("--changed-since needs git: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "--changed-since {rev}: git {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let top = PathBuf::from(git(&["rev-parse", "--show-toplevel"])?.trim());
+    let diff = git(&["diff", "--name-only", rev, "--"])?;
+    let untracked = git(&["ls-files", "--others", "--exclude-standard", "--full-name"])?;
+    let mut files: Vec<PathBuf> = diff
+        .lines()
+        .chain(untracked.lines())
+        .map(|l| absolute(&top.join(l)))
+        .collect();
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+pub fn run(opts: &Options) -> Result<Outcome, String> {
+    let mut linters = Linters {
+        cli_select: rules_named(&opts.select)?,
+        cli_ignore: rules_named(&opts.ignore)?,
+        by_config: HashMap::new(),
+    };
+    let mut discovery = Discovery::default();
+    let mut config_for = |path: &Path| -> Result<Option<PathBuf>, String> {
+        if opts.isolated {
+            return Ok(None);
+        }
+        if let Some(c) = &opts.config {
+            return Ok(Some(c.clone()));
+        }
+        discovery.config_file_for(path).map_err(|e| e.to_string())
+    };
+
+    // stdin: one virtual file.
+    if let Some((name, text)) = &opts.stdin {
+        let (config, linter) = linters.get(config_for(name)?)?;
+        let mut outcome = Outcome::default();
+        let lint = |t: &str| finish(&config, linter.lint_text(name, t.to_string()));
+        if opts.fix {
+            let fixed = fix::fix_text(text, opts.unsafe_fixes, |t| lint(t).diagnostics);
+            if let Some((code, e)) = &fixed.broke {
+                outcome.errors.push(format!(
+                    "{}: the {} fix breaks parsing ({e}); not applied",
+                    name.display(),
+                    code.code
+                ));
+            }
+            outcome.fixed = fixed.applied;
+            outcome.results.push(lint(&fixed.text));
+            outcome.fixed_stdin = Some(fixed.text);
+        } else {
+            outcome.results.push(lint(text));
+        }
+        return Ok(outcome);
+    }
+
+    let walked = walk::collect(&opts.paths, opts.threads).map_err(|e| e.to_string())?;
+    let changed = match &opts.changed_since {
+        Some(rev) => Some(changed_files(rev)?),
+        None => None,
+    };
+    let mut jobs: Vec<(PathBuf, Arc<Config>, Arc<Linter>)> = Vec::new();
+    for path in walked.files {
+        if let Some(changed) = &changed {
+            if changed.binary_search(&absolute(&path)).is_err() {
+                continue;
+            }
+        }
+        let (config, linter) = linters.get(config_for(&path)?)?;
+        let named = walked.explicit.contains(&path);
+        if config.is_excluded(&path) && (!named || opts.force_exclude) {
+            continue;
+        }
+        jobs.push((path, config, linter));
+    }
+
+    let fixing = opts.fix || opts.diff;
+    let per_file: Vec<(FileResult, usize, String, Option<String>)> = in_pool(opts.threads, || {
+        jobs.par_iter()
+            .map(|(path, config, linter)| {
+                let result = finish(config, linter.lint_path(path));
+                if !fixing
+                    || !result
+                        .diagnostics
+                        .iter()
+                        .any(|d| fix::allowed(d, opts.unsafe_fixes))
+                {
+                    return (result, 0, String::new(), None);
+                }
+                fix_file(path, config, linter, result, opts)
+            })
+            .collect()
+    });
+
+    let mut outcome = Outcome::default();
+    for (result, fixed, diff, error) in per_file {
+        outcome.fixed += fixed;
+        outcome.diff.push_str(&diff);
+        outcome.errors.extend(error);
+        outcome.results.push(result);
+    }
+    for (path, message) in walked.unreadable {
+        outcome.results.push(FileResult {
+            path,
+            source: None,
+            diagnostics: vec![Diagnostic::new(IO_ERROR, Level::Error, 0..0, message)],
+            incomplete: true,
+        });
+    }
+    if let Some(path) = &opts.write_baseline {
+        Baseline::from_results(&outcome.results).write(path)?;
+    }
+    if let Some(path) = &opts.baseline {
+        Baseline::load(path)?.filter(&mut outcome.results);
+    }
+    Ok(outcome)
+}
+
+/// Apply the configuration's per-file ignores to one file's findings.
+fn finish(config: &Config, mut result: FileResult) -> FileResult {
+    let ignored = config.ignored_for(&result.path);
+    if !ignored.is_empty() {
+        result
+            .diagnostics
+            .retain(|d| !ignored.contains(&d.code.code));
+    }
+    result
+}
+
+/// Fix one file; returns its final result, fixes applied, its diff and an
+/// error that makes the run exit 2.
+fn fix_file(
+    path: &Path,
+    config: &Config,
+    linter: &Linter,
+    result: FileResult,
+    opts: &Options,
+) -> (FileResult, usize, String, Option<String>) {
+    let Some(source) = result.source.clone() else {
+        return (result, 0, String::new(), None);
+    };
+    let original = source.text.to_string();
+    let fixed = fix::fix_text(&original, opts.unsafe_fixes, |t| {
+        if t == original {
+            result.diagnostics.clone()
+        } else {
+            finish(config, linter.lint_text(path, t.to_string())).diagnostics
+        }
+    });
+    let mut error = fixed.broke.as_ref().map(|(code, e)| {
+        format!(
+            "{}: the {} ({}) fix makes the file unparsable ({e}); the file was left unchanged",
+            path.display(),
+            code.code,
+            code.name
+        )
+    });
+    if fixed.text == original {
+        return (result, 0, String::new(), error);
+    }
+    if opts.diff {
+        let diff = fix::unified_diff(path, &original, &fixed.text);
+        return (result, fixed.applied, diff, error);
+    }
+    if let Err(e) = fix::write_atomic(path, &fixed.text) {
+        error = Some(format!("{}: {e}", path.display()));
+        return (result, 0, String::new(), error);
+    }
+    let after = finish(config, linter.lint_text(path, fixed.text));
+    (after, fixed.applied, String::new(), error)
+}
