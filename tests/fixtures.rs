@@ -189,3 +189,72 @@ fn the_harness_catches_missing_and_extra_findings() {
     );
     assert!(err.contains("extra") && err.contains(":2: SL001"), "{err}");
 }
+
+/// Every fixture with a fixable finding has `<name>.fixed` beside it: the
+/// code after `--fix --unsafe-fixes`. Fixing must produce it exactly, the
+/// result must parse, and fixing again must change nothing. Run with
+/// `SCOPE_LINT_BLESS=1` to rewrite the `.fixed` files after a deliberate
+/// change, then review the diff.
+#[test]
+fn fixes_turn_each_fixture_into_its_fixed_file() {
+    let linter = linter();
+    let bless = std::env::var_os("SCOPE_LINT_BLESS").is_some();
+    let mut files = Vec::new();
+    rust_files(&fixtures_dir(), &mut files);
+    let mut failures = String::new();
+    let mut checked = 0;
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let fixed_path = f.with_extension("fixed");
+        let lint = |t: &str| linter.lint_text(f, t.to_string()).diagnostics;
+        let fixable = lint(&text)
+            .iter()
+            .any(|d| scope_lint::fix::allowed(d, true));
+        if !fixable {
+            if fixed_path.exists() {
+                failures.push_str(&format!(
+                    "{}: stale (no fixable finding)\n",
+                    fixed_path.display()
+                ));
+            }
+            continue;
+        }
+        checked += 1;
+        let fixed = scope_lint::fix::fix_text(&text, true, lint);
+        if let Some((code, e)) = &fixed.broke {
+            failures.push_str(&format!(
+                "{}: the {} fix breaks parsing: {e}\n",
+                f.display(),
+                code.code
+            ));
+            continue;
+        }
+        assert!(fixed.applied > 0);
+        if bless {
+            std::fs::write(&fixed_path, &fixed.text).unwrap();
+        }
+        match std::fs::read_to_string(&fixed_path) {
+            Ok(want) if want == fixed.text => {}
+            Ok(want) => failures.push_str(&format!(
+                "{}: --fix differs from the .fixed file:\n{}\n",
+                f.display(),
+                similar::TextDiff::from_lines(&want, &fixed.text)
+                    .unified_diff()
+                    .header("expected", "actual")
+            )),
+            Err(_) => failures.push_str(&format!(
+                "{}: missing (run with SCOPE_LINT_BLESS=1)\n",
+                fixed_path.display()
+            )),
+        }
+        let again = scope_lint::fix::fix_text(&fixed.text, true, lint);
+        if again.applied != 0 || again.text != fixed.text {
+            failures.push_str(&format!(
+                "{}: a second --fix still changes it\n",
+                f.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{failures}");
+    assert!(checked >= 5, "only {checked} fixtures have fixes");
+}

@@ -1,0 +1,383 @@
+//! The workflow around findings: fixes, configuration, suppressions in a
+//! real run, stdin, changed-since, baselines and the cargo subcommand.
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::Path;
+
+fn scope_lint(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("scope-lint").unwrap();
+    cmd.current_dir(dir).env("NO_COLOR", "1");
+    cmd
+}
+
+fn run(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn codes(json: &str) -> Vec<String> {
+    let items: serde_json::Value = serde_json::from_str(json).unwrap();
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            format!(
+                "{}:{}",
+                i["code"].as_str().unwrap(),
+                i["level"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+/// A handler with one unsafe-fixable SL002 and one safe-fixable SL100.
+const HANDLER: &str = "use axum::http::Uri;\n\nasync fn h(uri: Uri) -> usize {\n    let q = uri.query().unwrap_or(\"\"); // scope-lint: allow(SL005)\n    q.split('&').count()\n}\n";
+
+#[test]
+fn fix_applies_safe_fixes_and_unsafe_ones_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("h.rs");
+    fs::write(&file, HANDLER).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    let (code, out, _) = run(scope_lint(dir.path()).args(["h.rs", "--fix"]));
+    assert_eq!(code, 1, "SL002 remains: {out}");
+    assert!(out.contains("Fixed 1 problems"), "{out}");
+    let after = fs::read_to_string(&file).unwrap();
+    assert!(!after.contains("scope-lint: allow"), "{after}");
+    assert!(
+        after.contains("q.split('&')"),
+        "unsafe fix applied without the flag"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+    }
+    let (code, _, _) = run(scope_lint(dir.path()).args(["h.rs", "--fix", "--unsafe-fixes"]));
+    assert_eq!(code, 0);
+    let fixed = fs::read_to_string(&file).unwrap();
+    assert!(
+        fixed.contains("url::form_urlencoded::parse(q.as_bytes()).count()"),
+        "{fixed}"
+    );
+    // Idempotent: nothing left to change.
+    let (code, _, _) = run(scope_lint(dir.path()).args(["h.rs", "--fix", "--unsafe-fixes"]));
+    assert_eq!(code, 0);
+    assert_eq!(fs::read_to_string(&file).unwrap(), fixed);
+    // No temporary files are left behind.
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn diff_prints_the_change_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("h.rs"), HANDLER).unwrap();
+    let (code, out, _) = run(scope_lint(dir.path()).args(["h.rs", "--diff"]));
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("--- a/h.rs") && out.contains("+++ b/h.rs"),
+        "{out}"
+    );
+    assert!(
+        out.contains("-    let q = uri.query().unwrap_or(\"\"); // scope-lint: allow(SL005)"),
+        "{out}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("h.rs")).unwrap(),
+        HANDLER
+    );
+    fs::write(dir.path().join("h.rs"), "fn main() {}\n").unwrap();
+    let (code, out, _) = run(scope_lint(dir.path()).args(["h.rs", "--diff"]));
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_file_is_not_rewritten() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("h.rs");
+    fs::write(&file, HANDLER).unwrap();
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o444)).unwrap();
+    let (code, _, err) = run(scope_lint(dir.path()).args(["h.rs", "--fix"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("read-only"), "{err}");
+    assert_eq!(fs::read_to_string(&file).unwrap(), HANDLER);
+}
+
+#[test]
+fn a_fix_that_breaks_parsing_is_refused_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir(root.join("models")).unwrap();
+    // A user model whose curated replacement is not valid Rust.
+    fs::write(
+        root.join("models/broken.toml"),
+        "[[type]]\npath = \"http::Uri\"\n\n[[type.wrong]]\nmember = \"token\"\nreplacement = \"{recv}.(\"\nwhy = \"test\"\n",
+    )
+    .unwrap();
+    fs::write(root.join("scope-lint.toml"), "models = [\"models\"]\n").unwrap();
+    let text = "async fn h(uri: axum::http::Uri) {\n    let _ = uri.token();\n}\n";
+    fs::write(root.join("h.rs"), text).unwrap();
+    let (code, out, err) = run(scope_lint(root).args(["h.rs", "--fix", "--unsafe-fixes"]));
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("SL001") && err.contains("unparsable"), "{err}");
+    assert_eq!(fs::read_to_string(root.join("h.rs")).unwrap(), text);
+}
+
+#[test]
+fn nearest_configuration_wins_and_flags_override() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("sub/deeper")).unwrap();
+    fs::create_dir_all(root.join("crate_a/src")).unwrap();
+    fs::write(root.join("scope-lint.toml"), "ignore = [\"SL002\"]\n").unwrap();
+    fs::write(
+        root.join("sub/.scope-lint.toml"),
+        "[level]\nmanual-query-parsing = \"error\"\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("crate_a/Cargo.toml"),
+        "[package]\nname = \"a\"\n\n[package.metadata.scope-lint]\nlevel = { SL002 = \"note\" }\n",
+    )
+    .unwrap();
+    for f in ["top.rs", "sub/deeper/s.rs", "crate_a/src/a.rs"] {
+        fs::write(
+            root.join(f),
+            HANDLER.replace(" // scope-lint: allow(SL005)", ""),
+        )
+        .unwrap();
+    }
+    let json = |args: &[&str]| {
+        let (_, out, err) = run(scope_lint(root).args(args).args(["--format", "json"]));
+        assert!(err.is_empty(), "{err}");
+        let items: serde_json::Value = serde_json::from_str(&out).unwrap();
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                format!(
+                    "{} {}",
+                    i["file"].as_str().unwrap(),
+                    i["level"].as_str().unwrap()
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        json(&["."]),
+        ["./crate_a/src/a.rs note", "./sub/deeper/s.rs error"],
+        "top.rs ignores SL002; sub/ raises it; the crate's Cargo.toml lowers it"
+    );
+    assert_eq!(json(&[".", "--isolated"]).len(), 3);
+    fs::write(root.join("other.toml"), "select = [\"SL001\"]\n").unwrap();
+    assert!(json(&[".", "--config", "other.toml"]).is_empty());
+}
+
+#[test]
+fn per_file_ignores_exclude_and_force_exclude() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("legacy")).unwrap();
+    fs::create_dir_all(root.join("gen")).unwrap();
+    fs::write(
+        root.join("scope-lint.toml"),
+        "exclude = [\"gen\"]\n\n[per-file-ignores]\n\"legacy/*.rs\" = [\"manual-query-parsing\"]\n",
+    )
+    .unwrap();
+    let body = HANDLER.replace(" // scope-lint: allow(SL005)", "");
+    for f in ["legacy/old.rs", "gen/g.rs", "new.rs"] {
+        fs::write(root.join(f), &body).unwrap();
+    }
+    let (_, out, _) = run(scope_lint(root).args([".", "--format", "short"]));
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("./new.rs:5:"), "{out}");
+    // Named on the command line, an excluded file is linted...
+    let (code, out, _) = run(scope_lint(root).args(["gen/g.rs", "--format", "short"]));
+    assert_eq!((code, out.lines().count()), (1, 1));
+    // ...unless --force-exclude, as pre-commit passes it.
+    let (code, out, _) =
+        run(scope_lint(root).args(["gen/g.rs", "--force-exclude", "--format", "short"]));
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
+#[test]
+fn bad_configuration_names_the_file_and_the_key() {
+    let cases = [
+        ("selekt = [\"SL001\"]\n", "unknown field `selekt`"),
+        (
+            "[level]\nSL002 = \"loud\"\n",
+            "`level.SL002`: expected `error`, `warning`, `note` or `off`, found `loud`",
+        ),
+        ("ignore = [\"SL02\"]\n", "`ignore`: unknown rule `SL02`"),
+        ("exclude = \"gen\"\n", "invalid type"),
+    ];
+    for (text, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("scope-lint.toml"), text).unwrap();
+        fs::write(dir.path().join("a.rs"), "fn main() {}\n").unwrap();
+        let (code, _, err) = run(scope_lint(dir.path()).arg("."));
+        assert_eq!(code, 2, "{text}");
+        assert!(err.contains("scope-lint.toml"), "{err}");
+        assert!(err.contains(expected), "{text}: {err}");
+    }
+}
+
+#[test]
+fn levels_can_be_raised_or_switched_off() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("scope-lint.toml"),
+        "[level]\nSL002 = \"error\"\nSL100 = \"off\"\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("h.rs"), HANDLER).unwrap();
+    let (_, out, _) = run(scope_lint(dir.path()).args(["h.rs", "--format", "json"]));
+    assert_eq!(codes(&out), ["SL002:error"]);
+}
+
+#[test]
+fn statistics_and_exit_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("h.rs"), HANDLER).unwrap();
+    let (code, out, _) = run(scope_lint(dir.path()).args(["h.rs", "--statistics"]));
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].trim_start().starts_with("1  SL002") && lines[0].contains("[fixable]"),
+        "{out}"
+    );
+    assert!(lines[1].trim_start().starts_with("1  SL100"), "{out}");
+    let (code, _, _) = run(scope_lint(dir.path()).args(["h.rs", "--exit-zero"]));
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn stdin_is_linted_under_its_name_and_fixed_to_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, _) = run(scope_lint(dir.path())
+        .args(["--stdin-filename", "src/handler.rs", "--format", "short"])
+        .write_stdin(HANDLER));
+    assert_eq!(code, 1);
+    assert!(
+        out.lines().all(|l| l.starts_with("src/handler.rs:")),
+        "{out}"
+    );
+    let (code, out, err) = run(scope_lint(dir.path())
+        .args(["--stdin-filename", "src/handler.rs", "--fix"])
+        .write_stdin(HANDLER));
+    assert_eq!(code, 1);
+    assert_eq!(out, HANDLER.replace(" // scope-lint: allow(SL005)", ""));
+    assert!(err.contains("src/handler.rs:5:7: SL002"), "{err}");
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+        .status
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+#[test]
+fn changed_since_lints_only_changed_and_new_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let body = HANDLER.replace(" // scope-lint: allow(SL005)", "");
+    fs::write(root.join("old.rs"), &body).unwrap();
+    fs::write(root.join("edited.rs"), &body).unwrap();
+    git(root, &["init", "-q"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-qm", "base"]);
+    fs::write(root.join("edited.rs"), format!("// edited\n{body}")).unwrap();
+    fs::write(root.join("new.rs"), &body).unwrap();
+    let (code, out, err) =
+        run(scope_lint(root).args([".", "--changed-since", "HEAD", "--format", "short"]));
+    assert_eq!(code, 1, "{err}");
+    let files: Vec<&str> = out.lines().map(|l| l.split(':').next().unwrap()).collect();
+    assert_eq!(files, ["./edited.rs", "./new.rs"]);
+    let (code, _, err) = run(scope_lint(root).args([".", "--changed-since", "no-such-rev"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("no-such-rev"), "{err}");
+}
+
+#[test]
+fn a_baseline_survives_moved_findings_and_reports_new_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let body = HANDLER.replace(" // scope-lint: allow(SL005)", "");
+    fs::write(root.join("h.rs"), &body).unwrap();
+    let (code, _, _) = run(scope_lint(root).args(["h.rs", "--write-baseline", "baseline.json"]));
+    assert_eq!(code, 1);
+    let (code, out, _) = run(scope_lint(root).args(["h.rs", "--baseline", "baseline.json"]));
+    assert_eq!(code, 0, "{out}");
+    // An unrelated edit moves the finding down three lines.
+    fs::write(root.join("h.rs"), format!("// a\n// b\n\n{body}")).unwrap();
+    let (code, out, _) = run(scope_lint(root).args(["h.rs", "--baseline", "baseline.json"]));
+    assert_eq!(code, 0, "{out}");
+    // A new finding is reported.
+    let more = format!("{body}\nasync fn g(uri: Uri) -> bool {{\n    uri.host().is_some()\n}}\n");
+    fs::write(root.join("h.rs"), more).unwrap();
+    let (code, out, _) =
+        run(scope_lint(root).args(["h.rs", "--baseline", "baseline.json", "--format", "json"]));
+    assert_eq!(code, 1);
+    assert_eq!(codes(&out), ["SL005:warning"]);
+    fs::write(root.join("bad.json"), "{}").unwrap();
+    let (code, _, err) = run(scope_lint(root).args(["h.rs", "--baseline", "bad.json"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("not a scope-lint baseline"), "{err}");
+}
+
+#[test]
+fn cargo_subcommand_runs_the_linter() {
+    let mut cmd = Command::cargo_bin("cargo-scope-lint").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    let (code, out, _) = run(cmd.args(["scope-lint", "fixtures/demo", "--format", "short"]));
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("fixtures/demo/src/main.rs:17:22: SL001"),
+        "{out}"
+    );
+    let mut cmd = Command::cargo_bin("cargo-scope-lint").unwrap();
+    let (code, out, _) = run(cmd.args(["scope-lint", "explain", "SL001"]));
+    assert_eq!(code, 0);
+    assert!(out.starts_with("# SL001"));
+}
+
+#[test]
+fn pre_commit_hook_is_declared() {
+    let hooks = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.pre-commit-hooks.yaml"
+    ))
+    .unwrap();
+    assert!(hooks.contains("- id: scope-lint"));
+    assert!(hooks.contains("entry: scope-lint --force-exclude"));
+    assert!(hooks.contains("types: [rust]"));
+}
