@@ -36,6 +36,12 @@ enum Command {
         /// A rule code (SL002) or name (manual-query-parsing).
         rule: String,
     },
+    /// Remove the result cache.
+    Clean {
+        /// The cache directory (default: .scope-lint-cache/ at the project root).
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Args, Debug, Default)]
@@ -97,6 +103,16 @@ struct CheckArgs {
     /// Record the current findings in this baseline file.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+    /// Neither read nor write the result cache.
+    #[arg(long)]
+    no_cache: bool,
+    /// Keep the result cache here (default: .scope-lint-cache/ at the project root).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Print files seen, skipped by the prefilter, parsed, cache hits and
+    /// time per phase (to stderr).
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -136,6 +152,7 @@ pub fn main_from(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode
     let result = match cli.command {
         Some(Command::Rules) => list_rules(),
         Some(Command::Explain { rule }) => explain(&rule),
+        Some(Command::Clean { cache_dir }) => clean(cache_dir),
         Some(Command::Check(args)) => check(args),
         None => check(cli.check),
     };
@@ -190,6 +207,8 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         changed_since: args.changed_since,
         baseline: args.baseline,
         write_baseline: args.write_baseline,
+        no_cache: args.no_cache,
+        cache_dir: args.cache_dir,
     };
     let outcome = run::run(&options)?;
     let report = Report {
@@ -242,6 +261,27 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     for e in &outcome.errors {
         let _ = writeln!(std::io::stderr(), "scope-lint: error: {e}");
     }
+    for w in &outcome.warnings {
+        let _ = writeln!(std::io::stderr(), "scope-lint: warning: {w}");
+    }
+    if args.timings {
+        let t = &outcome.timings;
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        let _ = writeln!(
+            std::io::stderr(),
+            "files seen: {}\nskipped by prefilter: {}\nparsed: {}\ncache hits: {}\nwalk: {:.1} ms\nlint (wall): {:.1} ms\n  read (cpu): {:.1} ms\n  parse (cpu): {:.1} ms\n  scope+rules (cpu): {:.1} ms\ntotal: {:.1} ms",
+            t.files_seen,
+            t.skipped_by_prefilter,
+            t.parsed,
+            t.cache_hits,
+            ms(t.walk),
+            ms(t.lint_wall),
+            ms(t.read),
+            ms(t.parse),
+            ms(t.rules),
+            ms(started.elapsed()),
+        );
+    }
     let counts = report.counts();
     Ok(if counts.incomplete > 0 || !outcome.errors.is_empty() {
         ExitCode::from(2)
@@ -254,6 +294,21 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn clean(dir: Option<PathBuf>) -> Result<ExitCode, String> {
+    let dir = dir.unwrap_or_else(crate::cache::default_dir);
+    if dir.join("CACHEDIR.TAG").is_file() {
+        std::fs::remove_dir_all(&dir)
+            .map_err(|e| format!("{}: cannot remove: {e}", dir.display()))?;
+        println!("Removed {}", dir.display());
+    } else if dir.exists() {
+        return Err(format!(
+            "{}: not a scope-lint cache (no CACHEDIR.TAG); not removed",
+            dir.display()
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn list_rules() -> Result<ExitCode, String> {

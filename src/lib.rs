@@ -7,6 +7,7 @@
 //! `rules/*.toml`) and the rule set are built once and shared read-only.
 
 pub mod baseline;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
@@ -15,6 +16,7 @@ pub mod fix;
 pub mod lint;
 pub mod macros;
 pub mod models;
+pub mod prefilter;
 pub mod report;
 pub mod rules;
 pub mod run;

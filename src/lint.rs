@@ -3,14 +3,18 @@
 //! path instead of stopping the run. Also the parallel driver over many
 //! files, with deterministic output order.
 
+use crate::cache::{self, Cache};
 use crate::diagnostic::{Diagnostic, Level, INTERNAL_ERROR, IO_ERROR, PARSE_ERROR};
 use crate::engine;
 use crate::models::Models;
+use crate::prefilter::Prefilter;
 use crate::rules::RuleSet;
 use crate::source::SourceFile;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Instant;
 
 /// Files larger than this are reported and skipped: no hand-written Rust
 /// source is this big, and generated ones are not worth the memory.
@@ -19,41 +23,85 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// Deeply nested code recurses deeply in the parser and the walker.
 const STACK_BYTES: usize = 64 * 1024 * 1024;
 
-/// The loaded models and the enabled rules: built once, shared by threads.
+/// Counters of one run, shared by the threads (`--timings`).
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub files: AtomicUsize,
+    pub skipped: AtomicUsize,
+    pub parsed: AtomicUsize,
+    pub cache_hits: AtomicUsize,
+    pub read_ns: AtomicU64,
+    pub parse_ns: AtomicU64,
+    pub check_ns: AtomicU64,
+}
+
+fn add_time(counter: &AtomicU64, since: Instant) {
+    counter.fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
+}
+
+/// The loaded models and the enabled rules, the prefilter derived from
+/// them, and an optional result cache: built once, shared by threads.
 pub struct Linter {
     pub models: Models,
     pub rules: RuleSet,
+    pub prefilter: Option<Prefilter>,
+    pub cache: Option<Cache>,
+    pub stats: Stats,
 }
 
 /// What linting one file produced.
 #[derive(Debug)]
 pub struct FileResult {
     pub path: PathBuf,
-    /// The text, when it could be read (reporters show snippets from it).
+    /// The text, kept only when there is something to show from it.
     pub source: Option<Arc<SourceFile>>,
     /// Sorted by position.
     pub diagnostics: Vec<Diagnostic>,
     /// The run could not check this file (unreadable, too large, a panic):
     /// the tool did not do its whole job, which is exit code 2.
     pub incomplete: bool,
+    pub lines: usize,
 }
 
 impl FileResult {
-    fn problem(path: &Path, code: crate::diagnostic::Code, message: String) -> FileResult {
+    pub fn problem(path: &Path, code: crate::diagnostic::Code, message: String) -> FileResult {
         FileResult {
             path: path.to_path_buf(),
             source: None,
             diagnostics: vec![Diagnostic::new(code, Level::Error, 0..0, message)],
             incomplete: true,
+            lines: 0,
         }
     }
 
     pub fn lines(&self) -> usize {
-        self.source.as_ref().map_or(0, |s| s.line_count())
+        self.lines
+    }
+
+    fn new(path: &Path, source: Arc<SourceFile>, diagnostics: Vec<Diagnostic>) -> FileResult {
+        FileResult {
+            path: path.to_path_buf(),
+            lines: source.line_count(),
+            source: (!diagnostics.is_empty()).then_some(source),
+            diagnostics,
+            incomplete: false,
+        }
     }
 }
 
 impl Linter {
+    /// A linter with its prefilter and no cache.
+    pub fn new(models: Models, rules: RuleSet) -> Linter {
+        let prefilter = Some(Prefilter::new(&rules, &models));
+        Linter {
+            models,
+            rules,
+            prefilter,
+            cache: None,
+            stats: Stats::default(),
+        }
+    }
+
     /// Read and lint one file; never panics, never fails.
     pub fn lint_path(&self, path: &Path) -> FileResult {
         match std::fs::metadata(path) {
@@ -71,11 +119,33 @@ impl Linter {
             Ok(_) => {}
             Err(e) => return FileResult::problem(path, IO_ERROR, format!("cannot read: {e}")),
         }
+        let started = Instant::now();
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => return FileResult::problem(path, IO_ERROR, format!("cannot read: {e}")),
         };
-        match String::from_utf8(bytes) {
+        add_time(&self.stats.read_ns, started);
+        self.stats.files.fetch_add(1, Ordering::Relaxed);
+        let hash = self.cache.as_ref().map(|_| cache::content_hash(&bytes));
+        if let (Some(cache), Some(hash)) = (&self.cache, hash) {
+            if let Some((lines, diagnostics)) = cache.get(path, hash) {
+                self.stats.cache_hits.fetch_add(1, Ordering::Relaxed);
+                let source = (!diagnostics.is_empty()).then(|| {
+                    Arc::new(SourceFile::new(
+                        path,
+                        String::from_utf8_lossy(&bytes).into_owned(),
+                    ))
+                });
+                return FileResult {
+                    path: path.to_path_buf(),
+                    source,
+                    diagnostics,
+                    incomplete: false,
+                    lines,
+                };
+            }
+        }
+        let result = match String::from_utf8(bytes) {
             Ok(text) => self.lint_text(path, text),
             Err(e) => {
                 let at = e.utf8_error().valid_up_to();
@@ -85,23 +155,37 @@ impl Linter {
                     .chars()
                     .next()
                     .map_or(at, |c| at + c.len_utf8());
-                FileResult {
-                    path: path.to_path_buf(),
-                    diagnostics: vec![Diagnostic::new(
-                        PARSE_ERROR,
-                        Level::Error,
-                        at..end,
-                        format!("not valid UTF-8 (byte {at}): Rust source must be UTF-8"),
-                    )],
-                    source: Some(source),
-                    incomplete: false,
-                }
+                let d = Diagnostic::new(
+                    PARSE_ERROR,
+                    Level::Error,
+                    at..end,
+                    format!("not valid UTF-8 (byte {at}): Rust source must be UTF-8"),
+                );
+                FileResult::new(path, source, vec![d])
+            }
+        };
+        if let (Some(cache), Some(hash)) = (&self.cache, hash) {
+            if !result.incomplete {
+                cache.put(path, hash, result.lines, &result.diagnostics);
             }
         }
+        result
     }
 
     /// Lint source text that claims to come from `path`.
     pub fn lint_text(&self, path: &Path, text: String) -> FileResult {
+        if let Some(p) = &self.prefilter {
+            if !p.may_match(text.as_bytes()) {
+                self.stats.skipped.fetch_add(1, Ordering::Relaxed);
+                return FileResult {
+                    path: path.to_path_buf(),
+                    source: None,
+                    diagnostics: Vec::new(),
+                    incomplete: false,
+                    lines: text.lines().count().max(1),
+                };
+            }
+        }
         let source = Arc::new(SourceFile::new(path, text));
         let outcome = catch_unwind(AssertUnwindSafe(|| self.lint_source(&source)));
         // Spans of this file are no longer needed; free proc-macro2's
@@ -118,12 +202,7 @@ impl Linter {
                     &mut diagnostics,
                     self.rules.level_of(crate::rules::UNUSED_SUPPRESSION.code),
                 );
-                FileResult {
-                    path: path.to_path_buf(),
-                    source: Some(source),
-                    diagnostics,
-                    incomplete: false,
-                }
+                FileResult::new(path, source, diagnostics)
             }
             Err(panic) => {
                 let what = panic
@@ -138,15 +217,24 @@ impl Linter {
                         "scope-lint panicked on this file ({what}); please report it with the file"
                     ),
                 );
-                r.source = Some(source);
+                r.lines = source.line_count();
                 r
             }
         }
     }
 
     fn lint_source(&self, source: &SourceFile) -> Vec<Diagnostic> {
-        match syn::parse_file(&source.text) {
-            Ok(file) => engine::check_file(&file, source, &self.models, &self.rules),
+        let started = Instant::now();
+        let parsed = syn::parse_file(&source.text);
+        add_time(&self.stats.parse_ns, started);
+        self.stats.parsed.fetch_add(1, Ordering::Relaxed);
+        match parsed {
+            Ok(file) => {
+                let started = Instant::now();
+                let found = engine::check_file(&file, source, &self.models, &self.rules);
+                add_time(&self.stats.check_ns, started);
+                found
+            }
             Err(e) => {
                 let start = e.span().start();
                 let at = source.offset_of(start.line, start.column);
@@ -209,6 +297,8 @@ mod tests {
         summary: "test only",
         fixable: false,
         source: "",
+        triggers: &[],
+        needs_models: false,
     };
 
     impl Rule for Panics {
@@ -225,10 +315,11 @@ mod tests {
 
     #[test]
     fn a_panic_in_one_file_is_reported_and_the_others_are_linted() {
-        let linter = Linter {
-            models: Models::builtin().unwrap(),
-            rules: RuleSet::new(vec![(&Panics, Level::Error)]),
-        };
+        let mut linter = Linter::new(
+            Models::builtin().unwrap(),
+            RuleSet::new(vec![(&Panics, Level::Error)]),
+        );
+        linter.prefilter = None;
         let dir = tempfile::tempdir().unwrap();
         let bad = dir.path().join("a.rs");
         let good = dir.path().join("b.rs");
@@ -250,10 +341,7 @@ mod tests {
 
     #[test]
     fn oversized_and_unreadable_files_are_reported_not_fatal() {
-        let linter = Linter {
-            models: Models::builtin().unwrap(),
-            rules: RuleSet::all(),
-        };
+        let linter = Linter::new(Models::builtin().unwrap(), RuleSet::all());
         let dir = tempfile::tempdir().unwrap();
         let big = dir.path().join("big.rs");
         let f = std::fs::File::create(&big).unwrap();
@@ -272,10 +360,7 @@ mod tests {
 
     #[test]
     fn deeply_nested_code_does_not_overflow_the_stack() {
-        let linter = Linter {
-            models: Models::builtin().unwrap(),
-            rules: RuleSet::all(),
-        };
+        let linter = Linter::new(Models::builtin().unwrap(), RuleSet::all());
         let dir = tempfile::tempdir().unwrap();
         let deep = dir.path().join("deep.rs");
         let depth = 3000;

@@ -6,7 +6,7 @@
 
 use crate::baseline::Baseline;
 use crate::config::{Config, Discovery};
-use crate::diagnostic::{Diagnostic, Level, IO_ERROR};
+use crate::diagnostic::IO_ERROR;
 use crate::fix;
 use crate::lint::{in_pool, FileResult, Linter};
 use crate::models::Models;
@@ -35,6 +35,24 @@ pub struct Options {
     pub changed_since: Option<String>,
     pub baseline: Option<PathBuf>,
     pub write_baseline: Option<PathBuf>,
+    /// Do not read or write the result cache.
+    pub no_cache: bool,
+    /// Where the cache lives (default: `.scope-lint-cache/` at the project root).
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// Totals of a run, for `--timings`.
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    pub files_seen: usize,
+    pub skipped_by_prefilter: usize,
+    pub parsed: usize,
+    pub cache_hits: usize,
+    pub walk: std::time::Duration,
+    pub read: std::time::Duration,
+    pub parse: std::time::Duration,
+    pub rules: std::time::Duration,
+    pub lint_wall: std::time::Duration,
 }
 
 /// What a run produced.
@@ -50,6 +68,9 @@ pub struct Outcome {
     /// Problems that make the exit code 2 (a fix that broke parsing, a
     /// write that failed).
     pub errors: Vec<String>,
+    pub timings: Timings,
+    /// Problems that do not fail the run (a cache that could not be saved).
+    pub warnings: Vec<String>,
 }
 
 /// A linter per configuration, built once.
@@ -57,6 +78,8 @@ struct Linters {
     cli_select: Vec<&'static dyn Rule>,
     cli_ignore: Vec<&'static dyn Rule>,
     by_config: HashMap<Option<PathBuf>, (Arc<Config>, Arc<Linter>)>,
+    /// Where caches live, when caching.
+    cache_dir: Option<PathBuf>,
 }
 
 impl Linters {
@@ -78,8 +101,23 @@ impl Linters {
                     .map_or("models".into(), |f| f.display().to_string())
             )
         })?;
-        let rules = RuleSet::new(config.rule_levels(&self.cli_select, &self.cli_ignore));
-        let entry = (Arc::new(config), Arc::new(Linter { models, rules }));
+        let levels = config.rule_levels(&self.cli_select, &self.cli_ignore);
+        // Everything that changes what is reported changes the cache key.
+        let key = {
+            let mut k = format!("{}\n{}\n", env!("CARGO_PKG_VERSION"), models.fingerprint);
+            for (r, l) in &levels {
+                k.push_str(&format!("{}={l} ", r.meta().code));
+            }
+            k.push_str(&format!("{:?}", config.settings));
+            xxhash_rust::xxh3::xxh3_64(k.as_bytes())
+        };
+        let rules = RuleSet::new(levels);
+        let mut linter = Linter::new(models, rules);
+        linter.cache = self
+            .cache_dir
+            .as_ref()
+            .map(|dir| crate::cache::Cache::open(dir, key));
+        let entry = (Arc::new(config), Arc::new(linter));
         self.by_config.insert(file, entry.clone());
         Ok(entry)
     }
@@ -136,10 +174,16 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 pub fn run(opts: &Options) -> Result<Outcome, String> {
+    let caching = !(opts.no_cache || opts.fix || opts.diff || opts.stdin.is_some());
     let mut linters = Linters {
         cli_select: rules_named(&opts.select)?,
         cli_ignore: rules_named(&opts.ignore)?,
         by_config: HashMap::new(),
+        cache_dir: caching.then(|| {
+            opts.cache_dir
+                .clone()
+                .unwrap_or_else(crate::cache::default_dir)
+        }),
     };
     let mut discovery = Discovery::default();
     let mut config_for = |path: &Path| -> Result<Option<PathBuf>, String> {
@@ -175,7 +219,9 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         return Ok(outcome);
     }
 
+    let walk_started = std::time::Instant::now();
     let walked = walk::collect(&opts.paths, opts.threads).map_err(|e| e.to_string())?;
+    let walk_time = walk_started.elapsed();
     let changed = match &opts.changed_since {
         Some(rev) => Some(changed_files(rev)?),
         None => None,
@@ -196,6 +242,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     }
 
     let fixing = opts.fix || opts.diff;
+    let lint_started = std::time::Instant::now();
     let per_file: Vec<(FileResult, usize, String, Option<String>)> = in_pool(opts.threads, || {
         jobs.par_iter()
             .map(|(path, config, linter)| {
@@ -214,6 +261,33 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     });
 
     let mut outcome = Outcome::default();
+    outcome.timings.lint_wall = lint_started.elapsed();
+    outcome.timings.walk = walk_time;
+    for (_, linter) in linters.by_config.values() {
+        let s = &linter.stats;
+        let t = &mut outcome.timings;
+        let ns = |a: &std::sync::atomic::AtomicU64| {
+            std::time::Duration::from_nanos(a.load(std::sync::atomic::Ordering::Relaxed))
+        };
+        let n = |a: &std::sync::atomic::AtomicUsize| a.load(std::sync::atomic::Ordering::Relaxed);
+        t.files_seen += n(&s.files);
+        t.skipped_by_prefilter += n(&s.skipped);
+        t.parsed += n(&s.parsed);
+        t.cache_hits += n(&s.cache_hits);
+        t.read += ns(&s.read_ns);
+        t.parse += ns(&s.parse_ns);
+        t.rules += ns(&s.check_ns);
+    }
+    drop(jobs);
+    for (_, (_, linter)) in linters.by_config.drain() {
+        if let Some(cache) = Arc::into_inner(linter).and_then(|l| l.cache) {
+            if let Err(e) = cache.save() {
+                outcome
+                    .warnings
+                    .push(format!("could not save the cache: {e}"));
+            }
+        }
+    }
     for (result, fixed, diff, error) in per_file {
         outcome.fixed += fixed;
         outcome.diff.push_str(&diff);
@@ -221,12 +295,9 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         outcome.results.push(result);
     }
     for (path, message) in walked.unreadable {
-        outcome.results.push(FileResult {
-            path,
-            source: None,
-            diagnostics: vec![Diagnostic::new(IO_ERROR, Level::Error, 0..0, message)],
-            incomplete: true,
-        });
+        outcome
+            .results
+            .push(FileResult::problem(&path, IO_ERROR, message));
     }
     if let Some(path) = &opts.write_baseline {
         Baseline::from_results(&outcome.results).write(path)?;

@@ -220,7 +220,7 @@ fn parse_errors_are_findings_with_a_location_and_the_run_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("a_broken.rs"),
-        "fn main() {\n    let x = ;\n}\n",
+        "use axum::http::Uri;\nfn main() {\n    let x = ;\n}\n",
     )
     .unwrap();
     std::fs::write(dir.path().join("b_dirty.rs"), DIRTY).unwrap();
@@ -235,9 +235,13 @@ fn parse_errors_are_findings_with_a_location_and_the_run_goes_on() {
     let items = items.as_array().unwrap();
     let codes: Vec<&str> = items.iter().map(|i| i["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["parse-error", "SL002", "parse-error"]);
-    assert_eq!(items[0]["line"], 2);
+    assert_eq!(items[0]["line"], 3);
     assert!(items[0]["file"].as_str().unwrap().ends_with("a_broken.rs"));
     assert!(items[2]["message"].as_str().unwrap().contains("UTF-8"));
+    // A file no rule could match is skipped by the prefilter, unparsed.
+    std::fs::write(dir.path().join("d_plain.rs"), "fn main() { let x = ; }\n").unwrap();
+    let (_, out, _) = stdout_of(scope_lint().arg(dir.path()).args(["--format", "json"]));
+    assert!(!out.contains("d_plain.rs"), "{out}");
 }
 
 #[test]

@@ -61,10 +61,7 @@ fn linting_every_dependency_source_never_panics() {
     );
     let started = Instant::now();
     let walked = scope_lint::walk::collect(&dirs, 0).expect("registry dirs are readable");
-    let linter = Linter {
-        models: Models::builtin().unwrap(),
-        rules: RuleSet::all(),
-    };
+    let linter = Linter::new(Models::builtin().unwrap(), RuleSet::all());
     let results = linter.lint_paths(&walked.files, 0);
     let elapsed = started.elapsed();
 

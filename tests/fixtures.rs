@@ -48,17 +48,17 @@ fn expected(text: &str) -> Vec<(usize, String)> {
 }
 
 fn linter() -> Linter {
-    Linter {
-        models: Models::builtin().expect("builtin models load"),
-        rules: RuleSet::all(),
-    }
+    Linter::new(
+        Models::builtin().expect("builtin models load"),
+        RuleSet::all(),
+    )
 }
 
 /// Lint one fixture; `Err` describes every missing and extra finding.
 fn check_fixture(linter: &Linter, path: &Path) -> Result<usize, String> {
     let text = std::fs::read_to_string(path).unwrap();
     let result = linter.lint_text(path, text.clone());
-    let src = result.source.as_ref().unwrap();
+    let src = &scope_lint::source::SourceFile::new(path, text.clone());
     let mut actual: Vec<(usize, String)> = result
         .diagnostics
         .iter()
@@ -257,4 +257,73 @@ fn fixes_turn_each_fixture_into_its_fixed_file() {
     }
     assert!(failures.is_empty(), "{failures}");
     assert!(checked >= 5, "only {checked} fixtures have fixes");
+}
+
+/// The prefilter never costs a finding: every fixture is linted with and
+/// without it, with identical results.
+#[test]
+fn the_prefilter_keeps_every_fixture_finding() {
+    let with = linter();
+    let mut without = linter();
+    without.prefilter = None;
+    let mut files = Vec::new();
+    rust_files(&fixtures_dir(), &mut files);
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let a = with.lint_text(f, text.clone()).diagnostics;
+        let b = without.lint_text(f, text).diagnostics;
+        assert_eq!(a, b, "{}", f.display());
+    }
+}
+
+/// The prefilter's words come from the rules: take a rule's triggers (and
+/// its need for framework words) away and its own fixtures lose findings.
+/// So a rule that forgot to declare a trigger cannot pass its fixtures.
+#[test]
+fn removing_a_rules_triggers_loses_its_findings() {
+    use scope_lint::prefilter::Prefilter;
+    let models = Models::builtin().unwrap();
+    for rule in scope_lint::rules::ALL {
+        let code = rule.meta().code;
+        let only = RuleSet::new(vec![(*rule, rule.meta().level)]);
+        let mut files = Vec::new();
+        rust_files(&fixtures_dir().join(code), &mut files);
+        let count = |prefilter: Prefilter| {
+            let mut l = Linter::new(
+                Models::builtin().unwrap(),
+                RuleSet::new(vec![(*rule, rule.meta().level)]),
+            );
+            l.prefilter = Some(prefilter);
+            files
+                .iter()
+                .map(|f| {
+                    let text = std::fs::read_to_string(f).unwrap();
+                    l.lint_text(f, text)
+                        .diagnostics
+                        .iter()
+                        .filter(|d| d.code.code == code)
+                        .count()
+                })
+                .sum::<usize>()
+        };
+        let full = count(Prefilter::new(&only, &models));
+        assert!(full >= 6, "{code}: {full} findings with its own triggers");
+        // A word no fixture contains stands in for the removed triggers.
+        let stripped = count(Prefilter::from_parts(
+            Vec::new(),
+            vec![(vec!["\u{0}never".into()], false)],
+        ));
+        assert_eq!(stripped, 0, "{code}: findings survived without any trigger");
+        let m = rule.meta();
+        if !m.triggers.is_empty() && m.needs_models {
+            let no_models = count(Prefilter::from_parts(
+                Vec::new(),
+                vec![(m.triggers.iter().map(|t| t.to_string()).collect(), true)],
+            ));
+            assert_eq!(
+                no_models, 0,
+                "{code}: findings survived without the models' crate words"
+            );
+        }
+    }
 }

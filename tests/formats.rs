@@ -28,10 +28,7 @@ fn root() -> &'static Path {
 }
 
 fn lint(relative: &str) -> FileResult {
-    let linter = Linter {
-        models: Models::builtin().unwrap(),
-        rules: RuleSet::all(),
-    };
+    let linter = Linter::new(Models::builtin().unwrap(), RuleSet::all());
     let text = std::fs::read_to_string(root().join(relative)).unwrap();
     linter.lint_text(Path::new(relative), text)
 }
@@ -91,6 +88,7 @@ fn corner_cases() -> Vec<FileResult> {
                 }),
         ],
         incomplete: false,
+        lines: 1,
     };
     let unreadable = FileResult {
         path: PathBuf::from("big.rs"),
@@ -102,12 +100,14 @@ fn corner_cases() -> Vec<FileResult> {
             "file is 17 MiB, over the 16 MiB limit; skipped",
         )],
         incomplete: true,
+        lines: 1,
     };
     let panicked = FileResult {
         path: PathBuf::from("boom.rs"),
         source: None,
         diagnostics: vec![Diagnostic::new(INTERNAL_ERROR, Level::Error, 0..0, "panic")],
         incomplete: true,
+        lines: 1,
     };
     vec![with_source, unreadable, panicked]
 }
@@ -169,6 +169,7 @@ fn short_prints_nothing_for_a_clean_run() {
         source: Some(Arc::new(SourceFile::new("ok.rs", "fn main() {}\n"))),
         diagnostics: Vec::new(),
         incomplete: false,
+        lines: 1,
     }];
     assert_eq!(render(&clean, short::write), "");
     assert_eq!(render(&clean, github::write), "");

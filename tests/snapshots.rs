@@ -9,10 +9,7 @@ use std::path::Path;
 use std::time::Duration;
 
 fn render(relative: &str) -> String {
-    let linter = Linter {
-        models: Models::builtin().unwrap(),
-        rules: RuleSet::all(),
-    };
+    let linter = Linter::new(Models::builtin().unwrap(), RuleSet::all());
     let text =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)).unwrap();
     let results = vec![linter.lint_text(Path::new(relative), text)];

@@ -138,6 +138,8 @@ pub struct Models {
     /// Every module path a model mentions (`http`, `axum::extract`): what a
     /// glob import may bring names from.
     modules: HashSet<String>,
+    /// A hash of every model file loaded, in order: part of the cache key.
+    pub fingerprint: u64,
 }
 
 impl Models {
@@ -167,6 +169,9 @@ impl Models {
             message,
         };
         let spec: ModelFile = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        let mut h = self.fingerprint.to_le_bytes().to_vec();
+        h.extend_from_slice(text.as_bytes());
+        self.fingerprint = xxhash_rust::xxh3::xxh3_64(&h);
         self.handler_traits.extend(spec.handler_traits);
         self.universal_methods.extend(spec.universal_methods);
         for r in spec.reexport {
@@ -452,6 +457,31 @@ impl Models {
         self.types.contains_key(canonical)
             || self.functions.contains_key(canonical)
             || self.macros.contains_key(canonical)
+    }
+
+    /// The crate names the models describe (`axum`, `url`, a user model's
+    /// own crate): a file that names none of them holds no framework value.
+    /// The std prelude's names are not among them.
+    pub fn crate_words(&self) -> Vec<String> {
+        let mut words: Vec<String> = self
+            .types
+            .keys()
+            .map(|k| k.to_string())
+            .chain(self.aliases.keys().cloned())
+            .chain(self.functions.keys().cloned())
+            .chain(self.macros.keys().cloned())
+            .chain(
+                self.reexports
+                    .iter()
+                    .flat_map(|(a, b)| [a.clone(), b.clone()]),
+            )
+            .filter(|p| p.contains("::"))
+            .map(|p| p.split("::").next().unwrap_or("").to_string())
+            .filter(|w| !matches!(w.as_str(), "std" | "core" | "alloc" | ""))
+            .collect();
+        words.sort();
+        words.dedup();
+        words
     }
 
     pub fn types(&self) -> impl Iterator<Item = &TypeModel> {

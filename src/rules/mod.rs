@@ -59,6 +59,13 @@ pub struct RuleMeta {
     pub fixable: bool,
     /// The rule's source file, whose `//!` comment is its documentation.
     pub source: &'static str,
+    /// Literals of which a file must contain one for the rule to fire
+    /// (empty: no such literal). The prefilter skips files that cannot
+    /// match any enabled rule without parsing them.
+    pub triggers: &'static [&'static str],
+    /// The rule fires only on framework values, so a file must also name a
+    /// modelled crate (the models supply those words).
+    pub needs_models: bool,
 }
 
 impl RuleMeta {

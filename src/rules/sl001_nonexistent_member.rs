@@ -51,6 +51,8 @@ static META: RuleMeta = RuleMeta {
     summary: "a field or method that the framework type does not have",
     fixable: true,
     source: include_str!("sl001_nonexistent_member.rs"),
+    triggers: &[],
+    needs_models: true,
 };
 
 impl Rule for NonexistentMember {

@@ -54,6 +54,8 @@ static META: RuleMeta = RuleMeta {
     summary: "a raw query string split on `&` or `=` by hand",
     fixable: true,
     source: include_str!("sl002_manual_query_parsing.rs"),
+    triggers: &["split"],
+    needs_models: true,
 };
 
 const SPLITTERS: &[&str] = &[

@@ -43,6 +43,15 @@ static META: RuleMeta = RuleMeta {
     summary: "a substring test for `key=` on a raw query or full URI string",
     fixable: false,
     source: include_str!("sl003_query_substring_match.rs"),
+    triggers: &[
+        "contains",
+        "starts_with",
+        "ends_with",
+        "find",
+        "matches",
+        "strip_",
+    ],
+    needs_models: true,
 };
 
 const MATCHERS: &[&str] = &[

@@ -46,6 +46,8 @@ static META: RuleMeta = RuleMeta {
     summary: "`Url::parse` of an incoming request's origin-form URI",
     fixable: false,
     source: include_str!("sl004_url_parse_request_uri.rs"),
+    triggers: &["parse", "join"],
+    needs_models: true,
 };
 
 const HELP: &str = "decode the query with `url::form_urlencoded::parse(uri.query().unwrap_or(\"\").as_bytes())` or take a `Query<T>` extractor; never join the request target onto a placeholder base";

@@ -44,6 +44,8 @@ static META: RuleMeta = RuleMeta {
     summary: "host, scheme or port read off a server request's URI",
     fixable: false,
     source: include_str!("sl005_request_uri_authority.rs"),
+    triggers: &["host", "authority", "scheme", "port"],
+    needs_models: true,
 };
 
 const AUTHORITY_PARTS: &[&str] = &[

@@ -50,6 +50,8 @@ static META: RuleMeta = RuleMeta {
     summary: "a log, print or panic message with a full URI, URL, raw query or all headers",
     fixable: true,
     source: include_str!("sl006_secret_in_log.rs"),
+    triggers: &[],
+    needs_models: true,
 };
 
 /// What a logged value is, when it can carry secrets.

@@ -45,6 +45,8 @@ static META: RuleMeta = RuleMeta {
     summary: "a value interpolated into a URL's query without percent-encoding",
     fixable: false,
     source: include_str!("sl007_unencoded_query_build.rs"),
+    triggers: &["={", "=\""],
+    needs_models: false,
 };
 
 /// The query key when `text` ends with `?key=` or `&key=`.

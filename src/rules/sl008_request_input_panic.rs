@@ -45,6 +45,8 @@ static META: RuleMeta = RuleMeta {
     summary: "unwrap, expect or indexing on a value the client controls",
     fixable: false,
     source: include_str!("sl008_request_input_panic.rs"),
+    triggers: &["unwrap", "expect", "["],
+    needs_models: true,
 };
 
 const HELP: &str = "return a 400/401 response instead (`.ok_or(StatusCode::BAD_REQUEST)?`), or close a WebSocket with code 1008: a client must never be able to panic the server";

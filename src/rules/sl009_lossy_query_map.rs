@@ -41,6 +41,8 @@ static META: RuleMeta = RuleMeta {
     summary: "`Query<HashMap<String, String>>` keeps one value of a repeated key",
     fixable: true,
     source: include_str!("sl009_lossy_query_map.rs"),
+    triggers: &["query", "Query"],
+    needs_models: true,
 };
 
 const QUERY_EXTRACTORS: &[&str] = &[

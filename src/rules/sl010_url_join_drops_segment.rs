@@ -44,6 +44,8 @@ static META: RuleMeta = RuleMeta {
     summary: "`Url::join` that drops the base's last segment, its path, or its host",
     fixable: true,
     source: include_str!("sl010_url_join_drops_segment.rs"),
+    triggers: &["join"],
+    needs_models: true,
 };
 
 /// The path of an absolute URL literal (`/v1` of `https://x.io/v1?q`).

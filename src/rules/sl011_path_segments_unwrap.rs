@@ -35,6 +35,8 @@ static META: RuleMeta = RuleMeta {
     summary: "`url.path_segments().unwrap()` panics on URLs that cannot be a base",
     fixable: false,
     source: include_str!("sl011_path_segments_unwrap.rs"),
+    triggers: &["path_segments"],
+    needs_models: true,
 };
 
 impl Rule for PathSegmentsUnwrap {

@@ -36,6 +36,8 @@ pub static META: RuleMeta = RuleMeta {
     summary: "a suppression comment that silences nothing",
     fixable: true,
     source: include_str!("sl100_unused_suppression.rs"),
+    triggers: &["scope-lint:"],
+    needs_models: false,
 };
 
 impl Rule for UnusedSuppression {

@@ -1,0 +1,218 @@
+//! The result cache: per-file findings keyed on the file's content hash,
+//! stored per *run key* (tool version, enabled rules and levels, loaded
+//! models, configuration), so any change to what would be reported starts a
+//! fresh cache. It lives in `.scope-lint-cache/` at the project root (with
+//! `CACHEDIR.TAG` and a `.gitignore`), is written atomically, and drops
+//! entries of files that no longer exist. A corrupt or foreign cache file is
+//! ignored and rebuilt, never a crash.
+
+use crate::diagnostic::{Applicability, Code, Diagnostic, Edit, Fix, Label, Level};
+use crate::diagnostic::{INTERNAL_ERROR, IO_ERROR, PARSE_ERROR};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+pub const DIR_NAME: &str = ".scope-lint-cache";
+const FORMAT: &str = "scope-lint-cache-v1";
+
+#[derive(Serialize, Deserialize)]
+struct CacheFile {
+    format: String,
+    entries: HashMap<String, Entry>,
+}
+
+#[derive(Serialize, Deserialize, Clone)]
+struct Entry {
+    hash: u64,
+    lines: usize,
+    diagnostics: Vec<Stored>,
+}
+
+#[derive(Serialize, Deserialize, Clone)]
+struct Stored {
+    code: String,
+    level: Level,
+    message: String,
+    range: (usize, usize),
+    label: String,
+    labels: Vec<(usize, usize, String)>,
+    help: Option<String>,
+    fix: Option<(bool, Vec<(usize, usize, String)>)>,
+}
+
+fn code_of(text: &str) -> Option<Code> {
+    match text {
+        "parse-error" => Some(PARSE_ERROR),
+        "io-error" => Some(IO_ERROR),
+        "internal-error" => Some(INTERNAL_ERROR),
+        _ => crate::rules::find(text).map(|r| r.meta().code()),
+    }
+}
+
+impl Stored {
+    fn from(d: &Diagnostic) -> Stored {
+        Stored {
+            code: d.code.code.to_string(),
+            level: d.level,
+            message: d.message.clone(),
+            range: (d.range.start, d.range.end),
+            label: d.label.clone(),
+            labels: d
+                .labels
+                .iter()
+                .map(|l| (l.range.start, l.range.end, l.text.clone()))
+                .collect(),
+            help: d.help.clone(),
+            fix: d.fix.as_ref().map(|f| {
+                (
+                    f.applicability == Applicability::Safe,
+                    f.edits
+                        .iter()
+                        .map(|e| (e.range.start, e.range.end, e.replacement.clone()))
+                        .collect(),
+                )
+            }),
+        }
+    }
+
+    fn to_diagnostic(&self) -> Option<Diagnostic> {
+        Some(Diagnostic {
+            code: code_of(&self.code)?,
+            level: self.level,
+            message: self.message.clone(),
+            range: self.range.0..self.range.1,
+            label: self.label.clone(),
+            labels: self
+                .labels
+                .iter()
+                .map(|(a, b, t)| Label {
+                    range: *a..*b,
+                    text: t.clone(),
+                })
+                .collect(),
+            help: self.help.clone(),
+            fix: self.fix.as_ref().map(|(safe, edits)| Fix {
+                applicability: if *safe {
+                    Applicability::Safe
+                } else {
+                    Applicability::Unsafe
+                },
+                edits: edits
+                    .iter()
+                    .map(|(a, b, r)| Edit {
+                        range: *a..*b,
+                        replacement: r.clone(),
+                    })
+                    .collect(),
+            }),
+        })
+    }
+}
+
+/// One run key's cache: read at start, added to while linting, saved once.
+pub struct Cache {
+    file: PathBuf,
+    old: HashMap<String, Entry>,
+    new: Mutex<HashMap<String, Entry>>,
+}
+
+/// The hash of a file's content.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
+fn path_key(path: &Path) -> String {
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
+impl Cache {
+    /// Open the cache for `key` under `dir`. Anything unreadable or foreign
+    /// starts empty.
+    pub fn open(dir: &Path, key: u64) -> Cache {
+        let file = dir.join(format!("v1-{key:016x}.json"));
+        let old = std::fs::read(&file)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<CacheFile>(&bytes).ok())
+            .filter(|c| c.format == FORMAT)
+            .map(|c| c.entries)
+            .unwrap_or_default();
+        Cache {
+            file,
+            old,
+            new: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Cached findings (and line count) of `path` when its content is unchanged.
+    pub fn get(&self, path: &Path, hash: u64) -> Option<(usize, Vec<Diagnostic>)> {
+        let entry = self.old.get(&path_key(path)).filter(|e| e.hash == hash)?;
+        let diagnostics = entry
+            .diagnostics
+            .iter()
+            .map(Stored::to_diagnostic)
+            .collect::<Option<Vec<_>>>()?;
+        self.new
+            .lock()
+            .expect("cache lock")
+            .insert(path_key(path), entry.clone());
+        Some((entry.lines, diagnostics))
+    }
+
+    pub fn put(&self, path: &Path, hash: u64, lines: usize, diagnostics: &[Diagnostic]) {
+        let entry = Entry {
+            hash,
+            lines,
+            diagnostics: diagnostics.iter().map(Stored::from).collect(),
+        };
+        self.new
+            .lock()
+            .expect("cache lock")
+            .insert(path_key(path), entry);
+    }
+
+    /// Write the cache: this run's entries plus earlier ones whose files
+    /// still exist. Errors are returned for the caller to report; a cache
+    /// that cannot be written never fails a lint.
+    pub fn save(self) -> std::io::Result<()> {
+        let dir = self.file.parent().expect("a cache file has a directory");
+        std::fs::create_dir_all(dir)?;
+        let tag = dir.join("CACHEDIR.TAG");
+        if !tag.exists() {
+            std::fs::write(
+                &tag,
+                "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by scope-lint.\n",
+            )?;
+            std::fs::write(dir.join(".gitignore"), "*\n")?;
+        }
+        let mut entries = self.new.into_inner().expect("cache lock");
+        for (path, entry) in self.old {
+            if !entries.contains_key(&path) && Path::new(&path).exists() {
+                entries.insert(path, entry);
+            }
+        }
+        let text = serde_json::to_vec(&CacheFile {
+            format: FORMAT.to_string(),
+            entries,
+        })?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        tmp.write_all(&text)?;
+        tmp.persist(&self.file).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+/// The project root for the cache: the nearest ancestor of the current
+/// directory with a `Cargo.toml` or `.git`, else the current directory.
+pub fn default_dir() -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let root = cwd
+        .ancestors()
+        .find(|d| d.join(".git").exists() || d.join("Cargo.toml").is_file())
+        .unwrap_or(&cwd);
+    root.join(DIR_NAME)
+}

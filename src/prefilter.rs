@@ -1,0 +1,130 @@
+//! The prefilter: most files of a real tree never mention a URL, a request
+//! or a log of one. Before parsing, one Aho-Corasick scan of a file's bytes
+//! decides whether any enabled rule could fire in it; files that cannot
+//! match are not parsed at all.
+//!
+//! The words come from the rules and the models, never from a list kept
+//! here: each rule declares its literal `triggers` and whether it needs a
+//! framework value (`needs_models`), and the models supply the crate names
+//! a file must mention to hold one. A new rule or a user's model is
+//! therefore never skipped silently. A rule may fire in a file when one of
+//! its triggers is present (or it has none) and, if it needs models, a
+//! crate word is present too.
+
+use crate::models::Models;
+use crate::rules::RuleSet;
+use aho_corasick::AhoCorasick;
+
+pub struct Prefilter {
+    ac: AhoCorasick,
+    /// Pattern ids of the crate words: `0..models_end`.
+    models_end: usize,
+    /// Per rule: its trigger pattern ids, and whether it needs models.
+    rules: Vec<(Vec<usize>, bool)>,
+}
+
+impl Prefilter {
+    /// The prefilter for `rules` under `models`.
+    pub fn new(rules: &RuleSet, models: &Models) -> Prefilter {
+        let per_rule: Vec<(Vec<String>, bool)> = rules
+            .rules()
+            .map(|(r, _)| {
+                let m = r.meta();
+                (
+                    m.triggers.iter().map(|t| t.to_string()).collect(),
+                    m.needs_models,
+                )
+            })
+            .collect();
+        Prefilter::from_parts(models.crate_words(), per_rule)
+    }
+
+    /// Built from explicit words: tests use it to take triggers away.
+    pub fn from_parts(crate_words: Vec<String>, per_rule: Vec<(Vec<String>, bool)>) -> Prefilter {
+        let mut patterns = crate_words;
+        let models_end = patterns.len();
+        let mut rules = Vec::new();
+        for (triggers, needs_models) in per_rule {
+            let mut ids = Vec::new();
+            for t in triggers {
+                let id = match patterns.iter().position(|p| *p == t) {
+                    Some(i) => i,
+                    None => {
+                        patterns.push(t);
+                        patterns.len() - 1
+                    }
+                };
+                ids.push(id);
+            }
+            rules.push((ids, needs_models));
+        }
+        let ac = AhoCorasick::new(&patterns).expect("literal patterns always build");
+        Prefilter {
+            ac,
+            models_end,
+            rules,
+        }
+    }
+
+    /// Could any rule fire in a file with these bytes?
+    pub fn may_match(&self, text: &[u8]) -> bool {
+        // Rules with neither triggers nor a need for models always may.
+        if self.rules.iter().any(|(t, m)| t.is_empty() && !m) {
+            return true;
+        }
+        let mut seen = vec![false; self.ac.patterns_len()];
+        let mut model_seen = false;
+        for m in self.ac.find_overlapping_iter(text) {
+            let id = m.pattern().as_usize();
+            if seen[id] {
+                continue;
+            }
+            seen[id] = true;
+            model_seen |= id < self.models_end;
+            let satisfied = self.rules.iter().any(|(triggers, needs_models)| {
+                (triggers.is_empty() || triggers.iter().any(|&t| seen[t]))
+                    && (!needs_models || model_seen)
+            });
+            if satisfied {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rule_needs_its_trigger_and_a_crate_word() {
+        let p = Prefilter::from_parts(vec!["axum".into()], vec![(vec!["split".into()], true)]);
+        assert!(p.may_match(b"use axum::http::Uri; q.split('&')"));
+        assert!(!p.may_match(b"q.split('&')"));
+        assert!(!p.may_match(b"use axum::Router;"));
+        let p = Prefilter::from_parts(vec!["axum".into()], vec![(vec!["={".into()], false)]);
+        assert!(p.may_match(b"format!(\"?a={a}\")"));
+    }
+
+    #[test]
+    fn builtin_rules_and_models_skip_plain_code() {
+        let models = Models::builtin().unwrap();
+        let p = Prefilter::new(&RuleSet::all(), &models);
+        assert!(!p.may_match(b"fn add(a: u32, b: u32) -> u32 { a + b }"));
+        assert!(p.may_match(b"use url::Url; fn f(u: &Url) { u.join(\"x\"); }"));
+        let words = models.crate_words();
+        for w in [
+            "axum",
+            "url",
+            "http",
+            "actix_web",
+            "warp",
+            "reqwest",
+            "tungstenite",
+        ] {
+            assert!(words.iter().any(|x| x == w), "{w} missing from {words:?}");
+        }
+        assert!(!words.iter().any(|x| x == "std"));
+    }
+}
