@@ -30,6 +30,9 @@ struct Entry {
     diagnostics: Vec<Stored>,
 }
 
+/// A stored edit: start, end, replacement.
+type StoredEdit = (usize, usize, String);
+
 #[derive(Serialize, Deserialize, Clone)]
 struct Stored {
     code: String,
@@ -39,7 +42,8 @@ struct Stored {
     label: String,
     labels: Vec<(usize, usize, String)>,
     help: Option<String>,
-    fix: Option<(bool, Vec<(usize, usize, String)>)>,
+    /// Safe?, edits.
+    fix: Option<(bool, Vec<StoredEdit>)>,
 }
 
 fn code_of(text: &str) -> Option<Code> {
