@@ -1,0 +1,143 @@
+//! The result cache as a user meets it: warm runs re-lint nothing, an edit
+//! re-lints only that file, a configuration change invalidates everything,
+//! a damaged cache is survived, and findings never depend on the cache.
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::Path;
+
+const DIRTY: &str = "use axum::http::Uri;\nasync fn h(uri: Uri) -> usize {\n    uri.query().unwrap_or(\"\").split('&').count()\n}\n";
+
+fn run(root: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("scope-lint")
+        .unwrap()
+        .current_dir(root)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// `(parsed, cache hits)` from `--timings`.
+fn counts(stderr: &str) -> (usize, usize) {
+    let get = |key: &str| {
+        stderr
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .unwrap_or_else(|| panic!("no `{key}` in {stderr}"))
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    (get("parsed:"), get("cache hits:"))
+}
+
+fn tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"t\"\n").unwrap();
+    fs::create_dir(dir.path().join("src")).unwrap();
+    for name in ["a", "b", "c"] {
+        fs::write(dir.path().join(format!("src/{name}.rs")), DIRTY).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn warm_runs_and_edits_relint_only_what_changed() {
+    let dir = tree();
+    let root = dir.path();
+    let (code, cold, err) = run(root, &["src", "--timings", "--format", "json"]);
+    assert_eq!(code, 1);
+    assert_eq!(counts(&err), (3, 0));
+    let cache = root.join(".scope-lint-cache");
+    assert!(cache.join("CACHEDIR.TAG").is_file());
+    assert_eq!(fs::read_to_string(cache.join(".gitignore")).unwrap(), "*\n");
+
+    let (_, warm, err) = run(root, &["src", "--timings", "--format", "json"]);
+    assert_eq!(counts(&err), (0, 3));
+    assert_eq!(warm, cold, "cached findings are the same findings");
+
+    fs::write(root.join("src/b.rs"), format!("// edited\n{DIRTY}")).unwrap();
+    let (_, _, err) = run(root, &["src", "--timings"]);
+    assert_eq!(counts(&err), (1, 2));
+
+    // A configuration change changes what is reported: nothing is reused.
+    fs::write(root.join("scope-lint.toml"), "[level]\nSL002 = \"error\"\n").unwrap();
+    let (_, out, err) = run(root, &["src", "--timings", "--format", "json"]);
+    assert_eq!(counts(&err), (3, 0));
+    assert!(out.contains("\"level\": \"error\""));
+
+    // --no-cache reads nothing.
+    let (_, _, err) = run(root, &["src", "--timings", "--no-cache"]);
+    assert_eq!(counts(&err), (3, 0));
+}
+
+#[test]
+fn a_damaged_cache_is_rebuilt_not_fatal() {
+    let dir = tree();
+    let root = dir.path();
+    let (_, cold, _) = run(root, &["src", "--format", "json"]);
+    let cache = root.join(".scope-lint-cache");
+    for entry in fs::read_dir(&cache).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "json") {
+            let text = fs::read(&p).unwrap();
+            fs::write(&p, &text[..text.len() / 2]).unwrap();
+        }
+    }
+    let (code, out, err) = run(root, &["src", "--format", "json", "--timings"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(out, cold);
+    assert_eq!(counts(&err), (3, 0));
+    let (_, _, err) = run(root, &["src", "--timings"]);
+    assert_eq!(counts(&err), (0, 3), "rebuilt");
+}
+
+#[test]
+fn entries_of_deleted_files_are_pruned_and_clean_removes_the_cache() {
+    let dir = tree();
+    let root = dir.path();
+    run(root, &["src"]);
+    fs::remove_file(root.join("src/c.rs")).unwrap();
+    run(root, &["src"]);
+    let cache = root.join(".scope-lint-cache");
+    let text: String = fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| fs::read_to_string(p).unwrap())
+        .collect();
+    assert!(text.contains("a.rs") && !text.contains("c.rs"), "{text}");
+    let (code, out, _) = run(root, &["clean"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("Removed"), "{out}");
+    assert!(!cache.exists());
+}
+
+#[test]
+fn clean_refuses_a_directory_that_is_not_a_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("mine")).unwrap();
+    let (code, _, err) = run(dir.path(), &["clean", "--cache-dir", "mine"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a scope-lint cache"), "{err}");
+    assert!(dir.path().join("mine").exists());
+}
+
+#[test]
+fn findings_on_the_fixtures_do_not_depend_on_the_cache() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cache = tempfile::tempdir().unwrap();
+    let dir = cache.path().to_str().unwrap();
+    let (_, plain, _) = run(root, &["fixtures", "--format", "json", "--no-cache"]);
+    let (_, cold, _) = run(root, &["fixtures", "--format", "json", "--cache-dir", dir]);
+    let (_, warm, err) = run(root, &["fixtures", "--format", "json", "--cache-dir", dir, "--timings"]);
+    assert!(plain.len() > 1000);
+    assert_eq!(plain, cold);
+    assert_eq!(plain, warm);
+    assert_eq!(counts(&err).0, 0, "warm run parsed nothing");
+}
