@@ -106,6 +106,9 @@ struct CheckArgs {
     /// Neither read nor write the result cache.
     #[arg(long)]
     no_cache: bool,
+    /// Parse every file, even those no enabled rule could match.
+    #[arg(long)]
+    no_prefilter: bool,
     /// Keep the result cache here (default: .scope-lint-cache/ at the project root).
     #[arg(long, value_name = "DIR")]
     cache_dir: Option<PathBuf>,
@@ -208,6 +211,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         baseline: args.baseline,
         write_baseline: args.write_baseline,
         no_cache: args.no_cache,
+        no_prefilter: args.no_prefilter,
         cache_dir: args.cache_dir,
     };
     let outcome = run::run(&options)?;

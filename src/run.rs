@@ -37,6 +37,8 @@ pub struct Options {
     pub write_baseline: Option<PathBuf>,
     /// Do not read or write the result cache.
     pub no_cache: bool,
+    /// Parse every file, even those no rule could match (benchmarks).
+    pub no_prefilter: bool,
     /// Where the cache lives (default: `.scope-lint-cache/` at the project root).
     pub cache_dir: Option<PathBuf>,
 }
@@ -80,6 +82,7 @@ struct Linters {
     by_config: HashMap<Option<PathBuf>, (Arc<Config>, Arc<Linter>)>,
     /// Where caches live, when caching.
     cache_dir: Option<PathBuf>,
+    no_prefilter: bool,
 }
 
 impl Linters {
@@ -113,6 +116,9 @@ impl Linters {
         };
         let rules = RuleSet::new(levels);
         let mut linter = Linter::new(models, rules);
+        if self.no_prefilter {
+            linter.prefilter = None;
+        }
         linter.cache = self
             .cache_dir
             .as_ref()
@@ -184,6 +190,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
                 .clone()
                 .unwrap_or_else(crate::cache::default_dir)
         }),
+        no_prefilter: opts.no_prefilter,
     };
     let mut discovery = Discovery::default();
     let mut config_for = |path: &Path| -> Result<Option<PathBuf>, String> {

@@ -1,0 +1,1 @@
+//! Intentionally empty: this package exists only for its dependency closure.
