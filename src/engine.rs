@@ -66,6 +66,13 @@ impl Walker<'_> {
     fn fn_body(&mut self, sig: &syn::Signature, attrs: &[syn::Attribute], block: &syn::Block) {
         let is_test = is_test_fn(attrs);
         self.scope.enter_fn(sig, is_test);
+        let body = self
+            .source
+            .snippet(syn::spanned::Spanned::span(block))
+            .to_ascii_lowercase();
+        self.scope.set_reads_host(
+            body.contains("\"host\"") || body.contains("::host") || body.contains("forwarded"),
+        );
         self.param_types(sig.inputs.iter().filter_map(|a| match a {
             syn::FnArg::Typed(pt) => Some(&*pt.ty),
             syn::FnArg::Receiver(_) => None,
@@ -125,6 +132,34 @@ fn is_test_fn(attrs: &[syn::Attribute]) -> bool {
             .segments
             .last()
             .is_some_and(|s| s.ident == "test" || s.ident == "bench")
+    })
+}
+
+/// `x` of `x.is_none()` or `x.is_err()`.
+fn absent_check(cond: &syn::Expr) -> Option<String> {
+    let syn::Expr::MethodCall(m) = cond else {
+        return None;
+    };
+    if m.method != "is_none" && m.method != "is_err" {
+        return None;
+    }
+    match &*m.receiver {
+        syn::Expr::Path(p) => p.path.get_ident().map(|i| i.to_string()),
+        _ => None,
+    }
+}
+
+/// A block that always leaves: it ends in `return`, `break` or `continue`.
+fn diverges(block: &syn::Block) -> bool {
+    block.stmts.last().is_some_and(|s| {
+        let e = match s {
+            syn::Stmt::Expr(e, _) => e,
+            _ => return false,
+        };
+        matches!(
+            e,
+            syn::Expr::Return(_) | syn::Expr::Break(_) | syn::Expr::Continue(_)
+        )
     })
 }
 
@@ -272,6 +307,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.scope.exit();
         if let Some((_, els)) = &i.else_branch {
             self.visit_expr(els);
+        }
+        // `if x.is_none() { return ..; }`: past it, `x` is present.
+        if let Some(name) = absent_check(&i.cond) {
+            if i.else_branch.is_none() && diverges(&i.then_branch) {
+                self.scope.mark_checked(&name);
+            }
         }
     }
 

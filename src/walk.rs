@@ -29,6 +29,14 @@ pub struct Walk {
     pub unreadable: Vec<(PathBuf, String)>,
 }
 
+/// Cargo's build directory: named `target` and tagged by cargo (a source
+/// module that happens to be called `target` is linted).
+fn is_build_dir(e: &ignore::DirEntry) -> bool {
+    e.file_type().is_some_and(|t| t.is_dir())
+        && e.file_name() == "target"
+        && (e.path().join("CACHEDIR.TAG").exists() || e.path().join(".rustc_info.json").exists())
+}
+
 fn is_rust(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "rs")
 }
@@ -67,9 +75,7 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
             .require_git(false)
             .follow_links(false)
             .threads(threads)
-            .filter_entry(|e| {
-                !(e.file_type().is_some_and(|t| t.is_dir()) && e.file_name() == "target")
-            });
+            .filter_entry(|e| !is_build_dir(e));
         let found = Mutex::new((Vec::new(), Vec::new()));
         builder.build_parallel().run(|| {
             Box::new(|entry| {

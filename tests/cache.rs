@@ -135,7 +135,17 @@ fn findings_on_the_fixtures_do_not_depend_on_the_cache() {
     let dir = cache.path().to_str().unwrap();
     let (_, plain, _) = run(root, &["fixtures", "--format", "json", "--no-cache"]);
     let (_, cold, _) = run(root, &["fixtures", "--format", "json", "--cache-dir", dir]);
-    let (_, warm, err) = run(root, &["fixtures", "--format", "json", "--cache-dir", dir, "--timings"]);
+    let (_, warm, err) = run(
+        root,
+        &[
+            "fixtures",
+            "--format",
+            "json",
+            "--cache-dir",
+            dir,
+            "--timings",
+        ],
+    );
     assert!(plain.len() > 1000);
     assert_eq!(plain, cold);
     assert_eq!(plain, warm);

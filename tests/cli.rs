@@ -248,12 +248,19 @@ fn parse_errors_are_findings_with_a_location_and_the_run_goes_on() {
 fn walking_respects_gitignore_hidden_and_target_but_named_files_are_linted() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    for sub in ["src", "target/debug", ".hidden", "generated"] {
+    for sub in ["src/target", "target/debug", ".hidden", "generated"] {
         std::fs::create_dir_all(root.join(sub)).unwrap();
     }
     std::fs::write(root.join(".gitignore"), "generated/\n").unwrap();
+    // Cargo tags its build directory; a source module named `target` is not one.
+    std::fs::write(
+        root.join("target/CACHEDIR.TAG"),
+        "Signature: 8a477f597d28d172789f06886806bc55\n",
+    )
+    .unwrap();
     for f in [
         "src/a.rs",
+        "src/target/t.rs",
         "target/debug/b.rs",
         ".hidden/c.rs",
         "generated/d.rs",
@@ -277,9 +284,12 @@ fn walking_respects_gitignore_hidden_and_target_but_named_files_are_linted() {
             })
             .collect::<Vec<_>>()
     };
-    assert_eq!(files(&[root]), ["src/a.rs"]);
+    assert_eq!(files(&[root]), ["src/a.rs", "src/target/t.rs"]);
     let named = root.join("generated/d.rs");
-    assert_eq!(files(&[root, &named]), ["generated/d.rs", "src/a.rs"]);
+    assert_eq!(
+        files(&[root, &named]),
+        ["generated/d.rs", "src/a.rs", "src/target/t.rs"]
+    );
 }
 
 #[test]

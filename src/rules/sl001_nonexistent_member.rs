@@ -2,6 +2,10 @@
 //! Flags a field or method that a framework type does not have, such as
 //! `uri.query_params()` on an `http::Uri`, `url.query_params` on a
 //! `url::Url`, or `req.query_params()` on actix-web's `HttpRequest`.
+//! Methods are reported when the models know them as a common mistake or
+//! when they are a typo of a real member; any other unknown method may come
+//! from an extension trait (`HeaderMapExt::typed_get`) and is left alone.
+//! Unknown fields are always reported: no trait adds a field.
 //!
 //! ## Why is this bad?
 //! It does not compile, or, in code behind a feature flag, a macro or a
@@ -153,11 +157,15 @@ impl Rule for NonexistentMember {
                     near.to_string(),
                 ),
             )),
+            // A method that is neither curated nor a typo of a real one may
+            // come from an extension trait imported from another file
+            // (`headers::HeaderMapExt::typed_get`): stay quiet. No trait
+            // adds fields, so an unknown field is always reported.
+            None if is_method => {}
             None => {
-                let mut names: Vec<&str> = model.member_names().collect();
+                let mut names: Vec<&str> = model.fields.keys().map(String::as_str).collect();
                 names.sort_unstable();
-                names.truncate(12);
-                out.push(base.with_help(format!("`{ty}` has: {}", names.join(", "))));
+                out.push(base.with_help(format!("`{ty}` has the fields: {}", names.join(", "))));
             }
         }
     }

@@ -76,6 +76,11 @@ impl Rule for RequestUriAuthority {
         if !(recv.has(Role::RequestUri) && recv.ty.is("http::Uri")) {
             return;
         }
+        // Reading the Host header with the authority as the HTTP/2
+        // fallback is exactly the recommended pattern.
+        if cx.scope.reads_host_header() {
+            return;
+        }
         out.push(
             cx.diagnostic(
                 &META,

@@ -92,6 +92,9 @@ impl Rule for RequestInputPanic {
                     }
                 }
                 let recv = cx.value_of(&call.receiver);
+                if recv.checked {
+                    return;
+                }
                 let fallible =
                     matches!(recv.ty.path(), Some("Option" | "Result")) || recv.ty.is_unknown();
                 if !(fallible && recv.from_request() || parses_request_input(cx, &call.receiver)) {

@@ -1,6 +1,8 @@
 //! ## What it does
 //! Flags `url.path_segments().unwrap()` and `.expect(..)`, and the same on
-//! `path_segments_mut()`.
+//! `path_segments_mut()`, unless the URL is a literal with a special scheme
+//! (`https:`, `file:` ...), which always has segments. Test code is not
+//! flagged.
 //!
 //! ## Why is this bad?
 //! `path_segments()` is `None` for URLs that cannot be a base (`mailto:`,
@@ -59,7 +61,16 @@ impl Rule for PathSegmentsUnwrap {
         if inner.method != "path_segments" && inner.method != "path_segments_mut" {
             return;
         }
-        if !cx.value_of(&inner.receiver).ty.is("url::Url") {
+        let url = cx.value_of(&inner.receiver);
+        if cx.scope.in_test() || !url.ty.is("url::Url") {
+            return;
+        }
+        // A literal with a special scheme always has path segments.
+        if url.lit.as_ref().is_some_and(|l| {
+            ["http:", "https:", "ws:", "wss:", "ftp:", "file:"]
+                .iter()
+                .any(|s| l.text.starts_with(s))
+        }) {
             return;
         }
         out.push(

@@ -113,6 +113,7 @@ impl Scope<'_> {
                     text: s.value().into(),
                     span: s.span(),
                 }),
+                checked: false,
             },
             _ => Value::UNKNOWN,
         }
@@ -168,6 +169,7 @@ impl Scope<'_> {
                 ty,
                 roles,
                 lit: recv.lit.clone(),
+                checked: false,
             };
         }
         if KEEP_OPTION.contains(&name) && wrapper {

@@ -27,6 +27,8 @@ pub struct Value {
     pub roles: Roles,
     /// The string literal it was parsed from (`Url::parse("https://..")`).
     pub lit: Option<Literal>,
+    /// An earlier `if x.is_none() { return .. }` proved it present.
+    pub checked: bool,
 }
 
 /// A string literal a value came from, and where it is written.
@@ -49,6 +51,7 @@ impl Value {
         ty: Ty::Unknown,
         roles: Roles::NONE,
         lit: None,
+        checked: false,
     };
 
     pub fn new(ty: Ty, roles: Roles) -> Value {
@@ -56,6 +59,7 @@ impl Value {
             ty,
             roles,
             lit: None,
+            checked: false,
         }
     }
 
@@ -106,6 +110,8 @@ struct Frame {
     structs: HashMap<String, HashMap<String, Ty>>,
     /// For function and closure frames: is this a request handler?
     handler: bool,
+    /// For function frames: the body reads the `Host` (or forwarded) header.
+    reads_host: bool,
 }
 
 impl Frame {
@@ -117,6 +123,7 @@ impl Frame {
             bindings: HashMap::new(),
             structs: HashMap::new(),
             handler: false,
+            reads_host: false,
         }
     }
 }
@@ -385,6 +392,28 @@ impl<'m> Scope<'m> {
             .rev()
             .find(|f| matches!(f.kind, FrameKind::Function | FrameKind::Closure))
             .is_some_and(|f| f.handler)
+    }
+
+    /// Record that the current function reads the `Host` header itself.
+    pub fn set_reads_host(&mut self, reads: bool) {
+        self.top().reads_host = reads;
+    }
+
+    /// Does the enclosing function read the `Host` header (so a URI
+    /// authority is only its HTTP/2 fallback)?
+    pub fn reads_host_header(&self) -> bool {
+        self.frames
+            .iter()
+            .rev()
+            .find(|f| f.kind == FrameKind::Function)
+            .is_some_and(|f| f.reads_host)
+    }
+
+    /// After `if x.is_none() { return .. }`: `x` is known to be present.
+    pub fn mark_checked(&mut self, name: &str) {
+        if let Some(v) = self.binding(name).cloned() {
+            self.bind(name.to_string(), Value { checked: true, ..v });
+        }
     }
 
     /// Inside a `#[test]` function or `#[cfg(test)]` module?
