@@ -41,11 +41,10 @@ struct Walker<'a> {
 
 impl Walker<'_> {
     fn dispatch(&mut self, node: Node<'_>) {
-        let applied: Vec<String> = self.chain.iter().rev().map_while(|m| m.clone()).collect();
         let cx = Context {
             scope: &self.scope,
             source: self.source,
-            applied: &applied,
+            chain: &self.chain,
         };
         self.rules.check(node, &cx, &mut self.out);
     }
@@ -66,13 +65,8 @@ impl Walker<'_> {
     fn fn_body(&mut self, sig: &syn::Signature, attrs: &[syn::Attribute], block: &syn::Block) {
         let is_test = is_test_fn(attrs);
         self.scope.enter_fn(sig, is_test);
-        let body = self
-            .source
-            .snippet(syn::spanned::Spanned::span(block))
-            .to_ascii_lowercase();
-        self.scope.set_reads_host(
-            body.contains("\"host\"") || body.contains("::host") || body.contains("forwarded"),
-        );
+        self.scope
+            .set_body(self.source.range_of(syn::spanned::Spanned::span(block)));
         self.param_types(sig.inputs.iter().filter_map(|a| match a {
             syn::FnArg::Typed(pt) => Some(&*pt.ty),
             syn::FnArg::Receiver(_) => None,

@@ -41,7 +41,9 @@ impl Prefilter {
 
     /// Built from explicit words: tests use it to take triggers away.
     pub fn from_parts(crate_words: Vec<String>, per_rule: Vec<(Vec<String>, bool)>) -> Prefilter {
-        let mut patterns = crate_words;
+        // A crate is named in code as a path (`http::Uri`, `use axum::..`);
+        // a bare word would match every `https://` in a comment.
+        let mut patterns: Vec<String> = crate_words.into_iter().map(|w| format!("{w}::")).collect();
         let models_end = patterns.len();
         let mut rules = Vec::new();
         for (triggers, needs_models) in per_rule {
@@ -79,6 +81,14 @@ impl Prefilter {
             if seen[id] {
                 continue;
             }
+            // `log::` inside `Dialog::` is not the `log` crate.
+            let inside_word = m.start() > 0 && {
+                let b = text[m.start() - 1];
+                b.is_ascii_alphanumeric() || b == b'_'
+            };
+            if id < self.models_end && inside_word {
+                continue;
+            }
             seen[id] = true;
             model_seen |= id < self.models_end;
             let satisfied = self.rules.iter().any(|(triggers, needs_models)| {
@@ -103,6 +113,8 @@ mod tests {
         assert!(p.may_match(b"use axum::http::Uri; q.split('&')"));
         assert!(!p.may_match(b"q.split('&')"));
         assert!(!p.may_match(b"use axum::Router;"));
+        assert!(!p.may_match(b"// see https://axum.rs: q.split('&')"));
+        assert!(!p.may_match(b"use my_axum::Uri; q.split('&')"));
         let p = Prefilter::from_parts(vec!["axum".into()], vec![(vec!["={".into()], false)]);
         assert!(p.may_match(b"format!(\"?a={a}\")"));
     }

@@ -152,13 +152,18 @@ pub trait Rule: Sync + Send {
 pub struct Context<'a> {
     pub scope: &'a Scope<'a>,
     pub source: &'a SourceFile,
-    /// Methods called on the current expression's result, innermost first
-    /// (`TraceLayer::new_for_http().make_span_with(..)` gives
-    /// `make_span_with` at the `new_for_http()` call).
-    pub applied: &'a [String],
+    /// The walk's method chain (see [`Context::applied`]).
+    pub chain: &'a [Option<String>],
 }
 
 impl<'a> Context<'a> {
+    /// Methods called on the current expression's result, innermost first
+    /// (`TraceLayer::new_for_http().make_span_with(..)` gives
+    /// `make_span_with` at the `new_for_http()` call).
+    pub fn applied(&self) -> impl Iterator<Item = &'a str> {
+        self.chain.iter().rev().map_while(|m| m.as_deref())
+    }
+
     pub fn models(&self) -> &'a Models {
         self.scope.models
     }

@@ -78,7 +78,11 @@ impl Rule for RequestUriAuthority {
         }
         // Reading the Host header with the authority as the HTTP/2
         // fallback is exactly the recommended pattern.
-        if cx.scope.reads_host_header() {
+        let reads_host = cx.scope.fn_body().is_some_and(|r| {
+            let body = cx.source.text[r].to_ascii_lowercase();
+            body.contains("\"host\"") || body.contains("::host") || body.contains("forwarded")
+        });
+        if reads_host {
             return;
         }
         out.push(

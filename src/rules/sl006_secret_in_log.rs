@@ -144,7 +144,7 @@ impl Rule for SecretInLog {
                     return;
                 };
                 let finding = if path == TRACE_LAYER {
-                    (!cx.applied.iter().any(|m| m == "make_span_with")).then_some(
+                    (!cx.applied().any(|m| m == "make_span_with")).then_some(
                         "`TraceLayer::new_for_http()` records the full request URI, query included, in every span",
                     )
                 } else if path == format!("{ACTIX_LOGGER}::default") {

@@ -110,8 +110,8 @@ struct Frame {
     structs: HashMap<String, HashMap<String, Ty>>,
     /// For function and closure frames: is this a request handler?
     handler: bool,
-    /// For function frames: the body reads the `Host` (or forwarded) header.
-    reads_host: bool,
+    /// For function frames: the byte range of the body.
+    body: Option<std::ops::Range<usize>>,
 }
 
 impl Frame {
@@ -123,7 +123,7 @@ impl Frame {
             bindings: HashMap::new(),
             structs: HashMap::new(),
             handler: false,
-            reads_host: false,
+            body: None,
         }
     }
 }
@@ -394,19 +394,18 @@ impl<'m> Scope<'m> {
             .is_some_and(|f| f.handler)
     }
 
-    /// Record that the current function reads the `Host` header itself.
-    pub fn set_reads_host(&mut self, reads: bool) {
-        self.top().reads_host = reads;
+    /// Record where the current function's body is in the file.
+    pub fn set_body(&mut self, range: std::ops::Range<usize>) {
+        self.top().body = Some(range);
     }
 
-    /// Does the enclosing function read the `Host` header (so a URI
-    /// authority is only its HTTP/2 fallback)?
-    pub fn reads_host_header(&self) -> bool {
+    /// The byte range of the enclosing function's body.
+    pub fn fn_body(&self) -> Option<std::ops::Range<usize>> {
         self.frames
             .iter()
             .rev()
             .find(|f| f.kind == FrameKind::Function)
-            .is_some_and(|f| f.reads_host)
+            .and_then(|f| f.body.clone())
     }
 
     /// After `if x.is_none() { return .. }`: `x` is known to be present.

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""The scope-lint benchmark: prints, for 1 and 2 threads, the median of 5
+runs and the peak RSS of
+
+  - the syn parse floor (examples/parse_floor.rs: read + parse + one visit),
+  - scope-lint cold (empty cache), warm (nothing changed), and after
+    touching 1% of the files,
+  - ast-grep with three rules equivalent to SL001, SL002 and SL006
+    (ast-grep-cli from PyPI, in a temporary venv),
+
+and the ratios the performance issue targets. It also checks that the
+findings are identical with and without the prefilter and the cache.
+
+    python3 bench/run.py [--runs 5] [--corpus DIR] [--write bench/RESULTS.md]
+
+Not a test: figures depend on the machine and its load. No network but the
+package registries (cargo fetch, pip install).
+"""
+import argparse, datetime, os, pathlib, platform, random, shutil, statistics
+import subprocess, sys, tempfile, time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, text=True, **kw)
+
+
+def measure(cmd, runs, before=None):
+    """Median wall seconds and max peak RSS (MiB) of `runs` runs of cmd."""
+    walls, rss = [], []
+    for _ in range(runs):
+        if before:
+            before()
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        walls.append(time.perf_counter() - start)
+        rss.append(usage.ru_maxrss / 1024)
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            sys.exit(f"{cmd} exited {code}")
+    return statistics.median(walls), max(rss)
+
+
+def copy_corpus(src, dst):
+    """A private copy (not hard links): the benchmark edits files."""
+    if dst.exists():
+        shutil.rmtree(dst)
+    shutil.copytree(src, dst, symlinks=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--corpus", help="directory to lint (default: bench/corpus/fetch.sh)")
+    ap.add_argument("--write", help="also write the results as Markdown to this file")
+    ap.add_argument("--skip-ast-grep", action="store_true")
+    args = ap.parse_args()
+
+    corpus_src = pathlib.Path(args.corpus or sh(["bash", str(ROOT / "bench/corpus/fetch.sh")], capture_output=True).stdout.strip())
+    sh(["cargo", "build", "--release", "-q", "--bin", "scope-lint", "--example", "parse_floor"], cwd=ROOT)
+    lint = str(ROOT / "target/release/scope-lint")
+    floor = str(ROOT / "target/release/examples/parse_floor")
+
+    work = pathlib.Path(tempfile.mkdtemp(prefix="scope-lint-bench-"))
+    corpus = work / "corpus"
+    copy_corpus(corpus_src, corpus)
+    files = sorted(p for p in corpus.rglob("*.rs"))
+    out = sh([floor, str(corpus)], capture_output=True).stdout.split()
+    size = dict(zip(out[0::2], out[1::2]))
+    print(f"corpus: {size['files']} files, {size['lines']} lines ({corpus_src})")
+
+    sg = None
+    if not args.skip_ast_grep:
+        venv = work / "venv"
+        sh([sys.executable, "-m", "venv", str(venv)])
+        sh([str(venv / "bin/pip"), "install", "-q", "ast-grep-cli==0.51.1"])
+        sg = str(venv / "bin/ast-grep")
+
+    # Findings must not depend on the prefilter or the cache.
+    def findings(*extra):
+        return sh([lint, str(corpus), "--format", "json", *extra], capture_output=True, check=False).stdout
+    cache_check = work / "cache-check"
+    plain = findings("--no-cache", "--no-prefilter")
+    assert plain == findings("--no-cache"), "prefilter changed the findings"
+    assert plain == findings("--cache-dir", str(cache_check)), "cold cache changed the findings"
+    assert plain == findings("--cache-dir", str(cache_check)), "warm cache changed the findings"
+    print("findings identical without prefilter, with prefilter, cold and warm cache")
+
+    rows = {}
+    rng = random.Random(1)
+    for threads in (1, 2):
+        t = ["--threads", str(threads)]
+        cache = work / f"cache-{threads}"
+        def fresh_cache():
+            shutil.rmtree(cache, ignore_errors=True)
+        r = {}
+        r["parse floor"] = measure([floor, str(corpus), *t], args.runs)
+        r["scope-lint cold"] = measure([lint, str(corpus), "--cache-dir", str(cache), *t], args.runs, before=fresh_cache)
+        r["scope-lint cold, no prefilter"] = measure([lint, str(corpus), "--no-cache", "--no-prefilter", *t], args.runs)
+        sh([lint, str(corpus), "--cache-dir", str(cache), *t], capture_output=True, check=False)
+        r["scope-lint warm"] = measure([lint, str(corpus), "--cache-dir", str(cache), *t], args.runs)
+        touched = rng.sample(files, max(1, len(files) // 100))
+        counter = [0]
+        def touch():
+            counter[0] += 1
+            for p in touched:
+                with open(p, "a") as f:
+                    f.write(f"\n// touched {counter[0]}\n")
+        r["scope-lint 1% touched"] = measure([lint, str(corpus), "--cache-dir", str(cache), *t], args.runs, before=touch)
+        if sg:
+            r["ast-grep, 3 rules"] = measure([sg, "scan", "-c", str(ROOT / "bench/ast-grep/sgconfig.yml"), "-j", str(threads), str(corpus)], args.runs)
+        rows[threads] = r
+
+    lines = []
+    lines.append(f"corpus: {size['files']} files, {size['lines']} lines; median of {args.runs} runs; peak RSS is the max over runs\n")
+    lines.append("| threads | run | wall (s) | peak RSS (MiB) |")
+    lines.append("|---|---|---|---|")
+    for threads, r in rows.items():
+        for name, (wall, rss) in r.items():
+            lines.append(f"| {threads} | {name} | {wall:.2f} | {rss:.0f} |")
+    lines.append("")
+    lines.append("| ratio | 1 thread | 2 threads | target |")
+    lines.append("|---|---|---|---|")
+    def ratio(a, b, t):
+        return rows[t][a][0] / rows[t][b][0]
+    lines.append(f"| cold / parse floor | {ratio('scope-lint cold', 'parse floor', 1):.2f} | {ratio('scope-lint cold', 'parse floor', 2):.2f} | <= 0.5 |")
+    if sg:
+        lines.append(f"| ast-grep / cold | {ratio('ast-grep, 3 rules', 'scope-lint cold', 1):.1f}x | {ratio('ast-grep, 3 rules', 'scope-lint cold', 2):.1f}x | >= 5x |")
+    lines.append(f"| warm / cold | {ratio('scope-lint warm', 'scope-lint cold', 1):.3f} | {ratio('scope-lint warm', 'scope-lint cold', 2):.3f} | <= 0.03 |")
+    lines.append(f"| 1% touched / cold | {ratio('scope-lint 1% touched', 'scope-lint cold', 1):.3f} | {ratio('scope-lint 1% touched', 'scope-lint cold', 2):.3f} | <= 0.06 |")
+    speedup = rows[1]["scope-lint cold"][0] / rows[2]["scope-lint cold"][0]
+    lines.append(f"| cold, 1 thread / 2 threads | {speedup:.2f}x | | >= 1.8x |")
+    peak = max(rss for r in rows.values() for n, (_, rss) in r.items() if n.startswith("scope-lint"))
+    lines.append(f"| scope-lint peak RSS (MiB) | {peak:.0f} | | <= 150 |")
+    text = "\n".join(lines)
+    print(text)
+    if args.write:
+        header = (f"# scope-lint benchmark results\n\n{datetime.date.today()} on {platform.node()} "
+                  f"({os.cpu_count()} cores, {platform.machine()}, {platform.system()} {platform.release()}); "
+                  f"`python3 bench/run.py --write bench/RESULTS.md`\n\n")
+        pathlib.Path(args.write).write_text(header + text + "\n")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
