@@ -130,6 +130,22 @@ pub(super) fn file_facts(file: &syn::File) -> FileFacts {
     facts
 }
 
+/// `impl Service<Uri> for X` (tower's and hyper's connector shape).
+fn is_uri_service(i: &syn::ItemImpl) -> bool {
+    let Some((_, path, _)) = &i.trait_ else {
+        return false;
+    };
+    let Some(last) = path.segments.last() else {
+        return false;
+    };
+    if last.ident != "Service" {
+        return false;
+    }
+    crate::models::generic_args(path).next().is_some_and(|t| {
+        matches!(t, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Uri"))
+    })
+}
+
 fn collect_trait_methods(items: &mut dyn Iterator<Item = &syn::Item>, facts: &mut FileFacts) {
     for item in items {
         match item {
@@ -141,6 +157,13 @@ fn collect_trait_methods(items: &mut dyn Iterator<Item = &syn::Item>, facts: &mu
                 }
             }
             syn::Item::Impl(i) if i.trait_.is_some() => {
+                if is_uri_service(i) {
+                    if let syn::Type::Path(p) = &*i.self_ty {
+                        if let Some(last) = p.path.segments.last() {
+                            facts.connectors.insert(last.ident.to_string());
+                        }
+                    }
+                }
                 for ii in &i.items {
                     if let syn::ImplItem::Fn(f) = ii {
                         facts.local_methods.insert(f.sig.ident.to_string());

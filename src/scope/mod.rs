@@ -146,6 +146,7 @@ struct ImplContext {
     local_name: Option<String>,
     ty: Ty,
     handler_trait: bool,
+    connector: bool,
 }
 
 /// Facts about the whole file, gathered before the walk.
@@ -158,6 +159,10 @@ pub struct FileFacts {
     pub local_methods: HashSet<String>,
     /// Crates imported with `#[macro_use] extern crate x;`.
     macro_use: Vec<String>,
+    /// Types of this file that implement `Service<Uri>`: connectors, whose
+    /// `Uri` is a connection destination (scheme and authority), not a
+    /// request target.
+    connectors: HashSet<String>,
 }
 
 /// The scope at the current point of the walk over one file.
@@ -268,10 +273,14 @@ impl<'m> Scope<'m> {
             self.resolve_path(path)
                 .is_some_and(|p| self.models.is_handler_trait(&p))
         });
+        let connector = local_name
+            .as_ref()
+            .is_some_and(|n| self.facts.connectors.contains(n));
         self.impls.push(ImplContext {
             local_name,
             ty,
             handler_trait,
+            connector,
         });
     }
 
@@ -307,8 +316,13 @@ impl<'m> Scope<'m> {
             let value = self.typed(ty, Roles::NONE);
             self.bind("self".to_string(), value);
         }
+        let connector = self.impls.last().is_some_and(|i| i.connector);
         for (pat, ty) in params {
-            let value = self.param_value(ty);
+            let value = if connector && ty.is("http::Uri") {
+                Value::new(ty, Roles::NONE)
+            } else {
+                self.param_value(ty)
+            };
             self.bind_pat(pat, value);
         }
     }
