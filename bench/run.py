@@ -23,7 +23,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def sh(cmd, **kw):
-    return subprocess.run(cmd, check=True, text=True, **kw)
+    kw.setdefault("check", True)
+    return subprocess.run(cmd, text=True, **kw)
 
 
 def measure(cmd, runs, before=None):

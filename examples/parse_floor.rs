@@ -26,7 +26,10 @@ fn main() {
     let mut threads = 0;
     while let Some(a) = args.next() {
         if a == "--threads" {
-            threads = args.next().and_then(|n| n.parse().ok()).expect("--threads N");
+            threads = args
+                .next()
+                .and_then(|n| n.parse().ok())
+                .expect("--threads N");
         } else {
             dir = Some(PathBuf::from(a));
         }

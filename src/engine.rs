@@ -269,10 +269,18 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.visit_expr(&m.receiver);
         self.chain.pop();
         let recv = self.scope.value_of(&m.receiver);
+        // warp: `filter.map(|q: String| ..)` gets what the filters extract.
+        let extracted = match (&recv.extract, method.as_str()) {
+            (Some(e), "map" | "and_then" | "then" | "filter_map") => Some(e.clone()),
+            _ => None,
+        };
         self.chain.push(None);
         for (i, arg) in m.args.iter().enumerate() {
-            match (arg, closure_params(&recv, &method, i)) {
-                (syn::Expr::Closure(c), Some(v)) => {
+            match (arg, closure_params(&recv, &method, i), &extracted) {
+                (syn::Expr::Closure(c), _, Some(values)) => {
+                    self.closure(c, ClosureParams::Filter(values))
+                }
+                (syn::Expr::Closure(c), Some(v), None) => {
                     self.closure(c, ClosureParams::Values(std::slice::from_ref(&v)))
                 }
                 _ => self.visit_expr(arg),

@@ -7,6 +7,9 @@ use crate::models::roles::Roles;
 use crate::models::ty::Ty;
 use crate::models::{MacroKind, Member};
 
+/// The type warp filters are modelled as (`rules/warp.toml`).
+pub const FILTER: &str = "warp::Filter";
+
 /// Std methods whose result holds the receiver's content: roles carry over.
 /// `to_string` of a request URI is still the request URI.
 const SAME_CONTENT: &[&str] = &[
@@ -85,6 +88,9 @@ impl Scope<'_> {
             syn::Expr::Await(a) => self.value_of(&a.base),
             syn::Expr::MethodCall(m) => {
                 let recv = self.value_of(&m.receiver);
+                if recv.ty.is(FILTER) {
+                    return self.filter_method(&recv, m);
+                }
                 self.method_value(&recv, &m.method.to_string())
             }
             syn::Expr::Field(f) => {
@@ -114,14 +120,67 @@ impl Scope<'_> {
                     span: s.span(),
                 }),
                 checked: false,
+                extract: None,
             },
             _ => Value::UNKNOWN,
         }
     }
 
+    /// A warp filter: its type, and the values it extracts, each with the
+    /// roles the filter function gives.
+    fn filter_value(&self, ty: Ty, roles: Roles) -> Value {
+        let items = match ty.args().first() {
+            Some(Ty::Tuple(items)) => items.clone(),
+            _ => Vec::new(),
+        };
+        let extract = items.into_iter().map(|t| self.typed(t, roles)).collect();
+        Value {
+            extract: Some(std::rc::Rc::new(extract)),
+            ..Value::new(ty, Roles::NONE)
+        }
+    }
+
+    /// `a.and(b)` joins what two filters extract; `map`/`and_then`/`then`
+    /// produce what their closure returns (unknown); the rest keep it.
+    fn filter_method(&self, recv: &Value, m: &syn::ExprMethodCall) -> Value {
+        let name = m.method.to_string();
+        match name.as_str() {
+            "and" => {
+                let other = m.args.first().map(|a| self.value_of(a)).unwrap_or_default();
+                match (&recv.extract, &other.extract) {
+                    (Some(a), Some(b)) => Value {
+                        extract: Some(std::rc::Rc::new(
+                            a.iter().chain(b.iter()).cloned().collect(),
+                        )),
+                        ..recv.clone()
+                    },
+                    _ => Value::new(recv.ty.clone(), Roles::NONE),
+                }
+            }
+            "boxed" | "clone" | "with" | "recover" => recv.clone(),
+            _ => Value::new(recv.ty.clone(), Roles::NONE),
+        }
+    }
+
     /// `format!(..)` is a `String` holding everything it interpolates, so it
-    /// carries their roles.
+    /// carries their roles. `warp::path!("a" / u32)` is a filter extracting
+    /// one value per type segment.
     fn macro_value(&self, mac: &syn::Macro) -> Value {
+        if self.resolve_path(&mac.path).as_deref() == Some("warp::path") {
+            let segments = mac
+                .tokens
+                .clone()
+                .into_iter()
+                .filter(|t| !matches!(t, proc_macro2::TokenTree::Punct(p) if p.as_char() == '/'))
+                .filter(|t| !matches!(t, proc_macro2::TokenTree::Literal(_)))
+                .filter(|t| !matches!(t, proc_macro2::TokenTree::Punct(p) if p.as_char() == '.'))
+                .count();
+            let ty = Ty::generic(FILTER, vec![Ty::Tuple(vec![Ty::Unknown; segments])]);
+            return self.filter_value(
+                ty,
+                Roles::NONE.with(crate::models::roles::Role::RequestInput),
+            );
+        }
         if self.macro_kind(&mac.path) != Some(MacroKind::Format) {
             return Value::UNKNOWN;
         }
@@ -170,6 +229,7 @@ impl Scope<'_> {
                 roles,
                 lit: recv.lit.clone(),
                 checked: false,
+                extract: None,
             };
         }
         if KEEP_OPTION.contains(&name) && wrapper {
@@ -243,6 +303,9 @@ impl Scope<'_> {
         // A constructor of a literal remembers it (`Url::parse("https://..")`).
         let lit = call.args.first().and_then(|a| self.value_of(a).lit);
         if let Some(f) = self.models.function(&path) {
+            if f.returns.is(FILTER) {
+                return self.filter_value(f.returns.clone(), f.roles);
+            }
             return Value {
                 lit,
                 ..self.typed(f.returns.clone(), f.roles)

@@ -29,6 +29,8 @@ pub struct Value {
     pub lit: Option<Literal>,
     /// An earlier `if x.is_none() { return .. }` proved it present.
     pub checked: bool,
+    /// For a warp filter: the values it hands to the next closure.
+    pub extract: Option<std::rc::Rc<Vec<Value>>>,
 }
 
 /// A string literal a value came from, and where it is written.
@@ -52,6 +54,7 @@ impl Value {
         roles: Roles::NONE,
         lit: None,
         checked: false,
+        extract: None,
     };
 
     pub fn new(ty: Ty, roles: Roles) -> Value {
@@ -60,6 +63,7 @@ impl Value {
             roles,
             lit: None,
             checked: false,
+            extract: None,
         }
     }
 
@@ -137,6 +141,9 @@ pub enum ClosureParams<'a> {
     Callback(&'a [Ty]),
     /// A std combinator on a known value (`query.map(|q| ..)`).
     Values(&'a [Value]),
+    /// A warp filter's closure: the values the filters extracted, and the
+    /// closure handles a request.
+    Filter(&'a [Value]),
 }
 
 /// The `impl` block being walked.
@@ -335,7 +342,7 @@ impl<'m> Scope<'m> {
     /// Enter a closure, binding its parameters from their annotations or
     /// from what the caller is known to pass.
     pub fn enter_closure(&mut self, closure: &syn::ExprClosure, given: ClosureParams<'_>) {
-        let callback = matches!(given, ClosureParams::Callback(_));
+        let callback = matches!(given, ClosureParams::Callback(_) | ClosureParams::Filter(_));
         let mut frame = Frame::new(FrameKind::Closure);
         frame.handler = callback && self.test_depth == 0 || self.in_handler();
         self.frames.push(frame);
@@ -343,7 +350,9 @@ impl<'m> Scope<'m> {
             let value = match (input, &given) {
                 (syn::Pat::Type(pt), given) => {
                     let roles = match given {
-                        ClosureParams::Values(v) => v.get(i).map(|v| v.roles).unwrap_or_default(),
+                        ClosureParams::Values(v) | ClosureParams::Filter(v) => {
+                            v.get(i).map(|v| v.roles).unwrap_or_default()
+                        }
                         _ => Roles::NONE,
                     };
                     let mut v = self.param_value(self.resolve_type(&pt.ty));
@@ -353,7 +362,9 @@ impl<'m> Scope<'m> {
                 (_, ClosureParams::Callback(types)) => {
                     self.param_value(types.get(i).cloned().unwrap_or_default())
                 }
-                (_, ClosureParams::Values(values)) => values.get(i).cloned().unwrap_or_default(),
+                (_, ClosureParams::Values(values) | ClosureParams::Filter(values)) => {
+                    values.get(i).cloned().unwrap_or_default()
+                }
                 (_, ClosureParams::Unknown) => Value::UNKNOWN,
             };
             let pat = match input {
