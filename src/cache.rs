@@ -5,6 +5,11 @@
 //! `CACHEDIR.TAG` and a `.gitignore`), is written atomically, and drops
 //! entries of files that no longer exist. A corrupt or foreign cache file is
 //! ignored and rebuilt, never a crash.
+//!
+//! Like git's index, an entry also records the file's modification time and
+//! size: when both are unchanged the file is not read at all, so a warm run
+//! costs a walk and a `stat` per file. A changed stamp falls back to the
+//! content hash (a `touch` alone re-lints nothing).
 
 use crate::diagnostic::{Applicability, Code, Diagnostic, Edit, Fix, Label, Level};
 use crate::diagnostic::{INTERNAL_ERROR, IO_ERROR, PARSE_ERROR};
@@ -15,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub const DIR_NAME: &str = ".scope-lint-cache";
-const FORMAT: &str = "scope-lint-cache-v1";
+const FORMAT: &str = "scope-lint-cache-v2";
 
 #[derive(Serialize, Deserialize)]
 struct CacheFile {
@@ -26,6 +31,9 @@ struct CacheFile {
 #[derive(Serialize, Deserialize, Clone)]
 struct Entry {
     hash: u64,
+    /// Modification time (ns since the epoch) and size when it was hashed:
+    /// when both are unchanged the file is not even read again.
+    stamp: (u64, u64),
     lines: usize,
     diagnostics: Vec<Stored>,
 }
@@ -127,6 +135,16 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
+/// A file's modification time (ns) and size, as git's index keeps them.
+pub fn stamp(meta: &std::fs::Metadata) -> (u64, u64) {
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64);
+    (mtime, meta.len())
+}
+
 fn path_key(path: &Path) -> String {
     std::path::absolute(path)
         .unwrap_or_else(|_| path.to_path_buf())
@@ -152,24 +170,48 @@ impl Cache {
         }
     }
 
+    /// The content hash recorded for `path` if its stamp is unchanged:
+    /// the file need not be read to know it is the same.
+    pub fn known_hash(&self, path: &Path, stamp: (u64, u64)) -> Option<u64> {
+        self.old
+            .get(&path_key(path))
+            .filter(|e| e.stamp == stamp && stamp.0 != 0)
+            .map(|e| e.hash)
+    }
+
     /// Cached findings (and line count) of `path` when its content is unchanged.
-    pub fn get(&self, path: &Path, hash: u64) -> Option<(usize, Vec<Diagnostic>)> {
+    pub fn get(
+        &self,
+        path: &Path,
+        hash: u64,
+        stamp: (u64, u64),
+    ) -> Option<(usize, Vec<Diagnostic>)> {
         let entry = self.old.get(&path_key(path)).filter(|e| e.hash == hash)?;
         let diagnostics = entry
             .diagnostics
             .iter()
             .map(Stored::to_diagnostic)
             .collect::<Option<Vec<_>>>()?;
+        let mut kept = entry.clone();
+        kept.stamp = stamp;
         self.new
             .lock()
             .expect("cache lock")
-            .insert(path_key(path), entry.clone());
+            .insert(path_key(path), kept);
         Some((entry.lines, diagnostics))
     }
 
-    pub fn put(&self, path: &Path, hash: u64, lines: usize, diagnostics: &[Diagnostic]) {
+    pub fn put(
+        &self,
+        path: &Path,
+        hash: u64,
+        stamp: (u64, u64),
+        lines: usize,
+        diagnostics: &[Diagnostic],
+    ) {
         let entry = Entry {
             hash,
+            stamp,
             lines,
             diagnostics: diagnostics.iter().map(Stored::from).collect(),
         };

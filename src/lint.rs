@@ -104,20 +104,40 @@ impl Linter {
 
     /// Read and lint one file; never panics, never fails.
     pub fn lint_path(&self, path: &Path) -> FileResult {
-        match std::fs::metadata(path) {
-            Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-                return FileResult::problem(
-                    path,
-                    IO_ERROR,
-                    format!(
-                        "file is {} MiB, over the {} MiB limit; skipped",
-                        meta.len() / (1024 * 1024),
-                        MAX_FILE_BYTES / (1024 * 1024)
-                    ),
-                )
-            }
-            Ok(_) => {}
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
             Err(e) => return FileResult::problem(path, IO_ERROR, format!("cannot read: {e}")),
+        };
+        let stamp = cache::stamp(&meta);
+        // Unchanged since the cache saw it: not even read, unless there are
+        // findings to show from it.
+        if let Some(cache) = &self.cache {
+            if let Some(hash) = cache.known_hash(path, stamp) {
+                if let Some((lines, diagnostics)) = cache.get(path, hash, stamp) {
+                    if diagnostics.is_empty() {
+                        self.stats.files.fetch_add(1, Ordering::Relaxed);
+                        self.stats.cache_hits.fetch_add(1, Ordering::Relaxed);
+                        return FileResult {
+                            path: path.to_path_buf(),
+                            source: None,
+                            diagnostics,
+                            incomplete: false,
+                            lines,
+                        };
+                    }
+                }
+            }
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            return FileResult::problem(
+                path,
+                IO_ERROR,
+                format!(
+                    "file is {} MiB, over the {} MiB limit; skipped",
+                    meta.len() / (1024 * 1024),
+                    MAX_FILE_BYTES / (1024 * 1024)
+                ),
+            );
         }
         let started = Instant::now();
         let bytes = match std::fs::read(path) {
@@ -128,7 +148,7 @@ impl Linter {
         self.stats.files.fetch_add(1, Ordering::Relaxed);
         let hash = self.cache.as_ref().map(|_| cache::content_hash(&bytes));
         if let (Some(cache), Some(hash)) = (&self.cache, hash) {
-            if let Some((lines, diagnostics)) = cache.get(path, hash) {
+            if let Some((lines, diagnostics)) = cache.get(path, hash, stamp) {
                 self.stats.cache_hits.fetch_add(1, Ordering::Relaxed);
                 let source = (!diagnostics.is_empty()).then(|| {
                     Arc::new(SourceFile::new(
@@ -166,7 +186,7 @@ impl Linter {
         };
         if let (Some(cache), Some(hash)) = (&self.cache, hash) {
             if !result.incomplete {
-                cache.put(path, hash, result.lines, &result.diagnostics);
+                cache.put(path, hash, stamp, result.lines, &result.diagnostics);
             }
         }
         result
