@@ -2,7 +2,8 @@
 //! stored per *run key* (tool version, enabled rules and levels, loaded
 //! models, configuration), so any change to what would be reported starts a
 //! fresh cache. It lives in `.scope-lint-cache/` at the project root (with
-//! `CACHEDIR.TAG` and a `.gitignore`), is written atomically, and drops
+//! `CACHEDIR.TAG` and a `.gitignore`) in a compact binary form (postcard),
+//! is written atomically, and drops
 //! entries of files that no longer exist. A corrupt or foreign cache file is
 //! ignored and rebuilt, never a crash.
 //!
@@ -128,6 +129,11 @@ pub struct Cache {
     file: PathBuf,
     old: HashMap<String, Entry>,
     new: Mutex<HashMap<String, Entry>>,
+    /// Something changed since it was read: it must be written.
+    dirty: std::sync::atomic::AtomicBool,
+    /// Entries read back unchanged this run.
+    reused: std::sync::atomic::AtomicUsize,
+    cwd: PathBuf,
 }
 
 /// The hash of a file's content.
@@ -145,28 +151,41 @@ pub fn stamp(meta: &std::fs::Metadata) -> (u64, u64) {
     (mtime, meta.len())
 }
 
-fn path_key(path: &Path) -> String {
-    std::path::absolute(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .display()
-        .to_string()
+/// The key of a file: its absolute path, so runs from other directories
+/// share entries.
+fn path_key(cwd: &Path, path: &Path) -> String {
+    let joined;
+    let abs = if path.is_absolute() {
+        path
+    } else {
+        joined = cwd.join(path);
+        &joined
+    };
+    match abs.to_str() {
+        Some(s) => s.to_string(),
+        None => abs.to_string_lossy().into_owned(),
+    }
 }
 
 impl Cache {
     /// Open the cache for `key` under `dir`. Anything unreadable or foreign
     /// starts empty.
     pub fn open(dir: &Path, key: u64) -> Cache {
-        let file = dir.join(format!("v1-{key:016x}.json"));
+        let file = dir.join(format!("v2-{key:016x}.bin"));
         let old = std::fs::read(&file)
             .ok()
-            .and_then(|bytes| serde_json::from_slice::<CacheFile>(&bytes).ok())
+            .and_then(|bytes| postcard::from_bytes::<CacheFile>(&bytes).ok())
             .filter(|c| c.format == FORMAT)
             .map(|c| c.entries)
             .unwrap_or_default();
+        let dirty = std::sync::atomic::AtomicBool::new(old.is_empty());
         Cache {
             file,
             old,
             new: Mutex::new(HashMap::new()),
+            dirty,
+            reused: std::sync::atomic::AtomicUsize::new(0),
+            cwd: std::env::current_dir().unwrap_or_default(),
         }
     }
 
@@ -174,7 +193,7 @@ impl Cache {
     /// the file need not be read to know it is the same.
     pub fn known_hash(&self, path: &Path, stamp: (u64, u64)) -> Option<u64> {
         self.old
-            .get(&path_key(path))
+            .get(&path_key(&self.cwd, path))
             .filter(|e| e.stamp == stamp && stamp.0 != 0)
             .map(|e| e.hash)
     }
@@ -186,18 +205,28 @@ impl Cache {
         hash: u64,
         stamp: (u64, u64),
     ) -> Option<(usize, Vec<Diagnostic>)> {
-        let entry = self.old.get(&path_key(path)).filter(|e| e.hash == hash)?;
+        let entry = self
+            .old
+            .get(&path_key(&self.cwd, path))
+            .filter(|e| e.hash == hash)?;
         let diagnostics = entry
             .diagnostics
             .iter()
             .map(Stored::to_diagnostic)
             .collect::<Option<Vec<_>>>()?;
-        let mut kept = entry.clone();
-        kept.stamp = stamp;
-        self.new
-            .lock()
-            .expect("cache lock")
-            .insert(path_key(path), kept);
+        // An entry read back unchanged stays in `old`, which `save` keeps.
+        if entry.stamp == stamp {
+            self.reused
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        } else {
+            let mut kept = entry.clone();
+            kept.stamp = stamp;
+            self.dirty.store(true, std::sync::atomic::Ordering::Relaxed);
+            self.new
+                .lock()
+                .expect("cache lock")
+                .insert(path_key(&self.cwd, path), kept);
+        }
         Some((entry.lines, diagnostics))
     }
 
@@ -215,16 +244,23 @@ impl Cache {
             lines,
             diagnostics: diagnostics.iter().map(Stored::from).collect(),
         };
+        self.dirty.store(true, std::sync::atomic::Ordering::Relaxed);
         self.new
             .lock()
             .expect("cache lock")
-            .insert(path_key(path), entry);
+            .insert(path_key(&self.cwd, path), entry);
     }
 
     /// Write the cache: this run's entries plus earlier ones whose files
     /// still exist. Errors are returned for the caller to report; a cache
     /// that cannot be written never fails a lint.
     pub fn save(self) -> std::io::Result<()> {
+        // A warm run that found every file unchanged writes nothing.
+        let dirty = self.dirty.load(std::sync::atomic::Ordering::Relaxed);
+        let reused = self.reused.load(std::sync::atomic::Ordering::Relaxed);
+        if !dirty && reused == self.old.len() {
+            return Ok(());
+        }
         let dir = self.file.parent().expect("a cache file has a directory");
         std::fs::create_dir_all(dir)?;
         let tag = dir.join("CACHEDIR.TAG");
@@ -236,15 +272,25 @@ impl Cache {
             std::fs::write(dir.join(".gitignore"), "*\n")?;
         }
         let mut entries = self.new.into_inner().expect("cache lock");
+        let mut pruned = false;
         for (path, entry) in self.old {
-            if !entries.contains_key(&path) && Path::new(&path).exists() {
+            if entries.contains_key(&path) {
+                continue;
+            }
+            if Path::new(&path).exists() {
                 entries.insert(path, entry);
+            } else {
+                pruned = true;
             }
         }
-        let text = serde_json::to_vec(&CacheFile {
+        if !dirty && !pruned {
+            return Ok(());
+        }
+        let text = postcard::to_stdvec(&CacheFile {
             format: FORMAT.to_string(),
             entries,
-        })?;
+        })
+        .map_err(std::io::Error::other)?;
         let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
         tmp.write_all(&text)?;
         tmp.persist(&self.file).map_err(|e| e.error)?;

@@ -271,6 +271,10 @@ fn read_config(file: &Path) -> Result<Option<Settings>, ConfigError> {
             .map(Some)
             .map_err(|e| err(e.to_string().trim_end().to_string()));
     }
+    // Most manifests say nothing about us: skip parsing them.
+    if !text.contains("scope-lint") {
+        return Ok(None);
+    }
     let doc: toml::Table =
         toml::from_str(&text).map_err(|e| err(e.to_string().trim_end().to_string()))?;
     for section in ["package", "workspace"] {
@@ -295,18 +299,23 @@ fn read_config(file: &Path) -> Result<Option<Settings>, ConfigError> {
 #[derive(Default)]
 pub struct Discovery {
     cache: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+    /// The same answers keyed by the directory as the walk spelled it, so
+    /// most files cost one hash lookup.
+    by_given_dir: std::collections::HashMap<PathBuf, Option<PathBuf>>,
 }
 
 impl Discovery {
-    /// The nearest configuration file for `path`, if any.
+    /// The nearest configuration file for the file at `path`, if any.
     pub fn config_file_for(&mut self, path: &Path) -> Result<Option<PathBuf>, ConfigError> {
-        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        let dir = if abs.is_dir() {
-            abs
-        } else {
-            abs.parent().map(Path::to_path_buf).unwrap_or_default()
-        };
-        self.lookup(&dir)
+        let given_dir = path.parent().unwrap_or(Path::new(""));
+        if let Some(found) = self.by_given_dir.get(given_dir) {
+            return Ok(found.clone());
+        }
+        let abs = std::path::absolute(given_dir).unwrap_or_else(|_| given_dir.to_path_buf());
+        let found = self.lookup(&abs)?;
+        self.by_given_dir
+            .insert(given_dir.to_path_buf(), found.clone());
+        Ok(found)
     }
 
     fn lookup(&mut self, dir: &Path) -> Result<Option<PathBuf>, ConfigError> {

@@ -90,7 +90,7 @@ fn a_damaged_cache_is_rebuilt_not_fatal() {
     let cache = root.join(".scope-lint-cache");
     for entry in fs::read_dir(&cache).unwrap() {
         let p = entry.unwrap().path();
-        if p.extension().is_some_and(|e| e == "json") {
+        if p.extension().is_some_and(|e| e == "bin") {
             let text = fs::read(&p).unwrap();
             fs::write(&p, &text[..text.len() / 2]).unwrap();
         }
@@ -114,8 +114,8 @@ fn entries_of_deleted_files_are_pruned_and_clean_removes_the_cache() {
     let text: String = fs::read_dir(&cache)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .map(|p| fs::read_to_string(p).unwrap())
+        .filter(|p| p.extension().is_some_and(|e| e == "bin"))
+        .map(|p| String::from_utf8_lossy(&fs::read(p).unwrap()).into_owned())
         .collect();
     assert!(text.contains("a.rs") && !text.contains("c.rs"), "{text}");
     let (code, out, _) = run(root, &["clean"]);
