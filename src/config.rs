@@ -298,6 +298,11 @@ fn read_config(file: &Path) -> Result<Option<Settings>, ConfigError> {
 /// Finds the configuration for each linted file, once per directory.
 #[derive(Default)]
 pub struct Discovery {
+    /// Directories whose configuration files are all in `present` (the
+    /// walked trees), and those files: no `stat` needed inside them.
+    walked: Vec<PathBuf>,
+    present: std::collections::HashSet<PathBuf>,
+    cwd: PathBuf,
     cache: std::collections::HashMap<PathBuf, Option<PathBuf>>,
     /// The same answers keyed by the directory as the walk spelled it, so
     /// most files cost one hash lookup.
@@ -305,13 +310,38 @@ pub struct Discovery {
 }
 
 impl Discovery {
+    /// Discovery that trusts a walk's list of configuration files for the
+    /// directories it covered.
+    pub fn with_walk(roots: &[PathBuf], config_files: &[PathBuf]) -> Discovery {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let abs = |p: &Path| {
+            if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                cwd.join(p)
+            }
+        };
+        Discovery {
+            walked: roots.iter().map(|r| abs(r)).collect(),
+            present: config_files.iter().map(|f| abs(f)).collect(),
+            cwd: cwd.clone(),
+            ..Discovery::default()
+        }
+    }
+
     /// The nearest configuration file for the file at `path`, if any.
     pub fn config_file_for(&mut self, path: &Path) -> Result<Option<PathBuf>, ConfigError> {
         let given_dir = path.parent().unwrap_or(Path::new(""));
         if let Some(found) = self.by_given_dir.get(given_dir) {
             return Ok(found.clone());
         }
-        let abs = std::path::absolute(given_dir).unwrap_or_else(|_| given_dir.to_path_buf());
+        let abs = if given_dir.is_absolute() {
+            given_dir.to_path_buf()
+        } else if self.cwd.as_os_str().is_empty() {
+            std::path::absolute(given_dir).unwrap_or_else(|_| given_dir.to_path_buf())
+        } else {
+            self.cwd.join(given_dir)
+        };
         let found = self.lookup(&abs)?;
         self.by_given_dir
             .insert(given_dir.to_path_buf(), found.clone());
@@ -323,9 +353,15 @@ impl Discovery {
             return Ok(found.clone());
         }
         let mut found = None;
-        for name in ["scope-lint.toml", ".scope-lint.toml", "Cargo.toml"] {
+        let inside_walk = self.walked.iter().any(|r| dir.starts_with(r));
+        for name in crate::walk::CONFIG_NAMES {
             let candidate = dir.join(name);
-            if candidate.is_file() && (name != "Cargo.toml" || read_config(&candidate)?.is_some()) {
+            let exists = if inside_walk {
+                self.present.contains(&candidate)
+            } else {
+                candidate.is_file()
+            };
+            if exists && (name != "Cargo.toml" || read_config(&candidate)?.is_some()) {
                 found = Some(candidate);
                 break;
             }

@@ -114,17 +114,32 @@ impl Linter {
         if let Some(cache) = &self.cache {
             if let Some(hash) = cache.known_hash(path, stamp) {
                 if let Some((lines, diagnostics)) = cache.get(path, hash, stamp) {
-                    if diagnostics.is_empty() {
-                        self.stats.files.fetch_add(1, Ordering::Relaxed);
-                        self.stats.cache_hits.fetch_add(1, Ordering::Relaxed);
-                        return FileResult {
-                            path: path.to_path_buf(),
-                            source: None,
-                            diagnostics,
-                            incomplete: false,
-                            lines,
-                        };
-                    }
+                    let source = if diagnostics.is_empty() {
+                        None
+                    } else {
+                        match std::fs::read(path) {
+                            Ok(bytes) => Some(Arc::new(SourceFile::new(
+                                path,
+                                String::from_utf8_lossy(&bytes).into_owned(),
+                            ))),
+                            Err(e) => {
+                                return FileResult::problem(
+                                    path,
+                                    IO_ERROR,
+                                    format!("cannot read: {e}"),
+                                )
+                            }
+                        }
+                    };
+                    self.stats.files.fetch_add(1, Ordering::Relaxed);
+                    self.stats.cache_hits.fetch_add(1, Ordering::Relaxed);
+                    return FileResult {
+                        path: path.to_path_buf(),
+                        source,
+                        diagnostics,
+                        incomplete: false,
+                        lines,
+                    };
                 }
             }
         }

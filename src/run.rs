@@ -192,8 +192,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         }),
         no_prefilter: opts.no_prefilter,
     };
-    let mut discovery = Discovery::default();
-    let mut config_for = |path: &Path| -> Result<Option<PathBuf>, String> {
+    let config_for = |discovery: &mut Discovery, path: &Path| -> Result<Option<PathBuf>, String> {
         if opts.isolated {
             return Ok(None);
         }
@@ -205,7 +204,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
 
     // stdin: one virtual file.
     if let Some((name, text)) = &opts.stdin {
-        let (config, linter) = linters.get(config_for(name)?)?;
+        let (config, linter) = linters.get(config_for(&mut Discovery::default(), name)?)?;
         let mut outcome = Outcome::default();
         let lint = |t: &str| finish(&config, linter.lint_text(name, t.to_string()));
         if opts.fix {
@@ -233,15 +232,26 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         Some(rev) => Some(changed_files(rev)?),
         None => None,
     };
+    let mut discovery = Discovery::with_walk(&walked.roots, &walked.config_files);
     let mut jobs: Vec<(PathBuf, Arc<Config>, Arc<Linter>)> = Vec::new();
+    let mut last: Option<(Option<PathBuf>, Arc<Config>, Arc<Linter>)> = None;
     for path in walked.files {
         if let Some(changed) = &changed {
             if changed.binary_search(&absolute(&path)).is_err() {
                 continue;
             }
         }
-        let (config, linter) = linters.get(config_for(&path)?)?;
-        let named = walked.explicit.contains(&path);
+        // Files come sorted: neighbours share a directory and its linter.
+        let dir = path.parent().map(Path::to_path_buf);
+        let (config, linter) = match &last {
+            Some((d, c, l)) if *d == dir => (c.clone(), l.clone()),
+            _ => {
+                let found = linters.get(config_for(&mut discovery, &path)?)?;
+                last = Some((dir, found.0.clone(), found.1.clone()));
+                found
+            }
+        };
+        let named = !walked.explicit.is_empty() && walked.explicit.contains(&path);
         if config.is_excluded(&path) && (!named || opts.force_exclude) {
             continue;
         }
@@ -286,6 +296,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         t.rules += ns(&s.check_ns);
     }
     drop(jobs);
+    drop(last);
     for (_, (_, linter)) in linters.by_config.drain() {
         if let Some(cache) = Arc::into_inner(linter).and_then(|l| l.cache) {
             if let Err(e) = cache.save() {

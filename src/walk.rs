@@ -27,6 +27,21 @@ pub struct Walk {
     /// to them unless `--force-exclude`).
     pub explicit: std::collections::HashSet<PathBuf>,
     pub unreadable: Vec<(PathBuf, String)>,
+    /// The directories walked, and the configuration files seen in them:
+    /// configuration discovery then needs no `stat` inside the tree.
+    pub roots: Vec<PathBuf>,
+    pub config_files: Vec<PathBuf>,
+}
+
+/// File names that may hold configuration.
+pub const CONFIG_NAMES: [&str; 3] = ["scope-lint.toml", ".scope-lint.toml", "Cargo.toml"];
+
+/// Hidden entries are skipped, except a `.scope-lint.toml`.
+fn is_hidden(e: &ignore::DirEntry) -> bool {
+    e.depth() > 0
+        && e.file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with('.') && n != ".scope-lint.toml")
 }
 
 /// Cargo's build directory: named `target` and tagged by cargo (a source
@@ -70,18 +85,26 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
             builder.add(d);
         }
         builder
-            .hidden(true)
+            .hidden(false)
             .git_ignore(true)
             .require_git(false)
             .follow_links(false)
             .threads(threads)
-            .filter_entry(|e| !is_build_dir(e));
+            .filter_entry(|e| !is_hidden(e) && !is_build_dir(e));
         let found = Mutex::new((Vec::new(), Vec::new()));
+        let configs = Mutex::new(Vec::new());
         builder.build_parallel().run(|| {
             Box::new(|entry| {
                 match entry {
                     Ok(e) => {
-                        if e.file_type().is_some_and(|t| t.is_file()) && is_rust(e.path()) {
+                        let is_file = e.file_type().is_some_and(|t| t.is_file());
+                        if is_file
+                            && e.file_name()
+                                .to_str()
+                                .is_some_and(|n| CONFIG_NAMES.contains(&n))
+                        {
+                            configs.lock().expect("walk lock").push(e.into_path());
+                        } else if is_file && is_rust(e.path()) {
                             found.lock().expect("walk lock").0.push(e.into_path());
                         }
                     }
@@ -103,6 +126,8 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
         let (files, unreadable) = found.into_inner().expect("walk lock");
         walk.files.extend(files);
         walk.unreadable = unreadable;
+        walk.config_files = configs.into_inner().expect("walk lock");
+        walk.roots = dirs;
     }
     // Byte order of the path: deterministic, and much cheaper than
     // comparing component by component.
