@@ -140,8 +140,11 @@ def main():
     lines.append(f"| 1% touched / cold | {ratio('scope-lint 1% touched', 'scope-lint cold', 1):.3f} | {ratio('scope-lint 1% touched', 'scope-lint cold', 2):.3f} | <= 0.06 |")
     speedup = rows[1]["scope-lint cold"][0] / rows[2]["scope-lint cold"][0]
     lines.append(f"| cold, 1 thread / 2 threads | {speedup:.2f}x | | >= 1.8x |")
-    peak = max(rss for r in rows.values() for n, (_, rss) in r.items() if n.startswith("scope-lint"))
-    lines.append(f"| scope-lint peak RSS (MiB) | {peak:.0f} | | <= 150 |")
+    # The no-prefilter run is a comparison (it parses everything, like the
+    # floor), not how scope-lint runs: it is left out of the target.
+    peak = max(rss for r in rows.values() for n, (_, rss) in r.items()
+               if n.startswith("scope-lint") and "no prefilter" not in n)
+    lines.append(f"| scope-lint peak RSS (MiB), default runs | {peak:.0f} | | <= 150 |")
     text = "\n".join(lines)
     print(text)
     if args.write:
