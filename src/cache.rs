@@ -272,12 +272,16 @@ impl Cache {
             std::fs::write(dir.join(".gitignore"), "*\n")?;
         }
         let mut entries = self.new.into_inner().expect("cache lock");
+        // When this run saw every old entry's file (reused or re-linted),
+        // they all exist: no need to `stat` them again to prune.
+        let replaced = entries.keys().filter(|k| self.old.contains_key(*k)).count();
+        let all_seen = reused + replaced >= self.old.len();
         let mut pruned = false;
         for (path, entry) in self.old {
             if entries.contains_key(&path) {
                 continue;
             }
-            if Path::new(&path).exists() {
+            if all_seen || Path::new(&path).exists() {
                 entries.insert(path, entry);
             } else {
                 pruned = true;
