@@ -334,14 +334,12 @@ mod tests {
         source: "",
         triggers: &[],
         needs_models: false,
+        interests: &[NodeKind::MethodCall],
     };
 
     impl Rule for Panics {
         fn meta(&self) -> &'static RuleMeta {
             &PANICS
-        }
-        fn interests(&self) -> &'static [NodeKind] {
-            &[NodeKind::MethodCall]
         }
         fn check(&self, _: Node<'_>, _: &Context<'_>, _: &mut Vec<Diagnostic>) {
             panic!("boom");

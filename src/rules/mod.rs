@@ -2,7 +2,8 @@
 //! (`sl002_manual_query_parsing.rs`); the file's `//!` doc comment is the
 //! rule's documentation, printed by `scope-lint explain SL002`.
 //!
-//! To add a rule: write the file with a [`RuleMeta`] and a type that
+//! To add a rule: write the file with a [`RuleMeta`] (code, name, level,
+//! the node kinds it wants, its prefilter triggers) and a type that
 //! implements [`Rule`], add it to [`ALL`], and give it a fixture folder in
 //! `fixtures/SL0NN/`. A rule never reads files, parses or prints: the engine
 //! hands it the nodes it asked for, with a [`Context`] that answers what
@@ -66,6 +67,8 @@ pub struct RuleMeta {
     /// The rule fires only on framework values, so a file must also name a
     /// modelled crate (the models supply those words).
     pub needs_models: bool,
+    /// The node kinds `check` wants; it is never called with others.
+    pub interests: &'static [NodeKind],
 }
 
 impl RuleMeta {
@@ -143,8 +146,6 @@ impl Node<'_> {
 
 pub trait Rule: Sync + Send {
     fn meta(&self) -> &'static RuleMeta;
-    /// The node kinds `check` wants; it is never called with others.
-    fn interests(&self) -> &'static [NodeKind];
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
 }
 
@@ -233,7 +234,7 @@ impl RuleSet {
     pub fn new(rules: Vec<(&'static dyn Rule, Level)>) -> RuleSet {
         let mut by_kind: [Vec<usize>; NodeKind::COUNT] = Default::default();
         for (i, (rule, _)) in rules.iter().enumerate() {
-            for kind in rule.interests() {
+            for kind in rule.meta().interests {
                 by_kind[*kind as usize].push(i);
             }
         }

@@ -57,15 +57,12 @@ static META: RuleMeta = RuleMeta {
     source: include_str!("sl001_nonexistent_member.rs"),
     triggers: &[],
     needs_models: true,
+    interests: &[NodeKind::MethodCall, NodeKind::Field],
 };
 
 impl Rule for NonexistentMember {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn interests(&self) -> &'static [NodeKind] {
-        &[NodeKind::MethodCall, NodeKind::Field]
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

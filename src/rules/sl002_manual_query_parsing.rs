@@ -56,6 +56,7 @@ static META: RuleMeta = RuleMeta {
     source: include_str!("sl002_manual_query_parsing.rs"),
     triggers: &["split"],
     needs_models: true,
+    interests: &[NodeKind::MethodCall],
 };
 
 const SPLITTERS: &[&str] = &[
@@ -72,10 +73,6 @@ const SPLITTERS: &[&str] = &[
 impl Rule for ManualQueryParsing {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn interests(&self) -> &'static [NodeKind] {
-        &[NodeKind::MethodCall]
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

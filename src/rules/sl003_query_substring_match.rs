@@ -52,6 +52,7 @@ static META: RuleMeta = RuleMeta {
         "strip_",
     ],
     needs_models: true,
+    interests: &[NodeKind::MethodCall],
 };
 
 const MATCHERS: &[&str] = &[
@@ -80,10 +81,6 @@ fn key_literal(text: &str) -> Option<&str> {
 impl Rule for QuerySubstringMatch {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn interests(&self) -> &'static [NodeKind] {
-        &[NodeKind::MethodCall]
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -48,6 +48,7 @@ static META: RuleMeta = RuleMeta {
     source: include_str!("sl004_url_parse_request_uri.rs"),
     triggers: &["parse", "join"],
     needs_models: true,
+    interests: &[NodeKind::Call, NodeKind::MethodCall],
 };
 
 const HELP: &str = "decode the query with `url::form_urlencoded::parse(uri.query().unwrap_or(\"\").as_bytes())` or take a `Query<T>` extractor; never join the request target onto a placeholder base";
@@ -55,10 +56,6 @@ const HELP: &str = "decode the query with `url::form_urlencoded::parse(uri.query
 impl Rule for UrlParseRequestUri {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn interests(&self) -> &'static [NodeKind] {
-        &[NodeKind::Call, NodeKind::MethodCall]
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

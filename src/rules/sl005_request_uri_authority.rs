@@ -46,6 +46,7 @@ static META: RuleMeta = RuleMeta {
     source: include_str!("sl005_request_uri_authority.rs"),
     triggers: &["host", "authority", "scheme", "port"],
     needs_models: true,
+    interests: &[NodeKind::MethodCall],
 };
 
 const AUTHORITY_PARTS: &[&str] = &[
@@ -60,10 +61,6 @@ const AUTHORITY_PARTS: &[&str] = &[
 impl Rule for RequestUriAuthority {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn interests(&self) -> &'static [NodeKind] {
-        &[NodeKind::MethodCall]
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

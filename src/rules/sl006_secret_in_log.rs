@@ -52,6 +52,7 @@ static META: RuleMeta = RuleMeta {
     source: include_str!("sl006_secret_in_log.rs"),
     triggers: &[],
     needs_models: true,
+    interests: &[NodeKind::Macro, NodeKind::Call],
 };
 
 /// What a logged value is, when it can carry secrets.
@@ -78,10 +79,6 @@ const ACTIX_LOGGER: &str = "actix_web::middleware::Logger";
 impl Rule for SecretInLog {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn interests(&self) -> &'static [NodeKind] {
-        &[NodeKind::Macro, NodeKind::Call]
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -47,6 +47,7 @@ static META: RuleMeta = RuleMeta {
     source: include_str!("sl007_unencoded_query_build.rs"),
     triggers: &["={", "=\""],
     needs_models: false,
+    interests: &[NodeKind::Macro, NodeKind::Binary],
 };
 
 /// The query key when `text` ends with `?key=` or `&key=`.
@@ -90,10 +91,6 @@ fn is_safe_value(cx: &Context<'_>, expr: Option<&syn::Expr>, value: &crate::scop
 impl Rule for UnencodedQueryBuild {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn interests(&self) -> &'static [NodeKind] {
-        &[NodeKind::Macro, NodeKind::Binary]
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

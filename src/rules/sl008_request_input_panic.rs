@@ -47,6 +47,7 @@ static META: RuleMeta = RuleMeta {
     source: include_str!("sl008_request_input_panic.rs"),
     triggers: &["unwrap", "expect", "["],
     needs_models: true,
+    interests: &[NodeKind::MethodCall, NodeKind::Index],
 };
 
 const HELP: &str = "return a 400/401 response instead (`.ok_or(StatusCode::BAD_REQUEST)?`), or close a WebSocket with code 1008: a client must never be able to panic the server";
@@ -69,10 +70,6 @@ fn parses_request_input(cx: &Context<'_>, expr: &syn::Expr) -> bool {
 impl Rule for RequestInputPanic {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn interests(&self) -> &'static [NodeKind] {
-        &[NodeKind::MethodCall, NodeKind::Index]
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -43,6 +43,7 @@ static META: RuleMeta = RuleMeta {
     source: include_str!("sl009_lossy_query_map.rs"),
     triggers: &["query", "Query"],
     needs_models: true,
+    interests: &[NodeKind::ParamType, NodeKind::Call],
 };
 
 const QUERY_EXTRACTORS: &[&str] = &[
@@ -68,10 +69,6 @@ fn lossy_map<'t>(cx: &Context<'_>, t: &'t syn::Type) -> Option<&'t syn::Type> {
 impl Rule for LossyQueryMap {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn interests(&self) -> &'static [NodeKind] {
-        &[NodeKind::ParamType, NodeKind::Call]
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

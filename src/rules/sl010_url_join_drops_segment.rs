@@ -46,6 +46,7 @@ static META: RuleMeta = RuleMeta {
     source: include_str!("sl010_url_join_drops_segment.rs"),
     triggers: &["join"],
     needs_models: true,
+    interests: &[NodeKind::MethodCall],
 };
 
 /// The path of an absolute URL literal (`/v1` of `https://x.io/v1?q`).
@@ -58,10 +59,6 @@ fn url_path(url: &str) -> Option<&str> {
 impl Rule for UrlJoinDropsSegment {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn interests(&self) -> &'static [NodeKind] {
-        &[NodeKind::MethodCall]
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -39,15 +39,12 @@ static META: RuleMeta = RuleMeta {
     source: include_str!("sl011_path_segments_unwrap.rs"),
     triggers: &["path_segments"],
     needs_models: true,
+    interests: &[NodeKind::MethodCall],
 };
 
 impl Rule for PathSegmentsUnwrap {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn interests(&self) -> &'static [NodeKind] {
-        &[NodeKind::MethodCall]
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

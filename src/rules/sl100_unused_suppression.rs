@@ -22,7 +22,7 @@
 //! The fix removes the comment (or just the unused codes from its list);
 //! it cannot change behaviour, so it is safe.
 
-use super::{Context, Node, NodeKind, Rule, RuleMeta};
+use super::{Context, Node, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 
 /// Applied by [`crate::suppress::apply`] after the other rules, not on
@@ -38,15 +38,12 @@ pub static META: RuleMeta = RuleMeta {
     source: include_str!("sl100_unused_suppression.rs"),
     triggers: &["scope-lint:"],
     needs_models: false,
+    interests: &[],
 };
 
 impl Rule for UnusedSuppression {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn interests(&self) -> &'static [NodeKind] {
-        &[]
     }
 
     fn check(&self, _: Node<'_>, _: &Context<'_>, _: &mut Vec<Diagnostic>) {}
