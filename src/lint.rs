@@ -335,6 +335,7 @@ mod tests {
         triggers: &[],
         needs_models: false,
         interests: &[NodeKind::MethodCall],
+        skip_in_tests: false,
     };
 
     impl Rule for Panics {

@@ -69,6 +69,9 @@ pub struct RuleMeta {
     pub needs_models: bool,
     /// The node kinds `check` wants; it is never called with others.
     pub interests: &'static [NodeKind],
+    /// Test code (`#[test]`, `#[cfg(test)]`, files under `tests/`) is not
+    /// checked: its logs, URLs and unwraps never meet a client.
+    pub skip_in_tests: bool,
 }
 
 impl RuleMeta {
@@ -260,8 +263,12 @@ impl RuleSet {
 
     /// Run the interested rules on one node; findings get the configured level.
     pub fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let in_test = cx.scope.in_test();
         for &i in &self.by_kind[node.kind() as usize] {
             let (rule, level) = self.rules[i];
+            if in_test && rule.meta().skip_in_tests {
+                continue;
+            }
             let start = out.len();
             rule.check(node, cx, out);
             for d in &mut out[start..] {

@@ -58,6 +58,7 @@ static META: RuleMeta = RuleMeta {
     triggers: &[],
     needs_models: true,
     interests: &[NodeKind::MethodCall, NodeKind::Field],
+    skip_in_tests: false,
 };
 
 impl Rule for NonexistentMember {

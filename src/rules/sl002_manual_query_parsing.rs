@@ -57,6 +57,7 @@ static META: RuleMeta = RuleMeta {
     triggers: &["split"],
     needs_models: true,
     interests: &[NodeKind::MethodCall],
+    skip_in_tests: false,
 };
 
 const SPLITTERS: &[&str] = &[

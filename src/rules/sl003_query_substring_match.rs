@@ -53,6 +53,7 @@ static META: RuleMeta = RuleMeta {
     ],
     needs_models: true,
     interests: &[NodeKind::MethodCall],
+    skip_in_tests: false,
 };
 
 const MATCHERS: &[&str] = &[

@@ -49,6 +49,7 @@ static META: RuleMeta = RuleMeta {
     triggers: &["parse", "join"],
     needs_models: true,
     interests: &[NodeKind::Call, NodeKind::MethodCall],
+    skip_in_tests: false,
 };
 
 const HELP: &str = "decode the query with `url::form_urlencoded::parse(uri.query().unwrap_or(\"\").as_bytes())` or take a `Query<T>` extractor; never join the request target onto a placeholder base";

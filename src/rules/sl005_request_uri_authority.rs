@@ -47,6 +47,7 @@ static META: RuleMeta = RuleMeta {
     triggers: &["host", "authority", "scheme", "port"],
     needs_models: true,
     interests: &[NodeKind::MethodCall],
+    skip_in_tests: false,
 };
 
 const AUTHORITY_PARTS: &[&str] = &[

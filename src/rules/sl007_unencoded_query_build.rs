@@ -48,6 +48,7 @@ static META: RuleMeta = RuleMeta {
     triggers: &["={", "=\""],
     needs_models: false,
     interests: &[NodeKind::Macro, NodeKind::Binary],
+    skip_in_tests: true,
 };
 
 /// The query key when `text` ends with `?key=` or `&key=`.
@@ -94,9 +95,6 @@ impl Rule for UnencodedQueryBuild {
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        if cx.scope.in_test() {
-            return;
-        }
         match node {
             Node::Macro(_, call, MacroKind::Format) => {
                 let Some(f) = &call.format else { return };

@@ -44,6 +44,7 @@ static META: RuleMeta = RuleMeta {
     triggers: &["query", "Query"],
     needs_models: true,
     interests: &[NodeKind::ParamType, NodeKind::Call],
+    skip_in_tests: false,
 };
 
 const QUERY_EXTRACTORS: &[&str] = &[

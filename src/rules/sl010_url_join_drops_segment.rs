@@ -47,6 +47,7 @@ static META: RuleMeta = RuleMeta {
     triggers: &["join"],
     needs_models: true,
     interests: &[NodeKind::MethodCall],
+    skip_in_tests: true,
 };
 
 /// The path of an absolute URL literal (`/v1` of `https://x.io/v1?q`).
@@ -63,7 +64,7 @@ impl Rule for UrlJoinDropsSegment {
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Node::MethodCall(call) = node else { return };
-        if cx.scope.in_test() || call.method != "join" || call.args.len() != 1 {
+        if call.method != "join" || call.args.len() != 1 {
             return;
         }
         let base = cx.value_of(&call.receiver);

@@ -40,6 +40,7 @@ static META: RuleMeta = RuleMeta {
     triggers: &["path_segments"],
     needs_models: true,
     interests: &[NodeKind::MethodCall],
+    skip_in_tests: true,
 };
 
 impl Rule for PathSegmentsUnwrap {
@@ -59,7 +60,7 @@ impl Rule for PathSegmentsUnwrap {
             return;
         }
         let url = cx.value_of(&inner.receiver);
-        if cx.scope.in_test() || !url.ty.is("url::Url") {
+        if !url.ty.is("url::Url") {
             return;
         }
         // A literal with a special scheme always has path segments.

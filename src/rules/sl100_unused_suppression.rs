@@ -39,6 +39,7 @@ pub static META: RuleMeta = RuleMeta {
     triggers: &["scope-lint:"],
     needs_models: false,
     interests: &[],
+    skip_in_tests: false,
 };
 
 impl Rule for UnusedSuppression {
