@@ -189,26 +189,20 @@ impl Cache {
         }
     }
 
-    /// The content hash recorded for `path` if its stamp is unchanged:
-    /// the file need not be read to know it is the same.
-    pub fn known_hash(&self, path: &Path, stamp: (u64, u64)) -> Option<u64> {
-        self.old
-            .get(&path_key(&self.cwd, path))
-            .filter(|e| e.stamp == stamp && stamp.0 != 0)
-            .map(|e| e.hash)
-    }
-
-    /// Cached findings (and line count) of `path` when its content is unchanged.
+    /// Cached findings (and line count) of `path` when it is unchanged:
+    /// `hash: None` trusts an unchanged stamp (the file was not read),
+    /// `Some(hash)` compares the content hash.
     pub fn get(
         &self,
         path: &Path,
-        hash: u64,
+        hash: Option<u64>,
         stamp: (u64, u64),
     ) -> Option<(usize, Vec<Diagnostic>)> {
-        let entry = self
-            .old
-            .get(&path_key(&self.cwd, path))
-            .filter(|e| e.hash == hash)?;
+        let key = path_key(&self.cwd, path);
+        let entry = self.old.get(&key).filter(|e| match hash {
+            Some(h) => e.hash == h,
+            None => e.stamp == stamp && stamp.0 != 0,
+        })?;
         let diagnostics = entry
             .diagnostics
             .iter()
@@ -222,10 +216,7 @@ impl Cache {
             let mut kept = entry.clone();
             kept.stamp = stamp;
             self.dirty.store(true, std::sync::atomic::Ordering::Relaxed);
-            self.new
-                .lock()
-                .expect("cache lock")
-                .insert(path_key(&self.cwd, path), kept);
+            self.new.lock().expect("cache lock").insert(key, kept);
         }
         Some((entry.lines, diagnostics))
     }

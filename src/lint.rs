@@ -111,37 +111,31 @@ impl Linter {
         let stamp = cache::stamp(&meta);
         // Unchanged since the cache saw it: not even read, unless there are
         // findings to show from it.
-        if let Some(cache) = &self.cache {
-            if let Some(hash) = cache.known_hash(path, stamp) {
-                if let Some((lines, diagnostics)) = cache.get(path, hash, stamp) {
-                    let source = if diagnostics.is_empty() {
-                        None
-                    } else {
-                        match std::fs::read(path) {
-                            Ok(bytes) => Some(Arc::new(SourceFile::new(
-                                path,
-                                String::from_utf8_lossy(&bytes).into_owned(),
-                            ))),
-                            Err(e) => {
-                                return FileResult::problem(
-                                    path,
-                                    IO_ERROR,
-                                    format!("cannot read: {e}"),
-                                )
-                            }
-                        }
-                    };
-                    self.stats.files.fetch_add(1, Ordering::Relaxed);
-                    self.stats.cache_hits.fetch_add(1, Ordering::Relaxed);
-                    return FileResult {
-                        path: path.to_path_buf(),
-                        source,
-                        diagnostics,
-                        incomplete: false,
-                        lines,
-                    };
+        if let Some((lines, diagnostics)) =
+            self.cache.as_ref().and_then(|c| c.get(path, None, stamp))
+        {
+            let source = if diagnostics.is_empty() {
+                None
+            } else {
+                match std::fs::read(path) {
+                    Ok(bytes) => Some(Arc::new(SourceFile::new(
+                        path,
+                        String::from_utf8_lossy(&bytes).into_owned(),
+                    ))),
+                    Err(e) => {
+                        return FileResult::problem(path, IO_ERROR, format!("cannot read: {e}"))
+                    }
                 }
-            }
+            };
+            self.stats.files.fetch_add(1, Ordering::Relaxed);
+            self.stats.cache_hits.fetch_add(1, Ordering::Relaxed);
+            return FileResult {
+                path: path.to_path_buf(),
+                source,
+                diagnostics,
+                incomplete: false,
+                lines,
+            };
         }
         if meta.len() > MAX_FILE_BYTES {
             return FileResult::problem(
@@ -163,7 +157,7 @@ impl Linter {
         self.stats.files.fetch_add(1, Ordering::Relaxed);
         let hash = self.cache.as_ref().map(|_| cache::content_hash(&bytes));
         if let (Some(cache), Some(hash)) = (&self.cache, hash) {
-            if let Some((lines, diagnostics)) = cache.get(path, hash, stamp) {
+            if let Some((lines, diagnostics)) = cache.get(path, Some(hash), stamp) {
                 self.stats.cache_hits.fetch_add(1, Ordering::Relaxed);
                 let source = (!diagnostics.is_empty()).then(|| {
                     Arc::new(SourceFile::new(
