@@ -2,6 +2,8 @@
 //! re-lints only that file, a configuration change invalidates everything,
 //! a damaged cache is survived, and findings never depend on the cache.
 
+mod common;
+
 use assert_cmd::Command;
 use std::fs;
 use std::path::Path;
@@ -9,16 +11,11 @@ use std::path::Path;
 const DIRTY: &str = "use axum::http::Uri;\nasync fn h(uri: Uri) -> usize {\n    uri.query().unwrap_or(\"\").split('&').count()\n}\n";
 
 fn run(root: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("scope-lint")
-        .unwrap()
-        .current_dir(root)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
+    common::output(
+        Command::cargo_bin("scope-lint")
+            .unwrap()
+            .current_dir(root)
+            .args(args),
     )
 }
 

@@ -1,6 +1,8 @@
 //! The command line as a user meets it: exit codes, output formats, rule
 //! selection, walking, and bad input.
 
+mod common;
+
 use assert_cmd::Command;
 use std::path::Path;
 
@@ -11,15 +13,6 @@ fn scope_lint() -> Command {
     cmd
 }
 
-fn stdout_of(cmd: &mut Command) -> (i32, String, String) {
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
 const CLEAN: &str =
     "use axum::http::Uri;\nasync fn h(uri: Uri) -> String {\n    uri.path().to_string()\n}\n";
 const DIRTY: &str = "use axum::http::Uri;\nasync fn h(uri: Uri) -> usize {\n    uri.query().unwrap_or(\"\").split('&').count()\n}\n";
@@ -28,7 +21,7 @@ const DIRTY: &str = "use axum::http::Uri;\nasync fn h(uri: Uri) -> usize {\n    
 fn exit_0_when_nothing_is_found() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("clean.rs"), CLEAN).unwrap();
-    let (code, out, _) = stdout_of(scope_lint().arg(dir.path()));
+    let (code, out, _) = common::output(scope_lint().arg(dir.path()));
     assert_eq!(code, 0, "{out}");
     assert!(
         out.starts_with("No problems found; checked 1 file in "),
@@ -38,7 +31,7 @@ fn exit_0_when_nothing_is_found() {
 
 #[test]
 fn exit_1_with_findings_and_a_summary_line() {
-    let (code, out, _) = stdout_of(scope_lint().args(["fixtures/demo", "--color", "never"]));
+    let (code, out, _) = common::output(scope_lint().args(["fixtures/demo", "--color", "never"]));
     assert_eq!(code, 1);
     let summary = out.lines().last().unwrap();
     assert!(
@@ -53,15 +46,15 @@ fn exit_1_with_findings_and_a_summary_line() {
 #[test]
 fn check_subcommand_is_the_default_command() {
     let (a, out_a, _) =
-        stdout_of(scope_lint().args(["check", "fixtures/demo", "--format", "json"]));
-    let (b, out_b, _) = stdout_of(scope_lint().args(["fixtures/demo", "--format", "json"]));
+        common::output(scope_lint().args(["check", "fixtures/demo", "--format", "json"]));
+    let (b, out_b, _) = common::output(scope_lint().args(["fixtures/demo", "--format", "json"]));
     assert_eq!((a, b), (1, 1));
     assert_eq!(out_a, out_b);
 }
 
 #[test]
 fn exit_2_for_a_missing_path() {
-    let (code, out, err) = stdout_of(scope_lint().arg("no/such/dir"));
+    let (code, out, err) = common::output(scope_lint().arg("no/such/dir"));
     assert_eq!(code, 2);
     assert!(out.is_empty());
     assert!(
@@ -72,19 +65,18 @@ fn exit_2_for_a_missing_path() {
 
 #[test]
 fn exit_2_for_bad_arguments() {
-    let (code, _, err) = stdout_of(scope_lint().args(["--format", "xml", "."]));
+    let (code, _, err) = common::output(scope_lint().args(["--format", "xml", "."]));
     assert_eq!(code, 2, "{err}");
-    let (code, _, err) = stdout_of(scope_lint().args(["--select", "SL999", "."]));
+    let (code, _, err) = common::output(scope_lint().args(["--select", "SL999", "."]));
     assert_eq!(code, 2);
     assert!(err.contains("unknown rule `SL999`"), "{err}");
 }
 
 #[test]
 fn json_items_have_the_documented_fields_in_order() {
-    let (code, out, _) = stdout_of(scope_lint().args(["fixtures/demo", "--format", "json"]));
+    let (code, out, _) = common::output(scope_lint().args(["fixtures/demo", "--format", "json"]));
     assert_eq!(code, 1);
-    let items: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let items = items.as_array().unwrap();
+    let items = common::json_items(&out);
     assert_eq!(items.len(), 9);
     let first = &items[0];
     assert_eq!(first["code"], "SL001");
@@ -128,7 +120,7 @@ fn json_items_have_the_documented_fields_in_order() {
 
 #[test]
 fn rules_lists_every_rule() {
-    let (code, out, _) = stdout_of(scope_lint().arg("rules"));
+    let (code, out, _) = common::output(scope_lint().arg("rules"));
     assert_eq!(code, 0);
     for rule in scope_lint::rules::ALL {
         let m = rule.meta();
@@ -144,7 +136,7 @@ fn rules_lists_every_rule() {
 #[test]
 fn explain_prints_the_rule_documentation() {
     for key in ["SL002", "sl002", "manual-query-parsing"] {
-        let (code, out, _) = stdout_of(scope_lint().args(["explain", key]));
+        let (code, out, _) = common::output(scope_lint().args(["explain", key]));
         assert_eq!(code, 0);
         assert!(out.starts_with("# SL002 (manual-query-parsing)"), "{out}");
         for section in [
@@ -181,7 +173,7 @@ fn every_rule_documents_all_sections() {
 
 #[test]
 fn explain_an_unknown_rule_suggests_close_matches() {
-    let (code, _, err) = stdout_of(scope_lint().args(["explain", "manual-query-parsin"]));
+    let (code, _, err) = common::output(scope_lint().args(["explain", "manual-query-parsin"]));
     assert_eq!(code, 2);
     assert!(err.contains("did you mean `manual-query-parsing`"), "{err}");
 }
@@ -190,18 +182,12 @@ fn explain_an_unknown_rule_suggests_close_matches() {
 fn select_and_ignore_take_codes_and_names() {
     let count = |args: &[&str]| {
         let (_, out, _) =
-            stdout_of(
+            common::output(
                 scope_lint()
                     .args(args)
                     .args(["fixtures/demo", "--format", "json"]),
             );
-        let items: serde_json::Value = serde_json::from_str(&out).unwrap();
-        let mut codes: Vec<String> = items
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["code"].as_str().unwrap().to_string())
-            .collect();
+        let mut codes = common::json_fields(&out, &["code"], "");
         codes.sort();
         codes
     };
@@ -229,10 +215,9 @@ fn parse_errors_are_findings_with_a_location_and_the_run_goes_on() {
         b"// caf\xe9\nfn main() {}\n",
     )
     .unwrap();
-    let (code, out, _) = stdout_of(scope_lint().arg(dir.path()).args(["--format", "json"]));
+    let (code, out, _) = common::output(scope_lint().arg(dir.path()).args(["--format", "json"]));
     assert_eq!(code, 1);
-    let items: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let items = items.as_array().unwrap();
+    let items = common::json_items(&out);
     let codes: Vec<&str> = items.iter().map(|i| i["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["parse-error", "SL002", "parse-error"]);
     assert_eq!(items[0]["line"], 3);
@@ -240,7 +225,7 @@ fn parse_errors_are_findings_with_a_location_and_the_run_goes_on() {
     assert!(items[2]["message"].as_str().unwrap().contains("UTF-8"));
     // A file no rule could match is skipped by the prefilter, unparsed.
     std::fs::write(dir.path().join("d_plain.rs"), "fn main() { let x = ; }\n").unwrap();
-    let (_, out, _) = stdout_of(scope_lint().arg(dir.path()).args(["--format", "json"]));
+    let (_, out, _) = common::output(scope_lint().arg(dir.path()).args(["--format", "json"]));
     assert!(!out.contains("d_plain.rs"), "{out}");
 }
 
@@ -268,14 +253,10 @@ fn walking_respects_gitignore_hidden_and_target_but_named_files_are_linted() {
         std::fs::write(root.join(f), DIRTY).unwrap();
     }
     let files = |args: &[&Path]| {
-        let (_, out, _) = stdout_of(scope_lint().args(args).args(["--format", "json"]));
-        let items: serde_json::Value = serde_json::from_str(&out).unwrap();
-        items
-            .as_array()
-            .unwrap()
+        let (_, out, _) = common::output(scope_lint().args(args).args(["--format", "json"]));
+        common::json_fields(&out, &["file"], "")
             .iter()
-            .map(|i| {
-                let f = i["file"].as_str().unwrap();
+            .map(|f| {
                 Path::new(f)
                     .strip_prefix(root)
                     .unwrap()
@@ -295,7 +276,7 @@ fn walking_respects_gitignore_hidden_and_target_but_named_files_are_linted() {
 #[test]
 fn output_is_identical_whatever_the_thread_count() {
     let run = |threads: &str| {
-        stdout_of(scope_lint().args(["fixtures", "--format", "json", "--threads", threads])).1
+        common::output(scope_lint().args(["fixtures", "--format", "json", "--threads", threads])).1
     };
     let one = run("1");
     assert!(one.len() > 1000);
@@ -305,16 +286,16 @@ fn output_is_identical_whatever_the_thread_count() {
 
 #[test]
 fn no_color_is_honoured_and_color_always_forces_it() {
-    let (_, out, _) = stdout_of(scope_lint().args(["fixtures/demo", "--color", "always"]));
+    let (_, out, _) = common::output(scope_lint().args(["fixtures/demo", "--color", "always"]));
     assert!(out.contains('\u{1b}'));
-    let (_, out, _) = stdout_of(scope_lint().args(["fixtures/demo"]).env("NO_COLOR", "1"));
+    let (_, out, _) = common::output(scope_lint().args(["fixtures/demo"]).env("NO_COLOR", "1"));
     assert!(!out.contains('\u{1b}'));
 }
 
 #[test]
 fn quiet_drops_the_summary() {
     let (_, out, _) =
-        stdout_of(scope_lint().args(["fixtures/demo", "--quiet", "--color", "never"]));
+        common::output(scope_lint().args(["fixtures/demo", "--quiet", "--color", "never"]));
     assert!(!out.contains("Found 9 problems"));
     assert!(out.contains("SL002(manual-query-parsing)"));
 }

@@ -1,6 +1,8 @@
 //! The workflow around findings: fixes, configuration, suppressions in a
 //! real run, stdin, changed-since, baselines and the cargo subcommand.
 
+mod common;
+
 use assert_cmd::Command;
 use std::fs;
 use std::path::Path;
@@ -11,29 +13,8 @@ fn scope_lint(dir: &Path) -> Command {
     cmd
 }
 
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
 fn codes(json: &str) -> Vec<String> {
-    let items: serde_json::Value = serde_json::from_str(json).unwrap();
-    items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            format!(
-                "{}:{}",
-                i["code"].as_str().unwrap(),
-                i["level"].as_str().unwrap()
-            )
-        })
-        .collect()
+    common::json_fields(json, &["code", "level"], ":")
 }
 
 /// A handler with one unsafe-fixable SL002 and one safe-fixable SL100.
@@ -49,7 +30,7 @@ fn fix_applies_safe_fixes_and_unsafe_ones_only_when_asked() {
         use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
     }
-    let (code, out, _) = run(scope_lint(dir.path()).args(["h.rs", "--fix"]));
+    let (code, out, _) = common::output(scope_lint(dir.path()).args(["h.rs", "--fix"]));
     assert_eq!(code, 1, "SL002 remains: {out}");
     assert!(out.contains("Fixed 1 problems"), "{out}");
     let after = fs::read_to_string(&file).unwrap();
@@ -66,7 +47,8 @@ fn fix_applies_safe_fixes_and_unsafe_ones_only_when_asked() {
             0o640
         );
     }
-    let (code, _, _) = run(scope_lint(dir.path()).args(["h.rs", "--fix", "--unsafe-fixes"]));
+    let (code, _, _) =
+        common::output(scope_lint(dir.path()).args(["h.rs", "--fix", "--unsafe-fixes"]));
     assert_eq!(code, 0);
     let fixed = fs::read_to_string(&file).unwrap();
     assert!(
@@ -74,7 +56,8 @@ fn fix_applies_safe_fixes_and_unsafe_ones_only_when_asked() {
         "{fixed}"
     );
     // Idempotent: nothing left to change.
-    let (code, _, _) = run(scope_lint(dir.path()).args(["h.rs", "--fix", "--unsafe-fixes"]));
+    let (code, _, _) =
+        common::output(scope_lint(dir.path()).args(["h.rs", "--fix", "--unsafe-fixes"]));
     assert_eq!(code, 0);
     assert_eq!(fs::read_to_string(&file).unwrap(), fixed);
     // No temporary files are left behind.
@@ -85,7 +68,7 @@ fn fix_applies_safe_fixes_and_unsafe_ones_only_when_asked() {
 fn diff_prints_the_change_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("h.rs"), HANDLER).unwrap();
-    let (code, out, _) = run(scope_lint(dir.path()).args(["h.rs", "--diff"]));
+    let (code, out, _) = common::output(scope_lint(dir.path()).args(["h.rs", "--diff"]));
     assert_eq!(code, 1);
     assert!(
         out.contains("--- a/h.rs") && out.contains("+++ b/h.rs"),
@@ -100,7 +83,7 @@ fn diff_prints_the_change_and_writes_nothing() {
         HANDLER
     );
     fs::write(dir.path().join("h.rs"), "fn main() {}\n").unwrap();
-    let (code, out, _) = run(scope_lint(dir.path()).args(["h.rs", "--diff"]));
+    let (code, out, _) = common::output(scope_lint(dir.path()).args(["h.rs", "--diff"]));
     assert_eq!((code, out.as_str()), (0, ""));
 }
 
@@ -112,7 +95,7 @@ fn a_read_only_file_is_not_rewritten() {
     let file = dir.path().join("h.rs");
     fs::write(&file, HANDLER).unwrap();
     fs::set_permissions(&file, fs::Permissions::from_mode(0o444)).unwrap();
-    let (code, _, err) = run(scope_lint(dir.path()).args(["h.rs", "--fix"]));
+    let (code, _, err) = common::output(scope_lint(dir.path()).args(["h.rs", "--fix"]));
     assert_eq!(code, 2);
     assert!(err.contains("read-only"), "{err}");
     assert_eq!(fs::read_to_string(&file).unwrap(), HANDLER);
@@ -132,7 +115,8 @@ fn a_fix_that_breaks_parsing_is_refused_and_named() {
     fs::write(root.join("scope-lint.toml"), "models = [\"models\"]\n").unwrap();
     let text = "async fn h(uri: axum::http::Uri) {\n    let _ = uri.token();\n}\n";
     fs::write(root.join("h.rs"), text).unwrap();
-    let (code, out, err) = run(scope_lint(root).args(["h.rs", "--fix", "--unsafe-fixes"]));
+    let (code, out, err) =
+        common::output(scope_lint(root).args(["h.rs", "--fix", "--unsafe-fixes"]));
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains("SL001") && err.contains("unparsable"), "{err}");
     assert_eq!(fs::read_to_string(root.join("h.rs")).unwrap(), text);
@@ -163,21 +147,9 @@ fn nearest_configuration_wins_and_flags_override() {
         .unwrap();
     }
     let json = |args: &[&str]| {
-        let (_, out, err) = run(scope_lint(root).args(args).args(["--format", "json"]));
+        let (_, out, err) = common::output(scope_lint(root).args(args).args(["--format", "json"]));
         assert!(err.is_empty(), "{err}");
-        let items: serde_json::Value = serde_json::from_str(&out).unwrap();
-        items
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| {
-                format!(
-                    "{} {}",
-                    i["file"].as_str().unwrap(),
-                    i["level"].as_str().unwrap()
-                )
-            })
-            .collect::<Vec<_>>()
+        common::json_fields(&out, &["file", "level"], " ")
     };
     assert_eq!(
         json(&["."]),
@@ -204,15 +176,15 @@ fn per_file_ignores_exclude_and_force_exclude() {
     for f in ["legacy/old.rs", "gen/g.rs", "new.rs"] {
         fs::write(root.join(f), &body).unwrap();
     }
-    let (_, out, _) = run(scope_lint(root).args([".", "--format", "short"]));
+    let (_, out, _) = common::output(scope_lint(root).args([".", "--format", "short"]));
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(out.starts_with("./new.rs:5:"), "{out}");
     // Named on the command line, an excluded file is linted...
-    let (code, out, _) = run(scope_lint(root).args(["gen/g.rs", "--format", "short"]));
+    let (code, out, _) = common::output(scope_lint(root).args(["gen/g.rs", "--format", "short"]));
     assert_eq!((code, out.lines().count()), (1, 1));
     // ...unless --force-exclude, as pre-commit passes it.
     let (code, out, _) =
-        run(scope_lint(root).args(["gen/g.rs", "--force-exclude", "--format", "short"]));
+        common::output(scope_lint(root).args(["gen/g.rs", "--force-exclude", "--format", "short"]));
     assert_eq!((code, out.as_str()), (0, ""));
 }
 
@@ -231,7 +203,7 @@ fn bad_configuration_names_the_file_and_the_key() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("scope-lint.toml"), text).unwrap();
         fs::write(dir.path().join("a.rs"), "fn main() {}\n").unwrap();
-        let (code, _, err) = run(scope_lint(dir.path()).arg("."));
+        let (code, _, err) = common::output(scope_lint(dir.path()).arg("."));
         assert_eq!(code, 2, "{text}");
         assert!(err.contains("scope-lint.toml"), "{err}");
         assert!(err.contains(expected), "{text}: {err}");
@@ -247,7 +219,7 @@ fn levels_can_be_raised_or_switched_off() {
     )
     .unwrap();
     fs::write(dir.path().join("h.rs"), HANDLER).unwrap();
-    let (_, out, _) = run(scope_lint(dir.path()).args(["h.rs", "--format", "json"]));
+    let (_, out, _) = common::output(scope_lint(dir.path()).args(["h.rs", "--format", "json"]));
     assert_eq!(codes(&out), ["SL002:error"]);
 }
 
@@ -255,7 +227,7 @@ fn levels_can_be_raised_or_switched_off() {
 fn statistics_and_exit_zero() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("h.rs"), HANDLER).unwrap();
-    let (code, out, _) = run(scope_lint(dir.path()).args(["h.rs", "--statistics"]));
+    let (code, out, _) = common::output(scope_lint(dir.path()).args(["h.rs", "--statistics"]));
     assert_eq!(code, 1);
     let lines: Vec<&str> = out.lines().collect();
     assert!(
@@ -263,24 +235,28 @@ fn statistics_and_exit_zero() {
         "{out}"
     );
     assert!(lines[1].trim_start().starts_with("1  SL100"), "{out}");
-    let (code, _, _) = run(scope_lint(dir.path()).args(["h.rs", "--exit-zero"]));
+    let (code, _, _) = common::output(scope_lint(dir.path()).args(["h.rs", "--exit-zero"]));
     assert_eq!(code, 0);
 }
 
 #[test]
 fn stdin_is_linted_under_its_name_and_fixed_to_stdout() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, out, _) = run(scope_lint(dir.path())
-        .args(["--stdin-filename", "src/handler.rs", "--format", "short"])
-        .write_stdin(HANDLER));
+    let (code, out, _) = common::output(
+        scope_lint(dir.path())
+            .args(["--stdin-filename", "src/handler.rs", "--format", "short"])
+            .write_stdin(HANDLER),
+    );
     assert_eq!(code, 1);
     assert!(
         out.lines().all(|l| l.starts_with("src/handler.rs:")),
         "{out}"
     );
-    let (code, out, err) = run(scope_lint(dir.path())
-        .args(["--stdin-filename", "src/handler.rs", "--fix"])
-        .write_stdin(HANDLER));
+    let (code, out, err) = common::output(
+        scope_lint(dir.path())
+            .args(["--stdin-filename", "src/handler.rs", "--fix"])
+            .write_stdin(HANDLER),
+    );
     assert_eq!(code, 1);
     assert_eq!(out, HANDLER.replace(" // scope-lint: allow(SL005)", ""));
     assert!(err.contains("src/handler.rs:5:7: SL002"), "{err}");
@@ -317,12 +293,18 @@ fn changed_since_lints_only_changed_and_new_files() {
     git(root, &["commit", "-qm", "base"]);
     fs::write(root.join("edited.rs"), format!("// edited\n{body}")).unwrap();
     fs::write(root.join("new.rs"), &body).unwrap();
-    let (code, out, err) =
-        run(scope_lint(root).args([".", "--changed-since", "HEAD", "--format", "short"]));
+    let (code, out, err) = common::output(scope_lint(root).args([
+        ".",
+        "--changed-since",
+        "HEAD",
+        "--format",
+        "short",
+    ]));
     assert_eq!(code, 1, "{err}");
     let files: Vec<&str> = out.lines().map(|l| l.split(':').next().unwrap()).collect();
     assert_eq!(files, ["./edited.rs", "./new.rs"]);
-    let (code, _, err) = run(scope_lint(root).args([".", "--changed-since", "no-such-rev"]));
+    let (code, _, err) =
+        common::output(scope_lint(root).args([".", "--changed-since", "no-such-rev"]));
     assert_eq!(code, 2);
     assert!(err.contains("no-such-rev"), "{err}");
 }
@@ -333,23 +315,31 @@ fn a_baseline_survives_moved_findings_and_reports_new_ones() {
     let root = dir.path();
     let body = HANDLER.replace(" // scope-lint: allow(SL005)", "");
     fs::write(root.join("h.rs"), &body).unwrap();
-    let (code, _, _) = run(scope_lint(root).args(["h.rs", "--write-baseline", "baseline.json"]));
+    let (code, _, _) =
+        common::output(scope_lint(root).args(["h.rs", "--write-baseline", "baseline.json"]));
     assert_eq!(code, 1);
-    let (code, out, _) = run(scope_lint(root).args(["h.rs", "--baseline", "baseline.json"]));
+    let (code, out, _) =
+        common::output(scope_lint(root).args(["h.rs", "--baseline", "baseline.json"]));
     assert_eq!(code, 0, "{out}");
     // An unrelated edit moves the finding down three lines.
     fs::write(root.join("h.rs"), format!("// a\n// b\n\n{body}")).unwrap();
-    let (code, out, _) = run(scope_lint(root).args(["h.rs", "--baseline", "baseline.json"]));
+    let (code, out, _) =
+        common::output(scope_lint(root).args(["h.rs", "--baseline", "baseline.json"]));
     assert_eq!(code, 0, "{out}");
     // A new finding is reported.
     let more = format!("{body}\nasync fn g(uri: Uri) -> bool {{\n    uri.host().is_some()\n}}\n");
     fs::write(root.join("h.rs"), more).unwrap();
-    let (code, out, _) =
-        run(scope_lint(root).args(["h.rs", "--baseline", "baseline.json", "--format", "json"]));
+    let (code, out, _) = common::output(scope_lint(root).args([
+        "h.rs",
+        "--baseline",
+        "baseline.json",
+        "--format",
+        "json",
+    ]));
     assert_eq!(code, 1);
     assert_eq!(codes(&out), ["SL005:warning"]);
     fs::write(root.join("bad.json"), "{}").unwrap();
-    let (code, _, err) = run(scope_lint(root).args(["h.rs", "--baseline", "bad.json"]));
+    let (code, _, err) = common::output(scope_lint(root).args(["h.rs", "--baseline", "bad.json"]));
     assert_eq!(code, 2);
     assert!(err.contains("not a scope-lint baseline"), "{err}");
 }
@@ -358,14 +348,15 @@ fn a_baseline_survives_moved_findings_and_reports_new_ones() {
 fn cargo_subcommand_runs_the_linter() {
     let mut cmd = Command::cargo_bin("cargo-scope-lint").unwrap();
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    let (code, out, _) = run(cmd.args(["scope-lint", "fixtures/demo", "--format", "short"]));
+    let (code, out, _) =
+        common::output(cmd.args(["scope-lint", "fixtures/demo", "--format", "short"]));
     assert_eq!(code, 1);
     assert!(
         out.starts_with("fixtures/demo/src/main.rs:17:22: SL001"),
         "{out}"
     );
     let mut cmd = Command::cargo_bin("cargo-scope-lint").unwrap();
-    let (code, out, _) = run(cmd.args(["scope-lint", "explain", "SL001"]));
+    let (code, out, _) = common::output(cmd.args(["scope-lint", "explain", "SL001"]));
     assert_eq!(code, 0);
     assert!(out.starts_with("# SL001"));
 }
