@@ -201,17 +201,7 @@ fn main() -> ExitCode {
                 _ => cli.serve,
             };
             init_logging();
-            let rt = match tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(rt) => rt,
-                Err(e) => {
-                    eprintln!("error: cannot start the runtime: {e}");
-                    return ExitCode::from(1);
-                }
-            };
-            rt.block_on(serve(args))
+            sys::block_on(serve(args))
         }
     }
 }

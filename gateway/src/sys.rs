@@ -58,6 +58,25 @@ pub fn rss_kb() -> Option<u64> {
     status_field_kb(&status, "VmRSS:")
 }
 
+/// Run `main` on a multi-threaded tokio runtime; exit code 1 with a message
+/// when no runtime can be started. Shared by the gateway and the load
+/// generator.
+pub fn block_on<F>(main: F) -> std::process::ExitCode
+where
+    F: std::future::Future<Output = std::process::ExitCode>,
+{
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt.block_on(main),
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
