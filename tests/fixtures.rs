@@ -135,7 +135,7 @@ fn every_fixture_has_exactly_its_marked_findings() {
 }
 
 /// Every rule folder keeps at least six findings and six traps (`// ok:`),
-/// across at least three frameworks.
+/// in files that use at least three frameworks.
 #[test]
 fn every_rule_has_enough_positives_and_traps() {
     let mut per_rule: BTreeMap<String, (usize, usize, Vec<String>)> = BTreeMap::new();
@@ -149,6 +149,14 @@ fn every_rule_has_enough_positives_and_traps() {
             let text = std::fs::read_to_string(&f).unwrap();
             entry.0 += expected(&text).iter().filter(|(_, c)| c == code).count();
             entry.1 += text.lines().filter(|l| l.contains("// ok:")).count();
+            // Frameworks named as paths in the code (not in comments) of
+            // files that hold findings of this rule.
+            let has_positive = expected(&text).iter().any(|(_, c)| c == code);
+            let code_text: String = text
+                .lines()
+                .map(|l| l.split("//").next().unwrap_or(""))
+                .collect::<Vec<_>>()
+                .join("\n");
             for fw in [
                 "axum",
                 "actix_web",
@@ -156,9 +164,9 @@ fn every_rule_has_enough_positives_and_traps() {
                 "hyper",
                 "tungstenite",
                 "reqwest",
-                "http::",
             ] {
-                if text.contains(fw) && !entry.2.iter().any(|x| x == fw) {
+                let named = code_text.contains(&format!("{fw}::"));
+                if has_positive && named && !entry.2.iter().any(|x| x == fw) {
                     entry.2.push(fw.to_string());
                 }
             }
