@@ -17,9 +17,11 @@ pub fn check_file(
     source: &SourceFile,
     models: &Models,
     rules: &RuleSet,
+    index: Option<&crate::index::Index>,
 ) -> Vec<Diagnostic> {
+    let context = index.and_then(|ix| ix.file(&source.path).map(|c| (ix, c)));
     let mut walker = Walker {
-        scope: Scope::new(models, file, is_test_path(&source.path)),
+        scope: Scope::new(models, file, is_test_path(&source.path), context),
         source,
         rules,
         out: Vec::new(),
@@ -166,7 +168,7 @@ fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
 
 impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_file(&mut self, f: &'ast syn::File) {
-        self.scope.enter_module(&f.items, false);
+        self.scope.enter_module(&f.items, false, None);
         for item in &f.items {
             self.visit_item(item);
         }
@@ -176,7 +178,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
         if let Some((_, items)) = &m.content {
             let is_test = is_cfg_test(&m.attrs);
-            self.scope.enter_module(items, is_test);
+            self.scope
+                .enter_module(items, is_test, Some(&m.ident.to_string()));
             for item in items {
                 self.visit_item(item);
             }

@@ -13,6 +13,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod engine;
 pub mod fix;
+pub mod index;
 pub mod lint;
 pub mod macros;
 pub mod models;

@@ -47,6 +47,8 @@ pub struct Linter {
     pub prefilter: Option<Prefilter>,
     pub cache: Option<Cache>,
     pub stats: Stats,
+    /// The user's items across the crates of the run (see [`crate::index`]).
+    pub index: Option<Arc<crate::index::Index>>,
 }
 
 /// What linting one file produced.
@@ -92,13 +94,14 @@ impl FileResult {
 impl Linter {
     /// A linter with its prefilter and no cache.
     pub fn new(models: Models, rules: RuleSet) -> Linter {
-        let prefilter = Some(Prefilter::new(&rules, &models));
+        let prefilter = Some(Prefilter::new(&rules, &models, Vec::new()));
         Linter {
             models,
             rules,
             prefilter,
             cache: None,
             stats: Stats::default(),
+            index: None,
         }
     }
 
@@ -260,7 +263,13 @@ impl Linter {
         match parsed {
             Ok(file) => {
                 let started = Instant::now();
-                let found = engine::check_file(&file, source, &self.models, &self.rules);
+                let found = engine::check_file(
+                    &file,
+                    source,
+                    &self.models,
+                    &self.rules,
+                    self.index.as_deref(),
+                );
                 add_time(&self.stats.check_ns, started);
                 found
             }

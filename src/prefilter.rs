@@ -17,15 +17,20 @@ use aho_corasick::AhoCorasick;
 
 pub struct Prefilter {
     ac: AhoCorasick,
-    /// Pattern ids of the crate words: `0..models_end`.
+    /// Pattern ids of the crate words (`0..crates_end`) and of the user's
+    /// item names that hold framework values (`crates_end..models_end`).
+    crates_end: usize,
     models_end: usize,
     /// Per rule: its trigger pattern ids, and whether it needs models.
     rules: Vec<(Vec<usize>, bool)>,
 }
 
 impl Prefilter {
-    /// The prefilter for `rules` under `models`.
-    pub fn new(rules: &RuleSet, models: &Models) -> Prefilter {
+    /// The prefilter for `rules` under `models`. `local_words` are names
+    /// of the user's items that hold framework values (see
+    /// [`crate::index::Index::framework_names`]): a file naming one of them
+    /// (as a whole word) counts as naming a framework crate.
+    pub fn new(rules: &RuleSet, models: &Models, local_words: Vec<String>) -> Prefilter {
         let per_rule: Vec<(Vec<String>, bool)> = rules
             .rules()
             .map(|(r, _)| {
@@ -36,21 +41,27 @@ impl Prefilter {
                 )
             })
             .collect();
-        Prefilter::from_parts(models.crate_words(), per_rule)
+        Prefilter::from_parts(models.crate_words(), local_words, per_rule)
     }
 
     /// Built from explicit words: tests use it to take triggers away.
-    pub fn from_parts(crate_words: Vec<String>, per_rule: Vec<(Vec<String>, bool)>) -> Prefilter {
+    pub fn from_parts(
+        crate_words: Vec<String>,
+        local_words: Vec<String>,
+        per_rule: Vec<(Vec<String>, bool)>,
+    ) -> Prefilter {
         // A crate is named in code as a path (`http::Uri`, `use axum::..`);
         // a bare word would match every `https://` in a comment.
         let mut patterns: Vec<String> = crate_words.into_iter().map(|w| format!("{w}::")).collect();
+        let crates_end = patterns.len();
+        patterns.extend(local_words);
         let models_end = patterns.len();
         let mut rules = Vec::new();
         for (triggers, needs_models) in per_rule {
             let mut ids = Vec::new();
             for t in triggers {
-                let id = match patterns.iter().position(|p| *p == t) {
-                    Some(i) => i,
+                let id = match patterns[models_end..].iter().position(|p| *p == t) {
+                    Some(i) => models_end + i,
                     None => {
                         patterns.push(t);
                         patterns.len() - 1
@@ -63,6 +74,7 @@ impl Prefilter {
         let ac = AhoCorasick::new(&patterns).expect("literal patterns always build");
         Prefilter {
             ac,
+            crates_end,
             models_end,
             rules,
         }
@@ -89,6 +101,15 @@ impl Prefilter {
             if id < self.models_end && inside_word {
                 continue;
             }
+            // A local name must end where the word ends too.
+            let word_continues = id >= self.crates_end
+                && id < self.models_end
+                && text
+                    .get(m.end())
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+            if word_continues {
+                continue;
+            }
             seen[id] = true;
             model_seen |= id < self.models_end;
             let satisfied = self.rules.iter().any(|(triggers, needs_models)| {
@@ -109,20 +130,28 @@ mod tests {
 
     #[test]
     fn a_rule_needs_its_trigger_and_a_crate_word() {
-        let p = Prefilter::from_parts(vec!["axum".into()], vec![(vec!["split".into()], true)]);
+        let p = Prefilter::from_parts(
+            vec!["axum".into()],
+            Vec::new(),
+            vec![(vec!["split".into()], true)],
+        );
         assert!(p.may_match(b"use axum::http::Uri; q.split('&')"));
         assert!(!p.may_match(b"q.split('&')"));
         assert!(!p.may_match(b"use axum::Router;"));
         assert!(!p.may_match(b"// see https://axum.rs: q.split('&')"));
         assert!(!p.may_match(b"use my_axum::Uri; q.split('&')"));
-        let p = Prefilter::from_parts(vec!["axum".into()], vec![(vec!["={".into()], false)]);
+        let p = Prefilter::from_parts(
+            vec!["axum".into()],
+            Vec::new(),
+            vec![(vec!["={".into()], false)],
+        );
         assert!(p.may_match(b"format!(\"?a={a}\")"));
     }
 
     #[test]
     fn builtin_rules_and_models_skip_plain_code() {
         let models = Models::builtin().unwrap();
-        let p = Prefilter::new(&RuleSet::all(), &models);
+        let p = Prefilter::new(&RuleSet::all(), &models, Vec::new());
         assert!(!p.may_match(b"fn add(a: u32, b: u32) -> u32 { a + b }"));
         assert!(p.may_match(b"use url::Url; fn f(u: &Url) { u.join(\"x\"); }"));
         let words = models.crate_words();

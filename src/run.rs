@@ -8,8 +8,10 @@ use crate::baseline::Baseline;
 use crate::config::{Config, Discovery};
 use crate::diagnostic::IO_ERROR;
 use crate::fix;
+use crate::index::Index;
 use crate::lint::{in_pool, FileResult, Linter};
 use crate::models::Models;
+use crate::prefilter::Prefilter;
 use crate::rules::{self, Rule, RuleSet};
 use crate::walk;
 use rayon::prelude::*;
@@ -51,6 +53,9 @@ pub struct Timings {
     pub parsed: usize,
     pub cache_hits: usize,
     pub walk: std::time::Duration,
+    /// Building the crate index, and the files it summarized.
+    pub index: std::time::Duration,
+    pub indexed: usize,
     pub read: std::time::Duration,
     pub parse: std::time::Duration,
     pub rules: std::time::Duration,
@@ -83,6 +88,8 @@ struct Linters {
     /// Where caches live, when caching.
     cache_dir: Option<PathBuf>,
     no_prefilter: bool,
+    /// The crate index of the run, shared by every linter.
+    index: Option<Arc<Index>>,
 }
 
 impl Linters {
@@ -107,7 +114,13 @@ impl Linters {
         let levels = config.rule_levels(&self.cli_select, &self.cli_ignore);
         // Everything that changes what is reported changes the cache key.
         let key = {
-            let mut k = format!("{}\n{}\n", env!("CARGO_PKG_VERSION"), models.fingerprint);
+            // A file's findings may depend on any signature in the index.
+            let index_hash = self.index.as_ref().map_or(0, |ix| ix.hash);
+            let mut k = format!(
+                "{}\n{}\n{index_hash}\n",
+                env!("CARGO_PKG_VERSION"),
+                models.fingerprint
+            );
             for (r, l) in &levels {
                 k.push_str(&format!("{}={l} ", r.meta().code));
             }
@@ -115,10 +128,15 @@ impl Linters {
             xxhash_rust::xxh3::xxh3_64(k.as_bytes())
         };
         let rules = RuleSet::new(levels);
+        let local_words = self
+            .index
+            .as_ref()
+            .map(|ix| ix.framework_names(&models))
+            .unwrap_or_default();
         let mut linter = Linter::new(models, rules);
-        if self.no_prefilter {
-            linter.prefilter = None;
-        }
+        linter.prefilter = (!self.no_prefilter)
+            .then(|| Prefilter::new(&linter.rules, &linter.models, local_words));
+        linter.index = self.index.clone();
         linter.cache = self
             .cache_dir
             .as_ref()
@@ -174,6 +192,10 @@ fn changed_files(rev: &str) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
+fn absolute_lexically(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 fn absolute(path: &Path) -> PathBuf {
     std::fs::canonicalize(path)
         .unwrap_or_else(|_| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
@@ -191,6 +213,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
                 .unwrap_or_else(crate::cache::default_dir)
         }),
         no_prefilter: opts.no_prefilter,
+        index: None,
     };
     let config_for = |discovery: &mut Discovery, path: &Path| -> Result<Option<PathBuf>, String> {
         if opts.isolated {
@@ -202,8 +225,17 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         discovery.config_file_for(path).map_err(|e| e.to_string())
     };
 
-    // stdin: one virtual file.
+    // stdin: one virtual file, which may use the items of its crate.
     if let Some((name, text)) = &opts.stdin {
+        let abs = absolute_lexically(name);
+        let overlay = |p: &Path| {
+            if p == abs {
+                Some(text.clone())
+            } else {
+                std::fs::read_to_string(p).ok()
+            }
+        };
+        linters.index = Some(Arc::new(Index::build(std::slice::from_ref(&abs), &overlay)));
         let (config, linter) = linters.get(config_for(&mut Discovery::default(), name)?)?;
         let mut outcome = Outcome::default();
         let lint = |t: &str| finish(&config, linter.lint_text(name, t.to_string()));
@@ -228,6 +260,11 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     let walk_started = std::time::Instant::now();
     let walked = walk::collect(&opts.paths, opts.threads).map_err(|e| e.to_string())?;
     let walk_time = walk_started.elapsed();
+    let index_started = std::time::Instant::now();
+    linters.index = Some(Arc::new(Index::build(&walked.files, &|p: &Path| {
+        std::fs::read_to_string(p).ok()
+    })));
+    let index_time = index_started.elapsed();
     let changed = match &opts.changed_since {
         Some(rev) => Some(changed_files(rev)?),
         None => None,
@@ -280,6 +317,8 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     let mut outcome = Outcome::default();
     outcome.timings.lint_wall = lint_started.elapsed();
     outcome.timings.walk = walk_time;
+    outcome.timings.index = index_time;
+    outcome.timings.indexed = linters.index.as_ref().map_or(0, |ix| ix.file_count);
     for (_, linter) in linters.by_config.values() {
         let s = &linter.stats;
         let t = &mut outcome.timings;

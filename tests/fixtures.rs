@@ -47,11 +47,25 @@ fn expected(text: &str) -> Vec<(usize, String)> {
     out
 }
 
+/// A linter with the crate index of every fixture crate
+/// (`fixtures/crates/<name>/`), as a run over `fixtures/` builds it: a file
+/// of a crate sees the items of the crate's other files.
 fn linter() -> Linter {
-    Linter::new(
+    let mut linter = Linter::new(
         Models::builtin().expect("builtin models load"),
         RuleSet::all(),
-    )
+    );
+    let mut files = Vec::new();
+    rust_files(&fixtures_dir(), &mut files);
+    let index =
+        scope_lint::index::Index::build(&files, &|p: &Path| std::fs::read_to_string(p).ok());
+    linter.prefilter = Some(scope_lint::prefilter::Prefilter::new(
+        &linter.rules,
+        &linter.models,
+        index.framework_names(&linter.models),
+    ));
+    linter.index = Some(std::sync::Arc::new(index));
+    linter
 }
 
 /// Lint one fixture; `Err` describes every missing and extra finding.
@@ -314,10 +328,11 @@ fn removing_a_rules_triggers_loses_its_findings() {
                 })
                 .sum::<usize>()
         };
-        let full = count(Prefilter::new(&only, &models));
+        let full = count(Prefilter::new(&only, &models, Vec::new()));
         assert!(full >= 6, "{code}: {full} findings with its own triggers");
         // A word no fixture contains stands in for the removed triggers.
         let stripped = count(Prefilter::from_parts(
+            Vec::new(),
             Vec::new(),
             vec![(vec!["\u{0}never".into()], false)],
         ));
@@ -325,6 +340,7 @@ fn removing_a_rules_triggers_loses_its_findings() {
         let m = rule.meta();
         if !m.triggers.is_empty() && m.needs_models {
             let no_models = count(Prefilter::from_parts(
+                Vec::new(),
                 Vec::new(),
                 vec![(m.triggers.iter().map(|t| t.to_string()).collect(), true)],
             ));
@@ -334,4 +350,48 @@ fn removing_a_rules_triggers_loses_its_findings() {
             );
         }
     }
+}
+
+/// The crate fixtures (`fixtures/crates/<name>/`, at least eight) hold
+/// positives of every rule whose value comes from another file of the
+/// crate, and traps; and they depend on the index: linted file by file
+/// without it, most of their marked findings are lost.
+#[test]
+fn crate_fixtures_cover_every_rule_and_need_the_index() {
+    let dir = fixtures_dir().join("crates");
+    let crates = std::fs::read_dir(&dir).unwrap().count();
+    assert!(crates >= 8, "only {crates} fixture crates");
+    let mut files = Vec::new();
+    rust_files(&dir, &mut files);
+    let mut codes = std::collections::BTreeSet::new();
+    let mut traps = 0;
+    let mut marked = 0;
+    let mut found_alone = 0;
+    let alone = Linter::new(Models::builtin().unwrap(), RuleSet::all());
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        traps += text.lines().filter(|l| l.contains("// ok:")).count();
+        let want = expected(&text);
+        marked += want.len();
+        codes.extend(want.iter().map(|(_, c)| c.clone()));
+        let src = scope_lint::source::SourceFile::new(f, text.clone());
+        let got: Vec<(usize, String)> = alone
+            .lint_text(f, text)
+            .diagnostics
+            .iter()
+            .map(|d| (src.line_col(d.range.start).line, d.code.code.to_string()))
+            .collect();
+        found_alone += want.iter().filter(|w| got.contains(w)).count();
+    }
+    for rule in scope_lint::rules::ALL {
+        let code = rule.meta().code;
+        if code != "SL100" {
+            assert!(codes.contains(code), "no crate-wide positive of {code}");
+        }
+    }
+    assert!(traps >= 30, "only {traps} crate-wide traps");
+    assert!(
+        found_alone * 2 < marked,
+        "{found_alone} of {marked} crate findings are found without the index"
+    );
 }

@@ -484,6 +484,25 @@ impl Models {
         words
     }
 
+    /// The last segment of every modelled type path and alias (`Url`,
+    /// `HeaderMap`), std's own types left out.
+    pub fn type_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .types
+            .keys()
+            .map(|k| k.to_string())
+            .chain(self.aliases.keys().cloned())
+            .filter(|p| {
+                let krate = p.split("::").next().unwrap_or("");
+                p.contains("::") && !matches!(krate, "std" | "core" | "alloc")
+            })
+            .map(|p| p.rsplit("::").next().unwrap_or("").to_string())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
     pub fn types(&self) -> impl Iterator<Item = &TypeModel> {
         self.types.values()
     }

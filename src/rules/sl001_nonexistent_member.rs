@@ -102,8 +102,8 @@ impl Rule for NonexistentMember {
             .with_label(format!("no {kind} `{member}` on `{ty}`"))
             .with_secondary(cx.range(receiver.span()), format!("this is `{ty}`"));
 
-        // An extension trait of this file may add the method.
-        if is_method && cx.scope.facts().local_methods.contains(&member) {
+        // An extension trait of this file or crate may add the method.
+        if is_method && cx.scope.has_local_method(&member) {
             return;
         }
         if let Some(wrong) = model.wrong_member(&member) {

@@ -72,9 +72,34 @@ fn is_safe_value(cx: &Context<'_>, expr: Option<&syn::Expr>, value: &crate::scop
     if value.ty.path().is_some_and(|p| PLAIN.contains(&p)) {
         return true;
     }
+    // A `const`/`static` string of the crate: its text is fixed.
+    if value.lit.is_some() && value.ty.is_string() {
+        return true;
+    }
     let Some(expr) = expr else { return false };
     if matches!(expr, syn::Expr::Lit(_)) {
         return true;
+    }
+    // `&page.number.to_string()`: the text of a number.
+    let mut inner = expr;
+    loop {
+        match inner {
+            syn::Expr::Reference(r) => inner = &r.expr,
+            syn::Expr::Paren(p) => inner = &p.expr,
+            syn::Expr::MethodCall(m)
+                if m.args.is_empty()
+                    && matches!(m.method.to_string().as_str(), "to_string" | "clone") =>
+            {
+                inner = &m.receiver
+            }
+            _ => break,
+        }
+    }
+    if !std::ptr::eq(inner, expr) {
+        let v = cx.value_of(inner);
+        if v.ty.path().is_some_and(|p| PLAIN.contains(&p)) {
+            return true;
+        }
     }
     // A `const` or `static` of the linted code.
     if let syn::Expr::Path(p) = expr {

@@ -2,6 +2,7 @@
 //! std methods that only unwrap or copy what they are given.
 
 use super::{Literal, Scope, Value};
+use crate::index::summary::Step;
 use crate::macros::{MacroCall, Resolved};
 use crate::models::roles::Roles;
 use crate::models::ty::Ty;
@@ -60,10 +61,28 @@ impl Scope<'_> {
     /// What is known of `expr` at the current point.
     pub fn value_of(&self, expr: &syn::Expr) -> Value {
         match expr {
-            syn::Expr::Path(p) if p.qself.is_none() => match p.path.get_ident() {
-                Some(id) => self.binding(&id.to_string()).cloned().unwrap_or_default(),
-                None => Value::UNKNOWN,
-            },
+            syn::Expr::Path(p) if p.qself.is_none() => {
+                if let Some(id) = p.path.get_ident() {
+                    if let Some(v) = self.binding(&id.to_string()) {
+                        return v.clone();
+                    }
+                }
+                self.constant_value(&p.path)
+            }
+            syn::Expr::Block(b) if b.label.is_none() => self.tail_value(&b.block),
+            syn::Expr::If(i) => {
+                let then = self.tail_value(&i.then_branch);
+                match &i.else_branch {
+                    Some((_, els)) if then.ty.is_unknown() => self.value_of(els),
+                    _ => then,
+                }
+            }
+            syn::Expr::Match(m) => m
+                .arms
+                .iter()
+                .map(|a| self.value_of(&a.body))
+                .find(|v| !v.ty.is_unknown())
+                .unwrap_or_default(),
             syn::Expr::Reference(r) => {
                 let v = self.value_of(&r.expr);
                 let ty = Ty::reference(v.ty.clone());
@@ -123,6 +142,35 @@ impl Scope<'_> {
                 extract: None,
             },
             _ => Value::UNKNOWN,
+        }
+    }
+
+    /// The value of a block: its tail expression, when it has one.
+    fn tail_value(&self, block: &syn::Block) -> Value {
+        match block.stmts.last() {
+            Some(syn::Stmt::Expr(e, None)) => self.value_of(e),
+            _ => Value::UNKNOWN,
+        }
+    }
+
+    /// A `const` or `static` of the user's code (from any file of the
+    /// crate): its type, and the literal it holds.
+    fn constant_value(&self, path: &syn::Path) -> Value {
+        let Some(ix) = self.index() else {
+            return Value::UNKNOWN;
+        };
+        let Some((ty, lit)) = self
+            .resolve_path(path)
+            .and_then(|p| ix.constant(&p, self.models))
+        else {
+            return Value::UNKNOWN;
+        };
+        Value {
+            lit: lit.map(|text| Literal {
+                text: text.into(),
+                span: syn::spanned::Spanned::span(path),
+            }),
+            ..self.typed(ty, Roles::NONE)
         }
     }
 
@@ -216,6 +264,13 @@ impl Scope<'_> {
                 return self.method_value(&inner, name);
             }
         }
+        // A method of the user's own type, from any file of the crate.
+        if let Some(callee) = self
+            .index()
+            .and_then(|ix| ix.method(recv.ty.strip_refs(), name, self.models))
+        {
+            return self.callee_value(&callee, Some(recv), &[]);
+        }
         let keep = |ty: Ty| recv.clone().with_ty(ty);
         let wrapper = matches!(recv.ty.path(), Some("Option" | "Result"));
         if recv.ty.is_unknown() && recv.roles.is_empty() {
@@ -265,16 +320,27 @@ impl Scope<'_> {
         Value::UNKNOWN
     }
 
-    /// The value of `recv.name` (a field or a tuple index).
+    /// The value of `recv.name` (a field or a tuple index): a modelled
+    /// field, a field of a user's struct (from any file of the crate), or
+    /// one reached through a smart pointer or extractor (`State<AppState>`).
     pub fn field_value(&self, recv: &Value, name: &str) -> Value {
-        match self
-            .models
-            .model_of(&recv.ty)
-            .and_then(|m| m.fields.get(name))
-        {
-            Some(member) => self.member_value(recv, member),
-            None => Value::UNKNOWN,
+        let model = self.models.model_of(&recv.ty);
+        if let Some(member) = model.and_then(|m| m.fields.get(name)) {
+            return self.member_value(recv, member);
         }
+        if let Some(ty) = self
+            .index()
+            .and_then(|ix| ix.field(recv.ty.strip_refs(), name, self.models))
+        {
+            return self.typed(ty, recv.roles.provenance());
+        }
+        if let Some(target) = model.and_then(|m| m.deref.as_ref()) {
+            let inner = self.typed(target.instantiate(&recv.ty), recv.roles);
+            if !inner.ty.is_unknown() {
+                return self.field_value(&inner, name);
+            }
+        }
+        Value::UNKNOWN
     }
 
     fn member_value(&self, recv: &Value, member: &Member) -> Value {
@@ -301,7 +367,43 @@ impl Scope<'_> {
             return Value::UNKNOWN;
         };
         // A constructor of a literal remembers it (`Url::parse("https://..")`).
-        let lit = call.args.first().and_then(|a| self.value_of(a).lit);
+        let first = call.args.first().map(|a| self.value_of(a));
+        let lit = first.as_ref().and_then(|v| v.lit.clone());
+        // Wrapping a value keeps what it is: `Some(url)`, `Arc::new(state)`.
+        match path.as_str() {
+            "Some" | "Ok" | "std::option::Option::Some" | "std::result::Result::Ok" => {
+                let v = first.unwrap_or_default();
+                let wrapper = if path.ends_with("Some") {
+                    "Option"
+                } else {
+                    "Result"
+                };
+                let ty = match v.ty.clone() {
+                    Ty::Unknown => Ty::Unknown,
+                    t => Ty::generic(wrapper, vec![t]),
+                };
+                return v.with_ty(ty);
+            }
+            "Box::new"
+            | "std::sync::Arc::new"
+            | "std::rc::Rc::new"
+            | "std::borrow::Cow::Owned"
+            | "std::borrow::Cow::Borrowed" => return first.unwrap_or_default(),
+            _ => {}
+        }
+        if let Some(ix) = self.index() {
+            if let Some(callee) = ix.call(&path, self.models) {
+                let args: Vec<&syn::Expr> = call.args.iter().collect();
+                // `Type::method(x, ..)` passes `self` first.
+                return match (callee.sig.has_self, args.split_first()) {
+                    (true, Some((recv, rest))) => {
+                        let recv = self.value_of(recv);
+                        self.callee_value(&callee, Some(&recv), rest)
+                    }
+                    _ => self.callee_value(&callee, None, &args),
+                };
+            }
+        }
         if let Some(f) = self.models.function(&path) {
             if f.returns.is(FILTER) {
                 return self.filter_value(f.returns.clone(), f.roles);
@@ -329,6 +431,48 @@ impl Scope<'_> {
                 }
             }
             None => Value::UNKNOWN,
+        }
+    }
+
+    /// The result of calling a user function: its declared type, and, when
+    /// its body returns a projection of a parameter, what that projection
+    /// gives for this call's argument (`util::raw_query(&uri)` is the
+    /// request's raw query when `uri` is the request's URI).
+    fn callee_value(
+        &self,
+        callee: &crate::index::Callee<'_>,
+        recv: Option<&Value>,
+        args: &[&syn::Expr],
+    ) -> Value {
+        let declared = self.typed(callee.ret.clone(), Roles::NONE);
+        let depth = self.call_depth.get();
+        let Some(p) = callee.sig.returns.as_ref().filter(|_| depth < 4) else {
+            return declared;
+        };
+        self.call_depth.set(depth + 1);
+        let mut v = match p.param {
+            None => recv.cloned().unwrap_or_default(),
+            Some(i) => args.get(i).map(|a| self.value_of(a)).unwrap_or_default(),
+        };
+        for step in &p.steps {
+            v = match step {
+                Step::Field(f) => self.field_value(&v, f),
+                Step::Method(m) => self.method_value(&v, m),
+                Step::Try => {
+                    let ty = v.ty.unwrapped();
+                    let roles = self.typed(ty.clone(), v.roles).roles;
+                    Value { ty, roles, ..v }
+                }
+            };
+        }
+        self.call_depth.set(depth);
+        if declared.ty.is_unknown() {
+            return v;
+        }
+        Value {
+            roles: declared.roles.union(v.roles),
+            lit: v.lit,
+            ..declared
         }
     }
 

@@ -103,9 +103,11 @@ fn with_extern_alias(path: &str, externs: &HashMap<String, String>) -> String {
     }
 }
 
+/// A `use` of a path: `crate::`/`self::`/`super::` paths are kept as
+/// written for the crate index to resolve.
 fn import_of(full: &str, externs: &HashMap<String, String>) -> Item {
     if is_local_path(full) {
-        Item::Local
+        Item::Import(full.to_string())
     } else {
         Item::Import(with_extern_alias(full, externs))
     }

@@ -15,6 +15,7 @@ mod items;
 
 pub use infer::closure_params;
 
+use crate::index::{FileContext, Index, Resolved};
 use crate::models::roles::{Role, Roles};
 use crate::models::ty::Ty;
 use crate::models::{HandlerKind, MacroKind, Models};
@@ -116,6 +117,8 @@ struct Frame {
     handler: bool,
     /// For function frames: the byte range of the body.
     body: Option<std::ops::Range<usize>>,
+    /// For module frames of a file in the crate index: the module's path.
+    module: Option<Vec<String>>,
 }
 
 impl Frame {
@@ -128,6 +131,7 @@ impl Frame {
             structs: HashMap::new(),
             handler: false,
             body: None,
+            module: None,
         }
     }
 }
@@ -175,24 +179,36 @@ pub struct FileFacts {
 /// The scope at the current point of the walk over one file.
 pub struct Scope<'m> {
     pub models: &'m Models,
+    /// The crate index and where this file sits in it; `None` for a file
+    /// outside any crate (stdin, a lone file), analysed alone.
+    index: Option<(&'m Index, FileContext)>,
     facts: FileFacts,
     frames: Vec<Frame>,
     impls: Vec<ImplContext>,
     /// Depth of `#[test]` functions and `#[cfg(test)]` modules.
     test_depth: usize,
+    /// User functions being followed into (a recursive helper stops here).
+    call_depth: std::cell::Cell<u8>,
 }
 
 impl<'m> Scope<'m> {
     /// A scope for one file. `test_file` says the path is test code
     /// (`tests/`, `benches/`, `tests.rs`): everything in it is as if in a
     /// `#[cfg(test)]` module.
-    pub fn new(models: &'m Models, file: &syn::File, test_file: bool) -> Scope<'m> {
+    pub fn new(
+        models: &'m Models,
+        file: &syn::File,
+        test_file: bool,
+        index: Option<(&'m Index, FileContext)>,
+    ) -> Scope<'m> {
         Scope {
             models,
+            index,
             facts: items::file_facts(file),
             frames: Vec::new(),
             impls: Vec::new(),
             test_depth: usize::from(test_file),
+            call_depth: std::cell::Cell::new(0),
         }
     }
 
@@ -209,11 +225,65 @@ impl<'m> Scope<'m> {
         &self.facts
     }
 
+    /// Does a trait of this file or of its crate declare a method `name`
+    /// (an extension trait may add it to a framework type)?
+    pub fn has_local_method(&self, name: &str) -> bool {
+        self.facts.local_methods.contains(name)
+            || self
+                .index
+                .as_ref()
+                .is_some_and(|(ix, ctx)| ix.has_trait_method(ctx.krate, name))
+    }
+
+    /// The crate index, when this file is part of an indexed crate.
+    pub fn index(&self) -> Option<&'m Index> {
+        self.index.as_ref().map(|(ix, _)| *ix)
+    }
+
+    /// The module path of the innermost module frame, in the index.
+    fn current_module(&self) -> Option<&[String]> {
+        self.frames
+            .iter()
+            .rev()
+            .find(|f| f.kind == FrameKind::Module)
+            .and_then(|f| f.module.as_deref())
+    }
+
+    /// A path resolved through the crate index from `module`, as a
+    /// canonical path (the user's items keep their own).
+    fn resolve_local(&self, module: &[String], segs: &[String]) -> Option<String> {
+        let (ix, ctx) = self.index.as_ref()?;
+        match ix.resolve_in(ctx.krate, module, segs, 0)? {
+            Resolved::Local(p) => Some(p),
+            Resolved::External(p) => {
+                let (first, rest) = p.split_first()?;
+                let krate = self.facts.extern_aliases.get(first).unwrap_or(first);
+                let mut s = krate.clone();
+                for r in rest {
+                    s.push_str("::");
+                    s.push_str(r);
+                }
+                Some(self.models.canonical(&s))
+            }
+        }
+    }
+
     // ----- entering and leaving ------------------------------------------
 
-    /// Enter a module (or the file root) with its items.
-    pub fn enter_module(&mut self, items: &[syn::Item], is_test: bool) {
-        self.frames.push(Frame::new(FrameKind::Module));
+    /// Enter a module (the file root when `name` is `None`) with its items.
+    pub fn enter_module(&mut self, items: &[syn::Item], is_test: bool, name: Option<&str>) {
+        let module = match (name, &self.index) {
+            (None, Some((_, ctx))) => Some(ctx.module.clone()),
+            (Some(name), Some(_)) => self.current_module().map(|m| {
+                let mut m = m.to_vec();
+                m.push(name.to_string());
+                m
+            }),
+            (_, None) => None,
+        };
+        let mut frame = Frame::new(FrameKind::Module);
+        frame.module = module;
+        self.frames.push(frame);
         self.declare_items(items.iter());
         self.test_depth += usize::from(is_test);
     }
@@ -507,14 +577,48 @@ impl<'m> Scope<'m> {
             let krate = self.facts.extern_aliases.get(first).unwrap_or(first);
             return Some(join(krate));
         }
-        if matches!(first.as_str(), "crate" | "self" | "super" | "Self") {
+        if matches!(first.as_str(), "crate" | "self" | "super") {
+            return self.resolve_local(self.current_module()?, segs);
+        }
+        if first == "Self" {
             return None;
         }
         for frame in self.item_frames() {
             match frame.items.get(first) {
-                Some(Item::Import(full)) => return Some(join(full)),
-                Some(Item::Local) => return None,
+                Some(Item::Import(full)) => {
+                    let head = full.split("::").next().unwrap_or("");
+                    let local = matches!(head, "crate" | "self" | "super")
+                        || self.index.as_ref().is_some_and(|(ix, _)| ix.is_crate(head));
+                    if !local {
+                        return Some(join(full));
+                    }
+                    let module = self.current_module()?;
+                    let mut path: Vec<String> = full.split("::").map(String::from).collect();
+                    path.extend(rest.iter().cloned());
+                    return self.resolve_local(module, &path);
+                }
+                Some(Item::Local) => {
+                    // An item of a module the index knows has a canonical
+                    // path; one declared inside a function body does not.
+                    return match &frame.module {
+                        Some(module) if frame.kind == FrameKind::Module => {
+                            self.resolve_local(module, segs)
+                        }
+                        _ => None,
+                    };
+                }
                 None => {}
+            }
+        }
+        if let Some((ix, _)) = &self.index {
+            if ix.is_crate(first) {
+                return self.resolve_local(&[], segs);
+            }
+            // A name a `use crate::prelude::*` glob brings in.
+            if let Some(module) = self.current_module() {
+                if let Some(found) = self.resolve_local(module, segs) {
+                    return Some(found);
+                }
             }
         }
         for frame in self.item_frames() {
@@ -539,7 +643,16 @@ impl<'m> Scope<'m> {
             return Some(kind);
         }
         if path.segments.len() == 1 && path.leading_colon.is_none() {
-            for krate in &self.facts.macro_use {
+            let crate_wide = match &self.index {
+                Some((ix, ctx)) => {
+                    if ix.is_user_macro(ctx.krate, &resolved) {
+                        return None;
+                    }
+                    ix.macro_use(ctx.krate)
+                }
+                None => &[],
+            };
+            for krate in self.facts.macro_use.iter().chain(crate_wide) {
                 if let Some(kind) = self.models.macro_kind(&format!("{krate}::{resolved}")) {
                     return Some(kind);
                 }
@@ -567,12 +680,18 @@ impl<'m> Scope<'m> {
                     return self.impls.last().map(|i| i.ty.clone()).unwrap_or_default();
                 }
                 match self.resolve_path(&p.path) {
-                    Some(path) => Ty::Path {
-                        path: path.into(),
-                        args: crate::models::generic_args(&p.path)
-                            .map(|a| self.resolve_type(a))
-                            .collect(),
-                    },
+                    Some(path) => {
+                        let ty = Ty::Path {
+                            path: path.into(),
+                            args: crate::models::generic_args(&p.path)
+                                .map(|a| self.resolve_type(a))
+                                .collect(),
+                        };
+                        match &self.index {
+                            Some((ix, _)) => ix.expand_alias(ty, self.models, 0),
+                            None => ty,
+                        }
+                    }
                     None => Ty::Unknown,
                 }
             }

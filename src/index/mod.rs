@@ -1,0 +1,762 @@
+//! The crate index: the user's own items across every file of a crate and
+//! its workspace path dependencies, so that the analysis of one file knows
+//! what `st.billing_base`, `config::API_BASE`, `type Shared =
+//! Arc<AppState>` or `util::raw_query(..)` are although they are declared
+//! in other files.
+//!
+//! It is built from [`summary::FileSummary`]s (signatures, never bodies),
+//! once per run, before any file is linted, and shared read-only by the
+//! workers. Items get canonical paths `crate_name::module::Name`; types in
+//! signatures stay as written ([`TypeExpr`]) with the module they were
+//! written in, and are resolved to [`Ty`] when a file's analysis asks,
+//! against that file's framework models. The index does no I/O after
+//! [`Index::build`]; the text of a file comes through one `read` function,
+//! so an editor can hand in unsaved buffers.
+
+pub mod crates;
+pub mod summary;
+
+use crate::models::ty::Ty;
+use crate::models::Models;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use summary::{FileSummary, FnSig, ItemSig, TypeExpr, UseEntry};
+
+/// Where a type expression was written: its crate and module, and the
+/// generic parameters in scope there.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    krate: usize,
+    module: Vec<String>,
+    generics: Vec<String>,
+}
+
+/// An item of the user's code, by canonical path.
+#[derive(Debug, Clone)]
+pub enum Def {
+    Struct {
+        origin: Origin,
+        fields: HashMap<String, TypeExpr>,
+    },
+    Alias {
+        origin: Origin,
+        ty: TypeExpr,
+    },
+    Fn {
+        origin: Origin,
+        sig: FnSig,
+    },
+    Const {
+        origin: Origin,
+        ty: TypeExpr,
+        lit: Option<String>,
+    },
+    Mod,
+    /// Enums, traits, macros and other items: known to be the user's, with
+    /// nothing more the analysis follows.
+    Opaque,
+}
+
+/// What one module declares and imports.
+#[derive(Debug, Default)]
+struct ModuleNs {
+    /// Declared names → canonical path.
+    items: HashMap<String, String>,
+    /// `use` names → the path as written.
+    uses: HashMap<String, Vec<String>>,
+    globs: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Default)]
+struct CrateData {
+    name: String,
+    modules: HashMap<Vec<String>, ModuleNs>,
+    /// `#[macro_use] extern crate x;` anywhere at a module level.
+    macro_use: Vec<String>,
+    /// `macro_rules!` names.
+    macro_rules: HashSet<String>,
+    /// Methods declared by the crate's traits and trait impls: a framework
+    /// type may have them through an extension trait.
+    trait_methods: HashSet<String>,
+}
+
+/// A user function a call reaches: its declared return type, and its
+/// signature (with what its body returns, when that is a projection of a
+/// parameter).
+#[derive(Debug, Clone)]
+pub struct Callee<'a> {
+    pub ret: Ty,
+    pub sig: &'a FnSig,
+}
+
+/// Where a file sits in the index.
+#[derive(Debug, Clone)]
+pub struct FileContext {
+    pub krate: usize,
+    pub module: Vec<String>,
+}
+
+/// A path resolved by the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// An item of the user's code, by canonical path.
+    Local(String),
+    /// A path into another crate, as written (`axum::http::Uri`).
+    External(Vec<String>),
+}
+
+/// The index of every crate reachable from the linted files.
+#[derive(Debug, Default)]
+pub struct Index {
+    crates: Vec<CrateData>,
+    /// Library crate names → crate.
+    libs: HashMap<String, usize>,
+    files: HashMap<PathBuf, FileContext>,
+    defs: HashMap<String, Def>,
+    /// Inherent and trait methods of the user's types: type path → name →
+    /// (where it is written, the impl's generics and the signature).
+    methods: HashMap<String, HashMap<String, (Origin, FnSig)>>,
+    /// A hash of every summary: a file's findings may depend on any of it.
+    pub hash: u64,
+    /// Files indexed.
+    pub file_count: usize,
+    /// Impl blocks met while building, linked when every module is known.
+    pending_impls: Vec<(usize, Vec<String>, Vec<ItemSig>)>,
+}
+
+/// A file of a crate waiting to be summarized: its module path, and the
+/// directory its `mod foo;` children live in.
+struct Pending {
+    path: PathBuf,
+    krate: usize,
+    module: Vec<String>,
+    child_dir: PathBuf,
+}
+
+const MAX_DEPTH: usize = 24;
+
+impl Index {
+    /// Index the packages that hold `files` (and their path dependencies),
+    /// reading sources with `read` (`None`: unreadable, left out).
+    pub fn build(files: &[PathBuf], read: &(dyn Fn(&Path) -> Option<String> + Sync)) -> Index {
+        use rayon::prelude::*;
+        let mut manifests: Vec<PathBuf> = Vec::new();
+        let mut seen_dirs: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+        for f in files {
+            let abs = absolute(f);
+            let Some(dir) = abs.parent() else { continue };
+            let m = seen_dirs
+                .entry(dir.to_path_buf())
+                .or_insert_with(|| crates::manifest_above(dir))
+                .clone();
+            if let Some(m) = m {
+                if !manifests.contains(&m) {
+                    manifests.push(m);
+                }
+            }
+        }
+        let mut packages = Vec::new();
+        let mut i = 0;
+        while i < manifests.len() {
+            if let Some(p) = crates::load(&manifests[i]) {
+                for dep in &p.path_deps {
+                    let m = absolute(&dep.join("Cargo.toml"));
+                    if m.is_file() && !manifests.contains(&m) {
+                        manifests.push(m);
+                    }
+                }
+                packages.push(p);
+            }
+            i += 1;
+        }
+
+        let mut index = Index::default();
+        let mut queue: Vec<Pending> = Vec::new();
+        // Libraries first, so a file shared with a binary is the library's.
+        let mut order: Vec<&crates::Target> = packages.iter().flat_map(|p| &p.targets).collect();
+        order.sort_by_key(|t| t.kind != crates::TargetKind::Lib);
+        for t in order {
+            let krate = index.crates.len();
+            index.crates.push(CrateData {
+                name: t.name.clone(),
+                ..CrateData::default()
+            });
+            if t.kind == crates::TargetKind::Lib {
+                index.libs.entry(t.name.clone()).or_insert(krate);
+            }
+            queue.push(Pending {
+                path: absolute(&t.root),
+                krate,
+                module: Vec::new(),
+                child_dir: t.root.parent().map(absolute).unwrap_or_default(),
+            });
+        }
+
+        let mut summaries: HashMap<PathBuf, FileSummary> = HashMap::new();
+        let mut hashes: Vec<(PathBuf, u64)> = Vec::new();
+        while !queue.is_empty() {
+            let todo: Vec<&PathBuf> = {
+                let mut v: Vec<&PathBuf> = queue
+                    .iter()
+                    .map(|p| &p.path)
+                    .filter(|p| !summaries.contains_key(*p))
+                    .collect();
+                v.sort();
+                v.dedup();
+                v
+            };
+            let made: Vec<(PathBuf, Option<FileSummary>)> = todo
+                .par_iter()
+                .map(|p| (p.to_path_buf(), read(p).map(|t| FileSummary::of_text(&t))))
+                .collect();
+            for (p, s) in made {
+                if let Some(s) = s {
+                    hashes.push((p.clone(), s.interface_hash()));
+                    summaries.insert(p, s);
+                }
+            }
+            let mut next = Vec::new();
+            for job in std::mem::take(&mut queue) {
+                let Some(summary) = summaries.get(&job.path) else {
+                    continue;
+                };
+                if index.crates[job.krate].modules.contains_key(&job.module)
+                    || job.module.len() > MAX_DEPTH
+                {
+                    continue;
+                }
+                index
+                    .files
+                    .entry(job.path.clone())
+                    .or_insert_with(|| FileContext {
+                        krate: job.krate,
+                        module: job.module.clone(),
+                    });
+                let items = summary.items.clone();
+                index.add_module(job.krate, &job.module, &items, &job.child_dir, &mut next);
+            }
+            queue = next;
+        }
+        index.file_count = summaries.len();
+        index.link_impls();
+        hashes.sort();
+        let mut bytes = Vec::new();
+        for (p, h) in &hashes {
+            bytes.extend_from_slice(p.as_os_str().as_encoded_bytes());
+            bytes.extend_from_slice(&h.to_le_bytes());
+        }
+        index.hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+        index
+    }
+
+    /// Declare one module's items; queue the files of its `mod foo;`s.
+    fn add_module(
+        &mut self,
+        krate: usize,
+        module: &[String],
+        items: &[ItemSig],
+        child_dir: &Path,
+        queue: &mut Vec<Pending>,
+    ) {
+        let prefix = canonical(&self.crates[krate].name, module, "");
+        let mut ns = ModuleNs::default();
+        let origin = |generics: &[String]| Origin {
+            krate,
+            module: module.to_vec(),
+            generics: generics.to_vec(),
+        };
+        for item in items {
+            if let Some(name) = item.name() {
+                ns.items.insert(name.to_string(), format!("{prefix}{name}"));
+            }
+            let path = item.name().map(|n| format!("{prefix}{n}"));
+            match item {
+                ItemSig::Struct {
+                    generics, fields, ..
+                } => {
+                    let def = Def::Struct {
+                        origin: origin(generics),
+                        fields: fields.iter().cloned().collect(),
+                    };
+                    self.defs.insert(path.clone().unwrap_or_default(), def);
+                }
+                ItemSig::Alias { generics, ty, .. } => {
+                    let def = Def::Alias {
+                        origin: origin(generics),
+                        ty: ty.clone(),
+                    };
+                    self.defs.insert(path.clone().unwrap_or_default(), def);
+                }
+                ItemSig::Fn { sig, .. } => {
+                    let def = Def::Fn {
+                        origin: origin(&[]),
+                        sig: sig.clone(),
+                    };
+                    self.defs.insert(path.clone().unwrap_or_default(), def);
+                }
+                ItemSig::Const { ty, lit, .. } => {
+                    let def = Def::Const {
+                        origin: origin(&[]),
+                        ty: ty.clone(),
+                        lit: lit.clone(),
+                    };
+                    self.defs.insert(path.clone().unwrap_or_default(), def);
+                }
+                ItemSig::Trait { methods, .. } => {
+                    self.crates[krate]
+                        .trait_methods
+                        .extend(methods.iter().cloned());
+                    self.defs
+                        .insert(path.clone().unwrap_or_default(), Def::Opaque);
+                }
+                ItemSig::Impl { trait_path, .. } => {
+                    if trait_path.is_some() {
+                        if let ItemSig::Impl { methods, .. } = item {
+                            let names = methods.iter().map(|(n, _)| n.clone());
+                            self.crates[krate].trait_methods.extend(names);
+                        }
+                    }
+                }
+                ItemSig::Use(entries) => {
+                    for e in entries {
+                        match e {
+                            UseEntry::Name { name, path } => {
+                                ns.uses.insert(name.clone(), path.clone());
+                            }
+                            UseEntry::Glob(path) => ns.globs.push(path.clone()),
+                        }
+                    }
+                }
+                ItemSig::Mod(m) => {
+                    self.defs.insert(path.clone().unwrap_or_default(), Def::Mod);
+                    let mut child = module.to_vec();
+                    child.push(m.name.clone());
+                    match &m.inline {
+                        Some(inner) => {
+                            let dir = child_dir.join(&m.name);
+                            self.add_module(krate, &child, inner, &dir, queue);
+                        }
+                        None => {
+                            let file = match &m.path_attr {
+                                Some(p) => Some(child_dir.join(p)),
+                                None => [
+                                    child_dir.join(format!("{}.rs", m.name)),
+                                    child_dir.join(&m.name).join("mod.rs"),
+                                ]
+                                .into_iter()
+                                .find(|p| p.is_file()),
+                            };
+                            if let Some(file) = file {
+                                let file = absolute(&file);
+                                let mod_rs = file.file_name().is_some_and(|n| n == "mod.rs");
+                                let dir = if mod_rs {
+                                    file.parent().map(Path::to_path_buf).unwrap_or_default()
+                                } else {
+                                    file.with_extension("")
+                                };
+                                queue.push(Pending {
+                                    path: file,
+                                    krate,
+                                    module: child,
+                                    child_dir: dir,
+                                });
+                            }
+                        }
+                    }
+                }
+                ItemSig::MacroRules(name) => {
+                    self.crates[krate].macro_rules.insert(name.clone());
+                }
+                ItemSig::ExternCrate {
+                    name,
+                    alias,
+                    macro_use,
+                } => {
+                    if *macro_use {
+                        self.crates[krate].macro_use.push(name.clone());
+                    }
+                    let local = alias.clone().unwrap_or_else(|| name.clone());
+                    if local != "_" && local != *name {
+                        ns.uses.insert(local, vec![name.clone()]);
+                    }
+                }
+                ItemSig::Enum { .. } | ItemSig::Other(_) => {
+                    self.defs
+                        .insert(path.clone().unwrap_or_default(), Def::Opaque);
+                }
+            }
+        }
+        // Impls are linked once every module is known (`link_impls`).
+        let impls: Vec<ItemSig> = items
+            .iter()
+            .filter(|i| matches!(i, ItemSig::Impl { .. }))
+            .cloned()
+            .collect();
+        if !impls.is_empty() {
+            self.pending_impls.push((krate, module.to_vec(), impls));
+        }
+        self.crates[krate].modules.insert(module.to_vec(), ns);
+    }
+
+    /// Attach impl methods to the user's types they are written for.
+    fn link_impls(&mut self) {
+        for (krate, module, impls) in std::mem::take(&mut self.pending_impls) {
+            for imp in impls {
+                let ItemSig::Impl {
+                    generics,
+                    self_ty,
+                    methods,
+                    ..
+                } = imp
+                else {
+                    continue;
+                };
+                let TypeExpr::Path { segs, .. } = &self_ty else {
+                    continue;
+                };
+                let Some(Resolved::Local(path)) = self.resolve_in(krate, &module, segs, 0) else {
+                    continue;
+                };
+                let origin = Origin {
+                    krate,
+                    module: module.clone(),
+                    generics,
+                };
+                let entry = self.methods.entry(path).or_default();
+                for (name, sig) in methods {
+                    let mut sig_origin = origin.clone();
+                    sig_origin.generics.extend(sig.generics.iter().cloned());
+                    entry.entry(name).or_insert((sig_origin, sig));
+                }
+            }
+        }
+    }
+
+    // ----- questions the analysis asks ------------------------------------
+
+    pub fn file(&self, path: &Path) -> Option<FileContext> {
+        self.files
+            .get(path)
+            .or_else(|| self.files.get(&absolute(path)))
+            .cloned()
+    }
+
+    pub fn def(&self, path: &str) -> Option<&Def> {
+        self.defs.get(path)
+    }
+
+    /// True when `name` is a workspace library crate of the index.
+    pub fn is_crate(&self, name: &str) -> bool {
+        self.libs.contains_key(name)
+    }
+
+    pub fn macro_use(&self, krate: usize) -> &[String] {
+        &self.crates[krate].macro_use
+    }
+
+    pub fn is_user_macro(&self, krate: usize, name: &str) -> bool {
+        self.crates[krate].macro_rules.contains(name)
+    }
+
+    pub fn has_trait_method(&self, krate: usize, name: &str) -> bool {
+        self.crates[krate].trait_methods.contains(name)
+    }
+
+    /// The name of a crate of the index.
+    pub fn crate_name(&self, krate: usize) -> &str {
+        &self.crates[krate].name
+    }
+
+    /// Resolve a path written in `module` of `krate`: `None` when its first
+    /// segment is not declared or imported there and names no crate of the
+    /// index (a prelude type, an external crate, a glob's name: the
+    /// caller knows those).
+    pub fn resolve_in(
+        &self,
+        krate: usize,
+        module: &[String],
+        segs: &[String],
+        depth: usize,
+    ) -> Option<Resolved> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let (first, rest) = segs.split_first()?;
+        match first.as_str() {
+            "crate" => return self.resolve_abs(krate, &[], rest, depth + 1),
+            "self" => return self.resolve_abs(krate, module, rest, depth + 1),
+            "super" => {
+                let parent = &module[..module.len().saturating_sub(1)];
+                return match rest.first().map(String::as_str) {
+                    Some("super") => self.resolve_in(krate, parent, rest, depth + 1),
+                    _ => self.resolve_abs(krate, parent, rest, depth + 1),
+                };
+            }
+            _ => {}
+        }
+        let ns = self.crates[krate].modules.get(module)?;
+        if ns.items.contains_key(first) || ns.uses.contains_key(first) {
+            return self.resolve_abs(krate, module, segs, depth + 1);
+        }
+        if let Some(found) = self.through_globs(krate, module, segs, depth) {
+            return Some(found);
+        }
+        self.libs
+            .get(first)
+            .and_then(|&k| self.resolve_abs(k, &[], rest, depth + 1))
+    }
+
+    /// Look `segs` up inside `module` of `krate` (no prelude, no externs).
+    fn resolve_abs(
+        &self,
+        krate: usize,
+        module: &[String],
+        segs: &[String],
+        depth: usize,
+    ) -> Option<Resolved> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let Some((first, rest)) = segs.split_first() else {
+            return Some(Resolved::Local(
+                canonical(&self.crates[krate].name, module, "")
+                    .trim_end_matches("::")
+                    .to_string(),
+            ));
+        };
+        let ns = self.crates[krate].modules.get(module)?;
+        if let Some(path) = ns.items.get(first) {
+            if matches!(self.defs.get(path), Some(Def::Mod)) {
+                let mut child = module.to_vec();
+                child.push(first.clone());
+                return self.resolve_abs(krate, &child, rest, depth + 1);
+            }
+            let mut full = path.clone();
+            for r in rest {
+                full.push_str("::");
+                full.push_str(r);
+            }
+            return Some(Resolved::Local(full));
+        }
+        if let Some(target) = ns.uses.get(first) {
+            let mut path = target.clone();
+            path.extend(rest.iter().cloned());
+            // `use url;` names the crate itself, not this `use`.
+            if target.len() == 1 && target[0] == *first {
+                return self
+                    .libs
+                    .get(first)
+                    .and_then(|&k| self.resolve_abs(k, &[], rest, depth + 1))
+                    .or(Some(Resolved::External(path)));
+            }
+            return self
+                .resolve_in(krate, module, &path, depth + 1)
+                .or(Some(Resolved::External(path)));
+        }
+        self.through_globs(krate, module, segs, depth)
+    }
+
+    fn through_globs(
+        &self,
+        krate: usize,
+        module: &[String],
+        segs: &[String],
+        depth: usize,
+    ) -> Option<Resolved> {
+        let ns = self.crates[krate].modules.get(module)?;
+        ns.globs.iter().find_map(|g| {
+            let mut path = g.clone();
+            path.extend(segs.iter().cloned());
+            match self.resolve_in(krate, module, &path, depth + 1) {
+                Some(Resolved::Local(p)) if self.defs.contains_key(&p) => Some(Resolved::Local(p)),
+                _ => None,
+            }
+        })
+    }
+
+    /// The type a signature's type expression denotes, where it was written.
+    fn ty(&self, origin: &Origin, t: &TypeExpr, models: &Models, depth: usize) -> Ty {
+        if depth > MAX_DEPTH {
+            return Ty::Unknown;
+        }
+        match t {
+            TypeExpr::Ref(inner) => Ty::reference(self.ty(origin, inner, models, depth + 1)),
+            TypeExpr::Tuple(items) => Ty::Tuple(
+                items
+                    .iter()
+                    .map(|i| self.ty(origin, i, models, depth + 1))
+                    .collect(),
+            ),
+            TypeExpr::Other => Ty::Unknown,
+            TypeExpr::Path {
+                leading_colon,
+                segs,
+                args,
+            } => {
+                if segs.len() == 1 {
+                    if let Some(i) = origin.generics.iter().position(|g| *g == segs[0]) {
+                        return Ty::Param(i);
+                    }
+                    if segs[0] == "Self" {
+                        return Ty::SelfTy;
+                    }
+                }
+                let args: Vec<Ty> = args
+                    .iter()
+                    .map(|a| self.ty(origin, a, models, depth + 1))
+                    .collect();
+                let resolved = if *leading_colon {
+                    None
+                } else {
+                    self.resolve_in(origin.krate, &origin.module, segs, 0)
+                };
+                match resolved {
+                    Some(Resolved::Local(path)) => {
+                        self.expand_alias(Ty::generic(&path, args), models, depth + 1)
+                    }
+                    Some(Resolved::External(p)) => {
+                        Ty::generic(&models.canonical(&p.join("::")), args)
+                    }
+                    None => Ty::generic(&models.canonical(&segs.join("::")), args),
+                }
+            }
+        }
+    }
+
+    /// `Shared` of `type Shared = Arc<AppState>` is `Arc<AppState>`.
+    pub fn expand_alias(&self, ty: Ty, models: &Models, depth: usize) -> Ty {
+        let Some(Def::Alias { origin, ty: target }) = ty.path().and_then(|p| self.defs.get(p))
+        else {
+            return ty;
+        };
+        if depth > MAX_DEPTH {
+            return Ty::Unknown;
+        }
+        let target = self.ty(origin, target, models, depth + 1);
+        target.instantiate(&ty)
+    }
+
+    /// The declared type of field `name` of a user type.
+    pub fn field(&self, recv: &Ty, name: &str, models: &Models) -> Option<Ty> {
+        let Some(Def::Struct { origin, fields }) = self.defs.get(recv.path()?) else {
+            return None;
+        };
+        let t = fields.get(name)?;
+        Some(self.ty(origin, t, models, 0).instantiate(recv))
+    }
+
+    /// A method of a user type: its return type (`Self` and the type's
+    /// generics filled in from the receiver) and what its body returns.
+    pub fn method(&self, recv: &Ty, name: &str, models: &Models) -> Option<Callee<'_>> {
+        let (origin, sig) = self.methods.get(recv.path()?)?.get(name)?;
+        Some(Callee {
+            ret: self.ty(origin, &sig.ret, models, 0).instantiate(recv),
+            sig,
+        })
+    }
+
+    /// A free function, or an associated function `Type::name`, by
+    /// canonical path.
+    pub fn call(&self, path: &str, models: &Models) -> Option<Callee<'_>> {
+        if let Some(Def::Fn { origin, sig }) = self.defs.get(path) {
+            let mut origin = origin.clone();
+            origin.generics = sig.generics.clone();
+            return Some(Callee {
+                ret: self.ty(&origin, &sig.ret, models, 0),
+                sig,
+            });
+        }
+        let (owner, name) = path.rsplit_once("::")?;
+        let (origin, sig) = self.methods.get(owner)?.get(name)?;
+        Some(Callee {
+            ret: self
+                .ty(origin, &sig.ret, models, 0)
+                .instantiate(&Ty::named(owner)),
+            sig,
+        })
+    }
+
+    /// A `const` or `static`: its type and its string literal value.
+    pub fn constant(&self, path: &str, models: &Models) -> Option<(Ty, Option<String>)> {
+        match self.defs.get(path)? {
+            Def::Const { origin, ty, lit } => Some((self.ty(origin, ty, models, 0), lit.clone())),
+            _ => None,
+        }
+    }
+
+    /// The names other files use to reach items whose signatures involve
+    /// a framework type (directly, or through another such item): a file
+    /// naming none of them, and no framework crate, cannot hold a
+    /// framework value, and the prefilter may skip it.
+    pub fn framework_names(&self, models: &Models) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        let mut interesting: HashSet<String> = HashSet::new();
+        let words: HashSet<String> = models
+            .crate_words()
+            .into_iter()
+            .chain(models.type_names())
+            .collect();
+        let mentions = |t: &TypeExpr, interesting: &HashSet<String>| {
+            let mut seen = Vec::new();
+            t.names(&mut seen);
+            seen.iter()
+                .any(|n| words.contains(n) || interesting.contains(n))
+        };
+        // A few rounds reach items that hold items that hold framework types.
+        for _ in 0..4 {
+            let before = interesting.len();
+            for (path, def) in &self.defs {
+                let name = path.rsplit("::").next().unwrap_or(path).to_string();
+                if interesting.contains(&name) {
+                    continue;
+                }
+                let hit = match def {
+                    Def::Struct { fields, .. } => {
+                        fields.values().any(|t| mentions(t, &interesting))
+                    }
+                    Def::Alias { ty, .. } => mentions(ty, &interesting),
+                    Def::Fn { sig, .. } => {
+                        mentions(&sig.ret, &interesting)
+                            || sig.params.iter().any(|p| mentions(p, &interesting))
+                    }
+                    Def::Const { ty, lit, .. } => lit.is_some() || mentions(ty, &interesting),
+                    _ => false,
+                };
+                if hit {
+                    interesting.insert(name);
+                }
+            }
+            for (ty, methods) in &self.methods {
+                let name = ty.rsplit("::").next().unwrap_or(ty).to_string();
+                if !interesting.contains(&name)
+                    && methods
+                        .values()
+                        .any(|(_, sig)| mentions(&sig.ret, &interesting))
+                {
+                    interesting.insert(name);
+                }
+            }
+            if interesting.len() == before {
+                break;
+            }
+        }
+        names.extend(interesting);
+        names.sort();
+        names
+    }
+}
+
+fn canonical(krate: &str, module: &[String], name: &str) -> String {
+    let mut s = String::from(krate);
+    s.push_str("::");
+    for m in module {
+        s.push_str(m);
+        s.push_str("::");
+    }
+    s.push_str(name);
+    s
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
