@@ -94,7 +94,7 @@ impl FileResult {
 impl Linter {
     /// A linter with its prefilter and no cache.
     pub fn new(models: Models, rules: RuleSet) -> Linter {
-        let prefilter = Some(Prefilter::new(&rules, &models, Vec::new()));
+        let prefilter = Some(Prefilter::new(&rules, &models));
         Linter {
             models,
             rules,
@@ -207,7 +207,16 @@ impl Linter {
     /// Lint source text that claims to come from `path`.
     pub fn lint_text(&self, path: &Path, text: String) -> FileResult {
         if let Some(p) = &self.prefilter {
-            if !p.may_match(text.as_bytes()) {
+            // A file that names no framework crate may still name one of
+            // its crate's items that hold framework values.
+            let may = p.may_match(text.as_bytes())
+                || self.index.as_ref().is_some_and(|ix| {
+                    ix.file(path).is_some_and(|ctx| {
+                        ix.names_framework_item(ctx.krate, &self.models, text.as_bytes())
+                            && p.may_match_with(text.as_bytes(), true)
+                    })
+                });
+            if !may {
                 self.stats.skipped.fetch_add(1, Ordering::Relaxed);
                 return FileResult {
                     path: path.to_path_buf(),

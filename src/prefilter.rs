@@ -17,20 +17,15 @@ use aho_corasick::AhoCorasick;
 
 pub struct Prefilter {
     ac: AhoCorasick,
-    /// Pattern ids of the crate words (`0..crates_end`) and of the user's
-    /// item names that hold framework values (`crates_end..models_end`).
-    crates_end: usize,
+    /// Pattern ids of the crate words: `0..models_end`.
     models_end: usize,
     /// Per rule: its trigger pattern ids, and whether it needs models.
     rules: Vec<(Vec<usize>, bool)>,
 }
 
 impl Prefilter {
-    /// The prefilter for `rules` under `models`. `local_words` are names
-    /// of the user's items that hold framework values (see
-    /// [`crate::index::Index::framework_names`]): a file naming one of them
-    /// (as a whole word) counts as naming a framework crate.
-    pub fn new(rules: &RuleSet, models: &Models, local_words: Vec<String>) -> Prefilter {
+    /// The prefilter for `rules` under `models`.
+    pub fn new(rules: &RuleSet, models: &Models) -> Prefilter {
         let per_rule: Vec<(Vec<String>, bool)> = rules
             .rules()
             .map(|(r, _)| {
@@ -41,20 +36,14 @@ impl Prefilter {
                 )
             })
             .collect();
-        Prefilter::from_parts(models.crate_words(), local_words, per_rule)
+        Prefilter::from_parts(models.crate_words(), per_rule)
     }
 
     /// Built from explicit words: tests use it to take triggers away.
-    pub fn from_parts(
-        crate_words: Vec<String>,
-        local_words: Vec<String>,
-        per_rule: Vec<(Vec<String>, bool)>,
-    ) -> Prefilter {
+    pub fn from_parts(crate_words: Vec<String>, per_rule: Vec<(Vec<String>, bool)>) -> Prefilter {
         // A crate is named in code as a path (`http::Uri`, `use axum::..`);
         // a bare word would match every `https://` in a comment.
         let mut patterns: Vec<String> = crate_words.into_iter().map(|w| format!("{w}::")).collect();
-        let crates_end = patterns.len();
-        patterns.extend(local_words);
         let models_end = patterns.len();
         let mut rules = Vec::new();
         for (triggers, needs_models) in per_rule {
@@ -74,7 +63,6 @@ impl Prefilter {
         let ac = AhoCorasick::new(&patterns).expect("literal patterns always build");
         Prefilter {
             ac,
-            crates_end,
             models_end,
             rules,
         }
@@ -82,12 +70,45 @@ impl Prefilter {
 
     /// Could any rule fire in a file with these bytes?
     pub fn may_match(&self, text: &[u8]) -> bool {
+        self.may_match_with(text, false)
+    }
+
+    /// Does the code of the text (not a `//` comment: docs name crates in
+    /// links) name a modelled crate as a path (`axum::`)?
+    pub fn names_a_crate(&self, text: &[u8]) -> bool {
+        self.ac.find_overlapping_iter(text).any(|m| {
+            let start = m.start();
+            let line_start = text[..start]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            m.pattern().as_usize() < self.models_end
+                && !(start > 0 && {
+                    let b = text[start - 1];
+                    b.is_ascii_alphanumeric() || b == b'_'
+                })
+                && !text[line_start..start].windows(2).any(|w| w == b"//")
+                // A path goes on with a name (`url::Url`), not a turbofish
+                // (`url::<T>`, a function of the same name).
+                && text
+                    .get(m.end())
+                    .is_some_and(|&b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'{' | b'*'))
+        })
+    }
+
+    /// [`Prefilter::may_match`], when the file is already known to name a
+    /// framework value another way (`names_framework`: one of its crate's
+    /// items that hold one, see [`crate::index::Index`]).
+    pub fn may_match_with(&self, text: &[u8], names_framework: bool) -> bool {
         // Rules with neither triggers nor a need for models always may.
         if self.rules.iter().any(|(t, m)| t.is_empty() && !m) {
             return true;
         }
         let mut seen = vec![false; self.ac.patterns_len()];
-        let mut model_seen = false;
+        let mut model_seen = names_framework;
+        if model_seen && self.rules.iter().any(|(t, m)| t.is_empty() && *m) {
+            return true;
+        }
         for m in self.ac.find_overlapping_iter(text) {
             let id = m.pattern().as_usize();
             if seen[id] {
@@ -99,15 +120,6 @@ impl Prefilter {
                 b.is_ascii_alphanumeric() || b == b'_'
             };
             if id < self.models_end && inside_word {
-                continue;
-            }
-            // A local name must end where the word ends too.
-            let word_continues = id >= self.crates_end
-                && id < self.models_end
-                && text
-                    .get(m.end())
-                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
-            if word_continues {
                 continue;
             }
             seen[id] = true;
@@ -130,28 +142,37 @@ mod tests {
 
     #[test]
     fn a_rule_needs_its_trigger_and_a_crate_word() {
-        let p = Prefilter::from_parts(
-            vec!["axum".into()],
-            Vec::new(),
-            vec![(vec!["split".into()], true)],
-        );
+        let p = Prefilter::from_parts(vec!["axum".into()], vec![(vec!["split".into()], true)]);
         assert!(p.may_match(b"use axum::http::Uri; q.split('&')"));
         assert!(!p.may_match(b"q.split('&')"));
         assert!(!p.may_match(b"use axum::Router;"));
         assert!(!p.may_match(b"// see https://axum.rs: q.split('&')"));
         assert!(!p.may_match(b"use my_axum::Uri; q.split('&')"));
-        let p = Prefilter::from_parts(
-            vec!["axum".into()],
-            Vec::new(),
-            vec![(vec!["={".into()], false)],
-        );
+        let p = Prefilter::from_parts(vec!["axum".into()], vec![(vec!["={".into()], false)]);
         assert!(p.may_match(b"format!(\"?a={a}\")"));
+        // Named through one of the crate's own items: the crate word is
+        // known to be there.
+        let p = Prefilter::from_parts(vec!["axum".into()], vec![(vec!["split".into()], true)]);
+        assert!(!p.may_match(b"st.base.split('&')"));
+        assert!(p.may_match_with(b"st.base.split('&')", true));
+        assert!(!p.may_match_with(b"st.base.len()", true));
+    }
+
+    #[test]
+    fn crates_are_named_in_code_not_in_comments_or_turbofish() {
+        let p = Prefilter::from_parts(vec!["url".into()], Vec::new());
+        assert!(p.names_a_crate(b"use url::Url;"));
+        assert!(p.names_a_crate(b"use url::{Url, ParseError};"));
+        assert!(!p.names_a_crate(b"/// see [`url::Url`]"));
+        assert!(!p.names_a_crate(b"let x = 1; // url::Url"));
+        assert!(!p.names_a_crate(b"url: url::<Identity, Impl>,"));
+        assert!(!p.names_a_crate(b"use myurl::Url;"));
     }
 
     #[test]
     fn builtin_rules_and_models_skip_plain_code() {
         let models = Models::builtin().unwrap();
-        let p = Prefilter::new(&RuleSet::all(), &models, Vec::new());
+        let p = Prefilter::new(&RuleSet::all(), &models);
         assert!(!p.may_match(b"fn add(a: u32, b: u32) -> u32 { a + b }"));
         assert!(p.may_match(b"use url::Url; fn f(u: &Url) { u.join(\"x\"); }"));
         let words = models.crate_words();

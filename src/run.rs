@@ -128,14 +128,10 @@ impl Linters {
             xxhash_rust::xxh3::xxh3_64(k.as_bytes())
         };
         let rules = RuleSet::new(levels);
-        let local_words = self
-            .index
-            .as_ref()
-            .map(|ix| ix.framework_names(&models))
-            .unwrap_or_default();
         let mut linter = Linter::new(models, rules);
-        linter.prefilter = (!self.no_prefilter)
-            .then(|| Prefilter::new(&linter.rules, &linter.models, local_words));
+        if self.no_prefilter {
+            linter.prefilter = None;
+        }
         linter.index = self.index.clone();
         linter.cache = self
             .cache_dir
@@ -235,7 +231,9 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
                 std::fs::read_to_string(p).ok()
             }
         };
-        linters.index = Some(Arc::new(Index::build(std::slice::from_ref(&abs), &overlay)));
+        linters.index = Some(Arc::new(
+            Relevance::new()?.index(std::slice::from_ref(&abs), &overlay),
+        ));
         let (config, linter) = linters.get(config_for(&mut Discovery::default(), name)?)?;
         let mut outcome = Outcome::default();
         let lint = |t: &str| finish(&config, linter.lint_text(name, t.to_string()));
@@ -261,9 +259,10 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     let walked = walk::collect(&opts.paths, opts.threads).map_err(|e| e.to_string())?;
     let walk_time = walk_started.elapsed();
     let index_started = std::time::Instant::now();
-    linters.index = Some(Arc::new(Index::build(&walked.files, &|p: &Path| {
-        std::fs::read_to_string(p).ok()
-    })));
+    let relevance = Relevance::new()?;
+    linters.index = Some(in_pool(opts.threads, || {
+        Arc::new(relevance.index(&walked.files, &|p: &Path| std::fs::read_to_string(p).ok()))
+    }));
     let index_time = index_started.elapsed();
     let changed = match &opts.changed_since {
         Some(rev) => Some(changed_files(rev)?),
@@ -363,6 +362,30 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         Baseline::load(path)?.filter(&mut outcome.results);
     }
     Ok(outcome)
+}
+
+/// Whether a text names a crate whose values the builtin models describe
+/// (`http::`, `url::`, `axum::` ...): the packages worth indexing have a
+/// file that does.
+struct Relevance {
+    prefilter: Prefilter,
+    crates: std::collections::HashSet<String>,
+}
+
+impl Relevance {
+    fn new() -> Result<Relevance, String> {
+        let models = Models::builtin().map_err(|e| e.to_string())?;
+        let words = models.value_crate_words();
+        Ok(Relevance {
+            prefilter: Prefilter::from_parts(words.clone(), Vec::new()),
+            crates: words.into_iter().collect(),
+        })
+    }
+
+    fn index(&self, files: &[PathBuf], read: &(dyn Fn(&Path) -> Option<String> + Sync)) -> Index {
+        let relevant = |text: &str| self.prefilter.names_a_crate(text.as_bytes());
+        Index::build_with(files, read, &relevant, &self.crates)
+    }
 }
 
 /// Apply the configuration's per-file ignores to one file's findings.

@@ -57,13 +57,11 @@ fn linter() -> Linter {
     );
     let mut files = Vec::new();
     rust_files(&fixtures_dir(), &mut files);
-    let index =
-        scope_lint::index::Index::build(&files, &|p: &Path| std::fs::read_to_string(p).ok());
-    linter.prefilter = Some(scope_lint::prefilter::Prefilter::new(
-        &linter.rules,
-        &linter.models,
-        index.framework_names(&linter.models),
-    ));
+    let index = scope_lint::index::Index::build(
+        &files,
+        &|p: &Path| std::fs::read_to_string(p).ok(),
+        &|_| true,
+    );
     linter.index = Some(std::sync::Arc::new(index));
     linter
 }
@@ -328,11 +326,10 @@ fn removing_a_rules_triggers_loses_its_findings() {
                 })
                 .sum::<usize>()
         };
-        let full = count(Prefilter::new(&only, &models, Vec::new()));
+        let full = count(Prefilter::new(&only, &models));
         assert!(full >= 6, "{code}: {full} findings with its own triggers");
         // A word no fixture contains stands in for the removed triggers.
         let stripped = count(Prefilter::from_parts(
-            Vec::new(),
             Vec::new(),
             vec![(vec!["\u{0}never".into()], false)],
         ));
@@ -340,7 +337,6 @@ fn removing_a_rules_triggers_loses_its_findings() {
         let m = rule.meta();
         if !m.triggers.is_empty() && m.needs_models {
             let no_models = count(Prefilter::from_parts(
-                Vec::new(),
                 Vec::new(),
                 vec![(m.triggers.iter().map(|t| t.to_string()).collect(), true)],
             ));

@@ -4,6 +4,7 @@
 //! finds them) and the path dependencies that make other workspace members
 //! reachable by crate name.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,14 +31,28 @@ pub struct Package {
 }
 
 /// The `Cargo.toml` of the package around `dir`, if any: the nearest one
-/// upward that has a `[package]` table.
-pub fn manifest_above(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors().find_map(|d| {
-        let m = d.join("Cargo.toml");
-        let text = std::fs::read_to_string(&m).ok()?;
-        let table: toml::Table = toml::from_str(&text).ok()?;
-        table.contains_key("package").then_some(m)
-    })
+/// upward that has a `[package]` table. `known` remembers the answer for
+/// every directory looked at, so a tree costs one look per directory.
+pub fn manifest_above(
+    dir: &Path,
+    known: &mut HashMap<PathBuf, Option<PathBuf>>,
+) -> Option<PathBuf> {
+    if let Some(found) = known.get(dir) {
+        return found.clone();
+    }
+    let m = dir.join("Cargo.toml");
+    let here = m.is_file()
+        && std::fs::read_to_string(&m)
+            .ok()
+            .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
+            .is_some_and(|t| t.contains_key("package"));
+    let found = if here {
+        Some(m)
+    } else {
+        dir.parent().and_then(|p| manifest_above(p, known))
+    };
+    known.insert(dir.to_path_buf(), found.clone());
+    found
 }
 
 fn crate_name(s: &str) -> String {
@@ -206,7 +221,7 @@ mod tests {
         );
         assert_eq!(p.path_deps, [d.join("../core-x")]);
         assert_eq!(
-            manifest_above(&d.join("src/bin")).unwrap(),
+            manifest_above(&d.join("src/bin"), &mut HashMap::new()).unwrap(),
             d.join("Cargo.toml")
         );
     }

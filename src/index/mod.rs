@@ -20,6 +20,7 @@ use crate::models::ty::Ty;
 use crate::models::Models;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use summary::{FileSummary, FnSig, ItemSig, TypeExpr, UseEntry};
 
 /// Where a type expression was written: its crate and module, and the
@@ -70,6 +71,10 @@ struct ModuleNs {
 #[derive(Debug, Default)]
 struct CrateData {
     name: String,
+    /// Crates of the index this one names as dependencies.
+    deps: HashMap<String, usize>,
+    /// The canonical paths of the crate's items.
+    defs: Vec<String>,
     modules: HashMap<Vec<String>, ModuleNs>,
     /// `#[macro_use] extern crate x;` anywhere at a module level.
     macro_use: Vec<String>,
@@ -109,8 +114,8 @@ pub enum Resolved {
 #[derive(Debug, Default)]
 pub struct Index {
     crates: Vec<CrateData>,
-    /// Library crate names → crate.
-    libs: HashMap<String, usize>,
+    /// Each crate's canonical prefix → crate.
+    by_key: HashMap<String, usize>,
     files: HashMap<PathBuf, FileContext>,
     defs: HashMap<String, Def>,
     /// Inherent and trait methods of the user's types: type path → name →
@@ -122,7 +127,11 @@ pub struct Index {
     pub file_count: usize,
     /// Impl blocks met while building, linked when every module is known.
     pending_impls: Vec<(usize, Vec<String>, Vec<ItemSig>)>,
+    /// Per crate and models: the matcher of [`Index::names_framework_item`].
+    matchers: Mutex<MatcherCache>,
 }
+
+type MatcherCache = HashMap<(usize, u64), Option<Arc<aho_corasick::AhoCorasick>>>;
 
 /// A file of a crate waiting to be summarized: its module path, and the
 /// directory its `mod foo;` children live in.
@@ -135,26 +144,51 @@ struct Pending {
 
 const MAX_DEPTH: usize = 24;
 
+/// Files larger than this are not indexed: they are generated bindings and
+/// tables (`windows`, `encoding_rs`), whose signatures hold no request
+/// values and would cost more than the rest of a crate.
+const MAX_SUMMARY_BYTES: usize = 512 * 1024;
+
 impl Index {
     /// Index the packages that hold `files` (and their path dependencies),
-    /// reading sources with `read` (`None`: unreadable, left out).
-    pub fn build(files: &[PathBuf], read: &(dyn Fn(&Path) -> Option<String> + Sync)) -> Index {
+    /// reading sources with `read` (`None`: unreadable, left out). A
+    /// package is indexed only when `relevant` holds for the text of one of
+    /// its `files` (the prefilter's framework words): the items of a
+    /// package that names no framework cannot hold a framework value.
+    pub fn build(
+        files: &[PathBuf],
+        read: &(dyn Fn(&Path) -> Option<String> + Sync),
+        relevant: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Index {
+        Index::build_with(files, read, relevant, &HashSet::new())
+    }
+
+    /// [`Index::build`], where the crates named in `framework` are never
+    /// reached as crates of the index: in a framework's own package (its
+    /// examples and tests name it, `use actix_web::..`), the models know
+    /// those types better than its private source does.
+    pub fn build_with(
+        files: &[PathBuf],
+        read: &(dyn Fn(&Path) -> Option<String> + Sync),
+        relevant: &(dyn Fn(&str) -> bool + Sync),
+        framework: &HashSet<String>,
+    ) -> Index {
         use rayon::prelude::*;
-        let mut manifests: Vec<PathBuf> = Vec::new();
-        let mut seen_dirs: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+        let mut by_dir: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+        let mut by_manifest: HashMap<PathBuf, Vec<&PathBuf>> = HashMap::new();
         for f in files {
             let abs = absolute(f);
             let Some(dir) = abs.parent() else { continue };
-            let m = seen_dirs
-                .entry(dir.to_path_buf())
-                .or_insert_with(|| crates::manifest_above(dir))
-                .clone();
-            if let Some(m) = m {
-                if !manifests.contains(&m) {
-                    manifests.push(m);
-                }
+            if let Some(m) = crates::manifest_above(dir, &mut by_dir) {
+                by_manifest.entry(m).or_default().push(f);
             }
         }
+        let mut manifests: Vec<PathBuf> = by_manifest
+            .into_par_iter()
+            .filter(|(_, fs)| fs.iter().any(|f| read(f).is_some_and(|t| relevant(&t))))
+            .map(|(m, _)| m)
+            .collect();
+        manifests.sort();
         let mut packages = Vec::new();
         let mut i = 0;
         while i < manifests.len() {
@@ -173,16 +207,32 @@ impl Index {
         let mut index = Index::default();
         let mut queue: Vec<Pending> = Vec::new();
         // Libraries first, so a file shared with a binary is the library's.
-        let mut order: Vec<&crates::Target> = packages.iter().flat_map(|p| &p.targets).collect();
-        order.sort_by_key(|t| t.kind != crates::TargetKind::Lib);
-        for t in order {
+        let mut order: Vec<(usize, &crates::Target)> = packages
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.targets.iter().map(move |t| (i, t)))
+            .collect();
+        order.sort_by_key(|(_, t)| t.kind != crates::TargetKind::Lib);
+        let mut lib_of: HashMap<PathBuf, (String, usize)> = HashMap::new();
+        let mut package_of: Vec<usize> = Vec::new();
+        for (pkg, t) in order {
             let krate = index.crates.len();
+            // Each target is a crate. Canonical paths carry a `#` so the
+            // user's items never collide with a framework's (a run over
+            // the `url` crate's own source must not take its `Url` for the
+            // modelled one).
+            let key = match t.kind {
+                crates::TargetKind::Lib => format!("{}#lib", t.name),
+                _ => format!("{}#{krate}", t.name),
+            };
+            index.by_key.insert(key.clone(), krate);
             index.crates.push(CrateData {
-                name: t.name.clone(),
+                name: key,
                 ..CrateData::default()
             });
+            package_of.push(pkg);
             if t.kind == crates::TargetKind::Lib {
-                index.libs.entry(t.name.clone()).or_insert(krate);
+                lib_of.insert(packages[pkg].dir.clone(), (t.name.clone(), krate));
             }
             queue.push(Pending {
                 path: absolute(&t.root),
@@ -190,6 +240,20 @@ impl Index {
                 module: Vec::new(),
                 child_dir: t.root.parent().map(absolute).unwrap_or_default(),
             });
+        }
+        // The crates each crate reaches by name: its package's library
+        // (from a binary, test or example) and its path dependencies.
+        for (krate, &pkg) in package_of.iter().enumerate() {
+            let p = &packages[pkg];
+            let own = lib_of.get(&p.dir).filter(|(_, k)| *k != krate);
+            let deps = p
+                .path_deps
+                .iter()
+                .filter_map(|d| lib_of.get(&absolute(d)))
+                .chain(own);
+            for (name, k) in deps.filter(|(name, _)| !framework.contains(name)) {
+                index.crates[krate].deps.insert(name.clone(), *k);
+            }
         }
 
         let mut summaries: HashMap<PathBuf, FileSummary> = HashMap::new();
@@ -207,7 +271,12 @@ impl Index {
             };
             let made: Vec<(PathBuf, Option<FileSummary>)> = todo
                 .par_iter()
-                .map(|p| (p.to_path_buf(), read(p).map(|t| FileSummary::of_text(&t))))
+                .map(|p| {
+                    let summary = read(p)
+                        .filter(|t| t.len() <= MAX_SUMMARY_BYTES)
+                        .map(|t| FileSummary::of_text(&t));
+                    (p.to_path_buf(), summary)
+                })
                 .collect();
             for (p, s) in made {
                 if let Some(s) = s {
@@ -395,6 +464,8 @@ impl Index {
         if !impls.is_empty() {
             self.pending_impls.push((krate, module.to_vec(), impls));
         }
+        let paths = ns.items.values().cloned();
+        self.crates[krate].defs.extend(paths);
         self.crates[krate].modules.insert(module.to_vec(), ns);
     }
 
@@ -441,13 +512,19 @@ impl Index {
             .cloned()
     }
 
+    /// The files the index places in a crate's module tree.
+    pub fn files(&self) -> impl Iterator<Item = &PathBuf> {
+        self.files.keys()
+    }
+
     pub fn def(&self, path: &str) -> Option<&Def> {
         self.defs.get(path)
     }
 
-    /// True when `name` is a workspace library crate of the index.
-    pub fn is_crate(&self, name: &str) -> bool {
-        self.libs.contains_key(name)
+    /// True when `krate` reaches a crate of the index by `name` (its own
+    /// package's library, a path dependency).
+    pub fn is_dep(&self, krate: usize, name: &str) -> bool {
+        self.crates[krate].deps.contains_key(name)
     }
 
     pub fn macro_use(&self, krate: usize) -> &[String] {
@@ -478,32 +555,47 @@ impl Index {
         segs: &[String],
         depth: usize,
     ) -> Option<Resolved> {
+        self.resolve_rel(krate, module, segs, depth, true)
+    }
+
+    /// [`Index::resolve_in`], looking through glob imports or not.
+    fn resolve_rel(
+        &self,
+        krate: usize,
+        module: &[String],
+        segs: &[String],
+        depth: usize,
+        globs: bool,
+    ) -> Option<Resolved> {
         if depth > MAX_DEPTH {
             return None;
         }
         let (first, rest) = segs.split_first()?;
         match first.as_str() {
-            "crate" => return self.resolve_abs(krate, &[], rest, depth + 1),
-            "self" => return self.resolve_abs(krate, module, rest, depth + 1),
+            "crate" => return self.resolve_abs(krate, &[], rest, depth + 1, globs),
+            "self" => return self.resolve_abs(krate, module, rest, depth + 1, globs),
             "super" => {
                 let parent = &module[..module.len().saturating_sub(1)];
                 return match rest.first().map(String::as_str) {
-                    Some("super") => self.resolve_in(krate, parent, rest, depth + 1),
-                    _ => self.resolve_abs(krate, parent, rest, depth + 1),
+                    Some("super") => self.resolve_rel(krate, parent, rest, depth + 1, globs),
+                    _ => self.resolve_abs(krate, parent, rest, depth + 1, globs),
                 };
             }
             _ => {}
         }
         let ns = self.crates[krate].modules.get(module)?;
         if ns.items.contains_key(first) || ns.uses.contains_key(first) {
-            return self.resolve_abs(krate, module, segs, depth + 1);
+            return self.resolve_abs(krate, module, segs, depth + 1, globs);
         }
-        if let Some(found) = self.through_globs(krate, module, segs, depth) {
-            return Some(found);
+        if globs {
+            if let Some(found) = self.through_globs(krate, module, segs, depth) {
+                return Some(found);
+            }
         }
-        self.libs
+        self.crates[krate]
+            .deps
             .get(first)
-            .and_then(|&k| self.resolve_abs(k, &[], rest, depth + 1))
+            .and_then(|&k| self.resolve_abs(k, &[], rest, depth + 1, globs))
     }
 
     /// Look `segs` up inside `module` of `krate` (no prelude, no externs).
@@ -513,6 +605,7 @@ impl Index {
         module: &[String],
         segs: &[String],
         depth: usize,
+        globs: bool,
     ) -> Option<Resolved> {
         if depth > MAX_DEPTH {
             return None;
@@ -529,7 +622,7 @@ impl Index {
             if matches!(self.defs.get(path), Some(Def::Mod)) {
                 let mut child = module.to_vec();
                 child.push(first.clone());
-                return self.resolve_abs(krate, &child, rest, depth + 1);
+                return self.resolve_abs(krate, &child, rest, depth + 1, globs);
             }
             let mut full = path.clone();
             for r in rest {
@@ -543,19 +636,25 @@ impl Index {
             path.extend(rest.iter().cloned());
             // `use url;` names the crate itself, not this `use`.
             if target.len() == 1 && target[0] == *first {
-                return self
-                    .libs
+                return self.crates[krate]
+                    .deps
                     .get(first)
-                    .and_then(|&k| self.resolve_abs(k, &[], rest, depth + 1))
+                    .and_then(|&k| self.resolve_abs(k, &[], rest, depth + 1, globs))
                     .or(Some(Resolved::External(path)));
             }
             return self
-                .resolve_in(krate, module, &path, depth + 1)
+                .resolve_rel(krate, module, &path, depth + 1, globs)
                 .or(Some(Resolved::External(path)));
         }
-        self.through_globs(krate, module, segs, depth)
+        if globs {
+            return self.through_globs(krate, module, segs, depth);
+        }
+        None
     }
 
+    /// A name brought in by `use a::b::*` (or a chain of such globs): each
+    /// module is searched once, so glob cycles (`use super::*` both ways)
+    /// cost nothing.
     fn through_globs(
         &self,
         krate: usize,
@@ -563,15 +662,44 @@ impl Index {
         segs: &[String],
         depth: usize,
     ) -> Option<Resolved> {
-        let ns = self.crates[krate].modules.get(module)?;
-        ns.globs.iter().find_map(|g| {
-            let mut path = g.clone();
-            path.extend(segs.iter().cloned());
-            match self.resolve_in(krate, module, &path, depth + 1) {
-                Some(Resolved::Local(p)) if self.defs.contains_key(&p) => Some(Resolved::Local(p)),
-                _ => None,
+        let mut visited: HashSet<(usize, Vec<String>)> = HashSet::new();
+        let mut stack = vec![(krate, module.to_vec())];
+        while let Some((k, m)) = stack.pop() {
+            if visited.len() > 64 || !visited.insert((k, m.clone())) {
+                continue;
             }
-        })
+            let Some(ns) = self.crates[k].modules.get(&m) else {
+                continue;
+            };
+            for g in &ns.globs {
+                let target = match self.resolve_rel(k, &m, g, depth + 1, false) {
+                    Some(Resolved::Local(t)) => t,
+                    _ => continue,
+                };
+                let Some((tk, tm)) = self.module_of(&target) else {
+                    continue;
+                };
+                if let Some(Resolved::Local(p)) = self.resolve_abs(tk, &tm, segs, depth + 1, false)
+                {
+                    if self.defs.contains_key(&p) {
+                        return Some(Resolved::Local(p));
+                    }
+                }
+                stack.push((tk, tm));
+            }
+        }
+        None
+    }
+
+    /// The crate and module path a canonical module path names.
+    fn module_of(&self, path: &str) -> Option<(usize, Vec<String>)> {
+        let mut parts = path.split("::");
+        let krate = *self.by_key.get(parts.next()?)?;
+        let module: Vec<String> = parts.map(String::from).collect();
+        self.crates[krate]
+            .modules
+            .contains_key(&module)
+            .then_some((krate, module))
     }
 
     /// The type a signature's type expression denotes, where it was written.
@@ -684,18 +812,51 @@ impl Index {
         }
     }
 
-    /// The names other files use to reach items whose signatures involve
-    /// a framework type (directly, or through another such item): a file
-    /// naming none of them, and no framework crate, cannot hold a
-    /// framework value, and the prefilter may skip it.
-    pub fn framework_names(&self, models: &Models) -> Vec<String> {
-        let mut names: Vec<String> = Vec::new();
-        let mut interesting: HashSet<String> = HashSet::new();
+    /// Does `text` name one of the items of `krate` (or of the crates it
+    /// depends on) whose signatures involve a framework type, directly or
+    /// through another such item? A file that names none of them, and no
+    /// framework crate, cannot hold a framework value: the prefilter may
+    /// skip it. The matcher is built once per crate and models.
+    pub fn names_framework_item(&self, krate: usize, models: &Models, text: &[u8]) -> bool {
+        let matcher = {
+            let mut cache = self.matchers.lock().expect("index matcher lock");
+            cache
+                .entry((krate, models.fingerprint))
+                .or_insert_with(|| {
+                    let words = self.framework_names(krate, models);
+                    (!words.is_empty())
+                        .then(|| aho_corasick::AhoCorasick::new(&words).ok())
+                        .flatten()
+                        .map(Arc::new)
+                })
+                .clone()
+        };
+        let Some(ac) = matcher else { return false };
+        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        ac.find_overlapping_iter(text).any(|m| {
+            let before = m.start() > 0 && word(text[m.start() - 1]);
+            let after = text.get(m.end()).is_some_and(|b| word(*b));
+            !before && !after
+        })
+    }
+
+    /// The names behind [`Index::names_framework_item`]: types, aliases,
+    /// constants and helper functions, never method names (too common).
+    pub fn framework_names(&self, krate: usize, models: &Models) -> Vec<String> {
         let words: HashSet<String> = models
             .crate_words()
             .into_iter()
             .chain(models.type_names())
             .collect();
+        let crates: Vec<usize> = std::iter::once(krate)
+            .chain(self.crates[krate].deps.values().copied())
+            .collect();
+        let defs: Vec<(&String, &Def)> = crates
+            .iter()
+            .flat_map(|&k| &self.crates[k].defs)
+            .filter_map(|p| self.defs.get(p).map(|d| (p, d)))
+            .collect();
+        let mut interesting: HashSet<String> = HashSet::new();
         let mentions = |t: &TypeExpr, interesting: &HashSet<String>| {
             let mut seen = Vec::new();
             t.names(&mut seen);
@@ -705,9 +866,9 @@ impl Index {
         // A few rounds reach items that hold items that hold framework types.
         for _ in 0..4 {
             let before = interesting.len();
-            for (path, def) in &self.defs {
-                let name = path.rsplit("::").next().unwrap_or(path).to_string();
-                if interesting.contains(&name) {
+            for (path, def) in &defs {
+                let name = path.rsplit("::").next().unwrap_or(path);
+                if interesting.contains(name) {
                     continue;
                 }
                 let hit = match def {
@@ -717,30 +878,21 @@ impl Index {
                     Def::Alias { ty, .. } => mentions(ty, &interesting),
                     Def::Fn { sig, .. } => {
                         mentions(&sig.ret, &interesting)
-                            || sig.params.iter().any(|p| mentions(p, &interesting))
+                            || sig.returns.is_some()
+                                && sig.params.iter().any(|p| mentions(p, &interesting))
                     }
                     Def::Const { ty, lit, .. } => lit.is_some() || mentions(ty, &interesting),
                     _ => false,
                 };
                 if hit {
-                    interesting.insert(name);
-                }
-            }
-            for (ty, methods) in &self.methods {
-                let name = ty.rsplit("::").next().unwrap_or(ty).to_string();
-                if !interesting.contains(&name)
-                    && methods
-                        .values()
-                        .any(|(_, sig)| mentions(&sig.ret, &interesting))
-                {
-                    interesting.insert(name);
+                    interesting.insert(name.to_string());
                 }
             }
             if interesting.len() == before {
                 break;
             }
         }
-        names.extend(interesting);
+        let mut names: Vec<String> = interesting.into_iter().collect();
         names.sort();
         names
     }

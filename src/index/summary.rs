@@ -10,7 +10,6 @@
 //! (mostly signatures). A summary holds no spans, so it is `Send` and can be
 //! hashed, compared and shared between threads.
 
-use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use std::hash::{Hash, Hasher};
 
 /// A type as written in a signature, without spans.
@@ -282,24 +281,11 @@ impl FileSummary {
     /// Summarize source text. Never fails: text that does not lex or parse
     /// gives an empty summary marked `unparsable`.
     pub fn of_text(text: &str) -> FileSummary {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        // A shebang line is not Rust tokens (`#![attr]` is).
-        let text = match text.strip_prefix("#!") {
-            Some(rest) if !rest.trim_start().starts_with('[') => {
-                &text[text.find('\n').unwrap_or(text.len())..]
-            }
-            _ => text,
-        };
-        let summary = match text.parse::<TokenStream>() {
-            Ok(tokens) => match syn::parse2::<syn::File>(strip_bodies(tokens)) {
-                Ok(file) => FileSummary {
-                    items: items_of(&file.items),
-                    unparsable: false,
-                },
-                Err(_) => FileSummary {
-                    items: Vec::new(),
-                    unparsable: true,
-                },
+        let reduced = without_bodies(text);
+        let summary = match syn::parse_file(&reduced) {
+            Ok(file) => FileSummary {
+                items: items_of(&file.items),
+                unparsable: false,
             },
             Err(_) => FileSummary {
                 items: Vec::new(),
@@ -318,85 +304,125 @@ impl FileSummary {
     }
 }
 
-/// Replace every function body by `{}`, keeping everything else. A body
-/// is the first brace group after an `fn` token at the same nesting level
-/// (a function pointer type such as `fn(u8) -> u8` is followed by `,`,
-/// `;`, `=` or the end of its group, never by a brace). A body that is
-/// one chain of field reads and method calls (`uri.query().unwrap_or("")`)
-/// is kept, without its arguments: it becomes a [`Projection`].
-fn strip_bodies(tokens: TokenStream) -> TokenStream {
-    let mut out = Vec::new();
-    let mut after_fn = false;
-    for tt in tokens {
-        match tt {
-            TokenTree::Ident(ref i) if i == "fn" => {
-                after_fn = true;
-                out.push(tt);
-            }
-            TokenTree::Punct(ref p) if after_fn && matches!(p.as_char(), ';' | ',' | '=') => {
-                // `=` may be part of `Item = T` in a where clause: only `;`
-                // and `,` end a signature for sure.
-                if p.as_char() != '=' {
-                    after_fn = false;
-                }
-                out.push(tt);
-            }
-            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => {
-                let stream = if after_fn {
-                    after_fn = false;
-                    tail_chain(g.stream())
-                } else {
-                    strip_bodies(g.stream())
-                };
-                let mut new = Group::new(Delimiter::Brace, stream);
-                new.set_span(g.span());
-                out.push(TokenTree::Group(new));
-            }
-            other => out.push(other),
+/// The text with every function body replaced by `{}`, comments dropped:
+/// what syn then parses is mostly signatures. rust-analyzer's lexer
+/// (`ra-ap-rustc_lexer`: no allocation per token) finds the bodies: a body
+/// is the first `{` after an `fn` at the same nesting level (a function
+/// pointer type such as `fn(u8) -> u8` is followed by `,`, `;` or the end
+/// of its group, never by a brace). A body that is one chain of field
+/// reads and method calls (`uri.query().unwrap_or("")`) is kept, without
+/// the call arguments: it becomes a [`Projection`].
+pub fn without_bodies(text: &str) -> String {
+    use ra_ap_rustc_lexer::{tokenize, FrontmatterAllowed, TokenKind as K};
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let start = ra_ap_rustc_lexer::strip_shebang(text).unwrap_or(0);
+    let text = &text[start..];
+    let mut tokens: Vec<(K, usize, usize)> = Vec::with_capacity(text.len() / 4);
+    let mut pos = 0;
+    for t in tokenize(text, FrontmatterAllowed::No) {
+        let end = pos + t.len as usize;
+        match t.kind {
+            // Doc comments are attributes nothing here needs.
+            K::Whitespace | K::LineComment { .. } | K::BlockComment { .. } => {}
+            kind => tokens.push((kind, pos, end)),
         }
+        pos = end;
     }
-    out.into_iter().collect()
+    let mut out = String::with_capacity(text.len() / 3);
+    let mut after_fn = false;
+    let mut i = 0;
+    while i < tokens.len() {
+        let (kind, a, b) = tokens[i];
+        let word = &text[a..b];
+        match kind {
+            K::Ident if word == "fn" => after_fn = true,
+            K::Semi | K::Comma => after_fn = false,
+            K::OpenBrace if after_fn => {
+                after_fn = false;
+                let close = matching(&tokens, i);
+                out.push_str(" {");
+                if let Some(chain) = chain_text(text, &tokens[i + 1..close]) {
+                    out.push_str(&chain);
+                }
+                out.push_str("} ");
+                i = close + 1;
+                continue;
+            }
+            _ => {}
+        }
+        // Tokens that touched in the text still touch (`::`, `->`, `=>`).
+        if i > 0 && tokens[i - 1].2 != a {
+            out.push(' ');
+        }
+        out.push_str(word);
+        i += 1;
+    }
+    out
 }
 
-/// The body's tokens when the body is one chain `a.b.c(..)?.d(..)`,
-/// with the call arguments dropped; otherwise nothing.
-fn tail_chain(body: TokenStream) -> TokenStream {
-    let mut out = Vec::new();
-    let mut expect_name = true;
-    for tt in body {
-        match tt {
-            TokenTree::Ident(_) if expect_name => {
-                out.push(tt);
-                expect_name = false;
+/// The index of the token closing the group opened at `open` (the number
+/// of tokens when the text ends first).
+fn matching(tokens: &[(ra_ap_rustc_lexer::TokenKind, usize, usize)], open: usize) -> usize {
+    use ra_ap_rustc_lexer::TokenKind as K;
+    let mut depth = 0usize;
+    for (j, (kind, _, _)) in tokens.iter().enumerate().skip(open) {
+        match kind {
+            K::OpenBrace | K::OpenParen | K::OpenBracket => depth += 1,
+            K::CloseBrace | K::CloseParen | K::CloseBracket => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return j;
+                }
             }
-            // `.0` of a tuple field.
-            TokenTree::Literal(_) if expect_name && !out.is_empty() => {
-                out.push(tt);
-                expect_name = false;
-            }
-            TokenTree::Punct(ref p) if !expect_name && p.as_char() == '.' => {
-                out.push(tt);
-                expect_name = true;
-            }
-            TokenTree::Punct(ref p) if !expect_name && p.as_char() == '?' => out.push(tt),
-            TokenTree::Punct(ref p) if expect_name && out.is_empty() && p.as_char() == '&' => {
-                out.push(tt)
-            }
-            TokenTree::Group(ref g) if !expect_name && g.delimiter() == Delimiter::Parenthesis => {
-                let mut empty = Group::new(Delimiter::Parenthesis, TokenStream::new());
-                empty.set_span(g.span());
-                out.push(TokenTree::Group(empty));
-            }
-            _ => return TokenStream::new(),
-        }
-        if out.len() > 64 {
-            return TokenStream::new();
+            _ => {}
         }
     }
-    if expect_name {
-        return TokenStream::new();
+    tokens.len()
+}
+
+/// The body's text when it is one chain `&a.b.c(..)?.0.d(..)`, with the
+/// call arguments dropped.
+fn chain_text(text: &str, body: &[(ra_ap_rustc_lexer::TokenKind, usize, usize)]) -> Option<String> {
+    use ra_ap_rustc_lexer::TokenKind as K;
+    if body.is_empty() || body.len() > 256 {
+        return None;
     }
-    out.into_iter().collect()
+    let mut out = String::new();
+    let mut i = 0;
+    if body[0].0 == K::And {
+        out.push('&');
+        i = 1;
+    }
+    // The root: a parameter or `self`.
+    match body.get(i) {
+        Some((K::Ident, a, b)) => out.push_str(&text[*a..*b]),
+        _ => return None,
+    }
+    i += 1;
+    while i < body.len() {
+        match body[i].0 {
+            K::Question => out.push('?'),
+            K::Dot => {
+                let (kind, a, b) = *body.get(i + 1)?;
+                let name = &text[a..b];
+                let is_index =
+                    matches!(kind, K::Literal { .. }) && name.bytes().all(|c| c.is_ascii_digit());
+                if kind != K::Ident && !is_index {
+                    return None;
+                }
+                out.push('.');
+                out.push_str(name);
+                i += 1;
+                if body.get(i + 1).is_some_and(|t| t.0 == K::OpenParen) && !is_index {
+                    i = matching(body, i + 1);
+                    out.push_str("()");
+                }
+            }
+            _ => return None,
+        }
+        i += 1;
+    }
+    Some(out)
 }
 
 fn type_params(g: &syn::Generics) -> Vec<String> {

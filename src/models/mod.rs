@@ -463,13 +463,43 @@ impl Models {
     /// own crate): a file that names none of them holds no framework value.
     /// The std prelude's names are not among them.
     pub fn crate_words(&self) -> Vec<String> {
+        self.words(true)
+    }
+
+    /// The crates whose *values* the models describe (types and functions,
+    /// not only macros: `log` and `tracing` are left out). Only a package
+    /// naming one of them can declare items that hold framework values.
+    pub fn value_crate_words(&self) -> Vec<String> {
+        self.words(false)
+    }
+
+    fn words(&self, with_macros: bool) -> Vec<String> {
+        let macros = self.macros.keys().filter(|_| with_macros).cloned();
+        // Without macros, only types that matter to a rule count: not the
+        // collections (`hashbrown::HashMap`) modelled for their `get`.
+        let matters = |t: &TypeModel| {
+            with_macros
+                || !t.roles.is_empty()
+                || t.handler.is_some()
+                || !t.wrong.is_empty()
+                || t.methods
+                    .values()
+                    .chain(t.fields.values())
+                    .any(|m| !m.roles.is_empty() || !m.request_roles.is_empty())
+        };
         let mut words: Vec<String> = self
             .types
-            .keys()
-            .map(|k| k.to_string())
-            .chain(self.aliases.keys().cloned())
+            .iter()
+            .filter(|(_, t)| matters(t))
+            .map(|(k, _)| k.to_string())
+            .chain(
+                self.aliases
+                    .iter()
+                    .filter(|(_, to)| self.types.get(*to).is_some_and(matters))
+                    .map(|(a, _)| a.clone()),
+            )
             .chain(self.functions.keys().cloned())
-            .chain(self.macros.keys().cloned())
+            .chain(macros)
             .chain(
                 self.reexports
                     .iter()

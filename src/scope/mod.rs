@@ -588,7 +588,10 @@ impl<'m> Scope<'m> {
                 Some(Item::Import(full)) => {
                     let head = full.split("::").next().unwrap_or("");
                     let local = matches!(head, "crate" | "self" | "super")
-                        || self.index.as_ref().is_some_and(|(ix, _)| ix.is_crate(head));
+                        || self
+                            .index
+                            .as_ref()
+                            .is_some_and(|(ix, ctx)| ix.is_dep(ctx.krate, head));
                     if !local {
                         return Some(join(full));
                     }
@@ -610,8 +613,8 @@ impl<'m> Scope<'m> {
                 None => {}
             }
         }
-        if let Some((ix, _)) = &self.index {
-            if ix.is_crate(first) {
+        if let Some((ix, ctx)) = &self.index {
+            if ix.is_dep(ctx.krate, first) {
                 return self.resolve_local(&[], segs);
             }
             // A name a `use crate::prelude::*` glob brings in.
