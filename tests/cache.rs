@@ -154,3 +154,55 @@ fn findings_on_the_fixtures_do_not_depend_on_the_cache() {
     assert_eq!(plain, warm);
     assert_eq!(counts(&err).0, 0, "warm run parsed nothing");
 }
+
+/// A file's findings depend on the signatures of other files of its crate,
+/// never on their bodies: editing a function body re-lints that file
+/// alone, while changing a field's type in `state.rs` re-lints the file
+/// that uses it, with the new finding.
+#[test]
+fn a_signature_edit_relints_users_and_a_body_edit_only_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    fs::create_dir(root.join("src")).unwrap();
+    fs::write(
+        root.join("src/main.rs"),
+        "mod state;\nmod routes;\nfn main() {}\n",
+    )
+    .unwrap();
+    let state = |ty: &str, body: &str| {
+        format!("pub struct AppState {{\n    pub base: {ty},\n}}\npub fn helper() -> u32 {{\n    {body}\n}}\n")
+    };
+    fs::write(root.join("src/state.rs"), state("String", "1")).unwrap();
+    fs::write(
+        root.join("src/routes.rs"),
+        "use crate::state::AppState;\nuse axum::extract::State;\npub async fn h(State(st): State<AppState>) {\n    let p = st.base.query_params();\n}\n",
+    )
+    .unwrap();
+
+    let (code, _, err) = run(root, &["src", "--timings", "--format", "json"]);
+    assert_eq!(code, 0, "a String field has no framework members: {err}");
+    assert_eq!(counts(&err).1, 0);
+
+    // A body edit: the index is unchanged, only state.rs is looked at again.
+    fs::write(root.join("src/state.rs"), state("String", "2 + 2")).unwrap();
+    let (code, _, err) = run(root, &["src", "--timings", "--format", "json"]);
+    assert_eq!(code, 0);
+    let (_, hits_after_body_edit) = counts(&err);
+    assert_eq!(
+        hits_after_body_edit, 2,
+        "main.rs and routes.rs come from the cache: {err}"
+    );
+
+    // A signature edit: the field becomes a `url::Url`; routes.rs is
+    // re-linted and now has the finding.
+    fs::write(root.join("src/state.rs"), state("url::Url", "2 + 2")).unwrap();
+    let (code, out, err) = run(root, &["src", "--timings", "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(counts(&err).1, 0, "every file is re-linted: {err}");
+    assert!(out.contains("routes.rs") && out.contains("SL001"), "{out}");
+}

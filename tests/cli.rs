@@ -299,3 +299,38 @@ fn quiet_drops_the_summary() {
     assert!(!out.contains("Found 9 problems"));
     assert!(out.contains("SL002(manual-query-parsing)"));
 }
+
+/// A crate linted as a whole: a handler in `routes/billing.rs` misuses a
+/// field of a state struct declared in `state.rs`; named on the command
+/// line alone (as pre-commit does), the file still sees its crate; and an
+/// editor's unsaved buffer (stdin) sees the crate's other files too.
+#[test]
+fn a_file_sees_the_items_of_its_crate_from_the_tree_a_named_file_and_stdin() {
+    let krate =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/crates/state_across_files");
+    let billing = krate.join("src/routes/billing.rs");
+    for target in [krate.clone(), billing.clone()] {
+        let out = scope_lint()
+            .arg(&target)
+            .args(["--format", "short", "--no-cache", "--select", "SL001"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        assert!(
+            text.contains("billing.rs:9:")
+                && text.contains("`url::Url` has no method `query_params`"),
+            "{text}"
+        );
+    }
+    let buffer = "use crate::state::AppState;\nuse axum::extract::State;\npub async fn h(State(st): State<AppState>) {\n    let p = st.billing_base.query_params();\n}\n";
+    let out = scope_lint()
+        .args(["--stdin-filename"])
+        .arg(krate.join("src/routes/new_handler.rs"))
+        .args(["--format", "short", "--select", "SL001"])
+        .write_stdin(buffer)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("new_handler.rs:4:"), "{text}");
+}

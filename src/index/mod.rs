@@ -116,6 +116,10 @@ pub struct Index {
     crates: Vec<CrateData>,
     /// Each crate's canonical prefix → crate.
     by_key: HashMap<String, usize>,
+    /// The directory of each crate's root file, libraries first: a file
+    /// under it that no `mod` reaches yet (a new file in an editor) gets
+    /// the module path its location gives.
+    root_dirs: Vec<(PathBuf, usize)>,
     files: HashMap<PathBuf, FileContext>,
     defs: HashMap<String, Def>,
     /// Inherent and trait methods of the user's types: type path → name →
@@ -234,11 +238,13 @@ impl Index {
             if t.kind == crates::TargetKind::Lib {
                 lib_of.insert(packages[pkg].dir.clone(), (t.name.clone(), krate));
             }
+            let dir = t.root.parent().map(absolute).unwrap_or_default();
+            index.root_dirs.push((dir.clone(), krate));
             queue.push(Pending {
                 path: absolute(&t.root),
                 krate,
                 module: Vec::new(),
-                child_dir: t.root.parent().map(absolute).unwrap_or_default(),
+                child_dir: dir,
             });
         }
         // The crates each crate reaches by name: its package's library
@@ -506,10 +512,27 @@ impl Index {
     // ----- questions the analysis asks ------------------------------------
 
     pub fn file(&self, path: &Path) -> Option<FileContext> {
-        self.files
-            .get(path)
-            .or_else(|| self.files.get(&absolute(path)))
-            .cloned()
+        if let Some(found) = self.files.get(path) {
+            return Some(found.clone());
+        }
+        let abs = absolute(path);
+        if let Some(found) = self.files.get(&abs) {
+            return Some(found.clone());
+        }
+        // Not reached by any `mod` (yet): placed by its location.
+        let (dir, krate) = self.root_dirs.iter().find(|(d, _)| abs.starts_with(d))?;
+        let rel = abs.strip_prefix(dir).ok()?.with_extension("");
+        let mut module: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if module.last().is_some_and(|m| m == "mod") {
+            module.pop();
+        }
+        Some(FileContext {
+            krate: *krate,
+            module,
+        })
     }
 
     /// The files the index places in a crate's module tree.
