@@ -48,7 +48,7 @@ pub struct Linter {
     pub cache: Option<Cache>,
     pub stats: Stats,
     /// The user's items across the crates of the run (see [`crate::index`]).
-    pub index: Option<Arc<crate::index::Index>>,
+    pub index: Option<Arc<crate::index::SharedIndex>>,
 }
 
 /// What linting one file produced.
@@ -210,7 +210,7 @@ impl Linter {
             // A file that names no framework crate may still name one of
             // its crate's items that hold framework values.
             let may = p.may_match(text.as_bytes())
-                || self.index.as_ref().is_some_and(|ix| {
+                || self.index.as_ref().map(|s| s.get()).is_some_and(|ix| {
                     ix.file(path).is_some_and(|ctx| {
                         ix.names_framework_item(ctx.krate, &self.models, text.as_bytes())
                             && p.may_match_with(text.as_bytes(), true)
@@ -277,7 +277,7 @@ impl Linter {
                     source,
                     &self.models,
                     &self.rules,
-                    self.index.as_deref(),
+                    self.index.as_ref().map(|s| s.get()),
                 );
                 add_time(&self.stats.check_ns, started);
                 found

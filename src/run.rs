@@ -8,7 +8,7 @@ use crate::baseline::Baseline;
 use crate::config::{Config, Discovery};
 use crate::diagnostic::IO_ERROR;
 use crate::fix;
-use crate::index::Index;
+use crate::index::{Index, SharedIndex, Store};
 use crate::lint::{in_pool, FileResult, Linter};
 use crate::models::Models;
 use crate::prefilter::Prefilter;
@@ -89,7 +89,7 @@ struct Linters {
     cache_dir: Option<PathBuf>,
     no_prefilter: bool,
     /// The crate index of the run, shared by every linter.
-    index: Option<Arc<Index>>,
+    index: Option<Arc<SharedIndex>>,
 }
 
 impl Linters {
@@ -231,9 +231,8 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
                 std::fs::read_to_string(p).ok()
             }
         };
-        linters.index = Some(Arc::new(
-            Relevance::new()?.index(std::slice::from_ref(&abs), &overlay),
-        ));
+        let (index, _) = Relevance::new()?.index(std::slice::from_ref(&abs), &overlay, Store::none());
+        linters.index = Some(Arc::new(SharedIndex::ready(index)));
         let (config, linter) = linters.get(config_for(&mut Discovery::default(), name)?)?;
         let mut outcome = Outcome::default();
         let lint = |t: &str| finish(&config, linter.lint_text(name, t.to_string()));
@@ -259,10 +258,11 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     let walked = walk::collect(&opts.paths, opts.threads).map_err(|e| e.to_string())?;
     let walk_time = walk_started.elapsed();
     let index_started = std::time::Instant::now();
-    let relevance = Relevance::new()?;
-    linters.index = Some(in_pool(opts.threads, || {
-        Arc::new(relevance.index(&walked.files, &|p: &Path| std::fs::read_to_string(p).ok()))
-    }));
+    linters.index = Some(Arc::new(shared_index(
+        &walked,
+        linters.cache_dir.as_deref(),
+        opts.threads,
+    )?));
     let index_time = index_started.elapsed();
     let changed = match &opts.changed_since {
         Some(rev) => Some(changed_files(rev)?),
@@ -317,7 +317,11 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     outcome.timings.lint_wall = lint_started.elapsed();
     outcome.timings.walk = walk_time;
     outcome.timings.index = index_time;
-    outcome.timings.indexed = linters.index.as_ref().map_or(0, |ix| ix.file_count);
+    outcome.timings.indexed = linters
+        .index
+        .as_ref()
+        .and_then(|ix| ix.built())
+        .map_or(0, |ix| ix.file_count);
     for (_, linter) in linters.by_config.values() {
         let s = &linter.stats;
         let t = &mut outcome.timings;
@@ -382,10 +386,74 @@ impl Relevance {
         })
     }
 
-    fn index(&self, files: &[PathBuf], read: &(dyn Fn(&Path) -> Option<String> + Sync)) -> Index {
+    /// The index of the packages of `files`, with what `store` knows of
+    /// unchanged files (and what this build learnt added to it).
+    fn index(
+        &self,
+        files: &[PathBuf],
+        read: &(dyn Fn(&Path) -> Option<String> + Sync),
+        store: Store,
+    ) -> (Index, Store) {
         let relevant = |text: &str| self.prefilter.names_a_crate(text.as_bytes());
-        Index::build_with(files, read, &relevant, &self.crates)
+        let sources = crate::index::Sources {
+            read,
+            relevant: &relevant,
+            framework: self.crates.clone(),
+            store,
+        };
+        let index = Index::build_from(files, &sources);
+        (index, sources.store)
     }
+}
+
+fn read_file(p: &Path) -> Option<String> {
+    std::fs::read_to_string(p).ok()
+}
+
+/// The crate index of a walk. With a cache directory, unchanged files are
+/// not summarized again; and when no input of the last run's index changed,
+/// its hash is known at once and the index is built only if a file misses
+/// the result cache.
+fn shared_index(
+    walked: &walk::Walk,
+    cache_dir: Option<&Path>,
+    threads: usize,
+) -> Result<SharedIndex, String> {
+    let relevance = Relevance::new()?;
+    let Some(dir) = cache_dir else {
+        let (index, _) = in_pool(threads, || {
+            relevance.index(&walked.files, &read_file, Store::none())
+        });
+        return Ok(SharedIndex::ready(index));
+    };
+    let walk_hash = {
+        let mut bytes = Vec::new();
+        for f in &walked.files {
+            bytes.extend_from_slice(f.as_os_str().as_encoded_bytes());
+            bytes.push(0);
+        }
+        xxhash_rust::xxh3::xxh3_64(&bytes)
+    };
+    let store = Store::open(dir);
+    if let Some(hash) = store.unchanged_index(walk_hash) {
+        let files = walked.files.clone();
+        let dir = dir.to_path_buf();
+        return Ok(SharedIndex::lazy(hash, move || {
+            let (index, store) = relevance.index(&files, &read_file, Store::open(&dir));
+            store.save();
+            index
+        }));
+    }
+    let (index, mut store) = in_pool(threads, || relevance.index(&walked.files, &read_file, store));
+    let inputs = walked
+        .files
+        .iter()
+        .chain(walked.config_files.iter())
+        .chain(index.files())
+        .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()));
+    store.record_index(walk_hash, inputs, index.hash);
+    store.save();
+    Ok(SharedIndex::ready(index))
 }
 
 /// Apply the configuration's per-file ignores to one file's findings.

@@ -14,6 +14,8 @@
 //! so an editor can hand in unsaved buffers.
 
 pub mod crates;
+pub mod shared;
+pub mod store;
 pub mod summary;
 
 use crate::models::ty::Ty;
@@ -21,6 +23,8 @@ use crate::models::Models;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+pub use shared::SharedIndex;
+pub use store::Store;
 use summary::{FileSummary, FnSig, ItemSig, TypeExpr, UseEntry};
 
 /// Where a type expression was written: its crate and module, and the
@@ -28,7 +32,8 @@ use summary::{FileSummary, FnSig, ItemSig, TypeExpr, UseEntry};
 #[derive(Debug, Clone)]
 pub struct Origin {
     krate: usize,
-    module: Vec<String>,
+    /// Shared by every item of the module.
+    module: Arc<[String]>,
     generics: Vec<String>,
 }
 
@@ -37,7 +42,7 @@ pub struct Origin {
 pub enum Def {
     Struct {
         origin: Origin,
-        fields: HashMap<String, TypeExpr>,
+        fields: Vec<(String, TypeExpr)>,
     },
     Alias {
         origin: Origin,
@@ -137,6 +142,22 @@ pub struct Index {
 
 type MatcherCache = HashMap<(usize, u64), Option<Arc<aho_corasick::AhoCorasick>>>;
 
+/// Where [`Index::build_from`] gets what it needs.
+pub struct Sources<'a> {
+    /// The text of a file (`None`: unreadable). Editors hand in unsaved
+    /// buffers here.
+    pub read: &'a (dyn Fn(&Path) -> Option<String> + Sync),
+    /// Does a file's text name a crate whose values the models describe?
+    /// Only packages with such a file are indexed.
+    pub relevant: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Crates never reached as crates of the index: in a framework's own
+    /// package (its examples and tests name it, `use actix_web::..`), the
+    /// models know those types better than its private source does.
+    pub framework: HashSet<String>,
+    /// What earlier runs learnt of unchanged files.
+    pub store: Store,
+}
+
 /// A file of a crate waiting to be summarized: its module path, and the
 /// directory its `mod foo;` children live in.
 struct Pending {
@@ -164,20 +185,35 @@ impl Index {
         read: &(dyn Fn(&Path) -> Option<String> + Sync),
         relevant: &(dyn Fn(&str) -> bool + Sync),
     ) -> Index {
-        Index::build_with(files, read, relevant, &HashSet::new())
+        Index::build_from(
+            files,
+            &Sources {
+                read,
+                relevant,
+                framework: HashSet::new(),
+                store: Store::none(),
+            },
+        )
     }
 
-    /// [`Index::build`], where the crates named in `framework` are never
-    /// reached as crates of the index: in a framework's own package (its
-    /// examples and tests name it, `use actix_web::..`), the models know
-    /// those types better than its private source does.
-    pub fn build_with(
-        files: &[PathBuf],
-        read: &(dyn Fn(&Path) -> Option<String> + Sync),
-        relevant: &(dyn Fn(&str) -> bool + Sync),
-        framework: &HashSet<String>,
-    ) -> Index {
+    /// [`Index::build`] with every input spelt out (see [`Sources`]).
+    pub fn build_from(files: &[PathBuf], src: &Sources<'_>) -> Index {
         use rayon::prelude::*;
+        let (read, relevant, framework) = (src.read, src.relevant, &src.framework);
+        // What the store knows of a file, when it is unchanged.
+        let known = |p: &Path| {
+            let stamp = src.store.stamp(p);
+            (stamp, src.store.known(p, stamp))
+        };
+        let is_relevant = |f: &Path| {
+            let (stamp, k) = known(f);
+            if let Some(r) = k.and_then(|k| k.relevant) {
+                return r;
+            }
+            let r = read(f).is_some_and(|t| relevant(&t));
+            src.store.learn(f, stamp, |k| k.relevant = Some(r));
+            r
+        };
         let mut by_dir: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
         let mut by_manifest: HashMap<PathBuf, Vec<&PathBuf>> = HashMap::new();
         for f in files {
@@ -189,7 +225,7 @@ impl Index {
         }
         let mut manifests: Vec<PathBuf> = by_manifest
             .into_par_iter()
-            .filter(|(_, fs)| fs.iter().any(|f| read(f).is_some_and(|t| relevant(&t))))
+            .filter(|(_, fs)| fs.iter().any(|f| is_relevant(f)))
             .map(|(m, _)| m)
             .collect();
         manifests.sort();
@@ -278,9 +314,16 @@ impl Index {
             let made: Vec<(PathBuf, Option<FileSummary>)> = todo
                 .par_iter()
                 .map(|p| {
+                    let (stamp, k) = known(p);
+                    if let Some(summary) = k.and_then(|k| k.summary) {
+                        return (p.to_path_buf(), Some(summary));
+                    }
                     let summary = read(p)
                         .filter(|t| t.len() <= MAX_SUMMARY_BYTES)
                         .map(|t| FileSummary::of_text(&t));
+                    if let Some(s) = &summary {
+                        src.store.learn(p, stamp, |k| k.summary = Some(s.clone()));
+                    }
                     (p.to_path_buf(), summary)
                 })
                 .collect();
@@ -335,9 +378,10 @@ impl Index {
     ) {
         let prefix = canonical(&self.crates[krate].name, module, "");
         let mut ns = ModuleNs::default();
+        let shared: Arc<[String]> = module.into();
         let origin = |generics: &[String]| Origin {
             krate,
-            module: module.to_vec(),
+            module: shared.clone(),
             generics: generics.to_vec(),
         };
         for item in items {
@@ -351,7 +395,7 @@ impl Index {
                 } => {
                     let def = Def::Struct {
                         origin: origin(generics),
-                        fields: fields.iter().cloned().collect(),
+                        fields: fields.clone(),
                     };
                     self.defs.insert(path.clone().unwrap_or_default(), def);
                 }
@@ -496,7 +540,7 @@ impl Index {
                 };
                 let origin = Origin {
                     krate,
-                    module: module.clone(),
+                    module: module.as_slice().into(),
                     generics,
                 };
                 let entry = self.methods.entry(path).or_default();
@@ -792,7 +836,7 @@ impl Index {
         let Some(Def::Struct { origin, fields }) = self.defs.get(recv.path()?) else {
             return None;
         };
-        let t = fields.get(name)?;
+        let (_, t) = fields.iter().find(|(n, _)| n == name)?;
         Some(self.ty(origin, t, models, 0).instantiate(recv))
     }
 
@@ -896,7 +940,7 @@ impl Index {
                 }
                 let hit = match def {
                     Def::Struct { fields, .. } => {
-                        fields.values().any(|t| mentions(t, &interesting))
+                        fields.iter().any(|(_, t)| mentions(t, &interesting))
                     }
                     Def::Alias { ty, .. } => mentions(ty, &interesting),
                     Def::Fn { sig, .. } => {

@@ -10,10 +10,11 @@
 //! (mostly signatures). A summary holds no spans, so it is `Send` and can be
 //! hashed, compared and shared between threads.
 
+use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
 
 /// A type as written in a signature, without spans.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TypeExpr {
     /// `a::b::C<Args>`: segments, and the generic type arguments of the
     /// last segment.
@@ -77,7 +78,7 @@ impl TypeExpr {
 }
 
 /// A function's or method's signature.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FnSig {
     pub generics: Vec<String>,
     /// Takes `self` in some form.
@@ -92,13 +93,13 @@ pub struct FnSig {
 }
 
 /// `param.a.b()?` as data: which parameter (`None`: `self`), then each step.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Projection {
     pub param: Option<usize>,
     pub steps: Vec<Step>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Step {
     Field(String),
     Method(String),
@@ -180,14 +181,14 @@ fn projection(e: &syn::Expr, params: &[Option<String>], has_self: bool) -> Optio
 }
 
 /// One name a `use` brings in: `name` → the path as written.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum UseEntry {
     Name { name: String, path: Vec<String> },
     Glob(Vec<String>),
 }
 
 /// One item of a module, as far as whole-crate analysis needs it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ItemSig {
     Struct {
         name: String,
@@ -258,7 +259,7 @@ impl ItemSig {
 }
 
 /// `mod name;` (its items live in another file) or `mod name { .. }`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ModSig {
     pub name: String,
     /// `#[path = ".."]`.
@@ -270,7 +271,7 @@ pub struct ModSig {
 }
 
 /// What one file declares at module level.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FileSummary {
     pub items: Vec<ItemSig>,
     /// The text did not parse: nothing is known of its items.

@@ -1,0 +1,186 @@
+//! The summary store: what the index learnt of each file on an earlier
+//! run (does it name a framework crate, its item summary), kept beside the
+//! result cache and keyed by path, modification time and size like git's
+//! index. A warm run then neither reads nor lexes an unchanged file to
+//! build the crate index. A damaged or foreign store is ignored.
+
+use super::summary::FileSummary;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+const FORMAT: &str = "scope-lint-index-v1";
+
+#[derive(Serialize, Deserialize, Clone, Default)]
+pub struct Known {
+    pub stamp: (u64, u64),
+    /// Names a framework crate in code (see `Index::build`); `None`: not
+    /// looked at yet.
+    pub relevant: Option<bool>,
+    pub summary: Option<FileSummary>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoreFile {
+    format: String,
+    /// The build that wrote it: summaries change with the code that makes
+    /// them.
+    build: String,
+    entries: HashMap<PathBuf, Known>,
+    last: Option<LastIndex>,
+}
+
+/// The index the last run built: its hash, and every input it came from
+/// (the files of the walk, the files indexed, the manifests) with their
+/// stamps. When none changed, the next run knows the hash without
+/// building anything.
+#[derive(Serialize, Deserialize, Clone, Default)]
+pub struct LastIndex {
+    /// A hash of the walk's file list (a new or removed file changes it).
+    pub walk: u64,
+    pub inputs: Vec<(PathBuf, (u64, u64))>,
+    pub hash: u64,
+}
+
+/// The store of one run: read at start, added to, saved once.
+pub struct Store {
+    file: Option<PathBuf>,
+    old: HashMap<PathBuf, Known>,
+    new: Mutex<HashMap<PathBuf, Known>>,
+    last: Option<LastIndex>,
+    new_last: Option<LastIndex>,
+}
+
+fn build_id() -> String {
+    format!("{}-{}", env!("CARGO_PKG_VERSION"), FORMAT)
+}
+
+impl Store {
+    /// A store that remembers nothing (stdin, editors, `--no-cache`).
+    pub fn none() -> Store {
+        Store {
+            file: None,
+            old: HashMap::new(),
+            new: Mutex::new(HashMap::new()),
+            last: None,
+            new_last: None,
+        }
+    }
+
+    pub fn open(dir: &Path) -> Store {
+        let file = dir.join("index-v1.bin");
+        let (old, last) = std::fs::read(&file)
+            .ok()
+            .and_then(|b| postcard::from_bytes::<StoreFile>(&b).ok())
+            .filter(|s| s.format == FORMAT && s.build == build_id())
+            .map(|s| (s.entries, s.last))
+            .unwrap_or_default();
+        Store {
+            file: Some(file),
+            old,
+            new: Mutex::new(HashMap::new()),
+            last,
+            new_last: None,
+        }
+    }
+
+    /// The hash of the last run's index, when the walk gave the same files
+    /// and no input of the index changed since.
+    pub fn unchanged_index(&self, walk: u64) -> Option<u64> {
+        let last = self.last.as_ref().filter(|l| l.walk == walk)?;
+        let same = last.inputs.iter().all(|(p, stamp)| {
+            std::fs::metadata(p).is_ok_and(|m| crate::cache::stamp(&m) == *stamp && stamp.0 != 0)
+        });
+        same.then_some(last.hash)
+    }
+
+    /// Remember the index this run built, and what it came from.
+    pub fn record_index(&mut self, walk: u64, inputs: impl Iterator<Item = PathBuf>, hash: u64) {
+        if self.file.is_none() {
+            return;
+        }
+        let mut inputs: Vec<(PathBuf, (u64, u64))> = inputs
+            .filter_map(|p| {
+                let m = std::fs::metadata(&p).ok()?;
+                Some((p, crate::cache::stamp(&m)))
+            })
+            .collect();
+        inputs.sort();
+        inputs.dedup();
+        self.new_last = Some(LastIndex { walk, inputs, hash });
+    }
+
+    /// What is known of `path` if it is unchanged (`None` for a store that
+    /// remembers nothing, or a file that cannot be `stat`ed).
+    pub fn stamp(&self, path: &Path) -> Option<(u64, u64)> {
+        self.file.as_ref()?;
+        std::fs::metadata(path)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| crate::cache::stamp(&m))
+    }
+
+    pub fn known(&self, path: &Path, stamp: Option<(u64, u64)>) -> Option<Known> {
+        let stamp = stamp?;
+        if let Some(k) = self.new.lock().expect("store lock").get(path) {
+            return (k.stamp == stamp).then(|| k.clone());
+        }
+        self.old
+            .get(path)
+            .filter(|k| k.stamp == stamp && stamp.0 != 0)
+            .cloned()
+    }
+
+    /// Record what was learnt of `path` (merged with what is known).
+    pub fn learn(&self, path: &Path, stamp: Option<(u64, u64)>, f: impl FnOnce(&mut Known)) {
+        let Some(stamp) = stamp else { return };
+        if self.file.is_none() {
+            return;
+        }
+        let mut new = self.new.lock().expect("store lock");
+        let entry = new.entry(path.to_path_buf()).or_insert_with(|| {
+            self.old
+                .get(path)
+                .filter(|k| k.stamp == stamp)
+                .cloned()
+                .unwrap_or(Known {
+                    stamp,
+                    ..Known::default()
+                })
+        });
+        entry.stamp = stamp;
+        f(entry);
+    }
+
+    /// Write the store when something was learnt. Errors are ignored: the
+    /// store only saves time.
+    pub fn save(self) {
+        let Some(file) = self.file else { return };
+        let new = self.new.into_inner().expect("store lock");
+        if new.is_empty() && self.new_last.is_none() {
+            return;
+        }
+        let mut entries = self.old;
+        entries.extend(new);
+        entries.retain(|p, _| p.exists());
+        let Ok(bytes) = postcard::to_stdvec(&StoreFile {
+            format: FORMAT.to_string(),
+            build: build_id(),
+            entries,
+            last: self.new_last.or(self.last),
+        }) else {
+            return;
+        };
+        let Some(dir) = file.parent() else { return };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) {
+            if tmp.write_all(&bytes).is_ok() {
+                let _ = tmp.persist(&file);
+            }
+        }
+    }
+}
