@@ -87,6 +87,64 @@ impl Walker<'_> {
         self.scope.exit();
     }
 
+    /// Closures bound by `let name = |..| ..` in `stmts` and later passed by
+    /// name to a framework function as its callback: name → the callback's
+    /// parameter types.
+    fn bound_callbacks(
+        &self,
+        stmts: &[syn::Stmt],
+    ) -> std::collections::HashMap<String, Vec<crate::models::ty::Ty>> {
+        let mut found = std::collections::HashMap::new();
+        let names: Vec<String> = stmts
+            .iter()
+            .filter_map(|s| match s {
+                syn::Stmt::Local(syn::Local {
+                    pat: syn::Pat::Ident(pi),
+                    init: Some(init),
+                    ..
+                }) if matches!(&*init.expr, syn::Expr::Closure(_)) => Some(pi.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        if names.is_empty() {
+            return found;
+        }
+        struct Calls<'a, 'b> {
+            scope: &'a Scope<'b>,
+            names: &'a [String],
+            found: &'a mut std::collections::HashMap<String, Vec<crate::models::ty::Ty>>,
+        }
+        impl<'ast> Visit<'ast> for Calls<'_, '_> {
+            fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+                let callback = self
+                    .scope
+                    .callee_path(c)
+                    .and_then(|p| self.scope.models.function(&p))
+                    .and_then(|f| f.callback.clone());
+                if let Some(cb) = callback {
+                    if let Some(syn::Expr::Path(p)) = c.args.iter().nth(cb.arg) {
+                        if let Some(id) = p.path.get_ident() {
+                            let id = id.to_string();
+                            if self.names.contains(&id) {
+                                self.found.insert(id, cb.params.clone());
+                            }
+                        }
+                    }
+                }
+                syn::visit::visit_expr_call(self, c);
+            }
+        }
+        let mut calls = Calls {
+            scope: &self.scope,
+            names: &names,
+            found: &mut found,
+        };
+        for s in stmts {
+            calls.visit_stmt(s);
+        }
+        found
+    }
+
     /// Visit an `if`/`while` condition, then open the scope its `let`
     /// patterns bind into (the caller closes it).
     fn condition(&mut self, cond: &syn::Expr) {
@@ -211,7 +269,24 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_block(&mut self, b: &'ast syn::Block) {
         self.scope.enter_block(&b.stmts);
+        let callbacks = self.bound_callbacks(&b.stmts);
         for stmt in &b.stmts {
+            // `let cb = |req, resp| ..; accept_hdr_async(stream, cb)`: the
+            // closure is the framework's callback, with its parameter types.
+            if let syn::Stmt::Local(syn::Local {
+                pat: syn::Pat::Ident(pi),
+                init: Some(init),
+                ..
+            }) = stmt
+            {
+                if let (syn::Expr::Closure(c), Some(params)) =
+                    (&*init.expr, callbacks.get(&pi.ident.to_string()))
+                {
+                    self.closure(c, ClosureParams::Callback(params));
+                    self.scope.bind(pi.ident.to_string(), Default::default());
+                    continue;
+                }
+            }
             self.visit_stmt(stmt);
         }
         self.scope.exit();

@@ -231,7 +231,8 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
                 std::fs::read_to_string(p).ok()
             }
         };
-        let (index, _) = Relevance::new()?.index(std::slice::from_ref(&abs), &overlay, Store::none());
+        let (index, _) =
+            Relevance::new()?.index(std::slice::from_ref(&abs), &overlay, Store::none());
         linters.index = Some(Arc::new(SharedIndex::ready(index)));
         let (config, linter) = linters.get(config_for(&mut Discovery::default(), name)?)?;
         let mut outcome = Outcome::default();
@@ -444,7 +445,9 @@ fn shared_index(
             index
         }));
     }
-    let (index, mut store) = in_pool(threads, || relevance.index(&walked.files, &read_file, store));
+    let (index, mut store) = in_pool(threads, || {
+        relevance.index(&walked.files, &read_file, store)
+    });
     let inputs = walked
         .files
         .iter()

@@ -62,9 +62,9 @@ fn linter() -> Linter {
         &|p: &Path| std::fs::read_to_string(p).ok(),
         &|_| true,
     );
-    linter.index = Some(std::sync::Arc::new(
-        scope_lint::index::SharedIndex::ready(index),
-    ));
+    linter.index = Some(std::sync::Arc::new(scope_lint::index::SharedIndex::ready(
+        index,
+    )));
     linter
 }
 

@@ -20,10 +20,10 @@ pub mod summary;
 
 use crate::models::ty::Ty;
 use crate::models::Models;
+pub use shared::SharedIndex;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-pub use shared::SharedIndex;
 pub use store::Store;
 use summary::{FileSummary, FnSig, ItemSig, TypeExpr, UseEntry};
 
