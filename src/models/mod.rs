@@ -413,7 +413,10 @@ impl Models {
             let Some((from, to)) = self
                 .reexports
                 .iter()
-                .find(|(from, _)| p == *from || p.starts_with(&format!("{from}::")))
+                .find(|(from, _)| {
+                    p.strip_prefix(from.as_str())
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
+                })
             else {
                 break;
             };
