@@ -320,20 +320,25 @@ fn clean(dir: Option<PathBuf>) -> Result<ExitCode, String> {
 fn list_rules() -> Result<ExitCode, String> {
     let mut out = String::new();
     out.push_str(&format!(
-        "{:<6}  {:<24}  {:<7}  {:<7}  {}\n",
-        "code", "name", "level", "fixable", "summary"
+        "{:<6}  {:<24}  {:<11}  {:<7}  {:<7}  {:<7}  {}\n",
+        "code", "name", "group", "default", "level", "fixable", "summary"
     ));
     for rule in rules::ALL {
         let m = rule.meta();
         out.push_str(&format!(
-            "{:<6}  {:<24}  {:<7}  {:<7}  {}\n",
+            "{:<6}  {:<24}  {:<11}  {:<7}  {:<7}  {:<7}  {}\n",
             m.code,
             m.name,
+            m.group.name(),
+            if m.group.on_by_default() { "on" } else { "off" },
             m.level.as_str(),
             if m.fixable { "yes" } else { "no" },
             m.summary
         ));
     }
+    out.push_str(
+        "\nGroups: correctness, suspicious and security are on by default; pedantic is opt-in\n(`--select pedantic`, or `extend-select = [\"pedantic\"]` in the configuration).\n",
+    );
     print!("{out}");
     Ok(ExitCode::SUCCESS)
 }
@@ -343,7 +348,9 @@ fn explain(key: &str) -> Result<ExitCode, String> {
     let m = rule.meta();
     println!("# {} ({})\n", m.code, m.name);
     println!(
-        "Default level: {}. Fixable: {}.\n",
+        "Group: {}, {}.\nDefault level: {}. Fixable: {}.\n",
+        m.group.name(),
+        m.group.why(),
         m.level,
         if m.fixable { "yes" } else { "no" }
     );

@@ -93,8 +93,9 @@ fn glob_set(patterns: &[String], file: &Path, key: &str) -> Result<GlobSet, Conf
     })
 }
 
-fn rule_of(key: &str, file: &Path, what: &str) -> Result<&'static dyn Rule, ConfigError> {
-    rules::find(key).ok_or_else(|| {
+/// The rules a configured selector names (a rule, a group or `ALL`).
+fn rules_of(key: &str, file: &Path, what: &str) -> Result<Vec<&'static dyn Rule>, ConfigError> {
+    rules::select(key).ok_or_else(|| {
         let close = rules::close_matches(key);
         let hint = match close.first() {
             Some(c) => format!("; did you mean `{c}`?"),
@@ -130,10 +131,10 @@ impl Config {
             .chain(settings.extend_select.iter().map(|k| (k, "extend-select")))
             .chain(settings.ignore.iter().map(|k| (k, "ignore")))
         {
-            rule_of(key.0, file, key.1)?;
+            rules_of(key.0, file, key.1)?;
         }
         for (rule, level) in &settings.level {
-            rule_of(rule, file, &format!("level.{rule}"))?;
+            rules_of(rule, file, &format!("level.{rule}"))?;
             if parse_level(level).is_none() {
                 return Err(ConfigError {
                     file: file.to_path_buf(),
@@ -148,8 +149,12 @@ impl Config {
             let key = format!("per-file-ignores.\"{glob}\"");
             let codes = codes
                 .iter()
-                .map(|c| rule_of(c, file, &key).map(|r| r.meta().code))
-                .collect::<Result<Vec<_>, _>>()?;
+                .map(|c| rules_of(c, file, &key))
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .flatten()
+                .map(|r| r.meta().code)
+                .collect();
             per_file.push((glob_set(std::slice::from_ref(glob), file, &key)?, codes));
         }
         let exclude = glob_set(&settings.exclude, file, "exclude")?;
@@ -183,19 +188,20 @@ impl Config {
         cli_ignore: &[&'static dyn Rule],
     ) -> Vec<(&'static dyn Rule, Level)> {
         let s = &self.settings;
-        let find = |k: &String| rules::find(k).expect("checked in Config::new");
+        let find = |k: &String| rules::select(k).expect("checked in Config::new");
         let mut chosen: Vec<&'static dyn Rule> = if !cli_select.is_empty() {
             cli_select.to_vec()
         } else if let Some(sel) = &s.select {
-            sel.iter().map(find).collect()
+            sel.iter().flat_map(find).collect()
         } else {
-            rules::ALL.to_vec()
+            rules::defaults()
         };
-        chosen.extend(s.extend_select.iter().map(find));
+        chosen.extend(s.extend_select.iter().flat_map(find));
         let ignored: Vec<&str> = s
             .ignore
             .iter()
-            .map(|k| find(k).meta().code)
+            .flat_map(find)
+            .map(|r| r.meta().code)
             .chain(cli_ignore.iter().map(|r| r.meta().code))
             .collect();
         chosen.retain(|r| !ignored.contains(&r.meta().code));
@@ -207,7 +213,7 @@ impl Config {
                 let level = s
                     .level
                     .iter()
-                    .find(|(k, _)| find(k).meta().code == r.meta().code)
+                    .find(|(k, _)| find(k).iter().any(|x| x.meta().code == r.meta().code))
                     .map_or(Some(r.meta().level), |(_, v)| {
                         parse_level(v).expect("checked")
                     });

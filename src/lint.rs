@@ -347,6 +347,7 @@ mod tests {
         triggers: &[],
         needs_models: false,
         interests: &[NodeKind::MethodCall],
+        group: crate::rules::Group::Correctness,
         skip_in_tests: false,
     };
 

@@ -145,17 +145,18 @@ impl Linters {
 
 /// Look up `--select`/`--ignore` keys.
 pub fn rules_named(keys: &[String]) -> Result<Vec<&'static dyn Rule>, String> {
-    keys.iter()
-        .map(|k| {
-            rules::find(k.trim()).ok_or_else(|| {
-                let close = rules::close_matches(k.trim());
-                match close.first() {
-                    Some(c) => format!("unknown rule `{k}`; did you mean `{c}`?"),
-                    None => format!("unknown rule `{k}`; `scope-lint rules` lists them"),
-                }
-            })
-        })
-        .collect()
+    let mut out = Vec::new();
+    for k in keys {
+        let found = rules::select(k.trim()).ok_or_else(|| {
+            let close = rules::close_matches(k.trim());
+            match close.first() {
+                Some(c) => format!("unknown rule `{k}`; did you mean `{c}`?"),
+                None => format!("unknown rule `{k}`; `scope-lint rules` lists them"),
+            }
+        })?;
+        out.extend(found);
+    }
+    Ok(out)
 }
 
 /// Files that differ from `rev` in the git repository around `cwd`,

@@ -334,3 +334,73 @@ fn a_file_sees_the_items_of_its_crate_from_the_tree_a_named_file_and_stdin() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("new_handler.rs:4:"), "{text}");
 }
+
+/// Rule groups: pedantic rules (access-log defaults, lossy query maps) are
+/// off by default and selected by group name on the command line or in the
+/// configuration; `rules` and `explain` say which group a rule is in and
+/// why it is or is not on by default.
+#[test]
+fn pedantic_rules_are_opt_in_and_groups_select_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("app.rs");
+    std::fs::write(
+        &file,
+        "use axum::extract::Query;\nuse std::collections::HashMap;\nuse tower_http::trace::TraceLayer;\nasync fn h(uri: axum::http::Uri, Query(q): Query<HashMap<String, String>>) {\n    tracing::info!(\"{}\", uri);\n}\nfn app() {\n    let _ = TraceLayer::new_for_http();\n}\n",
+    )
+    .unwrap();
+    let codes = |args: &[&str]| {
+        let out = scope_lint()
+            .arg(&file)
+            .args(["--format", "short", "--isolated"])
+            .args(args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let mut codes: Vec<String> = text
+            .lines()
+            .filter_map(|l| l.split(": ").nth(1))
+            .map(|c| c.split(' ').next().unwrap().to_string())
+            .collect();
+        codes.sort();
+        codes
+    };
+    assert_eq!(codes(&[]), ["SL006"]);
+    assert_eq!(codes(&["--select", "pedantic"]), ["SL009", "SL014"]);
+    assert_eq!(
+        codes(&["--select", "security,pedantic"]),
+        ["SL006", "SL009", "SL014"]
+    );
+    assert_eq!(
+        codes(&["--select", "ALL", "--ignore", "security"]),
+        ["SL009", "SL014"]
+    );
+
+    std::fs::write(
+        dir.path().join("scope-lint.toml"),
+        "extend-select = [\"SL014\"]\n",
+    )
+    .unwrap();
+    let out = scope_lint()
+        .arg(&file)
+        .args(["--format", "short"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("SL014") && !text.contains("SL009"), "{text}");
+
+    let rules = scope_lint().arg("rules").output().unwrap();
+    let rules = String::from_utf8_lossy(&rules.stdout);
+    let line = rules.lines().find(|l| l.starts_with("SL014")).unwrap();
+    assert!(line.contains("pedantic") && line.contains("off"), "{line}");
+    let line = rules.lines().find(|l| l.starts_with("SL001")).unwrap();
+    assert!(
+        line.contains("correctness") && line.contains("on"),
+        "{line}"
+    );
+    let explain = scope_lint().args(["explain", "SL009"]).output().unwrap();
+    let explain = String::from_utf8_lossy(&explain.stdout);
+    assert!(
+        explain.contains("Group: pedantic, off by default"),
+        "{explain}"
+    );
+}

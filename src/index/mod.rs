@@ -746,11 +746,13 @@ impl Index {
                 let Some((tk, tm)) = self.module_of(&target) else {
                     continue;
                 };
-                if let Some(Resolved::Local(p)) = self.resolve_abs(tk, &tm, segs, depth + 1, false)
-                {
-                    if self.defs.contains_key(&p) {
+                match self.resolve_abs(tk, &tm, segs, depth + 1, false) {
+                    Some(Resolved::Local(p)) if self.defs.contains_key(&p) => {
                         return Some(Resolved::Local(p));
                     }
+                    // A `pub use axum::..` re-exported through the glob.
+                    Some(Resolved::External(p)) => return Some(Resolved::External(p)),
+                    _ => {}
                 }
                 stack.push((tk, tm));
             }

@@ -410,14 +410,10 @@ impl Models {
             if let Some(target) = self.aliases.get(&p) {
                 return target.to_string();
             }
-            let Some((from, to)) = self
-                .reexports
-                .iter()
-                .find(|(from, _)| {
-                    p.strip_prefix(from.as_str())
-                        .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
-                })
-            else {
+            let Some((from, to)) = self.reexports.iter().find(|(from, _)| {
+                p.strip_prefix(from.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
+            }) else {
                 break;
             };
             p = format!("{to}{}", &p[from.len()..]);

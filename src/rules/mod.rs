@@ -20,6 +20,7 @@ mod sl008_request_input_panic;
 mod sl009_lossy_query_map;
 mod sl010_url_join_drops_segment;
 mod sl011_path_segments_unwrap;
+mod sl014_access_log_default;
 mod sl100_unused_suppression;
 
 pub use sl100_unused_suppression::META as UNUSED_SUPPRESSION;
@@ -45,6 +46,7 @@ pub static ALL: &[&dyn Rule] = &[
     &sl009_lossy_query_map::LossyQueryMap,
     &sl010_url_join_drops_segment::UrlJoinDropsSegment,
     &sl011_path_segments_unwrap::PathSegmentsUnwrap,
+    &sl014_access_log_default::AccessLogDefault,
     &sl100_unused_suppression::UnusedSuppression,
 ];
 
@@ -69,9 +71,62 @@ pub struct RuleMeta {
     pub needs_models: bool,
     /// The node kinds `check` wants; it is never called with others.
     pub interests: &'static [NodeKind],
+    /// The rule's group: whether it is on by default.
+    pub group: Group,
     /// Test code (`#[test]`, `#[cfg(test)]`, files under `tests/`) is not
     /// checked: its logs, URLs and unwraps never meet a client.
     pub skip_in_tests: bool,
+}
+
+/// Rule groups, like clippy's lint groups. Only groups whose findings were
+/// bugs a reviewer accepts on real applications are on by default; the
+/// others are opt-in (`select = ["pedantic"]`, `--select pedantic`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Group {
+    /// The code does not do what it means: it fails, panics or misparses.
+    Correctness,
+    /// Probably wrong: the shape of a bug, with harm that depends on input.
+    Suspicious,
+    /// Secrets leak or requests can be forged.
+    Security,
+    /// Policy and style: right for some teams, noise for others.
+    Pedantic,
+}
+
+impl Group {
+    pub const ALL: [Group; 4] = [
+        Group::Correctness,
+        Group::Suspicious,
+        Group::Security,
+        Group::Pedantic,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Correctness => "correctness",
+            Group::Suspicious => "suspicious",
+            Group::Security => "security",
+            Group::Pedantic => "pedantic",
+        }
+    }
+
+    pub fn on_by_default(self) -> bool {
+        self != Group::Pedantic
+    }
+
+    /// Why the group is (or is not) on by default, for `explain`.
+    pub fn why(self) -> &'static str {
+        match self {
+            Group::Correctness => "on by default: its findings are bugs wherever they appear",
+            Group::Suspicious => "on by default: its findings are usually bugs; suppress the rare deliberate one",
+            Group::Security => "on by default: its findings leak secrets or build requests that can be forged",
+            Group::Pedantic => "off by default (opt in with `--select pedantic` or `extend-select`): a policy check; on real applications most of its findings were defaults a team may accept",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Group> {
+        Group::ALL.into_iter().find(|g| g.name() == key)
+    }
 }
 
 impl RuleMeta {
@@ -203,6 +258,31 @@ impl<'a> Context<'a> {
     }
 }
 
+/// The rules a selector names: a rule's code or name, a group
+/// (`security`), or `ALL`.
+pub fn select(key: &str) -> Option<Vec<&'static dyn Rule>> {
+    if key == "ALL" {
+        return Some(ALL.to_vec());
+    }
+    if let Some(g) = Group::parse(key) {
+        return Some(
+            ALL.iter()
+                .copied()
+                .filter(|r| r.meta().group == g)
+                .collect(),
+        );
+    }
+    find(key).map(|r| vec![r])
+}
+
+/// The rules on by default: those of the groups on by default.
+pub fn defaults() -> Vec<&'static dyn Rule> {
+    ALL.iter()
+        .copied()
+        .filter(|r| r.meta().group.on_by_default())
+        .collect()
+}
+
 /// Look a rule up by code (`SL002`, any case) or name (`manual-query-parsing`).
 pub fn find(key: &str) -> Option<&'static dyn Rule> {
     ALL.iter()
@@ -216,6 +296,7 @@ pub fn close_matches(key: &str) -> Vec<String> {
     let mut scored: Vec<(f64, String)> = ALL
         .iter()
         .flat_map(|r| [r.meta().code, r.meta().name])
+        .chain(Group::ALL.iter().map(|g| g.name()))
         .map(|cand| {
             let score = strsim::jaro_winkler(&key_lower, &cand.to_ascii_lowercase());
             (score, cand.to_string())

@@ -42,7 +42,7 @@
 //! type than the code expected, so the fix is unsafe: apply it with
 //! `--unsafe-fixes` and adjust the code around it.
 
-use super::{type_name, Context, Node, NodeKind, Rule, RuleMeta};
+use super::{type_name, Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Level};
 use syn::spanned::Spanned;
 
@@ -58,6 +58,7 @@ static META: RuleMeta = RuleMeta {
     triggers: &[],
     needs_models: true,
     interests: &[NodeKind::MethodCall, NodeKind::Field],
+    group: Group::Correctness,
     skip_in_tests: false,
 };
 

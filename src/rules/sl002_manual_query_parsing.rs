@@ -40,7 +40,7 @@
 //! `(key, value)` pairs instead of `"k=v"` slices: the loop body must change
 //! too, so the fix is unsafe.
 
-use super::{literal_text, Context, Node, NodeKind, Rule, RuleMeta};
+use super::{literal_text, Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Level};
 use crate::models::roles::Role;
 use syn::spanned::Spanned;
@@ -57,6 +57,7 @@ static META: RuleMeta = RuleMeta {
     triggers: &["split"],
     needs_models: true,
     interests: &[NodeKind::MethodCall],
+    group: Group::Correctness,
     skip_in_tests: false,
 };
 

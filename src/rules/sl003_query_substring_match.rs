@@ -29,7 +29,7 @@
 //! There is no automatic fix: what the test should mean (key present, key
 //! with a value, first or any occurrence) is the author's call.
 
-use super::{literal_text, Context, Node, NodeKind, Rule, RuleMeta};
+use super::{literal_text, Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::models::roles::Role;
 use syn::spanned::Spanned;
@@ -53,6 +53,7 @@ static META: RuleMeta = RuleMeta {
     ],
     needs_models: true,
     interests: &[NodeKind::MethodCall],
+    group: Group::Suspicious,
     skip_in_tests: false,
 };
 

@@ -32,7 +32,7 @@
 //! There is no automatic fix: the parsed `Url` is usually used for more
 //! than its query, and each use needs its own replacement.
 
-use super::{Context, Node, NodeKind, Rule, RuleMeta};
+use super::{Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::models::roles::Role;
 use syn::spanned::Spanned;
@@ -49,6 +49,7 @@ static META: RuleMeta = RuleMeta {
     triggers: &["parse", "join"],
     needs_models: true,
     interests: &[NodeKind::Call, NodeKind::MethodCall],
+    group: Group::Correctness,
     skip_in_tests: false,
 };
 

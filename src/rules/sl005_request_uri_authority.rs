@@ -30,7 +30,7 @@
 //! There is no automatic fix: the replacement is a different extractor or
 //! a different source of data.
 
-use super::{type_name, Context, Node, NodeKind, Rule, RuleMeta};
+use super::{type_name, Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::models::roles::Role;
 use syn::spanned::Spanned;
@@ -47,6 +47,7 @@ static META: RuleMeta = RuleMeta {
     triggers: &["host", "authority", "scheme", "port"],
     needs_models: true,
     interests: &[NodeKind::MethodCall],
+    group: Group::Correctness,
     skip_in_tests: false,
 };
 

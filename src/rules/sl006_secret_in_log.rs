@@ -2,10 +2,9 @@
 //! Flags a log, trace, print or panic macro (`log::*`, `tracing::*`,
 //! `println!`, `eprintln!`, `panic!`, the `assert!` family, and a
 //! `format!` passed to them) that interpolates or records a full request
-//! URI, a URL, a raw query string, or a whole `HeaderMap`. Also flags
-//! access-log middleware left at a default that writes the full request
-//! target: `TraceLayer::new_for_http()` without `make_span_with`, actix-web's
-//! `Logger::default()` and `Logger::new` formats with `%r` or `%U`. Test code is not flagged.
+//! URI, a URL, a raw query string, or a whole `HeaderMap`. Test code is
+//! not flagged. Access-log middleware left at its default is the opt-in
+//! rule `SL014` (`access-log-default`).
 //!
 //! ## Why is this bad?
 //! Query strings carry secrets: WebSocket clients cannot set headers, so
@@ -33,7 +32,7 @@
 //! It changes what the log line says, so it is unsafe. Inline captures
 //! (`"{uri}"`) and middleware need a human.
 
-use super::{Context, Node, NodeKind, Rule, RuleMeta};
+use super::{Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Level};
 use crate::macros::Resolved;
 use crate::models::roles::Role;
@@ -52,7 +51,8 @@ static META: RuleMeta = RuleMeta {
     source: include_str!("sl006_secret_in_log.rs"),
     triggers: &[],
     needs_models: true,
-    interests: &[NodeKind::Macro, NodeKind::Call],
+    interests: &[NodeKind::Macro],
+    group: Group::Security,
     skip_in_tests: true,
 };
 
@@ -74,95 +74,61 @@ fn secret(value: &Value) -> Option<&'static str> {
     }
 }
 
-const TRACE_LAYER: &str = "tower_http::trace::TraceLayer::new_for_http";
-const ACTIX_LOGGER: &str = "actix_web::middleware::Logger";
-
 impl Rule for SecretInLog {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        match node {
-            Node::Macro(mac, call, kind) => {
-                if !matches!(kind, MacroKind::Log | MacroKind::Print | MacroKind::Panic) {
-                    return;
+        let Node::Macro(mac, call, kind) = node else {
+            return;
+        };
+        if !matches!(kind, MacroKind::Log | MacroKind::Print | MacroKind::Panic) {
+            return;
+        }
+        let what_macro = match kind {
+            MacroKind::Log => "log line",
+            MacroKind::Print => "printed line",
+            _ => "panic message",
+        };
+        for item in call.interpolated(kind == MacroKind::Log) {
+            let (value, range, expr) = match item {
+                Resolved::Expr(e) => (cx.value_of(e), cx.range(e.span()), Some(e)),
+                Resolved::Capture(name) => {
+                    let Some(f) = &call.format else { continue };
+                    (cx.scope.value_of_name(&name), cx.range(f.lit.span()), None)
                 }
-                let what_macro = match kind {
-                    MacroKind::Log => "log line",
-                    MacroKind::Print => "printed line",
-                    _ => "panic message",
-                };
-                for item in call.interpolated(kind == MacroKind::Log) {
-                    let (value, range, expr) = match item {
-                        Resolved::Expr(e) => (cx.value_of(e), cx.range(e.span()), Some(e)),
-                        Resolved::Capture(name) => {
-                            let Some(f) = &call.format else { continue };
-                            (cx.scope.value_of_name(&name), cx.range(f.lit.span()), None)
-                        }
-                        Resolved::Missing => continue,
-                    };
-                    let Some(what) = secret(&value) else { continue };
-                    let mut d = cx
-                        .diagnostic(
-                            &META,
-                            range.clone(),
-                            format!("{what_macro} includes {what}"),
-                        )
-                        .with_label("may carry tokens such as `?token=`")
-                        .with_secondary(cx.range(mac.path.span()), "written here")
-                        .with_help("log `.path()` or a copy with the query's secrets redacted");
-                    let pathable = value
-                        .ty
-                        .path()
-                        .is_some_and(|p| p == "http::Uri" || p == "url::Url");
-                    if let (Some(e), true) = (expr, pathable) {
-                        let text = cx.snippet(e.span());
-                        let text = match e {
-                            syn::Expr::Path(_) | syn::Expr::MethodCall(_) | syn::Expr::Field(_) => {
-                                text.to_string()
-                            }
-                            _ => format!("({text})"),
-                        };
-                        d = d.with_fix(Fix::replace(
-                            Applicability::Unsafe,
-                            range,
-                            format!("{text}.path()"),
-                        ));
+                Resolved::Missing => continue,
+            };
+            let Some(what) = secret(&value) else { continue };
+            let mut d = cx
+                .diagnostic(
+                    &META,
+                    range.clone(),
+                    format!("{what_macro} includes {what}"),
+                )
+                .with_label("may carry tokens such as `?token=`")
+                .with_secondary(cx.range(mac.path.span()), "written here")
+                .with_help("log `.path()` or a copy with the query's secrets redacted");
+            let pathable = value
+                .ty
+                .path()
+                .is_some_and(|p| p == "http::Uri" || p == "url::Url");
+            if let (Some(e), true) = (expr, pathable) {
+                let text = cx.snippet(e.span());
+                let text = match e {
+                    syn::Expr::Path(_) | syn::Expr::MethodCall(_) | syn::Expr::Field(_) => {
+                        text.to_string()
                     }
-                    out.push(d);
-                }
-            }
-            Node::Call(call) => {
-                let Some(path) = cx.scope.callee_path(call) else {
-                    return;
+                    _ => format!("({text})"),
                 };
-                let finding = if path == TRACE_LAYER {
-                    (!cx.applied().any(|m| m == "make_span_with")).then_some(
-                        "`TraceLayer::new_for_http()` records the full request URI, query included, in every span",
-                    )
-                } else if path == format!("{ACTIX_LOGGER}::default") {
-                    Some("actix-web's default `Logger` format logs the request line (`%r`), query included")
-                } else if path == format!("{ACTIX_LOGGER}::new") {
-                    call.args
-                        .first()
-                        .and_then(super::literal_text)
-                        .filter(|f| f.contains("%r") || f.contains("%U"))
-                        .map(|_| "`%r` and `%U` log the request target with its query")
-                } else {
-                    None
-                };
-                if let Some(message) = finding {
-                    out.push(
-                        cx.diagnostic(&META, cx.range(call.span()), message)
-                            .with_label("access logs then carry tokens such as `?token=`")
-                            .with_help(
-                                "log the path only: `.make_span_with(|req: &Request<_>| tracing::info_span!(\"http\", method = %req.method(), path = %req.uri().path()))`; for actix-web use a format with `%{PATH}xi` or `%m %{...}` without `%r`/`%U`",
-                            ),
-                    );
-                }
+                d = d.with_fix(Fix::replace(
+                    Applicability::Unsafe,
+                    range,
+                    format!("{text}.path()"),
+                ));
             }
-            _ => {}
+            out.push(d);
         }
     }
 }

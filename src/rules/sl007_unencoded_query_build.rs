@@ -30,7 +30,7 @@
 //! There is no automatic fix: the replacement returns a `Url` (and a
 //! `Result`), not a `String`.
 
-use super::{literal_text, string_literal, Context, Node, NodeKind, Rule, RuleMeta};
+use super::{literal_text, string_literal, Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::macros::Resolved;
 use crate::models::MacroKind;
@@ -48,6 +48,7 @@ static META: RuleMeta = RuleMeta {
     triggers: &["={", "=\""],
     needs_models: false,
     interests: &[NodeKind::Macro, NodeKind::Binary],
+    group: Group::Security,
     skip_in_tests: true,
 };
 

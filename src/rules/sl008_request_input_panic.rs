@@ -32,7 +32,7 @@
 //! There is no automatic fix: the handler's error type decides what the
 //! client receives.
 
-use super::{Context, Node, NodeKind, Rule, RuleMeta};
+use super::{Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use syn::spanned::Spanned;
 
@@ -48,6 +48,7 @@ static META: RuleMeta = RuleMeta {
     triggers: &["unwrap", "expect", "["],
     needs_models: true,
     interests: &[NodeKind::MethodCall, NodeKind::Index],
+    group: Group::Correctness,
     skip_in_tests: true,
 };
 

@@ -27,7 +27,7 @@
 //! The fix replaces the map type with `Vec<(String, String)>`. Lookups such
 //! as `params.get("k")` must change with it, so the fix is unsafe.
 
-use super::{Context, Node, NodeKind, Rule, RuleMeta};
+use super::{Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Level};
 use crate::models::generic_args;
 use syn::spanned::Spanned;
@@ -44,6 +44,7 @@ static META: RuleMeta = RuleMeta {
     triggers: &["query", "Query"],
     needs_models: true,
     interests: &[NodeKind::ParamType, NodeKind::Call],
+    group: Group::Pedantic,
     skip_in_tests: false,
 };
 

@@ -30,7 +30,7 @@
 //! literal; for an argument with a leading `/` it removes it. Both change
 //! which URL is requested, so both are unsafe.
 
-use super::{literal_text, Context, Node, NodeKind, Rule, RuleMeta};
+use super::{literal_text, Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Level};
 use crate::models::roles::Role;
 use syn::spanned::Spanned;
@@ -47,6 +47,7 @@ static META: RuleMeta = RuleMeta {
     triggers: &["join"],
     needs_models: true,
     interests: &[NodeKind::MethodCall],
+    group: Group::Correctness,
     skip_in_tests: true,
 };
 

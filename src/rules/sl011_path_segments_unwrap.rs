@@ -24,7 +24,7 @@
 //! There is no automatic fix: the function's error type decides how a
 //! URL that is not a base is reported.
 
-use super::{Context, Node, NodeKind, Rule, RuleMeta};
+use super::{Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use syn::spanned::Spanned;
 
@@ -40,6 +40,7 @@ static META: RuleMeta = RuleMeta {
     triggers: &["path_segments"],
     needs_models: true,
     interests: &[NodeKind::MethodCall],
+    group: Group::Correctness,
     skip_in_tests: true,
 };
 

@@ -22,7 +22,7 @@
 //! The fix removes the comment (or just the unused codes from its list);
 //! it cannot change behaviour, so it is safe.
 
-use super::{Context, Node, Rule, RuleMeta};
+use super::{Context, Group, Node, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 
 /// Applied by [`crate::suppress::apply`] after the other rules, not on
@@ -39,6 +39,7 @@ pub static META: RuleMeta = RuleMeta {
     triggers: &["scope-lint:"],
     needs_models: false,
     interests: &[],
+    group: Group::Suspicious,
     skip_in_tests: false,
 };
 
