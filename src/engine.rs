@@ -203,6 +203,39 @@ fn absent_check(cond: &syn::Expr) -> Option<String> {
     }
 }
 
+/// Names an `if` condition proves present inside its branch:
+/// `x.is_some()`, `x.is_ok()`, `x.is_some_and(..)`,
+/// `x.as_ref().is_some_and(..)`, joined by `&&`.
+fn present_checks(cond: &syn::Expr, out: &mut Vec<String>) {
+    match cond {
+        syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+            present_checks(&b.left, out);
+            present_checks(&b.right, out);
+        }
+        syn::Expr::Paren(p) => present_checks(&p.expr, out),
+        syn::Expr::MethodCall(m)
+            if matches!(
+                m.method.to_string().as_str(),
+                "is_some" | "is_ok" | "is_some_and" | "is_ok_and"
+            ) =>
+        {
+            let mut recv = &*m.receiver;
+            while let syn::Expr::MethodCall(inner) = recv {
+                if inner.method != "as_ref" && inner.method != "as_deref" {
+                    return;
+                }
+                recv = &inner.receiver;
+            }
+            if let syn::Expr::Path(p) = recv {
+                if let Some(id) = p.path.get_ident() {
+                    out.push(id.to_string());
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// A block that always leaves: it ends in `return`, `break` or `continue`.
 fn diverges(block: &syn::Block) -> bool {
     block.stmts.last().is_some_and(|s| {
@@ -383,6 +416,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
         self.condition(&i.cond);
+        // `if x.is_some() { x.unwrap() }`: present inside the branch.
+        let mut present = Vec::new();
+        present_checks(&i.cond, &mut present);
+        for name in present {
+            self.scope.mark_checked(&name);
+        }
         self.visit_block(&i.then_branch);
         self.scope.exit();
         if let Some((_, els)) = &i.else_branch {

@@ -58,7 +58,9 @@ pub enum Def {
         lit: Option<String>,
     },
     Mod,
-    /// Enums, traits, macros and other items: known to be the user's, with
+    /// An enum: its values are one of its variants.
+    Enum,
+    /// Traits, macros and other items: known to be the user's, with
     /// nothing more the analysis follows.
     Opaque,
 }
@@ -499,7 +501,11 @@ impl Index {
                         ns.uses.insert(local, vec![name.clone()]);
                     }
                 }
-                ItemSig::Enum { .. } | ItemSig::Other(_) => {
+                ItemSig::Enum { .. } => {
+                    self.defs
+                        .insert(path.clone().unwrap_or_default(), Def::Enum);
+                }
+                ItemSig::Other(_) => {
                     self.defs
                         .insert(path.clone().unwrap_or_default(), Def::Opaque);
                 }
@@ -577,6 +583,12 @@ impl Index {
             krate: *krate,
             module,
         })
+    }
+
+    /// Is the type (behind references) one of the user's enums?
+    pub fn is_enum(&self, ty: &Ty) -> bool {
+        ty.path()
+            .is_some_and(|p| matches!(self.defs.get(p), Some(Def::Enum)))
     }
 
     /// The files the index places in a crate's module tree.

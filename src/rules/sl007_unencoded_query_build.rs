@@ -73,6 +73,10 @@ fn is_safe_value(cx: &Context<'_>, expr: Option<&syn::Expr>, value: &crate::scop
     if value.ty.path().is_some_and(|p| PLAIN.contains(&p)) {
         return true;
     }
+    // A value of one of the crate's enums prints one of a few fixed words.
+    if cx.scope.index().is_some_and(|ix| ix.is_enum(&value.ty)) {
+        return true;
+    }
     // A `const`/`static` string of the crate: its text is fixed.
     if value.lit.is_some() && value.ty.is_string() {
         return true;
@@ -132,6 +136,10 @@ impl Rule for UnencodedQueryBuild {
                     let (expr, value) = match call.resolve(p) {
                         Resolved::Expr(e) => (Some(e), cx.value_of(e)),
                         Resolved::Capture(n) if cx.scope.is_local_item(&n) => continue,
+                        // `"{encoded_dir}"`: named for what it holds.
+                        Resolved::Capture(n) if n.to_ascii_lowercase().contains("encode") => {
+                            continue
+                        }
                         Resolved::Capture(n) => (None, cx.scope.value_of_name(&n)),
                         Resolved::Missing => continue,
                     };
