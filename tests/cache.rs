@@ -188,6 +188,12 @@ fn a_signature_edit_relints_users_and_a_body_edit_only_its_file() {
     assert_eq!(code, 0, "a String field has no framework members: {err}");
     assert_eq!(counts(&err).1, 0);
 
+    // Nothing changed: every file comes from the cache and the index is
+    // not even built (its hash is known from the summary store).
+    let (_, _, err) = run(root, &["src", "--timings", "--format", "json"]);
+    assert_eq!(counts(&err).1, 3, "{err}");
+    assert!(err.contains("(0 files summarized)"), "{err}");
+
     // A body edit: the index is unchanged, only state.rs is looked at again.
     fs::write(root.join("src/state.rs"), state("String", "2 + 2")).unwrap();
     let (code, _, err) = run(root, &["src", "--timings", "--format", "json"]);

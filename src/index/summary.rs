@@ -426,6 +426,14 @@ fn chain_text(text: &str, body: &[(ra_ap_rustc_lexer::TokenKind, usize, usize)])
     Some(out)
 }
 
+/// A field's name: its identifier, or its index in a tuple struct.
+pub fn field_name(index: usize, field: &syn::Field) -> String {
+    field
+        .ident
+        .as_ref()
+        .map_or_else(|| index.to_string(), |id| id.to_string())
+}
+
 fn type_params(g: &syn::Generics) -> Vec<String> {
     g.type_params().map(|p| p.ident.to_string()).collect()
 }
@@ -447,13 +455,7 @@ fn item_of(item: &syn::Item) -> Option<ItemSig> {
                 .fields
                 .iter()
                 .enumerate()
-                .map(|(i, f)| {
-                    let name = f
-                        .ident
-                        .as_ref()
-                        .map_or_else(|| i.to_string(), |id| id.to_string());
-                    (name, TypeExpr::of(&f.ty))
-                })
+                .map(|(i, f)| (field_name(i, f), TypeExpr::of(&f.ty)))
                 .collect(),
         },
         syn::Item::Enum(e) => ItemSig::Enum {

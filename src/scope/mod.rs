@@ -326,11 +326,10 @@ impl<'m> Scope<'m> {
                     .iter()
                     .enumerate()
                     .map(|(i, f)| {
-                        let name = f
-                            .ident
-                            .as_ref()
-                            .map_or_else(|| i.to_string(), |id| id.to_string());
-                        (name, self.resolve_type(&f.ty))
+                        (
+                            crate::index::summary::field_name(i, f),
+                            self.resolve_type(&f.ty),
+                        )
                     })
                     .collect();
                 self.top().structs.insert(s.ident.to_string(), fields);
