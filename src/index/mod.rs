@@ -69,7 +69,7 @@ pub enum Def {
 #[derive(Debug, Default)]
 struct ModuleNs {
     /// Declared names → canonical path.
-    items: HashMap<String, String>,
+    items: HashMap<String, Arc<str>>,
     /// `use` names → the path as written.
     uses: HashMap<String, Vec<String>>,
     globs: Vec<Vec<String>>,
@@ -81,7 +81,7 @@ struct CrateData {
     /// Crates of the index this one names as dependencies.
     deps: HashMap<String, usize>,
     /// The canonical paths of the crate's items.
-    defs: Vec<String>,
+    defs: Vec<Arc<str>>,
     modules: HashMap<Vec<String>, ModuleNs>,
     /// `#[macro_use] extern crate x;` anywhere at a module level.
     macro_use: Vec<String>,
@@ -128,7 +128,7 @@ pub struct Index {
     /// the module path its location gives.
     root_dirs: Vec<(PathBuf, usize)>,
     files: HashMap<PathBuf, FileContext>,
-    defs: HashMap<String, Def>,
+    defs: HashMap<Arc<str>, Def>,
     /// Inherent and trait methods of the user's types: type path → name →
     /// (where it is written, the impl's generics and the signature).
     methods: HashMap<String, HashMap<String, (Origin, FnSig)>>,
@@ -300,8 +300,12 @@ impl Index {
             }
         }
 
+        // The summaries of one level of the module trees at a time: memory
+        // stays at the index plus one level (a file two crates share, a
+        // library's and a binary's, is summarized again when the second
+        // reaches it).
         let mut summaries: HashMap<PathBuf, FileSummary> = HashMap::new();
-        let mut hashes: Vec<(PathBuf, u64)> = Vec::new();
+        let mut hashes: HashMap<PathBuf, u64> = HashMap::new();
         while !queue.is_empty() {
             let todo: Vec<&PathBuf> = {
                 let mut v: Vec<&PathBuf> = queue
@@ -317,21 +321,21 @@ impl Index {
                 .par_iter()
                 .map(|p| {
                     let (stamp, k) = known(p);
-                    if let Some(summary) = k.and_then(|k| k.summary) {
+                    if let Some(summary) = k.and_then(|k| k.summary()) {
                         return (p.to_path_buf(), Some(summary));
                     }
                     let summary = read(p)
                         .filter(|t| t.len() <= MAX_SUMMARY_BYTES)
                         .map(|t| FileSummary::of_text(&t));
                     if let Some(s) = &summary {
-                        src.store.learn(p, stamp, |k| k.summary = Some(s.clone()));
+                        src.store.learn(p, stamp, |k| k.set_summary(s));
                     }
                     (p.to_path_buf(), summary)
                 })
                 .collect();
             for (p, s) in made {
                 if let Some(s) = s {
-                    hashes.push((p.clone(), s.interface_hash()));
+                    hashes.insert(p.clone(), s.interface_hash());
                     summaries.insert(p, s);
                 }
             }
@@ -352,13 +356,20 @@ impl Index {
                         krate: job.krate,
                         module: job.module.clone(),
                     });
-                let items = summary.items.clone();
-                index.add_module(job.krate, &job.module, &items, &job.child_dir, &mut next);
+                index.add_module(
+                    job.krate,
+                    &job.module,
+                    &summary.items,
+                    &job.child_dir,
+                    &mut next,
+                );
             }
             queue = next;
+            summaries.clear();
         }
-        index.file_count = summaries.len();
+        index.file_count = hashes.len();
         index.link_impls();
+        let mut hashes: Vec<(PathBuf, u64)> = hashes.into_iter().collect();
         hashes.sort();
         let mut bytes = Vec::new();
         for (p, h) in &hashes {
@@ -387,10 +398,12 @@ impl Index {
             generics: generics.to_vec(),
         };
         for item in items {
-            if let Some(name) = item.name() {
-                ns.items.insert(name.to_string(), format!("{prefix}{name}"));
+            // One allocation per canonical path, shared by the module's
+            // namespace, the definitions and the crate's list.
+            let path: Option<Arc<str>> = item.name().map(|n| format!("{prefix}{n}").into());
+            if let (Some(name), Some(path)) = (item.name(), &path) {
+                ns.items.insert(name.to_string(), path.clone());
             }
-            let path = item.name().map(|n| format!("{prefix}{n}"));
             match item {
                 ItemSig::Struct {
                     generics, fields, ..
@@ -703,7 +716,7 @@ impl Index {
                 child.push(first.clone());
                 return self.resolve_abs(krate, &child, rest, depth + 1, globs);
             }
-            let mut full = path.clone();
+            let mut full = path.to_string();
             for r in rest {
                 full.push_str("::");
                 full.push_str(r);
@@ -759,7 +772,7 @@ impl Index {
                     continue;
                 };
                 match self.resolve_abs(tk, &tm, segs, depth + 1, false) {
-                    Some(Resolved::Local(p)) if self.defs.contains_key(&p) => {
+                    Some(Resolved::Local(p)) if self.defs.contains_key(p.as_str()) => {
                         return Some(Resolved::Local(p));
                     }
                     // A `pub use axum::..` re-exported through the glob.
@@ -932,7 +945,7 @@ impl Index {
         let crates: Vec<usize> = std::iter::once(krate)
             .chain(self.crates[krate].deps.values().copied())
             .collect();
-        let defs: Vec<(&String, &Def)> = crates
+        let defs: Vec<(&Arc<str>, &Def)> = crates
             .iter()
             .flat_map(|&k| &self.crates[k].defs)
             .filter_map(|p| self.defs.get(p).map(|d| (p, d)))

@@ -19,7 +19,19 @@ pub struct Known {
     /// Names a framework crate in code (see `Index::build`); `None`: not
     /// looked at yet.
     pub relevant: Option<bool>,
-    pub summary: Option<FileSummary>,
+    /// The item summary, serialized (postcard): a run holds every file's
+    /// entry until it saves, so entries stay small.
+    summary: Option<Vec<u8>>,
+}
+
+impl Known {
+    pub fn summary(&self) -> Option<FileSummary> {
+        postcard::from_bytes(self.summary.as_deref()?).ok()
+    }
+
+    pub fn set_summary(&mut self, summary: &FileSummary) {
+        self.summary = postcard::to_stdvec(summary).ok();
+    }
 }
 
 #[derive(Serialize, Deserialize)]
