@@ -21,6 +21,7 @@ mod sl009_lossy_query_map;
 mod sl010_url_join_drops_segment;
 mod sl011_path_segments_unwrap;
 mod sl014_access_log_default;
+mod sl015_secret_in_debug_log;
 mod sl100_unused_suppression;
 
 pub use sl100_unused_suppression::META as UNUSED_SUPPRESSION;
@@ -47,6 +48,7 @@ pub static ALL: &[&dyn Rule] = &[
     &sl010_url_join_drops_segment::UrlJoinDropsSegment,
     &sl011_path_segments_unwrap::PathSegmentsUnwrap,
     &sl014_access_log_default::AccessLogDefault,
+    &sl015_secret_in_debug_log::SecretInDebugLog,
     &sl100_unused_suppression::UnusedSuppression,
 ];
 

@@ -2,9 +2,11 @@
 //! Flags a log, trace, print or panic macro (`log::*`, `tracing::*`,
 //! `println!`, `eprintln!`, `panic!`, the `assert!` family, and a
 //! `format!` passed to them) that interpolates or records a full request
-//! URI, a URL, a raw query string, or a whole `HeaderMap`. Test code is
-//! not flagged. Access-log middleware left at its default is the opt-in
-//! rule `SL014` (`access-log-default`).
+//! URI, a URL, a raw query string, or a whole `HeaderMap`, at info level
+//! and above. Test code is not flagged. The same at debug and trace level
+//! is the opt-in rule `SL015` (`secret-in-debug-log`); access-log
+//! middleware left at its default is the opt-in rule `SL014`
+//! (`access-log-default`).
 //!
 //! ## Why is this bad?
 //! Query strings carry secrets: WebSocket clients cannot set headers, so
@@ -80,55 +82,89 @@ impl Rule for SecretInLog {
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Node::Macro(mac, call, kind) = node else {
-            return;
-        };
-        if !matches!(kind, MacroKind::Log | MacroKind::Print | MacroKind::Panic) {
-            return;
-        }
-        let what_macro = match kind {
-            MacroKind::Log => "log line",
-            MacroKind::Print => "printed line",
-            _ => "panic message",
-        };
-        for item in call.interpolated(kind == MacroKind::Log) {
-            let (value, range, expr) = match item {
-                Resolved::Expr(e) => (cx.value_of(e), cx.range(e.span()), Some(e)),
-                Resolved::Capture(name) => {
-                    let Some(f) = &call.format else { continue };
-                    (cx.scope.value_of_name(&name), cx.range(f.lit.span()), None)
-                }
-                Resolved::Missing => continue,
-            };
-            let Some(what) = secret(&value) else { continue };
-            let mut d = cx
-                .diagnostic(
-                    &META,
-                    range.clone(),
-                    format!("{what_macro} includes {what}"),
-                )
-                .with_label("may carry tokens such as `?token=`")
-                .with_secondary(cx.range(mac.path.span()), "written here")
-                .with_help("log `.path()` or a copy with the query's secrets redacted");
-            let pathable = value
-                .ty
-                .path()
-                .is_some_and(|p| p == "http::Uri" || p == "url::Url");
-            if let (Some(e), true) = (expr, pathable) {
-                let text = cx.snippet(e.span());
-                let text = match e {
-                    syn::Expr::Path(_) | syn::Expr::MethodCall(_) | syn::Expr::Field(_) => {
-                        text.to_string()
-                    }
-                    _ => format!("({text})"),
-                };
-                d = d.with_fix(Fix::replace(
-                    Applicability::Unsafe,
-                    range,
-                    format!("{text}.path()"),
-                ));
+        check_log(&META, false, node, cx, out);
+    }
+}
+
+/// `debug!`, `trace!`, their spans, and `event!`/`span!` at
+/// `Level::DEBUG`/`Level::TRACE`: off in production configurations.
+fn is_debug_level(mac: &syn::Macro) -> bool {
+    let Some(last) = mac.path.segments.last() else {
+        return false;
+    };
+    let name = last.ident.to_string();
+    if name.starts_with("debug") || name.starts_with("trace") {
+        return true;
+    }
+    if name == "event" || name == "span" {
+        let first: String = mac
+            .tokens
+            .clone()
+            .into_iter()
+            .take_while(|t| !matches!(t, proc_macro2::TokenTree::Punct(p) if p.as_char() == ','))
+            .map(|t| t.to_string())
+            .collect();
+        return first.contains("DEBUG") || first.contains("TRACE");
+    }
+    false
+}
+
+/// The check of SL006 (`debug_level: false`: info and above, prints and
+/// panics) and SL015 (`true`: debug and trace logs), reported as `meta`.
+pub(super) fn check_log(
+    meta: &'static RuleMeta,
+    debug_level: bool,
+    node: Node<'_>,
+    cx: &Context<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Node::Macro(mac, call, kind) = node else {
+        return;
+    };
+    if !matches!(kind, MacroKind::Log | MacroKind::Print | MacroKind::Panic) {
+        return;
+    }
+    if (kind == MacroKind::Log && is_debug_level(mac)) != debug_level {
+        return;
+    }
+    let what_macro = match kind {
+        MacroKind::Log => "log line",
+        MacroKind::Print => "printed line",
+        _ => "panic message",
+    };
+    for item in call.interpolated(kind == MacroKind::Log) {
+        let (value, range, expr) = match item {
+            Resolved::Expr(e) => (cx.value_of(e), cx.range(e.span()), Some(e)),
+            Resolved::Capture(name) => {
+                let Some(f) = &call.format else { continue };
+                (cx.scope.value_of_name(&name), cx.range(f.lit.span()), None)
             }
-            out.push(d);
+            Resolved::Missing => continue,
+        };
+        let Some(what) = secret(&value) else { continue };
+        let mut d = cx
+            .diagnostic(meta, range.clone(), format!("{what_macro} includes {what}"))
+            .with_label("may carry tokens such as `?token=`")
+            .with_secondary(cx.range(mac.path.span()), "written here")
+            .with_help("log `.path()` or a copy with the query's secrets redacted");
+        let pathable = value
+            .ty
+            .path()
+            .is_some_and(|p| p == "http::Uri" || p == "url::Url");
+        if let (Some(e), true) = (expr, pathable) {
+            let text = cx.snippet(e.span());
+            let text = match e {
+                syn::Expr::Path(_) | syn::Expr::MethodCall(_) | syn::Expr::Field(_) => {
+                    text.to_string()
+                }
+                _ => format!("({text})"),
+            };
+            d = d.with_fix(Fix::replace(
+                Applicability::Unsafe,
+                range,
+                format!("{text}.path()"),
+            ));
         }
+        out.push(d);
     }
 }
