@@ -242,6 +242,7 @@ impl Linter {
                     &source,
                     &mut diagnostics,
                     self.rules.level_of(crate::rules::UNUSED_SUPPRESSION.code),
+                    &|code| self.rules.level_of(code).is_some(),
                 );
                 FileResult::new(path, source, diagnostics)
             }

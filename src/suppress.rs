@@ -179,6 +179,7 @@ pub fn apply(
     source: &SourceFile,
     diagnostics: &mut Vec<Diagnostic>,
     unused_level: Option<crate::diagnostic::Level>,
+    enabled: &dyn Fn(&str) -> bool,
 ) {
     if !source.text.contains(MARKER) {
         return;
@@ -208,7 +209,14 @@ pub fn apply(
     });
     let Some(level) = unused_level else { return };
     for dir in &directives {
-        let unused: Vec<&str> = dir.codes.iter().filter(|c| !c.1).map(|c| c.0).collect();
+        // A suppression of a rule this run does not check (an opt-in rule,
+        // an ignored one) cannot be judged: it is not reported.
+        let unused: Vec<&str> = dir
+            .codes
+            .iter()
+            .filter(|c| !c.1 && enabled(c.0))
+            .map(|c| c.0)
+            .collect();
         if unused.is_empty() && dir.unknown.is_empty() {
             continue;
         }

@@ -404,3 +404,34 @@ fn pedantic_rules_are_opt_in_and_groups_select_rules() {
         "{explain}"
     );
 }
+
+/// A suppression of a rule the run does not check (an opt-in rule) is not
+/// "unused": turning a rule off by default must not make users' existing
+/// `allow` comments noisy. When the rule runs, the comment silences it.
+#[test]
+fn suppressions_of_rules_not_running_are_not_reported_unused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.rs");
+    std::fs::write(
+        &file,
+        "use axum::extract::Query;\nuse std::collections::HashMap;\n// scope-lint: allow(SL009) -- keys are never repeated here\nasync fn h(Query(q): Query<HashMap<String, String>>) {}\n// scope-lint: allow(SL002)\nfn f() {}\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = scope_lint()
+            .arg(&file)
+            .args(["--format", "short", "--isolated"])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let default = run(&[]);
+    assert!(!default.contains("`SL009`"), "{default}");
+    assert!(
+        default.contains("suppression of `SL002` silences nothing"),
+        "{default}"
+    );
+    let all = run(&["--select", "ALL"]);
+    assert!(!all.contains("SL009"), "silenced: {all}");
+}
