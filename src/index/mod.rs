@@ -609,10 +609,6 @@ impl Index {
         self.files.keys()
     }
 
-    pub fn def(&self, path: &str) -> Option<&Def> {
-        self.defs.get(path)
-    }
-
     /// True when `krate` reaches a crate of the index by `name` (its own
     /// package's library, a path dependency).
     pub fn is_dep(&self, krate: usize, name: &str) -> bool {
@@ -629,11 +625,6 @@ impl Index {
 
     pub fn has_trait_method(&self, krate: usize, name: &str) -> bool {
         self.crates[krate].trait_methods.contains(name)
-    }
-
-    /// The name of a crate of the index.
-    pub fn crate_name(&self, krate: usize) -> &str {
-        &self.crates[krate].name
     }
 
     /// Resolve a path written in `module` of `krate`: `None` when its first
