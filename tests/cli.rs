@@ -335,6 +335,17 @@ fn a_file_sees_the_items_of_its_crate_from_the_tree_a_named_file_and_stdin() {
     assert!(text.contains("new_handler.rs:4:"), "{text}");
 }
 
+/// Short-format findings for one file, configuration files ignored.
+fn short_isolated(file: &Path, args: &[&str]) -> String {
+    let out = scope_lint()
+        .arg(file)
+        .args(["--format", "short", "--isolated"])
+        .args(args)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Rule groups: pedantic rules (access-log defaults, lossy query maps) are
 /// off by default and selected by group name on the command line or in the
 /// configuration; `rules` and `explain` say which group a rule is in and
@@ -349,13 +360,7 @@ fn pedantic_rules_are_opt_in_and_groups_select_rules() {
     )
     .unwrap();
     let codes = |args: &[&str]| {
-        let out = scope_lint()
-            .arg(&file)
-            .args(["--format", "short", "--isolated"])
-            .args(args)
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let text = short_isolated(&file, args);
         let mut codes: Vec<String> = text
             .lines()
             .filter_map(|l| l.split(": ").nth(1))
@@ -417,15 +422,7 @@ fn suppressions_of_rules_not_running_are_not_reported_unused() {
         "use axum::extract::Query;\nuse std::collections::HashMap;\n// scope-lint: allow(SL009) -- keys are never repeated here\nasync fn h(Query(q): Query<HashMap<String, String>>) {}\n// scope-lint: allow(SL002)\nfn f() {}\n",
     )
     .unwrap();
-    let run = |args: &[&str]| {
-        let out = scope_lint()
-            .arg(&file)
-            .args(["--format", "short", "--isolated"])
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    let run = |args: &[&str]| short_isolated(&file, args);
     let default = run(&[]);
     assert!(!default.contains("`SL009`"), "{default}");
     assert!(
