@@ -402,6 +402,7 @@ impl Relevance {
             relevant: &relevant,
             framework: self.crates.clone(),
             store,
+            memo: None,
         };
         let index = Index::build_from(files, &sources);
         (index, sources.store)

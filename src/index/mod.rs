@@ -14,6 +14,7 @@
 //! so an editor can hand in unsaved buffers.
 
 pub mod crates;
+pub mod live;
 pub mod shared;
 pub mod store;
 pub mod summary;
@@ -158,6 +159,9 @@ pub struct Sources<'a> {
     pub framework: HashSet<String>,
     /// What earlier runs learnt of unchanged files.
     pub store: Store,
+    /// Summaries of texts already seen in this process (an editor session,
+    /// see [`live`]): a text is summarized once.
+    pub memo: Option<&'a live::Memo>,
 }
 
 /// A file of a crate waiting to be summarized: its module path, and the
@@ -194,6 +198,7 @@ impl Index {
                 relevant,
                 framework: HashSet::new(),
                 store: Store::none(),
+                memo: None,
             },
         )
     }
@@ -212,7 +217,10 @@ impl Index {
             if let Some(r) = k.and_then(|k| k.relevant) {
                 return r;
             }
-            let r = read(f).is_some_and(|t| relevant(&t));
+            let r = read(f).is_some_and(|t| match src.memo {
+                Some(memo) => memo.relevant(f, &t, relevant),
+                None => relevant(&t),
+            });
             src.store.learn(f, stamp, |k| k.relevant = Some(r));
             r
         };
@@ -326,7 +334,10 @@ impl Index {
                     }
                     let summary = read(p)
                         .filter(|t| t.len() <= MAX_SUMMARY_BYTES)
-                        .map(|t| FileSummary::of_text(&t));
+                        .map(|t| match src.memo {
+                            Some(memo) => memo.summary(p, &t),
+                            None => FileSummary::of_text(&t),
+                        });
                     if let Some(s) = &summary {
                         src.store.learn(p, stamp, |k| k.set_summary(s));
                     }
