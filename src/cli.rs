@@ -36,6 +36,8 @@ enum Command {
         /// A rule code (SL002) or name (manual-query-parsing).
         rule: String,
     },
+    /// Run the language server on stdio (for editors).
+    Server,
     /// Remove the result cache.
     Clean {
         /// The cache directory (default: .scope-lint-cache/ at the project root).
@@ -156,6 +158,7 @@ pub fn main_from(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode
         Some(Command::Rules) => list_rules(),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Clean { cache_dir }) => clean(cache_dir),
+        Some(Command::Server) => return crate::server::run_stdio(),
         Some(Command::Check(args)) => check(*args),
         None => check(cli.check),
     };

@@ -325,25 +325,25 @@ impl Index {
                 v.dedup();
                 v
             };
-            let made: Vec<(PathBuf, Option<FileSummary>)> = todo
-                .par_iter()
-                .map(|p| {
-                    let (stamp, k) = known(p);
-                    if let Some(summary) = k.and_then(|k| k.summary()) {
-                        return (p.to_path_buf(), Some(summary));
-                    }
-                    let summary = read(p)
-                        .filter(|t| t.len() <= MAX_SUMMARY_BYTES)
-                        .map(|t| match src.memo {
-                            Some(memo) => memo.summary(p, &t),
-                            None => FileSummary::of_text(&t),
+            let made: Vec<(PathBuf, Option<FileSummary>)> =
+                todo.par_iter()
+                    .map(|p| {
+                        let (stamp, k) = known(p);
+                        if let Some(summary) = k.and_then(|k| k.summary()) {
+                            return (p.to_path_buf(), Some(summary));
+                        }
+                        let summary = read(p).filter(|t| t.len() <= MAX_SUMMARY_BYTES).map(|t| {
+                            match src.memo {
+                                Some(memo) => memo.summary(p, &t),
+                                None => FileSummary::of_text(&t),
+                            }
                         });
-                    if let Some(s) = &summary {
-                        src.store.learn(p, stamp, |k| k.set_summary(s));
-                    }
-                    (p.to_path_buf(), summary)
-                })
-                .collect();
+                        if let Some(s) = &summary {
+                            src.store.learn(p, stamp, |k| k.set_summary(s));
+                        }
+                        (p.to_path_buf(), summary)
+                    })
+                    .collect();
             for (p, s) in made {
                 if let Some(s) = s {
                     hashes.insert(p.clone(), s.interface_hash());
