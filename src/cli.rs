@@ -131,6 +131,10 @@ enum Format {
     Github,
     /// `file:line:col: CODE message`, one line per finding.
     Short,
+    /// cargo's JSON messages with rustc diagnostics (rust-analyzer's
+    /// `check.overrideCommand`).
+    #[value(name = "rustc-json", alias = "cargo")]
+    RustcJson,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -250,6 +254,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
                 Format::Sarif => report::sarif::write(&report, &mut out)?,
                 Format::Github => report::github::write(&report, &mut out)?,
                 Format::Short => report::short::write(&report, &mut out)?,
+                Format::RustcJson => report::rustc_json::write(&report, &mut out)?,
             }
         }
         if !args.quiet && (args.format == Format::Human || args.statistics) {
