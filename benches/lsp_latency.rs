@@ -95,7 +95,11 @@ fn write_crate(root: &Path) -> (PathBuf, PathBuf, PathBuf) {
     std::fs::write(src.join("state.rs"), state_rs("Url")).unwrap();
     std::fs::write(src.join("routes.rs"), ROUTES).unwrap();
     std::fs::write(src.join("handlers.rs"), handlers_rs()).unwrap();
-    (src.join("handlers.rs"), src.join("routes.rs"), src.join("state.rs"))
+    (
+        src.join("handlers.rs"),
+        src.join("routes.rs"),
+        src.join("state.rs"),
+    )
 }
 
 fn uri(p: &Path) -> String {
@@ -201,8 +205,10 @@ fn main() {
         child,
     };
     let started = Instant::now();
-    server.send(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-        "processId": null, "rootUri": uri(&root), "capabilities": {}}}));
+    server.send(
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "processId": null, "rootUri": uri(&root), "capabilities": {}}}),
+    );
     while server.read().get("id").is_none() {}
     server.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
     let found = server.open(&handlers);
@@ -230,14 +236,20 @@ fn main() {
             json!({"range": {"start": {"line": line, "character": 4}, "end": {"line": line, "character": 5}}, "text": ""})
         };
         let t = Instant::now();
-        server.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
-            "textDocument": {"uri": huri, "version": version}, "contentChanges": [change]}}));
+        server.send(
+            json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": huri, "version": version}, "contentChanges": [change]}}),
+        );
         server.published(&huri, Some(version));
         if i >= 20 {
             times.push(t.elapsed());
         }
     }
-    report("didChange -> publishDiagnostics, 2,000-line handler file", times, 20.0);
+    report(
+        "didChange -> publishDiagnostics, 2,000-line handler file",
+        times,
+        20.0,
+    );
 
     // 2. A field's type changes in state.rs: routes.rs's finding comes and
     // goes.

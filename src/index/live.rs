@@ -24,19 +24,20 @@ use std::sync::{Arc, Mutex};
 /// A batch of changes, applied at once.
 #[derive(Debug, Default, Clone)]
 pub struct Change {
-    /// New texts of files (`None`: the file is gone).
-    pub files: Vec<(PathBuf, Option<Arc<str>>)>,
+    /// New texts of files (`None`: the file is gone); the last change of
+    /// a file in a batch wins, so queued edits are summarized once.
+    pub files: BTreeMap<PathBuf, Option<Arc<str>>>,
     /// A `Cargo.toml` changed: targets and dependencies may have moved.
     pub manifests_changed: bool,
 }
 
 impl Change {
     pub fn set_text(&mut self, path: PathBuf, text: Arc<str>) {
-        self.files.push((path, Some(text)));
+        self.files.insert(path, Some(text));
     }
 
     pub fn remove(&mut self, path: PathBuf) {
-        self.files.push((path, None));
+        self.files.insert(path, None);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -122,10 +123,13 @@ impl Memo {
         (*out).clone()
     }
 
-    fn interface(&self, path: &Path) -> Option<(Option<bool>, u64)> {
+    /// What the index saw of the file's last text: its relevance and the
+    /// hash of its summary (`None`: not summarized, no module tree
+    /// reaches it).
+    fn interface(&self, path: &Path) -> Option<(Option<bool>, Option<u64>)> {
         let entries = self.entries.lock().expect("memo lock");
         let m = entries.get(path)?;
-        Some((m.relevant, m.summary.as_ref()?.interface_hash()))
+        Some((m.relevant, m.summary.as_ref().map(|s| s.interface_hash())))
     }
 
     fn forget(&self, path: &Path) {
@@ -187,12 +191,20 @@ impl LiveIndex {
                 Some(text) => {
                     let before = self.memo.interface(&path);
                     let is_new = self.texts.insert(path.clone(), text.clone()).is_none();
-                    // Summarize now: an edit inside a body leaves the
-                    // interface, and the index, as they were.
-                    let relevant = self.memo.relevant(&path, &text, &*self.relevant);
-                    let summary = self.memo.summary(&path, &text);
-                    let after = (Some(relevant), summary.interface_hash());
-                    relink |= is_new || before != Some(after);
+                    // A new file: the relink summarizes it (in parallel
+                    // with the others, on a first load).
+                    let Some((relevant_before, summary_before)) = before.filter(|_| !is_new) else {
+                        relink = true;
+                        continue;
+                    };
+                    // Else summarize now: an edit inside a body leaves
+                    // the interface, and the index, as they were.
+                    // (Relevance never asked for, as the package was
+                    // indexed through another file, still does not matter.)
+                    relink |= relevant_before
+                        .is_some_and(|r| r != self.memo.relevant(&path, &text, &*self.relevant))
+                        || summary_before
+                            .is_some_and(|h| self.memo.summary(&path, &text).interface_hash() != h);
                 }
             }
         }
