@@ -193,7 +193,10 @@ fn main() {
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_scope-lint"))
         .arg("server")
-        .env("SCOPE_LINT_LOG", "error")
+        .env(
+            "SCOPE_LINT_LOG",
+            std::env::var("SCOPE_LINT_LOG").unwrap_or_else(|_| "error".into()),
+        )
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

@@ -32,7 +32,7 @@ use std::process::ExitCode;
 
 /// Deeply nested code recurses deeply in the parser: the loop runs on a
 /// thread with the stack the batch linter gives its workers.
-const STACK_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const STACK_BYTES: usize = 64 * 1024 * 1024;
 
 /// Serve on stdio until the client says `exit`. Exit code 0 after a
 /// `shutdown` request, 1 otherwise (as the protocol asks).

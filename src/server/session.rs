@@ -289,7 +289,7 @@ impl Session {
                     }
                 }
             }
-            self.apply_pending();
+            self.lint_urgent_while_indexing(receiver);
             self.lint_dirty(receiver);
         }
         Ok(false)
@@ -590,17 +590,23 @@ impl Session {
         let change = std::mem::take(&mut self.pending);
         let started = Instant::now();
         if self.index.apply_change(change) {
-            let index = self.index.current();
-            for l in self.linters.values_mut() {
-                l.linter.index = Some(index.clone());
-            }
-            log::info(&format!(
-                "crate index relinked ({} files) in {:.1} ms",
-                index.get().file_count,
-                started.elapsed().as_secs_f64() * 1000.0
-            ));
-            self.all_dirty();
+            self.index_changed(started);
         }
+    }
+
+    /// The index was relinked: the linters get it, and every open document
+    /// may have other findings.
+    fn index_changed(&mut self, started: Instant) {
+        let index = self.index.current();
+        for l in self.linters.values_mut() {
+            l.linter.index = Some(index.clone());
+        }
+        log::info(&format!(
+            "crate index relinked ({} files) in {:.1} ms",
+            index.get().file_count,
+            started.elapsed().as_secs_f64() * 1000.0
+        ));
+        self.all_dirty();
     }
 
     /// Lint dirty documents, most urgent first, until none is left or a
@@ -625,52 +631,84 @@ impl Session {
         }
     }
 
-    fn lint(&mut self, path: &Path) {
-        let index = self.index.current();
+    /// The linter for `path`, built on first use; its key.
+    fn linter_key(&mut self, path: &Path) -> Option<PathBuf> {
         let key = self.config_file(path);
         if !self.linters.contains_key(&key) {
-            let built = self.build_linter(&key, index);
+            let built = self.build_linter(&key, self.index.current());
             self.linters.insert(key.clone(), built);
         }
-        let started = Instant::now();
+        key
+    }
+
+    fn lint(&mut self, path: &Path) {
+        let key = self.linter_key(path);
         let Some(doc) = self.docs.get(path) else {
             return;
         };
-        let configured = &self.linters[&key];
-        let diagnostics = if configured.config.is_excluded(path) {
-            Vec::new()
-        } else {
-            let mut result = configured.linter.lint_text(path, doc.text.clone());
-            let ignored = configured.config.ignored_for(path);
-            result
-                .diagnostics
-                .retain(|d| !ignored.contains(&d.code.code));
-            result.diagnostics
+        let linted = lint_document(&self.linters[&key], doc, path, self.encoding);
+        self.store(path, linted);
+    }
+
+    /// Keep a document's findings and publish them.
+    fn store(&mut self, path: &Path, (diagnostics, lsp): Linted) {
+        let Some(doc) = self.docs.get_mut(path) else {
+            return;
         };
-        log::info(&format!(
-            "linted {} (version {}): {} findings in {:.1} ms",
+        doc.diagnostics = Some(diagnostics);
+        let (uri, version) = (doc.uri.clone(), doc.version);
+        self.publish(uri, lsp, Some(version));
+    }
+
+    /// One turn's work when the most urgent document changed: the index
+    /// takes the pending change on one core while the document is linted
+    /// with the index as it was on the other (an edit inside a body, the
+    /// usual keystroke, does not change the index). When the index did
+    /// change, every open document, this one included, is linted again.
+    fn lint_urgent_while_indexing(&mut self, receiver: &Receiver<Message>) {
+        let Some(path) = self.dirty.first().cloned() else {
+            return self.apply_pending();
+        };
+        let stale = self
+            .docs
+            .get(&path)
+            .is_some_and(|d| d.diagnostics.is_none());
+        if self.pending.is_empty() || !stale || !receiver.is_empty() {
+            return self.apply_pending();
+        }
+        let key = self.linter_key(&path);
+        let change = std::mem::take(&mut self.pending);
+        let (linters, docs, index, encoding) =
+            (&self.linters, &self.docs, &mut self.index, self.encoding);
+        let started = Instant::now();
+        let (relinked, linted) = std::thread::scope(|s| {
+            let indexing = std::thread::Builder::new()
+                .name("scope-lint-index".into())
+                .stack_size(super::STACK_BYTES)
+                .spawn_scoped(s, move || index.apply_change(change));
+            let linted = lint_document(&linters[&key], &docs[&path], &path, encoding);
+            let relinked = match indexing {
+                Ok(h) => h.join().unwrap_or_else(|_| {
+                    log::error("the index update panicked; please report it");
+                    false
+                }),
+                Err(e) => {
+                    log::error(&format!("cannot start the index thread: {e}"));
+                    false
+                }
+            };
+            (relinked, linted)
+        });
+        log::debug(&format!(
+            "index change and lint of {} in {:.1} ms",
             path.display(),
-            doc.version,
-            diagnostics.len(),
             started.elapsed().as_secs_f64() * 1000.0
         ));
-        let (uri, version) = (doc.uri.clone(), doc.version);
-        let lsp: Vec<lsp_types::Diagnostic> = {
-            let text = Text {
-                uri: &doc.uri,
-                text: &doc.text,
-                lines: &doc.lines,
-                encoding: self.encoding,
-            };
-            diagnostics
-                .iter()
-                .map(|d| convert::diagnostic(&text, d))
-                .collect()
-        };
-        if let Some(doc) = self.docs.get_mut(path) {
-            doc.diagnostics = Some(diagnostics);
+        self.dirty.remove(0);
+        self.store(&path, linted);
+        if relinked {
+            self.index_changed(started);
         }
-        self.publish(uri, lsp, Some(version));
     }
 
     fn publish(&self, uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>, version: Option<i32>) {
@@ -738,6 +776,52 @@ impl Session {
             );
         }
     }
+}
+
+/// A document's findings, and the same as LSP diagnostics.
+type Linted = (Vec<Diagnostic>, Vec<lsp_types::Diagnostic>);
+
+/// Lint a document's text (never the disk) with its configuration.
+fn lint_document(
+    configured: &ConfiguredLinter,
+    doc: &Document,
+    path: &Path,
+    encoding: Encoding,
+) -> Linted {
+    let started = Instant::now();
+    let ns = |a: &std::sync::atomic::AtomicU64| a.load(std::sync::atomic::Ordering::Relaxed);
+    let stats = &configured.linter.stats;
+    let (parse_before, check_before) = (ns(&stats.parse_ns), ns(&stats.check_ns));
+    let diagnostics = if configured.config.is_excluded(path) {
+        Vec::new()
+    } else {
+        let mut result = configured.linter.lint_text(path, doc.text.clone());
+        let ignored = configured.config.ignored_for(path);
+        result
+            .diagnostics
+            .retain(|d| !ignored.contains(&d.code.code));
+        result.diagnostics
+    };
+    log::info(&format!(
+        "linted {} (version {}): {} findings in {:.1} ms (parse {:.1} ms, analysis {:.1} ms)",
+        path.display(),
+        doc.version,
+        diagnostics.len(),
+        started.elapsed().as_secs_f64() * 1000.0,
+        ns(&stats.parse_ns).saturating_sub(parse_before) as f64 / 1e6,
+        ns(&stats.check_ns).saturating_sub(check_before) as f64 / 1e6,
+    ));
+    let text = Text {
+        uri: &doc.uri,
+        text: &doc.text,
+        lines: &doc.lines,
+        encoding,
+    };
+    let lsp = diagnostics
+        .iter()
+        .map(|d| convert::diagnostic(&text, d))
+        .collect();
+    (diagnostics, lsp)
 }
 
 fn is_config(path: &Path) -> bool {
