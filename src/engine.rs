@@ -4,11 +4,13 @@
 //! the tree themselves, so adding a rule never adds a traversal.
 
 use crate::diagnostic::Diagnostic;
+use crate::index::query_secrets::QuerySecret;
 use crate::macros::MacroCall;
 use crate::models::Models;
 use crate::rules::{Context, Node, RuleSet};
 use crate::scope::{closure_params, ClosureParams, Scope};
 use crate::source::SourceFile;
+use std::path::PathBuf;
 use syn::visit::Visit;
 
 /// Run every rule of `rules` over one parsed file.
@@ -20,7 +22,15 @@ pub fn check_file(
     index: Option<&crate::index::Index>,
 ) -> Vec<Diagnostic> {
     let context = index.and_then(|ix| ix.file(&source.path).map(|c| (ix, c)));
+    // A crate's evidence covers all its files; a file alone is its own.
+    let query_secret = match &context {
+        Some((ix, c)) => ix
+            .query_secret(c.krate)
+            .map(|(p, e)| (p.to_path_buf(), e.clone())),
+        None => crate::index::query_secrets::scan(&source.text).map(|e| (source.path.clone(), e)),
+    };
     let mut walker = Walker {
+        query_secret,
         scope: Scope::new(models, file, is_test_path(&source.path), context),
         source,
         rules,
@@ -32,6 +42,8 @@ pub fn check_file(
 }
 
 struct Walker<'a> {
+    /// Where the file's crate shows it takes secrets in query strings.
+    query_secret: Option<(PathBuf, QuerySecret)>,
     scope: Scope<'a>,
     source: &'a SourceFile,
     rules: &'a RuleSet,
@@ -44,6 +56,7 @@ struct Walker<'a> {
 impl Walker<'_> {
     fn dispatch(&mut self, node: Node<'_>) {
         let cx = Context {
+            query_secret: self.query_secret.as_ref(),
             scope: &self.scope,
             source: self.source,
             chain: &self.chain,
@@ -332,7 +345,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 if let Some((_, diverge)) = &init.diverge {
                     self.visit_expr(diverge);
                 }
-                self.scope.value_of(&init.expr)
+                let mut value = self.scope.value_of(&init.expr);
+                // A value encoded once stays encoded through `let`.
+                let text = self
+                    .source
+                    .snippet(syn::spanned::Spanned::span(&*init.expr));
+                if crate::scope::text_encodes_for_query(text) {
+                    value.roles = value.roles.with(crate::models::roles::Role::Encoded);
+                }
+                value
             }
             None => Default::default(),
         };

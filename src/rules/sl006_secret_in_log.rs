@@ -1,11 +1,18 @@
 //! ## What it does
 //! Flags a log, trace, print or panic macro (`log::*`, `tracing::*`,
 //! `println!`, `eprintln!`, `panic!`, the `assert!` family, and a
-//! `format!` passed to them) that interpolates or records a full request
-//! URI, a URL, a raw query string, or a whole `HeaderMap`, at info level
-//! and above. Test code is not flagged. The same at debug and trace level
-//! is the opt-in rule `SL015` (`secret-in-debug-log`); access-log
-//! middleware left at its default is the opt-in rule `SL014`
+//! `format!` passed to them) at info level and above that records a value
+//! which carries secrets:
+//! - a full request URI, a URL, a raw query string, in a crate that takes
+//!   secrets in query strings: it reads `token`, `api_key`, `signature`...
+//!   from a query, builds URLs with `?token=`, or deserializes an OAuth
+//!   callback (`code` and `state`). The finding names that evidence.
+//! - a whole `HeaderMap` (`Authorization`, cookies), in any crate.
+//!
+//! Test code is not flagged. The same at debug and trace level is the
+//! opt-in rule `SL015` (`secret-in-debug-log`); a URI logged in a crate
+//! with no sign of query secrets is the opt-in `SL016` (`uri-in-log`);
+//! access-log middleware left at its default is the opt-in `SL014`
 //! (`access-log-default`).
 //!
 //! ## Why is this bad?
@@ -82,7 +89,7 @@ impl Rule for SecretInLog {
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        check_log(&META, false, node, cx, out);
+        check_log(&META, LogCheck::Secret, node, cx, out);
     }
 }
 
@@ -109,11 +116,23 @@ fn is_debug_level(mac: &syn::Macro) -> bool {
     false
 }
 
-/// The check of SL006 (`debug_level: false`: info and above, prints and
-/// panics) and SL015 (`true`: debug and trace logs), reported as `meta`.
+/// Which of the log checks a rule runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum LogCheck {
+    /// SL006: info and above, prints and panics; query-bearing values only
+    /// where the crate takes secrets in queries, header maps always.
+    Secret,
+    /// SL015: debug and trace logs, every secret-bearing value.
+    Debug,
+    /// SL016: info and above; query-bearing values in a crate with no sign
+    /// of secrets in queries.
+    Unproven,
+}
+
+/// The log checks of SL006, SL015 and SL016, reported as `meta`.
 pub(super) fn check_log(
     meta: &'static RuleMeta,
-    debug_level: bool,
+    check: LogCheck,
     node: Node<'_>,
     cx: &Context<'_>,
     out: &mut Vec<Diagnostic>,
@@ -124,7 +143,8 @@ pub(super) fn check_log(
     if !matches!(kind, MacroKind::Log | MacroKind::Print | MacroKind::Panic) {
         return;
     }
-    if (kind == MacroKind::Log && is_debug_level(mac)) != debug_level {
+    let debug_level = kind == MacroKind::Log && is_debug_level(mac);
+    if debug_level != (check == LogCheck::Debug) {
         return;
     }
     let what_macro = match kind {
@@ -142,9 +162,26 @@ pub(super) fn check_log(
             Resolved::Missing => continue,
         };
         let Some(what) = secret(&value) else { continue };
+        let headers = value.roles.has(Role::RequestHeaders);
+        let evidence = cx.query_secret.filter(|_| !headers);
+        let label = match (check, evidence) {
+            (LogCheck::Unproven, Some(_)) => continue,
+            (LogCheck::Unproven, None) if headers => continue,
+            (LogCheck::Secret, None) if !headers => continue,
+            (_, Some((path, e))) => {
+                let at = if *path == cx.source.path || path.ends_with(&cx.source.path) {
+                    format!("line {}", e.line)
+                } else {
+                    format!("{}:{}", path.display(), e.line)
+                };
+                format!("this crate takes `{}` in query strings ({at})", e.key)
+            }
+            (_, None) if headers => "carries `Authorization` and cookies".to_string(),
+            (_, None) => "may carry tokens such as `?token=`".to_string(),
+        };
         let mut d = cx
             .diagnostic(meta, range.clone(), format!("{what_macro} includes {what}"))
-            .with_label("may carry tokens such as `?token=`")
+            .with_label(label)
             .with_secondary(cx.range(mac.path.span()), "written here")
             .with_help("log `.path()` or a copy with the query's secrets redacted");
         let pathable = value
