@@ -65,10 +65,28 @@ static META: RuleMeta = RuleMeta {
     skip_in_tests: true,
 };
 
-/// What a logged value is, when it can carry secrets.
-fn secret(value: &Value) -> Option<&'static str> {
+/// What a logged value is, when it can carry secrets, and whether it
+/// carries headers (secrets wherever the crate keeps its tokens).
+fn secret(cx: &Context<'_>, value: &Value) -> Option<(&'static str, bool)> {
     let r = value.roles;
-    if r.has(Role::RawQuery) {
+    if r.has(Role::Request) {
+        // A server request can only be logged by `Debug`: what that shows
+        // is in the models (`debug-shows`).
+        let shows = value
+            .ty
+            .path()
+            .and_then(|p| cx.models().type_model(p))
+            .map(|t| t.debug_shows)
+            .unwrap_or_default();
+        return if shows.has(Role::RequestHeaders) {
+            Some(("the whole request: its URI and every header", true))
+        } else if shows.has(Role::RawQuery) {
+            Some(("the whole request with its query (headers redacted)", false))
+        } else {
+            None
+        };
+    }
+    let found = if r.has(Role::RawQuery) {
         Some("the raw query string")
     } else if r.has(Role::RequestHeaders) {
         Some("every request header (`Authorization`, cookies)")
@@ -80,7 +98,8 @@ fn secret(value: &Value) -> Option<&'static str> {
         Some("a full URI")
     } else {
         None
-    }
+    };
+    found.map(|what| (what, r.has(Role::RequestHeaders)))
 }
 
 impl Rule for SecretInLog {
@@ -161,8 +180,9 @@ pub(super) fn check_log(
             }
             Resolved::Missing => continue,
         };
-        let Some(what) = secret(&value) else { continue };
-        let headers = value.roles.has(Role::RequestHeaders);
+        let Some((what, headers)) = secret(cx, &value) else {
+            continue;
+        };
         let evidence = cx.query_secret.filter(|_| !headers);
         let label = match (check, evidence) {
             (LogCheck::Unproven, Some(_)) => continue,
@@ -176,7 +196,7 @@ pub(super) fn check_log(
                 };
                 format!("this crate takes `{}` in query strings ({at})", e.key)
             }
-            (_, None) if headers => "carries `Authorization` and cookies".to_string(),
+            (_, None) if headers => "headers carry `Authorization` and cookies".to_string(),
             (_, None) => "may carry tokens such as `?token=`".to_string(),
         };
         let mut d = cx
