@@ -32,6 +32,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("reqwest.toml", include_str!("../../rules/reqwest.toml")),
     ("log.toml", include_str!("../../rules/log.toml")),
+    ("tower.toml", include_str!("../../rules/tower.toml")),
 ];
 
 /// How a type takes part in request handlers.
