@@ -26,7 +26,7 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-enum Command {
+pub(crate) enum Command {
     /// Lint files and directories (the default command).
     Check(Box<CheckArgs>),
     /// List every rule: code, name, default level, fixable, summary.
@@ -169,12 +169,23 @@ pub fn main_from(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode
     }
     let cli = Cli::parse_from(args);
     let result = match cli.command {
-        Some(Command::Rules) => list_rules(),
-        Some(Command::Explain { rule }) => explain(&rule),
-        Some(Command::Clean { cache_dir }) => clean(cache_dir),
-        Some(Command::Check(args)) => check(*args),
+        Some(command) => run_command(command),
         None => check(cli.check),
     };
+    exit_code(result)
+}
+
+pub(crate) fn run_command(command: Command) -> Result<ExitCode, String> {
+    match command {
+        Command::Rules => list_rules(),
+        Command::Explain { rule } => explain(&rule),
+        Command::Clean { cache_dir } => clean(cache_dir),
+        Command::Check(args) => check(*args),
+    }
+}
+
+/// The exit code of a command; its error, if any, printed.
+pub(crate) fn exit_code(result: Result<ExitCode, String>) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(message) => {

@@ -8,6 +8,7 @@
 
 pub mod baseline;
 pub mod cache;
+pub mod cargo_subcommand;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
