@@ -32,9 +32,11 @@ enum CargoCommand {
     Check(Box<CargoCheckArgs>),
     /// List every rule: code, name, default level, fixable, summary.
     Rules,
-    /// Print a rule's documentation.
+    /// Print a rule's documentation (or that of parse-error, io-error,
+    /// internal-error).
     Explain {
-        /// A rule code (SL002) or name (manual-query-parsing).
+        /// A rule code (SL002) or name (manual-query-parsing), or an engine
+        /// code (parse-error).
         rule: String,
     },
     /// Remove the result cache at the workspace root.

@@ -31,9 +31,11 @@ pub(crate) enum Command {
     Check(Box<CheckArgs>),
     /// List every rule: code, name, default level, fixable, summary.
     Rules,
-    /// Print a rule's documentation.
+    /// Print a rule's documentation (or that of parse-error, io-error,
+    /// internal-error).
     Explain {
-        /// A rule code (SL002) or name (manual-query-parsing).
+        /// A rule code (SL002) or name (manual-query-parsing), or an engine
+        /// code (parse-error).
         rule: String,
     },
     /// Remove the result cache.
@@ -416,6 +418,15 @@ fn list_rules() -> Result<ExitCode, String> {
 }
 
 fn explain(key: &str) -> Result<ExitCode, String> {
+    if let Some(d) = crate::engine_codes::lookup(key) {
+        println!("# {}\n", d.code.code);
+        println!(
+            "Reported by scope-lint itself, not a rule: {}.\nLevel: error; the run exits 2. Not fixable.\n",
+            d.summary
+        );
+        print!("{}", d.docs);
+        return Ok(ExitCode::SUCCESS);
+    }
     let rule = lookup(key)?;
     let m = rule.meta();
     println!("# {} ({})\n", m.code, m.name);
