@@ -101,8 +101,9 @@ pub fn write_statistics_json(
     writeln!(out)
 }
 
-/// `Fixed 2 problems:` and one line per fix, `file:line: CODE (name)
-/// `before` -> `after``, long texts shortened.
+/// `Fixed 2 problems:` and one line per fix: `file:line: CODE (name)`
+/// and what changed (`` `a` -> `b` ``, `` removed `a` ``), long texts
+/// shortened.
 pub fn write_fixes(
     count: usize,
     fixes: &[(std::path::PathBuf, crate::fix::Applied)],
@@ -114,15 +115,19 @@ pub fn write_fixes(
     }
     writeln!(out, "Fixed {count} {noun}:")?;
     for (path, f) in fixes {
+        let (before, after) = (shorten(&f.before), shorten(&f.after));
+        let change = match (before.is_empty(), after.is_empty()) {
+            (false, true) => format!("removed `{before}`"),
+            (true, false) => format!("inserted `{after}`"),
+            _ => format!("`{before}` -> `{after}`"),
+        };
         writeln!(
             out,
-            "  {}:{}: {} ({}) `{}` -> `{}`",
+            "  {}:{}: {} ({}) {change}",
             display_path(path),
             f.line,
             f.code.code,
             f.code.name,
-            shorten(&f.before),
-            shorten(&f.after)
         )?;
     }
     Ok(())
