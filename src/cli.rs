@@ -421,7 +421,7 @@ fn explain(key: &str) -> Result<ExitCode, String> {
     if let Some(d) = crate::engine_codes::lookup(key) {
         println!("# {}\n", d.code.code);
         println!(
-            "Reported by scope-lint itself, not a rule: {}.\nLevel: error; the run exits 2. Not fixable.\n",
+            "Reported by scope-lint itself, not by a rule: {}.\nLevel: error. Not fixable.\n",
             d.summary
         );
         print!("{}", d.docs);

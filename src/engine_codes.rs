@@ -34,8 +34,9 @@ valid Rust that rustc accepts and scope-lint does not (a new syntax),
 exclude it in the
 configuration (`exclude = [\"path/to/file.rs\"]`) and report it.
 
-The run goes on with the other files and exits 2: the tool could not do
-its whole job.
+It is a finding like a rule's: the run goes on with the other files and
+exits 1. A file that no enabled rule could match is not parsed at all, so
+its syntax errors are left to rustc.
 ",
     },
     Documented {
