@@ -361,9 +361,8 @@ pub(crate) fn check(args: CheckArgs) -> Result<ExitCode, String> {
         );
     }
     let counts = report.counts();
-    Ok(if counts.incomplete > 0 || !outcome.errors.is_empty() {
-        ExitCode::from(2)
-    } else if no_files && !args.allow_no_files {
+    let failed = counts.incomplete > 0 || !outcome.errors.is_empty();
+    Ok(if failed || no_files && !args.allow_no_files {
         ExitCode::from(2)
     } else if args.exit_zero {
         ExitCode::SUCCESS
