@@ -86,26 +86,19 @@ pub fn main_from(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode
     let result = match cli.command {
         Some(CargoCommand::Rules) => cli::run_command(cli::Command::Rules),
         Some(CargoCommand::Explain { rule }) => cli::run_command(cli::Command::Explain { rule }),
-        Some(CargoCommand::Clean { cache_dir }) => {
-            in_workspace_root(None).and_then(|(cwd, root)| {
-                let cache_dir = cache_dir.map(|d| workspace::rebase(&d, &cwd, &root));
-                enter(&root)?;
-                cli::run_command(cli::Command::Clean { cache_dir })
-            })
-        }
+        Some(CargoCommand::Clean { cache_dir }) => locate(None).and_then(|(cwd, root, _)| {
+            let cache_dir = cache_dir.map(|d| workspace::rebase(&d, &cwd, &root));
+            enter(&root)?;
+            cli::run_command(cli::Command::Clean { cache_dir })
+        }),
         Some(CargoCommand::Check(args)) => check(*args),
         None => check(cli.check),
     };
     cli::exit_code(result)
 }
 
-/// The current directory and the workspace root (canonical) of the
-/// workspace around it or `manifest_path`, and its metadata.
-fn in_workspace_root(manifest_path: Option<&Path>) -> Result<(PathBuf, PathBuf), String> {
-    let (cwd, root, _) = locate(manifest_path)?;
-    Ok((cwd, root))
-}
-
+/// The current directory, the workspace root (canonical) of the workspace
+/// around it or `manifest_path`, and the workspace's metadata.
 fn locate(manifest_path: Option<&Path>) -> Result<(PathBuf, PathBuf, workspace::Metadata), String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
@@ -134,7 +127,6 @@ fn check(args: CargoCheckArgs) -> Result<ExitCode, String> {
             workspace: packages.workspace,
             exclude: packages.exclude,
             all_targets: packages.all_targets,
-            manifest_path: packages.manifest_path.clone(),
         };
         let start = match &packages.manifest_path {
             Some(m) => Some(cwd.join(m)),

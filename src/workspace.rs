@@ -19,8 +19,6 @@ pub struct Selection {
     pub exclude: Vec<String>,
     /// `--all-targets`: tests, benches and examples too.
     pub all_targets: bool,
-    /// `--manifest-path`: the `Cargo.toml` to start from.
-    pub manifest_path: Option<PathBuf>,
 }
 
 /// The parts of `cargo metadata` the subcommand needs.
