@@ -152,3 +152,16 @@ fn a_parse_error_points_at_the_unclosed_delimiter() {
     assert_eq!(code, 1);
     assert_eq!(out, "a.rs:3:13: parse-error unclosed delimiter `(`\n");
 }
+
+#[test]
+fn no_progress_bar_when_stderr_is_a_pipe() {
+    // Over the 2,000 files that show a bar on a terminal from the start.
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..2_100 {
+        std::fs::write(dir.path().join(format!("f{i}.rs")), "fn f() {}\n").unwrap();
+    }
+    let (code, _, err) =
+        common::output(scope_lint(dir.path()).args([".", "--no-cache", "--color", "never"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("checking") && !err.contains('\r'), "{err}");
+}
