@@ -177,7 +177,25 @@ fn changed_files(rev: &str) -> Result<Vec<PathBuf>, String> {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     };
     let top = PathBuf::from(git(&["rev-parse", "--show-toplevel"])?.trim());
-    let diff = git(&["diff", "--name-only", rev, "--"])?;
+    // The revision is resolved to a commit id first, after
+    // `--end-of-options`: an option-shaped revision (`--output=x`) is never
+    // read by git as an option, and only a hex id reaches `git diff`.
+    let commit = git(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        "--end-of-options",
+        &format!("{rev}^{{commit}}"),
+    ])
+    .ok()
+    .map(|out| out.trim().to_string())
+    .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit()))
+    .ok_or_else(|| {
+        format!(
+            "--changed-since {rev}: not a commit of this repository; give a branch, tag or commit id (`git log --oneline` lists them)"
+        )
+    })?;
+    let diff = git(&["diff", "--name-only", "--end-of-options", &commit, "--"])?;
     let untracked = git(&["ls-files", "--others", "--exclude-standard", "--full-name"])?;
     let mut files: Vec<PathBuf> = diff
         .lines()
