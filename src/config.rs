@@ -270,7 +270,9 @@ fn read_config(file: &Path) -> Result<Option<Settings>, ConfigError> {
         file: file.to_path_buf(),
         message,
     };
-    let text = std::fs::read_to_string(file).map_err(|e| err(format!("cannot read: {e}")))?;
+    let bytes = crate::read::read_limited(file, crate::read::MAX_FILE_BYTES)
+        .map_err(|e| err(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|e| err(format!("not valid UTF-8: {e}")))?;
     let is_cargo = file.file_name().is_some_and(|n| n == "Cargo.toml");
     if !is_cargo {
         return toml::from_str::<Settings>(&text)

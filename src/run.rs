@@ -247,7 +247,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
             if p == abs {
                 Some(text.clone())
             } else {
-                std::fs::read_to_string(p).ok()
+                read_file(p)
             }
         };
         let (index, _) =
@@ -427,7 +427,7 @@ impl Relevance {
 }
 
 fn read_file(p: &Path) -> Option<String> {
-    std::fs::read_to_string(p).ok()
+    crate::read::read_source_text(p)
 }
 
 /// The crate index of a walk. With a cache directory, unchanged files are

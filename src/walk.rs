@@ -56,6 +56,34 @@ fn is_rust(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "rs")
 }
 
+/// The kind of a `*.rs` entry that is neither a file, a directory nor a
+/// symbolic link (links are not followed in a walk).
+fn special_rust_file(e: &ignore::DirEntry) -> Option<&'static str> {
+    let ty = e.file_type()?;
+    if ty.is_dir() || ty.is_symlink() || !is_rust(e.path()) {
+        return None;
+    }
+    crate::read::special_kind(ty)
+}
+
+/// The path a walk error is about (the walker wraps it in a depth, a line
+/// number or a list) and the message without it.
+fn error_path(err: &ignore::Error) -> (Option<PathBuf>, String) {
+    match err {
+        ignore::Error::WithPath { path, err } => {
+            let (inner, message) = error_path(err);
+            (inner.or_else(|| Some(path.clone())), message)
+        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Partial(errs) if errs.len() == 1 => error_path(&errs[0]),
+        ignore::Error::Loop { child, .. } => (Some(child.clone()), err.to_string()),
+        ignore::Error::Io(e) => (None, format!("cannot read the directory: {e}")),
+        other => (None, other.to_string()),
+    }
+}
+
 /// Collect the Rust files under `paths`.
 pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
     let mut walk = Walk::default();
@@ -106,18 +134,23 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
                             configs.lock().expect("walk lock").push(e.into_path());
                         } else if is_file && is_rust(e.path()) {
                             found.lock().expect("walk lock").0.push(e.into_path());
+                        } else if let Some(kind) = special_rust_file(&e) {
+                            // A FIFO or device named `*.rs`: reported, never
+                            // opened (a FIFO would block the run).
+                            let message = crate::read::ReadError::NotRegular(kind).to_string();
+                            found
+                                .lock()
+                                .expect("walk lock")
+                                .1
+                                .push((e.into_path(), message));
                         }
                     }
                     Err(err) => {
-                        let path = match &err {
-                            ignore::Error::WithPath { path, .. } => path.clone(),
-                            _ => PathBuf::new(),
-                        };
-                        found
-                            .lock()
-                            .expect("walk lock")
-                            .1
-                            .push((path, err.to_string()));
+                        let (path, message) = error_path(&err);
+                        found.lock().expect("walk lock").1.push((
+                            path.unwrap_or_default(),
+                            message,
+                        ));
                     }
                 }
                 ignore::WalkState::Continue
@@ -136,4 +169,27 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
     walk.files.dedup();
     walk.unreadable.sort();
     Ok(walk)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walk_errors_keep_their_path_under_a_depth() {
+        // What the parallel walker reports for a directory it cannot list.
+        let err = ignore::Error::WithDepth {
+            depth: 1,
+            err: Box::new(ignore::Error::WithPath {
+                path: PathBuf::from("src/secret"),
+                err: Box::new(ignore::Error::Io(std::io::Error::from(
+                    std::io::ErrorKind::PermissionDenied,
+                ))),
+            }),
+        };
+        let (path, message) = error_path(&err);
+        assert_eq!(path, Some(PathBuf::from("src/secret")));
+        assert!(message.starts_with("cannot read the directory: "), "{message}");
+        assert!(!message.contains("src/secret"), "{message}");
+    }
 }

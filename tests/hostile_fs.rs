@@ -66,3 +66,155 @@ fn option_shaped_revisions_never_reach_git_as_options() {
     assert!(out.starts_with("./b.rs:"), "{out}");
     assert!(!out.contains("a.rs"), "{out}");
 }
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let ok = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+/// `(file, code, message)` of every JSON finding.
+fn findings(out: &str) -> Vec<(String, String, String)> {
+    common::json_items(out)
+        .iter()
+        .map(|i| {
+            (
+                i["file"].as_str().unwrap().to_string(),
+                i["code"].as_str().unwrap().to_string(),
+                i["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_reported_and_skipped_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir(root.join("src")).unwrap();
+    fs::write(root.join("src/dirty.rs"), DIRTY).unwrap();
+    mkfifo(&root.join("src/pipe.rs"));
+    std::os::unix::fs::symlink("/dev/zero", root.join("src/zero.rs")).unwrap();
+    mkfifo(&root.join("named.rs"));
+    std::os::unix::fs::symlink("/dev/zero", root.join("zero.rs")).unwrap();
+    let timeout = std::time::Duration::from_secs(60);
+    // Met in a walk: the FIFO is reported, the link is not followed.
+    let (code, out, err) = common::output(
+        scope_lint(root)
+            .args(["src", "--format", "json"])
+            .timeout(timeout),
+    );
+    assert_eq!(code, 2, "{err}");
+    let found = findings(&out);
+    assert!(
+        found.iter().any(|(f, c, _)| f.ends_with("src/dirty.rs") && c == "SL002"),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|(f, c, m)| f.ends_with("src/pipe.rs")
+            && c == "io-error"
+            && m == "not a regular file (a FIFO); skipped"),
+        "{found:?}"
+    );
+    // Named on the command line: both refused without blocking or reading.
+    let (code, out, err) = common::output(
+        scope_lint(root)
+            .args(["named.rs", "zero.rs", "src/dirty.rs", "--format", "json"])
+            .timeout(timeout),
+    );
+    assert_eq!(code, 2, "{err}");
+    let found = findings(&out);
+    assert!(found.contains(&(
+        "named.rs".into(),
+        "io-error".into(),
+        "not a regular file (a FIFO); skipped".into()
+    )));
+    assert!(found.contains(&(
+        "zero.rs".into(),
+        "io-error".into(),
+        "not a regular file (a character device); skipped".into()
+    )));
+    assert!(found.iter().any(|(f, c, _)| f == "src/dirty.rs" && c == "SL002"));
+    // `--fix` goes on too, and leaves the FIFO a FIFO.
+    let (code, _, err) = common::output(
+        scope_lint(root)
+            .args(["named.rs", "src", "--fix", "--unsafe-fixes"])
+            .timeout(timeout),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert_ne!(fs::read_to_string(root.join("src/dirty.rs")).unwrap(), DIRTY);
+    use std::os::unix::fs::FileTypeExt;
+    assert!(fs::symlink_metadata(root.join("named.rs"))
+        .unwrap()
+        .file_type()
+        .is_fifo());
+}
+
+/// The linter as a user that permissions apply to: under root (which reads
+/// every directory) through `setpriv` as `nobody`; `None` when `setpriv` is
+/// missing.
+#[cfg(unix)]
+fn as_unprivileged(root: &Path) -> Option<std::process::Command> {
+    let bin = assert_cmd::cargo::cargo_bin("scope-lint");
+    let mut cmd = if unsafe { libc::geteuid() } == 0 {
+        std::process::Command::new("setpriv")
+            .arg("--version")
+            .output()
+            .ok()?;
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+        c.arg(bin);
+        c
+    } else {
+        std::process::Command::new(bin)
+    };
+    cmd.current_dir(root);
+    Some(cmd)
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_directory_is_reported_with_its_path_in_every_format() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("src/secret")).unwrap();
+    fs::write(root.join("src/dirty.rs"), DIRTY).unwrap();
+    fs::write(root.join("src/secret/x.rs"), DIRTY).unwrap();
+    for d in [root, &root.join("src")] {
+        fs::set_permissions(d, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    fs::set_permissions(root.join("src/secret"), fs::Permissions::from_mode(0o000)).unwrap();
+    // The tempdir's parents must be reachable by the other user.
+    let reachable = root
+        .ancestors()
+        .skip(1)
+        .all(|a| fs::metadata(a).is_ok_and(|m| m.permissions().mode() & 0o001 != 0));
+    let Some(_) = as_unprivileged(root).filter(|_| reachable) else {
+        eprintln!("skipped: cannot run as an unprivileged user here");
+        return;
+    };
+    for (format, expect) in [
+        ("json", "\"file\": \"src/secret\""),
+        ("short", "src/secret:"),
+        ("github", "file=src/secret"),
+        ("sarif", "\"uri\": \"src/secret\""),
+    ] {
+        let out = as_unprivileged(root)
+            .unwrap()
+            .args(["--no-cache", "src", "--format", format])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(2), "{format}: {stdout}");
+        assert!(stdout.contains(expect), "{format}: {stdout}");
+        assert!(stdout.contains("cannot read the directory"), "{format}: {stdout}");
+        assert!(stdout.contains("dirty.rs"), "{format}: {stdout}");
+    }
+    fs::set_permissions(root.join("src/secret"), fs::Permissions::from_mode(0o755)).unwrap();
+}
