@@ -20,6 +20,7 @@ pub mod models;
 pub mod prefilter;
 pub mod read;
 pub mod report;
+pub mod rewrite;
 pub mod rules;
 pub mod run;
 pub mod scope;

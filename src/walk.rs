@@ -3,6 +3,7 @@
 //! hidden entries and `target/`, never following symlinks, so no loops);
 //! files named on the command line are always linted, as pre-commit expects.
 
+use crate::rewrite::Litter;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -36,12 +37,14 @@ pub struct Walk {
 /// File names that may hold configuration.
 pub const CONFIG_NAMES: [&str; 3] = ["scope-lint.toml", ".scope-lint.toml", "Cargo.toml"];
 
-/// Hidden entries are skipped, except a `.scope-lint.toml`.
+/// Hidden entries are skipped, except a `.scope-lint.toml` and what an
+/// interrupted `--fix` left (see [`crate::rewrite`]).
 fn is_hidden(e: &ignore::DirEntry) -> bool {
     e.depth() > 0
         && e.file_name()
             .to_str()
             .is_some_and(|n| n.starts_with('.') && n != ".scope-lint.toml")
+        && (Litter::of(e.file_name()).is_none() || e.file_type().is_some_and(|t| t.is_dir()))
 }
 
 /// Cargo's build directory: named `target` and tagged by cargo (a source
@@ -126,7 +129,18 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
                 match entry {
                     Ok(e) => {
                         let is_file = e.file_type().is_some_and(|t| t.is_file());
-                        if is_file
+                        if let Some(litter) = Litter::of(e.file_name()).filter(|_| is_file) {
+                            // Never linted: a stale temporary file is
+                            // removed, a backup is reported.
+                            match litter {
+                                Litter::Temp => crate::rewrite::remove_if_stale(e.path()),
+                                Litter::Backup => found
+                                    .lock()
+                                    .expect("walk lock")
+                                    .1
+                                    .push((e.into_path(), Litter::backup_message())),
+                            }
+                        } else if is_file
                             && e.file_name()
                                 .to_str()
                                 .is_some_and(|n| CONFIG_NAMES.contains(&n))

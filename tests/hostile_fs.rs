@@ -218,3 +218,121 @@ fn an_unreadable_directory_is_reported_with_its_path_in_every_format() {
     }
     fs::set_permissions(root.join("src/secret"), fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+/// Fix `args` with unsafe fixes; the fixed text of DIRTY.
+fn fix(root: &Path, args: &[&str]) -> String {
+    let (code, _, err) =
+        common::output(scope_lint(root).args(args).args(["--fix", "--unsafe-fixes"]));
+    assert!(code == 0 || code == 1, "{err}");
+    let fixed = fs::read_to_string(root.join(args[0])).unwrap();
+    assert_ne!(fixed, DIRTY, "nothing was fixed");
+    fixed
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fixed_symlink_stays_a_link_and_its_target_is_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir(root.join("real")).unwrap();
+    fs::write(root.join("real/target.rs"), DIRTY).unwrap();
+    std::os::unix::fs::symlink("real/target.rs", root.join("link.rs")).unwrap();
+    let fixed = fix(root, &["link.rs"]);
+    assert!(fs::symlink_metadata(root.join("link.rs"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(fs::read_to_string(root.join("real/target.rs")).unwrap(), fixed);
+    // The temporary file went next to the target, and is gone.
+    let names: Vec<_> = fs::read_dir(root.join("real"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["target.rs"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn fixed_hard_links_stay_linked_and_leave_no_backup() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join("a.rs"), DIRTY).unwrap();
+    fs::hard_link(root.join("a.rs"), root.join("other.txt")).unwrap();
+    let before = fs::metadata(root.join("a.rs")).unwrap().ino();
+    let fixed = fix(root, &["a.rs"]);
+    let a = fs::metadata(root.join("a.rs")).unwrap();
+    assert_eq!(a.ino(), before);
+    assert_eq!(a.nlink(), 2);
+    assert_eq!(fs::read_to_string(root.join("other.txt")).unwrap(), fixed);
+    let mut names: Vec<_> = fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["a.rs", "other.txt"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fix_keeps_the_owner_and_mode() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let file = root.join("a.rs");
+    fs::write(&file, DIRTY).unwrap();
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
+    let root_user = unsafe { libc::geteuid() } == 0;
+    if root_user {
+        std::os::unix::fs::chown(&file, Some(65534), Some(65534)).unwrap();
+    }
+    let before = fs::metadata(&file).unwrap();
+    fix(root, &["a.rs"]);
+    let after = fs::metadata(&file).unwrap();
+    assert_eq!(after.mode(), before.mode());
+    assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()));
+    if root_user {
+        assert_eq!(after.uid(), 65534);
+    }
+}
+
+#[test]
+fn stale_temporary_files_are_removed_and_never_linted() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir(root.join("src")).unwrap();
+    fs::write(root.join("src/a.rs"), DIRTY).unwrap();
+    let stale = root.join("src/.scope-lint-fixAb12Cd.rs");
+    let fresh = root.join("src/.scope-lint-fixEf34Gh");
+    fs::write(&stale, DIRTY).unwrap();
+    fs::write(&fresh, DIRTY).unwrap();
+    let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(long_ago)
+        .unwrap();
+    let (code, out, err) = common::output(scope_lint(root).args(["src", "--format", "json"]));
+    assert_eq!(code, 1, "{err}");
+    let found = findings(&out);
+    assert!(found.iter().all(|(f, _, _)| f == "src/a.rs"), "{found:?}");
+    assert!(!stale.exists(), "a stale temporary file is removed");
+    assert!(fresh.exists(), "a run in progress may still rename it");
+}
+
+#[test]
+fn a_backup_of_an_interrupted_rewrite_is_reported_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join("a.rs"), "fn main() {}\n").unwrap();
+    let backup = root.join(".scope-lint-backup-a.rs.X1y2Z3");
+    fs::write(&backup, DIRTY).unwrap();
+    let (code, out, _) = common::output(scope_lint(root).args([".", "--format", "json"]));
+    assert_eq!(code, 2, "{out}");
+    let found = findings(&out);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "./.scope-lint-backup-a.rs.X1y2Z3");
+    assert!(found[0].2.contains("was interrupted"), "{found:?}");
+    assert!(backup.exists());
+}
