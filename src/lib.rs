@@ -24,6 +24,7 @@ pub mod rewrite;
 pub mod rules;
 pub mod run;
 pub mod scope;
+pub mod sealed;
 pub mod source;
 pub mod suppress;
 pub mod walk;

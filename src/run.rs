@@ -90,6 +90,8 @@ struct Linters {
     no_prefilter: bool,
     /// The crate index of the run, shared by every linter.
     index: Option<Arc<SharedIndex>>,
+    /// Notes for stderr (a damaged cache discarded).
+    notes: Vec<String>,
 }
 
 impl Linters {
@@ -133,10 +135,11 @@ impl Linters {
             linter.prefilter = None;
         }
         linter.index = self.index.clone();
-        linter.cache = self
-            .cache_dir
-            .as_ref()
-            .map(|dir| crate::cache::Cache::open(dir, key));
+        linter.cache = self.cache_dir.as_ref().map(|dir| {
+            let mut cache = crate::cache::Cache::open(dir, key);
+            self.notes.extend(cache.note.take());
+            cache
+        });
         let entry = (Arc::new(config), Arc::new(linter));
         self.by_config.insert(file, entry.clone());
         Ok(entry)
@@ -229,6 +232,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         }),
         no_prefilter: opts.no_prefilter,
         index: None,
+        notes: Vec::new(),
     };
     let config_for = |discovery: &mut Discovery, path: &Path| -> Result<Option<PathBuf>, String> {
         if opts.isolated {
@@ -282,6 +286,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         &walked,
         linters.cache_dir.as_deref(),
         opts.threads,
+        &mut linters.notes,
     )?));
     let index_time = index_started.elapsed();
     let changed = match &opts.changed_since {
@@ -359,6 +364,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     }
     drop(jobs);
     drop(last);
+    outcome.warnings.append(&mut linters.notes);
     for (_, (_, linter)) in linters.by_config.drain() {
         if let Some(cache) = Arc::into_inner(linter).and_then(|l| l.cache) {
             if let Err(e) = cache.save() {
@@ -438,6 +444,7 @@ fn shared_index(
     walked: &walk::Walk,
     cache_dir: Option<&Path>,
     threads: usize,
+    notes: &mut Vec<String>,
 ) -> Result<SharedIndex, String> {
     let relevance = Relevance::new()?;
     let Some(dir) = cache_dir else {
@@ -454,7 +461,8 @@ fn shared_index(
         }
         xxhash_rust::xxh3::xxh3_64(&bytes)
     };
-    let store = Store::open(dir);
+    let mut store = Store::open(dir);
+    notes.extend(store.note.take());
     if let Some(hash) = store.unchanged_index(walk_hash) {
         let files = walked.files.clone();
         let dir = dir.to_path_buf();
