@@ -114,14 +114,19 @@ impl Linters {
             )
         })?;
         let levels = config.rule_levels(&self.cli_select, &self.cli_ignore);
-        // Everything that changes what is reported changes the cache key.
+        // Everything that changes what is reported changes the cache key:
+        // the build, the models, the index, the rules and their levels (from
+        // `--select`, `--ignore` and the configuration), every setting, and
+        // `--no-prefilter`. The other options only choose files or shape
+        // the output, or (`--fix`, `--diff`, stdin) run without the cache.
         let key = {
             // A file's findings may depend on any signature in the index.
             let index_hash = self.index.as_ref().map_or(0, |ix| ix.hash);
             let mut k = format!(
-                "{}\n{}\n{index_hash}\n",
-                env!("CARGO_PKG_VERSION"),
-                models.fingerprint
+                "{}\n{}\n{index_hash}\nprefilter={}\n",
+                crate::build::id(),
+                models.fingerprint,
+                !self.no_prefilter
             );
             for (r, l) in &levels {
                 k.push_str(&format!("{}={l} ", r.meta().code));

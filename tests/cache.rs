@@ -348,3 +348,148 @@ fn names_that_are_not_utf8_keep_their_own_entries() {
     let (_, _, err) = run(root, &["src", "--timings"]);
     assert_eq!(counts(&err), (0, 2), "both entries are kept");
 }
+
+/// A cached run with an option toggled (arguments added, files changed)
+/// gives the uncached result, and so does the cached run after toggling
+/// back. The option must change the result, or the test proves nothing.
+fn toggling_gives_the_uncached_result(
+    files: &[(&str, &str)],
+    base: &[&str],
+    toggled: &[&str],
+    change: &[(&str, Option<&str>)],
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join("Cargo.toml"), "[package]\nname = \"t\"\n").unwrap();
+    let write = |files: &[(&str, Option<&str>)]| {
+        for (name, text) in files {
+            let path = root.join(name);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            match text {
+                Some(t) => fs::write(&path, t).unwrap(),
+                None => fs::remove_file(&path).unwrap(),
+            }
+        }
+    };
+    write(&files.iter().map(|(n, t)| (*n, Some(*t))).collect::<Vec<_>>());
+    let with = |args: &[&str], extra: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(extra);
+        all.extend(["--format", "json"]);
+        let (_, out, err) = run(root, &all);
+        assert!(!err.contains("error:"), "{all:?}: {err}");
+        out
+    };
+    let base_uncached = with(base, &["--no-cache"]);
+    assert_eq!(with(base, &[]), base_uncached);
+    assert_eq!(with(base, &[]), base_uncached, "warm");
+    let undo: Vec<(&str, Option<&str>)> = change
+        .iter()
+        .map(|(n, _)| {
+            let before = files.iter().find(|(f, _)| f == n).map(|(_, t)| *t);
+            (*n, before)
+        })
+        .collect();
+    write(change);
+    let toggled_uncached = with(toggled, &["--no-cache"]);
+    assert_ne!(toggled_uncached, base_uncached, "{toggled:?} {change:?} changes nothing");
+    assert_eq!(with(toggled, &[]), toggled_uncached, "{toggled:?} {change:?}");
+    write(&undo);
+    assert_eq!(with(base, &[]), base_uncached, "back from {toggled:?} {change:?}");
+}
+
+const BROKEN: &str = "fn broken( {\n";
+const CONFIG: &str = "scope-lint.toml";
+
+#[test]
+fn no_prefilter_is_part_of_the_cache_key() {
+    // The prefilter skips a file that names no framework crate; parsing
+    // it anyway finds the syntax error.
+    toggling_gives_the_uncached_result(
+        &[("src/broken.rs", BROKEN), ("src/a.rs", DIRTY)],
+        &["src"],
+        &["src", "--no-prefilter"],
+        &[],
+    );
+}
+
+#[test]
+fn every_result_changing_option_is_part_of_the_cache_key() {
+    let files = [("src/a.rs", DIRTY)];
+    for toggled in [
+        &["src", "--select", "SL005"][..],
+        &["src", "--ignore", "SL002"],
+        &["src", "--config", "other.toml"],
+    ] {
+        let mut files = files.to_vec();
+        files.push(("other.toml", "[level]\nSL002 = \"error\"\n"));
+        toggling_gives_the_uncached_result(&files, &["src"], toggled, &[]);
+    }
+    let mut with_config = files.to_vec();
+    with_config.push((CONFIG, "ignore = [\"SL002\"]\n"));
+    toggling_gives_the_uncached_result(&with_config, &["src"], &["src", "--isolated"], &[]);
+}
+
+#[test]
+fn every_result_changing_config_key_is_part_of_the_cache_key() {
+    let files = [("src/a.rs", DIRTY), ("src/b.rs", DIRTY)];
+    for config in [
+        "select = [\"SL005\"]\n",
+        "ignore = [\"manual-query-parsing\"]\n",
+        "[level]\nSL002 = \"error\"\n",
+        "[level]\nSL002 = \"off\"\n",
+        "exclude = [\"b.rs\"]\n",
+        "[per-file-ignores]\n\"a.rs\" = [\"SL002\"]\n",
+    ] {
+        toggling_gives_the_uncached_result(&files, &["src"], &["src"], &[(CONFIG, Some(config))]);
+    }
+    // extend-select: a pedantic rule (SL015) on a secret in a debug log.
+    let secret = "use axum::http::Uri;\nasync fn h(uri: Uri) {\n    tracing::debug!(\"{}\", uri);\n}\n";
+    toggling_gives_the_uncached_result(
+        &[("src/a.rs", secret)],
+        &["src"],
+        &["src"],
+        &[(CONFIG, Some("extend-select = [\"pedantic\"]\n"))],
+    );
+    // models: a model file edited behind an unchanged configuration.
+    let model = "[[type]]\npath = \"http::Uri\"\n\n[[type.wrong]]\nmember = \"token\"\nreplacement = \"{recv}.query()\"\nwhy = \"%\"\n";
+    let user = "async fn h(uri: axum::http::Uri) {\n    let _ = uri.token();\n}\n";
+    toggling_gives_the_uncached_result(
+        &[
+            ("src/a.rs", user),
+            (CONFIG, "models = [\"models\"]\n"),
+            ("models/m.toml", &model.replace('%', "one")),
+        ],
+        &["src"],
+        &["src"],
+        &[("models/m.toml", Some(&model.replace('%', "two")))],
+    );
+}
+
+#[test]
+fn another_build_does_not_share_the_cache() {
+    let dir = tree();
+    let root = dir.path();
+    let exe = root.join("bin/scope-lint");
+    fs::create_dir(root.join("bin")).unwrap();
+    fs::copy(assert_cmd::cargo::cargo_bin("scope-lint"), &exe).unwrap();
+    let timings = || {
+        let out = std::process::Command::new(&exe)
+            .current_dir(root)
+            .args(["src", "--timings"])
+            .output()
+            .unwrap();
+        counts(&String::from_utf8_lossy(&out.stderr))
+    };
+    assert_eq!(timings(), (3, 0));
+    assert_eq!(timings(), (0, 3));
+    // A rebuild: same version, another executable.
+    let rebuilt = std::time::SystemTime::now() - std::time::Duration::from_secs(86_400);
+    fs::File::options()
+        .write(true)
+        .open(&exe)
+        .unwrap()
+        .set_modified(rebuilt)
+        .unwrap();
+    assert_eq!(timings(), (3, 0));
+}

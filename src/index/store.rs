@@ -86,7 +86,7 @@ pub struct Store {
 }
 
 fn build_id() -> String {
-    format!("{}-{}", env!("CARGO_PKG_VERSION"), FORMAT)
+    format!("{}-{}", crate::build::id(), FORMAT)
 }
 
 impl Store {
