@@ -14,6 +14,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod engine;
 pub mod fix;
+pub mod globs;
 pub mod index;
 pub mod lint;
 pub mod macros;

@@ -336,3 +336,69 @@ fn a_backup_of_an_interrupted_rewrite_is_reported_and_kept() {
     assert!(found[0].2.contains("was interrupted"), "{found:?}");
     assert!(backup.exists());
 }
+
+#[test]
+fn twenty_thousand_exclude_globs_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let globs: Vec<String> = (0..20_000).map(|i| format!("\"gen{i}/*.rs\"")).collect();
+    fs::write(
+        root.join("scope-lint.toml"),
+        format!("exclude = [{}]\n", globs.join(", ")),
+    )
+    .unwrap();
+    for d in ["gen0", "gen19999", "kept"] {
+        fs::create_dir(root.join(d)).unwrap();
+        fs::write(root.join(d).join("a.rs"), DIRTY).unwrap();
+    }
+    let (code, out, err) = common::output(scope_lint(root).args([".", "--format", "short"]));
+    assert_eq!(code, 1, "{err}");
+    let files: Vec<&str> = out.lines().map(|l| l.split(':').next().unwrap()).collect();
+    assert_eq!(files, ["./kept/a.rs"]);
+}
+
+#[test]
+fn a_300_kb_model_path_is_refused_quickly_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir(root.join("models")).unwrap();
+    let long = "a::".repeat(100_000) + "Y";
+    fs::write(
+        root.join("models/big.toml"),
+        format!("[[type]]\npath = \"{long}\"\n"),
+    )
+    .unwrap();
+    fs::write(root.join("scope-lint.toml"), "models = [\"models\"]\n").unwrap();
+    fs::write(root.join("a.rs"), DIRTY).unwrap();
+    let started = std::time::Instant::now();
+    let (code, _, err) = common::output(
+        scope_lint(root)
+            .arg("a.rs")
+            .timeout(std::time::Duration::from_secs(30)),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("models/big.toml"), "{err}");
+    assert!(
+        err.contains("`type.path` is 300001 bytes long, over the 4096-byte limit"),
+        "{err}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_a_model_directory_is_refused_not_waited_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir(root.join("models")).unwrap();
+    mkfifo(&root.join("models/pipe.toml"));
+    fs::write(root.join("scope-lint.toml"), "models = [\"models\"]\n").unwrap();
+    fs::write(root.join("a.rs"), DIRTY).unwrap();
+    let (code, _, err) = common::output(
+        scope_lint(root)
+            .arg("a.rs")
+            .timeout(std::time::Duration::from_secs(30)),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("models/pipe.toml: not a regular file (a FIFO)"), "{err}");
+}
