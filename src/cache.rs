@@ -154,7 +154,9 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
 /// What `stat` says of a file, as git's index keeps it: modification and
 /// change times (ns since the epoch), size and inode. `touch -r` and
 /// `cp -p` can restore a modification time, not a change time.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub struct Stamp {
     pub mtime: u64,
     pub ctime: u64,

@@ -10,8 +10,8 @@
 //! the user did not mean.
 
 use crate::diagnostic::Level;
-use crate::rules::{self, Rule};
 use crate::globs::Globs;
+use crate::rules::{self, Rule};
 use globset::Glob;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -90,7 +90,9 @@ fn glob_set(patterns: &[String], file: &Path, key: &str) -> Result<Globs, Config
     }
     Globs::new(b).map_err(|e| ConfigError {
         file: file.to_path_buf(),
-        message: format!("`{key}`: {e}; simplify the patterns (one directory name excludes all below it)"),
+        message: format!(
+            "`{key}`: {e}; simplify the patterns (one directory name excludes all below it)"
+        ),
     })
 }
 

@@ -21,7 +21,10 @@ pub enum ReadError {
     /// A FIFO, a device, a socket or a directory: its kind.
     NotRegular(&'static str),
     /// Over the limit; the size when the metadata told it.
-    TooLarge { size: Option<u64>, limit: u64 },
+    TooLarge {
+        size: Option<u64>,
+        limit: u64,
+    },
     Io(std::io::Error),
 }
 
@@ -158,7 +161,10 @@ mod tests {
         let link = dir.path().join("zero.rs");
         std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
         let e = read_limited(&link, 1024).unwrap_err();
-        assert_eq!(e.to_string(), "not a regular file (a character device); skipped");
+        assert_eq!(
+            e.to_string(),
+            "not a regular file (a character device); skipped"
+        );
         let fifo = dir.path().join("pipe.rs");
         let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);

@@ -89,7 +89,9 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     let target = std::fs::canonicalize(path)?;
     let meta = std::fs::metadata(&target)?;
     if !meta.is_file() {
-        return Err(std::io::Error::other("not a regular file; fixes were not written"));
+        return Err(std::io::Error::other(
+            "not a regular file; fixes were not written",
+        ));
     }
     if meta.permissions().readonly() {
         return Err(std::io::Error::new(

@@ -161,10 +161,11 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
                     }
                     Err(err) => {
                         let (path, message) = error_path(&err);
-                        found.lock().expect("walk lock").1.push((
-                            path.unwrap_or_default(),
-                            message,
-                        ));
+                        found
+                            .lock()
+                            .expect("walk lock")
+                            .1
+                            .push((path.unwrap_or_default(), message));
                     }
                 }
                 ignore::WalkState::Continue
@@ -203,7 +204,10 @@ mod tests {
         };
         let (path, message) = error_path(&err);
         assert_eq!(path, Some(PathBuf::from("src/secret")));
-        assert!(message.starts_with("cannot read the directory: "), "{message}");
+        assert!(
+            message.starts_with("cannot read the directory: "),
+            "{message}"
+        );
         assert!(!message.contains("src/secret"), "{message}");
     }
 }

@@ -253,7 +253,10 @@ fn flipped_bytes_in_a_cache_file_are_detected_and_rebuilt_with_a_note() {
                 err.contains("the cache file is damaged (its checksum does not match); it was discarded and is rebuilt"),
                 "byte {at}: {err}"
             );
-            assert!(err.contains(&*file.file_name().unwrap().to_string_lossy()), "{err}");
+            assert!(
+                err.contains(&*file.file_name().unwrap().to_string_lossy()),
+                "{err}"
+            );
             // Rebuilt: the next run has nothing to say.
             let (_, out, err) = run(root, &["src", "--format", "json"]);
             assert_eq!(out, uncached);
@@ -371,7 +374,12 @@ fn toggling_gives_the_uncached_result(
             }
         }
     };
-    write(&files.iter().map(|(n, t)| (*n, Some(*t))).collect::<Vec<_>>());
+    write(
+        &files
+            .iter()
+            .map(|(n, t)| (*n, Some(*t)))
+            .collect::<Vec<_>>(),
+    );
     let with = |args: &[&str], extra: &[&str]| {
         let mut all = args.to_vec();
         all.extend(extra);
@@ -392,10 +400,21 @@ fn toggling_gives_the_uncached_result(
         .collect();
     write(change);
     let toggled_uncached = with(toggled, &["--no-cache"]);
-    assert_ne!(toggled_uncached, base_uncached, "{toggled:?} {change:?} changes nothing");
-    assert_eq!(with(toggled, &[]), toggled_uncached, "{toggled:?} {change:?}");
+    assert_ne!(
+        toggled_uncached, base_uncached,
+        "{toggled:?} {change:?} changes nothing"
+    );
+    assert_eq!(
+        with(toggled, &[]),
+        toggled_uncached,
+        "{toggled:?} {change:?}"
+    );
     write(&undo);
-    assert_eq!(with(base, &[]), base_uncached, "back from {toggled:?} {change:?}");
+    assert_eq!(
+        with(base, &[]),
+        base_uncached,
+        "back from {toggled:?} {change:?}"
+    );
 }
 
 const BROKEN: &str = "fn broken( {\n";
@@ -444,7 +463,8 @@ fn every_result_changing_config_key_is_part_of_the_cache_key() {
         toggling_gives_the_uncached_result(&files, &["src"], &["src"], &[(CONFIG, Some(config))]);
     }
     // extend-select: a pedantic rule (SL015) on a secret in a debug log.
-    let secret = "use axum::http::Uri;\nasync fn h(uri: Uri) {\n    tracing::debug!(\"{}\", uri);\n}\n";
+    let secret =
+        "use axum::http::Uri;\nasync fn h(uri: Uri) {\n    tracing::debug!(\"{}\", uri);\n}\n";
     toggling_gives_the_uncached_result(
         &[("src/a.rs", secret)],
         &["src"],

@@ -46,22 +46,24 @@ fn option_shaped_revisions_never_reach_git_as_options() {
         "--no-index",
         "-",
     ] {
-        let (code, out, err) = common::output(
-            scope_lint(root).args([".", "--format", "short", &format!("--changed-since={rev}")]),
-        );
+        let (code, out, err) = common::output(scope_lint(root).args([
+            ".",
+            "--format",
+            "short",
+            &format!("--changed-since={rev}"),
+        ]));
         assert_eq!(code, 2, "{rev}: {out}{err}");
         assert!(err.contains("not a commit"), "{rev}: {err}");
         assert!(err.contains(rev), "{rev}: {err}");
-        assert!(!root.join("pwned.txt").exists(), "{rev} made git write a file");
+        assert!(
+            !root.join("pwned.txt").exists(),
+            "{rev} made git write a file"
+        );
     }
     // A real revision still works.
     fs::write(root.join("b.rs"), DIRTY).unwrap();
-    let (code, out, err) = common::output(scope_lint(root).args([
-        ".",
-        "--format",
-        "short",
-        "--changed-since=HEAD",
-    ]));
+    let (code, out, err) =
+        common::output(scope_lint(root).args([".", "--format", "short", "--changed-since=HEAD"]));
     assert_eq!(code, 1, "{err}");
     assert!(out.starts_with("./b.rs:"), "{out}");
     assert!(!out.contains("a.rs"), "{out}");
@@ -112,7 +114,9 @@ fn special_files_are_reported_and_skipped_and_the_run_goes_on() {
     assert_eq!(code, 2, "{err}");
     let found = findings(&out);
     assert!(
-        found.iter().any(|(f, c, _)| f.ends_with("src/dirty.rs") && c == "SL002"),
+        found
+            .iter()
+            .any(|(f, c, _)| f.ends_with("src/dirty.rs") && c == "SL002"),
         "{found:?}"
     );
     assert!(
@@ -139,7 +143,9 @@ fn special_files_are_reported_and_skipped_and_the_run_goes_on() {
         "io-error".into(),
         "not a regular file (a character device); skipped".into()
     )));
-    assert!(found.iter().any(|(f, c, _)| f == "src/dirty.rs" && c == "SL002"));
+    assert!(found
+        .iter()
+        .any(|(f, c, _)| f == "src/dirty.rs" && c == "SL002"));
     // `--fix` goes on too, and leaves the FIFO a FIFO.
     let (code, _, err) = common::output(
         scope_lint(root)
@@ -147,7 +153,10 @@ fn special_files_are_reported_and_skipped_and_the_run_goes_on() {
             .timeout(timeout),
     );
     assert_eq!(code, 2, "{err}");
-    assert_ne!(fs::read_to_string(root.join("src/dirty.rs")).unwrap(), DIRTY);
+    assert_ne!(
+        fs::read_to_string(root.join("src/dirty.rs")).unwrap(),
+        DIRTY
+    );
     use std::os::unix::fs::FileTypeExt;
     assert!(fs::symlink_metadata(root.join("named.rs"))
         .unwrap()
@@ -213,7 +222,10 @@ fn an_unreadable_directory_is_reported_with_its_path_in_every_format() {
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert_eq!(out.status.code(), Some(2), "{format}: {stdout}");
         assert!(stdout.contains(expect), "{format}: {stdout}");
-        assert!(stdout.contains("cannot read the directory"), "{format}: {stdout}");
+        assert!(
+            stdout.contains("cannot read the directory"),
+            "{format}: {stdout}"
+        );
         assert!(stdout.contains("dirty.rs"), "{format}: {stdout}");
     }
     fs::set_permissions(root.join("src/secret"), fs::Permissions::from_mode(0o755)).unwrap();
@@ -221,8 +233,11 @@ fn an_unreadable_directory_is_reported_with_its_path_in_every_format() {
 
 /// Fix `args` with unsafe fixes; the fixed text of DIRTY.
 fn fix(root: &Path, args: &[&str]) -> String {
-    let (code, _, err) =
-        common::output(scope_lint(root).args(args).args(["--fix", "--unsafe-fixes"]));
+    let (code, _, err) = common::output(
+        scope_lint(root)
+            .args(args)
+            .args(["--fix", "--unsafe-fixes"]),
+    );
     assert!(code == 0 || code == 1, "{err}");
     let fixed = fs::read_to_string(root.join(args[0])).unwrap();
     assert_ne!(fixed, DIRTY, "nothing was fixed");
@@ -242,7 +257,10 @@ fn a_fixed_symlink_stays_a_link_and_its_target_is_fixed() {
         .unwrap()
         .file_type()
         .is_symlink());
-    assert_eq!(fs::read_to_string(root.join("real/target.rs")).unwrap(), fixed);
+    assert_eq!(
+        fs::read_to_string(root.join("real/target.rs")).unwrap(),
+        fixed
+    );
     // The temporary file went next to the target, and is gone.
     let names: Vec<_> = fs::read_dir(root.join("real"))
         .unwrap()
@@ -400,5 +418,8 @@ fn a_fifo_in_a_model_directory_is_refused_not_waited_for() {
             .timeout(std::time::Duration::from_secs(30)),
     );
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("models/pipe.toml: not a regular file (a FIFO)"), "{err}");
+    assert!(
+        err.contains("models/pipe.toml: not a regular file (a FIFO)"),
+        "{err}"
+    );
 }

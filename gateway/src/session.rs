@@ -208,7 +208,11 @@ async fn writer_loop(
 /// protocol violation; `None` when the peer is simply gone.
 fn close_for(err: axum::Error) -> Option<CloseReason> {
     use tungstenite::error::ProtocolError;
-    match err.into_inner().downcast::<tungstenite::Error>().map(|e| *e) {
+    match err
+        .into_inner()
+        .downcast::<tungstenite::Error>()
+        .map(|e| *e)
+    {
         Ok(tungstenite::Error::Capacity(_)) => Some(TOO_BIG),
         Ok(tungstenite::Error::Utf8(_)) => Some(INVALID_UTF8),
         Ok(tungstenite::Error::Protocol(ProtocolError::ResetWithoutClosingHandshake)) => None,

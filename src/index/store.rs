@@ -145,9 +145,8 @@ impl Store {
     pub fn unchanged_index(&self, walk: u64) -> Option<u64> {
         let last = self.last.as_ref().filter(|l| l.walk == walk)?;
         let same = last.inputs.iter().all(|(p, stamp)| {
-            std::fs::metadata(bytes_path(p)).is_ok_and(|m| {
-                crate::cache::stamp(&m) == *stamp && stamp.trusted(self.written)
-            })
+            std::fs::metadata(bytes_path(p))
+                .is_ok_and(|m| crate::cache::stamp(&m) == *stamp && stamp.trusted(self.written))
         });
         same.then_some(last.hash)
     }

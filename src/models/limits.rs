@@ -50,7 +50,10 @@ mod tests {
         let text = format!("[[type]]\npath = \"x::Y\"\nmethods.get = \"{long}\"\n");
         let table: toml::Table = toml::from_str(&text).unwrap();
         let e = check(&table).unwrap_err();
-        assert!(e.starts_with("`type.methods.get` is 300001 bytes long"), "{e}");
+        assert!(
+            e.starts_with("`type.methods.get` is 300001 bytes long"),
+            "{e}"
+        );
         let ok: toml::Table = toml::from_str("[[type]]\npath = \"x::Y\"\n").unwrap();
         assert!(check(&ok).is_ok());
     }

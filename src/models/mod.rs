@@ -595,8 +595,8 @@ fn read_model_dir(dir: &Path) -> Result<Vec<(String, String)>, ModelError> {
             };
             let bytes = crate::read::read_limited(&path, limits::MAX_FILE)
                 .map_err(|e| file_err(e.to_string()))?;
-            let text = String::from_utf8(bytes)
-                .map_err(|e| file_err(format!("not valid UTF-8: {e}")))?;
+            let text =
+                String::from_utf8(bytes).map_err(|e| file_err(format!("not valid UTF-8: {e}")))?;
             files.push((path.display().to_string(), text));
         }
     }
