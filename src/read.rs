@@ -170,5 +170,9 @@ mod tests {
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
         let e = read_limited(&fifo, 1024).unwrap_err();
         assert_eq!(e.to_string(), "not a regular file (a FIFO); skipped");
+        let socket = dir.path().join("sock.rs");
+        let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+        let e = read_limited(&socket, 1024).unwrap_err();
+        assert_eq!(e.to_string(), "not a regular file (a socket); skipped");
     }
 }
