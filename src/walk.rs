@@ -80,7 +80,11 @@ fn error_path(err: &ignore::Error) -> (Option<PathBuf>, String) {
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
             error_path(err)
         }
-        ignore::Error::Partial(errs) if errs.len() == 1 => error_path(&errs[0]),
+        ignore::Error::Partial(errs) => errs
+            .iter()
+            .map(error_path)
+            .find(|(p, _)| p.is_some())
+            .unwrap_or_else(|| (None, err.to_string())),
         ignore::Error::Loop { child, .. } => (Some(child.clone()), err.to_string()),
         ignore::Error::Io(e) => (None, format!("cannot read the directory: {e}")),
         other => (None, other.to_string()),
@@ -161,11 +165,8 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
                     }
                     Err(err) => {
                         let (path, message) = error_path(&err);
-                        found
-                            .lock()
-                            .expect("walk lock")
-                            .1
-                            .push((path.unwrap_or_default(), message));
+                        let path = path.unwrap_or_else(|| first.clone());
+                        found.lock().expect("walk lock").1.push((path, message));
                     }
                 }
                 ignore::WalkState::Continue
@@ -209,5 +210,24 @@ mod tests {
             "{message}"
         );
         assert!(!message.contains("src/secret"), "{message}");
+    }
+
+    #[test]
+    fn the_path_of_an_unreadable_directory_is_found_inside_the_wrappers() {
+        // What the walker returns for a directory it cannot list.
+        let io = ignore::Error::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+        let err = ignore::Error::WithDepth {
+            depth: 1,
+            err: Box::new(ignore::Error::WithPath {
+                path: PathBuf::from("src/private"),
+                err: Box::new(io),
+            }),
+        };
+        assert_eq!(error_path(&err).0, Some(PathBuf::from("src/private")));
+        let partial = ignore::Error::Partial(vec![ignore::Error::WithLineNumber {
+            line: 3,
+            err: Box::new(err),
+        }]);
+        assert_eq!(error_path(&partial).0, Some(PathBuf::from("src/private")));
     }
 }

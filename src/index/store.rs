@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-const FORMAT: &str = "scope-lint-index-v2";
+const FORMAT: &str = "scope-lint-index-v3";
 
 use crate::cache::Stamp;
 
@@ -104,7 +104,7 @@ impl Store {
     }
 
     pub fn open(dir: &Path) -> Store {
-        let file = dir.join("index-v2.bin");
+        let file = dir.join("index-v3.bin");
         let mut note = None;
         let (old, last, written) = match crate::sealed::read(&file) {
             Ok(opened) => match postcard::from_bytes::<StoreFile>(&opened.payload) {
