@@ -423,3 +423,45 @@ fn a_fifo_in_a_model_directory_is_refused_not_waited_for() {
         "{err}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fix_by_another_user_keeps_the_files_owner() {
+    // A group- or world-writable file of another user: a rename would hand
+    // it to the fixing user, so it is rewritten in place.
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let file = root.join("a.rs");
+    fs::write(&file, DIRTY).unwrap();
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o666)).unwrap();
+    fs::set_permissions(root, fs::Permissions::from_mode(0o777)).unwrap();
+    let reachable = root
+        .ancestors()
+        .skip(1)
+        .all(|a| fs::metadata(a).is_ok_and(|m| m.permissions().mode() & 0o001 != 0));
+    let owner = fs::metadata(&file).unwrap().uid();
+    let Some(mut cmd) = as_unprivileged(root).filter(|_| reachable) else {
+        eprintln!("skipped: cannot run as an unprivileged user here");
+        return;
+    };
+    if owner != 0 {
+        eprintln!("skipped: needs root to own the file for another user");
+        return;
+    }
+    let out = cmd
+        .args(["--no-cache", "a.rs", "--fix", "--unsafe-fixes"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{err}");
+    let after = fs::metadata(&file).unwrap();
+    assert_ne!(fs::read_to_string(&file).unwrap(), DIRTY, "not fixed");
+    assert_eq!(after.uid(), owner, "the owner changed");
+    assert_eq!(after.mode() & 0o777, 0o666);
+    let names: Vec<_> = fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["a.rs"], "no backup or temporary file left");
+}
