@@ -96,6 +96,8 @@ struct Linters {
     no_prefilter: bool,
     /// The crate index of the run, shared by every linter.
     index: Option<Arc<SharedIndex>>,
+    /// Notes for stderr (a damaged cache discarded).
+    notes: Vec<String>,
 }
 
 impl Linters {
@@ -118,14 +120,19 @@ impl Linters {
             )
         })?;
         let levels = config.rule_levels(&self.cli_select, &self.cli_ignore);
-        // Everything that changes what is reported changes the cache key.
+        // Everything that changes what is reported changes the cache key:
+        // the build, the models, the index, the rules and their levels (from
+        // `--select`, `--ignore` and the configuration), every setting, and
+        // `--no-prefilter`. The other options only choose files or shape
+        // the output, or (`--fix`, `--diff`, stdin) run without the cache.
         let key = {
             // A file's findings may depend on any signature in the index.
             let index_hash = self.index.as_ref().map_or(0, |ix| ix.hash);
             let mut k = format!(
-                "{}\n{}\n{index_hash}\n",
-                env!("CARGO_PKG_VERSION"),
-                models.fingerprint
+                "{}\n{}\n{index_hash}\nprefilter={}\n",
+                crate::build::id(),
+                models.fingerprint,
+                !self.no_prefilter
             );
             for (r, l) in &levels {
                 k.push_str(&format!("{}={l} ", r.meta().code));
@@ -139,10 +146,11 @@ impl Linters {
             linter.prefilter = None;
         }
         linter.index = self.index.clone();
-        linter.cache = self
-            .cache_dir
-            .as_ref()
-            .map(|dir| crate::cache::Cache::open(dir, key));
+        linter.cache = self.cache_dir.as_ref().map(|dir| {
+            let mut cache = crate::cache::Cache::open(dir, key);
+            self.notes.extend(cache.note.take());
+            cache
+        });
         let entry = (Arc::new(config), Arc::new(linter));
         self.by_config.insert(file, entry.clone());
         Ok(entry)
@@ -183,7 +191,25 @@ fn changed_files(rev: &str) -> Result<Vec<PathBuf>, String> {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     };
     let top = PathBuf::from(git(&["rev-parse", "--show-toplevel"])?.trim());
-    let diff = git(&["diff", "--name-only", rev, "--"])?;
+    // The revision is resolved to a commit id first, after
+    // `--end-of-options`: an option-shaped revision (`--output=x`) is never
+    // read by git as an option, and only a hex id reaches `git diff`.
+    let commit = git(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        "--end-of-options",
+        &format!("{rev}^{{commit}}"),
+    ])
+    .ok()
+    .map(|out| out.trim().to_string())
+    .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit()))
+    .ok_or_else(|| {
+        format!(
+            "--changed-since {rev}: not a commit of this repository; give a branch, tag or commit id (`git log --oneline` lists them)"
+        )
+    })?;
+    let diff = git(&["diff", "--name-only", "--end-of-options", &commit, "--"])?;
     let untracked = git(&["ls-files", "--others", "--exclude-standard", "--full-name"])?;
     let mut files: Vec<PathBuf> = diff
         .lines()
@@ -217,6 +243,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         }),
         no_prefilter: opts.no_prefilter,
         index: None,
+        notes: Vec::new(),
     };
     let config_for = |discovery: &mut Discovery, path: &Path| -> Result<Option<PathBuf>, String> {
         if opts.isolated {
@@ -235,7 +262,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
             if p == abs {
                 Some(text.clone())
             } else {
-                std::fs::read_to_string(p).ok()
+                read_file(p)
             }
         };
         let (index, _) =
@@ -274,6 +301,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         &walked,
         linters.cache_dir.as_deref(),
         opts.threads,
+        &mut linters.notes,
     )?));
     let index_time = index_started.elapsed();
     let changed = match &opts.changed_since {
@@ -357,6 +385,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     }
     drop(jobs);
     drop(last);
+    outcome.warnings.append(&mut linters.notes);
     for (_, (_, linter)) in linters.by_config.drain() {
         if let Some(cache) = Arc::into_inner(linter).and_then(|l| l.cache) {
             if let Err(e) = cache.save() {
@@ -429,7 +458,7 @@ impl Relevance {
 }
 
 fn read_file(p: &Path) -> Option<String> {
-    std::fs::read_to_string(p).ok()
+    crate::read::read_source_text(p)
 }
 
 /// The crate index of a walk. With a cache directory, unchanged files are
@@ -440,6 +469,7 @@ fn shared_index(
     walked: &walk::Walk,
     cache_dir: Option<&Path>,
     threads: usize,
+    notes: &mut Vec<String>,
 ) -> Result<SharedIndex, String> {
     let relevance = Relevance::new()?;
     let Some(dir) = cache_dir else {
@@ -456,7 +486,8 @@ fn shared_index(
         }
         xxhash_rust::xxh3::xxh3_64(&bytes)
     };
-    let store = Store::open(dir);
+    let mut store = Store::open(dir);
+    notes.extend(store.note.take());
     if let Some(hash) = store.unchanged_index(walk_hash) {
         let files = walked.files.clone();
         let dir = dir.to_path_buf();
