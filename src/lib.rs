@@ -18,6 +18,7 @@ pub mod lint;
 pub mod macros;
 pub mod models;
 pub mod prefilter;
+pub mod project;
 pub mod report;
 pub mod rules;
 pub mod run;

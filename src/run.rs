@@ -362,10 +362,10 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
             .push(FileResult::problem(&path, IO_ERROR, message));
     }
     if let Some(path) = &opts.write_baseline {
-        Baseline::from_results(&outcome.results).write(path)?;
+        Baseline::from_results(&outcome.results, path).write(path)?;
     }
     if let Some(path) = &opts.baseline {
-        Baseline::load(path)?.filter(&mut outcome.results);
+        Baseline::load(path)?.filter(path, &mut outcome.results);
     }
     Ok(outcome)
 }

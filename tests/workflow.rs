@@ -317,7 +317,7 @@ fn a_baseline_survives_moved_findings_and_reports_new_ones() {
     fs::write(root.join("h.rs"), &body).unwrap();
     let (code, _, _) =
         common::output(scope_lint(root).args(["h.rs", "--write-baseline", "baseline.json"]));
-    assert_eq!(code, 1);
+    assert_eq!(code, 0, "recording a baseline is a success");
     let (code, out, _) =
         common::output(scope_lint(root).args(["h.rs", "--baseline", "baseline.json"]));
     assert_eq!(code, 0, "{out}");
@@ -342,6 +342,73 @@ fn a_baseline_survives_moved_findings_and_reports_new_ones() {
     let (code, _, err) = common::output(scope_lint(root).args(["h.rs", "--baseline", "bad.json"]));
     assert_eq!(code, 2);
     assert!(err.contains("not a scope-lint baseline"), "{err}");
+}
+
+/// A two-member workspace whose `api` member has one SL005 finding.
+fn workspace_with_a_finding(root: &Path) {
+    fs::write(
+        root.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"api\", \"core\"]\n",
+    )
+    .unwrap();
+    for member in ["api", "core"] {
+        fs::create_dir_all(root.join(member).join("src")).unwrap();
+        fs::write(
+            root.join(member).join("Cargo.toml"),
+            format!("[package]\nname = \"{member}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+        )
+        .unwrap();
+    }
+    let body = HANDLER.replace(" // scope-lint: allow(SL005)", "");
+    fs::write(root.join("api/src/lib.rs"), body).unwrap();
+    fs::write(root.join("core/src/lib.rs"), "pub fn f() {}\n").unwrap();
+}
+
+#[test]
+fn a_baseline_matches_from_a_member_directory_and_with_absolute_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    workspace_with_a_finding(root);
+    let (code, _, err) = common::output(scope_lint(root).args([
+        ".",
+        "--no-cache",
+        "--write-baseline",
+        "baseline.json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let written = fs::read_to_string(root.join("baseline.json")).unwrap();
+    assert!(
+        written.contains("\"file\": \"api/src/lib.rs\""),
+        "{written}"
+    );
+    // From the member, with the baseline one level up.
+    let (code, out, _) = common::output(scope_lint(&root.join("api")).args([
+        ".",
+        "--no-cache",
+        "--baseline",
+        "../baseline.json",
+    ]));
+    assert_eq!(code, 0, "{out}");
+    // From the member's src/, naming the file alone.
+    let (code, out, _) = common::output(scope_lint(&root.join("api/src")).args([
+        "lib.rs",
+        "--no-cache",
+        "--baseline",
+        "../../baseline.json",
+    ]));
+    assert_eq!(code, 0, "{out}");
+    // From elsewhere, with absolute paths.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let (code, out, _) = common::output(scope_lint(elsewhere.path()).args([
+        root.join("api").to_str().unwrap(),
+        "--no-cache",
+        "--baseline",
+        root.join("baseline.json").to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{out}");
+    // Without the baseline the finding is there.
+    let (code, _, _) = common::output(scope_lint(&root.join("api")).args([".", "--no-cache"]));
+    assert_eq!(code, 1);
 }
 
 #[test]
