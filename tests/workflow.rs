@@ -17,12 +17,23 @@ fn codes(json: &str) -> Vec<String> {
     common::json_fields(json, &["code", "level"], ":")
 }
 
+/// A package whose library is `h.rs`, depending on `axum` and `url`: fixes
+/// that name `url` are edits there (outside any package they are help).
+fn package_around_handler(dir: &Path) {
+    fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"h\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[lib]\npath = \"h.rs\"\n[dependencies]\naxum = \"0.8\"\nurl = \"2\"\n",
+    )
+    .unwrap();
+}
+
 /// A handler with one unsafe-fixable SL002 and one safe-fixable SL100.
 const HANDLER: &str = "use axum::http::Uri;\n\nasync fn h(uri: Uri) -> usize {\n    let q = uri.query().unwrap_or(\"\"); // scope-lint: allow(SL005)\n    q.split('&').count()\n}\n";
 
 #[test]
 fn fix_applies_safe_fixes_and_unsafe_ones_only_when_asked() {
     let dir = tempfile::tempdir().unwrap();
+    package_around_handler(dir.path());
     let file = dir.path().join("h.rs");
     fs::write(&file, HANDLER).unwrap();
     #[cfg(unix)]
@@ -60,8 +71,36 @@ fn fix_applies_safe_fixes_and_unsafe_ones_only_when_asked() {
         common::output(scope_lint(dir.path()).args(["h.rs", "--fix", "--unsafe-fixes"]));
     assert_eq!(code, 0);
     assert_eq!(fs::read_to_string(&file).unwrap(), fixed);
-    // No temporary files are left behind.
-    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    // No temporary files are left behind (h.rs and Cargo.toml).
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn outside_any_package_a_fix_naming_a_crate_is_help_not_an_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("h.rs");
+    fs::write(&file, HANDLER).unwrap();
+    let (code, out, _) = common::output(scope_lint(dir.path()).args([
+        "h.rs",
+        "--fix",
+        "--unsafe-fixes",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 1);
+    assert!(fs::read_to_string(&file).unwrap().contains("q.split('&')"));
+    let sl002 = common::json_items(&out)
+        .into_iter()
+        .find(|i| i["code"] == "SL002")
+        .unwrap();
+    assert!(sl002["fix"].is_null(), "{sl002}");
+    assert!(
+        sl002["help"]
+            .as_str()
+            .unwrap()
+            .contains("this file is in no Cargo package"),
+        "{sl002}"
+    );
 }
 
 #[test]
@@ -226,6 +265,7 @@ fn levels_can_be_raised_or_switched_off() {
 #[test]
 fn statistics_and_exit_zero() {
     let dir = tempfile::tempdir().unwrap();
+    package_around_handler(dir.path());
     fs::write(dir.path().join("h.rs"), HANDLER).unwrap();
     let (code, out, _) = common::output(scope_lint(dir.path()).args(["h.rs", "--statistics"]));
     assert_eq!(code, 1);

@@ -90,6 +90,10 @@ struct CrateData {
     /// Methods declared by the crate's traits and trait impls: a framework
     /// type may have them through an extension trait.
     trait_methods: HashSet<String>,
+    /// The crates its manifest lets it name (fixes use only those).
+    dependencies: crates::Dependencies,
+    /// Its package's edition.
+    edition: u16,
 }
 
 /// A user function a call reaches: its declared return type, and its
@@ -270,6 +274,8 @@ impl Index {
             index.by_key.insert(key.clone(), krate);
             index.crates.push(CrateData {
                 name: key,
+                dependencies: packages[pkg].dependencies_of(t),
+                edition: packages[pkg].edition,
                 ..CrateData::default()
             });
             package_of.push(pkg);
@@ -375,6 +381,12 @@ impl Index {
         for (p, h) in &hashes {
             bytes.extend_from_slice(p.as_os_str().as_encoded_bytes());
             bytes.extend_from_slice(&h.to_le_bytes());
+        }
+        // Fixes depend on each crate's dependencies and edition.
+        for c in &index.crates {
+            bytes.extend_from_slice(
+                format!("{}{:?}{}", c.name, c.dependencies, c.edition).as_bytes(),
+            );
         }
         index.hash = xxhash_rust::xxh3::xxh3_64(&bytes);
         index
@@ -613,6 +625,16 @@ impl Index {
     /// package's library, a path dependency).
     pub fn is_dep(&self, krate: usize, name: &str) -> bool {
         self.crates[krate].deps.contains_key(name)
+    }
+
+    /// The crates `krate`'s manifest lets it name.
+    pub fn dependencies(&self, krate: usize) -> &crates::Dependencies {
+        &self.crates[krate].dependencies
+    }
+
+    /// The edition of `krate`'s package.
+    pub fn edition(&self, krate: usize) -> u16 {
+        self.crates[krate].edition
     }
 
     pub fn macro_use(&self, krate: usize) -> &[String] {

@@ -24,6 +24,8 @@ mod sl014_access_log_default;
 mod sl015_secret_in_debug_log;
 mod sl100_unused_suppression;
 
+pub mod reach;
+
 pub use sl100_unused_suppression::META as UNUSED_SUPPRESSION;
 
 use crate::diagnostic::{Code, Diagnostic, Level};
@@ -242,6 +244,12 @@ impl<'a> Context<'a> {
     /// multi-line chain is reported on the line of the offending call.
     pub fn member_range(&self, member: Span, whole: Span) -> Range<usize> {
         self.range(member).start..self.range(whole).end
+    }
+
+    /// `code` spelt with the crates this file's crate can reach (see
+    /// [`reach`]): `Err` says what dependency is missing.
+    pub fn reachable(&self, code: &str) -> Result<String, reach::Unreachable> {
+        reach::respell(code, self.scope.dependencies())
     }
 
     pub fn snippet(&self, span: Span) -> &'a str {

@@ -35,10 +35,16 @@
 //! `web::Query<Params>`, `warp::query::<Params>()`.
 //!
 //! ## Fix safety
-//! For a split on `&` the fix replaces `q.split('&')` with
-//! `url::form_urlencoded::parse(q.as_bytes())`, which yields decoded
-//! `(key, value)` pairs instead of `"k=v"` slices: the loop body must change
-//! too, so the fix is unsafe.
+//! Decoded pairs are `(Cow<str>, Cow<str>)` tuples, not `"k=v"` slices, so
+//! an edit is offered only where the items are not looked at:
+//! `q.split('&').count()` becomes
+//! `url::form_urlencoded::parse(q.as_bytes()).count()` (unsafe: an empty
+//! query counts 0 pairs, not 1). A loop or closure over the pieces gets the
+//! decoder in the help text instead, since its body must change too. The
+//! decoder is spelt as the crate can reach it: `url::form_urlencoded` with a
+//! `url` dependency, `form_urlencoded::parse` with `form_urlencoded` alone;
+//! with neither (or in a file outside any Cargo package) the help says which
+//! dependency to add and no edit is offered.
 
 use super::{literal_text, Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Level};
@@ -106,21 +112,24 @@ impl Rule for ManualQueryParsing {
             )
             .with_secondary(cx.range(call.receiver.span()), "an undecoded query string");
         let parse = format!("url::form_urlencoded::parse({recv_text}.as_bytes())");
-        if sep == "&" && matches!(method.as_str(), "split" | "split_terminator") {
-            d = d
-                .with_help(format!(
-                    "iterate decoded pairs with `{parse}`, or take a typed `Query<T>` extractor"
-                ))
-                .with_fix(Fix::replace(
-                    Applicability::Unsafe,
-                    cx.range(call.span()),
-                    parse,
-                ));
-        } else {
-            d = d.with_help(format!(
-                "decode the pairs with `{parse}` and compare keys, or take a typed `Query<T>` extractor"
-            ));
-        }
+        let typed = "or take a typed `Query<T>` extractor";
+        let reachable = cx.reachable(&parse);
+        let whole_split = sep == "&" && matches!(method.as_str(), "split" | "split_terminator");
+        // Decoded pairs are `(Cow<str>, Cow<str>)`, not `"k=v"` slices: only
+        // a use that does not look at the items keeps compiling.
+        let items_unused = matches!(cx.applied().next(), Some("count"));
+        d = match reachable {
+            Ok(code) if whole_split && items_unused => d
+                .with_help(format!("iterate decoded pairs with `{code}`, {typed}"))
+                .with_fix(Fix::replace(Applicability::Unsafe, cx.range(call.span()), code)),
+            Ok(code) if whole_split => d.with_help(format!(
+                "iterate decoded pairs with `{code}`, {typed}; its items are `(key, value)` pairs, not `\"k=v\"` slices, so the code that uses them changes too (no automatic edit)"
+            )),
+            Ok(code) => d.with_help(format!(
+                "decode the pairs with `{code}` and compare keys, {typed}"
+            )),
+            Err(missing) => d.with_help(format!("{}, {typed}", missing.help(&parse))),
+        };
         out.push(d);
     }
 }
