@@ -11,6 +11,7 @@ pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod edition;
 pub mod engine;
 pub mod fix;
 pub mod index;

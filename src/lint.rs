@@ -267,7 +267,16 @@ impl Linter {
 
     fn lint_source(&self, source: &SourceFile) -> Vec<Diagnostic> {
         let started = Instant::now();
-        let parsed = syn::parse_file(&source.text);
+        let mut parsed = syn::parse_file(&source.text);
+        // A 2015 crate may use 2018 keywords as identifiers (see
+        // `crate::edition`); only a file that fails asks for its edition.
+        if parsed.is_err() && self.edition_of(&source.path) == 2015 {
+            if let Some(text) = crate::edition::as_2018(&source.text) {
+                if let Ok(file) = syn::parse_file(&text) {
+                    parsed = Ok(file);
+                }
+            }
+        }
         add_time(&self.stats.parse_ns, started);
         self.stats.parsed.fetch_add(1, Ordering::Relaxed);
         match parsed {
@@ -295,6 +304,25 @@ impl Linter {
                 )]
             }
         }
+    }
+
+    /// The edition of the package around `path`: from the crate index, or
+    /// its `Cargo.toml`; 2021 for a file outside any package (rustc's
+    /// edition for a loose file is the caller's choice; the 2018+ grammar
+    /// is the one in use).
+    fn edition_of(&self, path: &Path) -> u16 {
+        if let Some(ix) = self.index.as_ref().map(|s| s.get()) {
+            if let Some(ctx) = ix.file(path) {
+                return ix.edition(ctx.krate);
+            }
+        }
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        abs.parent()
+            .and_then(|dir| {
+                crate::index::crates::manifest_above(dir, &mut std::collections::HashMap::new())
+            })
+            .and_then(|m| crate::index::crates::load(&m))
+            .map_or(2021, |p| p.edition)
     }
 
     /// Lint files on `threads` threads (0: one per core). Results come back

@@ -479,3 +479,37 @@ fn pre_commit_hook_is_declared() {
     assert!(hooks.contains("entry: scope-lint --force-exclude"));
     assert!(hooks.contains("types: [rust]"));
 }
+
+#[test]
+fn a_2015_edition_crate_may_use_async_as_an_identifier() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir(root.join("src")).unwrap();
+    // No `edition`: cargo's default, 2015.
+    fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"old\"\nversion = \"0.1.0\"\n[dependencies]\nhttp = \"0.2\"\n",
+    )
+    .unwrap();
+    let lib = "extern crate http;\nuse http::Uri;\n\npub fn async(uri: &Uri) -> usize {\n    let try = uri.query().unwrap_or(\"\");\n    try.split('&').count()\n}\n";
+    fs::write(root.join("src/lib.rs"), lib).unwrap();
+    let (code, out, err) =
+        common::output(scope_lint(root).args([".", "--no-cache", "--format", "json"]));
+    assert_eq!(code, 1, "{err}");
+    let items = common::json_items(&out);
+    assert_eq!(codes(&out), ["SL002:warning"], "{out}");
+    // Spans point into the original text.
+    assert_eq!(
+        (items[0]["line"].as_u64(), items[0]["column"].as_u64()),
+        (Some(6), Some(9))
+    );
+    // The same code in a 2018 crate is a parse error, as rustc says.
+    fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"old\"\nversion = \"0.1.0\"\nedition = \"2018\"\n",
+    )
+    .unwrap();
+    let (_, out, _) =
+        common::output(scope_lint(root).args([".", "--no-cache", "--format", "json"]));
+    assert_eq!(codes(&out), ["parse-error:error"], "{out}");
+}
