@@ -36,6 +36,16 @@ enum Command {
         /// A rule code (SL002) or name (manual-query-parsing).
         rule: String,
     },
+    /// Print the configuration that applies to a file or directory, and
+    /// where each setting came from.
+    Config {
+        /// A file or directory (default: .).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Use this configuration file instead of looking for one.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
     /// Remove the result cache.
     Clean {
         /// The cache directory (default: .scope-lint-cache/ at the project root).
@@ -156,6 +166,7 @@ pub fn main_from(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode
         Some(Command::Rules) => list_rules(),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Clean { cache_dir }) => clean(cache_dir),
+        Some(Command::Config { path, config }) => show_config(&path, config),
         Some(Command::Check(args)) => check(*args),
         None => check(cli.check),
     };
@@ -302,6 +313,31 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn show_config(path: &std::path::Path, file: Option<PathBuf>) -> Result<ExitCode, String> {
+    if !path.exists() {
+        return Err(format!("{}: no such file or directory", path.display()));
+    }
+    // Discovery starts from a file's directory: name one inside a directory.
+    let probe = if path.is_dir() {
+        path.join("_.rs")
+    } else {
+        path.to_path_buf()
+    };
+    let file = match file {
+        Some(f) => Some(f),
+        None => crate::config::Discovery::default()
+            .config_file_for(&probe)
+            .map_err(|e| e.to_string())?,
+    };
+    let config = match &file {
+        Some(f) => crate::config::Config::load(f).map_err(|e| e.to_string())?,
+        None => crate::config::Config::defaults(path),
+    };
+    println!("configuration for {}", path.display());
+    print!("{}", config.describe());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn clean(dir: Option<PathBuf>) -> Result<ExitCode, String> {

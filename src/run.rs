@@ -124,7 +124,7 @@ impl Linters {
             for (r, l) in &levels {
                 k.push_str(&format!("{}={l} ", r.meta().code));
             }
-            k.push_str(&format!("{:?}", config.settings));
+            k.push_str(&format!("{:?}", config.layers));
             xxhash_rust::xxh3::xxh3_64(k.as_bytes())
         };
         let rules = RuleSet::new(levels);
