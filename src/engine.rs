@@ -18,12 +18,14 @@ pub fn check_file(
     models: &Models,
     rules: &RuleSet,
     index: Option<&crate::index::Index>,
+    dependencies: Option<&crate::index::crates::Dependencies>,
 ) -> Vec<Diagnostic> {
     let context = index.and_then(|ix| ix.file(&source.path).map(|c| (ix, c)));
     let mut walker = Walker {
         scope: Scope::new(models, file, is_test_path(&source.path), context),
         source,
         rules,
+        dependencies,
         out: Vec::new(),
         chain: Vec::new(),
     };
@@ -35,6 +37,8 @@ struct Walker<'a> {
     scope: Scope<'a>,
     source: &'a SourceFile,
     rules: &'a RuleSet,
+    /// The crates the file's package may name; `None` outside a package.
+    dependencies: Option<&'a crate::index::crates::Dependencies>,
     out: Vec<Diagnostic>,
     /// Method names applied to the receivers being visited; `None` marks
     /// an argument position, where the chain of the outer call ends.
@@ -47,6 +51,7 @@ impl Walker<'_> {
             scope: &self.scope,
             source: self.source,
             chain: &self.chain,
+            dependencies: self.dependencies,
         };
         self.rules.check(node, &cx, &mut self.out);
     }

@@ -6,6 +6,7 @@
 use crate::cache::{self, Cache};
 use crate::diagnostic::{Diagnostic, Level, INTERNAL_ERROR, IO_ERROR, PARSE_ERROR};
 use crate::engine;
+use crate::index::crates::PackageFacts;
 use crate::models::Models;
 use crate::prefilter::Prefilter;
 use crate::rules::RuleSet;
@@ -49,6 +50,8 @@ pub struct Linter {
     pub stats: Stats,
     /// The user's items across the crates of the run (see [`crate::index`]).
     pub index: Option<Arc<crate::index::SharedIndex>>,
+    /// Package facts of files outside the index, per directory.
+    packages: std::sync::Mutex<std::collections::HashMap<PathBuf, Option<Arc<PackageFacts>>>>,
 }
 
 /// What linting one file produced.
@@ -102,6 +105,7 @@ impl Linter {
             cache: None,
             stats: Stats::default(),
             index: None,
+            packages: Default::default(),
         }
     }
 
@@ -268,9 +272,10 @@ impl Linter {
     fn lint_source(&self, source: &SourceFile) -> Vec<Diagnostic> {
         let started = Instant::now();
         let mut parsed = syn::parse_file(&source.text);
+        let package = self.package_of(&source.path);
         // A 2015 crate may use 2018 keywords as identifiers (see
-        // `crate::edition`); only a file that fails asks for its edition.
-        if parsed.is_err() && self.edition_of(&source.path) == 2015 {
+        // `crate::edition`); a loose file is read as 2018+.
+        if parsed.is_err() && package.as_ref().is_some_and(|p| p.edition == 2015) {
             if let Some(text) = crate::edition::as_2018(&source.text) {
                 if let Ok(file) = syn::parse_file(&text) {
                     parsed = Ok(file);
@@ -288,6 +293,7 @@ impl Linter {
                     &self.models,
                     &self.rules,
                     self.index.as_ref().map(|s| s.get()),
+                    package.as_ref().map(|p| &p.dependencies),
                 );
                 add_time(&self.stats.check_ns, started);
                 found
@@ -306,23 +312,25 @@ impl Linter {
         }
     }
 
-    /// The edition of the package around `path`: from the crate index, or
-    /// its `Cargo.toml`; 2021 for a file outside any package (rustc's
-    /// edition for a loose file is the caller's choice; the 2018+ grammar
-    /// is the one in use).
-    fn edition_of(&self, path: &Path) -> u16 {
+    /// The dependencies and edition of the package around `path`: from
+    /// the crate index, or its `Cargo.toml`; `None` for a file outside any
+    /// package.
+    fn package_of(&self, path: &Path) -> Option<Arc<PackageFacts>> {
         if let Some(ix) = self.index.as_ref().map(|s| s.get()) {
             if let Some(ctx) = ix.file(path) {
-                return ix.edition(ctx.krate);
+                return Some(Arc::new(PackageFacts {
+                    dependencies: ix.dependencies(ctx.krate).clone(),
+                    edition: ix.edition(ctx.krate),
+                }));
             }
         }
         let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        abs.parent()
-            .and_then(|dir| {
-                crate::index::crates::manifest_above(dir, &mut std::collections::HashMap::new())
-            })
-            .and_then(|m| crate::index::crates::load(&m))
-            .map_or(2021, |p| p.edition)
+        let dir = abs.parent()?.to_path_buf();
+        let mut known = self.packages.lock().unwrap_or_else(|e| e.into_inner());
+        known
+            .entry(dir)
+            .or_insert_with(|| crate::index::crates::facts_for_file(&abs).map(Arc::new))
+            .clone()
     }
 
     /// Lint files on `threads` threads (0: one per core). Results come back

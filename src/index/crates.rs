@@ -108,6 +108,40 @@ impl Package {
     }
 }
 
+/// What fixes and the parser need to know of the package around a file:
+/// the crates it may name and its edition.
+#[derive(Debug, Clone, Default)]
+pub struct PackageFacts {
+    pub dependencies: Dependencies,
+    pub edition: u16,
+}
+
+/// The facts of the package around `path` (absolute), read from its
+/// manifest, for a file the crate index does not hold (its package names
+/// no builtin framework, only a user model's). The target is the one whose
+/// root directory holds the file most closely (`tests/` sees
+/// dev-dependencies); `None` outside any package.
+pub fn facts_for_file(path: &Path) -> Option<PackageFacts> {
+    let manifest = manifest_above(path.parent()?, &mut HashMap::new())?;
+    let package = load(&manifest)?;
+    let target = package
+        .targets
+        .iter()
+        .filter_map(|t| {
+            let dir = t.root.parent()?;
+            path.starts_with(dir).then_some((dir.components().count(), t))
+        })
+        .max_by_key(|(depth, t)| (*depth, t.kind == TargetKind::Lib))
+        .map(|(_, t)| t);
+    Some(PackageFacts {
+        dependencies: match target {
+            Some(t) => package.dependencies_of(t),
+            None => package.dependencies.clone(),
+        },
+        edition: package.edition,
+    })
+}
+
 /// The edition of a package: `package.edition`, or the workspace's
 /// `[workspace.package] edition` when it says `edition.workspace = true`.
 fn edition_of(package: &toml::Table, dir: &Path) -> u16 {

@@ -217,6 +217,9 @@ pub struct Context<'a> {
     pub source: &'a SourceFile,
     /// The walk's method chain (see [`Context::applied`]).
     pub chain: &'a [Option<String>],
+    /// The crates the file's package may name (its `Cargo.toml`); `None`
+    /// for a file outside any package.
+    pub dependencies: Option<&'a crate::index::crates::Dependencies>,
 }
 
 impl<'a> Context<'a> {
@@ -249,7 +252,7 @@ impl<'a> Context<'a> {
     /// `code` spelt with the crates this file's crate can reach (see
     /// [`reach`]): `Err` says what dependency is missing.
     pub fn reachable(&self, code: &str) -> Result<String, reach::Unreachable> {
-        reach::respell(code, self.scope.dependencies())
+        reach::respell(code, self.dependencies)
     }
 
     pub fn snippet(&self, span: Span) -> &'a str {

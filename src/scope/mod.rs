@@ -235,14 +235,6 @@ impl<'m> Scope<'m> {
                 .is_some_and(|(ix, ctx)| ix.has_trait_method(ctx.krate, name))
     }
 
-    /// The crates this file's crate may name, from its manifest; `None`
-    /// for a file outside any indexed package.
-    pub fn dependencies(&self) -> Option<&'m crate::index::crates::Dependencies> {
-        self.index
-            .as_ref()
-            .map(|(ix, ctx)| ix.dependencies(ctx.krate))
-    }
-
     /// The crate index, when this file is part of an indexed crate.
     pub fn index(&self) -> Option<&'m Index> {
         self.index.as_ref().map(|(ix, _)| *ix)
