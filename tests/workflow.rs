@@ -513,3 +513,65 @@ fn a_2015_edition_crate_may_use_async_as_an_identifier() {
         common::output(scope_lint(root).args([".", "--no-cache", "--format", "json"]));
     assert_eq!(codes(&out), ["parse-error:error"], "{out}");
 }
+
+/// The README's "adding a framework without Rust" steps, followed as
+/// written: its two TOML blocks go into a project, and the new framework's
+/// mistakes are found and fixed.
+#[test]
+fn the_readme_adds_a_framework_with_toml_only() {
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme
+        .split("## Framework models: adding one without Rust")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("the README section");
+    // Each ```toml block whose first line names its file: `# path`.
+    let blocks: Vec<(&str, &str)> = section
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|b| {
+            let block = b.split("```").next()?;
+            let (first, rest) = block.split_once('\n')?;
+            let name = first.strip_prefix("# ")?;
+            (!name.contains(' ')).then_some((name, rest))
+        })
+        .collect();
+    let names: Vec<&str> = blocks.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, ["scope-lint.toml", "scope-models/poem.toml"]);
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("scope-models")).unwrap();
+    fs::create_dir_all(root.join("src")).unwrap();
+    for (name, text) in &blocks {
+        fs::write(root.join(name), text).unwrap();
+    }
+    fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\npoem = \"3\"\nurl = \"2\"\n",
+    )
+    .unwrap();
+    let lib = "use poem::{handler, Request};\n\n#[handler]\npub fn health(req: &Request) -> String {\n    let pairs = req.query_params().count();\n    let host = req.uri().host().unwrap_or(\"-\");\n    format!(\"{pairs} {host}\")\n}\n";
+    fs::write(root.join("src/lib.rs"), lib).unwrap();
+    let (code, out, err) =
+        common::output(scope_lint(root).args([".", "--no-cache", "--format", "short"]));
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        out.lines()
+            .map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>(),
+        ["./src/lib.rs:5:21: SL001", "./src/lib.rs:6:26: SL005"],
+        "{out}"
+    );
+    // Without the configuration, the framework is unknown.
+    let (code, out, _) = common::output(scope_lint(root).args([".", "--no-cache", "--isolated"]));
+    assert_eq!(code, 0, "{out}");
+    let (_, _, _) =
+        common::output(scope_lint(root).args([".", "--no-cache", "--fix", "--unsafe-fixes"]));
+    let fixed = fs::read_to_string(root.join("src/lib.rs")).unwrap();
+    assert!(
+        fixed.contains("let pairs = url::form_urlencoded::parse(req.uri().query().unwrap_or(\"\").as_bytes()).count();"),
+        "{fixed}"
+    );
+    let (_, out, _) = common::output(scope_lint(root).args(["config", "."]));
+    assert!(out.contains("models += "), "{out}");
+}

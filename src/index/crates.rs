@@ -129,7 +129,8 @@ pub fn facts_for_file(path: &Path) -> Option<PackageFacts> {
         .iter()
         .filter_map(|t| {
             let dir = t.root.parent()?;
-            path.starts_with(dir).then_some((dir.components().count(), t))
+            path.starts_with(dir)
+                .then_some((dir.components().count(), t))
         })
         .max_by_key(|(depth, t)| (*depth, t.kind == TargetKind::Lib))
         .map(|(_, t)| t);
