@@ -214,6 +214,12 @@ fn chain(
     }
     seen.push(me);
     validate(&origin.file, &settings)?;
+    if settings.inherit.is_some() && origin.table != Table::Package {
+        return Err(ConfigError {
+            file: origin.file.clone(),
+            message: "`inherit` belongs in `[package.metadata.scope-lint]`; elsewhere use `extend = \"<file>\"`".into(),
+        });
+    }
     let dir = origin.file.parent().unwrap_or(Path::new(".")).to_path_buf();
     let mut layers = if let Some(base) = &settings.extend {
         let file = dir.join(base);

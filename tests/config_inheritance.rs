@@ -119,6 +119,13 @@ fn extend_builds_on_another_file_and_cycles_are_errors() {
             && err.contains("svc/scope-lint.toml -> "),
         "{err}"
     );
+    fs::write(root.join("svc/scope-lint.toml"), "inherit = false\n").unwrap();
+    let (code, _, err) = codes(root, &["svc"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("`inherit` belongs in `[package.metadata.scope-lint]`"),
+        "{err}"
+    );
     fs::write(root.join("svc/scope-lint.toml"), "extend = \"nope.toml\"\n").unwrap();
     let (code, _, err) = codes(root, &["svc"]);
     assert_eq!(code, 2);

@@ -575,3 +575,41 @@ fn the_readme_adds_a_framework_with_toml_only() {
     let (_, out, _) = common::output(scope_lint(root).args(["config", "."]));
     assert!(out.contains("models += "), "{out}");
 }
+
+/// A package the crate index leaves out (it names only a user model's
+/// crate): its manifest still decides fixes, also through the cache.
+#[test]
+fn adding_a_dependency_refreshes_cached_fixes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("m")).unwrap();
+    fs::create_dir_all(root.join("src")).unwrap();
+    fs::write(
+        root.join("m/poem.toml"),
+        "[[type]]\npath = \"poem::Request\"\nroles = [\"request\"]\nmethods.uri = \"&http::Uri\"\n\n[[type.wrong]]\nmember = \"query_params\"\nreplacement = 'url::form_urlencoded::parse({recv}.uri().query().unwrap_or(\"\").as_bytes())'\nwhy = \"no query map\"\n",
+    )
+    .unwrap();
+    fs::write(root.join("scope-lint.toml"), "models = [\"m\"]\n").unwrap();
+    let manifest = "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\npoem = \"3\"\n";
+    fs::write(root.join("Cargo.toml"), manifest).unwrap();
+    fs::write(
+        root.join("src/lib.rs"),
+        "pub fn n(req: &poem::Request) -> usize {\n    req.query_params().count()\n}\n",
+    )
+    .unwrap();
+    let fix_of = |out: &str| {
+        common::json_items(out)
+            .into_iter()
+            .find(|i| i["code"] == "SL001")
+            .map(|i| i["fix"].clone())
+            .unwrap_or_else(|| panic!("{out}"))
+    };
+    let (_, out, _) = common::output(scope_lint(root).args([".", "--format", "json"]));
+    assert!(fix_of(&out).is_null(), "{out}");
+    fs::write(root.join("Cargo.toml"), format!("{manifest}url = \"2\"\n")).unwrap();
+    let (_, out, _) = common::output(scope_lint(root).args([".", "--format", "json"]));
+    assert!(
+        !fix_of(&out).is_null(),
+        "a cached result kept the old help: {out}"
+    );
+}

@@ -229,6 +229,18 @@ impl Index {
                 by_manifest.entry(m).or_default().push(f);
             }
         }
+        // Fixes depend on every package's manifest (its dependencies), also
+        // of packages not indexed: their text is part of the index hash.
+        let manifests_hash = {
+            let mut all: Vec<&PathBuf> = by_manifest.keys().collect();
+            all.sort();
+            let mut bytes = Vec::new();
+            for m in all {
+                bytes.extend_from_slice(m.as_os_str().as_encoded_bytes());
+                bytes.extend_from_slice(&std::fs::read(m).unwrap_or_default());
+            }
+            xxhash_rust::xxh3::xxh3_64(&bytes)
+        };
         let mut manifests: Vec<PathBuf> = by_manifest
             .into_par_iter()
             .filter(|(_, fs)| fs.iter().any(|f| is_relevant(f)))
@@ -383,6 +395,7 @@ impl Index {
             bytes.extend_from_slice(&h.to_le_bytes());
         }
         // Fixes depend on each crate's dependencies and edition.
+        bytes.extend_from_slice(&manifests_hash.to_le_bytes());
         for c in &index.crates {
             bytes.extend_from_slice(
                 format!("{}{:?}{}", c.name, c.dependencies, c.edition).as_bytes(),

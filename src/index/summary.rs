@@ -283,7 +283,14 @@ impl FileSummary {
     /// gives an empty summary marked `unparsable`.
     pub fn of_text(text: &str) -> FileSummary {
         let reduced = without_bodies(text);
-        let summary = match syn::parse_file(&reduced) {
+        // A 2015 crate's `async`/`try` identifiers (see `crate::edition`):
+        // only signatures are read here, so the stand-ins are harmless.
+        let parsed = syn::parse_file(&reduced).or_else(|e| {
+            crate::edition::as_2018(&reduced)
+                .ok_or(e)
+                .and_then(|t| syn::parse_file(&t))
+        });
+        let summary = match parsed {
             Ok(file) => FileSummary {
                 items: items_of(&file.items),
                 unparsable: false,
