@@ -461,7 +461,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        self.dispatch(Node::ForLoop(f));
+        self.chain.push(Some("for".into()));
         self.visit_expr(&f.expr);
+        self.chain.pop();
         self.scope.enter_scope();
         // `for i in 0..n` counts with integers.
         let int_range = matches!(&*f.expr, syn::Expr::Range(r)

@@ -140,17 +140,22 @@ fn fixes_name_only_crates_the_crate_depends_on() {
         "{}",
         no_decoder_help[0]
     );
-    // A loop over the pieces keeps its help but gets no edit: its items
-    // would change type.
-    let loop_line = common::json_items(&out)
-        .into_iter()
-        .find(|i| i["file"] == "./url_dep/src/lib.rs" && i["code"] == "SL002" && i["line"] == 35)
-        .expect("the loop's finding");
-    assert!(loop_line["fix"].is_null(), "{loop_line}");
-    assert!(loop_line["help"]
-        .as_str()
-        .unwrap()
-        .contains("no automatic edit"));
+    // A loop over the pieces is rewritten when its body means the same
+    // with decoded pairs; one that keeps the borrowed pieces is not.
+    let sl002_at = |line: u64| {
+        common::json_items(&out)
+            .into_iter()
+            .find(|i| {
+                i["file"] == "./url_dep/src/lib.rs" && i["code"] == "SL002" && i["line"] == line
+            })
+            .unwrap_or_else(|| panic!("no SL002 at line {line}: {out}"))
+    };
+    for line in [35, 47] {
+        assert!(!sl002_at(line)["fix"].is_null(), "{}", sl002_at(line));
+    }
+    let kept = sl002_at(59);
+    assert!(kept["fix"].is_null(), "{kept}");
+    assert!(kept["help"].as_str().unwrap().contains("no automatic edit"));
 }
 
 /// The generated checks cover every curated replacement.

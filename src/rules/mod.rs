@@ -24,6 +24,7 @@ mod sl014_access_log_default;
 mod sl015_secret_in_debug_log;
 mod sl100_unused_suppression;
 
+mod query_loop;
 pub mod reach;
 
 pub use sl100_unused_suppression::META as UNUSED_SUPPRESSION;
@@ -174,10 +175,12 @@ pub enum NodeKind {
     Index,
     /// The declared type of a function or closure parameter.
     ParamType,
+    /// `for pat in expr { .. }`, before its iterable is visited.
+    ForLoop,
 }
 
 impl NodeKind {
-    pub const COUNT: usize = 7;
+    pub const COUNT: usize = 8;
 }
 
 /// One node handed to a rule, with the scope as it stands there.
@@ -190,6 +193,7 @@ pub enum Node<'a> {
     Binary(&'a syn::ExprBinary),
     Index(&'a syn::ExprIndex),
     ParamType(&'a syn::Type),
+    ForLoop(&'a syn::ExprForLoop),
 }
 
 impl Node<'_> {
@@ -202,6 +206,7 @@ impl Node<'_> {
             Node::Binary(_) => NodeKind::Binary,
             Node::Index(_) => NodeKind::Index,
             Node::ParamType(_) => NodeKind::ParamType,
+            Node::ForLoop(_) => NodeKind::ForLoop,
         }
     }
 }
@@ -225,7 +230,8 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// Methods called on the current expression's result, innermost first
     /// (`TraceLayer::new_for_http().make_span_with(..)` gives
-    /// `make_span_with` at the `new_for_http()` call).
+    /// `make_span_with` at the `new_for_http()` call). The iterable of a
+    /// `for` loop has `for` (no method can be called that).
     pub fn applied(&self) -> impl Iterator<Item = &'a str> {
         self.chain.iter().rev().map_while(|m| m.as_deref())
     }
