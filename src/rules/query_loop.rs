@@ -257,10 +257,10 @@ impl<'ast> Visit<'ast> for Uses<'_> {
             for t in ts {
                 match t {
                     proc_macro2::TokenTree::Group(g) => stack.push(g.stream()),
-                    proc_macro2::TokenTree::Ident(i) => {
-                        if i == self.pair || (!formats && self.names.iter().any(|n| i == n)) {
-                            self.ok = false;
-                        }
+                    proc_macro2::TokenTree::Ident(i)
+                        if i == self.pair || (!formats && self.names.iter().any(|n| i == n)) =>
+                    {
+                        self.ok = false;
                     }
                     _ => {}
                 }
