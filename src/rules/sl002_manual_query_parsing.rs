@@ -96,8 +96,22 @@ impl Rule for ManualQueryParsing {
             Node::MethodCall(_) if cx.applied().next() == Some("for") => {}
             Node::MethodCall(call) => out.extend(finding(call, None, cx)),
             Node::ForLoop(f) => {
-                if let syn::Expr::MethodCall(call) = &*f.expr {
-                    out.extend(finding(call, Some(f), cx));
+                // `for x in (q.split('&'))` and `&mut q.split('&')` too (no
+                // rewrite behind a reference).
+                let (mut iterable, mut direct) = (&*f.expr, true);
+                loop {
+                    iterable = match iterable {
+                        syn::Expr::Paren(p) => &p.expr,
+                        syn::Expr::Group(g) => &g.expr,
+                        syn::Expr::Reference(r) => {
+                            direct = false;
+                            &r.expr
+                        }
+                        _ => break,
+                    };
+                }
+                if let syn::Expr::MethodCall(call) = iterable {
+                    out.extend(finding(call, direct.then_some(f), cx));
                 }
             }
             _ => {}
