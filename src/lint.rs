@@ -6,7 +6,7 @@
 use crate::cache::{self, Cache};
 use crate::diagnostic::{Diagnostic, Level, INTERNAL_ERROR, IO_ERROR, PARSE_ERROR};
 use crate::engine;
-use crate::index::crates::PackageFacts;
+use crate::index::crates::{PackageCache, PackageFacts};
 use crate::models::Models;
 use crate::prefilter::Prefilter;
 use crate::rules::RuleSet;
@@ -50,8 +50,8 @@ pub struct Linter {
     pub stats: Stats,
     /// The user's items across the crates of the run (see [`crate::index`]).
     pub index: Option<Arc<crate::index::SharedIndex>>,
-    /// Package facts of files outside the index, per directory.
-    packages: std::sync::Mutex<std::collections::HashMap<PathBuf, Option<Arc<PackageFacts>>>>,
+    /// Packages of files outside the index, read once.
+    packages: std::sync::Mutex<PackageCache>,
 }
 
 /// What linting one file produced.
@@ -325,12 +325,8 @@ impl Linter {
             }
         }
         let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        let dir = abs.parent()?.to_path_buf();
         let mut known = self.packages.lock().unwrap_or_else(|e| e.into_inner());
-        known
-            .entry(dir)
-            .or_insert_with(|| crate::index::crates::facts_for_file(&abs).map(Arc::new))
-            .clone()
+        known.facts_for_file(&abs).map(Arc::new)
     }
 
     /// Lint files on `threads` threads (0: one per core). Results come back

@@ -116,31 +116,43 @@ pub struct PackageFacts {
     pub edition: u16,
 }
 
-/// The facts of the package around `path` (absolute), read from its
-/// manifest, for a file the crate index does not hold (its package names
-/// no builtin framework, only a user model's). The target is the one whose
-/// root directory holds the file most closely (`tests/` sees
-/// dev-dependencies); `None` outside any package.
-pub fn facts_for_file(path: &Path) -> Option<PackageFacts> {
-    let manifest = manifest_above(path.parent()?, &mut HashMap::new())?;
-    let package = load(&manifest)?;
-    let target = package
-        .targets
-        .iter()
-        .filter_map(|t| {
-            let dir = t.root.parent()?;
-            path.starts_with(dir)
-                .then_some((dir.components().count(), t))
+/// Packages read for files the crate index does not hold (their package
+/// names no builtin framework, only a user model's), each manifest once.
+#[derive(Debug, Default)]
+pub struct PackageCache {
+    dirs: HashMap<PathBuf, Option<PathBuf>>,
+    manifests: HashMap<PathBuf, Option<Package>>,
+}
+
+impl PackageCache {
+    /// The facts of the package around `path` (absolute), for the target
+    /// whose root directory holds the file most closely (`tests/` sees
+    /// dev-dependencies); `None` outside any package.
+    pub fn facts_for_file(&mut self, path: &Path) -> Option<PackageFacts> {
+        let manifest = manifest_above(path.parent()?, &mut self.dirs)?;
+        let package = self
+            .manifests
+            .entry(manifest.clone())
+            .or_insert_with(|| load(&manifest))
+            .as_ref()?;
+        let target = package
+            .targets
+            .iter()
+            .filter_map(|t| {
+                let dir = t.root.parent()?;
+                path.starts_with(dir)
+                    .then_some((dir.components().count(), t))
+            })
+            .max_by_key(|(depth, t)| (*depth, t.kind == TargetKind::Lib))
+            .map(|(_, t)| t);
+        Some(PackageFacts {
+            dependencies: match target {
+                Some(t) => package.dependencies_of(t),
+                None => package.dependencies.clone(),
+            },
+            edition: package.edition,
         })
-        .max_by_key(|(depth, t)| (*depth, t.kind == TargetKind::Lib))
-        .map(|(_, t)| t);
-    Some(PackageFacts {
-        dependencies: match target {
-            Some(t) => package.dependencies_of(t),
-            None => package.dependencies.clone(),
-        },
-        edition: package.edition,
-    })
+    }
 }
 
 /// The edition of a package: `package.edition`, or the workspace's
