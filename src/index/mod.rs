@@ -14,6 +14,7 @@
 //! so an editor can hand in unsaved buffers.
 
 pub mod crates;
+pub mod query_secrets;
 pub mod shared;
 pub mod store;
 pub mod summary;
@@ -94,6 +95,9 @@ struct CrateData {
     dependencies: crates::Dependencies,
     /// Its package's edition.
     edition: u16,
+    /// The first file (by path) with evidence that the crate takes secrets
+    /// in query strings, and that evidence.
+    query_secret: Option<(PathBuf, query_secrets::QuerySecret)>,
 }
 
 /// A user function a call reaches: its declared return type, and its
@@ -367,6 +371,12 @@ impl Index {
                 {
                     continue;
                 }
+                if let Some(e) = &summary.query_secret {
+                    let known = &mut index.crates[job.krate].query_secret;
+                    if known.as_ref().is_none_or(|(p, _)| job.path < *p) {
+                        *known = Some((job.path.clone(), e.clone()));
+                    }
+                }
                 index
                     .files
                     .entry(job.path.clone())
@@ -636,6 +646,14 @@ impl Index {
 
     /// True when `krate` reaches a crate of the index by `name` (its own
     /// package's library, a path dependency).
+    /// Where the crate shows that it takes secrets in query strings.
+    pub fn query_secret(&self, krate: usize) -> Option<(&Path, &query_secrets::QuerySecret)> {
+        self.crates[krate]
+            .query_secret
+            .as_ref()
+            .map(|(p, e)| (p.as_path(), e))
+    }
+
     pub fn is_dep(&self, krate: usize, name: &str) -> bool {
         self.crates[krate].deps.contains_key(name)
     }

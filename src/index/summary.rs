@@ -276,6 +276,9 @@ pub struct FileSummary {
     pub items: Vec<ItemSig>,
     /// The text did not parse: nothing is known of its items.
     pub unparsable: bool,
+    /// The file reads or writes secrets in query strings
+    /// ([`super::query_secrets`]).
+    pub query_secret: Option<super::query_secrets::QuerySecret>,
 }
 
 impl FileSummary {
@@ -283,6 +286,7 @@ impl FileSummary {
     /// gives an empty summary marked `unparsable`.
     pub fn of_text(text: &str) -> FileSummary {
         let reduced = without_bodies(text);
+        let query_secret = super::query_secrets::scan(text);
         // A 2015 crate's `async`/`try` identifiers (see `crate::edition`):
         // only signatures are read here, so the stand-ins are harmless.
         let parsed = syn::parse_file(&reduced).or_else(|e| {
@@ -294,10 +298,12 @@ impl FileSummary {
             Ok(file) => FileSummary {
                 items: items_of(&file.items),
                 unparsable: false,
+                query_secret,
             },
             Err(_) => FileSummary {
                 items: Vec::new(),
                 unparsable: true,
+                query_secret,
             },
         };
         proc_macro2::extra::invalidate_current_thread_spans();
