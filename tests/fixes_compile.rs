@@ -140,6 +140,16 @@ fn fixes_name_only_crates_the_crate_depends_on() {
         "{}",
         no_decoder_help[0]
     );
+    // Help text spells the decoder as the crate can reach it too.
+    let sl003 = common::json_items(&out)
+        .into_iter()
+        .find(|i| i["file"] == "./form_urlencoded_dep/src/lib.rs" && i["code"] == "SL003")
+        .expect("the SL003 finding");
+    let help = sl003["help"].as_str().unwrap();
+    assert!(
+        help.contains("`form_urlencoded::parse(") && !help.contains("url::"),
+        "{help}"
+    );
     // A loop over the pieces is rewritten when its body means the same
     // with decoded pairs; one that keeps the borrowed pieces is not.
     let sl002_at = |line: u64| {

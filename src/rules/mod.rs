@@ -266,6 +266,12 @@ impl<'a> Context<'a> {
         reach::respell(code, self.dependencies)
     }
 
+    /// `code` for help text: spelt for the crate when it can reach it, as
+    /// written otherwise.
+    pub fn spelt(&self, code: &str) -> String {
+        self.reachable(code).unwrap_or_else(|_| code.to_string())
+    }
+
     pub fn snippet(&self, span: Span) -> &'a str {
         self.source.snippet(span)
     }
