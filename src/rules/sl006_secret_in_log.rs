@@ -86,6 +86,14 @@ fn secret(cx: &Context<'_>, value: &Value) -> Option<(&'static str, bool)> {
             None
         };
     }
+    // A URL made from a literal or a path-only `format!`, and not given a
+    // query since, has none to leak.
+    let literal_without_query = r.has(Role::Url)
+        && !r.has_any(&[Role::RequestUri, Role::RawQuery, Role::RequestHeaders])
+        && value.lit.as_ref().is_some_and(|l| !l.text.contains('?'));
+    if literal_without_query {
+        return None;
+    }
     let found = if r.has(Role::RawQuery) {
         Some("the raw query string")
     } else if r.has(Role::RequestHeaders) {
