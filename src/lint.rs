@@ -6,8 +6,10 @@
 use crate::cache::{self, Cache};
 use crate::diagnostic::{Diagnostic, Level, INTERNAL_ERROR, IO_ERROR, PARSE_ERROR};
 use crate::engine;
+use crate::index::crates::{PackageCache, PackageFacts};
 use crate::models::Models;
 use crate::prefilter::Prefilter;
+use crate::read;
 use crate::rules::RuleSet;
 use crate::source::SourceFile;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -16,9 +18,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-/// Files larger than this are reported and skipped: no hand-written Rust
-/// source is this big, and generated ones are not worth the memory.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub use crate::read::MAX_FILE_BYTES;
 
 /// Deeply nested code recurses deeply in the parser and the walker.
 const STACK_BYTES: usize = 64 * 1024 * 1024;
@@ -49,6 +49,8 @@ pub struct Linter {
     pub stats: Stats,
     /// The user's items across the crates of the run (see [`crate::index`]).
     pub index: Option<Arc<crate::index::SharedIndex>>,
+    /// Packages of files outside the index, read once.
+    packages: std::sync::Mutex<PackageCache>,
 }
 
 /// What linting one file produced.
@@ -102,6 +104,7 @@ impl Linter {
             cache: None,
             stats: Stats::default(),
             index: None,
+            packages: Default::default(),
         }
     }
 
@@ -111,6 +114,10 @@ impl Linter {
             Ok(meta) => meta,
             Err(e) => return FileResult::problem(path, IO_ERROR, format!("cannot read: {e}")),
         };
+        if let Some(kind) = read::special_kind(meta.file_type()) {
+            let e = read::ReadError::NotRegular(kind);
+            return FileResult::problem(path, IO_ERROR, e.to_string());
+        }
         let stamp = cache::stamp(&meta);
         // Unchanged since the cache saw it: not even read, unless there are
         // findings to show from it.
@@ -120,14 +127,12 @@ impl Linter {
             let source = if diagnostics.is_empty() {
                 None
             } else {
-                match std::fs::read(path) {
+                match read::read_limited(path, MAX_FILE_BYTES) {
                     Ok(bytes) => Some(Arc::new(SourceFile::new(
                         path,
                         String::from_utf8_lossy(&bytes).into_owned(),
                     ))),
-                    Err(e) => {
-                        return FileResult::problem(path, IO_ERROR, format!("cannot read: {e}"))
-                    }
+                    Err(e) => return FileResult::problem(path, IO_ERROR, e.to_string()),
                 }
             };
             self.stats.files.fetch_add(1, Ordering::Relaxed);
@@ -140,21 +145,10 @@ impl Linter {
                 lines,
             };
         }
-        if meta.len() > MAX_FILE_BYTES {
-            return FileResult::problem(
-                path,
-                IO_ERROR,
-                format!(
-                    "file is {} MiB, over the {} MiB limit; skipped",
-                    meta.len() / (1024 * 1024),
-                    MAX_FILE_BYTES / (1024 * 1024)
-                ),
-            );
-        }
         let started = Instant::now();
-        let bytes = match std::fs::read(path) {
+        let bytes = match read::read_limited(path, MAX_FILE_BYTES) {
             Ok(b) => b,
-            Err(e) => return FileResult::problem(path, IO_ERROR, format!("cannot read: {e}")),
+            Err(e) => return FileResult::problem(path, IO_ERROR, e.to_string()),
         };
         add_time(&self.stats.read_ns, started);
         self.stats.files.fetch_add(1, Ordering::Relaxed);
@@ -267,7 +261,17 @@ impl Linter {
 
     fn lint_source(&self, source: &SourceFile) -> Vec<Diagnostic> {
         let started = Instant::now();
-        let parsed = syn::parse_file(&source.text);
+        let mut parsed = syn::parse_file(&source.text);
+        let package = self.package_of(&source.path);
+        // A 2015 crate may use 2018 keywords as identifiers (see
+        // `crate::edition`); a loose file is read as 2018+.
+        if parsed.is_err() && package.as_ref().is_some_and(|p| p.edition == 2015) {
+            if let Some(text) = crate::edition::as_2018(&source.text) {
+                if let Ok(file) = syn::parse_file(&text) {
+                    parsed = Ok(file);
+                }
+            }
+        }
         add_time(&self.stats.parse_ns, started);
         self.stats.parsed.fetch_add(1, Ordering::Relaxed);
         match parsed {
@@ -279,11 +283,16 @@ impl Linter {
                     &self.models,
                     &self.rules,
                     self.index.as_ref().map(|s| s.get()),
+                    package.as_ref().map(|p| &p.dependencies),
                 );
                 add_time(&self.stats.check_ns, started);
                 found
             }
             Err(e) => {
+                // syn's lexer does not say which delimiter is unbalanced.
+                if let Some(d) = crate::delimiters::diagnose(&source.text) {
+                    return vec![d];
+                }
                 let start = e.span().start();
                 let at = source.offset_of(start.line, start.column);
                 let end = source.offset_of(e.span().end().line, e.span().end().column);
@@ -295,6 +304,23 @@ impl Linter {
                 )]
             }
         }
+    }
+
+    /// The dependencies and edition of the package around `path`: from
+    /// the crate index, or its `Cargo.toml`; `None` for a file outside any
+    /// package.
+    fn package_of(&self, path: &Path) -> Option<Arc<PackageFacts>> {
+        if let Some(ix) = self.index.as_ref().map(|s| s.get()) {
+            if let Some(ctx) = ix.file(path) {
+                return Some(Arc::new(PackageFacts {
+                    dependencies: ix.dependencies(ctx.krate).clone(),
+                    edition: ix.edition(ctx.krate),
+                }));
+            }
+        }
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let mut known = self.packages.lock().unwrap_or_else(|e| e.into_inner());
+        known.facts_for_file(&abs).map(Arc::new)
     }
 
     /// Lint files on `threads` threads (0: one per core). Results come back

@@ -43,6 +43,8 @@ pub struct Options {
     pub no_prefilter: bool,
     /// Where the cache lives (default: `.scope-lint-cache/` at the project root).
     pub cache_dir: Option<PathBuf>,
+    /// Show a progress bar on stderr if the run turns out long.
+    pub progress: bool,
 }
 
 /// Totals of a run, for `--timings`.
@@ -78,6 +80,10 @@ pub struct Outcome {
     pub timings: Timings,
     /// Problems that do not fail the run (a cache that could not be saved).
     pub warnings: Vec<String>,
+    /// Rust files the walk found (before `--changed-since` and excludes).
+    pub files_found: usize,
+    /// Each fix applied (or, with `--diff`, that would be), by file.
+    pub applied_fixes: Vec<(PathBuf, fix::Applied)>,
 }
 
 /// A linter per configuration, built once.
@@ -90,6 +96,8 @@ struct Linters {
     no_prefilter: bool,
     /// The crate index of the run, shared by every linter.
     index: Option<Arc<SharedIndex>>,
+    /// Notes for stderr (a damaged cache discarded).
+    notes: Vec<String>,
 }
 
 impl Linters {
@@ -112,19 +120,24 @@ impl Linters {
             )
         })?;
         let levels = config.rule_levels(&self.cli_select, &self.cli_ignore);
-        // Everything that changes what is reported changes the cache key.
+        // Everything that changes what is reported changes the cache key:
+        // the build, the models, the index, the rules and their levels (from
+        // `--select`, `--ignore` and the configuration), every setting, and
+        // `--no-prefilter`. The other options only choose files or shape
+        // the output, or (`--fix`, `--diff`, stdin) run without the cache.
         let key = {
             // A file's findings may depend on any signature in the index.
             let index_hash = self.index.as_ref().map_or(0, |ix| ix.hash);
             let mut k = format!(
-                "{}\n{}\n{index_hash}\n",
-                env!("CARGO_PKG_VERSION"),
-                models.fingerprint
+                "{}\n{}\n{index_hash}\nprefilter={}\n",
+                crate::build::id(),
+                models.fingerprint,
+                !self.no_prefilter
             );
             for (r, l) in &levels {
                 k.push_str(&format!("{}={l} ", r.meta().code));
             }
-            k.push_str(&format!("{:?}", config.settings));
+            k.push_str(&format!("{:?}", config.layers));
             xxhash_rust::xxh3::xxh3_64(k.as_bytes())
         };
         let rules = RuleSet::new(levels);
@@ -133,10 +146,11 @@ impl Linters {
             linter.prefilter = None;
         }
         linter.index = self.index.clone();
-        linter.cache = self
-            .cache_dir
-            .as_ref()
-            .map(|dir| crate::cache::Cache::open(dir, key));
+        linter.cache = self.cache_dir.as_ref().map(|dir| {
+            let mut cache = crate::cache::Cache::open(dir, key);
+            self.notes.extend(cache.note.take());
+            cache
+        });
         let entry = (Arc::new(config), Arc::new(linter));
         self.by_config.insert(file, entry.clone());
         Ok(entry)
@@ -177,7 +191,25 @@ fn changed_files(rev: &str) -> Result<Vec<PathBuf>, String> {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     };
     let top = PathBuf::from(git(&["rev-parse", "--show-toplevel"])?.trim());
-    let diff = git(&["diff", "--name-only", rev, "--"])?;
+    // The revision is resolved to a commit id first, after
+    // `--end-of-options`: an option-shaped revision (`--output=x`) is never
+    // read by git as an option, and only a hex id reaches `git diff`.
+    let commit = git(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        "--end-of-options",
+        &format!("{rev}^{{commit}}"),
+    ])
+    .ok()
+    .map(|out| out.trim().to_string())
+    .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit()))
+    .ok_or_else(|| {
+        format!(
+            "--changed-since {rev}: not a commit of this repository; give a branch, tag or commit id (`git log --oneline` lists them)"
+        )
+    })?;
+    let diff = git(&["diff", "--name-only", "--end-of-options", &commit, "--"])?;
     let untracked = git(&["ls-files", "--others", "--exclude-standard", "--full-name"])?;
     let mut files: Vec<PathBuf> = diff
         .lines()
@@ -211,6 +243,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         }),
         no_prefilter: opts.no_prefilter,
         index: None,
+        notes: Vec::new(),
     };
     let config_for = |discovery: &mut Discovery, path: &Path| -> Result<Option<PathBuf>, String> {
         if opts.isolated {
@@ -229,7 +262,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
             if p == abs {
                 Some(text.clone())
             } else {
-                std::fs::read_to_string(p).ok()
+                read_file(p)
             }
         };
         let (index, _) =
@@ -248,6 +281,9 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
                 ));
             }
             outcome.fixed = fixed.applied;
+            outcome
+                .applied_fixes
+                .extend(fixed.fixes.iter().map(|f| (name.clone(), f.clone())));
             outcome.results.push(lint(&fixed.text));
             outcome.fixed_stdin = Some(fixed.text);
         } else {
@@ -259,11 +295,13 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     let walk_started = std::time::Instant::now();
     let walked = walk::collect(&opts.paths, opts.threads).map_err(|e| e.to_string())?;
     let walk_time = walk_started.elapsed();
+    let files_found = walked.files.len();
     let index_started = std::time::Instant::now();
     linters.index = Some(Arc::new(shared_index(
         &walked,
         linters.cache_dir.as_deref(),
         opts.threads,
+        &mut linters.notes,
     )?));
     let index_time = index_started.elapsed();
     let changed = match &opts.changed_since {
@@ -298,24 +336,30 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
 
     let fixing = opts.fix || opts.diff;
     let lint_started = std::time::Instant::now();
-    let per_file: Vec<(FileResult, usize, String, Option<String>)> = in_pool(opts.threads, || {
+    let progress = crate::progress::Progress::new(opts.progress, jobs.len());
+    let per_file: Vec<FileOutcome> = in_pool(opts.threads, || {
         jobs.par_iter()
             .map(|(path, config, linter)| {
                 let result = finish(config, linter.lint_path(path));
+                progress.tick();
                 if !fixing
                     || !result
                         .diagnostics
                         .iter()
                         .any(|d| fix::allowed(d, opts.unsafe_fixes))
                 {
-                    return (result, 0, String::new(), None);
+                    return FileOutcome::unfixed(result);
                 }
                 fix_file(path, config, linter, result, opts)
             })
             .collect()
     });
+    progress.finish();
 
-    let mut outcome = Outcome::default();
+    let mut outcome = Outcome {
+        files_found,
+        ..Outcome::default()
+    };
     outcome.timings.lint_wall = lint_started.elapsed();
     outcome.timings.walk = walk_time;
     outcome.timings.index = index_time;
@@ -341,6 +385,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     }
     drop(jobs);
     drop(last);
+    outcome.warnings.append(&mut linters.notes);
     for (_, (_, linter)) in linters.by_config.drain() {
         if let Some(cache) = Arc::into_inner(linter).and_then(|l| l.cache) {
             if let Err(e) = cache.save() {
@@ -350,11 +395,15 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
             }
         }
     }
-    for (result, fixed, diff, error) in per_file {
-        outcome.fixed += fixed;
-        outcome.diff.push_str(&diff);
-        outcome.errors.extend(error);
-        outcome.results.push(result);
+    for file in per_file {
+        outcome.fixed += file.fixed;
+        outcome.diff.push_str(&file.diff);
+        outcome.errors.extend(file.error);
+        let path = &file.result.path;
+        outcome
+            .applied_fixes
+            .extend(file.fixes.into_iter().map(|f| (path.clone(), f)));
+        outcome.results.push(file.result);
     }
     for (path, message) in walked.unreadable {
         outcome
@@ -362,10 +411,10 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
             .push(FileResult::problem(&path, IO_ERROR, message));
     }
     if let Some(path) = &opts.write_baseline {
-        Baseline::from_results(&outcome.results).write(path)?;
+        Baseline::from_results(&outcome.results, path).write(path)?;
     }
     if let Some(path) = &opts.baseline {
-        Baseline::load(path)?.filter(&mut outcome.results);
+        Baseline::load(path)?.filter(path, &mut outcome.results);
     }
     Ok(outcome)
 }
@@ -410,7 +459,7 @@ impl Relevance {
 }
 
 fn read_file(p: &Path) -> Option<String> {
-    std::fs::read_to_string(p).ok()
+    crate::read::read_source_text(p)
 }
 
 /// The crate index of a walk. With a cache directory, unchanged files are
@@ -421,6 +470,7 @@ fn shared_index(
     walked: &walk::Walk,
     cache_dir: Option<&Path>,
     threads: usize,
+    notes: &mut Vec<String>,
 ) -> Result<SharedIndex, String> {
     let relevance = Relevance::new()?;
     let Some(dir) = cache_dir else {
@@ -437,7 +487,8 @@ fn shared_index(
         }
         xxhash_rust::xxh3::xxh3_64(&bytes)
     };
-    let store = Store::open(dir);
+    let mut store = Store::open(dir);
+    notes.extend(store.note.take());
     if let Some(hash) = store.unchanged_index(walk_hash) {
         let files = walked.files.clone();
         let dir = dir.to_path_buf();
@@ -472,17 +523,40 @@ fn finish(config: &Config, mut result: FileResult) -> FileResult {
     result
 }
 
-/// Fix one file; returns its final result, fixes applied, its diff and an
-/// error that makes the run exit 2.
+/// What linting and fixing one file came to.
+struct FileOutcome {
+    /// The final result (after fixes, if written).
+    result: FileResult,
+    /// Fixes applied, their diff (`--diff`) and what each one did.
+    fixed: usize,
+    diff: String,
+    fixes: Vec<fix::Applied>,
+    /// A problem that makes the run exit 2.
+    error: Option<String>,
+}
+
+impl FileOutcome {
+    fn unfixed(result: FileResult) -> FileOutcome {
+        FileOutcome {
+            result,
+            fixed: 0,
+            diff: String::new(),
+            fixes: Vec::new(),
+            error: None,
+        }
+    }
+}
+
+/// Fix one file.
 fn fix_file(
     path: &Path,
     config: &Config,
     linter: &Linter,
     result: FileResult,
     opts: &Options,
-) -> (FileResult, usize, String, Option<String>) {
+) -> FileOutcome {
     let Some(source) = result.source.clone() else {
-        return (result, 0, String::new(), None);
+        return FileOutcome::unfixed(result);
     };
     let original = source.text.to_string();
     let fixed = fix::fix_text(&original, opts.unsafe_fixes, |t| {
@@ -501,16 +575,33 @@ fn fix_file(
         )
     });
     if fixed.text == original {
-        return (result, 0, String::new(), error);
+        return FileOutcome {
+            error,
+            ..FileOutcome::unfixed(result)
+        };
     }
     if opts.diff {
-        let diff = fix::unified_diff(path, &original, &fixed.text);
-        return (result, fixed.applied, diff, error);
+        return FileOutcome {
+            diff: fix::unified_diff(path, &original, &fixed.text),
+            fixed: fixed.applied,
+            fixes: fixed.fixes,
+            error,
+            result,
+        };
     }
     if let Err(e) = fix::write_atomic(path, &fixed.text) {
         error = Some(format!("{}: {e}", path.display()));
-        return (result, 0, String::new(), error);
+        return FileOutcome {
+            error,
+            ..FileOutcome::unfixed(result)
+        };
     }
     let after = finish(config, linter.lint_text(path, fixed.text));
-    (after, fixed.applied, String::new(), error)
+    FileOutcome {
+        result: after,
+        fixed: fixed.applied,
+        diff: String::new(),
+        fixes: fixed.fixes,
+        error,
+    }
 }

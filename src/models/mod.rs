@@ -7,6 +7,7 @@
 //! same [`Models::load`], so a new framework needs no Rust. Everything is
 //! compiled once into hash maps before the walk and shared read-only.
 
+mod limits;
 pub mod roles;
 pub mod spec;
 pub mod ty;
@@ -32,6 +33,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("reqwest.toml", include_str!("../../rules/reqwest.toml")),
     ("log.toml", include_str!("../../rules/log.toml")),
+    ("tower.toml", include_str!("../../rules/tower.toml")),
 ];
 
 /// How a type takes part in request handlers.
@@ -64,6 +66,8 @@ pub struct TypeModel {
     pub roles: Roles,
     pub handler: Option<HandlerKind>,
     pub handler_roles: Roles,
+    /// What its `Debug` output shows, as roles (`debug-shows`).
+    pub debug_shows: Roles,
     pub complete: bool,
     pub fields: HashMap<String, Member>,
     pub methods: HashMap<String, Member>,
@@ -168,6 +172,8 @@ impl Models {
             file: file.to_string(),
             message,
         };
+        let table: toml::Table = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        limits::check(&table).map_err(err)?;
         let spec: ModelFile = toml::from_str(text).map_err(|e| err(e.to_string()))?;
         let mut h = self.fingerprint.to_le_bytes().to_vec();
         h.extend_from_slice(text.as_bytes());
@@ -296,6 +302,8 @@ impl Models {
         let roles = parse_roles(&t.roles).map_err(|e| format!("type `{path}`: {e}"))?;
         let handler_roles =
             parse_roles(&t.handler_roles).map_err(|e| format!("type `{path}`: {e}"))?;
+        let debug_shows =
+            parse_roles(&t.debug_shows).map_err(|e| format!("type `{path}` debug-shows: {e}"))?;
         let wrong = t
             .wrong
             .into_iter()
@@ -316,6 +324,7 @@ impl Models {
                 existing.roles = existing.roles.union(roles);
                 existing.handler = existing.handler.or(handler);
                 existing.handler_roles = existing.handler_roles.union(handler_roles);
+                existing.debug_shows = existing.debug_shows.union(debug_shows);
                 existing.complete |= t.complete;
                 existing.fields.extend(fields);
                 existing.methods.extend(methods);
@@ -331,6 +340,7 @@ impl Models {
                         roles,
                         handler,
                         handler_roles,
+                        debug_shows,
                         complete: t.complete,
                         fields,
                         methods,
@@ -586,10 +596,14 @@ fn read_model_dir(dir: &Path) -> Result<Vec<(String, String)>, ModelError> {
     for entry in entries {
         let path = entry.map_err(|e| err(e.to_string()))?.path();
         if path.extension().is_some_and(|e| e == "toml") {
-            let text = std::fs::read_to_string(&path).map_err(|e| ModelError {
+            let file_err = |message: String| ModelError {
                 file: path.display().to_string(),
-                message: format!("cannot read: {e}"),
-            })?;
+                message,
+            };
+            let bytes = crate::read::read_limited(&path, limits::MAX_FILE)
+                .map_err(|e| file_err(e.to_string()))?;
+            let text =
+                String::from_utf8(bytes).map_err(|e| file_err(format!("not valid UTF-8: {e}")))?;
             files.push((path.display().to_string(), text));
         }
     }
