@@ -104,11 +104,14 @@ fn every_finding_is_a_compiler_message_with_rustc_positions() {
             item["level"].as_str().unwrap(),
             item["code"].as_str().unwrap()
         )));
-        // The package is the nearest manifest's (this repository's);
-        // no target of it holds the file: the file is the target's root.
+        // The package is the nearest manifest's (the demo's own), the
+        // target its binary.
         assert!(
             cm.package_id.repr.starts_with("path+file:///")
-                && cm.package_id.repr.ends_with("#scope-lint@0.1.0"),
+                && cm
+                    .package_id
+                    .repr
+                    .ends_with("/fixtures/demo#chat-gateway-incident@0.1.0"),
             "{}",
             cm.package_id
         );
@@ -117,6 +120,8 @@ fn every_finding_is_a_compiler_message_with_rustc_positions() {
             .src_path
             .as_str()
             .ends_with("fixtures/demo/src/main.rs"));
+        assert_eq!(cm.target.kind.len(), 1);
+        assert_eq!(cm.target.kind[0].to_string(), "bin");
         // The fix: a child whose primary spans carry the replacement.
         match item["fix"].as_object() {
             Some(fix) => {
