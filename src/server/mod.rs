@@ -9,8 +9,10 @@
 //! client cancelled before they were reached are answered with
 //! `RequestCancelled`; linting of the open files stops as soon as new
 //! messages arrive (their results would be stale) and resumes with the
-//! newest texts. Diagnostics carry the document version they were computed
-//! for.
+//! newest texts. The edited document is linted on one core while the crate
+//! index takes the change on the other; when the change touched signatures
+//! every open document is linted again. Diagnostics carry the document
+//! version they were computed for.
 //!
 //! - [`session`]: the state (open documents, configuration, the live crate
 //!   index) and the handlers;
