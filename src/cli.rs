@@ -7,7 +7,7 @@ use crate::rules::{self, Rule};
 use crate::run;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -35,6 +35,16 @@ enum Command {
     Explain {
         /// A rule code (SL002) or name (manual-query-parsing).
         rule: String,
+    },
+    /// Show the crate versions a path is built against (from Cargo.lock or
+    /// Cargo.toml) and the model files and routers that apply to it.
+    Models {
+        /// A file or directory.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Use this configuration file (its `models` directories).
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
     },
     /// Remove the result cache.
     Clean {
@@ -156,6 +166,7 @@ pub fn main_from(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode
         Some(Command::Rules) => list_rules(),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Clean { cache_dir }) => clean(cache_dir),
+        Some(Command::Models { path, config }) => models(&path, config),
         Some(Command::Check(args)) => check(*args),
         None => check(cli.check),
     };
@@ -166,6 +177,27 @@ pub fn main_from(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode
             ExitCode::from(2)
         }
     }
+}
+
+fn models(path: &Path, config: Option<PathBuf>) -> Result<ExitCode, String> {
+    if !path.exists() {
+        return Err(format!("{}: no such file or directory", path.display()));
+    }
+    let file = match config {
+        Some(c) => Some(c),
+        None => crate::config::Discovery::default()
+            .config_file_for(path)
+            .map_err(|e| e.to_string())?,
+    };
+    let dirs = match &file {
+        Some(f) => crate::config::Config::load(f)
+            .map_err(|e| e.to_string())?
+            .model_dirs(),
+        None => Vec::new(),
+    };
+    let text = crate::models::describe::describe(path, &dirs).map_err(|e| e.to_string())?;
+    print!("{text}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn lookup(key: &str) -> Result<&'static dyn Rule, String> {

@@ -7,13 +7,17 @@
 //! same [`Models::load`], so a new framework needs no Rust. Everything is
 //! compiled once into hash maps before the walk and shared read-only.
 
+pub mod describe;
 pub mod roles;
 pub mod spec;
 pub mod ty;
+pub mod versions;
 
 use roles::{Role, Roles};
+use semver::VersionReq;
 use spec::{MemberSpec, ModelFile};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use versions::{Origin, VersionSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use ty::Ty;
@@ -109,6 +113,38 @@ pub enum MacroKind {
     Error,
 }
 
+/// How a router writes path captures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaptureSyntax {
+    /// `/{id}` and `/{*rest}` (axum 0.8, matchit 0.8).
+    Braces,
+    /// `/:id` and `/*rest` (axum 0.7 and older, matchit 0.7).
+    Colon,
+}
+
+impl CaptureSyntax {
+    pub fn name(self) -> &'static str {
+        match self {
+            CaptureSyntax::Braces => "`/{id}` and `/{*rest}`",
+            CaptureSyntax::Colon => "`/:id` and `/*rest`",
+        }
+    }
+}
+
+/// A router whose methods take route paths, for the versions in effect.
+#[derive(Debug, Clone)]
+pub struct RouterModel {
+    /// The crate it belongs to (`axum`), for messages.
+    pub krate: String,
+    pub types: Vec<String>,
+    pub methods: Vec<String>,
+    pub arguments: Vec<String>,
+    pub captures: CaptureSyntax,
+    pub mismatch: String,
+    pub safe_fix: bool,
+    pub opt_out: Vec<String>,
+}
+
 /// A model file that could not be loaded: which file and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelError {
@@ -140,6 +176,11 @@ pub struct Models {
     modules: HashSet<String>,
     /// A hash of every model file loaded, in order: part of the cache key.
     pub fingerprint: u64,
+    /// The version of each versioned crate these models were chosen for.
+    pub versions: VersionSet,
+    /// The model files that apply, in load order.
+    pub files: Vec<String>,
+    routers: Vec<RouterModel>,
 }
 
 impl Models {
@@ -148,30 +189,156 @@ impl Models {
         Models::load(&[])
     }
 
-    /// The builtin models plus every `*.toml` in `dirs`, in name order.
+    /// The builtin models plus every `*.toml` in `dirs`, in name order, for
+    /// the newest version of every crate.
     pub fn load(dirs: &[PathBuf]) -> Result<Models, ModelError> {
-        let mut models = Models::default();
-        for (name, text) in BUILTIN {
-            models.add_source(name, text)?;
-        }
+        Models::load_for(dirs, &VersionSet::new())
+    }
+
+    /// The model files, builtin first, unparsed.
+    fn sources(dirs: &[PathBuf]) -> Result<Vec<(String, String)>, ModelError> {
+        let mut out: Vec<(String, String)> = BUILTIN
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
         for dir in dirs {
-            for (name, text) in read_model_dir(dir)? {
-                models.add_source(&name, &text)?;
+            out.extend(read_model_dir(dir)?);
+        }
+        Ok(out)
+    }
+
+    /// The crates some model entry declares `versions` for: the ones whose
+    /// version in Cargo.lock selects models.
+    pub fn versioned_crates(dirs: &[PathBuf]) -> Result<Vec<String>, ModelError> {
+        let mut out = Vec::new();
+        for (name, text) in Models::sources(dirs)? {
+            let spec = parse_file(&name, &text)?;
+            out.extend(ranges_of(&spec, &name)?.into_iter().map(|(c, _)| c));
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// The models for the crate versions in `resolved`: an entry with a
+    /// `versions` range is kept only when the range holds its crate's
+    /// version. A versioned crate missing from `resolved` is taken at the
+    /// newest version any model describes.
+    pub fn load_for(dirs: &[PathBuf], resolved: &VersionSet) -> Result<Models, ModelError> {
+        let mut parsed = Vec::new();
+        let mut ranges: BTreeMap<String, Vec<VersionReq>> = BTreeMap::new();
+        for (name, text) in Models::sources(dirs)? {
+            let spec = parse_file(&name, &text)?;
+            for (c, r) in ranges_of(&spec, &name)? {
+                ranges.entry(c).or_default().push(r);
             }
+            parsed.push((name, text, spec));
+        }
+        let mut models = Models {
+            versions: resolved.clone(),
+            ..Models::default()
+        };
+        models.assume_newest(&ranges);
+        for (name, text, spec) in parsed {
+            models.add_spec(&name, &text, spec)?;
         }
         Ok(models)
     }
 
+    /// Take every versioned crate without a resolved version at the newest
+    /// version its ranges describe.
+    fn assume_newest(&mut self, ranges: &BTreeMap<String, Vec<VersionReq>>) {
+        for (c, rs) in ranges {
+            if self.versions.contains_key(c) {
+                continue;
+            }
+            if let Some(v) = rs.iter().filter_map(versions::lowest).max() {
+                self.versions.insert(c.clone(), (v, Origin::Newest));
+            }
+        }
+    }
+
+    /// Whether an entry with `range` for `krate` applies to these models.
+    fn holds(&self, krate: &str, range: Option<&str>) -> Result<bool, String> {
+        let Some(range) = range else { return Ok(true) };
+        let req = parse_range(range)?;
+        Ok(self
+            .versions
+            .get(&krate.replace('-', "_"))
+            .is_none_or(|(v, _)| req.matches(v)))
+    }
+
     /// Parse and add one model file. Later files extend earlier ones.
     pub fn add_source(&mut self, file: &str, text: &str) -> Result<(), ModelError> {
+        let spec = parse_file(file, text)?;
+        let mut ranges: BTreeMap<String, Vec<VersionReq>> = BTreeMap::new();
+        for (c, r) in ranges_of(&spec, file)? {
+            ranges.entry(c).or_default().push(r);
+        }
+        self.assume_newest(&ranges);
+        self.add_spec(file, text, spec)
+    }
+
+    fn add_spec(&mut self, file: &str, text: &str, spec: ModelFile) -> Result<(), ModelError> {
         let err = |message: String| ModelError {
             file: file.to_string(),
             message,
         };
-        let spec: ModelFile = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        let file_crate = spec.krate.clone();
+        if let Some(c) = &file_crate {
+            if !self.holds(c, spec.versions.as_deref()).map_err(err)? {
+                return Ok(());
+            }
+        }
+        self.files.push(file.to_string());
         let mut h = self.fingerprint.to_le_bytes().to_vec();
         h.extend_from_slice(text.as_bytes());
         self.fingerprint = xxhash_rust::xxh3::xxh3_64(&h);
+        for r in spec.router {
+            let krate = file_crate.clone().unwrap_or_default();
+            if !self.holds(&krate, r.versions.as_deref()).map_err(err)? {
+                continue;
+            }
+            let captures = match r.captures.as_str() {
+                "braces" => CaptureSyntax::Braces,
+                "colon" => CaptureSyntax::Colon,
+                other => {
+                    return Err(err(format!(
+                        "router: unknown captures `{other}` (expected braces or colon)"
+                    )))
+                }
+            };
+            let safe_fix = match r.fix.as_str() {
+                "safe" => true,
+                "unsafe" => false,
+                other => {
+                    return Err(err(format!(
+                        "router: unknown fix `{other}` (expected safe or unsafe)"
+                    )))
+                }
+            };
+            let canon = |ts: &[String], m: &Models| -> Result<Vec<String>, ModelError> {
+                ts.iter()
+                    .map(|t| {
+                        m.parse_ty(Some(t), &[])
+                            .map_err(|e| err(format!("router: {e}")))
+                            .map(|ty| ty.path().unwrap_or_default().to_string())
+                    })
+                    .collect()
+            };
+            let types = canon(&r.types, self)?;
+            let arguments = canon(&r.arguments, self)?;
+            self.routers.push(RouterModel {
+                krate,
+                types,
+                methods: r.methods,
+                arguments,
+                captures,
+                mismatch: r.mismatch,
+                safe_fix,
+                opt_out: r.opt_out,
+            });
+        }
         self.handler_traits.extend(spec.handler_traits);
         self.universal_methods.extend(spec.universal_methods);
         for r in spec.reexport {
@@ -182,7 +349,13 @@ impl Models {
         self.reexports
             .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         for t in spec.types {
-            self.add_type(t).map_err(err)?;
+            let krate = file_crate
+                .clone()
+                .unwrap_or_else(|| t.path.split("::").next().unwrap_or("").to_string());
+            if !self.holds(&krate, t.versions.as_deref()).map_err(err)? {
+                continue;
+            }
+            self.add_type(t, &krate).map_err(err)?;
         }
         for f in spec.function {
             let returns = self
@@ -245,7 +418,7 @@ impl Models {
         }
     }
 
-    fn add_type(&mut self, t: spec::TypeSpec) -> Result<(), String> {
+    fn add_type(&mut self, t: spec::TypeSpec, krate: &str) -> Result<(), String> {
         let parsed: syn::Type = syn::parse_str(&t.path)
             .map_err(|e| format!("type path `{}` does not parse: {e}", t.path))?;
         let syn::Type::Path(tp) = parsed else {
@@ -266,6 +439,10 @@ impl Models {
          -> Result<HashMap<String, Member>, String> {
             specs
                 .iter()
+                .filter(|(_, spec)| match spec {
+                    MemberSpec::Full(m) => self.holds(krate, m.versions.as_deref()) == Ok(true),
+                    MemberSpec::Type(_) => true,
+                })
                 .map(|(name, spec)| {
                     self.member(spec, &generics)
                         .map(|m| (name.clone(), m))
@@ -535,6 +712,58 @@ impl Models {
     pub fn types(&self) -> impl Iterator<Item = &TypeModel> {
         self.types.values()
     }
+
+    /// The routers of the versions in effect.
+    pub fn routers(&self) -> &[RouterModel] {
+        &self.routers
+    }
+}
+
+fn parse_file(file: &str, text: &str) -> Result<ModelFile, ModelError> {
+    toml::from_str(text).map_err(|e| ModelError {
+        file: file.to_string(),
+        message: e.to_string(),
+    })
+}
+
+fn parse_range(range: &str) -> Result<VersionReq, String> {
+    VersionReq::parse(range).map_err(|e| {
+        format!("`versions = \"{range}\"` is not a version range ({e}); write e.g. \">=0.8, <0.9\"")
+    })
+}
+
+/// Every `(crate, range)` a model file declares, ranges checked.
+fn ranges_of(spec: &ModelFile, file: &str) -> Result<Vec<(String, VersionReq)>, ModelError> {
+    let err = |message: String| ModelError {
+        file: file.to_string(),
+        message,
+    };
+    let mut out = Vec::new();
+    let mut add = |krate: Option<&str>, range: Option<&str>, what: &str| {
+        let Some(range) = range else { return Ok(()) };
+        let Some(krate) = krate.filter(|k| !k.is_empty()) else {
+            return Err(err(format!(
+                "{what} has `versions` but the file names no `crate = \"..\"` they are versions of"
+            )));
+        };
+        out.push((krate.replace('-', "_"), parse_range(range).map_err(err)?));
+        Ok(())
+    };
+    let file_crate = spec.krate.as_deref();
+    add(file_crate, spec.versions.as_deref(), "the file")?;
+    for r in &spec.router {
+        add(file_crate, r.versions.as_deref(), "a router")?;
+    }
+    for t in &spec.types {
+        let krate = file_crate.or_else(|| t.path.split("::").next());
+        add(krate, t.versions.as_deref(), &format!("type `{}`", t.path))?;
+        for (name, m) in t.fields.iter().chain(&t.methods).chain(&t.functions) {
+            if let MemberSpec::Full(m) = m {
+                add(krate, m.versions.as_deref(), &format!("member `{name}`"))?;
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn parse_roles(names: &[String]) -> Result<Roles, String> {

@@ -8,6 +8,13 @@ use std::collections::BTreeMap;
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ModelFile {
+    /// The crate this file models; `versions` ranges are of this crate.
+    #[serde(default, rename = "crate")]
+    pub krate: Option<String>,
+    /// The versions of `crate` this file describes (`">=0.8, <0.9"`): the
+    /// file is left out for a file built against another version.
+    #[serde(default)]
+    pub versions: Option<String>,
     /// Traits whose impls handle requests (`axum::extract::FromRequestParts`).
     #[serde(default)]
     pub handler_traits: Vec<String>,
@@ -22,6 +29,35 @@ pub struct ModelFile {
     pub function: Vec<FunctionSpec>,
     #[serde(default, rename = "macro")]
     pub macros: Vec<MacroSpec>,
+    /// Router methods that take route paths, and their capture syntax.
+    #[serde(default)]
+    pub router: Vec<RouterSpec>,
+}
+
+/// How a router takes route paths (`Router::route("/users/{id}", ..)`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RouterSpec {
+    /// The versions of the file's crate this entry holds for.
+    #[serde(default)]
+    pub versions: Option<String>,
+    /// Router types whose methods take paths (`axum::Router<S>`).
+    pub types: Vec<String>,
+    /// Methods whose first argument is a route path.
+    pub methods: Vec<String>,
+    /// Types of a second argument that make a call a route registration
+    /// even when the receiver's type is unknown (`MethodRouter<S, E>`).
+    #[serde(default)]
+    pub arguments: Vec<String>,
+    /// `braces` (`/{id}`, `/{*rest}`) or `colon` (`/:id`, `/*rest`).
+    pub captures: String,
+    /// What a path in the other syntax does under these versions.
+    pub mismatch: String,
+    /// Whether rewriting the other syntax is a safe fix (`safe`/`unsafe`).
+    pub fix: String,
+    /// Router methods that turn the check off for their router.
+    #[serde(default)]
+    pub opt_out: Vec<String>,
 }
 
 /// A module that re-exports another one wholesale: `axum::http` is `http`.
@@ -37,6 +73,10 @@ pub struct ReexportSpec {
 pub struct TypeSpec {
     /// Canonical path with generic parameter names: `http::Request<B>`.
     pub path: String,
+    /// The versions of the file's crate (or the path's first segment) this
+    /// entry holds for.
+    #[serde(default)]
+    pub versions: Option<String>,
     /// Other paths naming the same type: `hyper::Uri`, `reqwest::Url`.
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -95,6 +135,9 @@ pub struct MemberTable {
     /// The result keeps the receiver's roles (`HeaderMap::get`).
     #[serde(default)]
     pub keep_roles: bool,
+    /// The versions of the type's crate that have this member.
+    #[serde(default)]
+    pub versions: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
