@@ -28,6 +28,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("http.toml", include_str!("../../rules/http.toml")),
     ("url.toml", include_str!("../../rules/url.toml")),
     ("axum.toml", include_str!("../../rules/axum.toml")),
+    ("axum-routing.toml", include_str!("../../rules/axum-routing.toml")),
     ("actix-web.toml", include_str!("../../rules/actix-web.toml")),
     ("warp.toml", include_str!("../../rules/warp.toml")),
     (
@@ -139,8 +140,12 @@ pub struct RouterModel {
     pub types: Vec<String>,
     pub methods: Vec<String>,
     pub arguments: Vec<String>,
+    pub functions: Vec<String>,
     pub captures: CaptureSyntax,
+    /// How a segment in the wrong syntax starts.
+    pub wrong: Vec<String>,
     pub mismatch: String,
+    pub why: String,
     pub safe_fix: bool,
     pub opt_out: Vec<String>,
 }
@@ -294,51 +299,6 @@ impl Models {
         let mut h = self.fingerprint.to_le_bytes().to_vec();
         h.extend_from_slice(text.as_bytes());
         self.fingerprint = xxhash_rust::xxh3::xxh3_64(&h);
-        for r in spec.router {
-            let krate = file_crate.clone().unwrap_or_default();
-            if !self.holds(&krate, r.versions.as_deref()).map_err(err)? {
-                continue;
-            }
-            let captures = match r.captures.as_str() {
-                "braces" => CaptureSyntax::Braces,
-                "colon" => CaptureSyntax::Colon,
-                other => {
-                    return Err(err(format!(
-                        "router: unknown captures `{other}` (expected braces or colon)"
-                    )))
-                }
-            };
-            let safe_fix = match r.fix.as_str() {
-                "safe" => true,
-                "unsafe" => false,
-                other => {
-                    return Err(err(format!(
-                        "router: unknown fix `{other}` (expected safe or unsafe)"
-                    )))
-                }
-            };
-            let canon = |ts: &[String], m: &Models| -> Result<Vec<String>, ModelError> {
-                ts.iter()
-                    .map(|t| {
-                        m.parse_ty(Some(t), &[])
-                            .map_err(|e| err(format!("router: {e}")))
-                            .map(|ty| ty.path().unwrap_or_default().to_string())
-                    })
-                    .collect()
-            };
-            let types = canon(&r.types, self)?;
-            let arguments = canon(&r.arguments, self)?;
-            self.routers.push(RouterModel {
-                krate,
-                types,
-                methods: r.methods,
-                arguments,
-                captures,
-                mismatch: r.mismatch,
-                safe_fix,
-                opt_out: r.opt_out,
-            });
-        }
         self.handler_traits.extend(spec.handler_traits);
         self.universal_methods.extend(spec.universal_methods);
         for r in spec.reexport {
@@ -406,6 +366,55 @@ impl Models {
                 self.note_module(parent_of(p));
                 self.macros.insert(p.clone(), kind);
             }
+        }
+        for r in spec.router {
+            let krate = file_crate.clone().unwrap_or_default();
+            if !self.holds(&krate, r.versions.as_deref()).map_err(err)? {
+                continue;
+            }
+            let captures = match r.captures.as_str() {
+                "braces" => CaptureSyntax::Braces,
+                "colon" => CaptureSyntax::Colon,
+                other => {
+                    return Err(err(format!(
+                        "router: unknown captures `{other}` (expected braces or colon)"
+                    )))
+                }
+            };
+            let safe_fix = match r.fix.as_str() {
+                "safe" => true,
+                "unsafe" => false,
+                other => {
+                    return Err(err(format!(
+                        "router: unknown fix `{other}` (expected safe or unsafe)"
+                    )))
+                }
+            };
+            let canon = |ts: &[String], m: &Models| -> Result<Vec<String>, ModelError> {
+                ts.iter()
+                    .map(|t| {
+                        m.parse_ty(Some(t), &[])
+                            .map_err(|e| err(format!("router: {e}")))
+                            .map(|ty| ty.path().unwrap_or_default().to_string())
+                    })
+                    .collect()
+            };
+            let types = canon(&r.types, self)?;
+            let arguments = canon(&r.arguments, self)?;
+            let functions = r.functions.iter().map(|f| self.canonical(f)).collect();
+            self.routers.push(RouterModel {
+                krate,
+                types,
+                methods: r.methods,
+                arguments,
+                functions,
+                captures,
+                wrong: r.wrong,
+                mismatch: r.mismatch,
+                why: r.why,
+                safe_fix,
+                opt_out: r.opt_out,
+            });
         }
         Ok(())
     }

@@ -49,10 +49,17 @@ pub struct RouterSpec {
     /// even when the receiver's type is unknown (`MethodRouter<S, E>`).
     #[serde(default)]
     pub arguments: Vec<String>,
+    /// Functions whose first argument is a route path (`web::resource`).
+    #[serde(default)]
+    pub functions: Vec<String>,
     /// `braces` (`/{id}`, `/{*rest}`) or `colon` (`/:id`, `/*rest`).
     pub captures: String,
-    /// What a path in the other syntax does under these versions.
+    /// How a segment in the wrong syntax starts (`:` and `*`, or `{`).
+    pub wrong: Vec<String>,
+    /// What a path in the other syntax does under these versions, short.
     pub mismatch: String,
+    /// Why, and how captures are written instead.
+    pub why: String,
     /// Whether rewriting the other syntax is a safe fix (`safe`/`unsafe`).
     pub fix: String,
     /// Router methods that turn the check off for their router.

@@ -20,6 +20,7 @@ mod sl008_request_input_panic;
 mod sl009_lossy_query_map;
 mod sl010_url_join_drops_segment;
 mod sl011_path_segments_unwrap;
+mod sl012_route_path_syntax;
 mod sl014_access_log_default;
 mod sl015_secret_in_debug_log;
 mod sl100_unused_suppression;
@@ -47,6 +48,7 @@ pub static ALL: &[&dyn Rule] = &[
     &sl009_lossy_query_map::LossyQueryMap,
     &sl010_url_join_drops_segment::UrlJoinDropsSegment,
     &sl011_path_segments_unwrap::PathSegmentsUnwrap,
+    &sl012_route_path_syntax::RoutePathSyntax,
     &sl014_access_log_default::AccessLogDefault,
     &sl015_secret_in_debug_log::SecretInDebugLog,
     &sl100_unused_suppression::UnusedSuppression,
