@@ -2,7 +2,7 @@
 //! against and which model files and routers follow from them, so a user
 //! can see why a version-dependent finding appears (or does not).
 
-use super::versions::{Resolver, Resolution};
+use super::versions::{Origin, Resolution, Resolver};
 use super::{ModelError, Models};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -26,7 +26,10 @@ pub fn describe(path: &Path, dirs: &[PathBuf]) -> Result<String, ModelError> {
     let _ = writeln!(out, "lock file: {}", shown(&lock));
     let _ = writeln!(out, "versioned crates:");
     for (name, (version, origin)) in &models.versions {
-        let _ = writeln!(out, "  {name} {version} ({})", origin.describe());
+        let _ = match origin {
+            Origin::Newest => writeln!(out, "  {name}: no version found, newest models"),
+            _ => writeln!(out, "  {name} {version} ({})", origin.describe()),
+        };
     }
     let _ = writeln!(out, "model files:");
     for f in &models.files {

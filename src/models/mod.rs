@@ -31,6 +31,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("axum-routing.toml", include_str!("../../rules/axum-routing.toml")),
     ("actix-web.toml", include_str!("../../rules/actix-web.toml")),
     ("warp.toml", include_str!("../../rules/warp.toml")),
+    ("poem.toml", include_str!("../../rules/poem.toml")),
     (
         "tungstenite.toml",
         include_str!("../../rules/tungstenite.toml"),

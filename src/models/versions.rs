@@ -30,7 +30,7 @@ impl Origin {
         match self {
             Origin::Lock => "Cargo.lock",
             Origin::Manifest => "Cargo.toml requirement",
-            Origin::Newest => "newest modelled",
+            Origin::Newest => "no version found: newest models",
         }
     }
 }

@@ -39,6 +39,7 @@
 
 use super::{Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Level};
+use crate::models::versions::Origin;
 use crate::models::{CaptureSyntax, RouterModel};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
@@ -229,6 +230,7 @@ impl RoutePathSyntax {
             .models()
             .versions
             .get(&router.krate.replace('-', "_"))
+            .filter(|(_, o)| *o != Origin::Newest)
             .map(|(v, o)| format!(" {v} ({})", o.describe()))
             .unwrap_or_default();
         let range = cx.range(arg.span());
