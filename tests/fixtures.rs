@@ -431,3 +431,42 @@ fn crate_fixtures_cover_every_rule_and_need_the_index() {
         "{found_alone} of {marked} crate findings are found without the index"
     );
 }
+
+/// The same routes linted against an axum 0.7 lock and an axum 0.8 lock:
+/// the two fixture crates hold the same code (only comments differ), and
+/// each gets the findings of its own locked version.
+#[test]
+fn fixtures_lint_the_same_routes_differently_by_lock() {
+    let dir = fixtures_dir().join("crates");
+    let (old, new) = (
+        dir.join("routes_axum07/src/main.rs"),
+        dir.join("routes_axum08/src/main.rs"),
+    );
+    let code = |p: &Path| -> Vec<String> {
+        std::fs::read_to_string(p)
+            .unwrap()
+            .lines()
+            .map(|l| l.split("//").next().unwrap_or("").trim_end().to_string())
+            .collect()
+    };
+    assert_eq!(code(&old), code(&new), "the two fixtures must hold the same code");
+    let mut linters = linter();
+    let mut lines_of = |p: &Path| -> Vec<usize> {
+        let text = std::fs::read_to_string(p).unwrap();
+        let src = scope_lint::source::SourceFile::new(p, text.clone());
+        linters
+            .get(p)
+            .lint_text(p, text)
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.code == "SL012")
+            .map(|d| src.line_col(d.range.start).line)
+            .collect()
+    };
+    let (under_07, under_08) = (lines_of(&old), lines_of(&new));
+    assert!(under_07.len() >= 3 && under_08.len() >= 3, "{under_07:?} {under_08:?}");
+    assert!(
+        under_07.iter().all(|l| !under_08.contains(l)),
+        "no route is wrong under both versions: {under_07:?} {under_08:?}"
+    );
+}
