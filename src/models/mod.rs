@@ -32,6 +32,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("actix-web.toml", include_str!("../../rules/actix-web.toml")),
     ("warp.toml", include_str!("../../rules/warp.toml")),
     ("poem.toml", include_str!("../../rules/poem.toml")),
+    ("rocket.toml", include_str!("../../rules/rocket.toml")),
     (
         "tungstenite.toml",
         include_str!("../../rules/tungstenite.toml"),
