@@ -33,6 +33,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("warp.toml", include_str!("../../rules/warp.toml")),
     ("poem.toml", include_str!("../../rules/poem.toml")),
     ("rocket.toml", include_str!("../../rules/rocket.toml")),
+    ("hyper.toml", include_str!("../../rules/hyper.toml")),
     (
         "tungstenite.toml",
         include_str!("../../rules/tungstenite.toml"),
@@ -320,6 +321,12 @@ impl Models {
             self.add_type(t, &krate).map_err(err)?;
         }
         for f in spec.function {
+            let krate = file_crate
+                .clone()
+                .unwrap_or_else(|| f.path.split("::").next().unwrap_or("").to_string());
+            if !self.holds(&krate, f.versions.as_deref()).map_err(err)? {
+                continue;
+            }
             let returns = self
                 .parse_ty(f.returns.as_deref(), &[])
                 .map_err(|m| err(format!("function `{}`: {m}", f.path)))?;
@@ -764,6 +771,10 @@ fn ranges_of(spec: &ModelFile, file: &str) -> Result<Vec<(String, VersionReq)>, 
     add(file_crate, spec.versions.as_deref(), "the file")?;
     for r in &spec.router {
         add(file_crate, r.versions.as_deref(), "a router")?;
+    }
+    for f in &spec.function {
+        let krate = file_crate.or_else(|| f.path.split("::").next());
+        add(krate, f.versions.as_deref(), &format!("function `{}`", f.path))?;
     }
     for t in &spec.types {
         let krate = file_crate.or_else(|| t.path.split("::").next());

@@ -163,6 +163,10 @@ pub struct WrongSpec {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FunctionSpec {
     pub path: String,
+    /// The versions of the file's crate (or the path's first segment) this
+    /// entry holds for.
+    #[serde(default)]
+    pub versions: Option<String>,
     #[serde(default)]
     pub returns: Option<String>,
     #[serde(default)]
