@@ -911,4 +911,63 @@ mod tests {
         assert!(uri.methods.contains_key("my_ext"));
         assert!(uri.methods.contains_key("query"));
     }
+
+    fn at(krate: &str, v: &str) -> VersionSet {
+        let mut set = VersionSet::new();
+        set.insert(
+            krate.to_string(),
+            (semver::Version::parse(v).unwrap(), Origin::Lock),
+        );
+        set
+    }
+
+    #[test]
+    fn versions_pick_files_members_functions_and_routers() {
+        let old = Models::load_for(&[], &at("axum", "0.7.9")).unwrap();
+        let new = Models::load_for(&[], &at("axum", "0.8.4")).unwrap();
+        let newest = Models::builtin().unwrap();
+        let router = |m: &Models| m.type_model("axum::Router").unwrap().methods.clone();
+        assert!(!router(&old).contains_key("without_v07_checks"));
+        assert!(router(&new).contains_key("without_v07_checks"));
+        assert!(router(&newest).contains_key("without_v07_checks"));
+        let syntax = |m: &Models| {
+            m.routers()
+                .iter()
+                .find(|r| r.krate == "axum")
+                .map(|r| r.captures)
+        };
+        assert_eq!(syntax(&old), Some(CaptureSyntax::Colon));
+        assert_eq!(syntax(&new), Some(CaptureSyntax::Braces));
+        assert_eq!(syntax(&newest), Some(CaptureSyntax::Braces));
+        // A whole file outside its range is left out.
+        let ancient = Models::load_for(&[], &at("axum", "0.5.0")).unwrap();
+        assert!(!ancient.files.iter().any(|f| f == "axum-routing.toml"));
+        assert!(ancient.type_model("axum::Router").is_none());
+        // Function entries: hyper 1 and 0.14 call `service_fn` with
+        // different request bodies.
+        let body = |v: &str| {
+            let m = Models::load_for(&[], &at("hyper", v)).unwrap();
+            let cb = m.function("hyper::service::service_fn").unwrap().callback.clone();
+            cb.unwrap().params[0].to_string()
+        };
+        assert!(body("1.5.0").contains("Incoming"), "{}", body("1.5.0"));
+        assert!(body("0.14.32").contains("hyper::Body"), "{}", body("0.14.32"));
+    }
+
+    #[test]
+    fn a_bad_version_range_names_the_file() {
+        let mut m = Models::default();
+        let e = m
+            .add_source("v.toml", "crate = \"x\"\nversions = \">=banana\"\n")
+            .unwrap_err();
+        assert_eq!(e.file, "v.toml");
+        assert!(e.message.contains("not a version range"), "{}", e.message);
+        let e = m
+            .add_source(
+                "w.toml",
+                "[[router]]\nversions = \">=1\"\ntypes = []\nmethods = []\ncaptures = \"braces\"\nwrong = []\nmismatch = \"\"\nwhy = \"\"\nfix = \"safe\"\n",
+            )
+            .unwrap_err();
+        assert!(e.message.contains("names no `crate"), "{}", e.message);
+    }
 }
