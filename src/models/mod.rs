@@ -40,6 +40,11 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("reqwest.toml", include_str!("../../rules/reqwest.toml")),
     ("log.toml", include_str!("../../rules/log.toml")),
+    ("tower-http.toml", include_str!("../../rules/tower-http.toml")),
+    (
+        "tracing-actix-web.toml",
+        include_str!("../../rules/tracing-actix-web.toml"),
+    ),
 ];
 
 /// How a type takes part in request handlers.
@@ -153,6 +158,16 @@ pub struct RouterModel {
     pub opt_out: Vec<String>,
 }
 
+/// Access-log middleware and what it records.
+#[derive(Debug, Clone)]
+pub struct AccessLogModel {
+    pub path: String,
+    pub records: String,
+    pub unless: Vec<String>,
+    pub format_arg: Option<usize>,
+    pub format_has: Vec<String>,
+}
+
 /// A model file that could not be loaded: which file and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelError {
@@ -189,6 +204,7 @@ pub struct Models {
     /// The model files that apply, in load order.
     pub files: Vec<String>,
     routers: Vec<RouterModel>,
+    access_logs: Vec<AccessLogModel>,
 }
 
 impl Models {
@@ -423,6 +439,20 @@ impl Models {
                 why: r.why,
                 safe_fix,
                 opt_out: r.opt_out,
+            });
+        }
+        for a in spec.access_log {
+            let krate = file_crate.clone().unwrap_or_default();
+            if !self.holds(&krate, a.versions.as_deref()).map_err(err)? {
+                continue;
+            }
+            self.note_module(parent_of(&a.path));
+            self.access_logs.push(AccessLogModel {
+                path: self.canonical(&a.path),
+                records: a.records,
+                unless: a.unless,
+                format_arg: a.format_arg,
+                format_has: a.format_has,
             });
         }
         Ok(())
@@ -668,7 +698,12 @@ impl Models {
     }
 
     fn words(&self, with_macros: bool) -> Vec<String> {
-        let macros = self.macros.keys().filter(|_| with_macros).cloned();
+        let macros = self
+            .macros
+            .keys()
+            .cloned()
+            .chain(self.access_logs.iter().map(|a| a.path.clone()))
+            .filter(|_| with_macros);
         // Without macros, only types that matter to a rule count: not the
         // collections (`hashbrown::HashMap`) modelled for their `get`.
         let matters = |t: &TypeModel| {
@@ -731,6 +766,11 @@ impl Models {
         self.types.values()
     }
 
+    /// The access-log middleware constructor at `canonical`, if modelled.
+    pub fn access_log(&self, canonical: &str) -> Option<&AccessLogModel> {
+        self.access_logs.iter().find(|a| a.path == canonical)
+    }
+
     /// The routers of the versions in effect.
     pub fn routers(&self) -> &[RouterModel] {
         &self.routers
@@ -771,6 +811,9 @@ fn ranges_of(spec: &ModelFile, file: &str) -> Result<Vec<(String, VersionReq)>, 
     add(file_crate, spec.versions.as_deref(), "the file")?;
     for r in &spec.router {
         add(file_crate, r.versions.as_deref(), "a router")?;
+    }
+    for a in &spec.access_log {
+        add(file_crate, a.versions.as_deref(), "an access log")?;
     }
     for f in &spec.function {
         let krate = file_crate.or_else(|| f.path.split("::").next());

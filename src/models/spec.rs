@@ -32,6 +32,32 @@ pub struct ModelFile {
     /// Router methods that take route paths, and their capture syntax.
     #[serde(default)]
     pub router: Vec<RouterSpec>,
+    /// Access-log middleware constructors and what they record.
+    #[serde(default)]
+    pub access_log: Vec<AccessLogSpec>,
+}
+
+/// Access-log middleware and what it records (SL014).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AccessLogSpec {
+    /// The constructor (`tower_http::trace::TraceLayer::new_for_http`).
+    pub path: String,
+    /// The versions of the file's crate this entry holds for.
+    #[serde(default)]
+    pub versions: Option<String>,
+    /// The finding: what the middleware records, query included.
+    pub records: String,
+    /// Methods applied to the result that replace what is recorded.
+    #[serde(default)]
+    pub unless: Vec<String>,
+    /// The format string argument (0-based), when only some formats record
+    /// the query...
+    #[serde(default)]
+    pub format_arg: Option<usize>,
+    /// ...namely those containing one of these.
+    #[serde(default)]
+    pub format_has: Vec<String>,
 }
 
 /// How a router takes route paths (`Router::route("/users/{id}", ..)`).

@@ -1,9 +1,12 @@
 //! ## What it does
 //! Flags access-log middleware left at a default that writes the full
 //! request target, query included: `TraceLayer::new_for_http()` without
-//! `make_span_with` (tower-http, used by axum and hyper services),
-//! actix-web's `Logger::default()`, and `Logger::new` formats with `%r` or
-//! `%U`. Test code is not flagged.
+//! `make_span_with` and `DefaultMakeSpan` (tower-http, used by axum and
+//! hyper services: its span records `uri = %request.uri()`),
+//! tracing-actix-web's `TracingLogger::default()` (records `http.target`,
+//! path and query), actix-web's `Logger::default()`, and `Logger::new`
+//! formats with `%r` or `%U`. Which middleware records what is model data
+//! (`[[access-log]]` entries in `rules/*.toml`). Test code is not flagged.
 //!
 //! This rule is in the `pedantic` group, off by default: on real
 //! applications most such middleware serves APIs that take no secret in a
@@ -53,15 +56,12 @@ pub static META: RuleMeta = RuleMeta {
     summary: "access-log middleware at a default that logs the full request target, query included",
     fixable: false,
     source: include_str!("sl014_access_log_default.rs"),
-    triggers: &["TraceLayer", "Logger"],
+    triggers: &["TraceLayer", "Logger", "DefaultMakeSpan"],
     needs_models: true,
     interests: &[NodeKind::Call],
     group: Group::Pedantic,
     skip_in_tests: true,
 };
-
-const TRACE_LAYER: &str = "tower_http::trace::TraceLayer::new_for_http";
-const ACTIX_LOGGER: &str = "actix_web::middleware::Logger";
 
 impl Rule for AccessLogDefault {
     fn meta(&self) -> &'static RuleMeta {
@@ -73,21 +73,22 @@ impl Rule for AccessLogDefault {
         let Some(path) = cx.scope.callee_path(call) else {
             return;
         };
-        let finding = if path == TRACE_LAYER {
-            (!cx.applied().any(|m| m == "make_span_with")).then_some(
-                "`TraceLayer::new_for_http()` records the full request URI, query included, in every span",
-            )
-        } else if path == format!("{ACTIX_LOGGER}::default") {
-            Some("actix-web's default `Logger` format logs the request line (`%r`), query included")
-        } else if path == format!("{ACTIX_LOGGER}::new") {
-            call.args
-                .first()
-                .and_then(super::literal_text)
-                .filter(|f| f.contains("%r") || f.contains("%U"))
-                .map(|_| "`%r` and `%U` log the request target with its query")
-        } else {
-            None
+        // Which middleware records the query, and when, is model data
+        // (`[[access-log]]` in rules/tower-http.toml, actix-web.toml, ...).
+        let Some(log) = cx.models().access_log(&path) else {
+            return;
         };
+        let replaced = cx.applied().any(|m| log.unless.iter().any(|u| u == m));
+        let format_records = match log.format_arg {
+            None => true,
+            Some(i) => call
+                .args
+                .iter()
+                .nth(i)
+                .and_then(super::literal_text)
+                .is_some_and(|f| log.format_has.iter().any(|h| f.contains(h.as_str()))),
+        };
+        let finding = (!replaced && format_records).then_some(log.records.as_str());
         if let Some(message) = finding {
             out.push(
                 cx.diagnostic(&META, cx.range(call.span()), message)
