@@ -30,6 +30,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("axum.toml", include_str!("../../rules/axum.toml")),
     ("axum-routing.toml", include_str!("../../rules/axum-routing.toml")),
     ("actix-web.toml", include_str!("../../rules/actix-web.toml")),
+    (
+        "actix-multipart.toml",
+        include_str!("../../rules/actix-multipart.toml"),
+    ),
     ("warp.toml", include_str!("../../rules/warp.toml")),
     ("poem.toml", include_str!("../../rules/poem.toml")),
     ("rocket.toml", include_str!("../../rules/rocket.toml")),
