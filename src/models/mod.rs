@@ -38,6 +38,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("poem.toml", include_str!("../../rules/poem.toml")),
     ("rocket.toml", include_str!("../../rules/rocket.toml")),
     ("hyper.toml", include_str!("../../rules/hyper.toml")),
+    ("lambda-http.toml", include_str!("../../rules/lambda-http.toml")),
     (
         "tungstenite.toml",
         include_str!("../../rules/tungstenite.toml"),
