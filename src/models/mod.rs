@@ -39,6 +39,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("rocket.toml", include_str!("../../rules/rocket.toml")),
     ("hyper.toml", include_str!("../../rules/hyper.toml")),
     ("lambda-http.toml", include_str!("../../rules/lambda-http.toml")),
+    ("worker.toml", include_str!("../../rules/worker.toml")),
     (
         "tungstenite.toml",
         include_str!("../../rules/tungstenite.toml"),
