@@ -40,6 +40,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("hyper.toml", include_str!("../../rules/hyper.toml")),
     ("lambda-http.toml", include_str!("../../rules/lambda-http.toml")),
     ("worker.toml", include_str!("../../rules/worker.toml")),
+    ("salvo.toml", include_str!("../../rules/salvo.toml")),
     (
         "tungstenite.toml",
         include_str!("../../rules/tungstenite.toml"),
