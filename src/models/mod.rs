@@ -163,6 +163,10 @@ pub struct RouterModel {
     pub why: String,
     pub safe_fix: bool,
     pub opt_out: Vec<String>,
+    pub registers: Vec<String>,
+    pub services: Vec<String>,
+    pub http_methods: BTreeMap<String, String>,
+    pub capture_names_conflict: bool,
 }
 
 /// Access-log middleware and what it records.
@@ -446,6 +450,10 @@ impl Models {
                 why: r.why,
                 safe_fix,
                 opt_out: r.opt_out,
+                registers: r.registers,
+                services: r.services,
+                http_methods: r.http_methods,
+                capture_names_conflict: r.capture_names_conflict,
             });
         }
         for a in spec.access_log {

@@ -91,6 +91,22 @@ pub struct RouterSpec {
     /// Router methods that turn the check off for their router.
     #[serde(default)]
     pub opt_out: Vec<String>,
+    /// Methods that register a method router on a path (`route`): two of
+    /// them with a common HTTP method on one path conflict (SL013).
+    #[serde(default)]
+    pub registers: Vec<String>,
+    /// Methods that register a whole service on a path (`route_service`):
+    /// any other registration of the same path conflicts.
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// Functions and method-router methods that add one HTTP method
+    /// (`get = "GET"`, `get_service = "GET"`); adding one twice conflicts.
+    #[serde(default)]
+    pub http_methods: BTreeMap<String, String>,
+    /// Two paths that differ only in capture names (`/{id}`, `/{name}`)
+    /// conflict in the path matcher of these versions.
+    #[serde(default)]
+    pub capture_names_conflict: bool,
 }
 
 /// A module that re-exports another one wholesale: `axum::http` is `http`.

@@ -21,6 +21,7 @@ mod sl009_lossy_query_map;
 mod sl010_url_join_drops_segment;
 mod sl011_path_segments_unwrap;
 mod sl012_route_path_syntax;
+mod sl013_route_conflict;
 mod sl014_access_log_default;
 mod sl015_secret_in_debug_log;
 mod sl100_unused_suppression;
@@ -49,6 +50,7 @@ pub static ALL: &[&dyn Rule] = &[
     &sl010_url_join_drops_segment::UrlJoinDropsSegment,
     &sl011_path_segments_unwrap::PathSegmentsUnwrap,
     &sl012_route_path_syntax::RoutePathSyntax,
+    &sl013_route_conflict::RouteConflict,
     &sl014_access_log_default::AccessLogDefault,
     &sl015_secret_in_debug_log::SecretInDebugLog,
     &sl100_unused_suppression::UnusedSuppression,
