@@ -81,12 +81,16 @@ pub struct Outcome {
     pub warnings: Vec<String>,
 }
 
+/// A configuration file (`None`: the defaults) and the crate versions
+/// its models were chosen for.
+type LinterKey = (Option<PathBuf>, VersionSet);
+
 /// A linter per configuration, built once.
 struct Linters {
     cli_select: Vec<&'static dyn Rule>,
     cli_ignore: Vec<&'static dyn Rule>,
     /// Per configuration file and crate versions (see [`Linters::get`]).
-    by_config: HashMap<(Option<PathBuf>, VersionSet), (Arc<Config>, Arc<Linter>)>,
+    by_config: HashMap<LinterKey, (Arc<Config>, Arc<Linter>)>,
     /// Each configuration, and the crates whose versions select its models.
     configs: HashMap<Option<PathBuf>, (Arc<Config>, Vec<String>)>,
     /// Finds crate versions, per list of versioned crates.
@@ -114,8 +118,8 @@ impl Linters {
                     Some(f) => Config::load(f).map_err(|e| e.to_string())?,
                     None => Config::defaults(Path::new(".")),
                 };
-                let crates =
-                    Models::versioned_crates(&config.model_dirs()).map_err(|e| model_error(&config, e))?;
+                let crates = Models::versioned_crates(&config.model_dirs())
+                    .map_err(|e| model_error(&config, e))?;
                 let found = (Arc::new(config), crates);
                 self.configs.insert(file.clone(), found.clone());
                 found

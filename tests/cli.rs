@@ -468,9 +468,15 @@ fn models_shows_versions_from_the_lock_and_check_follows_them() {
     assert!(old.contains("take `/:id` and `/*rest` captures"), "{old}");
     let new = models(&d.join("new"));
     assert!(new.contains("axum 0.8.0 (Cargo.toml requirement)"), "{new}");
-    assert!(new.contains("take `/{id}` and `/{*rest}` captures"), "{new}");
+    assert!(
+        new.contains("take `/{id}` and `/{*rest}` captures"),
+        "{new}"
+    );
     let nothing = models(Path::new("/"));
-    assert!(nothing.contains("axum: no version found, newest models"), "{nothing}");
+    assert!(
+        nothing.contains("axum: no version found, newest models"),
+        "{nothing}"
+    );
 
     let out = short_isolated(d, &["--no-cache"]);
     assert!(out.contains("new/src/lib.rs:4:25: SL012"), "{out}");

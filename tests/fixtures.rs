@@ -6,9 +6,9 @@
 //! harness can also check that every rule keeps enough of them.
 
 use scope_lint::lint::Linter;
+use scope_lint::models::versions::{Resolver, VersionSet};
 use scope_lint::models::Models;
 use scope_lint::rules::RuleSet;
-use scope_lint::models::versions::{Resolver, VersionSet};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -456,7 +456,11 @@ fn fixtures_lint_the_same_routes_differently_by_lock() {
             .map(|l| l.split("//").next().unwrap_or("").trim_end().to_string())
             .collect()
     };
-    assert_eq!(code(&old), code(&new), "the two fixtures must hold the same code");
+    assert_eq!(
+        code(&old),
+        code(&new),
+        "the two fixtures must hold the same code"
+    );
     let mut linters = linter();
     let mut lines_of = |p: &Path| -> Vec<usize> {
         let text = std::fs::read_to_string(p).unwrap();
@@ -471,7 +475,10 @@ fn fixtures_lint_the_same_routes_differently_by_lock() {
             .collect()
     };
     let (under_07, under_08) = (lines_of(&old), lines_of(&new));
-    assert!(under_07.len() >= 3 && under_08.len() >= 3, "{under_07:?} {under_08:?}");
+    assert!(
+        under_07.len() >= 3 && under_08.len() >= 3,
+        "{under_07:?} {under_08:?}"
+    );
     assert!(
         under_07.iter().all(|l| !under_08.contains(l)),
         "no route is wrong under both versions: {under_07:?} {under_08:?}"

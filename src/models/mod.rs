@@ -17,10 +17,10 @@ use roles::{Role, Roles};
 use semver::VersionReq;
 use spec::{MemberSpec, ModelFile};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use versions::{Origin, VersionSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use ty::Ty;
+use versions::{Origin, VersionSet};
 
 /// The model files that ship inside the binary, in load order.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -28,7 +28,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("http.toml", include_str!("../../rules/http.toml")),
     ("url.toml", include_str!("../../rules/url.toml")),
     ("axum.toml", include_str!("../../rules/axum.toml")),
-    ("axum-routing.toml", include_str!("../../rules/axum-routing.toml")),
+    (
+        "axum-routing.toml",
+        include_str!("../../rules/axum-routing.toml"),
+    ),
     ("actix-web.toml", include_str!("../../rules/actix-web.toml")),
     (
         "actix-multipart.toml",
@@ -38,7 +41,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("poem.toml", include_str!("../../rules/poem.toml")),
     ("rocket.toml", include_str!("../../rules/rocket.toml")),
     ("hyper.toml", include_str!("../../rules/hyper.toml")),
-    ("lambda-http.toml", include_str!("../../rules/lambda-http.toml")),
+    (
+        "lambda-http.toml",
+        include_str!("../../rules/lambda-http.toml"),
+    ),
     ("worker.toml", include_str!("../../rules/worker.toml")),
     ("salvo.toml", include_str!("../../rules/salvo.toml")),
     (
@@ -47,7 +53,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("reqwest.toml", include_str!("../../rules/reqwest.toml")),
     ("log.toml", include_str!("../../rules/log.toml")),
-    ("tower-http.toml", include_str!("../../rules/tower-http.toml")),
+    (
+        "tower-http.toml",
+        include_str!("../../rules/tower-http.toml"),
+    ),
     (
         "tracing-actix-web.toml",
         include_str!("../../rules/tracing-actix-web.toml"),
@@ -832,7 +841,11 @@ fn ranges_of(spec: &ModelFile, file: &str) -> Result<Vec<(String, VersionReq)>, 
     }
     for f in &spec.function {
         let krate = file_crate.or_else(|| f.path.split("::").next());
-        add(krate, f.versions.as_deref(), &format!("function `{}`", f.path))?;
+        add(
+            krate,
+            f.versions.as_deref(),
+            &format!("function `{}`", f.path),
+        )?;
     }
     for t in &spec.types {
         let krate = file_crate.or_else(|| t.path.split("::").next());
@@ -1005,11 +1018,19 @@ mod tests {
         // different request bodies.
         let body = |v: &str| {
             let m = Models::load_for(&[], &at("hyper", v)).unwrap();
-            let cb = m.function("hyper::service::service_fn").unwrap().callback.clone();
+            let cb = m
+                .function("hyper::service::service_fn")
+                .unwrap()
+                .callback
+                .clone();
             cb.unwrap().params[0].to_string()
         };
         assert!(body("1.5.0").contains("Incoming"), "{}", body("1.5.0"));
-        assert!(body("0.14.32").contains("hyper::Body"), "{}", body("0.14.32"));
+        assert!(
+            body("0.14.32").contains("hyper::Body"),
+            "{}",
+            body("0.14.32")
+        );
     }
 
     #[test]

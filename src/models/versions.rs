@@ -131,7 +131,7 @@ impl Resolver {
             if versions.contains_key(c) {
                 continue;
             }
-            if let Some(v) = requirements.get(c).and_then(minimum_of) {
+            if let Some(v) = requirements.get(c).and_then(|r| minimum_of(r)) {
                 versions.insert(c.clone(), (v, Origin::Manifest));
             }
         }
@@ -249,10 +249,9 @@ fn manifest_requirements(table: &toml::Table, dir: &Path) -> HashMap<String, Str
                             let ws = workspace.get_or_insert_with(|| workspace_deps(dir));
                             match ws.get(key) {
                                 Some(toml::Value::String(v)) => Some(v.clone()),
-                                Some(toml::Value::Table(w)) => w
-                                    .get("version")
-                                    .and_then(|v| v.as_str())
-                                    .map(String::from),
+                                Some(toml::Value::Table(w)) => {
+                                    w.get("version").and_then(|v| v.as_str()).map(String::from)
+                                }
                                 _ => None,
                             }
                         }
@@ -295,7 +294,7 @@ fn workspace_deps(dir: &Path) -> toml::Table {
 
 /// The lowest version a requirement such as `"0.7"` or `">=0.8, <0.9"`
 /// allows.
-pub fn minimum_of(req: &String) -> Option<Version> {
+pub fn minimum_of(req: &str) -> Option<Version> {
     let req = VersionReq::parse(req).ok()?;
     lowest(&req)
 }
@@ -352,10 +351,7 @@ mod tests {
         );
         let mut r = Resolver::new(["axum".to_string()]);
         let res = r.resolve(&d.join("app/src/main.rs"));
-        assert_eq!(
-            res.versions["axum"],
-            (Version::new(0, 7, 9), Origin::Lock)
-        );
+        assert_eq!(res.versions["axum"], (Version::new(0, 7, 9), Origin::Lock));
         assert_eq!(res.lock.as_deref(), Some(d.join("Cargo.lock").as_path()));
     }
 

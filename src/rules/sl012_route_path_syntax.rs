@@ -298,7 +298,9 @@ impl Rule for RoutePathSyntax {
         match node {
             Node::MethodCall(call) => {
                 let method = call.method.to_string();
-                let Some(first) = call.args.first() else { return };
+                let Some(first) = call.args.first() else {
+                    return;
+                };
                 let recv = cx.value_of(&call.receiver);
                 let recv_ty = recv.ty.path().map(str::to_string);
                 let arg_ty = call
@@ -319,11 +321,15 @@ impl Rule for RoutePathSyntax {
                 self.check_path(router, first, cx, out);
             }
             Node::Call(call) => {
-                let syn::Expr::Path(p) = &*call.func else { return };
+                let syn::Expr::Path(p) = &*call.func else {
+                    return;
+                };
                 let Some(func) = cx.scope.resolve_path(&p.path) else {
                     return;
                 };
-                let Some(first) = call.args.first() else { return };
+                let Some(first) = call.args.first() else {
+                    return;
+                };
                 let Some(router) = routers.iter().find(|r| r.functions.contains(&func)) else {
                     return;
                 };
@@ -351,7 +357,10 @@ mod tests {
             rewrite("*rest", CaptureSyntax::Braces).as_deref(),
             Some("{*rest}")
         );
-        assert_eq!(rewrite("{id}", CaptureSyntax::Colon).as_deref(), Some(":id"));
+        assert_eq!(
+            rewrite("{id}", CaptureSyntax::Colon).as_deref(),
+            Some(":id")
+        );
         assert_eq!(
             rewrite("{*rest}", CaptureSyntax::Colon).as_deref(),
             Some("*rest")
@@ -366,6 +375,9 @@ mod tests {
             format_literal("{}/users/:id/{{raw}}"),
             format!("{DYNAMIC}/users/:id/{{raw}}")
         );
-        assert_eq!(format_literal("{base}/{id:>3}"), format!("{DYNAMIC}/{DYNAMIC}"));
+        assert_eq!(
+            format_literal("{base}/{id:>3}"),
+            format!("{DYNAMIC}/{DYNAMIC}")
+        );
     }
 }

@@ -73,7 +73,11 @@ struct Registration {
 /// The HTTP methods a method-router expression adds (`get(a).post(b)`),
 /// when every link of it is known. A method added twice is reported by
 /// the method-router check, not here.
-fn methods_of(expr: &syn::Expr, router: &RouterModel, cx: &Context<'_>) -> Option<BTreeSet<String>> {
+fn methods_of(
+    expr: &syn::Expr,
+    router: &RouterModel,
+    cx: &Context<'_>,
+) -> Option<BTreeSet<String>> {
     let mut out = BTreeSet::new();
     let mut at = expr;
     loop {
@@ -164,7 +168,11 @@ fn captures_conflict(a: &str, b: &str) -> bool {
 }
 
 impl RouteConflict {
-    fn router_of<'m>(&self, call: &syn::ExprMethodCall, cx: &Context<'m>) -> Option<&'m RouterModel> {
+    fn router_of<'m>(
+        &self,
+        call: &syn::ExprMethodCall,
+        cx: &Context<'m>,
+    ) -> Option<&'m RouterModel> {
         let recv = cx.value_of(&call.receiver);
         let ty = recv.ty.path()?.to_string();
         cx.models()
@@ -189,7 +197,10 @@ impl Rule for RouteConflict {
         let recv_ty = cx.value_of(&call.receiver).ty.path().map(str::to_string);
         // `get(a).get(b)`: one method router handling a method twice.
         if let Some(http) = router.http_methods.get(&method) {
-            if !recv_ty.as_ref().is_some_and(|t| router.arguments.contains(t)) {
+            if !recv_ty
+                .as_ref()
+                .is_some_and(|t| router.arguments.contains(t))
+            {
                 return;
             }
             if methods_of(&call.receiver, router, cx).is_some_and(|m| m.contains(http)) {
