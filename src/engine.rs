@@ -4,11 +4,13 @@
 //! the tree themselves, so adding a rule never adds a traversal.
 
 use crate::diagnostic::Diagnostic;
+use crate::index::query_secrets::QuerySecret;
 use crate::macros::MacroCall;
 use crate::models::Models;
 use crate::rules::{Context, Node, RuleSet};
 use crate::scope::{closure_params, ClosureParams, Scope};
 use crate::source::SourceFile;
+use std::path::PathBuf;
 use syn::visit::Visit;
 
 /// Run every rule of `rules` over one parsed file.
@@ -20,7 +22,15 @@ pub fn check_file(
     index: Option<&crate::index::Index>,
 ) -> Vec<Diagnostic> {
     let context = index.and_then(|ix| ix.file(&source.path).map(|c| (ix, c)));
+    // A crate's evidence covers all its files; a file alone is its own.
+    let query_secret = match &context {
+        Some((ix, c)) => ix
+            .query_secret(c.krate)
+            .map(|(p, e)| (p.to_path_buf(), e.clone())),
+        None => crate::index::query_secrets::scan(&source.text).map(|e| (source.path.clone(), e)),
+    };
     let mut walker = Walker {
+        query_secret,
         scope: Scope::new(models, file, is_test_path(&source.path), context),
         source,
         rules,
@@ -32,6 +42,8 @@ pub fn check_file(
 }
 
 struct Walker<'a> {
+    /// Where the file's crate shows it takes secrets in query strings.
+    query_secret: Option<(PathBuf, QuerySecret)>,
     scope: Scope<'a>,
     source: &'a SourceFile,
     rules: &'a RuleSet,
@@ -44,6 +56,7 @@ struct Walker<'a> {
 impl Walker<'_> {
     fn dispatch(&mut self, node: Node<'_>) {
         let cx = Context {
+            query_secret: self.query_secret.as_ref(),
             scope: &self.scope,
             source: self.source,
             chain: &self.chain,
@@ -172,11 +185,49 @@ impl Walker<'_> {
 /// Files that hold only test code: under `tests/` or `benches/`, or named
 /// `tests.rs`/`test.rs` (the `#[cfg(test)] mod tests;` convention).
 pub fn is_test_path(path: &std::path::Path) -> bool {
-    path.components()
-        .any(|c| c.as_os_str() == "tests" || c.as_os_str() == "benches")
-        || path
-            .file_name()
-            .is_some_and(|n| n == "tests.rs" || n == "test.rs")
+    /// Test-support folders and files inside a crate's `src/`.
+    const SUPPORT: &[&str] = &[
+        "test",
+        "tests",
+        "mock",
+        "mocks",
+        "testing",
+        "test_utils",
+        "test_util",
+        "test_helpers",
+        "testutils",
+    ];
+    let mut in_src = false;
+    let components: Vec<_> = path.components().map(|c| c.as_os_str()).collect();
+    for (i, c) in components.iter().enumerate() {
+        let last = i + 1 == components.len();
+        if *c == "tests" || *c == "benches" {
+            return true;
+        }
+        let stem = if last {
+            std::path::Path::new(c).file_stem().unwrap_or(c)
+        } else {
+            c
+        };
+        if in_src && SUPPORT.iter().any(|s| stem == *s) {
+            return true;
+        }
+        in_src |= *c == "src";
+    }
+    false
+}
+
+/// Every identifier of a `cfg(..)` predicate, in order.
+fn cfg_words(tokens: proc_macro2::TokenStream) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in tokens {
+        match t {
+            proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
+            proc_macro2::TokenTree::Group(g) => out.extend(cfg_words(g.stream())),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// `#[test]`, `#[tokio::test]`, `#[actix_web::test]` ...
@@ -250,10 +301,17 @@ fn diverges(block: &syn::Block) -> bool {
     })
 }
 
-/// `#[cfg(test)]`.
+/// `#[cfg(test)]` and test-support configurations.
 fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
-        a.path().is_ident("cfg") && a.parse_args::<syn::Ident>().is_ok_and(|id| id == "test")
+        // `cfg(test)`, `cfg(any(test, feature = "testing"))`,
+        // `cfg(all(test, unix))`: compiled for tests (and test-support
+        // features) only; `cfg(not(test))` is production.
+        a.path().is_ident("cfg")
+            && a.parse_args::<proc_macro2::TokenStream>().is_ok_and(|t| {
+                let words = cfg_words(t);
+                words.iter().any(|w| w == "test") && !words.iter().any(|w| w == "not")
+            })
     })
 }
 
@@ -332,7 +390,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 if let Some((_, diverge)) = &init.diverge {
                     self.visit_expr(diverge);
                 }
-                self.scope.value_of(&init.expr)
+                let mut value = self.scope.value_of(&init.expr);
+                // A value encoded once stays encoded through `let`.
+                let text = self
+                    .source
+                    .snippet(syn::spanned::Spanned::span(&*init.expr));
+                if crate::scope::text_encodes_for_query(text) {
+                    value.roles = value.roles.with(crate::models::roles::Role::Encoded);
+                }
+                value
             }
             None => Default::default(),
         };
@@ -461,14 +527,75 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         // `for i in 0..n` counts with integers.
         let int_range = matches!(&*f.expr, syn::Expr::Range(r)
             if r.start.as_deref().is_some_and(|s| matches!(s, syn::Expr::Lit(l) if matches!(l.lit, syn::Lit::Int(_)))));
+        // `for (name, value) in req.headers()`: logging each value in the
+        // loop logs every header.
+        let headers = {
+            let mut iter = &*f.expr;
+            while let syn::Expr::MethodCall(m) = iter {
+                if !m.args.is_empty()
+                    || !matches!(
+                        m.method.to_string().as_str(),
+                        "iter" | "into_iter" | "values" | "drain"
+                    )
+                {
+                    break;
+                }
+                iter = &m.receiver;
+            }
+            let roles = self.scope.value_of(iter).roles;
+            roles.has(crate::models::roles::Role::RequestHeaders)
+        };
+        let each_header = || {
+            crate::scope::Value::new(
+                crate::models::ty::Ty::default(),
+                crate::models::roles::Roles::NONE.with(crate::models::roles::Role::RequestHeaders),
+            )
+        };
         match &*f.pat {
             syn::Pat::Ident(p) if int_range => self.scope.bind(
                 p.ident.to_string(),
                 crate::scope::Value::new(crate::models::ty::Ty::named("i32"), Default::default()),
             ),
+            syn::Pat::Ident(p) if headers => self.scope.bind(p.ident.to_string(), each_header()),
+            syn::Pat::Tuple(t) if headers && t.elems.len() == 2 => {
+                self.scope.bind_unknown(&t.elems[0]);
+                match &t.elems[1] {
+                    syn::Pat::Ident(p) => self.scope.bind(p.ident.to_string(), each_header()),
+                    other => self.scope.bind_unknown(other),
+                }
+            }
             pat => self.scope.bind_unknown(pat),
         }
         self.visit_block(&f.body);
         self.scope.exit();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_test_path;
+    use std::path::Path;
+
+    #[test]
+    fn test_support_paths() {
+        for p in [
+            "tests/api.rs",
+            "app/benches/b.rs",
+            "app/src/tests.rs",
+            "app/src/mocks/server.rs",
+            "app/src/test_utils.rs",
+            "app/src/api/testing/mod.rs",
+            "app/src/mock.rs",
+        ] {
+            assert!(is_test_path(Path::new(p)), "{p}");
+        }
+        for p in [
+            "app/src/main.rs",
+            "test/app/src/main.rs",
+            "mocks/app/src/routes.rs",
+            "app/src/testimonials.rs",
+        ] {
+            assert!(!is_test_path(Path::new(p)), "{p}");
+        }
     }
 }

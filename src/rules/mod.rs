@@ -24,6 +24,7 @@ mod sl012_route_path_syntax;
 mod sl013_route_conflict;
 mod sl014_access_log_default;
 mod sl015_secret_in_debug_log;
+mod sl016_uri_in_log;
 mod sl100_unused_suppression;
 
 pub use sl100_unused_suppression::META as UNUSED_SUPPRESSION;
@@ -53,6 +54,7 @@ pub static ALL: &[&dyn Rule] = &[
     &sl013_route_conflict::RouteConflict,
     &sl014_access_log_default::AccessLogDefault,
     &sl015_secret_in_debug_log::SecretInDebugLog,
+    &sl016_uri_in_log::UriInLog,
     &sl100_unused_suppression::UnusedSuppression,
 ];
 
@@ -216,6 +218,9 @@ pub trait Rule: Sync + Send {
 /// What a rule may ask while it checks a node.
 pub struct Context<'a> {
     pub scope: &'a Scope<'a>,
+    /// Where the file's crate shows that it takes secrets in query strings
+    /// (see [`crate::index::query_secrets`]).
+    pub query_secret: Option<&'a (std::path::PathBuf, crate::index::query_secrets::QuerySecret)>,
     pub source: &'a SourceFile,
     /// The walk's method chain (see [`Context::applied`]).
     pub chain: &'a [Option<String>],

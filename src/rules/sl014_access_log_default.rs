@@ -1,12 +1,13 @@
 //! ## What it does
 //! Flags access-log middleware left at a default that writes the full
 //! request target, query included: `TraceLayer::new_for_http()` without
-//! `make_span_with` and `DefaultMakeSpan` (tower-http, used by axum and
-//! hyper services: its span records `uri = %request.uri()`),
-//! tracing-actix-web's `TracingLogger::default()` (records `http.target`,
-//! path and query), actix-web's `Logger::default()`, and `Logger::new`
-//! formats with `%r` or `%U`. Which middleware records what is model data
-//! (`[[access-log]]` entries in `rules/*.toml`). Test code is not flagged.
+//! `make_span_with`, and `DefaultMakeSpan` wherever it is built, also in
+//! `make_span_with(DefaultMakeSpan::..)` (tower-http, used by axum and hyper
+//! services: its span records `uri = %request.uri()`), tracing-actix-web's
+//! `TracingLogger::default()` (records `http.target`, path and query),
+//! actix-web's `Logger::default()`, and `Logger::new` formats with `%r` or
+//! `%U`. Which middleware records what is model data (`[[access-log]]`
+//! entries in `rules/*.toml`). Test code is not flagged.
 //!
 //! This rule is in the `pedantic` group, off by default: on real
 //! applications most such middleware serves APIs that take no secret in a

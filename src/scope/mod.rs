@@ -21,6 +21,21 @@ use crate::models::ty::Ty;
 use crate::models::{HandlerKind, MacroKind, Models};
 use std::collections::{HashMap, HashSet};
 
+/// Does this expression's text encode for a query? `encoded_path..`,
+/// `urlencoding::encode(..)`, `utf8_percent_encode(..)`, but not
+/// `decode(..)` and not base64's `STANDARD` alphabet, whose `+` and `/` a
+/// query decoder turns into a space and a path separator.
+pub fn text_encodes_for_query(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    if !(t.contains("encode") || t.contains("serialize") || t.contains("escape"))
+        || t.contains("decode")
+    {
+        return false;
+    }
+    let base64_standard = t.contains("standard") && !t.contains("url_safe");
+    !base64_standard
+}
+
 /// What the analysis knows about one expression.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Value {
