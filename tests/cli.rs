@@ -482,3 +482,47 @@ fn models_shows_versions_from_the_lock_and_check_follows_them() {
     assert!(out.contains("new/src/lib.rs:4:25: SL012"), "{out}");
     assert!(!out.contains("old/src/lib.rs"), "{out}");
 }
+
+/// SL012's rewrite is a safe fix where the old syntax panics (axum 0.8:
+/// `--fix` applies it) and an unsafe one where it changes what matches
+/// (axum 0.7: only `--unsafe-fixes` applies it).
+#[test]
+fn route_syntax_fixes_are_safe_only_where_the_old_syntax_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let code = "use axum::{routing::get, Router};\nasync fn h() {}\npub fn app() -> Router {\n    Router::new().route(\"/a/:id\", get(h)).route(\"/b/{id}\", get(h))\n}\n";
+    for (name, req) in [("old", "0.7"), ("new", "0.8")] {
+        std::fs::create_dir_all(d.join(name).join("src")).unwrap();
+        std::fs::write(
+            d.join(name).join("Cargo.toml"),
+            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n[dependencies]\naxum = \"{req}\"\n"),
+        )
+        .unwrap();
+        std::fs::write(d.join(name).join("src/lib.rs"), code).unwrap();
+    }
+    let fix = |args: &[&str]| {
+        scope_lint()
+            .arg(d)
+            .args(["--isolated", "--no-cache", "--fix"])
+            .args(args)
+            .output()
+            .unwrap();
+    };
+    fix(&[]);
+    let new = std::fs::read_to_string(d.join("new/src/lib.rs")).unwrap();
+    assert!(
+        new.contains("\"/a/{id}\"") && new.contains("\"/b/{id}\""),
+        "{new}"
+    );
+    let old = std::fs::read_to_string(d.join("old/src/lib.rs")).unwrap();
+    assert_eq!(
+        old, code,
+        "an unsafe fix was applied without --unsafe-fixes"
+    );
+    fix(&["--unsafe-fixes"]);
+    let old = std::fs::read_to_string(d.join("old/src/lib.rs")).unwrap();
+    assert!(
+        old.contains("\"/a/:id\"") && old.contains("\"/b/:id\""),
+        "{old}"
+    );
+}
