@@ -380,6 +380,9 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     }
     drop(jobs);
     drop(last);
+    for resolver in linters.resolvers.values() {
+        outcome.warnings.extend(resolver.problems.iter().cloned());
+    }
     for (_, (_, linter)) in linters.by_config.drain() {
         if let Some(cache) = Arc::into_inner(linter).and_then(|l| l.cache) {
             if let Err(e) = cache.save() {

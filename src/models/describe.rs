@@ -10,11 +10,12 @@ use std::path::{Path, PathBuf};
 /// The report for `path`, with the user model directories `dirs`.
 pub fn describe(path: &Path, dirs: &[PathBuf]) -> Result<String, ModelError> {
     let crates = Models::versioned_crates(dirs)?;
+    let mut resolver = Resolver::new(crates);
     let Resolution {
         versions,
         manifest,
         lock,
-    } = Resolver::new(crates).resolve(path);
+    } = resolver.resolve(path);
     let models = Models::load_for(dirs, &versions)?;
     let mut out = String::new();
     let shown = |p: &Option<PathBuf>| {
@@ -24,6 +25,9 @@ pub fn describe(path: &Path, dirs: &[PathBuf]) -> Result<String, ModelError> {
     let _ = writeln!(out, "path: {}", path.display());
     let _ = writeln!(out, "package manifest: {}", shown(&manifest));
     let _ = writeln!(out, "lock file: {}", shown(&lock));
+    for p in &resolver.problems {
+        let _ = writeln!(out, "  warning: {p}");
+    }
     let _ = writeln!(out, "versioned crates:");
     for (name, (version, origin)) in &models.versions {
         let _ = match origin {

@@ -67,6 +67,9 @@ pub struct Resolver {
     by_manifest: HashMap<PathBuf, Resolution>,
     locks: HashMap<PathBuf, Option<PathBuf>>,
     parsed_locks: HashMap<PathBuf, Vec<Locked>>,
+    /// Lock files that could not be read, with why: their packages fall
+    /// back to the `Cargo.toml` requirements.
+    pub problems: Vec<String>,
 }
 
 impl Resolver {
@@ -116,10 +119,16 @@ impl Resolver {
         let lock = self.lock_above(dir);
         let mut versions = VersionSet::new();
         if let Some(lock) = &lock {
-            let locked = self
-                .parsed_locks
-                .entry(lock.clone())
-                .or_insert_with(|| read_lock(lock));
+            let problems = &mut self.problems;
+            let locked = self.parsed_locks.entry(lock.clone()).or_insert_with(|| {
+                read_lock(lock).unwrap_or_else(|e| {
+                    problems.push(format!(
+                        "{}: {e}; crate versions come from Cargo.toml instead",
+                        lock.display()
+                    ));
+                    Vec::new()
+                })
+            });
             for c in &self.crates {
                 if let Some(v) = locked_version(locked, &package, c) {
                     versions.insert(c.clone(), (v, Origin::Lock));
@@ -157,15 +166,16 @@ impl Resolver {
     }
 }
 
-fn read_lock(path: &Path) -> Vec<Locked> {
-    let Some(table) = std::fs::read_to_string(path)
-        .ok()
-        .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
-    else {
-        return Vec::new();
-    };
+fn read_lock(path: &Path) -> Result<Vec<Locked>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
+    let table = toml::from_str::<toml::Table>(&text).map_err(|e| {
+        format!(
+            "not a Cargo.lock: {}",
+            e.message().trim().replace('\n', " ")
+        )
+    })?;
     let packages = table.get("package").and_then(|p| p.as_array());
-    packages
+    Ok(packages
         .into_iter()
         .flatten()
         .filter_map(|p| {
@@ -183,7 +193,7 @@ fn read_lock(path: &Path) -> Vec<Locked> {
                 local: !p.contains_key("source"),
             })
         })
-        .collect()
+        .collect())
 }
 
 /// The version of `krate` that `package` uses: its own dependency entry in
@@ -384,6 +394,29 @@ mod tests {
             (Version::new(0, 6, 0), Origin::Manifest)
         );
         assert!(r.resolve(Path::new("/")).versions.is_empty());
+    }
+
+    #[test]
+    fn a_broken_lock_is_reported_and_the_manifest_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(
+            d,
+            "Cargo.toml",
+            "[package]\nname = \"a\"\n[dependencies]\naxum = \"0.7.5\"\n",
+        );
+        write(d, "Cargo.lock", "[[package]\nname = ");
+        let mut r = Resolver::new(["axum".to_string()]);
+        assert_eq!(
+            r.resolve(&d.join("src/lib.rs")).versions["axum"],
+            (Version::new(0, 7, 5), Origin::Manifest)
+        );
+        assert_eq!(r.problems.len(), 1);
+        assert!(
+            r.problems[0].contains("Cargo.lock: not a Cargo.lock"),
+            "{:?}",
+            r.problems
+        );
     }
 
     #[test]
