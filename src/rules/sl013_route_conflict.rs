@@ -4,7 +4,8 @@
 //! - the same HTTP method twice on one path
 //!   (`.route("/x", get(a)).route("/x", get(b))`);
 //! - the same method twice in one method router (`get(a).get(b)`);
-//! - a path registered with `route_service` and registered again, and in
+//! - a path registered with `route_service` or `nest_service` and
+//!   registered again, and in
 //!   poem any path given twice to `Route::at`/`nest`;
 //! - under axum 0.8 (matchit 0.8), two paths that differ only in capture
 //!   names (`/users/{id}` and `/users/{name}`), or a catch-all and a
