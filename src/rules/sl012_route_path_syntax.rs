@@ -8,7 +8,7 @@
 //! `route_service`, `nest`, `nest_service`, `web::resource`, ...) and which
 //! syntax each version uses are model data (`rules/axum-routing.toml`).
 //! Paths built with `format!` or `concat!` are checked on their literal
-//! parts. A router that calls `without_v07_checks()` is not flagged.
+//! parts, and constants on their literal. A router that calls `without_v07_checks()` is not flagged.
 //!
 //! ## Why is this bad?
 //! axum 0.8 changed captures from `/:id` to `/{id}`. A router still written
@@ -35,7 +35,7 @@
 //! panics on the old syntax is safe: the router could not start before.
 //! Rewriting `{id}` to `:id` (axum 0.7) or to the framework's syntax
 //! elsewhere is unsafe: it changes which requests the route matches. Paths
-//! built with `format!` or `concat!` get no fix.
+//! built with `format!` or `concat!`, and constants, get no fix.
 
 use super::{Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Level};
@@ -218,7 +218,15 @@ impl RoutePathSyntax {
         cx: &Context<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
-        let Some(route) = route_text(arg) else { return };
+        // A literal, `format!`/`concat!` parts, or a constant's literal.
+        let Some(route) = route_text(arg).or_else(|| {
+            cx.value_of(arg).lit.map(|l| RouteText {
+                text: l.text.to_string(),
+                plain: false,
+            })
+        }) else {
+            return;
+        };
         // Route paths start with `/` (or are a bare capture of a scope).
         if !route.text.starts_with(['/', DYNAMIC]) && !route.text.contains('/') {
             return;
