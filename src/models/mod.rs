@@ -177,6 +177,7 @@ pub struct RouterModel {
     pub opt_out: Vec<String>,
     pub registers: Vec<String>,
     pub services: Vec<String>,
+    pub merges: Vec<String>,
     pub http_methods: BTreeMap<String, String>,
     pub capture_names_conflict: bool,
 }
@@ -464,6 +465,7 @@ impl Models {
                 opt_out: r.opt_out,
                 registers: r.registers,
                 services: r.services,
+                merges: r.merges,
                 http_methods: r.http_methods,
                 capture_names_conflict: r.capture_names_conflict,
             });

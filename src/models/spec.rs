@@ -99,6 +99,10 @@ pub struct RouterSpec {
     /// any other registration of the same path conflicts.
     #[serde(default)]
     pub services: Vec<String>,
+    /// Methods that add another router's routes (`merge`): its
+    /// registrations conflict with this router's like two of one chain.
+    #[serde(default)]
+    pub merges: Vec<String>,
     /// Functions and method-router methods that add one HTTP method
     /// (`get = "GET"`, `get_service = "GET"`); adding one twice conflicts.
     #[serde(default)]

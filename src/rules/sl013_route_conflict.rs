@@ -7,6 +7,7 @@
 //! - a path registered with `route_service` or `nest_service` and
 //!   registered again, and in
 //!   poem any path given twice to `Route::at`/`nest`;
+//! - the same, between a router and a router chain it `merge`s;
 //! - under axum 0.8 (matchit 0.8), two paths that differ only in capture
 //!   names (`/users/{id}` and `/users/{name}`), or a catch-all and a
 //!   capture in the same last segment (`/files/{*rest}`, `/files/{id}`).
@@ -220,10 +221,44 @@ impl Rule for RouteConflict {
         if !recv_ty.as_ref().is_some_and(|t| router.types.contains(t)) {
             return;
         }
+        // `a.merge(Router::new().route(..))`: the merged chain's routes
+        // are registered after this router's.
+        if router.merges.contains(&method) {
+            let (Some(arg), before) = (call.args.first(), earlier(&call.receiver, router, cx))
+            else {
+                return;
+            };
+            for this in earlier(arg, router, cx) {
+                if let Some(message) = conflict(&before, &this, router) {
+                    out.push(
+                        cx.diagnostic(&META, range, message)
+                            .with_label("merged here")
+                            .with_help("register each path once across the merged routers"),
+                    );
+                    return;
+                }
+            }
+            return;
+        }
         let Some(this) = registration(call, router, cx) else {
             return;
         };
-        for before in earlier(&call.receiver, router, cx) {
+        if let Some(message) = conflict(&earlier(&call.receiver, router, cx), &this, router) {
+            out.push(
+                cx.diagnostic(&META, range, message)
+                    .with_label("registered again here")
+                    .with_help(
+                        "register each path once, with all its methods in one method router (`get(a).post(b)`), and one name per capture position",
+                    ),
+            );
+        }
+    }
+}
+
+/// Why `this` cannot be registered after `before`, if it cannot.
+fn conflict(before: &[Registration], this: &Registration, router: &RouterModel) -> Option<String> {
+    {
+        for before in before {
             let message = if before.path == this.path {
                 match (&before.methods, &this.methods) {
                     (Some(a), Some(b)) => match a.intersection(b).next() {
@@ -246,16 +281,10 @@ impl Rule for RouteConflict {
             } else {
                 continue;
             };
-            out.push(
-                cx.diagnostic(&META, range, message)
-                    .with_label("registered again here")
-                    .with_help(
-                        "register each path once, with all its methods in one method router (`get(a).post(b)`), and one name per capture position",
-                    ),
-            );
-            return;
+            return Some(message);
         }
     }
+    None
 }
 
 #[cfg(test)]
