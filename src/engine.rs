@@ -407,7 +407,31 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr(&mut self, e: &'ast syn::Expr) {
         match e {
-            syn::Expr::MethodCall(m) => self.dispatch(Node::MethodCall(m)),
+            syn::Expr::MethodCall(m) => {
+                self.dispatch(Node::MethodCall(m));
+                // A URL changed in place no longer is its literal.
+                const MUTATORS: &[&str] = &[
+                    "query_pairs_mut",
+                    "set_query",
+                    "set_path",
+                    "path_segments_mut",
+                    "set_host",
+                    "set_fragment",
+                ];
+                if MUTATORS.contains(&m.method.to_string().as_str()) {
+                    let mut recv = &*m.receiver;
+                    while let syn::Expr::Reference(syn::ExprReference { expr: r, .. })
+                    | syn::Expr::Paren(syn::ExprParen { expr: r, .. }) = recv
+                    {
+                        recv = r;
+                    }
+                    if let syn::Expr::Path(p) = recv {
+                        if let Some(id) = p.path.get_ident() {
+                            self.scope.forget_literal(&id.to_string());
+                        }
+                    }
+                }
+            }
             syn::Expr::Field(f) => self.dispatch(Node::Field(f)),
             syn::Expr::Call(c) => self.dispatch(Node::Call(c)),
             syn::Expr::Binary(b) => self.dispatch(Node::Binary(b)),

@@ -44,6 +44,8 @@ pub struct Options {
     pub no_prefilter: bool,
     /// Where the cache lives (default: `.scope-lint-cache/` at the project root).
     pub cache_dir: Option<PathBuf>,
+    /// Show a progress bar on stderr if the run turns out long.
+    pub progress: bool,
 }
 
 /// Totals of a run, for `--timings`.
@@ -79,6 +81,10 @@ pub struct Outcome {
     pub timings: Timings,
     /// Problems that do not fail the run (a cache that could not be saved).
     pub warnings: Vec<String>,
+    /// Rust files the walk found (before `--changed-since` and excludes).
+    pub files_found: usize,
+    /// Each fix applied (or, with `--diff`, that would be), by file.
+    pub applied_fixes: Vec<(PathBuf, fix::Applied)>,
 }
 
 /// A configuration file (`None`: the defaults) and the crate versions
@@ -287,6 +293,9 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
                 ));
             }
             outcome.fixed = fixed.applied;
+            outcome
+                .applied_fixes
+                .extend(fixed.fixes.iter().map(|f| (name.clone(), f.clone())));
             outcome.results.push(lint(&fixed.text));
             outcome.fixed_stdin = Some(fixed.text);
         } else {
@@ -298,6 +307,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     let walk_started = std::time::Instant::now();
     let walked = walk::collect(&opts.paths, opts.threads).map_err(|e| e.to_string())?;
     let walk_time = walk_started.elapsed();
+    let files_found = walked.files.len();
     let index_started = std::time::Instant::now();
     linters.index = Some(Arc::new(shared_index(
         &walked,
@@ -337,24 +347,30 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
 
     let fixing = opts.fix || opts.diff;
     let lint_started = std::time::Instant::now();
-    let per_file: Vec<(FileResult, usize, String, Option<String>)> = in_pool(opts.threads, || {
+    let progress = crate::progress::Progress::new(opts.progress, jobs.len());
+    let per_file: Vec<FileOutcome> = in_pool(opts.threads, || {
         jobs.par_iter()
             .map(|(path, config, linter)| {
                 let result = finish(config, linter.lint_path(path));
+                progress.tick();
                 if !fixing
                     || !result
                         .diagnostics
                         .iter()
                         .any(|d| fix::allowed(d, opts.unsafe_fixes))
                 {
-                    return (result, 0, String::new(), None);
+                    return FileOutcome::unfixed(result);
                 }
                 fix_file(path, config, linter, result, opts)
             })
             .collect()
     });
+    progress.finish();
 
-    let mut outcome = Outcome::default();
+    let mut outcome = Outcome {
+        files_found,
+        ..Outcome::default()
+    };
     outcome.timings.lint_wall = lint_started.elapsed();
     outcome.timings.walk = walk_time;
     outcome.timings.index = index_time;
@@ -392,11 +408,15 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
             }
         }
     }
-    for (result, fixed, diff, error) in per_file {
-        outcome.fixed += fixed;
-        outcome.diff.push_str(&diff);
-        outcome.errors.extend(error);
-        outcome.results.push(result);
+    for file in per_file {
+        outcome.fixed += file.fixed;
+        outcome.diff.push_str(&file.diff);
+        outcome.errors.extend(file.error);
+        let path = &file.result.path;
+        outcome
+            .applied_fixes
+            .extend(file.fixes.into_iter().map(|f| (path.clone(), f)));
+        outcome.results.push(file.result);
     }
     for (path, message) in walked.unreadable {
         outcome
@@ -513,17 +533,40 @@ fn finish(config: &Config, mut result: FileResult) -> FileResult {
     result
 }
 
-/// Fix one file; returns its final result, fixes applied, its diff and an
-/// error that makes the run exit 2.
+/// What linting and fixing one file came to.
+struct FileOutcome {
+    /// The final result (after fixes, if written).
+    result: FileResult,
+    /// Fixes applied, their diff (`--diff`) and what each one did.
+    fixed: usize,
+    diff: String,
+    fixes: Vec<fix::Applied>,
+    /// A problem that makes the run exit 2.
+    error: Option<String>,
+}
+
+impl FileOutcome {
+    fn unfixed(result: FileResult) -> FileOutcome {
+        FileOutcome {
+            result,
+            fixed: 0,
+            diff: String::new(),
+            fixes: Vec::new(),
+            error: None,
+        }
+    }
+}
+
+/// Fix one file.
 fn fix_file(
     path: &Path,
     config: &Config,
     linter: &Linter,
     result: FileResult,
     opts: &Options,
-) -> (FileResult, usize, String, Option<String>) {
+) -> FileOutcome {
     let Some(source) = result.source.clone() else {
-        return (result, 0, String::new(), None);
+        return FileOutcome::unfixed(result);
     };
     let original = source.text.to_string();
     let fixed = fix::fix_text(&original, opts.unsafe_fixes, |t| {
@@ -542,16 +585,33 @@ fn fix_file(
         )
     });
     if fixed.text == original {
-        return (result, 0, String::new(), error);
+        return FileOutcome {
+            error,
+            ..FileOutcome::unfixed(result)
+        };
     }
     if opts.diff {
-        let diff = fix::unified_diff(path, &original, &fixed.text);
-        return (result, fixed.applied, diff, error);
+        return FileOutcome {
+            diff: fix::unified_diff(path, &original, &fixed.text),
+            fixed: fixed.applied,
+            fixes: fixed.fixes,
+            error,
+            result,
+        };
     }
     if let Err(e) = fix::write_atomic(path, &fixed.text) {
         error = Some(format!("{}: {e}", path.display()));
-        return (result, 0, String::new(), error);
+        return FileOutcome {
+            error,
+            ..FileOutcome::unfixed(result)
+        };
     }
     let after = finish(config, linter.lint_text(path, fixed.text));
-    (after, fixed.applied, String::new(), error)
+    FileOutcome {
+        result: after,
+        fixed: fixed.applied,
+        diff: String::new(),
+        fixes: fixed.fixes,
+        error,
+    }
 }

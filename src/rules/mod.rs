@@ -238,6 +238,32 @@ impl<'a> Context<'a> {
         self.scope.models
     }
 
+    /// The user function a call goes to, through the crate index: its
+    /// name, signature, and the arguments matched to its typed parameters
+    /// (`self` left out).
+    pub fn user_call<'e>(
+        &self,
+        node: Node<'e>,
+    ) -> Option<(String, &'a crate::index::summary::FnSig, Vec<&'e syn::Expr>)> {
+        let ix = self.scope.index()?;
+        match node {
+            Node::Call(call) => {
+                let path = self.scope.callee_path(call)?;
+                let callee = ix.call(&path, self.models())?;
+                let skip = usize::from(callee.sig.has_self);
+                let name = path.rsplit("::").next().unwrap_or(&path).to_string();
+                Some((name, callee.sig, call.args.iter().skip(skip).collect()))
+            }
+            Node::MethodCall(m) => {
+                let recv = self.value_of(&m.receiver);
+                let name = m.method.to_string();
+                let callee = ix.method(recv.ty.strip_refs(), &name, self.models())?;
+                Some((name, callee.sig, m.args.iter().collect()))
+            }
+            _ => None,
+        }
+    }
+
     pub fn value_of(&self, expr: &syn::Expr) -> Value {
         self.scope.value_of(expr)
     }

@@ -60,12 +60,13 @@ const AUTHORITY_PARTS: &[&str] = &[
     "port_u16",
 ];
 
-/// Is this read the recommended pattern? The host or authority after a
-/// read of the `Host`/`Forwarded` header earlier in the function (the
-/// HTTP/2 fallback), or in a `CONNECT` branch, where the target is in
-/// authority-form; a scheme or port only as the fallback of a
-/// `Forwarded`/`X-Forwarded-*` read in the same statement. A `Host`
-/// extractor among the parameters does not make a scheme read right.
+/// Is this read the recommended pattern? The host, authority or port
+/// after a read of the `Host` header or a forwarded host earlier in the
+/// function (the HTTP/2 fallback), or in a `CONNECT` branch, where the
+/// target is in authority-form; a scheme only as the fallback of a
+/// `Forwarded`/`X-Forwarded-Proto` read (earlier, or in the same
+/// statement). A `Host` extractor among the parameters does not make a
+/// scheme read right.
 fn is_fallback(cx: &Context<'_>, method: &str, call: proc_macro2::Span) -> bool {
     let Some(body) = cx.scope.fn_body() else {
         return false;
@@ -81,10 +82,23 @@ fn is_fallback(cx: &Context<'_>, method: &str, call: proc_macro2::Span) -> bool 
         .collect::<Vec<_>>()
         .join("\n");
     let before = code_before.to_ascii_lowercase();
-    let reads_host =
-        |t: &str| t.contains("\"host\"") || t.contains("::host") || t.contains("forwarded");
-    if matches!(method, "host" | "authority") {
+    // The `Host` header, or a forwarded host (`Forwarded: host=`,
+    // `X-Forwarded-Host`): both carry the port too.
+    let reads_host = |t: &str| {
+        t.contains("\"host\"")
+            || t.contains("::host")
+            || t.contains("forwarded-host")
+            || t.contains("forwarded_host")
+            || t.contains("\"forwarded\"")
+            || t.contains("::forwarded")
+            || t.contains("parse_forwarded")
+    };
+    if matches!(method, "host" | "authority" | "port" | "port_u16") {
         return reads_host(&before) || code_before.contains("CONNECT");
+    }
+    // A scheme after a `Forwarded`/`X-Forwarded-Proto` read.
+    if before.contains("forwarded") {
+        return true;
     }
     // The statement holding the call: from the previous `;` to the next.
     let start = text[body.start..at.start]
@@ -116,6 +130,11 @@ impl Rule for RequestUriAuthority {
             return;
         }
         if is_fallback(cx, &method, call.span()) {
+            return;
+        }
+        // An absence test (`uri.scheme().is_none()`, then the header)
+        // uses no value.
+        if cx.applied().next().is_some_and(|m| m == "is_none") {
             return;
         }
         out.push(

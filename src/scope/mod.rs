@@ -189,6 +189,9 @@ pub struct FileFacts {
     /// `Uri` is a connection destination (scheme and authority), not a
     /// request target.
     connectors: HashSet<String>,
+    /// Top-level `const`/`static` string literals of this file, for a file
+    /// analysed without its crate (the index knows them otherwise).
+    const_lits: HashMap<String, String>,
 }
 
 /// The scope at the current point of the walk over one file.
@@ -521,6 +524,16 @@ impl<'m> Scope<'m> {
     pub fn mark_checked(&mut self, name: &str) {
         if let Some(v) = self.binding(name).cloned() {
             self.bind(name.to_string(), Value { checked: true, ..v });
+        }
+    }
+
+    /// `url.query_pairs_mut()`, `url.set_query(..)`: the binding no longer
+    /// holds the literal it was made from.
+    pub fn forget_literal(&mut self, name: &str) {
+        if let Some(v) = self.binding(name).cloned() {
+            if v.lit.is_some() {
+                self.bind(name.to_string(), Value { lit: None, ..v });
+            }
         }
     }
 
