@@ -10,8 +10,9 @@
 //! the user did not mean.
 
 use crate::diagnostic::Level;
+use crate::globs::Globs;
 use crate::rules::{self, Rule};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::Glob;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -64,14 +65,14 @@ pub struct Config {
     /// Globs and model directories are relative to this directory.
     pub root: PathBuf,
     pub settings: Settings,
-    exclude: GlobSet,
-    per_file: Vec<(GlobSet, Vec<&'static str>)>,
+    exclude: Globs,
+    per_file: Vec<(Globs, Vec<&'static str>)>,
 }
 
 /// A glob as users mean it: a pattern without `/` matches a name at any
 /// depth, like `.gitignore`.
-fn glob_set(patterns: &[String], file: &Path, key: &str) -> Result<GlobSet, ConfigError> {
-    let mut b = GlobSetBuilder::new();
+fn glob_set(patterns: &[String], file: &Path, key: &str) -> Result<Globs, ConfigError> {
+    let mut b = Vec::new();
     for p in patterns {
         let p = p.trim_start_matches("./");
         let full = if p.contains('/') {
@@ -84,12 +85,14 @@ fn glob_set(patterns: &[String], file: &Path, key: &str) -> Result<GlobSet, Conf
                 file: file.to_path_buf(),
                 message: format!("`{key}`: `{p}` is not a valid glob: {e}"),
             })?;
-            b.add(g);
+            b.push(g);
         }
     }
-    b.build().map_err(|e| ConfigError {
+    Globs::new(b).map_err(|e| ConfigError {
         file: file.to_path_buf(),
-        message: format!("`{key}`: {e}"),
+        message: format!(
+            "`{key}`: {e}; simplify the patterns (one directory name excludes all below it)"
+        ),
     })
 }
 
@@ -115,7 +118,7 @@ impl Config {
             file: None,
             root: root.to_path_buf(),
             settings: Settings::default(),
-            exclude: GlobSet::empty(),
+            exclude: Globs::empty(),
             per_file: Vec::new(),
         }
     }
@@ -270,7 +273,9 @@ fn read_config(file: &Path) -> Result<Option<Settings>, ConfigError> {
         file: file.to_path_buf(),
         message,
     };
-    let text = std::fs::read_to_string(file).map_err(|e| err(format!("cannot read: {e}")))?;
+    let bytes = crate::read::read_limited(file, crate::read::MAX_FILE_BYTES)
+        .map_err(|e| err(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|e| err(format!("not valid UTF-8: {e}")))?;
     let is_cargo = file.file_name().is_some_and(|n| n == "Cargo.toml");
     if !is_cargo {
         return toml::from_str::<Settings>(&text)

@@ -8,6 +8,7 @@ use crate::diagnostic::{Diagnostic, Level, INTERNAL_ERROR, IO_ERROR, PARSE_ERROR
 use crate::engine;
 use crate::models::Models;
 use crate::prefilter::Prefilter;
+use crate::read;
 use crate::rules::RuleSet;
 use crate::source::SourceFile;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -16,9 +17,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-/// Files larger than this are reported and skipped: no hand-written Rust
-/// source is this big, and generated ones are not worth the memory.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub use crate::read::MAX_FILE_BYTES;
 
 /// Deeply nested code recurses deeply in the parser and the walker.
 const STACK_BYTES: usize = 64 * 1024 * 1024;
@@ -111,6 +110,10 @@ impl Linter {
             Ok(meta) => meta,
             Err(e) => return FileResult::problem(path, IO_ERROR, format!("cannot read: {e}")),
         };
+        if let Some(kind) = read::special_kind(meta.file_type()) {
+            let e = read::ReadError::NotRegular(kind);
+            return FileResult::problem(path, IO_ERROR, e.to_string());
+        }
         let stamp = cache::stamp(&meta);
         // Unchanged since the cache saw it: not even read, unless there are
         // findings to show from it.
@@ -120,14 +123,12 @@ impl Linter {
             let source = if diagnostics.is_empty() {
                 None
             } else {
-                match std::fs::read(path) {
+                match read::read_limited(path, MAX_FILE_BYTES) {
                     Ok(bytes) => Some(Arc::new(SourceFile::new(
                         path,
                         String::from_utf8_lossy(&bytes).into_owned(),
                     ))),
-                    Err(e) => {
-                        return FileResult::problem(path, IO_ERROR, format!("cannot read: {e}"))
-                    }
+                    Err(e) => return FileResult::problem(path, IO_ERROR, e.to_string()),
                 }
             };
             self.stats.files.fetch_add(1, Ordering::Relaxed);
@@ -140,21 +141,10 @@ impl Linter {
                 lines,
             };
         }
-        if meta.len() > MAX_FILE_BYTES {
-            return FileResult::problem(
-                path,
-                IO_ERROR,
-                format!(
-                    "file is {} MiB, over the {} MiB limit; skipped",
-                    meta.len() / (1024 * 1024),
-                    MAX_FILE_BYTES / (1024 * 1024)
-                ),
-            );
-        }
         let started = Instant::now();
-        let bytes = match std::fs::read(path) {
+        let bytes = match read::read_limited(path, MAX_FILE_BYTES) {
             Ok(b) => b,
-            Err(e) => return FileResult::problem(path, IO_ERROR, format!("cannot read: {e}")),
+            Err(e) => return FileResult::problem(path, IO_ERROR, e.to_string()),
         };
         add_time(&self.stats.read_ns, started);
         self.stats.files.fetch_add(1, Ordering::Relaxed);

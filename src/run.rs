@@ -106,6 +106,8 @@ struct Linters {
     no_prefilter: bool,
     /// The crate index of the run, shared by every linter.
     index: Option<Arc<SharedIndex>>,
+    /// Notes for stderr (a damaged cache discarded).
+    notes: Vec<String>,
 }
 
 impl Linters {
@@ -144,14 +146,19 @@ impl Linters {
         let models =
             Models::load_for(&config.model_dirs(), &slot.1).map_err(|e| model_error(&config, e))?;
         let levels = config.rule_levels(&self.cli_select, &self.cli_ignore);
-        // Everything that changes what is reported changes the cache key.
+        // Everything that changes what is reported changes the cache key:
+        // the build, the models, the index, the rules and their levels (from
+        // `--select`, `--ignore` and the configuration), every setting, and
+        // `--no-prefilter`. The other options only choose files or shape
+        // the output, or (`--fix`, `--diff`, stdin) run without the cache.
         let key = {
             // A file's findings may depend on any signature in the index.
             let index_hash = self.index.as_ref().map_or(0, |ix| ix.hash);
             let mut k = format!(
-                "{}\n{}\n{index_hash}\n{:?}\n",
-                env!("CARGO_PKG_VERSION"),
+                "{}\n{}\n{index_hash}\nprefilter={}\n{:?}\n",
+                crate::build::id(),
                 models.fingerprint,
+                !self.no_prefilter,
                 models.versions
             );
             for (r, l) in &levels {
@@ -166,10 +173,11 @@ impl Linters {
             linter.prefilter = None;
         }
         linter.index = self.index.clone();
-        linter.cache = self
-            .cache_dir
-            .as_ref()
-            .map(|dir| crate::cache::Cache::open(dir, key));
+        linter.cache = self.cache_dir.as_ref().map(|dir| {
+            let mut cache = crate::cache::Cache::open(dir, key);
+            self.notes.extend(cache.note.take());
+            cache
+        });
         let entry = (config, Arc::new(linter));
         self.by_config.insert(slot, entry.clone());
         Ok(entry)
@@ -220,7 +228,25 @@ fn changed_files(rev: &str) -> Result<Vec<PathBuf>, String> {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     };
     let top = PathBuf::from(git(&["rev-parse", "--show-toplevel"])?.trim());
-    let diff = git(&["diff", "--name-only", rev, "--"])?;
+    // The revision is resolved to a commit id first, after
+    // `--end-of-options`: an option-shaped revision (`--output=x`) is never
+    // read by git as an option, and only a hex id reaches `git diff`.
+    let commit = git(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        "--end-of-options",
+        &format!("{rev}^{{commit}}"),
+    ])
+    .ok()
+    .map(|out| out.trim().to_string())
+    .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit()))
+    .ok_or_else(|| {
+        format!(
+            "--changed-since {rev}: not a commit of this repository; give a branch, tag or commit id (`git log --oneline` lists them)"
+        )
+    })?;
+    let diff = git(&["diff", "--name-only", "--end-of-options", &commit, "--"])?;
     let untracked = git(&["ls-files", "--others", "--exclude-standard", "--full-name"])?;
     let mut files: Vec<PathBuf> = diff
         .lines()
@@ -256,6 +282,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         }),
         no_prefilter: opts.no_prefilter,
         index: None,
+        notes: Vec::new(),
     };
     let config_for = |discovery: &mut Discovery, path: &Path| -> Result<Option<PathBuf>, String> {
         if opts.isolated {
@@ -274,7 +301,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
             if p == abs {
                 Some(text.clone())
             } else {
-                std::fs::read_to_string(p).ok()
+                read_file(p)
             }
         };
         let (index, _) =
@@ -313,6 +340,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         &walked,
         linters.cache_dir.as_deref(),
         opts.threads,
+        &mut linters.notes,
     )?));
     let index_time = index_started.elapsed();
     let changed = match &opts.changed_since {
@@ -396,6 +424,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     }
     drop(jobs);
     drop(last);
+    outcome.warnings.append(&mut linters.notes);
     for resolver in linters.resolvers.values() {
         outcome.warnings.extend(resolver.problems.iter().cloned());
     }
@@ -471,7 +500,7 @@ impl Relevance {
 }
 
 fn read_file(p: &Path) -> Option<String> {
-    std::fs::read_to_string(p).ok()
+    crate::read::read_source_text(p)
 }
 
 /// The crate index of a walk. With a cache directory, unchanged files are
@@ -482,6 +511,7 @@ fn shared_index(
     walked: &walk::Walk,
     cache_dir: Option<&Path>,
     threads: usize,
+    notes: &mut Vec<String>,
 ) -> Result<SharedIndex, String> {
     let relevance = Relevance::new()?;
     let Some(dir) = cache_dir else {
@@ -498,7 +528,8 @@ fn shared_index(
         }
         xxhash_rust::xxh3::xxh3_64(&bytes)
     };
-    let store = Store::open(dir);
+    let mut store = Store::open(dir);
+    notes.extend(store.note.take());
     if let Some(hash) = store.unchanged_index(walk_hash) {
         let files = walked.files.clone();
         let dir = dir.to_path_buf();

@@ -106,6 +106,10 @@ pub struct Reach {
     pub kind: ReachKind,
     /// 1-based line in the function's file.
     pub line: u32,
+    /// For an unwrap: the steps from the parameter to the unwrapped value
+    /// (`field.content_disposition().get_filename()`), so a caller can tell
+    /// whether that value is client input.
+    pub steps: Vec<Step>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -183,23 +187,43 @@ impl FnSig {
     }
 }
 
-/// `u 0 12 l 1 30`: (kind, parameter, line) triples.
+/// `u 0 12 m get f x t ; l 1 30 ;`: per reach, kind, parameter, line and
+/// the steps of an unwrapped chain, ended by `;`.
 fn parse_reach(tokens: &proc_macro2::TokenStream, names: &[Option<String>]) -> Vec<Reach> {
     let words: Vec<String> = tokens.clone().into_iter().map(|t| t.to_string()).collect();
     words
-        .chunks_exact(3)
-        .filter_map(|c| {
-            let kind = match c[0].as_str() {
+        .split(|w| w == ";")
+        .filter_map(|group| {
+            let [kind, param, line, rest @ ..] = group else {
+                return None;
+            };
+            let kind = match kind.as_str() {
                 "u" => ReachKind::Unwrap,
                 "l" => ReachKind::Log,
                 _ => return None,
             };
-            let param: usize = c[1].parse().ok()?;
+            let param: usize = param.parse().ok()?;
+            let mut steps = Vec::new();
+            let mut i = 0;
+            while i < rest.len() {
+                match (rest[i].as_str(), rest.get(i + 1)) {
+                    ("m", Some(m)) => steps.push(Step::Method(m.clone())),
+                    ("f", Some(f)) => steps.push(Step::Field(f.clone())),
+                    ("t", _) => {
+                        steps.push(Step::Try);
+                        i += 1;
+                        continue;
+                    }
+                    _ => return None,
+                }
+                i += 2;
+            }
             Some(Reach {
                 param,
                 name: names.get(param)?.clone()?,
                 kind,
-                line: c[2].parse().ok()?,
+                line: line.parse().ok()?,
+                steps,
             })
         })
         .collect()
@@ -439,9 +463,17 @@ pub fn without_bodies(text: &str) -> String {
                 if !reach.is_empty() {
                     out.push_str(REACH_MARKER);
                     out.push_str("!(");
-                    for (kind, param, at) in reach {
+                    for (kind, param, at, steps) in reach {
                         let line = lines.line_at(text, at);
                         out.push_str(&format!("{kind} {param} {line} "));
+                        for step in steps {
+                            match step {
+                                Step::Method(m) => out.push_str(&format!("m {m} ")),
+                                Step::Field(f) => out.push_str(&format!("f {f} ")),
+                                Step::Try => out.push_str("t "),
+                            }
+                        }
+                        out.push_str("; ");
                     }
                     out.push_str(");");
                 }
@@ -538,22 +570,25 @@ const LOUD_MACROS: &[&str] = &[
     "info", "warn", "error", "println", "eprintln", "print", "eprint", "panic",
 ];
 
-/// Which parameters the body unwraps (through a chain) or logs whole:
-/// (`"u"`/`"l"`, parameter index, byte offset), the first of each.
-fn body_reach(
-    text: &str,
-    body: &[Tok],
-    params: &[Option<String>],
-) -> Vec<(&'static str, usize, usize)> {
+/// One parameter reaching an unwrap or a log: (`"u"`/`"l"`, parameter
+/// index, byte offset, steps from the parameter to the unwrapped value).
+type Found = (&'static str, usize, usize, Vec<Step>);
+
+/// Which parameters the body unwraps (through a chain) or logs whole, the
+/// first of each kind per parameter (per chain for unwraps).
+fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found> {
     use ra_ap_rustc_lexer::TokenKind as K;
-    let mut found: Vec<(&'static str, usize, usize)> = Vec::new();
+    let mut found: Vec<Found> = Vec::new();
     if params.iter().all(Option::is_none) || body.len() > 20_000 {
         return found;
     }
     let index_of = |w: &str| params.iter().position(|p| p.as_deref() == Some(w));
-    let mut note = |kind: &'static str, param: usize, at: usize| {
-        if !found.iter().any(|f| f.0 == kind && f.1 == param) {
-            found.push((kind, param, at));
+    let mut note = |kind: &'static str, param: usize, at: usize, steps: Vec<Step>| {
+        let seen = found
+            .iter()
+            .any(|f| f.0 == kind && f.1 == param && f.3 == steps);
+        if !seen && found.len() < 32 {
+            found.push((kind, param, at, steps));
         }
     };
     let mut j = 0;
@@ -581,7 +616,7 @@ fn body_reach(
                                     .get(k + 1)
                                     .is_some_and(|t| matches!(t.0, K::Dot | K::OpenParen | K::Eq));
                             if let (true, Some(p)) = (whole, index_of(w)) {
-                                note("l", p, ka);
+                                note("l", p, ka, Vec::new());
                             }
                         }
                         K::Literal { .. } => {
@@ -590,7 +625,7 @@ fn body_reach(
                                 if w.contains(&format!("{{{name}}}"))
                                     || w.contains(&format!("{{{name}:"))
                                 {
-                                    note("l", p, ka);
+                                    note("l", p, ka, Vec::new());
                                 }
                             }
                         }
@@ -603,18 +638,25 @@ fn body_reach(
             // `param.a().b.unwrap()`.
             if let Some(p) = index_of(word).filter(|_| !after_dot) {
                 let mut k = j + 1;
+                let mut steps = Vec::new();
                 while k + 1 < body.len() {
                     match body[k].0 {
-                        K::Question => k += 1,
+                        K::Question => {
+                            steps.push(Step::Try);
+                            k += 1;
+                        }
                         K::Dot if body[k + 1].0 == K::Ident => {
                             let m = &text[body[k + 1].1..body[k + 1].2];
                             if m == "unwrap" || m == "expect" {
-                                note("u", p, body[k + 1].1);
+                                note("u", p, body[k + 1].1, std::mem::take(&mut steps));
                                 break;
                             }
                             k += 2;
                             if body.get(k).is_some_and(|t| t.0 == K::OpenParen) {
                                 k = matching(body, k) + 1;
+                                steps.push(Step::Method(m.to_string()));
+                            } else if m != "await" {
+                                steps.push(Step::Field(m.to_string()));
                             }
                         }
                         _ => break,

@@ -8,6 +8,7 @@
 //! compiled once into hash maps before the walk and shared read-only.
 
 pub mod describe;
+mod limits;
 pub mod roles;
 pub mod spec;
 pub mod ty;
@@ -810,11 +811,15 @@ impl Models {
     }
 }
 
+/// Parse a model file, its strings within [`limits`] first.
 fn parse_file(file: &str, text: &str) -> Result<ModelFile, ModelError> {
-    toml::from_str(text).map_err(|e| ModelError {
+    let err = |message: String| ModelError {
         file: file.to_string(),
-        message: e.to_string(),
-    })
+        message,
+    };
+    let table: toml::Table = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+    limits::check(&table).map_err(err)?;
+    toml::from_str(text).map_err(|e| err(e.to_string()))
 }
 
 fn parse_range(range: &str) -> Result<VersionReq, String> {
@@ -917,10 +922,14 @@ fn read_model_dir(dir: &Path) -> Result<Vec<(String, String)>, ModelError> {
     for entry in entries {
         let path = entry.map_err(|e| err(e.to_string()))?.path();
         if path.extension().is_some_and(|e| e == "toml") {
-            let text = std::fs::read_to_string(&path).map_err(|e| ModelError {
+            let file_err = |message: String| ModelError {
                 file: path.display().to_string(),
-                message: format!("cannot read: {e}"),
-            })?;
+                message,
+            };
+            let bytes = crate::read::read_limited(&path, limits::MAX_FILE)
+                .map_err(|e| file_err(e.to_string()))?;
+            let text =
+                String::from_utf8(bytes).map_err(|e| file_err(format!("not valid UTF-8: {e}")))?;
             files.push((path.display().to_string(), text));
         }
     }

@@ -83,8 +83,15 @@ fn helper_unwraps(node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(arg) = args.get(reach.param) else {
             continue;
         };
-        let value = cx.value_of(arg);
-        if !value.from_request() || value.checked {
+        let arg_value = cx.value_of(arg);
+        if !arg_value.from_request() || arg_value.checked {
+            continue;
+        }
+        // What the helper unwraps: its parameter taken through the chain.
+        let value = cx.scope.project(arg_value, &reach.steps);
+        let fallible =
+            matches!(value.ty.path(), Some("Option" | "Result")) || value.ty.is_unknown();
+        if !(fallible && value.from_request()) {
             continue;
         }
         out.push(
