@@ -20,6 +20,7 @@ pub fn check_file(
     models: &Models,
     rules: &RuleSet,
     index: Option<&crate::index::Index>,
+    dependencies: Option<&crate::index::crates::Dependencies>,
 ) -> Vec<Diagnostic> {
     let context = index.and_then(|ix| ix.file(&source.path).map(|c| (ix, c)));
     // A crate's evidence covers all its files; a file alone is its own.
@@ -34,6 +35,7 @@ pub fn check_file(
         scope: Scope::new(models, file, is_test_path(&source.path), context),
         source,
         rules,
+        dependencies,
         out: Vec::new(),
         chain: Vec::new(),
     };
@@ -47,6 +49,8 @@ struct Walker<'a> {
     scope: Scope<'a>,
     source: &'a SourceFile,
     rules: &'a RuleSet,
+    /// The crates the file's package may name; `None` outside a package.
+    dependencies: Option<&'a crate::index::crates::Dependencies>,
     out: Vec<Diagnostic>,
     /// Method names applied to the receivers being visited; `None` marks
     /// an argument position, where the chain of the outer call ends.
@@ -60,6 +64,7 @@ impl Walker<'_> {
             scope: &self.scope,
             source: self.source,
             chain: &self.chain,
+            dependencies: self.dependencies,
         };
         self.rules.check(node, &cx, &mut self.out);
     }
@@ -546,7 +551,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        self.dispatch(Node::ForLoop(f));
+        self.chain.push(Some("for".into()));
         self.visit_expr(&f.expr);
+        self.chain.pop();
         self.scope.enter_scope();
         // `for i in 0..n` counts with integers.
         let int_range = matches!(&*f.expr, syn::Expr::Range(r)

@@ -6,6 +6,7 @@
 use crate::cache::{self, Cache};
 use crate::diagnostic::{Diagnostic, Level, INTERNAL_ERROR, IO_ERROR, PARSE_ERROR};
 use crate::engine;
+use crate::index::crates::{PackageCache, PackageFacts};
 use crate::models::Models;
 use crate::prefilter::Prefilter;
 use crate::read;
@@ -48,6 +49,8 @@ pub struct Linter {
     pub stats: Stats,
     /// The user's items across the crates of the run (see [`crate::index`]).
     pub index: Option<Arc<crate::index::SharedIndex>>,
+    /// Packages of files outside the index, read once.
+    packages: std::sync::Mutex<PackageCache>,
 }
 
 /// What linting one file produced.
@@ -101,6 +104,7 @@ impl Linter {
             cache: None,
             stats: Stats::default(),
             index: None,
+            packages: Default::default(),
         }
     }
 
@@ -257,7 +261,17 @@ impl Linter {
 
     fn lint_source(&self, source: &SourceFile) -> Vec<Diagnostic> {
         let started = Instant::now();
-        let parsed = syn::parse_file(&source.text);
+        let mut parsed = syn::parse_file(&source.text);
+        let package = self.package_of(&source.path);
+        // A 2015 crate may use 2018 keywords as identifiers (see
+        // `crate::edition`); a loose file is read as 2018+.
+        if parsed.is_err() && package.as_ref().is_some_and(|p| p.edition == 2015) {
+            if let Some(text) = crate::edition::as_2018(&source.text) {
+                if let Ok(file) = syn::parse_file(&text) {
+                    parsed = Ok(file);
+                }
+            }
+        }
         add_time(&self.stats.parse_ns, started);
         self.stats.parsed.fetch_add(1, Ordering::Relaxed);
         match parsed {
@@ -269,6 +283,7 @@ impl Linter {
                     &self.models,
                     &self.rules,
                     self.index.as_ref().map(|s| s.get()),
+                    package.as_ref().map(|p| &p.dependencies),
                 );
                 add_time(&self.stats.check_ns, started);
                 found
@@ -289,6 +304,23 @@ impl Linter {
                 )]
             }
         }
+    }
+
+    /// The dependencies and edition of the package around `path`: from
+    /// the crate index, or its `Cargo.toml`; `None` for a file outside any
+    /// package.
+    fn package_of(&self, path: &Path) -> Option<Arc<PackageFacts>> {
+        if let Some(ix) = self.index.as_ref().map(|s| s.get()) {
+            if let Some(ctx) = ix.file(path) {
+                return Some(Arc::new(PackageFacts {
+                    dependencies: ix.dependencies(ctx.krate).clone(),
+                    edition: ix.edition(ctx.krate),
+                }));
+            }
+        }
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let mut known = self.packages.lock().unwrap_or_else(|e| e.into_inner());
+        known.facts_for_file(&abs).map(Arc::new)
     }
 
     /// Lint files on `threads` threads (0: one per core). Results come back

@@ -164,7 +164,7 @@ impl Linters {
             for (r, l) in &levels {
                 k.push_str(&format!("{}={l} ", r.meta().code));
             }
-            k.push_str(&format!("{:?}", config.settings));
+            k.push_str(&format!("{:?}", config.layers));
             xxhash_rust::xxh3::xxh3_64(k.as_bytes())
         };
         let rules = RuleSet::new(levels);
@@ -453,10 +453,10 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
             .push(FileResult::problem(&path, IO_ERROR, message));
     }
     if let Some(path) = &opts.write_baseline {
-        Baseline::from_results(&outcome.results).write(path)?;
+        Baseline::from_results(&outcome.results, path).write(path)?;
     }
     if let Some(path) = &opts.baseline {
-        Baseline::load(path)?.filter(&mut outcome.results);
+        Baseline::load(path)?.filter(path, &mut outcome.results);
     }
     Ok(outcome)
 }

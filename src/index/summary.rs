@@ -374,7 +374,14 @@ impl FileSummary {
     pub fn of_text(text: &str) -> FileSummary {
         let reduced = without_bodies(text);
         let query_secret = super::query_secrets::scan(text);
-        let summary = match syn::parse_file(&reduced) {
+        // A 2015 crate's `async`/`try` identifiers (see `crate::edition`):
+        // only signatures are read here, so the stand-ins are harmless.
+        let parsed = syn::parse_file(&reduced).or_else(|e| {
+            crate::edition::as_2018(&reduced)
+                .ok_or(e)
+                .and_then(|t| syn::parse_file(&t))
+        });
+        let summary = match parsed {
             Ok(file) => FileSummary {
                 items: items_of(&file.items),
                 unparsable: false,

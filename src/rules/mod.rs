@@ -27,6 +27,9 @@ mod sl015_secret_in_debug_log;
 mod sl016_uri_in_log;
 mod sl100_unused_suppression;
 
+mod query_loop;
+pub mod reach;
+
 pub use sl100_unused_suppression::META as UNUSED_SUPPRESSION;
 
 use crate::diagnostic::{Code, Diagnostic, Level};
@@ -178,10 +181,12 @@ pub enum NodeKind {
     Index,
     /// The declared type of a function or closure parameter.
     ParamType,
+    /// `for pat in expr { .. }`, before its iterable is visited.
+    ForLoop,
 }
 
 impl NodeKind {
-    pub const COUNT: usize = 7;
+    pub const COUNT: usize = 8;
 }
 
 /// One node handed to a rule, with the scope as it stands there.
@@ -194,6 +199,7 @@ pub enum Node<'a> {
     Binary(&'a syn::ExprBinary),
     Index(&'a syn::ExprIndex),
     ParamType(&'a syn::Type),
+    ForLoop(&'a syn::ExprForLoop),
 }
 
 impl Node<'_> {
@@ -206,6 +212,7 @@ impl Node<'_> {
             Node::Binary(_) => NodeKind::Binary,
             Node::Index(_) => NodeKind::Index,
             Node::ParamType(_) => NodeKind::ParamType,
+            Node::ForLoop(_) => NodeKind::ForLoop,
         }
     }
 }
@@ -224,12 +231,16 @@ pub struct Context<'a> {
     pub source: &'a SourceFile,
     /// The walk's method chain (see [`Context::applied`]).
     pub chain: &'a [Option<String>],
+    /// The crates the file's package may name (its `Cargo.toml`); `None`
+    /// for a file outside any package.
+    pub dependencies: Option<&'a crate::index::crates::Dependencies>,
 }
 
 impl<'a> Context<'a> {
     /// Methods called on the current expression's result, innermost first
     /// (`TraceLayer::new_for_http().make_span_with(..)` gives
-    /// `make_span_with` at the `new_for_http()` call).
+    /// `make_span_with` at the `new_for_http()` call). The iterable of a
+    /// `for` loop has `for` (no method can be called that).
     pub fn applied(&self) -> impl Iterator<Item = &'a str> {
         self.chain.iter().rev().map_while(|m| m.as_deref())
     }
@@ -277,6 +288,18 @@ impl<'a> Context<'a> {
     /// multi-line chain is reported on the line of the offending call.
     pub fn member_range(&self, member: Span, whole: Span) -> Range<usize> {
         self.range(member).start..self.range(whole).end
+    }
+
+    /// `code` spelt with the crates this file's crate can reach (see
+    /// [`reach`]): `Err` says what dependency is missing.
+    pub fn reachable(&self, code: &str) -> Result<String, reach::Unreachable> {
+        reach::respell(code, self.dependencies)
+    }
+
+    /// `code` for help text: spelt for the crate when it can reach it, as
+    /// written otherwise.
+    pub fn spelt(&self, code: &str) -> String {
+        self.reachable(code).unwrap_or_else(|_| code.to_string())
     }
 
     pub fn snippet(&self, span: Span) -> &'a str {
