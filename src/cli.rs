@@ -7,7 +7,7 @@ use crate::rules::{self, Rule};
 use crate::run;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -40,6 +40,16 @@ pub(crate) enum Command {
     },
     /// Run the language server on stdio (for editors).
     Server,
+    /// Show the crate versions a path is built against (from Cargo.lock or
+    /// Cargo.toml) and the model files and routers that apply to it.
+    Models {
+        /// A file or directory.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Use this configuration file (its `models` directories).
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+    },
     /// Print the configuration that applies to a file or directory, and
     /// where each setting came from.
     Config {
@@ -198,6 +208,7 @@ pub(crate) fn run_command(command: Command) -> Result<ExitCode, String> {
         Command::Rules => list_rules(),
         Command::Explain { rule } => explain(&rule),
         Command::Clean { cache_dir } => clean(cache_dir),
+        Command::Models { path, config } => models(&path, config),
         Command::Config { path, config } => show_config(&path, config),
         Command::Server => Ok(crate::server::run_stdio()),
         Command::Check(args) => check(*args),
@@ -213,6 +224,27 @@ pub(crate) fn exit_code(result: Result<ExitCode, String>) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn models(path: &Path, config: Option<PathBuf>) -> Result<ExitCode, String> {
+    if !path.exists() {
+        return Err(format!("{}: no such file or directory", path.display()));
+    }
+    let file = match config {
+        Some(c) => Some(c),
+        None => crate::config::Discovery::default()
+            .config_file_for(path)
+            .map_err(|e| e.to_string())?,
+    };
+    let dirs = match &file {
+        Some(f) => crate::config::Config::load(f)
+            .map_err(|e| e.to_string())?
+            .model_dirs(),
+        None => Vec::new(),
+    };
+    let text = crate::models::describe::describe(path, &dirs).map_err(|e| e.to_string())?;
+    print!("{text}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn lookup(key: &str) -> Result<&'static dyn Rule, String> {
