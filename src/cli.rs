@@ -112,6 +112,10 @@ struct CheckArgs {
     /// Keep the result cache here (default: .scope-lint-cache/ at the project root).
     #[arg(long, value_name = "DIR")]
     cache_dir: Option<PathBuf>,
+    /// Seconds one file's analysis may take before it is reported as
+    /// `too-complex` (default: 10, or `time-budget` in the configuration).
+    #[arg(long, value_name = "SECS", value_parser = parse_time_budget)]
+    time_budget: Option<std::time::Duration>,
     /// Print files seen, skipped by the prefilter, parsed, cache hits and
     /// time per phase (to stderr).
     #[arg(long)]
@@ -168,6 +172,13 @@ pub fn main_from(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode
     }
 }
 
+fn parse_time_budget(s: &str) -> Result<std::time::Duration, String> {
+    s.parse::<f64>()
+        .ok()
+        .and_then(crate::config::parse_time_budget)
+        .ok_or_else(|| "expected a number of seconds above 0, such as 10 or 0.5".to_string())
+}
+
 fn lookup(key: &str) -> Result<&'static dyn Rule, String> {
     run::rules_named(&[key.to_string()]).map(|r| r[0])
 }
@@ -213,6 +224,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         no_cache: args.no_cache,
         no_prefilter: args.no_prefilter,
         cache_dir: args.cache_dir,
+        time_budget: args.time_budget,
     };
     let outcome = run::run(&options)?;
     let report = Report {
@@ -344,6 +356,11 @@ fn list_rules() -> Result<ExitCode, String> {
 }
 
 fn explain(key: &str) -> Result<ExitCode, String> {
+    if key == crate::complexity::TOO_COMPLEX.code {
+        println!("# {key}\n");
+        print!("{}", crate::complexity::EXPLANATION);
+        return Ok(ExitCode::SUCCESS);
+    }
     let rule = lookup(key)?;
     let m = rule.meta();
     println!("# {} ({})\n", m.code, m.name);

@@ -41,6 +41,9 @@ pub struct Settings {
     /// Extra framework model directories (relative to the configuration).
     #[serde(default)]
     pub models: Vec<PathBuf>,
+    /// Seconds one file's analysis may take before it stops with a
+    /// `too-complex` finding (default 10).
+    pub time_budget: Option<f64>,
 }
 
 /// A configuration error: which file, and what is wrong where.
@@ -66,6 +69,13 @@ pub struct Config {
     pub settings: Settings,
     exclude: GlobSet,
     per_file: Vec<(GlobSet, Vec<&'static str>)>,
+}
+
+/// A time budget in seconds, when it is one (positive, finite, at most a
+/// day).
+pub fn parse_time_budget(seconds: f64) -> Option<std::time::Duration> {
+    (seconds.is_finite() && seconds > 0.0 && seconds <= 86_400.0)
+        .then(|| std::time::Duration::from_secs_f64(seconds))
 }
 
 /// A glob as users mean it: a pattern without `/` matches a name at any
@@ -140,6 +150,16 @@ impl Config {
                     file: file.to_path_buf(),
                     message: format!(
                         "`level.{rule}`: expected `error`, `warning`, `note` or `off`, found `{level}`"
+                    ),
+                });
+            }
+        }
+        if let Some(t) = settings.time_budget {
+            if parse_time_budget(t).is_none() {
+                return Err(ConfigError {
+                    file: file.to_path_buf(),
+                    message: format!(
+                        "`time-budget`: expected a number of seconds above 0 (such as 10 or 0.5), found `{t}`"
                     ),
                 });
             }

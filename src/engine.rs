@@ -19,6 +19,26 @@ pub fn check_file(
     rules: &RuleSet,
     index: Option<&crate::index::Index>,
 ) -> Vec<Diagnostic> {
+    check_file_within(file, source, models, rules, index, None)
+}
+
+/// Expressions nested deeper than this are not walked (the file's
+/// pre-parse scan, [`crate::complexity`], normally stops them earlier).
+pub const MAX_WALK_DEPTH: usize = crate::complexity::MAX_DEPTH;
+
+/// How many expressions are walked between two looks at the clock.
+const DEADLINE_EVERY: u32 = 1024;
+
+/// [`check_file`] that gives up at `deadline`: the walk stops, and the
+/// findings so far come with a `too-complex` finding saying so.
+pub fn check_file_within(
+    file: &syn::File,
+    source: &SourceFile,
+    models: &Models,
+    rules: &RuleSet,
+    index: Option<&crate::index::Index>,
+    deadline: Option<std::time::Instant>,
+) -> Vec<Diagnostic> {
     let context = index.and_then(|ix| ix.file(&source.path).map(|c| (ix, c)));
     let mut walker = Walker {
         scope: Scope::new(models, file, is_test_path(&source.path), context),
@@ -26,9 +46,73 @@ pub fn check_file(
         rules,
         out: Vec::new(),
         chain: Vec::new(),
+        guard: Guard {
+            deadline,
+            ..Guard::default()
+        },
     };
     walker.visit_file(file);
+    walker.out.extend(walker.guard.finding());
     walker.out
+}
+
+/// The walk's bounds: expression depth and the deadline.
+#[derive(Default)]
+struct Guard {
+    depth: usize,
+    deadline: Option<std::time::Instant>,
+    until_clock: u32,
+    /// Where the walk went too deep (its byte offset), or ran out of time.
+    too_deep: Option<usize>,
+    timed_out: Option<usize>,
+}
+
+impl Guard {
+    /// Whether the walk may enter an expression at `offset`.
+    fn enter(&mut self, offset: impl FnOnce() -> usize) -> bool {
+        if self.timed_out.is_some() {
+            return false;
+        }
+        if self.depth >= MAX_WALK_DEPTH {
+            self.too_deep.get_or_insert_with(offset);
+            return false;
+        }
+        if let Some(deadline) = self.deadline {
+            if self.until_clock == 0 {
+                self.until_clock = DEADLINE_EVERY;
+                if std::time::Instant::now() >= deadline {
+                    self.timed_out = Some(offset());
+                    return false;
+                }
+            }
+            self.until_clock -= 1;
+        }
+        self.depth += 1;
+        true
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    fn finding(&self) -> Option<Diagnostic> {
+        use crate::complexity::TOO_COMPLEX;
+        let (at, message) = match (self.timed_out, self.too_deep) {
+            (Some(at), _) => (
+                at,
+                "the analysis ran over the per-file time budget and stopped here; findings after this point are missing".to_string(),
+            ),
+            (None, Some(at)) => (
+                at,
+                format!("expressions nest more than {MAX_WALK_DEPTH} deep here; the analysis skipped what is inside"),
+            ),
+            (None, None) => return None,
+        };
+        Some(
+            Diagnostic::new(TOO_COMPLEX, crate::diagnostic::Level::Error, at..at, message)
+                .with_help("`scope-lint explain too-complex` says why; `--time-budget` sets the budget"),
+        )
+    }
 }
 
 struct Walker<'a> {
@@ -39,6 +123,7 @@ struct Walker<'a> {
     /// Method names applied to the receivers being visited; `None` marks
     /// an argument position, where the chain of the outer call ends.
     chain: Vec<Option<String>>,
+    guard: Guard,
 }
 
 impl Walker<'_> {
@@ -177,6 +262,50 @@ pub fn is_test_path(path: &std::path::Path) -> bool {
         || path
             .file_name()
             .is_some_and(|n| n == "tests.rs" || n == "test.rs")
+}
+
+/// The span of an expression's first token, found without walking the
+/// whole expression (`Spanned::span` prints it to tokens).
+fn first_span(e: &syn::Expr) -> proc_macro2::Span {
+    let mut e = e;
+    // Postfix and binary forms start with their left operand.
+    for _ in 0..MAX_WALK_DEPTH {
+        e = match e {
+            syn::Expr::MethodCall(m) => &m.receiver,
+            syn::Expr::Field(f) => &f.base,
+            syn::Expr::Binary(b) => &b.left,
+            syn::Expr::Try(t) => &t.expr,
+            syn::Expr::Await(a) => &a.base,
+            syn::Expr::Index(i) => &i.expr,
+            syn::Expr::Call(c) => &c.func,
+            syn::Expr::Cast(c) => &c.expr,
+            syn::Expr::Path(p) => {
+                return p
+                    .path
+                    .segments
+                    .first()
+                    .map_or_else(proc_macro2::Span::call_site, |s| s.ident.span())
+            }
+            syn::Expr::Lit(l) => return l.lit.span(),
+            _ => break,
+        };
+    }
+    match e {
+        syn::Expr::Paren(p) => p.paren_token.span.open(),
+        syn::Expr::Block(b) => b.block.brace_token.span.open(),
+        syn::Expr::If(i) => i.if_token.span,
+        syn::Expr::Match(m) => m.match_token.span,
+        syn::Expr::Unary(u) => match u.op {
+            syn::UnOp::Deref(t) => t.span,
+            syn::UnOp::Not(t) => t.span,
+            syn::UnOp::Neg(t) => t.span,
+            _ => proc_macro2::Span::call_site(),
+        },
+        syn::Expr::Reference(r) => r.and_token.span,
+        syn::Expr::Array(a) => a.bracket_token.span.open(),
+        syn::Expr::Tuple(t) => t.paren_token.span.open(),
+        _ => proc_macro2::Span::call_site(),
+    }
 }
 
 /// `#[test]`, `#[tokio::test]`, `#[actix_web::test]` ...
@@ -340,6 +469,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr(&mut self, e: &'ast syn::Expr) {
+        let source = self.source;
+        if !self.guard.enter(|| source.range_of(first_span(e)).start) {
+            return;
+        }
         match e {
             syn::Expr::MethodCall(m) => self.dispatch(Node::MethodCall(m)),
             syn::Expr::Field(f) => self.dispatch(Node::Field(f)),
@@ -349,6 +482,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             _ => {}
         }
         syn::visit::visit_expr(self, e);
+        self.guard.leave();
     }
 
     fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
@@ -405,10 +539,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             return;
         };
         let call = MacroCall::parse(&m.tokens);
+        self.scope.macro_args(true);
         self.dispatch(Node::Macro(m, &call, kind));
         for arg in &call.args {
             self.visit_arg(&arg.expr);
         }
+        self.scope.macro_args(false);
     }
 
     /// `macro_rules!` definitions and item macros are never guessed at.

@@ -9,6 +9,7 @@
 pub mod baseline;
 pub mod cache;
 pub mod cli;
+pub mod complexity;
 pub mod config;
 pub mod diagnostic;
 pub mod engine;

@@ -43,6 +43,8 @@ pub struct Options {
     pub no_prefilter: bool,
     /// Where the cache lives (default: `.scope-lint-cache/` at the project root).
     pub cache_dir: Option<PathBuf>,
+    /// Per-file time budget, over the configuration's `time-budget`.
+    pub time_budget: Option<std::time::Duration>,
 }
 
 /// Totals of a run, for `--timings`.
@@ -90,6 +92,8 @@ struct Linters {
     no_prefilter: bool,
     /// The crate index of the run, shared by every linter.
     index: Option<Arc<SharedIndex>>,
+    /// `--time-budget`, over each configuration's.
+    time_budget: Option<std::time::Duration>,
 }
 
 impl Linters {
@@ -133,6 +137,12 @@ impl Linters {
             linter.prefilter = None;
         }
         linter.index = self.index.clone();
+        if let Some(budget) = self
+            .time_budget
+            .or_else(|| config.settings.time_budget.and_then(crate::config::parse_time_budget))
+        {
+            linter.time_budget = budget;
+        }
         linter.cache = self
             .cache_dir
             .as_ref()
@@ -211,7 +221,9 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         }),
         no_prefilter: opts.no_prefilter,
         index: None,
+        time_budget: opts.time_budget,
     };
+    let threads = crate::lint::cap_threads(opts.threads);
     let config_for = |discovery: &mut Discovery, path: &Path| -> Result<Option<PathBuf>, String> {
         if opts.isolated {
             return Ok(None);
@@ -236,34 +248,52 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
             Relevance::new()?.index(std::slice::from_ref(&abs), &overlay, Store::none());
         linters.index = Some(Arc::new(SharedIndex::ready(index)));
         let (config, linter) = linters.get(config_for(&mut Discovery::default(), name)?)?;
-        let mut outcome = Outcome::default();
-        let lint = |t: &str| finish(&config, linter.lint_text(name, t.to_string()));
-        if opts.fix {
-            let fixed = fix::fix_text(text, opts.unsafe_fixes, |t| lint(t).diagnostics);
-            if let Some((code, e)) = &fixed.broke {
-                outcome.errors.push(format!(
-                    "{}: the {} fix breaks parsing ({e}); not applied",
-                    name.display(),
-                    code.code
-                ));
+        // Deeply nested text recurses deeply: lint it on a thread with
+        // the big stack the file workers have.
+        let outcome = in_pool(1, || {
+            let mut outcome = Outcome::default();
+            let lint = |t: &str| finish(&config, linter.lint_text(name, t.to_string()));
+            if opts.fix {
+                let first = lint(text);
+                if let Some(note) = unfixable_note(&first) {
+                    outcome.warnings.push(note);
+                    outcome.results.push(first);
+                    outcome.fixed_stdin = Some(text.clone());
+                    return outcome;
+                }
+                let fixed = fix::fix_text(text, opts.unsafe_fixes, |t| {
+                    if t == text {
+                        first.diagnostics.clone()
+                    } else {
+                        lint(t).diagnostics
+                    }
+                });
+                if let Some((code, e)) = &fixed.broke {
+                    outcome.errors.push(format!(
+                        "{}: the {} fix breaks parsing ({e}); not applied",
+                        name.display(),
+                        code.code
+                    ));
+                }
+                outcome.fixed = fixed.applied;
+                outcome.results.push(lint(&fixed.text));
+                outcome.fixed_stdin = Some(fixed.text);
+            } else {
+                outcome.results.push(lint(text));
             }
-            outcome.fixed = fixed.applied;
-            outcome.results.push(lint(&fixed.text));
-            outcome.fixed_stdin = Some(fixed.text);
-        } else {
-            outcome.results.push(lint(text));
-        }
+            outcome
+        });
         return Ok(outcome);
     }
 
     let walk_started = std::time::Instant::now();
-    let walked = walk::collect(&opts.paths, opts.threads).map_err(|e| e.to_string())?;
+    let walked = walk::collect(&opts.paths, threads).map_err(|e| e.to_string())?;
     let walk_time = walk_started.elapsed();
     let index_started = std::time::Instant::now();
     linters.index = Some(Arc::new(shared_index(
         &walked,
         linters.cache_dir.as_deref(),
-        opts.threads,
+        threads,
     )?));
     let index_time = index_started.elapsed();
     let changed = match &opts.changed_since {
@@ -298,19 +328,27 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
 
     let fixing = opts.fix || opts.diff;
     let lint_started = std::time::Instant::now();
-    let per_file: Vec<(FileResult, usize, String, Option<String>)> = in_pool(opts.threads, || {
+    // Each file: its result, fixes applied, diff, error, note.
+    type PerFile = (FileResult, usize, String, Option<String>, Option<String>);
+    let per_file: Vec<PerFile> = in_pool(threads, || {
         jobs.par_iter()
             .map(|(path, config, linter)| {
                 let result = finish(config, linter.lint_path(path));
+                if fixing {
+                    if let Some(note) = unfixable_note(&result) {
+                        return (result, 0, String::new(), None, Some(note));
+                    }
+                }
                 if !fixing
                     || !result
                         .diagnostics
                         .iter()
                         .any(|d| fix::allowed(d, opts.unsafe_fixes))
                 {
-                    return (result, 0, String::new(), None);
+                    return (result, 0, String::new(), None, None);
                 }
-                fix_file(path, config, linter, result, opts)
+                let (result, fixed, diff, error) = fix_file(path, config, linter, result, opts);
+                (result, fixed, diff, error, None)
             })
             .collect()
     });
@@ -350,7 +388,8 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
             }
         }
     }
-    for (result, fixed, diff, error) in per_file {
+    for (result, fixed, diff, error, note) in per_file {
+        outcome.warnings.extend(note);
         outcome.fixed += fixed;
         outcome.diff.push_str(&diff);
         outcome.errors.extend(error);
@@ -469,6 +508,24 @@ fn finish(config: &Config, mut result: FileResult) -> FileResult {
             .retain(|d| !ignored.contains(&d.code.code));
     }
     result
+}
+
+/// Why `--fix` leaves a file alone: it does not parse, or the engine gave
+/// up on it; fixes need the whole file understood.
+fn unfixable_note(result: &FileResult) -> Option<String> {
+    let why = result.diagnostics.iter().find_map(|d| {
+        if d.code == crate::diagnostic::PARSE_ERROR {
+            Some("it does not parse")
+        } else if d.code == crate::complexity::TOO_COMPLEX {
+            Some("it is too complex to analyse")
+        } else {
+            None
+        }
+    })?;
+    Some(format!(
+        "{}: not fixed: {why}; fix the reported problem and run again",
+        result.path.display()
+    ))
 }
 
 /// Fix one file; returns its final result, fixes applied, its diff and an

@@ -1,0 +1,341 @@
+//! Bounds on what one file may ask of the parser and the analysis.
+//!
+//! syn, the walk over its tree and the scope analysis all recurse once per
+//! level of nesting, and a thread's stack is finite: a generated or hostile
+//! file with 100,000 nested parentheses, a 100,000-call method chain or an
+//! `else if` ladder as long would overflow it, and a stack overflow aborts
+//! the whole process, every other file's findings with it. So before a file
+//! is parsed, one linear pass of rust-analyzer's lexer (which does not
+//! recurse) estimates how deep its syntax tree can get; a file over
+//! [`MAX_DEPTH`] is not parsed at all and becomes a `too-complex` finding
+//! with the depth and where it was crossed, and the run goes on.
+//!
+//! The estimate is an upper bound on the tree's depth, not a guess at it:
+//! every open delimiter counts [`GROUP_WEIGHT`] levels, and within one
+//! delimiter every token that can add a level to the tree (`.` of a method
+//! chain, a binary or unary operator, `?`, `else`, `as`, `<` of a generic)
+//! counts one, until a separator (`;`, `,`, `=>`, or the start of a new item
+//! or statement after a `}`) ends the run. Flat shapes (huge blocks, huge
+//! `match`es, long arrays) stay shallow however long they are.
+//!
+//! The same pass neutralises numeric literals longer than
+//! [`MAX_NUMBER_LEN`]: syn turns an integer literal into a big integer
+//! digit by digit, quadratic in its length (40,000 digits take seconds). The
+//! literal is replaced by `0___…` of the same length, so every span still
+//! maps to the same bytes of the original text.
+
+use crate::diagnostic::Code;
+use ra_ap_rustc_lexer::{tokenize, FrontmatterAllowed, LiteralKind, TokenKind as K};
+use std::borrow::Cow;
+
+/// The engine's finding for a file it will not analyse: nested too deep,
+/// or over the time budget.
+pub const TOO_COMPLEX: Code = Code {
+    code: "too-complex",
+    name: "too-complex",
+};
+
+/// What `scope-lint explain too-complex` prints.
+pub const EXPLANATION: &str = "\
+A file scope-lint did not analyse because doing so would risk the whole run:
+
+- its syntax nests deeper than the parser and the analysis can follow
+  (thousands of nested parentheses, braces or generics, or a method chain,
+  operator chain or `else if` ladder thousands of links long). The finding
+  says how deep the estimate got and where it crossed the limit. A stack
+  overflow would abort the process and lose every file's findings, so the
+  file is reported instead and the other files are linted.
+- or its analysis took longer than the per-file time budget (`--time-budget`,
+  `time-budget` in the configuration, 10 seconds by default).
+
+Such files are almost always generated. Exclude them (`exclude` in the
+configuration) or split the offending expression; the run exits with code 2
+while a file goes unchecked.
+";
+
+/// The deepest syntax tree, in estimated levels, a file may have.
+pub const MAX_DEPTH: usize = 2_000;
+
+/// Levels one open delimiter counts for: a `(`, `[` or `{` costs the parser
+/// and the walk several stack frames (group, expression, statement, block).
+pub const GROUP_WEIGHT: usize = 4;
+
+/// Longer numeric literals are neutralised before parsing.
+pub const MAX_NUMBER_LEN: usize = 128;
+
+/// A file nested deeper than [`MAX_DEPTH`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooDeep {
+    /// The estimated depth where the limit was crossed.
+    pub depth: usize,
+    /// Byte offset, in the text given to [`prepare`], of the token that
+    /// crossed it.
+    pub offset: usize,
+}
+
+impl TooDeep {
+    pub fn message(&self) -> String {
+        format!(
+            "nested too deeply to analyse safely: syntax depth over {} here (estimated {}); the file was not checked",
+            MAX_DEPTH, self.depth
+        )
+    }
+}
+
+/// One open delimiter and the chain of deepening tokens inside it so far.
+struct Level {
+    run: usize,
+}
+
+/// The estimated nesting depth of `text` must stay within `limit`: the
+/// text to hand to the parser (numeric literals over [`MAX_NUMBER_LEN`]
+/// neutralised, same length), or where the limit was crossed.
+pub fn prepare_with(text: &str, limit: usize) -> Result<Cow<'_, str>, TooDeep> {
+    let body_start = text.strip_prefix('\u{feff}').map_or(0, |_| 3);
+    let start = body_start + ra_ap_rustc_lexer::strip_shebang(&text[body_start..]).unwrap_or(0);
+    let mut levels: Vec<Level> = vec![Level { run: 0 }];
+    let mut depth = 0usize;
+    let mut long_numbers: Vec<(usize, usize)> = Vec::new();
+    // After a `}`: the next token decides whether a new item or statement
+    // starts (which ends the run) or the expression goes on.
+    let mut after_brace = false;
+    let mut prev = K::Whitespace;
+    let mut pos = start;
+    for t in tokenize(&text[start..], FrontmatterAllowed::No) {
+        let at = pos;
+        let len = t.len as usize;
+        pos += len;
+        let kind = t.kind;
+        if matches!(
+            kind,
+            K::Whitespace | K::LineComment { .. } | K::BlockComment { .. }
+        ) {
+            continue;
+        }
+        let word = || &text[at..at + len];
+        if after_brace {
+            after_brace = false;
+            let continues = match kind {
+                K::Ident => matches!(word(), "else" | "as"),
+                K::Pound | K::Lifetime { .. } | K::Literal { .. } | K::RawIdent => false,
+                _ => true,
+            };
+            if !continues {
+                end_run(&mut levels, &mut depth);
+            }
+        }
+        let weight = match kind {
+            K::OpenParen | K::OpenBracket | K::OpenBrace => {
+                levels.push(Level { run: 0 });
+                GROUP_WEIGHT
+            }
+            K::CloseParen | K::CloseBracket | K::CloseBrace => {
+                if levels.len() > 1 {
+                    let l = levels.pop().expect("more than one level");
+                    depth -= l.run + GROUP_WEIGHT;
+                }
+                after_brace = kind == K::CloseBrace;
+                0
+            }
+            K::Semi | K::Comma => {
+                end_run(&mut levels, &mut depth);
+                0
+            }
+            K::Gt if prev == K::Eq => {
+                // `=>`: the `=` counted one.
+                end_run(&mut levels, &mut depth);
+                0
+            }
+            K::Dot
+            | K::Question
+            | K::Bang
+            | K::Minus
+            | K::Star
+            | K::And
+            | K::Or
+            | K::Plus
+            | K::Slash
+            | K::Percent
+            | K::Caret
+            | K::Lt
+            | K::Eq => 1,
+            K::Ident => match word() {
+                "else" | "as" | "return" | "break" | "move" => 1,
+                _ => 0,
+            },
+            K::Literal {
+                kind: LiteralKind::Int { .. } | LiteralKind::Float { .. },
+                ..
+            } if len > MAX_NUMBER_LEN => {
+                long_numbers.push((at, len));
+                0
+            }
+            _ => 0,
+        };
+        if weight > 0 {
+            depth += weight;
+            if !matches!(kind, K::OpenParen | K::OpenBracket | K::OpenBrace) {
+                levels.last_mut().expect("a level is always open").run += weight;
+            }
+            if depth > limit {
+                return Err(TooDeep { depth, offset: at });
+            }
+        }
+        prev = kind;
+    }
+    if long_numbers.is_empty() {
+        return Ok(Cow::Borrowed(text));
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (at, len) in long_numbers {
+        out.push_str(&text[copied..at]);
+        out.push('0');
+        out.extend(std::iter::repeat_n('_', len - 1));
+        copied = at + len;
+    }
+    out.push_str(&text[copied..]);
+    Ok(Cow::Owned(out))
+}
+
+/// [`prepare_with`] at [`MAX_DEPTH`].
+pub fn prepare(text: &str) -> Result<Cow<'_, str>, TooDeep> {
+    prepare_with(text, MAX_DEPTH)
+}
+
+/// syn's `parse_file` behind [`prepare`]: a file too deep to parse safely
+/// is an error instead of a stack overflow.
+pub fn parse_file(text: &str) -> Result<syn::File, ParseFailure> {
+    let prepared = prepare(text).map_err(ParseFailure::TooDeep)?;
+    syn::parse_file(&prepared).map_err(ParseFailure::Syntax)
+}
+
+/// Why [`parse_file`] gave no tree.
+#[derive(Debug)]
+pub enum ParseFailure {
+    TooDeep(TooDeep),
+    Syntax(syn::Error),
+}
+
+impl std::fmt::Display for ParseFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ParseFailure::TooDeep(d) => f.write_str(&d.message()),
+            ParseFailure::Syntax(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+fn end_run(levels: &mut [Level], depth: &mut usize) {
+    let top = levels.last_mut().expect("a level is always open");
+    *depth -= top.run;
+    top.run = 0;
+}
+
+/// syn's parse of a token stream (a macro's arguments, a model's type)
+/// behind the same bound: `None` when it is nested too deeply.
+pub fn shallow_tokens(tokens: &proc_macro2::TokenStream, limit: usize) -> bool {
+    fn walk(tokens: proc_macro2::TokenStream, depth: usize, limit: usize) -> bool {
+        let mut run = 0;
+        for t in tokens {
+            match t {
+                proc_macro2::TokenTree::Group(g) => {
+                    // Iterative would be nicer, but the recursion is bounded
+                    // by `limit / GROUP_WEIGHT`.
+                    if depth + run + GROUP_WEIGHT > limit
+                        || !walk(g.stream(), depth + run + GROUP_WEIGHT, limit)
+                    {
+                        return false;
+                    }
+                }
+                proc_macro2::TokenTree::Punct(p) => match p.as_char() {
+                    ',' | ';' => run = 0,
+                    ':' | '#' | '\'' | '>' | '@' | '$' | '~' => {}
+                    _ => run += 1,
+                },
+                proc_macro2::TokenTree::Ident(i) => {
+                    if i == "else" || i == "as" || i == "return" || i == "break" || i == "move" {
+                        run += 1;
+                    }
+                }
+                proc_macro2::TokenTree::Literal(_) => {}
+            }
+            if depth + run > limit {
+                return false;
+            }
+        }
+        true
+    }
+    walk(tokens.clone(), 0, limit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn depth_of(text: &str) -> usize {
+        // The smallest limit that accepts the text.
+        let (mut lo, mut hi) = (0, 1_000_000);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if prepare_with(text, mid).is_ok() {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        lo
+    }
+
+    #[test]
+    fn nesting_counts_delimiters_and_chains() {
+        assert_eq!(depth_of("fn f() {}"), GROUP_WEIGHT);
+        let parens = format!("fn f() {{ {}1{} }}", "(".repeat(100), ")".repeat(100));
+        assert_eq!(depth_of(&parens), GROUP_WEIGHT * 101);
+        let chain = format!("fn f() {{ x{}; }}", ".a()".repeat(100));
+        assert_eq!(depth_of(&chain), GROUP_WEIGHT * 2 + 100);
+        let ladder = format!("fn f() {{ if a {{}}{} }}", " else if a {}".repeat(50));
+        assert!(depth_of(&ladder) >= 50 + GROUP_WEIGHT);
+    }
+
+    #[test]
+    fn flat_shapes_stay_shallow() {
+        let block = format!("fn f() {{ {} }}", "let a = b.c(d);".repeat(10_000));
+        assert!(depth_of(&block) < 20, "{}", depth_of(&block));
+        let items = "fn a() { x.y() } #[test] fn b() {} struct S;".repeat(10_000);
+        assert!(depth_of(&items) < 20, "{}", depth_of(&items));
+        let arms = format!("fn f() {{ match x {{ {} }} }}", "1 => {} 2 => a.b(),".repeat(5_000));
+        assert!(depth_of(&arms) < 20, "{}", depth_of(&arms));
+        let array = format!("const A: &[u8] = &[{}];", "1, ".repeat(10_000));
+        assert!(depth_of(&array) < 20, "{}", depth_of(&array));
+    }
+
+    #[test]
+    fn the_limit_reports_where_it_was_crossed() {
+        let text = format!("fn f() {{ {} }}", "(".repeat(1_000_000));
+        let e = prepare(&text).unwrap_err();
+        assert!(e.depth > MAX_DEPTH);
+        assert_eq!(e.offset, "fn f() { ".len() + MAX_DEPTH / GROUP_WEIGHT - 1);
+    }
+
+    #[test]
+    fn long_numbers_are_neutralised_in_place() {
+        let digits = "7".repeat(1_000);
+        let text = format!("\u{feff}fn f() {{ let a = {digits}u64; let b = 12; }}");
+        let out = prepare(&text).unwrap();
+        assert_eq!(out.len(), text.len());
+        assert!(out.contains("let a = 0___"));
+        assert!(out.contains("let b = 12;"));
+        assert!(syn::parse_file(&out).is_ok());
+        assert!(matches!(prepare("fn f() { 1234 }").unwrap(), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn token_streams_are_bounded_too() {
+        let deep: proc_macro2::TokenStream =
+            format!("{}1{}", "(".repeat(600), ")".repeat(600)).parse().unwrap();
+        assert!(!shallow_tokens(&deep, MAX_DEPTH));
+        let fine: proc_macro2::TokenStream = "a, (b.c()), d".parse().unwrap();
+        assert!(shallow_tokens(&fine, MAX_DEPTH));
+    }
+}
