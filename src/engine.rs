@@ -24,7 +24,9 @@ pub fn check_file(
 
 /// Expressions nested deeper than this are not walked (the file's
 /// pre-parse scan, [`crate::complexity`], normally stops them earlier).
-pub const MAX_WALK_DEPTH: usize = crate::complexity::MAX_DEPTH;
+/// A level costs the walk and the analysis up to about 2.4 KB of stack in
+/// an unoptimised build; this stays under half the thread's 64 MiB.
+pub const MAX_WALK_DEPTH: usize = 12_000;
 
 /// How many expressions are walked between two looks at the clock.
 const DEADLINE_EVERY: u32 = 1024;

@@ -244,8 +244,11 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
                 std::fs::read_to_string(p).ok()
             }
         };
-        let (index, _) =
-            Relevance::new()?.index(std::slice::from_ref(&abs), &overlay, Store::none());
+        let relevance = Relevance::new()?;
+        // The index parses the text too: on a big stack, like the lint.
+        let (index, _) = in_pool(1, || {
+            relevance.index(std::slice::from_ref(&abs), &overlay, Store::none())
+        });
         linters.index = Some(Arc::new(SharedIndex::ready(index)));
         let (config, linter) = linters.get(config_for(&mut Discovery::default(), name)?)?;
         // Deeply nested text recurses deeply: lint it on a thread with

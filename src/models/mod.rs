@@ -246,6 +246,7 @@ impl Models {
     }
 
     fn add_type(&mut self, t: spec::TypeSpec) -> Result<(), String> {
+        check_type_text(&t.path)?;
         let parsed: syn::Type = syn::parse_str(&t.path)
             .map_err(|e| format!("type path `{}` does not parse: {e}", t.path))?;
         let syn::Type::Path(tp) = parsed else {
@@ -367,12 +368,14 @@ impl Models {
         if text == "_" {
             return Ok(Ty::Unknown);
         }
+        check_type_text(text)?;
         let parsed: syn::Type =
             syn::parse_str(text).map_err(|e| format!("type `{text}` does not parse: {e}"))?;
         Ok(self.model_ty(&parsed, generics))
     }
 
     fn model_ty(&self, t: &syn::Type, generics: &[String]) -> Ty {
+        // `check_type_text` bounded the depth of `t`.
         match t {
             syn::Type::Reference(r) => Ty::reference(self.model_ty(&r.elem, generics)),
             syn::Type::Paren(p) => self.model_ty(&p.elem, generics),
@@ -595,6 +598,29 @@ fn read_model_dir(dir: &Path) -> Result<Vec<(String, String)>, ModelError> {
     }
     files.sort();
     Ok(files)
+}
+
+/// Model types are short: a long or deeply nested one is a broken or
+/// hostile model file, refused before syn recurses into it.
+const MAX_TYPE_TEXT: usize = 1_000;
+
+/// Nesting a model type may have (in [`crate::complexity`] units: about
+/// 140 levels of generics).
+const MAX_TYPE_DEPTH: usize = 1_000;
+
+fn check_type_text(text: &str) -> Result<(), String> {
+    if text.len() > MAX_TYPE_TEXT {
+        let head: String = text.chars().take(40).collect();
+        return Err(format!(
+            "type `{head}…` is {} bytes long, over the {MAX_TYPE_TEXT}-byte limit for a model type",
+            text.len()
+        ));
+    }
+    crate::complexity::prepare_with(text, MAX_TYPE_DEPTH)
+        .map(|_| ())
+        .map_err(|_| {
+            format!("type `{text}` nests too deeply for a model type; write the type it stands for")
+        })
 }
 
 #[cfg(test)]

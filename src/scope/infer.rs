@@ -9,7 +9,7 @@ use crate::models::ty::Ty;
 use crate::models::{MacroKind, Member};
 
 /// Deeper expressions have an unknown value (the walk stops earlier).
-pub const MAX_VALUE_DEPTH: usize = crate::complexity::MAX_DEPTH;
+pub const MAX_VALUE_DEPTH: usize = crate::engine::MAX_WALK_DEPTH;
 
 /// The type warp filters are modelled as (`rules/warp.toml`).
 pub const FILTER: &str = "warp::Filter";
