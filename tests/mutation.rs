@@ -207,8 +207,15 @@ fn mutants_never_crash_and_fixes_stay_parsable_and_idempotent() {
         if &new != old {
             let text = String::from_utf8(new.clone())
                 .unwrap_or_else(|_| panic!("{context}: fixed into invalid UTF-8: {}", describe(&m.0)));
+            // As deep as the linter allows: parse on a stack as big as its.
+            let parses = std::thread::Builder::new()
+                .stack_size(64 * 1024 * 1024)
+                .spawn(move || scope_lint::complexity::parse_file(&text).is_ok())
+                .unwrap()
+                .join()
+                .unwrap();
             assert!(
-                scope_lint::complexity::parse_file(&text).is_ok(),
+                parses,
                 "{context}: the fixed file does not parse: {}",
                 describe(&m.0)
             );
