@@ -329,7 +329,10 @@ mod tests {
         let parens = format!("fn f() {{ {}1{} }}", "(".repeat(100), ")".repeat(100));
         assert_eq!(depth_of(&parens), BRACE_WEIGHT + GROUP_WEIGHT * 100);
         let chain = format!("fn f() {{ x{}; }}", ".a()".repeat(100));
-        assert_eq!(depth_of(&chain), BRACE_WEIGHT + DOT_WEIGHT * 100 + GROUP_WEIGHT);
+        assert_eq!(
+            depth_of(&chain),
+            BRACE_WEIGHT + DOT_WEIGHT * 100 + GROUP_WEIGHT
+        );
         let ladder = format!("fn f() {{ if a {{}}{} }}", " else if a {}".repeat(50));
         assert!(depth_of(&ladder) >= LINK_WEIGHT * 50 + BRACE_WEIGHT);
         let generics = format!("type T = {}u8{};", "Option<".repeat(100), ">".repeat(100));
@@ -342,7 +345,10 @@ mod tests {
         assert!(depth_of(&block) < 30, "{}", depth_of(&block));
         let items = "fn a() { x.y() } #[test] fn b() {} struct S;".repeat(10_000);
         assert!(depth_of(&items) < 30, "{}", depth_of(&items));
-        let arms = format!("fn f() {{ match x {{ {} }} }}", "1 => {} 2 => a.b(),".repeat(5_000));
+        let arms = format!(
+            "fn f() {{ match x {{ {} }} }}",
+            "1 => {} 2 => a.b(),".repeat(5_000)
+        );
         assert!(depth_of(&arms) < 30, "{}", depth_of(&arms));
         let array = format!("const A: &[u8] = &[{}];", "1, ".repeat(10_000));
         assert!(depth_of(&array) < 30, "{}", depth_of(&array));
@@ -368,13 +374,18 @@ mod tests {
         assert!(out.contains("let a = 0___"));
         assert!(out.contains("let b = 12;"));
         assert!(syn::parse_file(&out).is_ok());
-        assert!(matches!(prepare("fn f() { 1234 }").unwrap(), Cow::Borrowed(_)));
+        assert!(matches!(
+            prepare("fn f() { 1234 }").unwrap(),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]
     fn token_streams_are_bounded_too() {
         let deep: proc_macro2::TokenStream =
-            format!("{}1{}", "(".repeat(20_000), ")".repeat(20_000)).parse().unwrap();
+            format!("{}1{}", "(".repeat(20_000), ")".repeat(20_000))
+                .parse()
+                .unwrap();
         assert!(!shallow_tokens(&deep, MAX_DEPTH));
         let fine: proc_macro2::TokenStream = "a, (b.c()), d".parse().unwrap();
         assert!(shallow_tokens(&fine, MAX_DEPTH));

@@ -113,8 +113,15 @@ impl Guard {
             (None, None) => return None,
         };
         Some(
-            Diagnostic::new(TOO_COMPLEX, crate::diagnostic::Level::Error, at..at, message)
-                .with_help("`scope-lint explain too-complex` says why; `--time-budget` sets the budget"),
+            Diagnostic::new(
+                TOO_COMPLEX,
+                crate::diagnostic::Level::Error,
+                at..at,
+                message,
+            )
+            .with_help(
+                "`scope-lint explain too-complex` says why; `--time-budget` sets the budget",
+            ),
         )
     }
 }
@@ -658,8 +665,7 @@ mod tests {
         let source = SourceFile::new("a.rs", text.as_str());
         let models = Models::builtin().unwrap();
         let past = std::time::Instant::now();
-        let found =
-            check_file_within(&file, &source, &models, &RuleSet::all(), None, Some(past));
+        let found = check_file_within(&file, &source, &models, &RuleSet::all(), None, Some(past));
         assert!(
             found
                 .iter()

@@ -137,10 +137,12 @@ impl Linters {
             linter.prefilter = None;
         }
         linter.index = self.index.clone();
-        if let Some(budget) = self
-            .time_budget
-            .or_else(|| config.settings.time_budget.and_then(crate::config::parse_time_budget))
-        {
+        if let Some(budget) = self.time_budget.or_else(|| {
+            config
+                .settings
+                .time_budget
+                .and_then(crate::config::parse_time_budget)
+        }) {
             linter.time_budget = budget;
         }
         linter.cache = self

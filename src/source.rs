@@ -182,7 +182,13 @@ mod tests {
         for (col, (byte, _)) in line.char_indices().enumerate() {
             let at = 3 + byte;
             assert_eq!(f.offset_of(2, col), at, "column {col}");
-            assert_eq!(f.line_col(at), LineCol { line: 2, column: col + 1 });
+            assert_eq!(
+                f.line_col(at),
+                LineCol {
+                    line: 2,
+                    column: col + 1
+                }
+            );
         }
         assert_eq!(f.offset_of(2, 5000), 3 + line.len() + 2);
         assert_eq!(f.offset_of(3, 0), text.len() - 1);

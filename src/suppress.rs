@@ -118,9 +118,7 @@ fn parse(source: &SourceFile) -> Vec<Directive> {
     for slash_at in line_comments(text) {
         // Line 1 starts after a byte order mark.
         let first_line = if text.starts_with('\u{feff}') { 3 } else { 0 };
-        let line_start = text[..slash_at]
-            .rfind('\n')
-            .map_or(first_line, |i| i + 1);
+        let line_start = text[..slash_at].rfind('\n').map_or(first_line, |i| i + 1);
         let line_end = text[slash_at..]
             .find('\n')
             .map_or(text.len(), |i| slash_at + i);

@@ -28,10 +28,7 @@ fn findings(out: &str) -> Vec<(String, String)> {
             let (file, rest) = l.split_once(':')?;
             let code = rest.split(": ").nth(1)?.split(' ').next()?;
             Some((
-                Path::new(file)
-                    .file_name()?
-                    .to_string_lossy()
-                    .into_owned(),
+                Path::new(file).file_name()?.to_string_lossy().into_owned(),
                 code.to_string(),
             ))
         })
@@ -161,7 +158,10 @@ fn deep_nesting_through_stdin_is_reported_not_an_abort() {
             .unwrap();
         let code = out.status.code();
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(code == Some(1) || code == Some(2), "{depth}: {code:?} {stdout}");
+        assert!(
+            code == Some(1) || code == Some(2),
+            "{depth}: {code:?} {stdout}"
+        );
         assert!(
             stdout.contains("too-complex") || stdout.contains("parse-error"),
             "{stdout}"
@@ -174,7 +174,10 @@ fn explain_too_complex_says_what_to_do() {
     let mut cmd = Command::cargo_bin("scope-lint").unwrap();
     let (code, out, _) = common::output(cmd.args(["explain", "too-complex"]));
     assert_eq!(code, 0);
-    assert!(out.contains("time budget") && out.contains("exclude"), "{out}");
+    assert!(
+        out.contains("time budget") && out.contains("exclude"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -232,13 +235,18 @@ fn the_time_budget_turns_a_slow_file_into_a_finding() {
     );
     assert_eq!(code, 2, "{out}");
     assert!(
-        out.lines()
-            .any(|l| l.contains("slow.rs:") && l.contains("too-complex") && l.contains("time budget")),
+        out.lines().any(|l| l.contains("slow.rs:")
+            && l.contains("too-complex")
+            && l.contains("time budget")),
         "{out}"
     );
 
     // From the configuration, checked.
-    std::fs::write(dir.path().join("scope-lint.toml"), "time-budget = 0.000001\n").unwrap();
+    std::fs::write(
+        dir.path().join("scope-lint.toml"),
+        "time-budget = 0.000001\n",
+    )
+    .unwrap();
     let mut cmd = Command::cargo_bin("scope-lint").unwrap();
     let (code, out, _) = common::output(
         cmd.args(["--no-cache", "--format", "short"])

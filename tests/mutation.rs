@@ -155,10 +155,7 @@ fn mutants_never_crash_and_fixes_stay_parsable_and_idempotent() {
         failure_persistence: None,
         ..Config::default()
     });
-    let strategy = (
-        0..originals.len(),
-        prop::collection::vec(mutation(), 1..4),
-    );
+    let strategy = (0..originals.len(), prop::collection::vec(mutation(), 1..4));
     let dir = tempfile::tempdir().unwrap();
     let mut mutants = Vec::new();
     for i in 0..count {
@@ -175,14 +172,12 @@ fn mutants_never_crash_and_fixes_stay_parsable_and_idempotent() {
         let (_, from, ms) = mutants.iter().find(|m| m.0 == name).unwrap();
         format!("{name} = {} with {ms:?}", from.display())
     };
-    let context = format!("seed {seed} ({count} mutants; rerun with SCOPE_LINT_MUTATION_SEED={seed})");
+    let context =
+        format!("seed {seed} ({count} mutants; rerun with SCOPE_LINT_MUTATION_SEED={seed})");
 
     // Lint alone: no crash, no panic.
     let (code, out, err) = scope_lint(dir.path(), false);
-    assert!(
-        (0..=2).contains(&code),
-        "{context}: exit {code}\n{err}"
-    );
+    assert!((0..=2).contains(&code), "{context}: exit {code}\n{err}");
     assert!(!err.contains("panicked"), "{context}: {err}");
     for line in out.lines().filter(|l| l.contains("internal-error")) {
         let name = Path::new(line.split(':').next().unwrap())
@@ -205,8 +200,9 @@ fn mutants_never_crash_and_fixes_stay_parsable_and_idempotent() {
     for (m, old) in mutants.iter().zip(&before) {
         let new = std::fs::read(dir.path().join(&m.0)).unwrap();
         if &new != old {
-            let text = String::from_utf8(new.clone())
-                .unwrap_or_else(|_| panic!("{context}: fixed into invalid UTF-8: {}", describe(&m.0)));
+            let text = String::from_utf8(new.clone()).unwrap_or_else(|_| {
+                panic!("{context}: fixed into invalid UTF-8: {}", describe(&m.0))
+            });
             // As deep as the linter allows: parse on a stack as big as its.
             let parses = std::thread::Builder::new()
                 .stack_size(64 * 1024 * 1024)

@@ -57,15 +57,17 @@ fn case() -> impl Strategy<Value = Case> {
         [noise(), noise(), noise()],
         awkward_text(),
     )
-        .prop_map(|(bom, crlf, one_line, doc, indents, noises, trailing)| Case {
-            bom,
-            crlf,
-            one_line,
-            doc,
-            indents,
-            noises,
-            trailing,
-        })
+        .prop_map(
+            |(bom, crlf, one_line, doc, indents, noises, trailing)| Case {
+                bom,
+                crlf,
+                one_line,
+                doc,
+                indents,
+                noises,
+                trailing,
+            },
+        )
 }
 
 /// A planted finding: its code, the text it must cover, and for a fix

@@ -631,23 +631,42 @@ mod tests {
             std::thread::spawn(move || {
                 let mut m = Models::builtin().unwrap();
                 let text = format!("[[type]]\npath = \"x::Y\"\nmethods.m = \"{ty}\"\n");
-                m.add_source("deep.toml", &text).map(|_| ()).unwrap_err().to_string()
+                m.add_source("deep.toml", &text)
+                    .map(|_| ())
+                    .unwrap_err()
+                    .to_string()
             })
             .join()
             .expect("no stack overflow")
         };
-        let deep = run(format!("{}u8{}", "Option<".repeat(3_000), ">".repeat(3_000)));
-        assert!(deep.contains("deep.toml") && deep.contains("limit"), "{deep}");
+        let deep = run(format!(
+            "{}u8{}",
+            "Option<".repeat(3_000),
+            ">".repeat(3_000)
+        ));
+        assert!(
+            deep.contains("deep.toml") && deep.contains("limit"),
+            "{deep}"
+        );
         let nested = run(format!("{}u8{}", "Vec<".repeat(150), ">".repeat(150)));
-        assert!(nested.contains("deep.toml") && nested.contains("nests too deeply"), "{nested}");
+        assert!(
+            nested.contains("deep.toml") && nested.contains("nests too deeply"),
+            "{nested}"
+        );
         let path = std::thread::spawn(|| {
             let mut m = Models::builtin().unwrap();
             let text = format!("[[type]]\npath = \"{}\"\n", "a::".repeat(100_000) + "B");
-            m.add_source("long.toml", &text).map(|_| ()).unwrap_err().to_string()
+            m.add_source("long.toml", &text)
+                .map(|_| ())
+                .unwrap_err()
+                .to_string()
         })
         .join()
         .unwrap();
-        assert!(path.contains("long.toml") && path.contains("limit"), "{path}");
+        assert!(
+            path.contains("long.toml") && path.contains("limit"),
+            "{path}"
+        );
     }
 
     use super::*;
