@@ -106,6 +106,9 @@ struct Level {
     run: usize,
     /// What opening it counted.
     weight: usize,
+    /// The run just after the last `} else` of an `if` ladder: each link
+    /// adds one level, its condition's tokens only while it is read.
+    ladder: usize,
 }
 
 /// The estimated nesting depth of `text` must stay within `limit`: the
@@ -114,7 +117,11 @@ struct Level {
 pub fn prepare_with(text: &str, limit: usize) -> Result<Cow<'_, str>, TooDeep> {
     let body_start = text.strip_prefix('\u{feff}').map_or(0, |_| 3);
     let start = body_start + ra_ap_rustc_lexer::strip_shebang(&text[body_start..]).unwrap_or(0);
-    let mut levels: Vec<Level> = vec![Level { run: 0, weight: 0 }];
+    let mut levels: Vec<Level> = vec![Level {
+        run: 0,
+        weight: 0,
+        ladder: 0,
+    }];
     let mut depth = 0usize;
     let mut long_numbers: Vec<(usize, usize)> = Vec::new();
     // After a `}`: the next token decides whether a new item or statement
@@ -136,8 +143,20 @@ pub fn prepare_with(text: &str, limit: usize) -> Result<Cow<'_, str>, TooDeep> {
         let word = || &text[at..at + len];
         if after_brace {
             after_brace = false;
+            if kind == K::Ident && word() == "else" {
+                let top = levels.last_mut().expect("a level is always open");
+                let run = top.ladder + LINK_WEIGHT;
+                depth = depth - top.run + run;
+                top.run = run;
+                top.ladder = run;
+                if depth > limit {
+                    return Err(TooDeep { depth, offset: at });
+                }
+                prev = kind;
+                continue;
+            }
             let continues = match kind {
-                K::Ident => matches!(word(), "else" | "as"),
+                K::Ident => matches!(word(), "as"),
                 K::Pound | K::Lifetime { .. } | K::Literal { .. } | K::RawIdent => false,
                 _ => true,
             };
@@ -152,7 +171,11 @@ pub fn prepare_with(text: &str, limit: usize) -> Result<Cow<'_, str>, TooDeep> {
                 } else {
                     GROUP_WEIGHT
                 };
-                levels.push(Level { run: 0, weight });
+                levels.push(Level {
+                    run: 0,
+                    weight,
+                    ladder: 0,
+                });
                 weight
             }
             K::CloseParen | K::CloseBracket | K::CloseBrace => {
@@ -256,6 +279,7 @@ fn end_run(levels: &mut [Level], depth: &mut usize) {
     let top = levels.last_mut().expect("a level is always open");
     *depth -= top.run;
     top.run = 0;
+    top.ladder = 0;
 }
 
 /// Whether a token stream (a macro's arguments) nests within `limit` by
@@ -334,7 +358,16 @@ mod tests {
             BRACE_WEIGHT + DOT_WEIGHT * 100 + GROUP_WEIGHT
         );
         let ladder = format!("fn f() {{ if a {{}}{} }}", " else if a {}".repeat(50));
-        assert!(depth_of(&ladder) >= LINK_WEIGHT * 50 + BRACE_WEIGHT);
+        assert_eq!(depth_of(&ladder), BRACE_WEIGHT + LINK_WEIGHT * 50 + BRACE_WEIGHT);
+        // A link's condition counts while it is read, not for the rest.
+        let conditions = format!(
+            "fn f() {{ if a == 0 {{}}{} }}",
+            " else if a == 1 && !b {}".repeat(50)
+        );
+        assert_eq!(
+            depth_of(&conditions),
+            BRACE_WEIGHT + LINK_WEIGHT * 50 + LINK_WEIGHT * 5 + BRACE_WEIGHT
+        );
         let generics = format!("type T = {}u8{};", "Option<".repeat(100), ">".repeat(100));
         assert_eq!(depth_of(&generics), LINK_WEIGHT + ANGLE_WEIGHT * 100);
     }
