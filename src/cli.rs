@@ -26,14 +26,16 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-enum Command {
+pub(crate) enum Command {
     /// Lint files and directories (the default command).
     Check(Box<CheckArgs>),
     /// List every rule: code, name, default level, fixable, summary.
     Rules,
-    /// Print a rule's documentation.
+    /// Print a rule's documentation (or that of parse-error, io-error,
+    /// internal-error).
     Explain {
-        /// A rule code (SL002) or name (manual-query-parsing).
+        /// A rule code (SL002) or name (manual-query-parsing), or an engine
+        /// code (parse-error).
         rule: String,
     },
     /// Remove the result cache.
@@ -45,10 +47,9 @@ enum Command {
 }
 
 #[derive(Args, Debug, Default)]
-struct CheckArgs {
-    /// Files or directories to lint.
-    #[arg(default_value = ".")]
-    paths: Vec<PathBuf>,
+pub(crate) struct CheckArgs {
+    /// Files or directories to lint (default: .).
+    pub(crate) paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -78,31 +79,44 @@ struct CheckArgs {
     diff: bool,
     /// Use this configuration file for every linted file.
     #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
-    config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
     /// Ignore all configuration files.
     #[arg(long)]
     isolated: bool,
     /// Apply configured excludes to files named on the command line too.
     #[arg(long)]
     force_exclude: bool,
-    /// Print the number of findings per rule instead of each finding.
+    /// Print the number of findings per rule instead of each finding
+    /// (a JSON array with --format json).
     #[arg(long)]
     statistics: bool,
+    /// Write the report to this file instead of stdout (human format
+    /// without colour).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) output_file: Option<PathBuf>,
+    /// List each fix applied by --fix (file:line, code, what changed), in
+    /// every format (to stderr when stdout holds a machine format).
+    #[arg(long)]
+    show_fixes: bool,
+    /// Exit 0 when the paths hold no Rust file (default: warn and exit 2,
+    /// so a mistyped CI path does not pass forever).
+    #[arg(long)]
+    allow_no_files: bool,
     /// Exit 0 even when there are findings.
     #[arg(long)]
     exit_zero: bool,
     /// Read the source from stdin and report it under this name.
     #[arg(long, value_name = "NAME")]
-    stdin_filename: Option<PathBuf>,
+    pub(crate) stdin_filename: Option<PathBuf>,
     /// Only lint files that differ from this git revision (and untracked ones).
     #[arg(long, value_name = "REV")]
     changed_since: Option<String>,
     /// Report only findings that are not in this baseline.
     #[arg(long, value_name = "FILE")]
-    baseline: Option<PathBuf>,
+    pub(crate) baseline: Option<PathBuf>,
     /// Record the current findings in this baseline file.
     #[arg(long, value_name = "FILE")]
-    write_baseline: Option<PathBuf>,
+    pub(crate) write_baseline: Option<PathBuf>,
     /// Neither read nor write the result cache.
     #[arg(long)]
     no_cache: bool,
@@ -111,7 +125,7 @@ struct CheckArgs {
     no_prefilter: bool,
     /// Keep the result cache here (default: .scope-lint-cache/ at the project root).
     #[arg(long, value_name = "DIR")]
-    cache_dir: Option<PathBuf>,
+    pub(crate) cache_dir: Option<PathBuf>,
     /// Seconds one file's analysis may take before it is reported as
     /// `too-complex` (default: 10, or `time-budget` in the configuration).
     #[arg(long, value_name = "SECS", value_parser = parse_time_budget)]
@@ -133,6 +147,10 @@ enum Format {
     Github,
     /// `file:line:col: CODE message`, one line per finding.
     Short,
+    /// Code Climate JSON, for GitLab's merge-request code-quality widget.
+    Gitlab,
+    /// JUnit XML: a test case per finding (failed) and per clean file.
+    Junit,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -157,12 +175,23 @@ pub fn main_from(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode
     }
     let cli = Cli::parse_from(args);
     let result = match cli.command {
-        Some(Command::Rules) => list_rules(),
-        Some(Command::Explain { rule }) => explain(&rule),
-        Some(Command::Clean { cache_dir }) => clean(cache_dir),
-        Some(Command::Check(args)) => check(*args),
+        Some(command) => run_command(command),
         None => check(cli.check),
     };
+    exit_code(result)
+}
+
+pub(crate) fn run_command(command: Command) -> Result<ExitCode, String> {
+    match command {
+        Command::Rules => list_rules(),
+        Command::Explain { rule } => explain(&rule),
+        Command::Clean { cache_dir } => clean(cache_dir),
+        Command::Check(args) => check(*args),
+    }
+}
+
+/// The exit code of a command; its error, if any, printed.
+pub(crate) fn exit_code(result: Result<ExitCode, String>) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(message) => {
@@ -194,7 +223,7 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
-fn check(args: CheckArgs) -> Result<ExitCode, String> {
+pub(crate) fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let started = Instant::now();
     let stdin = match &args.stdin_filename {
         Some(name) => {
@@ -206,8 +235,13 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         }
         None => None,
     };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
     let options = run::Options {
-        paths: args.paths,
+        paths,
         select: args.select,
         ignore: args.ignore,
         threads: args.threads,
@@ -224,6 +258,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         no_cache: args.no_cache,
         no_prefilter: args.no_prefilter,
         cache_dir: args.cache_dir,
+        progress: crate::progress::wanted(),
         time_budget: args.time_budget,
     };
     let outcome = run::run(&options)?;
@@ -231,8 +266,16 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         results: &outcome.results,
         elapsed: started.elapsed(),
     };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let to_file = args.output_file.is_some();
+    let mut out: Box<dyn Write> = match &args.output_file {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .map_err(|e| format!("{}: cannot create the report file: {e}", path.display()))?,
+        )),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let human = args.format == Format::Human;
+    let mut fixes_listed = false;
     let written = (|| -> std::io::Result<()> {
         if let Some(text) = &outcome.fixed_stdin {
             // Editors read the fixed source from stdout; findings go to stderr.
@@ -248,27 +291,38 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             }
             return Ok(());
         }
-        if args.statistics {
+        if args.statistics && args.format == Format::Json {
+            report::write_statistics_json(&report, &mut out)?;
+        } else if args.statistics {
             report::write_statistics(&report, &mut out)?;
         } else {
             match args.format {
                 Format::Human => {
-                    report::human::write(&report, use_color(args.color), true, &mut out)?
+                    let color = !to_file && use_color(args.color);
+                    report::human::write(&report, color, true, &mut out)?
                 }
                 Format::Json => report::json::write(&report, &mut out)?,
                 Format::Sarif => report::sarif::write(&report, &mut out)?,
                 Format::Github => report::github::write(&report, &mut out)?,
                 Format::Short => report::short::write(&report, &mut out)?,
+                Format::Gitlab => report::gitlab::write(&report, &mut out)?,
+                Format::Junit => report::junit::write(&report, &mut out)?,
             }
         }
-        if !args.quiet && (args.format == Format::Human || args.statistics) {
+        if !args.quiet && (human || args.statistics && args.format != Format::Json) {
             if outcome.fixed > 0 {
-                writeln!(out, "Fixed {} problems", outcome.fixed)?;
+                report::write_fixes(outcome.fixed, &outcome.applied_fixes, &mut out)?;
+                fixes_listed = true;
             }
             writeln!(out, "{}", report.summary())?;
         }
         out.flush()
     })();
+    drop(out);
+    if args.show_fixes && !fixes_listed && outcome.fixed > 0 {
+        let mut err = std::io::stderr().lock();
+        let _ = report::write_fixes(outcome.fixed, &outcome.applied_fixes, &mut err);
+    }
     if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             return Err(format!("cannot write the report: {e}"));
@@ -300,8 +354,27 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             ms(started.elapsed()),
         );
     }
+    let no_files = outcome.files_found == 0 && options.stdin.is_none();
+    if no_files {
+        let shown: Vec<String> = options
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        let _ = writeln!(
+            std::io::stderr(),
+            "scope-lint: warning: no Rust files found in {}; check the paths{}",
+            shown.join(", "),
+            if args.allow_no_files {
+                ""
+            } else {
+                " (--allow-no-files makes this exit 0)"
+            }
+        );
+    }
     let counts = report.counts();
-    Ok(if counts.incomplete > 0 || !outcome.errors.is_empty() {
+    let failed = counts.incomplete > 0 || !outcome.errors.is_empty();
+    Ok(if failed || no_files && !args.allow_no_files {
         ExitCode::from(2)
     } else if args.exit_zero {
         ExitCode::SUCCESS
@@ -356,9 +429,13 @@ fn list_rules() -> Result<ExitCode, String> {
 }
 
 fn explain(key: &str) -> Result<ExitCode, String> {
-    if key == crate::complexity::TOO_COMPLEX.code {
-        println!("# {key}\n");
-        print!("{}", crate::complexity::EXPLANATION);
+    if let Some(d) = crate::engine_codes::lookup(key) {
+        println!("# {}\n", d.code.code);
+        println!(
+            "Reported by scope-lint itself, not by a rule: {}.\nLevel: error. Not fixable.\n",
+            d.summary
+        );
+        print!("{}", d.docs);
         return Ok(ExitCode::SUCCESS);
     }
     let rule = lookup(key)?;

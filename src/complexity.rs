@@ -35,22 +35,29 @@ pub const TOO_COMPLEX: Code = Code {
     name: "too-complex",
 };
 
-/// What `scope-lint explain too-complex` prints.
+/// What `scope-lint explain too-complex` prints (Markdown).
 pub const EXPLANATION: &str = "\
-A file scope-lint did not analyse because doing so would risk the whole run:
+## What it means
+
+scope-lint did not analyse the file, or stopped part way, because going on
+would risk the whole run:
 
 - its syntax nests deeper than the parser and the analysis can follow
   (thousands of nested parentheses, braces or generics, or a method chain,
   operator chain or `else if` ladder thousands of links long). The finding
   says how deep the estimate got and where it crossed the limit. A stack
   overflow would abort the process and lose every file's findings, so the
-  file is reported instead and the other files are linted.
-- or its analysis took longer than the per-file time budget (`--time-budget`,
-  `time-budget` in the configuration, 10 seconds by default).
+  file is reported instead and the other files are linted;
+- or its analysis took longer than the per-file time budget
+  (`--time-budget`, `time-budget` in the configuration, 10 seconds by
+  default); the findings before that point are kept.
 
-Such files are almost always generated. Exclude them (`exclude` in the
-configuration) or split the offending expression; the run exits with code 2
-while a file goes unchecked.
+## What to do
+
+Such files are almost always generated: exclude them in the configuration
+(`exclude = [\"generated/**\"]`), or split the offending expression. Raise
+the time budget if the machine is just slow. The run exits 2 while a file
+goes unchecked; `--fix` leaves the file alone.
 ";
 
 /// The deepest a file may nest, in units of about a kilobyte of stack in
@@ -358,7 +365,10 @@ mod tests {
             BRACE_WEIGHT + DOT_WEIGHT * 100 + GROUP_WEIGHT
         );
         let ladder = format!("fn f() {{ if a {{}}{} }}", " else if a {}".repeat(50));
-        assert_eq!(depth_of(&ladder), BRACE_WEIGHT + LINK_WEIGHT * 50 + BRACE_WEIGHT);
+        assert_eq!(
+            depth_of(&ladder),
+            BRACE_WEIGHT + LINK_WEIGHT * 50 + BRACE_WEIGHT
+        );
         // A link's condition counts while it is read, not for the rest.
         let conditions = format!(
             "fn f() {{ if a == 0 {{}}{} }}",

@@ -4,11 +4,13 @@
 //! the tree themselves, so adding a rule never adds a traversal.
 
 use crate::diagnostic::Diagnostic;
+use crate::index::query_secrets::QuerySecret;
 use crate::macros::MacroCall;
 use crate::models::Models;
 use crate::rules::{Context, Node, RuleSet};
 use crate::scope::{closure_params, ClosureParams, Scope};
 use crate::source::SourceFile;
+use std::path::PathBuf;
 use syn::visit::Visit;
 
 /// Run every rule of `rules` over one parsed file.
@@ -44,7 +46,15 @@ pub fn check_file_within(
     deadline: Option<std::time::Instant>,
 ) -> Vec<Diagnostic> {
     let context = index.and_then(|ix| ix.file(&source.path).map(|c| (ix, c)));
+    // A crate's evidence covers all its files; a file alone is its own.
+    let query_secret = match &context {
+        Some((ix, c)) => ix
+            .query_secret(c.krate)
+            .map(|(p, e)| (p.to_path_buf(), e.clone())),
+        None => crate::index::query_secrets::scan(&source.text).map(|e| (source.path.clone(), e)),
+    };
     let mut walker = Walker {
+        query_secret,
         scope: Scope::new(models, file, is_test_path(&source.path), context),
         source,
         rules,
@@ -127,6 +137,8 @@ impl Guard {
 }
 
 struct Walker<'a> {
+    /// Where the file's crate shows it takes secrets in query strings.
+    query_secret: Option<(PathBuf, QuerySecret)>,
     scope: Scope<'a>,
     source: &'a SourceFile,
     rules: &'a RuleSet,
@@ -140,6 +152,7 @@ struct Walker<'a> {
 impl Walker<'_> {
     fn dispatch(&mut self, node: Node<'_>) {
         let cx = Context {
+            query_secret: self.query_secret.as_ref(),
             scope: &self.scope,
             source: self.source,
             chain: &self.chain,
@@ -268,11 +281,49 @@ impl Walker<'_> {
 /// Files that hold only test code: under `tests/` or `benches/`, or named
 /// `tests.rs`/`test.rs` (the `#[cfg(test)] mod tests;` convention).
 pub fn is_test_path(path: &std::path::Path) -> bool {
-    path.components()
-        .any(|c| c.as_os_str() == "tests" || c.as_os_str() == "benches")
-        || path
-            .file_name()
-            .is_some_and(|n| n == "tests.rs" || n == "test.rs")
+    /// Test-support folders and files inside a crate's `src/`.
+    const SUPPORT: &[&str] = &[
+        "test",
+        "tests",
+        "mock",
+        "mocks",
+        "testing",
+        "test_utils",
+        "test_util",
+        "test_helpers",
+        "testutils",
+    ];
+    let mut in_src = false;
+    let components: Vec<_> = path.components().map(|c| c.as_os_str()).collect();
+    for (i, c) in components.iter().enumerate() {
+        let last = i + 1 == components.len();
+        if *c == "tests" || *c == "benches" {
+            return true;
+        }
+        let stem = if last {
+            std::path::Path::new(c).file_stem().unwrap_or(c)
+        } else {
+            c
+        };
+        if in_src && SUPPORT.iter().any(|s| stem == *s) {
+            return true;
+        }
+        in_src |= *c == "src";
+    }
+    false
+}
+
+/// Every identifier of a `cfg(..)` predicate, in order.
+fn cfg_words(tokens: proc_macro2::TokenStream) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in tokens {
+        match t {
+            proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
+            proc_macro2::TokenTree::Group(g) => out.extend(cfg_words(g.stream())),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The span of an expression's first token, found without walking the
@@ -390,10 +441,17 @@ fn diverges(block: &syn::Block) -> bool {
     })
 }
 
-/// `#[cfg(test)]`.
+/// `#[cfg(test)]` and test-support configurations.
 fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
-        a.path().is_ident("cfg") && a.parse_args::<syn::Ident>().is_ok_and(|id| id == "test")
+        // `cfg(test)`, `cfg(any(test, feature = "testing"))`,
+        // `cfg(all(test, unix))`: compiled for tests (and test-support
+        // features) only; `cfg(not(test))` is production.
+        a.path().is_ident("cfg")
+            && a.parse_args::<proc_macro2::TokenStream>().is_ok_and(|t| {
+                let words = cfg_words(t);
+                words.iter().any(|w| w == "test") && !words.iter().any(|w| w == "not")
+            })
     })
 }
 
@@ -472,7 +530,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 if let Some((_, diverge)) = &init.diverge {
                     self.visit_expr(diverge);
                 }
-                self.scope.value_of(&init.expr)
+                let mut value = self.scope.value_of(&init.expr);
+                // A value encoded once stays encoded through `let`.
+                let text = self
+                    .source
+                    .snippet(syn::spanned::Spanned::span(&*init.expr));
+                if crate::scope::text_encodes_for_query(text) {
+                    value.roles = value.roles.with(crate::models::roles::Role::Encoded);
+                }
+                value
             }
             None => Default::default(),
         };
@@ -485,7 +551,31 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             return;
         }
         match e {
-            syn::Expr::MethodCall(m) => self.dispatch(Node::MethodCall(m)),
+            syn::Expr::MethodCall(m) => {
+                self.dispatch(Node::MethodCall(m));
+                // A URL changed in place no longer is its literal.
+                const MUTATORS: &[&str] = &[
+                    "query_pairs_mut",
+                    "set_query",
+                    "set_path",
+                    "path_segments_mut",
+                    "set_host",
+                    "set_fragment",
+                ];
+                if MUTATORS.contains(&m.method.to_string().as_str()) {
+                    let mut recv = &*m.receiver;
+                    while let syn::Expr::Reference(syn::ExprReference { expr: r, .. })
+                    | syn::Expr::Paren(syn::ExprParen { expr: r, .. }) = recv
+                    {
+                        recv = r;
+                    }
+                    if let syn::Expr::Path(p) = recv {
+                        if let Some(id) = p.path.get_ident() {
+                            self.scope.forget_literal(&id.to_string());
+                        }
+                    }
+                }
+            }
             syn::Expr::Field(f) => self.dispatch(Node::Field(f)),
             syn::Expr::Call(c) => self.dispatch(Node::Call(c)),
             syn::Expr::Binary(b) => self.dispatch(Node::Binary(b)),
@@ -608,11 +698,43 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         // `for i in 0..n` counts with integers.
         let int_range = matches!(&*f.expr, syn::Expr::Range(r)
             if r.start.as_deref().is_some_and(|s| matches!(s, syn::Expr::Lit(l) if matches!(l.lit, syn::Lit::Int(_)))));
+        // `for (name, value) in req.headers()`: logging each value in the
+        // loop logs every header.
+        let headers = {
+            let mut iter = &*f.expr;
+            while let syn::Expr::MethodCall(m) = iter {
+                if !m.args.is_empty()
+                    || !matches!(
+                        m.method.to_string().as_str(),
+                        "iter" | "into_iter" | "values" | "drain"
+                    )
+                {
+                    break;
+                }
+                iter = &m.receiver;
+            }
+            let roles = self.scope.value_of(iter).roles;
+            roles.has(crate::models::roles::Role::RequestHeaders)
+        };
+        let each_header = || {
+            crate::scope::Value::new(
+                crate::models::ty::Ty::default(),
+                crate::models::roles::Roles::NONE.with(crate::models::roles::Role::RequestHeaders),
+            )
+        };
         match &*f.pat {
             syn::Pat::Ident(p) if int_range => self.scope.bind(
                 p.ident.to_string(),
                 crate::scope::Value::new(crate::models::ty::Ty::named("i32"), Default::default()),
             ),
+            syn::Pat::Ident(p) if headers => self.scope.bind(p.ident.to_string(), each_header()),
+            syn::Pat::Tuple(t) if headers && t.elems.len() == 2 => {
+                self.scope.bind_unknown(&t.elems[0]);
+                match &t.elems[1] {
+                    syn::Pat::Ident(p) => self.scope.bind(p.ident.to_string(), each_header()),
+                    other => self.scope.bind_unknown(other),
+                }
+            }
             pat => self.scope.bind_unknown(pat),
         }
         self.visit_block(&f.body);
@@ -623,6 +745,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn the_walk_stops_at_its_depth_bound_with_a_finding() {
@@ -674,5 +797,28 @@ mod tests {
         );
         let found = check_file(&file, &source, &models, &RuleSet::all(), None);
         assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn test_support_paths() {
+        for p in [
+            "tests/api.rs",
+            "app/benches/b.rs",
+            "app/src/tests.rs",
+            "app/src/mocks/server.rs",
+            "app/src/test_utils.rs",
+            "app/src/api/testing/mod.rs",
+            "app/src/mock.rs",
+        ] {
+            assert!(is_test_path(Path::new(p)), "{p}");
+        }
+        for p in [
+            "app/src/main.rs",
+            "test/app/src/main.rs",
+            "mocks/app/src/routes.rs",
+            "app/src/testimonials.rs",
+        ] {
+            assert!(!is_test_path(Path::new(p)), "{p}");
+        }
     }
 }

@@ -26,6 +26,16 @@ pub fn apply_once(
     diagnostics: &[Diagnostic],
     unsafe_fixes: bool,
 ) -> (String, Vec<Code>) {
+    let (out, applied) = apply_chosen(text, diagnostics, unsafe_fixes);
+    (out, applied.iter().map(|d| d.code).collect())
+}
+
+/// [`apply_once`], returning the findings whose fixes were applied.
+fn apply_chosen<'d>(
+    text: &str,
+    diagnostics: &'d [Diagnostic],
+    unsafe_fixes: bool,
+) -> (String, Vec<&'d Diagnostic>) {
     let mut fixes: Vec<&Diagnostic> = diagnostics
         .iter()
         .filter(|d| allowed(d, unsafe_fixes))
@@ -56,7 +66,7 @@ pub fn apply_once(
         }
         taken.extend(fix.edits.iter().map(|e| e.range.clone()));
         edits.extend(fix.edits.iter());
-        applied.push(d.code);
+        applied.push(d);
     }
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     let mut out = String::with_capacity(text.len());
@@ -79,6 +89,46 @@ pub struct Fixed {
     /// A fix whose result does not parse: its code and the parse error.
     /// The text is then the last text that parsed.
     pub broke: Option<(Code, String)>,
+    /// Each fix applied, in order (`--show-fixes`).
+    pub fixes: Vec<Applied>,
+}
+
+/// One fix applied: where (the line in the text it was applied to), which
+/// rule, and the text it replaced and wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub code: Code,
+    pub line: usize,
+    pub before: String,
+    pub after: String,
+}
+
+impl Applied {
+    fn new(text: &str, d: &Diagnostic) -> Applied {
+        let mut edits: Vec<_> = d
+            .fix
+            .as_ref()
+            .expect("an applied fix")
+            .edits
+            .iter()
+            .collect();
+        edits.sort_by_key(|e| e.range.start);
+        let start = edits.iter().map(|e| e.range.start).min().unwrap_or(0);
+        let end = edits.iter().map(|e| e.range.end).max().unwrap_or(start);
+        let mut after = String::new();
+        let mut at = start;
+        for e in edits {
+            after.push_str(&text[at.min(e.range.start)..e.range.start]);
+            after.push_str(&e.replacement);
+            at = e.range.end;
+        }
+        Applied {
+            code: d.code,
+            line: text[..start].matches('\n').count() + 1,
+            before: text[start..end].to_string(),
+            after,
+        }
+    }
 }
 
 /// Fix `text` by linting it with `lint` and applying fixes until stable.
@@ -89,9 +139,11 @@ pub fn fix_text(
 ) -> Fixed {
     let mut current = text.to_string();
     let mut applied = 0;
+    let mut fixes = Vec::new();
     for _ in 0..MAX_PASSES {
         let diagnostics = lint(&current);
-        let (next, codes) = apply_once(&current, &diagnostics, unsafe_fixes);
+        let (next, chosen) = apply_chosen(&current, &diagnostics, unsafe_fixes);
+        let codes: Vec<Code> = chosen.iter().map(|d| d.code).collect();
         if codes.is_empty() || next == current {
             break;
         }
@@ -102,16 +154,19 @@ pub fn fix_text(
                 text: current,
                 applied,
                 broke: Some((culprit, e.to_string())),
+                fixes,
             };
         }
         proc_macro2::extra::invalidate_current_thread_spans();
         applied += codes.len();
+        fixes.extend(chosen.iter().map(|d| Applied::new(&current, d)));
         current = next;
     }
     Fixed {
         text: current,
         applied,
         broke: None,
+        fixes,
     }
 }
 
@@ -213,5 +268,28 @@ mod tests {
         });
         assert_eq!(fixed.text, text);
         assert_eq!(fixed.broke.as_ref().map(|b| b.0.code), Some("SL100"));
+    }
+
+    #[test]
+    fn each_applied_fix_is_recorded_with_its_line_and_text() {
+        let text = "fn a() {}\nfn b() { let x = 1; }\n";
+        let at = text.find("1;").unwrap();
+        let fixed = fix_text(text, false, |t| {
+            if t == text {
+                vec![diag(at..at + 1, "2", true)]
+            } else {
+                Vec::new()
+            }
+        });
+        assert_eq!(fixed.applied, 1);
+        assert_eq!(
+            fixed.fixes,
+            [Applied {
+                code: crate::rules::UNUSED_SUPPRESSION.code(),
+                line: 2,
+                before: "1".into(),
+                after: "2".into(),
+            }]
+        );
     }
 }

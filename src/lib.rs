@@ -8,17 +8,21 @@
 
 pub mod baseline;
 pub mod cache;
+pub mod cargo_subcommand;
 pub mod cli;
 pub mod complexity;
 pub mod config;
+pub mod delimiters;
 pub mod diagnostic;
 pub mod engine;
+pub mod engine_codes;
 pub mod fix;
 pub mod index;
 pub mod lint;
 pub mod macros;
 pub mod models;
 pub mod prefilter;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod run;
@@ -26,3 +30,4 @@ pub mod scope;
 pub mod source;
 pub mod suppress;
 pub mod walk;
+pub mod workspace;

@@ -346,6 +346,13 @@ impl Linter {
                 }
             }
             Err(e) => {
+                // syn's lexer does not say which delimiter is unbalanced.
+                if let Some(d) = crate::delimiters::diagnose(&source.text) {
+                    return Checked {
+                        diagnostics: vec![d],
+                        parsed: false,
+                    };
+                }
                 let start = e.span().start();
                 let at = source.offset_of(start.line, start.column);
                 let end = source.offset_of(e.span().end().line, e.span().end().column);

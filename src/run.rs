@@ -43,6 +43,8 @@ pub struct Options {
     pub no_prefilter: bool,
     /// Where the cache lives (default: `.scope-lint-cache/` at the project root).
     pub cache_dir: Option<PathBuf>,
+    /// Show a progress bar on stderr if the run turns out long.
+    pub progress: bool,
     /// Per-file time budget, over the configuration's `time-budget`.
     pub time_budget: Option<std::time::Duration>,
 }
@@ -80,6 +82,10 @@ pub struct Outcome {
     pub timings: Timings,
     /// Problems that do not fail the run (a cache that could not be saved).
     pub warnings: Vec<String>,
+    /// Rust files the walk found (before `--changed-since` and excludes).
+    pub files_found: usize,
+    /// Each fix applied (or, with `--diff`, that would be), by file.
+    pub applied_fixes: Vec<(PathBuf, fix::Applied)>,
 }
 
 /// A linter per configuration, built once.
@@ -258,34 +264,37 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         let outcome = in_pool(1, || {
             let mut outcome = Outcome::default();
             let lint = |t: &str| finish(&config, linter.lint_text(name, t.to_string()));
-            if opts.fix {
-                let first = lint(text);
-                if let Some(note) = unfixable_note(&first) {
-                    outcome.warnings.push(note);
-                    outcome.results.push(first);
-                    outcome.fixed_stdin = Some(text.clone());
-                    return outcome;
-                }
-                let fixed = fix::fix_text(text, opts.unsafe_fixes, |t| {
-                    if t == text {
-                        first.diagnostics.clone()
-                    } else {
-                        lint(t).diagnostics
-                    }
-                });
-                if let Some((code, e)) = &fixed.broke {
-                    outcome.errors.push(format!(
-                        "{}: the {} fix breaks parsing ({e}); not applied",
-                        name.display(),
-                        code.code
-                    ));
-                }
-                outcome.fixed = fixed.applied;
-                outcome.results.push(lint(&fixed.text));
-                outcome.fixed_stdin = Some(fixed.text);
-            } else {
+            if !opts.fix {
                 outcome.results.push(lint(text));
+                return outcome;
             }
+            let first = lint(text);
+            if let Some(note) = unfixable_note(&first) {
+                outcome.warnings.push(note);
+                outcome.results.push(first);
+                outcome.fixed_stdin = Some(text.clone());
+                return outcome;
+            }
+            let fixed = fix::fix_text(text, opts.unsafe_fixes, |t| {
+                if t == text {
+                    first.diagnostics.clone()
+                } else {
+                    lint(t).diagnostics
+                }
+            });
+            if let Some((code, e)) = &fixed.broke {
+                outcome.errors.push(format!(
+                    "{}: the {} fix breaks parsing ({e}); not applied",
+                    name.display(),
+                    code.code
+                ));
+            }
+            outcome.fixed = fixed.applied;
+            outcome
+                .applied_fixes
+                .extend(fixed.fixes.iter().map(|f| (name.clone(), f.clone())));
+            outcome.results.push(lint(&fixed.text));
+            outcome.fixed_stdin = Some(fixed.text);
             outcome
         });
         return Ok(outcome);
@@ -294,6 +303,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     let walk_started = std::time::Instant::now();
     let walked = walk::collect(&opts.paths, threads).map_err(|e| e.to_string())?;
     let walk_time = walk_started.elapsed();
+    let files_found = walked.files.len();
     let index_started = std::time::Instant::now();
     linters.index = Some(Arc::new(shared_index(
         &walked,
@@ -333,15 +343,18 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
 
     let fixing = opts.fix || opts.diff;
     let lint_started = std::time::Instant::now();
-    // Each file: its result, fixes applied, diff, error, note.
-    type PerFile = (FileResult, usize, String, Option<String>, Option<String>);
-    let per_file: Vec<PerFile> = in_pool(threads, || {
+    let progress = crate::progress::Progress::new(opts.progress, jobs.len());
+    let per_file: Vec<FileOutcome> = in_pool(threads, || {
         jobs.par_iter()
             .map(|(path, config, linter)| {
                 let result = finish(config, linter.lint_path(path));
+                progress.tick();
                 if fixing {
                     if let Some(note) = unfixable_note(&result) {
-                        return (result, 0, String::new(), None, Some(note));
+                        return FileOutcome {
+                            note: Some(note),
+                            ..FileOutcome::unfixed(result)
+                        };
                     }
                 }
                 if !fixing
@@ -350,15 +363,18 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
                         .iter()
                         .any(|d| fix::allowed(d, opts.unsafe_fixes))
                 {
-                    return (result, 0, String::new(), None, None);
+                    return FileOutcome::unfixed(result);
                 }
-                let (result, fixed, diff, error) = fix_file(path, config, linter, result, opts);
-                (result, fixed, diff, error, None)
+                fix_file(path, config, linter, result, opts)
             })
             .collect()
     });
+    progress.finish();
 
-    let mut outcome = Outcome::default();
+    let mut outcome = Outcome {
+        files_found,
+        ..Outcome::default()
+    };
     outcome.timings.lint_wall = lint_started.elapsed();
     outcome.timings.walk = walk_time;
     outcome.timings.index = index_time;
@@ -393,12 +409,16 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
             }
         }
     }
-    for (result, fixed, diff, error, note) in per_file {
-        outcome.warnings.extend(note);
-        outcome.fixed += fixed;
-        outcome.diff.push_str(&diff);
-        outcome.errors.extend(error);
-        outcome.results.push(result);
+    for file in per_file {
+        outcome.warnings.extend(file.note);
+        outcome.fixed += file.fixed;
+        outcome.diff.push_str(&file.diff);
+        outcome.errors.extend(file.error);
+        let path = &file.result.path;
+        outcome
+            .applied_fixes
+            .extend(file.fixes.into_iter().map(|f| (path.clone(), f)));
+        outcome.results.push(file.result);
     }
     for (path, message) in walked.unreadable {
         outcome
@@ -515,6 +535,33 @@ fn finish(config: &Config, mut result: FileResult) -> FileResult {
     result
 }
 
+/// What linting and fixing one file came to.
+struct FileOutcome {
+    /// The final result (after fixes, if written).
+    result: FileResult,
+    /// Fixes applied, their diff (`--diff`) and what each one did.
+    fixed: usize,
+    diff: String,
+    fixes: Vec<fix::Applied>,
+    /// A problem that makes the run exit 2.
+    error: Option<String>,
+    /// Why `--fix` left the file alone, for stderr.
+    note: Option<String>,
+}
+
+impl FileOutcome {
+    fn unfixed(result: FileResult) -> FileOutcome {
+        FileOutcome {
+            result,
+            fixed: 0,
+            diff: String::new(),
+            fixes: Vec::new(),
+            error: None,
+            note: None,
+        }
+    }
+}
+
 /// Why `--fix` leaves a file alone: it does not parse, or the engine gave
 /// up on it; fixes need the whole file understood.
 fn unfixable_note(result: &FileResult) -> Option<String> {
@@ -533,17 +580,16 @@ fn unfixable_note(result: &FileResult) -> Option<String> {
     ))
 }
 
-/// Fix one file; returns its final result, fixes applied, its diff and an
-/// error that makes the run exit 2.
+/// Fix one file.
 fn fix_file(
     path: &Path,
     config: &Config,
     linter: &Linter,
     result: FileResult,
     opts: &Options,
-) -> (FileResult, usize, String, Option<String>) {
+) -> FileOutcome {
     let Some(source) = result.source.clone() else {
-        return (result, 0, String::new(), None);
+        return FileOutcome::unfixed(result);
     };
     let original = source.text.to_string();
     let fixed = fix::fix_text(&original, opts.unsafe_fixes, |t| {
@@ -562,16 +608,35 @@ fn fix_file(
         )
     });
     if fixed.text == original {
-        return (result, 0, String::new(), error);
+        return FileOutcome {
+            error,
+            ..FileOutcome::unfixed(result)
+        };
     }
     if opts.diff {
-        let diff = fix::unified_diff(path, &original, &fixed.text);
-        return (result, fixed.applied, diff, error);
+        return FileOutcome {
+            diff: fix::unified_diff(path, &original, &fixed.text),
+            fixed: fixed.applied,
+            fixes: fixed.fixes,
+            error,
+            result,
+            note: None,
+        };
     }
     if let Err(e) = fix::write_atomic(path, &fixed.text) {
         error = Some(format!("{}: {e}", path.display()));
-        return (result, 0, String::new(), error);
+        return FileOutcome {
+            error,
+            ..FileOutcome::unfixed(result)
+        };
     }
     let after = finish(config, linter.lint_text(path, fixed.text));
-    (after, fixed.applied, String::new(), error)
+    FileOutcome {
+        result: after,
+        fixed: fixed.applied,
+        diff: String::new(),
+        fixes: fixed.fixes,
+        error,
+        note: None,
+    }
 }

@@ -56,6 +56,21 @@ fn is_rust(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "rs")
 }
 
+/// The path an error of the walker is about. The walker wraps errors
+/// (`WithDepth`, `WithLineNumber`, `Partial`): a path hidden inside must
+/// still be reported, never an empty one.
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
+        _ => None,
+    }
+}
+
 /// Collect the Rust files under `paths`.
 pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
     let mut walk = Walk::default();
@@ -109,10 +124,7 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
                         }
                     }
                     Err(err) => {
-                        let path = match &err {
-                            ignore::Error::WithPath { path, .. } => path.clone(),
-                            _ => PathBuf::new(),
-                        };
+                        let path = error_path(&err).unwrap_or_else(|| first.clone());
                         found
                             .lock()
                             .expect("walk lock")
@@ -136,4 +148,28 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
     walk.files.dedup();
     walk.unreadable.sort();
     Ok(walk)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_path_of_an_unreadable_directory_is_found_inside_the_wrappers() {
+        // What the walker returns for a directory it cannot list.
+        let io = ignore::Error::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+        let err = ignore::Error::WithDepth {
+            depth: 1,
+            err: Box::new(ignore::Error::WithPath {
+                path: PathBuf::from("src/private"),
+                err: Box::new(io),
+            }),
+        };
+        assert_eq!(error_path(&err), Some(PathBuf::from("src/private")));
+        let partial = ignore::Error::Partial(vec![ignore::Error::WithLineNumber {
+            line: 3,
+            err: Box::new(err),
+        }]);
+        assert_eq!(error_path(&partial), Some(PathBuf::from("src/private")));
+    }
 }

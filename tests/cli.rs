@@ -356,7 +356,7 @@ fn pedantic_rules_are_opt_in_and_groups_select_rules() {
     let file = dir.path().join("app.rs");
     std::fs::write(
         &file,
-        "use axum::extract::Query;\nuse std::collections::HashMap;\nuse tower_http::trace::TraceLayer;\nasync fn h(uri: axum::http::Uri, Query(q): Query<HashMap<String, String>>) {\n    tracing::info!(\"{}\", uri);\n}\nfn app() {\n    let _ = TraceLayer::new_for_http();\n}\n",
+        "use axum::extract::Query;\nuse std::collections::HashMap;\nuse tower_http::trace::TraceLayer;\n#[derive(serde::Deserialize)]\nstruct AuthQuery { token: String }\nasync fn h(uri: axum::http::Uri, Query(q): Query<HashMap<String, String>>) {\n    tracing::info!(\"{}\", uri);\n}\nfn app() {\n    let _ = TraceLayer::new_for_http();\n}\n",
     )
     .unwrap();
     let codes = |args: &[&str]| {

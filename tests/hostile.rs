@@ -286,7 +286,12 @@ fn a_byte_order_mark_keeps_spans_and_fixes_exact() {
     let path = dir.path().join("bom.rs");
     let text = "\u{feff}use axum::http::Uri; async fn h(uri: Uri) { tracing::info!(\"connect {}\", uri); }\n";
     std::fs::write(&path, text).unwrap();
-    let (code, out, _) = common::output(scope_lint().args(["--format", "json"]).arg(&path));
+    // Logging the whole URI: SL016 (uri-in-log, opt-in) offers `uri.path()`.
+    let (code, out, _) = common::output(
+        scope_lint()
+            .args(["--format", "json", "--select", "ALL"])
+            .arg(&path),
+    );
     assert_eq!(code, 1, "{out}");
     let items = common::json_items(&out);
     let edit = &items[0]["fix"]["edits"][0];
@@ -301,7 +306,14 @@ fn a_byte_order_mark_keeps_spans_and_fixes_exact() {
 
     let (code, out, err) = common::output(
         scope_lint()
-            .args(["--fix", "--unsafe-fixes", "--format", "short"])
+            .args([
+                "--fix",
+                "--unsafe-fixes",
+                "--format",
+                "short",
+                "--select",
+                "ALL",
+            ])
             .arg(&path),
     );
     assert!(code == 0 || code == 1, "{out}\n{err}");

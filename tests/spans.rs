@@ -99,7 +99,7 @@ fn build(c: &Case) -> (String, Vec<Planted>) {
     let at = t.len() + stmt.find("uri)").unwrap();
     t.push_str(stmt);
     planted.push(Planted {
-        code: "SL006",
+        code: "SL016",
         flagged: (at, "uri"),
         edit: Some((at, "uri")),
     });

@@ -32,7 +32,7 @@ fn fix_applies_safe_fixes_and_unsafe_ones_only_when_asked() {
     }
     let (code, out, _) = common::output(scope_lint(dir.path()).args(["h.rs", "--fix"]));
     assert_eq!(code, 1, "SL002 remains: {out}");
-    assert!(out.contains("Fixed 1 problems"), "{out}");
+    assert!(out.contains("Fixed 1 problem:\n  h.rs:"), "{out}");
     let after = fs::read_to_string(&file).unwrap();
     assert!(!after.contains("scope-lint: allow"), "{after}");
     assert!(

@@ -1,6 +1,7 @@
-//! `cargo scope-lint ...`: cargo runs `cargo-scope-lint scope-lint ...`;
-//! the command line drops the repeated name and runs as `scope-lint ...`.
+//! `cargo scope-lint ...`: cargo runs `cargo-scope-lint scope-lint ...`.
+//! Packages are chosen cargo's way (`-p`, `--workspace`, `--manifest-path`,
+//! `--all-targets`); see `scope_lint::cargo_subcommand`.
 
 fn main() -> std::process::ExitCode {
-    scope_lint::cli::main()
+    scope_lint::cargo_subcommand::main_from(std::env::args_os())
 }

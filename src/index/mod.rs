@@ -14,6 +14,7 @@
 //! so an editor can hand in unsaved buffers.
 
 pub mod crates;
+pub mod query_secrets;
 pub mod shared;
 pub mod store;
 pub mod summary;
@@ -90,6 +91,9 @@ struct CrateData {
     /// Methods declared by the crate's traits and trait impls: a framework
     /// type may have them through an extension trait.
     trait_methods: HashSet<String>,
+    /// The first file (by path) with evidence that the crate takes secrets
+    /// in query strings, and that evidence.
+    query_secret: Option<(PathBuf, query_secrets::QuerySecret)>,
 }
 
 /// A user function a call reaches: its declared return type, and its
@@ -348,6 +352,12 @@ impl Index {
                     || job.module.len() > MAX_DEPTH
                 {
                     continue;
+                }
+                if let Some(e) = &summary.query_secret {
+                    let known = &mut index.crates[job.krate].query_secret;
+                    if known.as_ref().is_none_or(|(p, _)| job.path < *p) {
+                        *known = Some((job.path.clone(), e.clone()));
+                    }
                 }
                 index
                     .files
@@ -611,6 +621,14 @@ impl Index {
 
     /// True when `krate` reaches a crate of the index by `name` (its own
     /// package's library, a path dependency).
+    /// Where the crate shows that it takes secrets in query strings.
+    pub fn query_secret(&self, krate: usize) -> Option<(&Path, &query_secrets::QuerySecret)> {
+        self.crates[krate]
+            .query_secret
+            .as_ref()
+            .map(|(p, e)| (p.as_path(), e))
+    }
+
     pub fn is_dep(&self, krate: usize, name: &str) -> bool {
         self.crates[krate].deps.contains_key(name)
     }

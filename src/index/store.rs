@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-const FORMAT: &str = "scope-lint-index-v1";
+const FORMAT: &str = "scope-lint-index-v2";
 
 #[derive(Serialize, Deserialize, Clone, Default)]
 pub struct Known {
@@ -82,7 +82,7 @@ impl Store {
     }
 
     pub fn open(dir: &Path) -> Store {
-        let file = dir.join("index-v1.bin");
+        let file = dir.join("index-v2.bin");
         let (old, last) = std::fs::read(&file)
             .ok()
             .and_then(|b| postcard::from_bytes::<StoreFile>(&b).ok())

@@ -276,6 +276,9 @@ pub struct FileSummary {
     pub items: Vec<ItemSig>,
     /// The text did not parse: nothing is known of its items.
     pub unparsable: bool,
+    /// The file reads or writes secrets in query strings
+    /// ([`super::query_secrets`]).
+    pub query_secret: Option<super::query_secrets::QuerySecret>,
 }
 
 impl FileSummary {
@@ -283,15 +286,18 @@ impl FileSummary {
     /// gives an empty summary marked `unparsable`.
     pub fn of_text(text: &str) -> FileSummary {
         let reduced = without_bodies(text);
+        let query_secret = super::query_secrets::scan(text);
         // Nested too deeply to parse safely: as good as unparsable.
         let summary = match crate::complexity::parse_file(&reduced) {
             Ok(file) => FileSummary {
                 items: items_of(&file.items),
                 unparsable: false,
+                query_secret,
             },
             Err(_) => FileSummary {
                 items: Vec::new(),
                 unparsable: true,
+                query_secret,
             },
         };
         proc_macro2::extra::invalidate_current_thread_spans();

@@ -32,6 +32,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("reqwest.toml", include_str!("../../rules/reqwest.toml")),
     ("log.toml", include_str!("../../rules/log.toml")),
+    ("tower.toml", include_str!("../../rules/tower.toml")),
 ];
 
 /// How a type takes part in request handlers.
@@ -64,6 +65,8 @@ pub struct TypeModel {
     pub roles: Roles,
     pub handler: Option<HandlerKind>,
     pub handler_roles: Roles,
+    /// What its `Debug` output shows, as roles (`debug-shows`).
+    pub debug_shows: Roles,
     pub complete: bool,
     pub fields: HashMap<String, Member>,
     pub methods: HashMap<String, Member>,
@@ -297,6 +300,8 @@ impl Models {
         let roles = parse_roles(&t.roles).map_err(|e| format!("type `{path}`: {e}"))?;
         let handler_roles =
             parse_roles(&t.handler_roles).map_err(|e| format!("type `{path}`: {e}"))?;
+        let debug_shows =
+            parse_roles(&t.debug_shows).map_err(|e| format!("type `{path}` debug-shows: {e}"))?;
         let wrong = t
             .wrong
             .into_iter()
@@ -317,6 +322,7 @@ impl Models {
                 existing.roles = existing.roles.union(roles);
                 existing.handler = existing.handler.or(handler);
                 existing.handler_roles = existing.handler_roles.union(handler_roles);
+                existing.debug_shows = existing.debug_shows.union(debug_shows);
                 existing.complete |= t.complete;
                 existing.fields.extend(fields);
                 existing.methods.extend(methods);
@@ -332,6 +338,7 @@ impl Models {
                         roles,
                         handler,
                         handler_roles,
+                        debug_shows,
                         complete: t.complete,
                         fields,
                         methods,

@@ -22,10 +22,13 @@ pub enum Role {
     RequestInput,
     /// Headers of an incoming request (carry `Authorization`, cookies).
     RequestHeaders,
+    /// Text already percent-encoded for a query (`urlencoding::encode`,
+    /// `form_urlencoded::byte_serialize`, a `let` bound from such a value).
+    Encoded,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Url,
         Role::Uri,
         Role::Request,
@@ -33,6 +36,7 @@ impl Role {
         Role::RawQuery,
         Role::RequestInput,
         Role::RequestHeaders,
+        Role::Encoded,
     ];
 
     pub fn name(self) -> &'static str {
@@ -44,6 +48,7 @@ impl Role {
             Role::RawQuery => "raw-query",
             Role::RequestInput => "request-input",
             Role::RequestHeaders => "request-headers",
+            Role::Encoded => "encoded",
         }
     }
 

@@ -51,6 +51,11 @@ pub struct TypeSpec {
     /// Roles a parameter of this type has inside a request handler.
     #[serde(default)]
     pub handler_roles: Vec<String>,
+    /// What its `Debug` output shows of a request, as roles: `raw-query`
+    /// (the URI with its query), `request-headers` (every header value,
+    /// none redacted). `{req:?}` of a server request logs these.
+    #[serde(default)]
+    pub debug_shows: Vec<String>,
     /// True when `fields` and `methods` list every real member, so that a
     /// member not listed does not exist (SL001 relies on it).
     #[serde(default)]

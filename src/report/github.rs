@@ -8,7 +8,10 @@
 //!
 //! The command is `error`, `warning` or `notice` after the finding's level.
 //! Positions are those of the JSON output (1-based, columns in characters,
-//! `endColumn` just past the range). The help follows the message on a new
+//! `endColumn` just past the range), with the Actions toolkit's rules:
+//! `col` and `endColumn` only when the range is on one line, the path
+//! without a leading `./`, and no `file` (nor position) at all when a
+//! finding has no path, rather than an empty `file=`. The help follows the message on a new
 //! line. Values are escaped as GitHub's toolkit does: `%`, CR and LF in the
 //! message; those and `:` and `,` in properties, which would otherwise end
 //! the value.
@@ -48,15 +51,25 @@ pub fn command(result: &FileResult, d: &Diagnostic) -> String {
         message.push('\n');
         message.push_str(help);
     }
+    let path = super::display_path(&result.path);
+    let mut properties = Vec::new();
+    if !path.is_empty() {
+        let (line, end_line) = (start.line.max(1), end.line.max(start.line).max(1));
+        properties.push(format!("file={}", escape_property(&path)));
+        properties.push(format!("line={line}"));
+        if line == end_line {
+            properties.push(format!("col={}", start.column.max(1)));
+        }
+        properties.push(format!("endLine={end_line}"));
+        if line == end_line {
+            properties.push(format!("endColumn={}", end.column.max(1)));
+        }
+    }
+    properties.push(format!("title={}", escape_property(&title)));
     format!(
-        "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-        escape_property(&result.path.display().to_string()),
-        start.line.max(1),
-        start.column.max(1),
-        end.line.max(1),
-        end.column.max(1),
-        escape_property(&title),
-        escape_data(&message),
+        "::{kind} {}::{}",
+        properties.join(","),
+        escape_data(&message)
     )
 }
 

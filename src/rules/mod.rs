@@ -22,6 +22,7 @@ mod sl010_url_join_drops_segment;
 mod sl011_path_segments_unwrap;
 mod sl014_access_log_default;
 mod sl015_secret_in_debug_log;
+mod sl016_uri_in_log;
 mod sl100_unused_suppression;
 
 pub use sl100_unused_suppression::META as UNUSED_SUPPRESSION;
@@ -49,6 +50,7 @@ pub static ALL: &[&dyn Rule] = &[
     &sl011_path_segments_unwrap::PathSegmentsUnwrap,
     &sl014_access_log_default::AccessLogDefault,
     &sl015_secret_in_debug_log::SecretInDebugLog,
+    &sl016_uri_in_log::UriInLog,
     &sl100_unused_suppression::UnusedSuppression,
 ];
 
@@ -212,6 +214,9 @@ pub trait Rule: Sync + Send {
 /// What a rule may ask while it checks a node.
 pub struct Context<'a> {
     pub scope: &'a Scope<'a>,
+    /// Where the file's crate shows that it takes secrets in query strings
+    /// (see [`crate::index::query_secrets`]).
+    pub query_secret: Option<&'a (std::path::PathBuf, crate::index::query_secrets::QuerySecret)>,
     pub source: &'a SourceFile,
     /// The walk's method chain (see [`Context::applied`]).
     pub chain: &'a [Option<String>],

@@ -60,6 +60,60 @@ const AUTHORITY_PARTS: &[&str] = &[
     "port_u16",
 ];
 
+/// Is this read the recommended pattern? The host, authority or port
+/// after a read of the `Host` header or a forwarded host earlier in the
+/// function (the HTTP/2 fallback), or in a `CONNECT` branch, where the
+/// target is in authority-form; a scheme only as the fallback of a
+/// `Forwarded`/`X-Forwarded-Proto` read (earlier, or in the same
+/// statement). A `Host` extractor among the parameters does not make a
+/// scheme read right.
+fn is_fallback(cx: &Context<'_>, method: &str, call: proc_macro2::Span) -> bool {
+    let Some(body) = cx.scope.fn_body() else {
+        return false;
+    };
+    let at = cx.range(call);
+    if at.start < body.start || at.end > body.end {
+        return false;
+    }
+    let text = &cx.source.text;
+    let code_before: String = text[body.start..at.start]
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let before = code_before.to_ascii_lowercase();
+    // The `Host` header, or a forwarded host (`Forwarded: host=`,
+    // `X-Forwarded-Host`): both carry the port too.
+    let reads_host = |t: &str| {
+        t.contains("\"host\"")
+            || t.contains("::host")
+            || t.contains("forwarded-host")
+            || t.contains("forwarded_host")
+            || t.contains("\"forwarded\"")
+            || t.contains("::forwarded")
+            || t.contains("parse_forwarded")
+    };
+    if matches!(method, "host" | "authority" | "port" | "port_u16") {
+        return reads_host(&before) || code_before.contains("CONNECT");
+    }
+    // A scheme after a `Forwarded`/`X-Forwarded-Proto` read.
+    if before.contains("forwarded") {
+        return true;
+    }
+    // The statement holding the call: from the previous `;` to the next.
+    let start = text[body.start..at.start]
+        .rfind(';')
+        .map_or(body.start, |i| body.start + i + 1);
+    let end = text[at.end..body.end]
+        .find(';')
+        .map_or(body.end, |i| at.end + i);
+    // Comments are not code (a `//` in a string only hides more).
+    text[start..end]
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .any(|l| l.to_ascii_lowercase().contains("forwarded"))
+}
+
 impl Rule for RequestUriAuthority {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -75,13 +129,12 @@ impl Rule for RequestUriAuthority {
         if !(recv.has(Role::RequestUri) && recv.ty.is("http::Uri")) {
             return;
         }
-        // Reading the Host header with the authority as the HTTP/2
-        // fallback is exactly the recommended pattern.
-        let reads_host = cx.scope.fn_body().is_some_and(|r| {
-            let body = cx.source.text[r].to_ascii_lowercase();
-            body.contains("\"host\"") || body.contains("::host") || body.contains("forwarded")
-        });
-        if reads_host {
+        if is_fallback(cx, &method, call.span()) {
+            return;
+        }
+        // An absence test (`uri.scheme().is_none()`, then the header)
+        // uses no value.
+        if cx.applied().next().is_some_and(|m| m == "is_none") {
             return;
         }
         out.push(

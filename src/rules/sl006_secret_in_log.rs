@@ -1,11 +1,18 @@
 //! ## What it does
 //! Flags a log, trace, print or panic macro (`log::*`, `tracing::*`,
 //! `println!`, `eprintln!`, `panic!`, the `assert!` family, and a
-//! `format!` passed to them) that interpolates or records a full request
-//! URI, a URL, a raw query string, or a whole `HeaderMap`, at info level
-//! and above. Test code is not flagged. The same at debug and trace level
-//! is the opt-in rule `SL015` (`secret-in-debug-log`); access-log
-//! middleware left at its default is the opt-in rule `SL014`
+//! `format!` passed to them) at info level and above that records a value
+//! which carries secrets:
+//! - a full request URI, a URL, a raw query string, in a crate that takes
+//!   secrets in query strings: it reads `token`, `api_key`, `signature`...
+//!   from a query, builds URLs with `?token=`, or deserializes an OAuth
+//!   callback (`code` and `state`). The finding names that evidence.
+//! - a whole `HeaderMap` (`Authorization`, cookies), in any crate.
+//!
+//! Test code is not flagged. The same at debug and trace level is the
+//! opt-in rule `SL015` (`secret-in-debug-log`); a URI logged in a crate
+//! with no sign of query secrets is the opt-in `SL016` (`uri-in-log`);
+//! access-log middleware left at its default is the opt-in `SL014`
 //! (`access-log-default`).
 //!
 //! ## Why is this bad?
@@ -58,10 +65,36 @@ static META: RuleMeta = RuleMeta {
     skip_in_tests: true,
 };
 
-/// What a logged value is, when it can carry secrets.
-fn secret(value: &Value) -> Option<&'static str> {
+/// What a logged value is, when it can carry secrets, and whether it
+/// carries headers (secrets wherever the crate keeps its tokens).
+fn secret(cx: &Context<'_>, value: &Value) -> Option<(&'static str, bool)> {
     let r = value.roles;
-    if r.has(Role::RawQuery) {
+    if r.has(Role::Request) {
+        // A server request can only be logged by `Debug`: what that shows
+        // is in the models (`debug-shows`).
+        let shows = value
+            .ty
+            .path()
+            .and_then(|p| cx.models().type_model(p))
+            .map(|t| t.debug_shows)
+            .unwrap_or_default();
+        return if shows.has(Role::RequestHeaders) {
+            Some(("the whole request: its URI and every header", true))
+        } else if shows.has(Role::RawQuery) {
+            Some(("the whole request with its query (headers redacted)", false))
+        } else {
+            None
+        };
+    }
+    // A URL made from a literal or a path-only `format!`, and not given a
+    // query since, has none to leak.
+    let literal_without_query = r.has(Role::Url)
+        && !r.has_any(&[Role::RequestUri, Role::RawQuery, Role::RequestHeaders])
+        && value.lit.as_ref().is_some_and(|l| !l.text.contains('?'));
+    if literal_without_query {
+        return None;
+    }
+    let found = if r.has(Role::RawQuery) {
         Some("the raw query string")
     } else if r.has(Role::RequestHeaders) {
         Some("every request header (`Authorization`, cookies)")
@@ -73,7 +106,8 @@ fn secret(value: &Value) -> Option<&'static str> {
         Some("a full URI")
     } else {
         None
-    }
+    };
+    found.map(|what| (what, r.has(Role::RequestHeaders)))
 }
 
 impl Rule for SecretInLog {
@@ -82,7 +116,7 @@ impl Rule for SecretInLog {
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        check_log(&META, false, node, cx, out);
+        check_log(&META, LogCheck::Secret, node, cx, out);
     }
 }
 
@@ -109,11 +143,23 @@ fn is_debug_level(mac: &syn::Macro) -> bool {
     false
 }
 
-/// The check of SL006 (`debug_level: false`: info and above, prints and
-/// panics) and SL015 (`true`: debug and trace logs), reported as `meta`.
+/// Which of the log checks a rule runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum LogCheck {
+    /// SL006: info and above, prints and panics; query-bearing values only
+    /// where the crate takes secrets in queries, header maps always.
+    Secret,
+    /// SL015: debug and trace logs, every secret-bearing value.
+    Debug,
+    /// SL016: info and above; query-bearing values in a crate with no sign
+    /// of secrets in queries.
+    Unproven,
+}
+
+/// The log checks of SL006, SL015 and SL016, reported as `meta`.
 pub(super) fn check_log(
     meta: &'static RuleMeta,
-    debug_level: bool,
+    check: LogCheck,
     node: Node<'_>,
     cx: &Context<'_>,
     out: &mut Vec<Diagnostic>,
@@ -124,7 +170,8 @@ pub(super) fn check_log(
     if !matches!(kind, MacroKind::Log | MacroKind::Print | MacroKind::Panic) {
         return;
     }
-    if (kind == MacroKind::Log && is_debug_level(mac)) != debug_level {
+    let debug_level = kind == MacroKind::Log && is_debug_level(mac);
+    if debug_level != (check == LogCheck::Debug) {
         return;
     }
     let what_macro = match kind {
@@ -141,10 +188,28 @@ pub(super) fn check_log(
             }
             Resolved::Missing => continue,
         };
-        let Some(what) = secret(&value) else { continue };
+        let Some((what, headers)) = secret(cx, &value) else {
+            continue;
+        };
+        let evidence = cx.query_secret.filter(|_| !headers);
+        let label = match (check, evidence) {
+            (LogCheck::Unproven, Some(_)) => continue,
+            (LogCheck::Unproven, None) if headers => continue,
+            (LogCheck::Secret, None) if !headers => continue,
+            (_, Some((path, e))) => {
+                let at = if *path == cx.source.path || path.ends_with(&cx.source.path) {
+                    format!("line {}", e.line)
+                } else {
+                    format!("{}:{}", path.display(), e.line)
+                };
+                format!("this crate takes `{}` in query strings ({at})", e.key)
+            }
+            (_, None) if headers => "headers carry `Authorization` and cookies".to_string(),
+            (_, None) => "may carry tokens such as `?token=`".to_string(),
+        };
         let mut d = cx
             .diagnostic(meta, range.clone(), format!("{what_macro} includes {what}"))
-            .with_label("may carry tokens such as `?token=`")
+            .with_label(label)
             .with_secondary(cx.range(mac.path.span()), "written here")
             .with_help("log `.path()` or a copy with the query's secrets redacted");
         let pathable = value

@@ -33,6 +33,7 @@
 use super::{literal_text, string_literal, Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::macros::Resolved;
+use crate::models::roles::Role;
 use crate::models::MacroKind;
 use syn::spanned::Spanned;
 
@@ -70,7 +71,7 @@ fn is_safe_value(cx: &Context<'_>, expr: Option<&syn::Expr>, value: &crate::scop
         "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
         "bool", "f32", "f64",
     ];
-    if value.ty.path().is_some_and(|p| PLAIN.contains(&p)) {
+    if value.ty.path().is_some_and(|p| PLAIN.contains(&p)) || value.roles.has(Role::Encoded) {
         return true;
     }
     // A value of one of the crate's enums prints one of a few fixed words.
@@ -115,8 +116,7 @@ fn is_safe_value(cx: &Context<'_>, expr: Option<&syn::Expr>, value: &crate::scop
             return true;
         }
     }
-    let text = cx.snippet(expr.span()).to_ascii_lowercase();
-    text.contains("encode") || text.contains("serialize") || text.contains("escape")
+    crate::scope::text_encodes_for_query(cx.snippet(expr.span()))
 }
 
 impl Rule for UnencodedQueryBuild {

@@ -58,6 +58,28 @@ fn url_path(url: &str) -> Option<&str> {
     Some(rest.find('/').map_or("", |i| &rest[i..]))
 }
 
+/// The format string of `format!("/users/{id}")` (also behind `&`): a
+/// joined `format!` starts with its literal text.
+fn format_literal(arg: &syn::Expr) -> Option<String> {
+    let mut e = arg;
+    while let syn::Expr::Reference(r) = e {
+        e = &r.expr;
+    }
+    let syn::Expr::Macro(m) = e else { return None };
+    if m.mac.path.segments.last()?.ident != "format" {
+        return None;
+    }
+    let lit: syn::LitStr = m
+        .mac
+        .parse_body_with(|input: syn::parse::ParseStream<'_>| {
+            let lit: syn::LitStr = input.parse()?;
+            let _: proc_macro2::TokenStream = input.parse()?;
+            Ok(lit)
+        })
+        .ok()?;
+    Some(lit.value())
+}
+
 impl Rule for UrlJoinDropsSegment {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -80,7 +102,8 @@ impl Rule for UrlJoinDropsSegment {
         let base_lit = base.lit.as_ref();
         let base_path = base_lit.and_then(|l| url_path(&l.text));
         let range = cx.member_range(call.method.span(), call.span());
-        let arg_text = literal_text(arg);
+        let from_format = format_literal(arg);
+        let arg_text = literal_text(arg).or_else(|| from_format.clone());
         if let Some(text) = &arg_text {
             if text.starts_with("//") {
                 out.push(
@@ -103,7 +126,7 @@ impl Rule for UrlJoinDropsSegment {
                     .diagnostic(&META, range, format!("`join(\"{text}\")` drops the base URL's path"))
                     .with_label("a leading `/` resolves from the root")
                     .with_help("drop the leading `/` and end the base with `/`, or push segments with `path_segments_mut()`");
-                if raw.starts_with('"') {
+                if raw.starts_with('"') && from_format.is_none() {
                     d = d.with_fix(Fix::replace(
                         Applicability::Unsafe,
                         arg_range,

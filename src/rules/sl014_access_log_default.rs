@@ -1,7 +1,8 @@
 //! ## What it does
 //! Flags access-log middleware left at a default that writes the full
 //! request target, query included: `TraceLayer::new_for_http()` without
-//! `make_span_with` (tower-http, used by axum and hyper services),
+//! `make_span_with` (tower-http, used by axum and hyper services) or with
+//! `make_span_with(DefaultMakeSpan::..)` (which records `uri` too),
 //! actix-web's `Logger::default()`, and `Logger::new` formats with `%r` or
 //! `%U`. Test code is not flagged.
 //!
@@ -53,9 +54,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "access-log middleware at a default that logs the full request target, query included",
     fixable: false,
     source: include_str!("sl014_access_log_default.rs"),
-    triggers: &["TraceLayer", "Logger"],
+    triggers: &["TraceLayer", "Logger", "DefaultMakeSpan"],
     needs_models: true,
-    interests: &[NodeKind::Call],
+    interests: &[NodeKind::Call, NodeKind::MethodCall],
     group: Group::Pedantic,
     skip_in_tests: true,
 };
@@ -69,6 +70,26 @@ impl Rule for AccessLogDefault {
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        // `.make_span_with(DefaultMakeSpan::new())` is the default again:
+        // tower-http's `DefaultMakeSpan` records `uri = %request.uri()`.
+        if let Node::MethodCall(m) = node {
+            let default_span = m.method == "make_span_with"
+                && m.args
+                    .first()
+                    .is_some_and(|a| cx.snippet(a.span()).contains("DefaultMakeSpan"));
+            if default_span {
+                out.push(
+                    cx.diagnostic(
+                        &META,
+                        cx.member_range(m.method.span(), m.span()),
+                        "`DefaultMakeSpan` records the full request URI, query included, in every span",
+                    )
+                    .with_label("access logs then carry tokens such as `?token=`")
+                    .with_help("pass a closure that records the path: `.make_span_with(|req: &Request<_>| tracing::info_span!(\"http\", method = %req.method(), path = %req.uri().path()))`"),
+                );
+            }
+            return;
+        }
         let Node::Call(call) = node else { return };
         let Some(path) = cx.scope.callee_path(call) else {
             return;

@@ -59,6 +59,12 @@ impl Rule for SecretInDebugLog {
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        super::sl006_secret_in_log::check_log(&META, true, node, cx, out);
+        super::sl006_secret_in_log::check_log(
+            &META,
+            super::sl006_secret_in_log::LogCheck::Debug,
+            node,
+            cx,
+            out,
+        );
     }
 }

@@ -193,7 +193,20 @@ impl Scope<'_> {
     /// crate): its type, and the literal it holds.
     fn constant_value(&self, path: &syn::Path) -> Value {
         let Some(ix) = self.index() else {
-            return Value::UNKNOWN;
+            // A file alone: its own top-level consts.
+            let Some(text) = path
+                .get_ident()
+                .and_then(|id| self.facts.const_lits.get(&id.to_string()))
+            else {
+                return Value::UNKNOWN;
+            };
+            return Value {
+                lit: Some(Literal {
+                    text: text.as_str().into(),
+                    span: syn::spanned::Spanned::span(path),
+                }),
+                ..self.typed(Ty::reference(Ty::named("str")), Roles::NONE)
+            };
         };
         let Some((ty, lit)) = self
             .resolve_path(path)
@@ -249,6 +262,58 @@ impl Scope<'_> {
     /// `format!(..)` is a `String` holding everything it interpolates, so it
     /// carries their roles. `warp::path!("a" / u32)` is a filter extracting
     /// one value per type segment.
+    /// The text of `format!("{BASE}/users/{id}")` given to a URL
+    /// constructor, when it can hold no query: no `?` in the literal, and
+    /// each placeholder either a known literal without `?` (substituted) or
+    /// after a `/` (a path segment, shown as `{}`).
+    fn path_only_format(&self, arg: &syn::Expr) -> Option<Literal> {
+        let mut e = arg;
+        while let syn::Expr::Reference(r) = e {
+            e = &r.expr;
+        }
+        let syn::Expr::Macro(m) = e else { return None };
+        if self.macro_kind(&m.mac.path) != Some(MacroKind::Format) {
+            return None;
+        }
+        let call = MacroCall::parse(&m.mac.tokens);
+        // The arguments are parsed anew at every call: never remembered.
+        let _in_macro = self.in_macro();
+        let f = call.format.as_ref()?;
+        if f.value.contains(['?', '#']) {
+            return None;
+        }
+        let mut text = String::new();
+        for p in &f.placeholders {
+            text.push_str(&p.before);
+            let value = match call.resolve(p) {
+                Resolved::Expr(e) => self.value_of(e),
+                // `{API_BASE}`: a binding, or a const of the crate.
+                Resolved::Capture(n) => match self.binding(&n) {
+                    Some(v) => v.clone(),
+                    None => syn::parse_str::<syn::Expr>(&n)
+                        .map(|e| self.value_of(&e))
+                        .unwrap_or_default(),
+                },
+                Resolved::Missing => return None,
+            };
+            match value.lit {
+                Some(l) if !l.text.contains(['?', '#']) => text.push_str(&l.text),
+                _ if text.contains('/') && !text.ends_with("://") => text.push_str("{}"),
+                _ => return None,
+            }
+        }
+        let rest = f.value.rsplit('}').next().unwrap_or("");
+        if !f.placeholders.is_empty() {
+            text.push_str(rest);
+        } else {
+            text = f.value.clone();
+        }
+        Some(Literal {
+            text: text.into(),
+            span: f.lit.span(),
+        })
+    }
+
     fn macro_value(&self, mac: &syn::Macro) -> Value {
         if self.resolve_path(&mac.path).as_deref() == Some("warp::path") {
             let segments = mac
@@ -404,9 +469,14 @@ impl Scope<'_> {
         let Some(path) = self.resolve_path(&p.path) else {
             return Value::UNKNOWN;
         };
-        // A constructor of a literal remembers it (`Url::parse("https://..")`).
+        // A constructor of a literal remembers it (`Url::parse("https://..")`),
+        // and of a `format!` whose every placeholder is a known literal or
+        // sits in the path (`format!("{API_BASE}/users/{id}")`).
         let first = call.args.first().map(|a| self.value_of(a));
-        let lit = first.as_ref().and_then(|v| v.lit.clone());
+        let lit = first
+            .as_ref()
+            .and_then(|v| v.lit.clone())
+            .or_else(|| call.args.first().and_then(|a| self.path_only_format(a)));
         // Wrapping a value keeps what it is: `Some(url)`, `Arc::new(state)`.
         match path.as_str() {
             "Some" | "Ok" | "std::option::Option::Some" | "std::result::Result::Ok" => {

@@ -129,6 +129,20 @@ pub(super) fn file_facts(file: &syn::File) -> FileFacts {
         }
     }
     collect_trait_methods(&mut file.items.iter(), &mut facts);
+    for item in &file.items {
+        let (ident, expr) = match item {
+            syn::Item::Const(c) => (&c.ident, &*c.expr),
+            syn::Item::Static(s) => (&s.ident, &*s.expr),
+            _ => continue,
+        };
+        if let syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) = expr
+        {
+            facts.const_lits.insert(ident.to_string(), s.value());
+        }
+    }
     facts
 }
 

@@ -21,6 +21,21 @@ use crate::models::ty::Ty;
 use crate::models::{HandlerKind, MacroKind, Models};
 use std::collections::{HashMap, HashSet};
 
+/// Does this expression's text encode for a query? `encoded_path..`,
+/// `urlencoding::encode(..)`, `utf8_percent_encode(..)`, but not
+/// `decode(..)` and not base64's `STANDARD` alphabet, whose `+` and `/` a
+/// query decoder turns into a space and a path separator.
+pub fn text_encodes_for_query(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    if !(t.contains("encode") || t.contains("serialize") || t.contains("escape"))
+        || t.contains("decode")
+    {
+        return false;
+    }
+    let base64_standard = t.contains("standard") && !t.contains("url_safe");
+    !base64_standard
+}
+
 /// What the analysis knows about one expression.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Value {
@@ -174,6 +189,9 @@ pub struct FileFacts {
     /// `Uri` is a connection destination (scheme and authority), not a
     /// request target.
     connectors: HashSet<String>,
+    /// Top-level `const`/`static` string literals of this file, for a file
+    /// analysed without its crate (the index knows them otherwise).
+    const_lits: HashMap<String, String>,
 }
 
 /// The scope at the current point of the walk over one file.
@@ -568,6 +586,16 @@ impl<'m> Scope<'m> {
     pub fn mark_checked(&mut self, name: &str) {
         if let Some(v) = self.binding(name).cloned() {
             self.bind(name.to_string(), Value { checked: true, ..v });
+        }
+    }
+
+    /// `url.query_pairs_mut()`, `url.set_query(..)`: the binding no longer
+    /// holds the literal it was made from.
+    pub fn forget_literal(&mut self, name: &str) {
+        if let Some(v) = self.binding(name).cloned() {
+            if v.lit.is_some() {
+                self.bind(name.to_string(), Value { lit: None, ..v });
+            }
         }
     }
 

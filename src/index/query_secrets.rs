@@ -1,0 +1,369 @@
+//! Evidence that a crate takes secrets in query strings.
+//!
+//! Logging a request URI is harmless in a server that never reads a secret
+//! from a query, and a leak in one that does (`?token=` on a WebSocket
+//! upgrade, an OAuth callback's `?code=`, an S3 presigned URL's
+//! `X-Amz-Signature`). On real applications most URI logs were the first
+//! kind, so `SL006` reports query-bearing values only where the crate shows
+//! the second: this module finds that evidence in a file's text, cheaply
+//! (rust-analyzer's lexer, no parse), and the index keeps one piece per
+//! crate so every file of the crate is judged by it.
+//!
+//! Evidence, in a file's code (never its comments):
+//! - a string literal holding `key=` after `?`, `&` or at its start, for a
+//!   secret-bearing key (`"?token="`, `"&api_key="`, `"code="`);
+//! - a string literal that is exactly such a key (`"token"`,
+//!   `"access_token"`, `"x-amz-signature"`), in a file that also names a
+//!   query (`query_params.get("token")`): bare words like these are common
+//!   elsewhere (JSON bodies, headers), so they need the query nearby;
+//! - a `#[derive(Deserialize)]` struct named for a query (`..Query`,
+//!   `..Params`, `..Callback`) with a token-like field (`token`, `api_key`,
+//!   `signature`...) or the OAuth callback pair `code` and `state`: the
+//!   shape of `Query<AuthParams>`. A configuration struct with an
+//!   `auth_token` is not a query.
+
+use ra_ap_rustc_lexer::{tokenize, FrontmatterAllowed, LiteralKind, TokenKind as K};
+use serde::{Deserialize, Serialize};
+
+/// One piece of evidence: the key and the 1-based line it is on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct QuerySecret {
+    pub key: String,
+    pub line: u32,
+}
+
+/// Keys whose value is a secret when a query carries them (`key=` form).
+const QUERY_KEYS: &[&str] = &[
+    "token",
+    "access_token",
+    "id_token",
+    "refresh_token",
+    "auth_token",
+    "api_key",
+    "apikey",
+    "api-key",
+    "key",
+    "code",
+    "signature",
+    "sig",
+    "password",
+    "secret",
+    "client_secret",
+    "jwt",
+    "x-amz-signature",
+    "x-amz-credential",
+    "x-amz-security-token",
+];
+
+/// Keys specific enough to count as a bare literal near a query.
+const BARE_KEYS: &[&str] = &[
+    "token",
+    "access_token",
+    "id_token",
+    "refresh_token",
+    "auth_token",
+    "api_key",
+    "apikey",
+    "api-key",
+    "signature",
+    "sig",
+    "client_secret",
+    "jwt",
+];
+
+/// Field names of a deserialized struct that make it a credentials query.
+const FIELD_KEYS: &[&str] = &[
+    "token",
+    "access_token",
+    "id_token",
+    "auth_token",
+    "api_key",
+    "apikey",
+    "signature",
+    "sig",
+    "jwt",
+];
+
+/// The first evidence in `text` that it reads or writes secrets in query
+/// strings, if any.
+pub fn scan(text: &str) -> Option<QuerySecret> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut pos = 0usize;
+    let mut tokens: Vec<(K, usize, usize)> = Vec::new();
+    for t in tokenize(text, FrontmatterAllowed::No) {
+        let end = pos + t.len as usize;
+        match t.kind {
+            K::Whitespace | K::LineComment { .. } | K::BlockComment { .. } => {}
+            kind => tokens.push((kind, pos, end)),
+        }
+        pos = end;
+    }
+    let line = |at: usize| 1 + text[..at].bytes().filter(|&b| b == b'\n').count() as u32;
+    let mut names_query = false;
+    let mut bare: Option<QuerySecret> = None;
+    let mut deserialize = false;
+    let mut i = 0;
+    while i < tokens.len() {
+        let (kind, a, b) = tokens[i];
+        let word = &text[a..b];
+        // Test code (`#[test]`, `#[tokio::test]`, `#[cfg(test)]`) is not
+        // what the server accepts: skip the attribute's item.
+        if kind == K::Pound {
+            if let Some(end) = test_item_end(text, &tokens, i) {
+                i = end + 1;
+                continue;
+            }
+        }
+        match kind {
+            K::Ident if word.to_ascii_lowercase().contains("query") => names_query = true,
+            K::Ident if word == "Deserialize" => deserialize = true,
+            K::Ident if word == "enum" || word == "fn" || word == "impl" => deserialize = false,
+            K::Ident if word == "struct" && deserialize => {
+                deserialize = false;
+                if let Some(found) = credential_struct(text, &tokens[i..]) {
+                    return Some(QuerySecret {
+                        key: found.0,
+                        line: line(found.1),
+                    });
+                }
+            }
+            K::Literal {
+                kind: LiteralKind::Str { .. } | LiteralKind::RawStr { .. },
+                ..
+            } => {
+                let content = literal_content(word);
+                if content.to_ascii_lowercase().contains("query") {
+                    names_query = true;
+                }
+                if let Some(key) = key_assignment(content) {
+                    return Some(QuerySecret {
+                        key: key.to_string(),
+                        line: line(a),
+                    });
+                }
+                let lower = content.to_ascii_lowercase();
+                let exact = if lower.starts_with("x-amz-") {
+                    lower.as_str()
+                } else {
+                    content
+                };
+                let is_bare = BARE_KEYS.contains(&exact)
+                    || (exact.starts_with("x-amz-") && QUERY_KEYS.contains(&exact));
+                if is_bare && bare.is_none() {
+                    bare = Some(QuerySecret {
+                        key: exact.to_string(),
+                        line: line(a),
+                    });
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    bare.filter(|_| names_query)
+}
+
+/// When the attribute at `pound` marks test code, the index of the last
+/// token of the item it is on.
+fn test_item_end(text: &str, tokens: &[(K, usize, usize)], pound: usize) -> Option<usize> {
+    let open = pound + 1 + usize::from(tokens.get(pound + 1)?.0 == K::Bang);
+    if tokens.get(open)?.0 != K::OpenBracket {
+        return None;
+    }
+    let close = group_end(tokens, open);
+    let attr = tokens.get(open + 1..close)?;
+    let is_test = attr
+        .iter()
+        .any(|&(k, a, b)| k == K::Ident && &text[a..b] == "test");
+    let is_cfg_not = attr
+        .iter()
+        .any(|&(k, a, b)| k == K::Ident && &text[a..b] == "not");
+    if !is_test || is_cfg_not {
+        return None;
+    }
+    // The item: up to its `;` or through its first brace group.
+    let mut j = close + 1;
+    while let Some(&(k, _, _)) = tokens.get(j) {
+        match k {
+            K::Semi => return Some(j),
+            K::OpenBrace => return Some(group_end(tokens, j)),
+            K::Pound => j = group_end(tokens, j + 1) + 1,
+            _ => j += 1,
+        }
+    }
+    Some(tokens.len())
+}
+
+/// The index of the token closing the group opened at `open`.
+fn group_end(tokens: &[(K, usize, usize)], open: usize) -> usize {
+    let mut depth = 0usize;
+    for (j, t) in tokens.iter().enumerate().skip(open) {
+        match t.0 {
+            K::OpenBrace | K::OpenParen | K::OpenBracket => depth += 1,
+            K::CloseBrace | K::CloseParen | K::CloseBracket => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    tokens.len()
+}
+
+/// The text between a string literal's quotes (`"a"`, `r#"a"#`, `b"a"`).
+fn literal_content(lit: &str) -> &str {
+    let start = lit.find('"').map_or(0, |i| i + 1);
+    let end = lit.rfind('"').unwrap_or(lit.len());
+    if start <= end {
+        &lit[start..end]
+    } else {
+        ""
+    }
+}
+
+/// `token` of `"?token="`, `"&a=1&api_key="`, `"code="`.
+fn key_assignment(content: &str) -> Option<&'static str> {
+    let lower = content.to_ascii_lowercase();
+    QUERY_KEYS.iter().copied().find(|key| {
+        let pattern = format!("{key}=");
+        lower
+            .match_indices(&pattern)
+            .any(|(at, _)| at == 0 || matches!(lower.as_bytes()[at - 1], b'?' | b'&'))
+    })
+}
+
+/// A credential field of the struct whose `struct` keyword starts
+/// `tokens`: its name and byte offset.
+fn credential_struct(text: &str, tokens: &[(K, usize, usize)]) -> Option<(String, usize)> {
+    let (_, a, b) = *tokens.get(1).filter(|t| t.0 == K::Ident)?;
+    let name = text[a..b].to_ascii_lowercase();
+    if !["query", "param", "callback"]
+        .iter()
+        .any(|w| name.contains(w))
+    {
+        return None;
+    }
+    let open = tokens
+        .iter()
+        .position(|t| matches!(t.0, K::OpenBrace | K::Semi | K::OpenParen))?;
+    if tokens[open].0 != K::OpenBrace {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut fields: Vec<(&str, usize)> = Vec::new();
+    for (j, &(kind, a, b)) in tokens.iter().enumerate().skip(open) {
+        match kind {
+            K::OpenBrace | K::OpenParen | K::OpenBracket | K::Lt => depth += 1,
+            K::CloseBrace | K::CloseParen | K::CloseBracket | K::Gt => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    break;
+                }
+            }
+            K::Ident if depth == 1 => {
+                let next_is_colon = tokens.get(j + 1).is_some_and(|t| t.0 == K::Colon)
+                    && tokens.get(j + 2).is_none_or(|t| t.0 != K::Colon);
+                let prev_is_colon = j > 0 && tokens[j - 1].0 == K::Colon;
+                if next_is_colon && !prev_is_colon {
+                    fields.push((&text[a..b], a));
+                }
+            }
+            _ => {}
+        }
+    }
+    let name = |n: &str| n.trim_start_matches("r#").to_string();
+    if let Some((f, at)) = fields.iter().find(|(f, _)| FIELD_KEYS.contains(f)) {
+        return Some((name(f), *at));
+    }
+    let code = fields.iter().find(|(f, _)| *f == "code")?;
+    fields
+        .iter()
+        .any(|(f, _)| *f == "state")
+        .then(|| (name(code.0), code.1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(text: &str) -> Option<String> {
+        scan(text).map(|e| e.key)
+    }
+
+    #[test]
+    fn query_assignments_in_literals_are_evidence() {
+        assert_eq!(
+            key(r#"fn f() { let u = format!("{base}?token={t}"); }"#).as_deref(),
+            Some("token")
+        );
+        assert_eq!(
+            key(r#"const Q: &str = "a=1&api_key=";"#).as_deref(),
+            Some("api_key")
+        );
+        // `monkey=` is not `key=`.
+        assert_eq!(key(r#"const Q: &str = "?monkey=1";"#), None);
+    }
+
+    #[test]
+    fn bare_keys_need_a_query_in_the_file() {
+        let with = r#"fn f(query_params: &M) { query_params.get("token"); }"#;
+        let without = r#"fn f(h: &M) { if typ != "token" {} }"#;
+        assert_eq!(key(with).as_deref(), Some("token"));
+        assert_eq!(key(without), None);
+        // Case matters for bare words: "Token" is an auth scheme.
+        assert_eq!(key(r#"fn f(query: &M) { if typ != "Token" {} }"#), None);
+        assert_eq!(
+            key("// query \"token\"\nfn f() {}"),
+            None,
+            "comments are not code"
+        );
+        assert_eq!(
+            key(r#"fn f(query: Q) { q.remove("X-Amz-Signature"); }"#).as_deref(),
+            Some("x-amz-signature")
+        );
+    }
+
+    #[test]
+    fn test_code_is_not_evidence() {
+        let t = "#[cfg(test)]\nmod tests {\n    const F: &str = \"a=1&password=x\";\n}\n\
+                 #[tokio::test]\nasync fn t() { let _ = \"?token=1\"; }\n";
+        assert_eq!(scan(t), None);
+        let after = format!("{t}const REAL: &str = \"?token=\";\n");
+        assert_eq!(scan(&after).map(|e| e.line), Some(7));
+        let not_test = "#[cfg(not(test))]\nconst Q: &str = \"?token=\";";
+        assert_eq!(key(not_test).as_deref(), Some("token"));
+    }
+
+    #[test]
+    fn deserialized_credential_structs_are_evidence() {
+        let t = "#[derive(Debug, Deserialize)]\nstruct AuthQuery {\n    pub token: String,\n}\n";
+        assert_eq!(
+            scan(t),
+            Some(QuerySecret {
+                key: "token".into(),
+                line: 3
+            })
+        );
+        let oauth =
+            "#[derive(Deserialize)] struct OidcCallbackParams { code: String, state: CsrfToken }";
+        assert_eq!(key(oauth).as_deref(), Some("code"));
+        // `code` alone is an error body's field, not a callback.
+        let error = "#[derive(Deserialize)] struct ErrParams { code: u16, message: String }";
+        assert_eq!(key(error), None);
+        // Not deserialized: a struct the server fills itself.
+        assert_eq!(key("struct SessionParams { token: String }"), None);
+        // A deserialized configuration is not a query.
+        assert_eq!(
+            key("#[derive(Deserialize)] struct Config { auth_token: String }"),
+            None
+        );
+        // A field type's path (`std::string::String`) is not a field.
+        assert_eq!(
+            key("#[derive(Deserialize)] struct Params { name: std::string::String, sig: Vec<u8> }")
+                .as_deref(),
+            Some("sig")
+        );
+    }
+}
