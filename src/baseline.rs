@@ -5,12 +5,16 @@
 //! A finding's identity is its file, its rule and its offending code with
 //! white space folded, not its line: an edit above it that moves it keeps it
 //! in the baseline, while a second copy of the same code is new (identities
-//! are counted).
+//! are counted). Its file is spelt relative to the project root (see
+//! [`crate::project`]), so the baseline matches from any working directory
+//! and with absolute or relative paths; files outside any project are
+//! spelt relative to the baseline file's directory.
 
 use crate::lint::FileResult;
+use crate::project::Roots;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Serialize, Deserialize)]
 struct BaselineFile {
@@ -32,9 +36,25 @@ pub struct Baseline {
     counts: HashMap<(String, String, String), usize>,
 }
 
-fn file_key(path: &Path) -> String {
-    let s = path.display().to_string().replace('\\', "/");
-    s.strip_prefix("./").unwrap_or(&s).to_string()
+/// Spells each file relative to its project root.
+struct FileKeys {
+    roots: Roots,
+    /// The baseline file's directory: the fallback root.
+    fallback: PathBuf,
+}
+
+impl FileKeys {
+    fn new(baseline: &Path) -> FileKeys {
+        let abs = crate::project::canonical(baseline);
+        FileKeys {
+            roots: Roots::default(),
+            fallback: abs.parent().map(Path::to_path_buf).unwrap_or_default(),
+        }
+    }
+
+    fn key(&mut self, path: &Path) -> String {
+        self.roots.relative(path, &self.fallback)
+    }
 }
 
 fn fingerprint(result: &FileResult, d: &crate::diagnostic::Diagnostic) -> String {
@@ -50,12 +70,14 @@ fn fingerprint(result: &FileResult, d: &crate::diagnostic::Diagnostic) -> String
 }
 
 impl Baseline {
-    pub fn from_results(results: &[FileResult]) -> Baseline {
+    /// The findings of `results`, for a baseline to be written at `file`.
+    pub fn from_results(results: &[FileResult], file: &Path) -> Baseline {
         let mut b = Baseline::default();
+        let mut keys = FileKeys::new(file);
         for r in results {
             for d in &r.diagnostics {
                 let key = (
-                    file_key(&r.path),
+                    keys.key(&r.path),
                     d.code.code.to_string(),
                     fingerprint(r, d),
                 );
@@ -112,10 +134,12 @@ impl Baseline {
         Ok(Baseline { counts })
     }
 
-    /// Drop the findings the baseline knows; keep only new ones.
-    pub fn filter(mut self, results: &mut [FileResult]) {
+    /// Drop the findings the baseline (read from `file`) knows; keep only
+    /// new ones.
+    pub fn filter(mut self, file: &Path, results: &mut [FileResult]) {
+        let mut keys = FileKeys::new(file);
         for r in results.iter_mut() {
-            let file = file_key(&r.path);
+            let file = keys.key(&r.path);
             let keys: Vec<String> = r.diagnostics.iter().map(|d| fingerprint(r, d)).collect();
             let mut keep = keys.into_iter();
             r.diagnostics.retain(|d| {

@@ -7,34 +7,39 @@
 //! entries of files that no longer exist. A corrupt or foreign cache file is
 //! ignored and rebuilt, never a crash.
 //!
-//! Like git's index, an entry also records the file's modification time and
-//! size: when both are unchanged the file is not read at all, so a warm run
-//! costs a walk and a `stat` per file. A changed stamp falls back to the
-//! content hash (a `touch` alone re-lints nothing).
+//! Like git's index, an entry also records the file's stamp (modification
+//! and change times, size, inode): when it is unchanged the file is not read
+//! at all, so a warm run costs a walk and a `stat` per file. A changed stamp
+//! falls back to the content hash (a `touch` alone re-lints nothing). Two
+//! guards keep a stamp from hiding an edit: the change time, which
+//! `touch -r` and `cp -p` cannot set back, and git's racy-entry rule: a file
+//! whose stamp is not older than the cache file is re-hashed, since an edit
+//! in the same timestamp tick keeps its stamp. The cache file carries a
+//! checksum ([`crate::sealed`]): a damaged one is discarded with a note.
+//! Keys are the path's bytes, so non-UTF-8 names never share an entry.
 
 use crate::diagnostic::{Applicability, Code, Diagnostic, Edit, Fix, Label, Level};
 use crate::diagnostic::{INTERNAL_ERROR, IO_ERROR, PARSE_ERROR};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub const DIR_NAME: &str = ".scope-lint-cache";
-const FORMAT: &str = "scope-lint-cache-v2";
+const FORMAT: &str = "scope-lint-cache-v3";
 
 #[derive(Serialize, Deserialize)]
 struct CacheFile {
     format: String,
-    entries: HashMap<String, Entry>,
+    entries: HashMap<Vec<u8>, Entry>,
 }
 
 #[derive(Serialize, Deserialize, Clone)]
 struct Entry {
     hash: u64,
-    /// Modification time (ns since the epoch) and size when it was hashed:
-    /// when both are unchanged the file is not even read again.
-    stamp: (u64, u64),
+    /// The file's stamp when it was hashed: when it is unchanged (and not
+    /// racy) the file is not even read again.
+    stamp: Stamp,
     lines: usize,
     diagnostics: Vec<Stored>,
 }
@@ -127,13 +132,18 @@ impl Stored {
 /// One run key's cache: read at start, added to while linting, saved once.
 pub struct Cache {
     file: PathBuf,
-    old: HashMap<String, Entry>,
-    new: Mutex<HashMap<String, Entry>>,
+    old: HashMap<Vec<u8>, Entry>,
+    new: Mutex<HashMap<Vec<u8>, Entry>>,
     /// Something changed since it was read: it must be written.
     dirty: std::sync::atomic::AtomicBool,
     /// Entries read back unchanged this run.
     reused: std::sync::atomic::AtomicUsize,
     cwd: PathBuf,
+    /// When the cache file was written (its modification time, ns): entries
+    /// whose stamp is not older are racy.
+    written: u64,
+    /// Why the cache file on disk was discarded, for a note on stderr.
+    pub note: Option<String>,
 }
 
 /// The hash of a file's content.
@@ -141,19 +151,61 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
-/// A file's modification time (ns) and size, as git's index keeps them.
-pub fn stamp(meta: &std::fs::Metadata) -> (u64, u64) {
-    let mtime = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as u64);
-    (mtime, meta.len())
+/// What `stat` says of a file, as git's index keeps it: modification and
+/// change times (ns since the epoch), size and inode. `touch -r` and
+/// `cp -p` can restore a modification time, not a change time.
+#[derive(
+    Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
+pub struct Stamp {
+    pub mtime: u64,
+    pub ctime: u64,
+    pub size: u64,
+    pub ino: u64,
 }
 
-/// The key of a file: its absolute path, so runs from other directories
-/// share entries.
-fn path_key(cwd: &Path, path: &Path) -> String {
+impl Stamp {
+    /// The later of the two times.
+    pub fn newest(&self) -> u64 {
+        self.mtime.max(self.ctime)
+    }
+
+    /// Whether this stamp, recorded in a cache written at `written`, proves
+    /// the file unchanged when it is seen again: known, and older than the
+    /// cache write (git's racy-entry rule).
+    pub fn trusted(&self, written: u64) -> bool {
+        self.mtime != 0 && self.newest() < written
+    }
+}
+
+/// A file's stamp.
+pub fn stamp(meta: &std::fs::Metadata) -> Stamp {
+    let ns = |t: std::io::Result<std::time::SystemTime>| {
+        t.ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as u64)
+    };
+    #[cfg(unix)]
+    let (ctime, ino) = {
+        use std::os::unix::fs::MetadataExt;
+        let ctime = (meta.ctime().max(0) as u64)
+            .saturating_mul(1_000_000_000)
+            .saturating_add(meta.ctime_nsec().max(0) as u64);
+        (ctime, meta.ino())
+    };
+    #[cfg(not(unix))]
+    let (ctime, ino) = (ns(meta.created()), 0);
+    Stamp {
+        mtime: ns(meta.modified()),
+        ctime,
+        size: meta.len(),
+        ino,
+    }
+}
+
+/// The key of a file: the bytes of its absolute path (so runs from other
+/// directories share entries, and names that are not UTF-8 stay apart).
+fn path_key(cwd: &Path, path: &Path) -> Vec<u8> {
     let joined;
     let abs = if path.is_absolute() {
         path
@@ -161,23 +213,36 @@ fn path_key(cwd: &Path, path: &Path) -> String {
         joined = cwd.join(path);
         &joined
     };
-    match abs.to_str() {
-        Some(s) => s.to_string(),
-        None => abs.to_string_lossy().into_owned(),
-    }
+    abs.as_os_str().as_encoded_bytes().to_vec()
+}
+
+/// The path a key was made from.
+fn key_path(key: &[u8]) -> PathBuf {
+    // SAFETY: keys are only made by `path_key`, from an `OsStr` of this
+    // platform, and cache files are checksummed.
+    PathBuf::from(unsafe { std::ffi::OsStr::from_encoded_bytes_unchecked(key) })
 }
 
 impl Cache {
     /// Open the cache for `key` under `dir`. Anything unreadable or foreign
-    /// starts empty.
+    /// starts empty; a damaged file also leaves a [`Cache::note`].
     pub fn open(dir: &Path, key: u64) -> Cache {
-        let file = dir.join(format!("v2-{key:016x}.bin"));
-        let old = std::fs::read(&file)
-            .ok()
-            .and_then(|bytes| postcard::from_bytes::<CacheFile>(&bytes).ok())
-            .filter(|c| c.format == FORMAT)
-            .map(|c| c.entries)
-            .unwrap_or_default();
+        let file = dir.join(format!("v3-{key:016x}.bin"));
+        let mut note = None;
+        let (old, written) = match crate::sealed::read(&file) {
+            Ok(opened) => match postcard::from_bytes::<CacheFile>(&opened.payload) {
+                Ok(c) if c.format == FORMAT => (c.entries, opened.written),
+                _ => {
+                    note = Some(crate::sealed::damaged_note(&file, "it does not decode"));
+                    Default::default()
+                }
+            },
+            Err(crate::sealed::Unusable::Missing) => Default::default(),
+            Err(crate::sealed::Unusable::Damaged(why)) => {
+                note = Some(crate::sealed::damaged_note(&file, &why));
+                Default::default()
+            }
+        };
         let dirty = std::sync::atomic::AtomicBool::new(old.is_empty());
         Cache {
             file,
@@ -186,6 +251,8 @@ impl Cache {
             dirty,
             reused: std::sync::atomic::AtomicUsize::new(0),
             cwd: std::env::current_dir().unwrap_or_default(),
+            written,
+            note,
         }
     }
 
@@ -196,20 +263,21 @@ impl Cache {
         &self,
         path: &Path,
         hash: Option<u64>,
-        stamp: (u64, u64),
+        stamp: Stamp,
     ) -> Option<(usize, Vec<Diagnostic>)> {
         let key = path_key(&self.cwd, path);
         let entry = self.old.get(&key).filter(|e| match hash {
             Some(h) => e.hash == h,
-            None => e.stamp == stamp && stamp.0 != 0,
+            None => e.stamp == stamp && stamp.trusted(self.written),
         })?;
         let diagnostics = entry
             .diagnostics
             .iter()
             .map(Stored::to_diagnostic)
             .collect::<Option<Vec<_>>>()?;
-        // An entry read back unchanged stays in `old`, which `save` keeps.
-        if entry.stamp == stamp {
+        // An entry read back unchanged stays in `old`, which `save` keeps;
+        // a racy one is written again, so that it is no longer racy.
+        if entry.stamp == stamp && stamp.trusted(self.written) {
             self.reused
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         } else {
@@ -225,7 +293,7 @@ impl Cache {
         &self,
         path: &Path,
         hash: u64,
-        stamp: (u64, u64),
+        stamp: Stamp,
         lines: usize,
         diagnostics: &[Diagnostic],
     ) {
@@ -272,7 +340,7 @@ impl Cache {
             if entries.contains_key(&path) {
                 continue;
             }
-            if all_seen || Path::new(&path).exists() {
+            if all_seen || key_path(&path).exists() {
                 entries.insert(path, entry);
             } else {
                 pruned = true;
@@ -281,15 +349,12 @@ impl Cache {
         if !dirty && !pruned {
             return Ok(());
         }
-        let text = postcard::to_stdvec(&CacheFile {
+        let payload = postcard::to_stdvec(&CacheFile {
             format: FORMAT.to_string(),
             entries,
         })
         .map_err(std::io::Error::other)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        tmp.write_all(&text)?;
-        tmp.persist(&self.file).map_err(|e| e.error)?;
-        Ok(())
+        crate::sealed::write(&self.file, &payload)
     }
 }
 

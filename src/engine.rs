@@ -20,8 +20,9 @@ pub fn check_file(
     models: &Models,
     rules: &RuleSet,
     index: Option<&crate::index::Index>,
+    dependencies: Option<&crate::index::crates::Dependencies>,
 ) -> Vec<Diagnostic> {
-    check_file_within(file, source, models, rules, index, None)
+    check_file_within(file, source, models, rules, index, dependencies, None)
 }
 
 /// Expressions nested deeper than this are not walked (the file's
@@ -43,6 +44,7 @@ pub fn check_file_within(
     models: &Models,
     rules: &RuleSet,
     index: Option<&crate::index::Index>,
+    dependencies: Option<&crate::index::crates::Dependencies>,
     deadline: Option<std::time::Instant>,
 ) -> Vec<Diagnostic> {
     let context = index.and_then(|ix| ix.file(&source.path).map(|c| (ix, c)));
@@ -58,6 +60,7 @@ pub fn check_file_within(
         scope: Scope::new(models, file, is_test_path(&source.path), context),
         source,
         rules,
+        dependencies,
         out: Vec::new(),
         chain: Vec::new(),
         guard: Guard {
@@ -142,6 +145,8 @@ struct Walker<'a> {
     scope: Scope<'a>,
     source: &'a SourceFile,
     rules: &'a RuleSet,
+    /// The crates the file's package may name; `None` outside a package.
+    dependencies: Option<&'a crate::index::crates::Dependencies>,
     out: Vec<Diagnostic>,
     /// Method names applied to the receivers being visited; `None` marks
     /// an argument position, where the chain of the outer call ends.
@@ -156,6 +161,7 @@ impl Walker<'_> {
             scope: &self.scope,
             source: self.source,
             chain: &self.chain,
+            dependencies: self.dependencies,
         };
         self.rules.check(node, &cx, &mut self.out);
     }
@@ -693,7 +699,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        self.dispatch(Node::ForLoop(f));
+        self.chain.push(Some("for".into()));
         self.visit_expr(&f.expr);
+        self.chain.pop();
         self.scope.enter_scope();
         // `for i in 0..n` counts with integers.
         let int_range = matches!(&*f.expr, syn::Expr::Range(r)
@@ -761,7 +770,7 @@ mod tests {
                 let file = syn::parse_file(&text).unwrap();
                 let source = SourceFile::new("a.rs", text.as_str());
                 let models = Models::builtin().unwrap();
-                let found = check_file(&file, &source, &models, &RuleSet::all(), None);
+                let found = check_file(&file, &source, &models, &RuleSet::all(), None, None);
                 found
                     .iter()
                     .map(|d| (d.code.code, d.message.clone()))
@@ -788,14 +797,22 @@ mod tests {
         let source = SourceFile::new("a.rs", text.as_str());
         let models = Models::builtin().unwrap();
         let past = std::time::Instant::now();
-        let found = check_file_within(&file, &source, &models, &RuleSet::all(), None, Some(past));
+        let found = check_file_within(
+            &file,
+            &source,
+            &models,
+            &RuleSet::all(),
+            None,
+            None,
+            Some(past),
+        );
         assert!(
             found
                 .iter()
                 .any(|d| d.code.code == "too-complex" && d.message.contains("time budget")),
             "{found:?}"
         );
-        let found = check_file(&file, &source, &models, &RuleSet::all(), None);
+        let found = check_file(&file, &source, &models, &RuleSet::all(), None, None);
         assert!(found.is_empty(), "{found:?}");
     }
 

@@ -2,12 +2,10 @@
 //! the same bytes the first (by position) is applied and the other waits for
 //! the next pass, which re-lints the new text, until nothing changes (at
 //! most [`MAX_PASSES`]). A result that no longer parses is never written:
-//! the file keeps its text and the fix that broke it is named. Writes go to
-//! a temporary file in the same directory, renamed over the original, so a
-//! crash never leaves a half-written file.
+//! the file keeps its text and the fix that broke it is named. Writing the
+//! result back is [`crate::rewrite`]'s job.
 
 use crate::diagnostic::{Applicability, Code, Diagnostic};
-use std::io::Write;
 use std::path::Path;
 
 pub const MAX_PASSES: usize = 10;
@@ -182,29 +180,7 @@ fn culprit(text: &str, diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Option
         .map(|d| d.code)
 }
 
-/// Replace `path`'s content atomically, keeping its permissions. A
-/// read-only file is refused rather than replaced behind the user's back.
-pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    let meta = std::fs::metadata(path)?;
-    if meta.permissions().readonly() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::PermissionDenied,
-            "the file is read-only; fixes were not written",
-        ));
-    }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".scope-lint-fix")
-        .tempfile_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    std::fs::set_permissions(tmp.path(), meta.permissions())?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
+pub use crate::rewrite::write_atomic;
 
 /// A unified diff of a file's fix, for `--diff`.
 pub fn unified_diff(path: &Path, old: &str, new: &str) -> String {

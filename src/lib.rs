@@ -7,6 +7,7 @@
 //! `rules/*.toml`) and the rule set are built once and shared read-only.
 
 pub mod baseline;
+pub mod build;
 pub mod cache;
 pub mod cargo_subcommand;
 pub mod cli;
@@ -14,19 +15,25 @@ pub mod complexity;
 pub mod config;
 pub mod delimiters;
 pub mod diagnostic;
+pub mod edition;
 pub mod engine;
 pub mod engine_codes;
 pub mod fix;
+pub mod globs;
 pub mod index;
 pub mod lint;
 pub mod macros;
 pub mod models;
 pub mod prefilter;
 pub mod progress;
+pub mod project;
+pub mod read;
 pub mod report;
+pub mod rewrite;
 pub mod rules;
 pub mod run;
 pub mod scope;
+pub mod sealed;
 pub mod source;
 pub mod suppress;
 pub mod walk;

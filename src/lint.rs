@@ -7,8 +7,10 @@ use crate::cache::{self, Cache};
 use crate::complexity::TOO_COMPLEX;
 use crate::diagnostic::{Diagnostic, Level, INTERNAL_ERROR, IO_ERROR, PARSE_ERROR};
 use crate::engine;
+use crate::index::crates::{PackageCache, PackageFacts};
 use crate::models::Models;
 use crate::prefilter::Prefilter;
+use crate::read;
 use crate::rules::RuleSet;
 use crate::source::SourceFile;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -17,9 +19,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-/// Files larger than this are reported and skipped: no hand-written Rust
-/// source is this big, and generated ones are not worth the memory.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub use crate::read::MAX_FILE_BYTES;
 
 /// Deeply nested code recurses deeply in the parser and the walker.
 const STACK_BYTES: usize = 64 * 1024 * 1024;
@@ -77,6 +77,8 @@ pub struct Linter {
     /// Reading, parsing and analysing one file may take this long; past
     /// it the analysis stops and the file gets a `too-complex` finding.
     pub time_budget: std::time::Duration,
+    /// Packages of files outside the index, read once.
+    packages: std::sync::Mutex<PackageCache>,
 }
 
 /// What linting one file produced.
@@ -131,6 +133,7 @@ impl Linter {
             stats: Stats::default(),
             index: None,
             time_budget: DEFAULT_TIME_BUDGET,
+            packages: Default::default(),
         }
     }
 
@@ -140,6 +143,10 @@ impl Linter {
             Ok(meta) => meta,
             Err(e) => return FileResult::problem(path, IO_ERROR, format!("cannot read: {e}")),
         };
+        if let Some(kind) = read::special_kind(meta.file_type()) {
+            let e = read::ReadError::NotRegular(kind);
+            return FileResult::problem(path, IO_ERROR, e.to_string());
+        }
         let stamp = cache::stamp(&meta);
         // Unchanged since the cache saw it: not even read, unless there are
         // findings to show from it.
@@ -149,14 +156,12 @@ impl Linter {
             let source = if diagnostics.is_empty() {
                 None
             } else {
-                match std::fs::read(path) {
+                match read::read_limited(path, MAX_FILE_BYTES) {
                     Ok(bytes) => Some(Arc::new(SourceFile::new(
                         path,
                         String::from_utf8_lossy(&bytes).into_owned(),
                     ))),
-                    Err(e) => {
-                        return FileResult::problem(path, IO_ERROR, format!("cannot read: {e}"))
-                    }
+                    Err(e) => return FileResult::problem(path, IO_ERROR, e.to_string()),
                 }
             };
             self.stats.files.fetch_add(1, Ordering::Relaxed);
@@ -169,21 +174,10 @@ impl Linter {
                 lines,
             };
         }
-        if meta.len() > MAX_FILE_BYTES {
-            return FileResult::problem(
-                path,
-                IO_ERROR,
-                format!(
-                    "file is {} MiB, over the {} MiB limit; skipped",
-                    meta.len() / (1024 * 1024),
-                    MAX_FILE_BYTES / (1024 * 1024)
-                ),
-            );
-        }
         let started = Instant::now();
-        let bytes = match std::fs::read(path) {
+        let bytes = match read::read_limited(path, MAX_FILE_BYTES) {
             Ok(b) => b,
-            Err(e) => return FileResult::problem(path, IO_ERROR, format!("cannot read: {e}")),
+            Err(e) => return FileResult::problem(path, IO_ERROR, e.to_string()),
         };
         add_time(&self.stats.read_ns, started);
         self.stats.files.fetch_add(1, Ordering::Relaxed);
@@ -325,7 +319,17 @@ impl Linter {
             }
         };
         let parse_started = Instant::now();
-        let parsed = syn::parse_file(&prepared);
+        let mut parsed = syn::parse_file(&prepared);
+        let package = self.package_of(&source.path);
+        // A 2015 crate may use 2018 keywords as identifiers (see
+        // `crate::edition`); a loose file is read as 2018+.
+        if parsed.is_err() && package.as_ref().is_some_and(|p| p.edition == 2015) {
+            if let Some(text) = crate::edition::as_2018(&prepared) {
+                if let Ok(file) = syn::parse_file(&text) {
+                    parsed = Ok(file);
+                }
+            }
+        }
         add_time(&self.stats.parse_ns, parse_started);
         self.stats.parsed.fetch_add(1, Ordering::Relaxed);
         match parsed {
@@ -337,6 +341,7 @@ impl Linter {
                     &self.models,
                     &self.rules,
                     self.index.as_ref().map(|s| s.get()),
+                    package.as_ref().map(|p| &p.dependencies),
                     started.checked_add(self.time_budget),
                 );
                 add_time(&self.stats.check_ns, check_started);
@@ -367,6 +372,23 @@ impl Linter {
                 }
             }
         }
+    }
+
+    /// The dependencies and edition of the package around `path`: from
+    /// the crate index, or its `Cargo.toml`; `None` for a file outside any
+    /// package.
+    fn package_of(&self, path: &Path) -> Option<Arc<PackageFacts>> {
+        if let Some(ix) = self.index.as_ref().map(|s| s.get()) {
+            if let Some(ctx) = ix.file(path) {
+                return Some(Arc::new(PackageFacts {
+                    dependencies: ix.dependencies(ctx.krate).clone(),
+                    edition: ix.edition(ctx.krate),
+                }));
+            }
+        }
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let mut known = self.packages.lock().unwrap_or_else(|e| e.into_inner());
+        known.facts_for_file(&abs).map(Arc::new)
     }
 
     /// Lint files on `threads` threads (0: one per core). Results come back

@@ -100,6 +100,8 @@ struct Linters {
     index: Option<Arc<SharedIndex>>,
     /// `--time-budget`, over each configuration's.
     time_budget: Option<std::time::Duration>,
+    /// Notes for stderr (a damaged cache discarded).
+    notes: Vec<String>,
 }
 
 impl Linters {
@@ -122,19 +124,24 @@ impl Linters {
             )
         })?;
         let levels = config.rule_levels(&self.cli_select, &self.cli_ignore);
-        // Everything that changes what is reported changes the cache key.
+        // Everything that changes what is reported changes the cache key:
+        // the build, the models, the index, the rules and their levels (from
+        // `--select`, `--ignore` and the configuration), every setting, and
+        // `--no-prefilter`. The other options only choose files or shape
+        // the output, or (`--fix`, `--diff`, stdin) run without the cache.
         let key = {
             // A file's findings may depend on any signature in the index.
             let index_hash = self.index.as_ref().map_or(0, |ix| ix.hash);
             let mut k = format!(
-                "{}\n{}\n{index_hash}\n",
-                env!("CARGO_PKG_VERSION"),
-                models.fingerprint
+                "{}\n{}\n{index_hash}\nprefilter={}\n",
+                crate::build::id(),
+                models.fingerprint,
+                !self.no_prefilter
             );
             for (r, l) in &levels {
                 k.push_str(&format!("{}={l} ", r.meta().code));
             }
-            k.push_str(&format!("{:?}", config.settings));
+            k.push_str(&format!("{:?}", config.layers));
             xxhash_rust::xxh3::xxh3_64(k.as_bytes())
         };
         let rules = RuleSet::new(levels);
@@ -143,18 +150,14 @@ impl Linters {
             linter.prefilter = None;
         }
         linter.index = self.index.clone();
-        if let Some(budget) = self.time_budget.or_else(|| {
-            config
-                .settings
-                .time_budget
-                .and_then(crate::config::parse_time_budget)
-        }) {
+        if let Some(budget) = self.time_budget.or_else(|| config.time_budget()) {
             linter.time_budget = budget;
         }
-        linter.cache = self
-            .cache_dir
-            .as_ref()
-            .map(|dir| crate::cache::Cache::open(dir, key));
+        linter.cache = self.cache_dir.as_ref().map(|dir| {
+            let mut cache = crate::cache::Cache::open(dir, key);
+            self.notes.extend(cache.note.take());
+            cache
+        });
         let entry = (Arc::new(config), Arc::new(linter));
         self.by_config.insert(file, entry.clone());
         Ok(entry)
@@ -195,7 +198,25 @@ fn changed_files(rev: &str) -> Result<Vec<PathBuf>, String> {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     };
     let top = PathBuf::from(git(&["rev-parse", "--show-toplevel"])?.trim());
-    let diff = git(&["diff", "--name-only", rev, "--"])?;
+    // The revision is resolved to a commit id first, after
+    // `--end-of-options`: an option-shaped revision (`--output=x`) is never
+    // read by git as an option, and only a hex id reaches `git diff`.
+    let commit = git(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        "--end-of-options",
+        &format!("{rev}^{{commit}}"),
+    ])
+    .ok()
+    .map(|out| out.trim().to_string())
+    .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit()))
+    .ok_or_else(|| {
+        format!(
+            "--changed-since {rev}: not a commit of this repository; give a branch, tag or commit id (`git log --oneline` lists them)"
+        )
+    })?;
+    let diff = git(&["diff", "--name-only", "--end-of-options", &commit, "--"])?;
     let untracked = git(&["ls-files", "--others", "--exclude-standard", "--full-name"])?;
     let mut files: Vec<PathBuf> = diff
         .lines()
@@ -230,6 +251,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         no_prefilter: opts.no_prefilter,
         index: None,
         time_budget: opts.time_budget,
+        notes: Vec::new(),
     };
     let threads = crate::lint::cap_threads(opts.threads);
     let config_for = |discovery: &mut Discovery, path: &Path| -> Result<Option<PathBuf>, String> {
@@ -249,7 +271,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
             if p == abs {
                 Some(text.clone())
             } else {
-                std::fs::read_to_string(p).ok()
+                read_file(p)
             }
         };
         let relevance = Relevance::new()?;
@@ -309,6 +331,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         &walked,
         linters.cache_dir.as_deref(),
         threads,
+        &mut linters.notes,
     )?));
     let index_time = index_started.elapsed();
     let changed = match &opts.changed_since {
@@ -400,6 +423,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     }
     drop(jobs);
     drop(last);
+    outcome.warnings.append(&mut linters.notes);
     for (_, (_, linter)) in linters.by_config.drain() {
         if let Some(cache) = Arc::into_inner(linter).and_then(|l| l.cache) {
             if let Err(e) = cache.save() {
@@ -426,10 +450,10 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
             .push(FileResult::problem(&path, IO_ERROR, message));
     }
     if let Some(path) = &opts.write_baseline {
-        Baseline::from_results(&outcome.results).write(path)?;
+        Baseline::from_results(&outcome.results, path).write(path)?;
     }
     if let Some(path) = &opts.baseline {
-        Baseline::load(path)?.filter(&mut outcome.results);
+        Baseline::load(path)?.filter(path, &mut outcome.results);
     }
     Ok(outcome)
 }
@@ -473,7 +497,7 @@ impl Relevance {
 }
 
 fn read_file(p: &Path) -> Option<String> {
-    std::fs::read_to_string(p).ok()
+    crate::read::read_source_text(p)
 }
 
 /// The crate index of a walk. With a cache directory, unchanged files are
@@ -484,6 +508,7 @@ fn shared_index(
     walked: &walk::Walk,
     cache_dir: Option<&Path>,
     threads: usize,
+    notes: &mut Vec<String>,
 ) -> Result<SharedIndex, String> {
     let relevance = Relevance::new()?;
     let Some(dir) = cache_dir else {
@@ -500,7 +525,8 @@ fn shared_index(
         }
         xxhash_rust::xxh3::xxh3_64(&bytes)
     };
-    let store = Store::open(dir);
+    let mut store = Store::open(dir);
+    notes.extend(store.note.take());
     if let Some(hash) = store.unchanged_index(walk_hash) {
         let files = walked.files.clone();
         let dir = dir.to_path_buf();

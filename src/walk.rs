@@ -3,6 +3,7 @@
 //! hidden entries and `target/`, never following symlinks, so no loops);
 //! files named on the command line are always linted, as pre-commit expects.
 
+use crate::rewrite::Litter;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -36,12 +37,14 @@ pub struct Walk {
 /// File names that may hold configuration.
 pub const CONFIG_NAMES: [&str; 3] = ["scope-lint.toml", ".scope-lint.toml", "Cargo.toml"];
 
-/// Hidden entries are skipped, except a `.scope-lint.toml`.
+/// Hidden entries are skipped, except a `.scope-lint.toml` and what an
+/// interrupted `--fix` left (see [`crate::rewrite`]).
 fn is_hidden(e: &ignore::DirEntry) -> bool {
     e.depth() > 0
         && e.file_name()
             .to_str()
             .is_some_and(|n| n.starts_with('.') && n != ".scope-lint.toml")
+        && (Litter::of(e.file_name()).is_none() || e.file_type().is_some_and(|t| t.is_dir()))
 }
 
 /// Cargo's build directory: named `target` and tagged by cargo (a source
@@ -56,18 +59,35 @@ fn is_rust(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "rs")
 }
 
-/// The path an error of the walker is about. The walker wraps errors
-/// (`WithDepth`, `WithLineNumber`, `Partial`): a path hidden inside must
-/// still be reported, never an empty one.
-fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+/// The kind of a `*.rs` entry that is neither a file, a directory nor a
+/// symbolic link (links are not followed in a walk).
+fn special_rust_file(e: &ignore::DirEntry) -> Option<&'static str> {
+    let ty = e.file_type()?;
+    if ty.is_dir() || ty.is_symlink() || !is_rust(e.path()) {
+        return None;
+    }
+    crate::read::special_kind(ty)
+}
+
+/// The path a walk error is about (the walker wraps it in a depth, a line
+/// number or a list) and the message without it.
+fn error_path(err: &ignore::Error) -> (Option<PathBuf>, String) {
     match err {
-        ignore::Error::WithPath { path, .. } => Some(path.clone()),
-        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        ignore::Error::WithPath { path, err } => {
+            let (inner, message) = error_path(err);
+            (inner.or_else(|| Some(path.clone())), message)
+        }
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
             error_path(err)
         }
-        ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
-        _ => None,
+        ignore::Error::Partial(errs) => errs
+            .iter()
+            .map(error_path)
+            .find(|(p, _)| p.is_some())
+            .unwrap_or_else(|| (None, err.to_string())),
+        ignore::Error::Loop { child, .. } => (Some(child.clone()), err.to_string()),
+        ignore::Error::Io(e) => (None, format!("cannot read the directory: {e}")),
+        other => (None, other.to_string()),
     }
 }
 
@@ -113,7 +133,18 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
                 match entry {
                     Ok(e) => {
                         let is_file = e.file_type().is_some_and(|t| t.is_file());
-                        if is_file
+                        if let Some(litter) = Litter::of(e.file_name()).filter(|_| is_file) {
+                            // Never linted: a stale temporary file is
+                            // removed, a backup is reported.
+                            match litter {
+                                Litter::Temp => crate::rewrite::remove_if_stale(e.path()),
+                                Litter::Backup => found
+                                    .lock()
+                                    .expect("walk lock")
+                                    .1
+                                    .push((e.into_path(), Litter::backup_message())),
+                            }
+                        } else if is_file
                             && e.file_name()
                                 .to_str()
                                 .is_some_and(|n| CONFIG_NAMES.contains(&n))
@@ -121,15 +152,21 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
                             configs.lock().expect("walk lock").push(e.into_path());
                         } else if is_file && is_rust(e.path()) {
                             found.lock().expect("walk lock").0.push(e.into_path());
+                        } else if let Some(kind) = special_rust_file(&e) {
+                            // A FIFO or device named `*.rs`: reported, never
+                            // opened (a FIFO would block the run).
+                            let message = crate::read::ReadError::NotRegular(kind).to_string();
+                            found
+                                .lock()
+                                .expect("walk lock")
+                                .1
+                                .push((e.into_path(), message));
                         }
                     }
                     Err(err) => {
-                        let path = error_path(&err).unwrap_or_else(|| first.clone());
-                        found
-                            .lock()
-                            .expect("walk lock")
-                            .1
-                            .push((path, err.to_string()));
+                        let (path, message) = error_path(&err);
+                        let path = path.unwrap_or_else(|| first.clone());
+                        found.lock().expect("walk lock").1.push((path, message));
                     }
                 }
                 ignore::WalkState::Continue
@@ -155,6 +192,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn walk_errors_keep_their_path_under_a_depth() {
+        // What the parallel walker reports for a directory it cannot list.
+        let err = ignore::Error::WithDepth {
+            depth: 1,
+            err: Box::new(ignore::Error::WithPath {
+                path: PathBuf::from("src/secret"),
+                err: Box::new(ignore::Error::Io(std::io::Error::from(
+                    std::io::ErrorKind::PermissionDenied,
+                ))),
+            }),
+        };
+        let (path, message) = error_path(&err);
+        assert_eq!(path, Some(PathBuf::from("src/secret")));
+        assert!(
+            message.starts_with("cannot read the directory: "),
+            "{message}"
+        );
+        assert!(!message.contains("src/secret"), "{message}");
+    }
+
+    #[test]
     fn the_path_of_an_unreadable_directory_is_found_inside_the_wrappers() {
         // What the walker returns for a directory it cannot list.
         let io = ignore::Error::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied));
@@ -165,11 +223,11 @@ mod tests {
                 err: Box::new(io),
             }),
         };
-        assert_eq!(error_path(&err), Some(PathBuf::from("src/private")));
+        assert_eq!(error_path(&err).0, Some(PathBuf::from("src/private")));
         let partial = ignore::Error::Partial(vec![ignore::Error::WithLineNumber {
             line: 3,
             err: Box::new(err),
         }]);
-        assert_eq!(error_path(&partial), Some(PathBuf::from("src/private")));
+        assert_eq!(error_path(&partial).0, Some(PathBuf::from("src/private")));
     }
 }

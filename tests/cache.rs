@@ -212,3 +212,304 @@ fn a_signature_edit_relints_users_and_a_body_edit_only_its_file() {
     assert_eq!(counts(&err).1, 0, "every file is re-linted: {err}");
     assert!(out.contains("routes.rs") && out.contains("SL001"), "{out}");
 }
+
+/// DIRTY with its finding gone, the same size.
+fn clean_same_size() -> String {
+    let clean = DIRTY.replace("split('&')", "split('x')");
+    assert_eq!(clean.len(), DIRTY.len());
+    clean
+}
+
+/// The cache and index store files.
+fn cache_files(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = fs::read_dir(root.join(".scope-lint-cache"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "bin"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn flipped_bytes_in_a_cache_file_are_detected_and_rebuilt_with_a_note() {
+    let dir = tree();
+    let root = dir.path();
+    let (_, uncached, _) = run(root, &["src", "--format", "json", "--no-cache"]);
+    run(root, &["src"]);
+    let files = cache_files(root);
+    assert_eq!(files.len(), 2, "{files:?}");
+    for file in &files {
+        let good = fs::read(file).unwrap();
+        // Spread over the file: checksum, header, paths, findings, help.
+        for at in (0..good.len()).step_by(good.len() / 7 + 1) {
+            let mut bad = good.clone();
+            bad[at] ^= 0x04;
+            fs::write(file, &bad).unwrap();
+            let (code, out, err) = run(root, &["src", "--format", "json"]);
+            assert_eq!(code, 1, "{err}");
+            assert_eq!(out, uncached, "byte {at} of {}", file.display());
+            assert!(
+                err.contains("the cache file is damaged (its checksum does not match); it was discarded and is rebuilt"),
+                "byte {at}: {err}"
+            );
+            assert!(
+                err.contains(&*file.file_name().unwrap().to_string_lossy()),
+                "{err}"
+            );
+            // Rebuilt: the next run has nothing to say.
+            let (_, out, err) = run(root, &["src", "--format", "json"]);
+            assert_eq!(out, uncached);
+            assert!(!err.contains("damaged"), "{err}");
+            fs::write(file, &good).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_same_size_edit_that_keeps_the_mtime_is_seen() {
+    let dir = tree();
+    let root = dir.path();
+    let file = root.join("src/a.rs");
+    let mtime = fs::metadata(&file).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let (_, _, err) = run(root, &["src", "--timings"]);
+    assert_eq!(counts(&err), (3, 0));
+    // `cp -p` / `touch -r`: new content, same size, the old mtime.
+    fs::write(&file, clean_same_size()).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let (_, uncached, _) = run(root, &["src", "--format", "json", "--no-cache"]);
+    let (_, cached, _) = run(root, &["src", "--format", "json"]);
+    assert_eq!(cached, uncached);
+    assert!(!cached.contains("src/a.rs"), "{cached}");
+}
+
+#[test]
+fn an_edit_in_the_same_tick_as_the_cache_write_is_seen() {
+    // Git's racy-entry rule: the file's stamp is not older than the cache,
+    // so a same-size edit with the same stamp must not be trusted. Make
+    // every stamp "now or later" by dating the files in the future.
+    let dir = tree();
+    let root = dir.path();
+    let file = root.join("src/a.rs");
+    let future = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    let set = |p: &Path| {
+        fs::File::options()
+            .write(true)
+            .open(p)
+            .unwrap()
+            .set_modified(future)
+            .unwrap()
+    };
+    for n in ["a", "b", "c"] {
+        set(&root.join(format!("src/{n}.rs")));
+    }
+    run(root, &["src"]);
+    fs::write(&file, clean_same_size()).unwrap();
+    set(&file);
+    let (_, uncached, _) = run(root, &["src", "--format", "json", "--no-cache"]);
+    let (_, cached, err) = run(root, &["src", "--format", "json", "--timings"]);
+    assert_eq!(cached, uncached);
+    // Racy entries are re-hashed, not re-parsed, unless they changed.
+    assert_eq!(counts(&err), (1, 2));
+}
+
+#[cfg(unix)]
+#[test]
+fn names_that_are_not_utf8_keep_their_own_entries() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tree();
+    let root = dir.path();
+    for n in ["a", "b", "c"] {
+        fs::remove_file(root.join(format!("src/{n}.rs"))).unwrap();
+    }
+    // Both names read as `src/x\u{FFFD}.rs` when decoded lossily.
+    let dirty = root.join(std::ffi::OsStr::from_bytes(b"src/x\xff.rs"));
+    let clean = root.join(std::ffi::OsStr::from_bytes(b"src/x\xfe.rs"));
+    fs::write(&dirty, DIRTY).unwrap();
+    fs::write(&clean, clean_same_size()).unwrap();
+    let now = std::time::SystemTime::now() - std::time::Duration::from_secs(10);
+    for p in [&dirty, &clean] {
+        fs::File::options()
+            .write(true)
+            .open(p)
+            .unwrap()
+            .set_modified(now)
+            .unwrap();
+    }
+    let (_, uncached, _) = run(root, &["src", "--format", "json", "--no-cache"]);
+    assert_eq!(common::json_items(&uncached).len(), 1, "{uncached}");
+    for _ in 0..3 {
+        let (_, cached, _) = run(root, &["src", "--format", "json"]);
+        assert_eq!(cached, uncached);
+    }
+    let (_, _, err) = run(root, &["src", "--timings"]);
+    assert_eq!(counts(&err), (0, 2), "both entries are kept");
+}
+
+/// A cached run with an option toggled (arguments added, files changed)
+/// gives the uncached result, and so does the cached run after toggling
+/// back. The option must change the result, or the test proves nothing.
+fn toggling_gives_the_uncached_result(
+    files: &[(&str, &str)],
+    base: &[&str],
+    toggled: &[&str],
+    change: &[(&str, Option<&str>)],
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join("Cargo.toml"), "[package]\nname = \"t\"\n").unwrap();
+    let write = |files: &[(&str, Option<&str>)]| {
+        for (name, text) in files {
+            let path = root.join(name);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            match text {
+                Some(t) => fs::write(&path, t).unwrap(),
+                None => fs::remove_file(&path).unwrap(),
+            }
+        }
+    };
+    write(
+        &files
+            .iter()
+            .map(|(n, t)| (*n, Some(*t)))
+            .collect::<Vec<_>>(),
+    );
+    let with = |args: &[&str], extra: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(extra);
+        all.extend(["--format", "json"]);
+        let (_, out, err) = run(root, &all);
+        assert!(!err.contains("error:"), "{all:?}: {err}");
+        out
+    };
+    let base_uncached = with(base, &["--no-cache"]);
+    assert_eq!(with(base, &[]), base_uncached);
+    assert_eq!(with(base, &[]), base_uncached, "warm");
+    let undo: Vec<(&str, Option<&str>)> = change
+        .iter()
+        .map(|(n, _)| {
+            let before = files.iter().find(|(f, _)| f == n).map(|(_, t)| *t);
+            (*n, before)
+        })
+        .collect();
+    write(change);
+    let toggled_uncached = with(toggled, &["--no-cache"]);
+    assert_ne!(
+        toggled_uncached, base_uncached,
+        "{toggled:?} {change:?} changes nothing"
+    );
+    assert_eq!(
+        with(toggled, &[]),
+        toggled_uncached,
+        "{toggled:?} {change:?}"
+    );
+    write(&undo);
+    assert_eq!(
+        with(base, &[]),
+        base_uncached,
+        "back from {toggled:?} {change:?}"
+    );
+}
+
+const BROKEN: &str = "fn broken( {\n";
+const CONFIG: &str = "scope-lint.toml";
+
+#[test]
+fn no_prefilter_is_part_of_the_cache_key() {
+    // The prefilter skips a file that names no framework crate; parsing
+    // it anyway finds the syntax error.
+    toggling_gives_the_uncached_result(
+        &[("src/broken.rs", BROKEN), ("src/a.rs", DIRTY)],
+        &["src"],
+        &["src", "--no-prefilter"],
+        &[],
+    );
+}
+
+#[test]
+fn every_result_changing_option_is_part_of_the_cache_key() {
+    let files = [("src/a.rs", DIRTY)];
+    for toggled in [
+        &["src", "--select", "SL005"][..],
+        &["src", "--ignore", "SL002"],
+        &["src", "--config", "other.toml"],
+    ] {
+        let mut files = files.to_vec();
+        files.push(("other.toml", "[level]\nSL002 = \"error\"\n"));
+        toggling_gives_the_uncached_result(&files, &["src"], toggled, &[]);
+    }
+    let mut with_config = files.to_vec();
+    with_config.push((CONFIG, "ignore = [\"SL002\"]\n"));
+    toggling_gives_the_uncached_result(&with_config, &["src"], &["src", "--isolated"], &[]);
+}
+
+#[test]
+fn every_result_changing_config_key_is_part_of_the_cache_key() {
+    let files = [("src/a.rs", DIRTY), ("src/b.rs", DIRTY)];
+    for config in [
+        "select = [\"SL005\"]\n",
+        "ignore = [\"manual-query-parsing\"]\n",
+        "[level]\nSL002 = \"error\"\n",
+        "[level]\nSL002 = \"off\"\n",
+        "exclude = [\"b.rs\"]\n",
+        "[per-file-ignores]\n\"a.rs\" = [\"SL002\"]\n",
+    ] {
+        toggling_gives_the_uncached_result(&files, &["src"], &["src"], &[(CONFIG, Some(config))]);
+    }
+    // extend-select: a pedantic rule (SL015) on a secret in a debug log.
+    let secret =
+        "use axum::http::Uri;\nasync fn h(uri: Uri) {\n    tracing::debug!(\"{}\", uri);\n}\n";
+    toggling_gives_the_uncached_result(
+        &[("src/a.rs", secret)],
+        &["src"],
+        &["src"],
+        &[(CONFIG, Some("extend-select = [\"pedantic\"]\n"))],
+    );
+    // models: a model file edited behind an unchanged configuration.
+    let model = "[[type]]\npath = \"http::Uri\"\n\n[[type.wrong]]\nmember = \"token\"\nreplacement = \"{recv}.query()\"\nwhy = \"%\"\n";
+    let user = "async fn h(uri: axum::http::Uri) {\n    let _ = uri.token();\n}\n";
+    toggling_gives_the_uncached_result(
+        &[
+            ("src/a.rs", user),
+            (CONFIG, "models = [\"models\"]\n"),
+            ("models/m.toml", &model.replace('%', "one")),
+        ],
+        &["src"],
+        &["src"],
+        &[("models/m.toml", Some(&model.replace('%', "two")))],
+    );
+}
+
+#[test]
+fn another_build_does_not_share_the_cache() {
+    let dir = tree();
+    let root = dir.path();
+    let exe = root.join("bin/scope-lint");
+    fs::create_dir(root.join("bin")).unwrap();
+    fs::copy(assert_cmd::cargo::cargo_bin("scope-lint"), &exe).unwrap();
+    let timings = || {
+        let out = std::process::Command::new(&exe)
+            .current_dir(root)
+            .args(["src", "--timings"])
+            .output()
+            .unwrap();
+        counts(&String::from_utf8_lossy(&out.stderr))
+    };
+    assert_eq!(timings(), (3, 0));
+    assert_eq!(timings(), (0, 3));
+    // A rebuild: same version, another executable.
+    let rebuilt = std::time::SystemTime::now() - std::time::Duration::from_secs(86_400);
+    fs::File::options()
+        .write(true)
+        .open(&exe)
+        .unwrap()
+        .set_modified(rebuilt)
+        .unwrap();
+    assert_eq!(timings(), (3, 0));
+}

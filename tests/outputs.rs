@@ -62,7 +62,14 @@ fn output_file_in_a_missing_directory_is_a_clear_error() {
 
 #[test]
 fn statistics_in_json_is_an_array_of_counts() {
-    let dir = tree(&[("a.rs", DIRTY), ("b.rs", DIRTY), ("c.rs", STALE)]);
+    // A package with `url`, so SL002's fix (which names it) is offered.
+    let manifest = "[package]\nname = \"p\"\nversion = \"0.1.0\"\n[dependencies]\nurl = \"2\"\n";
+    let dir = tree(&[
+        ("Cargo.toml", manifest),
+        ("a.rs", DIRTY),
+        ("b.rs", DIRTY),
+        ("c.rs", STALE),
+    ]);
     let (code, out, err) = common::output(scope_lint(dir.path()).args([
         ".",
         "--no-cache",

@@ -17,12 +17,23 @@ fn codes(json: &str) -> Vec<String> {
     common::json_fields(json, &["code", "level"], ":")
 }
 
+/// A package whose library is `h.rs`, depending on `axum` and `url`: fixes
+/// that name `url` are edits there (outside any package they are help).
+fn package_around_handler(dir: &Path) {
+    fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"h\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[lib]\npath = \"h.rs\"\n[dependencies]\naxum = \"0.8\"\nurl = \"2\"\n",
+    )
+    .unwrap();
+}
+
 /// A handler with one unsafe-fixable SL002 and one safe-fixable SL100.
 const HANDLER: &str = "use axum::http::Uri;\n\nasync fn h(uri: Uri) -> usize {\n    let q = uri.query().unwrap_or(\"\"); // scope-lint: allow(SL005)\n    q.split('&').count()\n}\n";
 
 #[test]
 fn fix_applies_safe_fixes_and_unsafe_ones_only_when_asked() {
     let dir = tempfile::tempdir().unwrap();
+    package_around_handler(dir.path());
     let file = dir.path().join("h.rs");
     fs::write(&file, HANDLER).unwrap();
     #[cfg(unix)]
@@ -60,8 +71,36 @@ fn fix_applies_safe_fixes_and_unsafe_ones_only_when_asked() {
         common::output(scope_lint(dir.path()).args(["h.rs", "--fix", "--unsafe-fixes"]));
     assert_eq!(code, 0);
     assert_eq!(fs::read_to_string(&file).unwrap(), fixed);
-    // No temporary files are left behind.
-    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    // No temporary files are left behind (h.rs and Cargo.toml).
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn outside_any_package_a_fix_naming_a_crate_is_help_not_an_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("h.rs");
+    fs::write(&file, HANDLER).unwrap();
+    let (code, out, _) = common::output(scope_lint(dir.path()).args([
+        "h.rs",
+        "--fix",
+        "--unsafe-fixes",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 1);
+    assert!(fs::read_to_string(&file).unwrap().contains("q.split('&')"));
+    let sl002 = common::json_items(&out)
+        .into_iter()
+        .find(|i| i["code"] == "SL002")
+        .unwrap();
+    assert!(sl002["fix"].is_null(), "{sl002}");
+    assert!(
+        sl002["help"]
+            .as_str()
+            .unwrap()
+            .contains("this file is in no Cargo package"),
+        "{sl002}"
+    );
 }
 
 #[test]
@@ -226,6 +265,7 @@ fn levels_can_be_raised_or_switched_off() {
 #[test]
 fn statistics_and_exit_zero() {
     let dir = tempfile::tempdir().unwrap();
+    package_around_handler(dir.path());
     fs::write(dir.path().join("h.rs"), HANDLER).unwrap();
     let (code, out, _) = common::output(scope_lint(dir.path()).args(["h.rs", "--statistics"]));
     assert_eq!(code, 1);
@@ -317,7 +357,7 @@ fn a_baseline_survives_moved_findings_and_reports_new_ones() {
     fs::write(root.join("h.rs"), &body).unwrap();
     let (code, _, _) =
         common::output(scope_lint(root).args(["h.rs", "--write-baseline", "baseline.json"]));
-    assert_eq!(code, 1);
+    assert_eq!(code, 0, "recording a baseline is a success");
     let (code, out, _) =
         common::output(scope_lint(root).args(["h.rs", "--baseline", "baseline.json"]));
     assert_eq!(code, 0, "{out}");
@@ -342,6 +382,73 @@ fn a_baseline_survives_moved_findings_and_reports_new_ones() {
     let (code, _, err) = common::output(scope_lint(root).args(["h.rs", "--baseline", "bad.json"]));
     assert_eq!(code, 2);
     assert!(err.contains("not a scope-lint baseline"), "{err}");
+}
+
+/// A two-member workspace whose `api` member has one SL005 finding.
+fn workspace_with_a_finding(root: &Path) {
+    fs::write(
+        root.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"api\", \"core\"]\n",
+    )
+    .unwrap();
+    for member in ["api", "core"] {
+        fs::create_dir_all(root.join(member).join("src")).unwrap();
+        fs::write(
+            root.join(member).join("Cargo.toml"),
+            format!("[package]\nname = \"{member}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+        )
+        .unwrap();
+    }
+    let body = HANDLER.replace(" // scope-lint: allow(SL005)", "");
+    fs::write(root.join("api/src/lib.rs"), body).unwrap();
+    fs::write(root.join("core/src/lib.rs"), "pub fn f() {}\n").unwrap();
+}
+
+#[test]
+fn a_baseline_matches_from_a_member_directory_and_with_absolute_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    workspace_with_a_finding(root);
+    let (code, _, err) = common::output(scope_lint(root).args([
+        ".",
+        "--no-cache",
+        "--write-baseline",
+        "baseline.json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let written = fs::read_to_string(root.join("baseline.json")).unwrap();
+    assert!(
+        written.contains("\"file\": \"api/src/lib.rs\""),
+        "{written}"
+    );
+    // From the member, with the baseline one level up.
+    let (code, out, _) = common::output(scope_lint(&root.join("api")).args([
+        ".",
+        "--no-cache",
+        "--baseline",
+        "../baseline.json",
+    ]));
+    assert_eq!(code, 0, "{out}");
+    // From the member's src/, naming the file alone.
+    let (code, out, _) = common::output(scope_lint(&root.join("api/src")).args([
+        "lib.rs",
+        "--no-cache",
+        "--baseline",
+        "../../baseline.json",
+    ]));
+    assert_eq!(code, 0, "{out}");
+    // From elsewhere, with absolute paths.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let (code, out, _) = common::output(scope_lint(elsewhere.path()).args([
+        root.join("api").to_str().unwrap(),
+        "--no-cache",
+        "--baseline",
+        root.join("baseline.json").to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{out}");
+    // Without the baseline the finding is there.
+    let (code, _, _) = common::output(scope_lint(&root.join("api")).args([".", "--no-cache"]));
+    assert_eq!(code, 1);
 }
 
 #[test]
@@ -371,4 +478,138 @@ fn pre_commit_hook_is_declared() {
     assert!(hooks.contains("- id: scope-lint"));
     assert!(hooks.contains("entry: scope-lint --force-exclude"));
     assert!(hooks.contains("types: [rust]"));
+}
+
+#[test]
+fn a_2015_edition_crate_may_use_async_as_an_identifier() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir(root.join("src")).unwrap();
+    // No `edition`: cargo's default, 2015.
+    fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"old\"\nversion = \"0.1.0\"\n[dependencies]\nhttp = \"0.2\"\n",
+    )
+    .unwrap();
+    let lib = "extern crate http;\nuse http::Uri;\n\npub fn async(uri: &Uri) -> usize {\n    let try = uri.query().unwrap_or(\"\");\n    try.split('&').count()\n}\n";
+    fs::write(root.join("src/lib.rs"), lib).unwrap();
+    let (code, out, err) =
+        common::output(scope_lint(root).args([".", "--no-cache", "--format", "json"]));
+    assert_eq!(code, 1, "{err}");
+    let items = common::json_items(&out);
+    assert_eq!(codes(&out), ["SL002:warning"], "{out}");
+    // Spans point into the original text.
+    assert_eq!(
+        (items[0]["line"].as_u64(), items[0]["column"].as_u64()),
+        (Some(6), Some(9))
+    );
+    // The same code in a 2018 crate is a parse error, as rustc says.
+    fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"old\"\nversion = \"0.1.0\"\nedition = \"2018\"\n",
+    )
+    .unwrap();
+    let (_, out, _) =
+        common::output(scope_lint(root).args([".", "--no-cache", "--format", "json"]));
+    assert_eq!(codes(&out), ["parse-error:error"], "{out}");
+}
+
+/// The README's "adding a framework without Rust" steps, followed as
+/// written: its two TOML blocks go into a project, and the new framework's
+/// mistakes are found and fixed.
+#[test]
+fn the_readme_adds_a_framework_with_toml_only() {
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme
+        .split("## Framework models: adding one without Rust")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("the README section");
+    // Each ```toml block whose first line names its file: `# path`.
+    let blocks: Vec<(&str, &str)> = section
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|b| {
+            let block = b.split("```").next()?;
+            let (first, rest) = block.split_once('\n')?;
+            let name = first.strip_prefix("# ")?;
+            (!name.contains(' ')).then_some((name, rest))
+        })
+        .collect();
+    let names: Vec<&str> = blocks.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, ["scope-lint.toml", "scope-models/poem.toml"]);
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("scope-models")).unwrap();
+    fs::create_dir_all(root.join("src")).unwrap();
+    for (name, text) in &blocks {
+        fs::write(root.join(name), text).unwrap();
+    }
+    fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\npoem = \"3\"\nurl = \"2\"\n",
+    )
+    .unwrap();
+    let lib = "use poem::{handler, Request};\n\n#[handler]\npub fn health(req: &Request) -> String {\n    let pairs = req.query_params().count();\n    let host = req.uri().host().unwrap_or(\"-\");\n    format!(\"{pairs} {host}\")\n}\n";
+    fs::write(root.join("src/lib.rs"), lib).unwrap();
+    let (code, out, err) =
+        common::output(scope_lint(root).args([".", "--no-cache", "--format", "short"]));
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        out.lines()
+            .map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>(),
+        ["./src/lib.rs:5:21: SL001", "./src/lib.rs:6:26: SL005"],
+        "{out}"
+    );
+    // Without the configuration, the framework is unknown.
+    let (code, out, _) = common::output(scope_lint(root).args([".", "--no-cache", "--isolated"]));
+    assert_eq!(code, 0, "{out}");
+    let (_, _, _) =
+        common::output(scope_lint(root).args([".", "--no-cache", "--fix", "--unsafe-fixes"]));
+    let fixed = fs::read_to_string(root.join("src/lib.rs")).unwrap();
+    assert!(
+        fixed.contains("let pairs = url::form_urlencoded::parse(req.uri().query().unwrap_or(\"\").as_bytes()).count();"),
+        "{fixed}"
+    );
+    let (_, out, _) = common::output(scope_lint(root).args(["config", "."]));
+    assert!(out.contains("models += "), "{out}");
+}
+
+/// A package the crate index leaves out (it names only a user model's
+/// crate): its manifest still decides fixes, also through the cache.
+#[test]
+fn adding_a_dependency_refreshes_cached_fixes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("m")).unwrap();
+    fs::create_dir_all(root.join("src")).unwrap();
+    fs::write(
+        root.join("m/poem.toml"),
+        "[[type]]\npath = \"poem::Request\"\nroles = [\"request\"]\nmethods.uri = \"&http::Uri\"\n\n[[type.wrong]]\nmember = \"query_params\"\nreplacement = 'url::form_urlencoded::parse({recv}.uri().query().unwrap_or(\"\").as_bytes())'\nwhy = \"no query map\"\n",
+    )
+    .unwrap();
+    fs::write(root.join("scope-lint.toml"), "models = [\"m\"]\n").unwrap();
+    let manifest = "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\npoem = \"3\"\n";
+    fs::write(root.join("Cargo.toml"), manifest).unwrap();
+    fs::write(
+        root.join("src/lib.rs"),
+        "pub fn n(req: &poem::Request) -> usize {\n    req.query_params().count()\n}\n",
+    )
+    .unwrap();
+    let fix_of = |out: &str| {
+        common::json_items(out)
+            .into_iter()
+            .find(|i| i["code"] == "SL001")
+            .map(|i| i["fix"].clone())
+            .unwrap_or_else(|| panic!("{out}"))
+    };
+    let (_, out, _) = common::output(scope_lint(root).args([".", "--format", "json"]));
+    assert!(fix_of(&out).is_null(), "{out}");
+    fs::write(root.join("Cargo.toml"), format!("{manifest}url = \"2\"\n")).unwrap();
+    let (_, out, _) = common::output(scope_lint(root).args([".", "--format", "json"]));
+    assert!(
+        !fix_of(&out).is_null(),
+        "a cached result kept the old help: {out}"
+    );
 }

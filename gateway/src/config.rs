@@ -68,6 +68,8 @@ pub struct Config {
     /// Outgoing bytes buffered before tungstenite writes to the socket
     /// (the writer also flushes after every batch).
     pub ws_write_buffer_bytes: usize,
+    /// Query keys whose values are redacted in logs and echoes.
+    pub secret_keys: crate::scope::Redactor,
 }
 
 impl Default for Config {
@@ -88,6 +90,7 @@ impl Default for Config {
             header_read_timeout: Duration::from_secs(10),
             ws_read_buffer_bytes: 4 * 1024,
             ws_write_buffer_bytes: 16 * 1024,
+            secret_keys: crate::scope::Redactor::default(),
         }
     }
 }

@@ -93,6 +93,14 @@ struct ServeArgs {
     /// Simulated latency of the demo agent's tool, in milliseconds.
     #[arg(long, env = "SCOPE_GATEWAY_DEMO_TOOL_DELAY_MS", default_value_t = 0)]
     demo_tool_delay_ms: u64,
+    /// More query keys whose values are redacted in logs and echoes (comma
+    /// separated; case-insensitive; added to token, api_key, password, ...).
+    #[arg(
+        long = "redact-key",
+        env = "SCOPE_GATEWAY_REDACT_KEYS",
+        value_delimiter = ','
+    )]
+    redact_keys: Vec<String>,
 }
 
 impl ServeArgs {
@@ -108,6 +116,7 @@ impl ServeArgs {
             shutdown_grace: Duration::from_secs(self.shutdown_grace_secs),
             demo_tool_delay: Duration::from_millis(self.demo_tool_delay_ms),
             header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
+            secret_keys: scope_gateway::scope::Redactor::with_keys(&self.redact_keys),
             ..Config::default()
         }
     }

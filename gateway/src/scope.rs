@@ -14,8 +14,78 @@
 use serde_json::{Map, Value};
 use std::fmt;
 
-/// Query keys whose value is a credential: never logged, never echoed.
-pub const SECRET_KEYS: &[&str] = &["token", "access_token"];
+/// Query keys whose value is a credential by default: never logged, never
+/// echoed. Compared without case, `-` the same as `_`, and a key that ends
+/// in `_<one of these>` (`X-Amz-Signature`, `client_secret`) counts too.
+/// Extend the list with [`Redactor::with_keys`] (`--redact-key`).
+pub const SECRET_KEYS: &[&str] = &[
+    "token",
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "api_key",
+    "apikey",
+    "key",
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "code",
+    "signature",
+    "sig",
+    "auth",
+    "authorization",
+    "session",
+    "sessionid",
+    "jwt",
+    "credential",
+    "credentials",
+    "otp",
+];
+
+/// Which query keys carry secrets: what logs and echoes redact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redactor {
+    /// Normalized keys (see [`normalize_key`]).
+    keys: Vec<String>,
+}
+
+impl Default for Redactor {
+    fn default() -> Self {
+        Redactor::with_keys(std::iter::empty::<&str>())
+    }
+}
+
+/// A key as compared for redaction: lower case, `-` as `_`, trimmed.
+fn normalize_key(key: &str) -> String {
+    key.trim().to_lowercase().replace('-', "_")
+}
+
+impl Redactor {
+    /// The default [`SECRET_KEYS`] plus `extra`.
+    pub fn with_keys<S: AsRef<str>>(extra: impl IntoIterator<Item = S>) -> Self {
+        let mut keys: Vec<String> = SECRET_KEYS
+            .iter()
+            .map(|k| normalize_key(k))
+            .chain(extra.into_iter().map(|k| normalize_key(k.as_ref())))
+            .filter(|k| !k.is_empty())
+            .collect();
+        keys.sort();
+        keys.dedup();
+        Redactor { keys }
+    }
+
+    /// Whether the value of `key` is a secret.
+    pub fn is_secret(&self, key: &str) -> bool {
+        let key = normalize_key(key);
+        self.keys.iter().any(|k| {
+            key == *k
+                || key
+                    .strip_suffix(k.as_str())
+                    .is_some_and(|head| head.ends_with('_'))
+        })
+    }
+}
 
 /// Query keys that must appear at most once (ambiguity here is an auth bug).
 pub const SINGLE_KEYS: &[&str] = &["token", "access_token", "user_id"];
@@ -68,10 +138,6 @@ impl std::error::Error for QueryError {}
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QueryParams {
     pairs: Vec<(String, String)>,
-}
-
-fn is_secret(key: &str) -> bool {
-    SECRET_KEYS.contains(&key)
 }
 
 fn hex_val(b: u8) -> Option<u8> {
@@ -160,10 +226,10 @@ impl QueryParams {
     }
 
     /// The query re-encoded with secrets replaced by `***`, for logs.
-    pub fn redacted(&self) -> String {
+    pub fn redacted(&self, secrets: &Redactor) -> String {
         let mut ser = form_urlencoded::Serializer::new(String::new());
         for (k, v) in &self.pairs {
-            if is_secret(k) {
+            if secrets.is_secret(k) {
                 ser.append_pair(k, REDACTED);
             } else {
                 ser.append_pair(k, v);
@@ -175,10 +241,10 @@ impl QueryParams {
     /// JSON object: a key seen once maps to its string, a repeated key to an
     /// array of strings (in order). A valueless key (`?flag`) maps to `""`, as
     /// in WHATWG `URLSearchParams`. Secret values are redacted.
-    pub fn to_json_map(&self) -> Value {
+    pub fn to_json_map(&self, secrets: &Redactor) -> Value {
         let mut map = Map::new();
         for (k, v) in &self.pairs {
-            let v = Value::String(if is_secret(k) {
+            let v = Value::String(if secrets.is_secret(k) {
                 REDACTED.to_owned()
             } else {
                 v.clone()
@@ -198,12 +264,16 @@ impl QueryParams {
     }
 
     /// JSON array of `[key, value]` pairs in order, secrets redacted.
-    pub fn to_json_pairs(&self) -> Value {
+    pub fn to_json_pairs(&self, secrets: &Redactor) -> Value {
         Value::Array(
             self.pairs
                 .iter()
                 .map(|(k, v)| {
-                    let v = if is_secret(k) { REDACTED } else { v.as_str() };
+                    let v = if secrets.is_secret(k) {
+                        REDACTED
+                    } else {
+                        v.as_str()
+                    };
                     Value::Array(vec![Value::String(k.clone()), Value::String(v.to_owned())])
                 })
                 .collect(),
@@ -213,8 +283,8 @@ impl QueryParams {
 
 /// Redacted query for access logs; never fails, never leaks a secret.
 /// Returns `""` when there is no query.
-pub fn redact_query(raw: Option<&str>) -> String {
-    QueryParams::parse_lenient(raw).redacted()
+pub fn redact_query(raw: Option<&str>, secrets: &Redactor) -> String {
+    QueryParams::parse_lenient(raw).redacted(secrets)
 }
 
 #[cfg(test)]
@@ -229,7 +299,7 @@ mod tests {
         assert_eq!(q.all("tag").collect::<Vec<_>>(), vec!["a", "b"]);
         assert_eq!(q.first("flag"), Some(""));
         assert_eq!(
-            q.to_json_map(),
+            q.to_json_map(&Redactor::default()),
             json!({"name": "Jürgen M", "tag": ["a", "b"], "flag": "", "empty": ""})
         );
     }
@@ -287,10 +357,30 @@ mod tests {
 
     #[test]
     fn redaction() {
-        assert_eq!(redact_query(Some("a=1&token=s3cr%2Bet")), "a=1&token=***");
-        assert_eq!(redact_query(Some("tok%65n=abc")), "token=***");
-        assert_eq!(redact_query(None), "");
+        let r = Redactor::default();
+        assert_eq!(
+            redact_query(Some("a=1&token=s3cr%2Bet"), &r),
+            "a=1&token=***"
+        );
+        assert_eq!(redact_query(Some("tok%65n=abc"), &r), "token=***");
+        assert_eq!(redact_query(None, &r), "");
         let q = QueryParams::parse(Some("token=abc&a=1")).unwrap();
-        assert_eq!(q.to_json_map(), json!({"token": "***", "a": "1"}));
+        assert_eq!(q.to_json_map(&r), json!({"token": "***", "a": "1"}));
+    }
+
+    #[test]
+    fn redaction_ignores_case_and_knows_secret_bearing_keys() {
+        let r = Redactor::default();
+        let raw = "TOKEN=a&Api-Key=b&password=c&code=d&X-Amz-Signature=e&client_secret=f&Auth=g&monkey=h&page=2";
+        assert_eq!(
+            redact_query(Some(raw), &r),
+            "TOKEN=***&Api-Key=***&password=***&code=***&X-Amz-Signature=***&client_secret=***&Auth=***&monkey=h&page=2"
+        );
+        let custom = Redactor::with_keys(["Tenant"]);
+        assert_eq!(
+            redact_query(Some("tenant=x&TENANT=y&t=z"), &custom),
+            "tenant=***&TENANT=***&t=z"
+        );
+        assert_eq!(redact_query(Some("tenant=x"), &r), "tenant=x");
     }
 }

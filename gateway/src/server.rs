@@ -27,7 +27,7 @@ use tracing::{debug, info, warn};
 use crate::agent::{Agent, DemoAgent};
 use crate::auth::{authenticate, extract_token, TokenSigner, BEARER_PROTOCOL};
 use crate::config::Config;
-use crate::scope::{redact_query, QueryParams};
+use crate::scope::{redact_query, QueryParams, Redactor};
 use crate::session::{codes, run_session};
 use crate::shutdown::{Shutdown, Tracker};
 use crate::sys;
@@ -78,7 +78,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/ws/chat", get(ws_chat))
         .route("/ws/health", get(ws_health))
         .fallback(not_found)
-        .layer(middleware::from_fn(access_log))
+        .layer(middleware::from_fn_with_state(state.clone(), access_log))
         .with_state(state)
 }
 
@@ -88,10 +88,10 @@ async fn not_found() -> Response {
 
 /// Access log: method, path, a redacted query (`token=***`), status, time.
 /// Never the full URI, never headers.
-async fn access_log(req: Request, next: Next) -> Response {
+async fn access_log(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
-    let query = redact_query(req.uri().query());
+    let query = redact_query(req.uri().query(), &state.config.secret_keys);
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -204,13 +204,13 @@ async fn ws_chat(
 
 /// The request scope as JSON: what the incident's health endpoint failed to
 /// produce. Credentials are redacted.
-pub fn scope_json(uri: &Uri, query: &QueryParams, transport: &str) -> Value {
+pub fn scope_json(uri: &Uri, query: &QueryParams, transport: &str, secrets: &Redactor) -> Value {
     json!({
         "type": "scope",
         "transport": transport,
         "path": uri.path(),
-        "query": query.to_json_map(),
-        "pairs": query.to_json_pairs(),
+        "query": query.to_json_map(secrets),
+        "pairs": query.to_json_pairs(secrets),
     })
 }
 
@@ -225,9 +225,9 @@ async fn ws_health(
         Err(e) => return bad_query(&e),
     };
     let Ok(ws) = ws else {
-        return Json(scope_json(&uri, &query, "http")).into_response();
+        return Json(scope_json(&uri, &query, "http", &state.config.secret_keys)).into_response();
     };
-    let body = scope_json(&uri, &query, "websocket").to_string();
+    let body = scope_json(&uri, &query, "websocket", &state.config.secret_keys).to_string();
     let close_timeout = state.config.close_timeout;
     ws.max_message_size(state.config.max_message_bytes)
         .read_buffer_size(state.config.ws_read_buffer_bytes)

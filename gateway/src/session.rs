@@ -10,7 +10,7 @@
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::stream::{SplitSink, SplitStream};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
@@ -28,6 +28,8 @@ use crate::shutdown::TrackerGuard;
 pub mod codes {
     pub const NORMAL: u16 = 1000;
     pub const GOING_AWAY: u16 = 1001;
+    pub const PROTOCOL_ERROR: u16 = 1002;
+    pub const INVALID_PAYLOAD: u16 = 1007;
     pub const MESSAGE_TOO_BIG: u16 = 1009;
     pub const TRY_AGAIN_LATER: u16 = 1013;
 }
@@ -58,6 +60,16 @@ pub const SHUTTING_DOWN: CloseReason = CloseReason {
 pub const TOO_BIG: CloseReason = CloseReason {
     code: codes::MESSAGE_TOO_BIG,
     reason: "message too big",
+    drain: false,
+};
+pub const PROTOCOL_VIOLATION: CloseReason = CloseReason {
+    code: codes::PROTOCOL_ERROR,
+    reason: "protocol error",
+    drain: false,
+};
+pub const INVALID_UTF8: CloseReason = CloseReason {
+    code: codes::INVALID_PAYLOAD,
+    reason: "text frame is not valid UTF-8",
     drain: false,
 };
 pub const QUEUE_FULL: CloseReason = CloseReason {
@@ -191,12 +203,31 @@ async fn writer_loop(
     }
 }
 
-fn is_capacity_error(err: axum::Error) -> bool {
-    matches!(
-        err.into_inner()
-            .downcast::<tungstenite::Error>()
-            .map(|e| *e),
-        Ok(tungstenite::Error::Capacity(_))
+/// The close a read error calls for (RFC 6455 7.4.1): 1009 for a message
+/// over the limit, 1007 for a text frame that is not UTF-8, 1002 for a
+/// protocol violation; `None` when the peer is simply gone.
+fn close_for(err: axum::Error) -> Option<CloseReason> {
+    use tungstenite::error::ProtocolError;
+    match err
+        .into_inner()
+        .downcast::<tungstenite::Error>()
+        .map(|e| *e)
+    {
+        Ok(tungstenite::Error::Capacity(_)) => Some(TOO_BIG),
+        Ok(tungstenite::Error::Utf8(_)) => Some(INVALID_UTF8),
+        Ok(tungstenite::Error::Protocol(ProtocolError::ResetWithoutClosingHandshake)) => None,
+        Ok(tungstenite::Error::Protocol(_)) => Some(PROTOCOL_VIOLATION),
+        _ => None,
+    }
+}
+
+/// The error event for a message that arrives while the gateway shuts down.
+fn refused_in_shutdown(text: &str) -> String {
+    let id = parse_client_message(text).ok().map(|m| m.id);
+    encode_error(
+        "shutting_down",
+        "the gateway is shutting down; this message was not run",
+        id.as_ref(),
     )
 }
 
@@ -269,13 +300,14 @@ pub(crate) async fn run_session(
                 idle.as_mut().reset(Instant::now() + cfg.idle_timeout);
                 let text = match frame {
                     None => break End::Peer,
-                    Some(Err(err)) => {
-                        if is_capacity_error(err) {
-                            closer.close(TOO_BIG);
+                    Some(Err(err)) => match close_for(err) {
+                        Some(reason) => {
+                            debug!(conn_id, code = reason.code, "closing on a bad frame");
+                            closer.close(reason);
                             break End::Closing;
                         }
-                        break End::Peer;
-                    }
+                        None => break End::Peer,
+                    },
                     Some(Ok(Message::Close(_))) => break End::Peer,
                     // tungstenite answers pings itself.
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
@@ -327,11 +359,35 @@ pub(crate) async fn run_session(
 
     match end {
         End::Shutdown => {
-            // Stop taking messages; let in-flight runs finish up to the grace period.
+            // Stop taking messages; let in-flight runs finish up to the grace
+            // period. A message that arrives meanwhile is answered with an
+            // `error` event, not dropped in silence.
+            let mut reading = true;
             let _ = tokio::time::timeout(cfg.shutdown_grace, async {
-                while runs.join_next().await.is_some() {}
+                loop {
+                    tokio::select! {
+                        done = runs.join_next() => if done.is_none() { break },
+                        frame = stream.next(), if reading => match frame {
+                            Some(Ok(Message::Text(t))) => {
+                                let _ = outbox.send_text(refused_in_shutdown(t.as_str()));
+                            }
+                            Some(Ok(Message::Binary(_) | Message::Ping(_) | Message::Pong(_))) => {}
+                            _ => reading = false,
+                        },
+                    }
+                }
             })
             .await;
+            // Messages already received when the runs ended, too.
+            while reading {
+                match stream.next().now_or_never() {
+                    Some(Some(Ok(Message::Text(t)))) => {
+                        let _ = outbox.send_text(refused_in_shutdown(t.as_str()));
+                    }
+                    Some(Some(Ok(Message::Binary(_) | Message::Ping(_) | Message::Pong(_)))) => {}
+                    _ => reading = false,
+                }
+            }
             runs.shutdown().await;
             closer.close(SHUTTING_DOWN);
         }

@@ -123,3 +123,42 @@ async fn token_never_logged_and_query_redacted() {
     }
     assert!(!text.contains(SECRET), "the signing secret leaked");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secret_bearing_keys_are_redacted_whatever_their_case() {
+    capture();
+    let mut cfg = config();
+    cfg.secret_keys = scope_gateway::scope::Redactor::with_keys(["Tenant-Key"]);
+    let server = start(cfg).await;
+    let addr = server.local_addr();
+    let secrets = [
+        ("TOKEN", "leak-upper-token-Q1"),
+        ("Access_Token", "leak-access-Q2"),
+        ("api_key", "leak-api-key-Q3"),
+        ("password", "leak-password-Q4"),
+        ("code", "leak-oauth-code-Q5"),
+        ("X-Amz-Signature", "leak-signature-Q6"),
+        ("client_secret", "leak-client-secret-Q7"),
+        ("Auth", "leak-auth-Q8"),
+        ("tenant_key", "leak-configured-Q9"),
+    ];
+    let mut pairs: Vec<(&str, &str)> = secrets.to_vec();
+    pairs.push(("page", "2"));
+    let echo = http_get(addr, &origin_form("/ws/health", &pairs), &[]).await;
+    assert_eq!(echo.status, 200);
+    server.shutdown();
+    server.wait().await.unwrap();
+
+    let body = echo.json();
+    for (key, value) in secrets {
+        assert_eq!(body["query"][key], "***", "{key} in {body}");
+        assert!(!echo.body.contains(value), "{key} echoed: {}", echo.body);
+    }
+    assert_eq!(body["query"]["page"], "2");
+    let text = logs();
+    assert!(text.contains("TOKEN=***"), "{text}");
+    assert!(text.contains("page=2"), "{text}");
+    for (key, value) in secrets {
+        assert!(!text.contains(value), "{key} leaked into the logs:\n{text}");
+    }
+}

@@ -2,9 +2,11 @@
 //! belongs to, the package's library name, its targets (lib, bins,
 //! examples, tests, benches, `build.rs`, declared or found the way cargo
 //! finds them) and the path dependencies that make other workspace members
-//! reachable by crate name.
+//! reachable by crate name, and what fixes need to know of a package: the
+//! crates each target may name (its dependencies, renames included) and
+//! the edition its code is written in.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +30,154 @@ pub struct Package {
     pub targets: Vec<Target>,
     /// Directories of `path = ".."` dependencies (normal, dev and build).
     pub path_deps: Vec<PathBuf>,
+    /// `[dependencies]` (also under `[target.'cfg(..)']`).
+    pub dependencies: Dependencies,
+    /// `[dev-dependencies]`: tests, examples and benches also see these.
+    pub dev_dependencies: Dependencies,
+    /// `[build-dependencies]`: what `build.rs` sees.
+    pub build_dependencies: Dependencies,
+    /// `package.edition` (cargo's default is 2015).
+    pub edition: u16,
+}
+
+/// The crates a target may name: the name code uses (the dependency's
+/// key, `-` written as `_`) for each package name (a rename,
+/// `web = { package = "actix-web" }`, is reached as `web`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Dependencies {
+    by_package: BTreeMap<String, String>,
+}
+
+impl Dependencies {
+    /// How code names the package `name` (`-` and `_` alike), if it is a
+    /// dependency.
+    pub fn code_name(&self, package: &str) -> Option<&str> {
+        self.by_package
+            .get(&package.replace('_', "-"))
+            .map(String::as_str)
+    }
+
+    /// Every dependency of both sets.
+    pub fn union(&self, other: &Dependencies) -> Dependencies {
+        let mut by_package = self.by_package.clone();
+        by_package.extend(other.by_package.clone());
+        Dependencies { by_package }
+    }
+
+    fn add_table(&mut self, deps: &toml::Table) {
+        for (key, spec) in deps {
+            let package = spec
+                .as_table()
+                .and_then(|t| t.get("package"))
+                .and_then(|p| p.as_str())
+                .unwrap_or(key);
+            self.by_package
+                .insert(package.replace('_', "-"), crate_name(key));
+        }
+    }
+
+    /// The `kind` dependencies of a manifest, platform-specific ones
+    /// included.
+    fn read(manifest: &toml::Table, kind: &str) -> Dependencies {
+        let mut deps = Dependencies::default();
+        let tables = manifest.get(kind).into_iter().chain(
+            manifest
+                .get("target")
+                .and_then(|t| t.as_table())
+                .into_iter()
+                .flat_map(|t| t.values())
+                .filter_map(move |cfg| cfg.get(kind)),
+        );
+        for t in tables.filter_map(|t| t.as_table()) {
+            deps.add_table(t);
+        }
+        deps
+    }
+}
+
+impl Package {
+    /// The crates `target` may name.
+    pub fn dependencies_of(&self, target: &Target) -> Dependencies {
+        match target.kind {
+            TargetKind::Lib | TargetKind::Bin => self.dependencies.clone(),
+            TargetKind::Other if target.name == "build_script_build" => {
+                self.build_dependencies.clone()
+            }
+            TargetKind::Other => self.dependencies.union(&self.dev_dependencies),
+        }
+    }
+}
+
+/// What fixes and the parser need to know of the package around a file:
+/// the crates it may name and its edition.
+#[derive(Debug, Clone, Default)]
+pub struct PackageFacts {
+    pub dependencies: Dependencies,
+    pub edition: u16,
+}
+
+/// Packages read for files the crate index does not hold (their package
+/// names no builtin framework, only a user model's), each manifest once.
+#[derive(Debug, Default)]
+pub struct PackageCache {
+    dirs: HashMap<PathBuf, Option<PathBuf>>,
+    manifests: HashMap<PathBuf, Option<Package>>,
+}
+
+impl PackageCache {
+    /// The facts of the package around `path` (absolute), for the target
+    /// whose root directory holds the file most closely (`tests/` sees
+    /// dev-dependencies); `None` outside any package.
+    pub fn facts_for_file(&mut self, path: &Path) -> Option<PackageFacts> {
+        let manifest = manifest_above(path.parent()?, &mut self.dirs)?;
+        let package = self
+            .manifests
+            .entry(manifest.clone())
+            .or_insert_with(|| load(&manifest))
+            .as_ref()?;
+        let target = package
+            .targets
+            .iter()
+            .filter_map(|t| {
+                let dir = t.root.parent()?;
+                path.starts_with(dir)
+                    .then_some((dir.components().count(), t))
+            })
+            .max_by_key(|(depth, t)| (*depth, t.kind == TargetKind::Lib))
+            .map(|(_, t)| t);
+        Some(PackageFacts {
+            dependencies: match target {
+                Some(t) => package.dependencies_of(t),
+                None => package.dependencies.clone(),
+            },
+            edition: package.edition,
+        })
+    }
+}
+
+/// The edition of a package: `package.edition`, or the workspace's
+/// `[workspace.package] edition` when it says `edition.workspace = true`.
+fn edition_of(package: &toml::Table, dir: &Path) -> u16 {
+    let parse = |v: &toml::Value| v.as_str().and_then(|e| e.parse().ok());
+    match package.get("edition") {
+        None => 2015,
+        Some(toml::Value::Table(t))
+            if t.get("workspace").and_then(|w| w.as_bool()) == Some(true) =>
+        {
+            dir.ancestors()
+                .skip(1)
+                .filter_map(|d| std::fs::read_to_string(d.join("Cargo.toml")).ok())
+                .filter_map(|text| toml::from_str::<toml::Table>(&text).ok())
+                .find_map(|m| {
+                    m.get("workspace")?
+                        .get("package")?
+                        .get("edition")
+                        .and_then(parse)
+                })
+                .unwrap_or(2015)
+        }
+        Some(v) => parse(v).unwrap_or(2015),
+    }
 }
 
 /// The `Cargo.toml` of the package around `dir`, if any: the nearest one
@@ -154,6 +304,10 @@ pub fn load(manifest: &Path) -> Option<Package> {
         }
     }
     Some(Package {
+        edition: edition_of(package, &dir),
+        dependencies: Dependencies::read(&table, "dependencies"),
+        dev_dependencies: Dependencies::read(&table, "dev-dependencies"),
+        build_dependencies: Dependencies::read(&table, "build-dependencies"),
         dir,
         targets,
         path_deps,
@@ -220,9 +374,59 @@ mod tests {
             ]
         );
         assert_eq!(p.path_deps, [d.join("../core-x")]);
+        assert_eq!(p.edition, 2015, "cargo's default edition");
         assert_eq!(
             manifest_above(&d.join("src/bin"), &mut HashMap::new()).unwrap(),
             d.join("Cargo.toml")
         );
+    }
+
+    #[test]
+    fn dependencies_are_read_per_target_with_renames_and_the_edition() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("app/src")).unwrap();
+        std::fs::write(
+            d.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"app\"]\n[workspace.package]\nedition = \"2018\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("app/Cargo.toml"),
+            r#"[package]
+name = "app"
+edition.workspace = true
+[dependencies]
+web = { package = "actix-web", version = "4" }
+form_urlencoded = "1"
+[target.'cfg(unix)'.dependencies]
+http = "1"
+[dev-dependencies]
+url = "2"
+[build-dependencies]
+cc = "1"
+"#,
+        )
+        .unwrap();
+        std::fs::write(d.join("app/src/lib.rs"), "").unwrap();
+        std::fs::write(d.join("app/build.rs"), "").unwrap();
+        std::fs::create_dir_all(d.join("app/tests")).unwrap();
+        std::fs::write(d.join("app/tests/it.rs"), "").unwrap();
+        let p = load(&d.join("app/Cargo.toml")).unwrap();
+        assert_eq!(p.edition, 2018);
+        let of = |name: &str| {
+            let t = p.targets.iter().find(|t| t.name == name).unwrap();
+            p.dependencies_of(t)
+        };
+        let lib = of("app");
+        assert_eq!(lib.code_name("actix-web"), Some("web"));
+        assert_eq!(lib.code_name("actix_web"), Some("web"));
+        assert_eq!(lib.code_name("form_urlencoded"), Some("form_urlencoded"));
+        assert_eq!(lib.code_name("http"), Some("http"));
+        assert_eq!(lib.code_name("url"), None, "a dev-dependency");
+        assert_eq!(of("it").code_name("url"), Some("url"));
+        let build = of("build_script_build");
+        assert_eq!(build.code_name("cc"), Some("cc"));
+        assert_eq!(build.code_name("http"), None);
     }
 }

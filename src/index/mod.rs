@@ -91,6 +91,10 @@ struct CrateData {
     /// Methods declared by the crate's traits and trait impls: a framework
     /// type may have them through an extension trait.
     trait_methods: HashSet<String>,
+    /// The crates its manifest lets it name (fixes use only those).
+    dependencies: crates::Dependencies,
+    /// Its package's edition.
+    edition: u16,
     /// The first file (by path) with evidence that the crate takes secrets
     /// in query strings, and that evidence.
     query_secret: Option<(PathBuf, query_secrets::QuerySecret)>,
@@ -229,6 +233,18 @@ impl Index {
                 by_manifest.entry(m).or_default().push(f);
             }
         }
+        // Fixes depend on every package's manifest (its dependencies), also
+        // of packages not indexed: their text is part of the index hash.
+        let manifests_hash = {
+            let mut all: Vec<&PathBuf> = by_manifest.keys().collect();
+            all.sort();
+            let mut bytes = Vec::new();
+            for m in all {
+                bytes.extend_from_slice(m.as_os_str().as_encoded_bytes());
+                bytes.extend_from_slice(&std::fs::read(m).unwrap_or_default());
+            }
+            xxhash_rust::xxh3::xxh3_64(&bytes)
+        };
         let mut manifests: Vec<PathBuf> = by_manifest
             .into_par_iter()
             .filter(|(_, fs)| fs.iter().any(|f| is_relevant(f)))
@@ -274,6 +290,8 @@ impl Index {
             index.by_key.insert(key.clone(), krate);
             index.crates.push(CrateData {
                 name: key,
+                dependencies: packages[pkg].dependencies_of(t),
+                edition: packages[pkg].edition,
                 ..CrateData::default()
             });
             package_of.push(pkg);
@@ -385,6 +403,13 @@ impl Index {
         for (p, h) in &hashes {
             bytes.extend_from_slice(p.as_os_str().as_encoded_bytes());
             bytes.extend_from_slice(&h.to_le_bytes());
+        }
+        // Fixes depend on each crate's dependencies and edition.
+        bytes.extend_from_slice(&manifests_hash.to_le_bytes());
+        for c in &index.crates {
+            bytes.extend_from_slice(
+                format!("{}{:?}{}", c.name, c.dependencies, c.edition).as_bytes(),
+            );
         }
         index.hash = xxhash_rust::xxh3::xxh3_64(&bytes);
         index
@@ -631,6 +656,16 @@ impl Index {
 
     pub fn is_dep(&self, krate: usize, name: &str) -> bool {
         self.crates[krate].deps.contains_key(name)
+    }
+
+    /// The crates `krate`'s manifest lets it name.
+    pub fn dependencies(&self, krate: usize) -> &crates::Dependencies {
+        &self.crates[krate].dependencies
+    }
+
+    /// The edition of `krate`'s package.
+    pub fn edition(&self, krate: usize) -> u16 {
+        self.crates[krate].edition
     }
 
     pub fn macro_use(&self, krate: usize) -> &[String] {

@@ -2,20 +2,25 @@
 //! run (does it name a framework crate, its item summary), kept beside the
 //! result cache and keyed by path, modification time and size like git's
 //! index. A warm run then neither reads nor lexes an unchanged file to
-//! build the crate index. A damaged or foreign store is ignored.
+//! build the crate index. The stamps follow the result cache's rules
+//! (change time, racy entries, see [`crate::cache`]); paths are stored as
+//! bytes, so names that are not UTF-8 are kept apart (and do not stop the
+//! store from being saved). A damaged store is discarded with a note, a
+//! foreign one ignored.
 
 use super::summary::FileSummary;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-const FORMAT: &str = "scope-lint-index-v2";
+const FORMAT: &str = "scope-lint-index-v3";
+
+use crate::cache::Stamp;
 
 #[derive(Serialize, Deserialize, Clone, Default)]
 pub struct Known {
-    pub stamp: (u64, u64),
+    pub stamp: Stamp,
     /// Names a framework crate in code (see `Index::build`); `None`: not
     /// looked at yet.
     pub relevant: Option<bool>,
@@ -40,7 +45,8 @@ struct StoreFile {
     /// The build that wrote it: summaries change with the code that makes
     /// them.
     build: String,
-    entries: HashMap<PathBuf, Known>,
+    /// Path bytes and what is known of the file.
+    entries: Vec<(Vec<u8>, Known)>,
     last: Option<LastIndex>,
 }
 
@@ -52,8 +58,18 @@ struct StoreFile {
 pub struct LastIndex {
     /// A hash of the walk's file list (a new or removed file changes it).
     pub walk: u64,
-    pub inputs: Vec<(PathBuf, (u64, u64))>,
+    /// Path bytes and stamps.
+    pub inputs: Vec<(Vec<u8>, Stamp)>,
     pub hash: u64,
+}
+
+fn path_bytes(path: &Path) -> Vec<u8> {
+    path.as_os_str().as_encoded_bytes().to_vec()
+}
+
+fn bytes_path(bytes: &[u8]) -> PathBuf {
+    // SAFETY: made by `path_bytes` on this platform; the file is checksummed.
+    PathBuf::from(unsafe { std::ffi::OsStr::from_encoded_bytes_unchecked(bytes) })
 }
 
 /// The store of one run: read at start, added to, saved once.
@@ -63,10 +79,14 @@ pub struct Store {
     new: Mutex<HashMap<PathBuf, Known>>,
     last: Option<LastIndex>,
     new_last: Option<LastIndex>,
+    /// When the store file was written (ns): stamps not older are racy.
+    written: u64,
+    /// Why the store on disk was discarded, for a note on stderr.
+    pub note: Option<String>,
 }
 
 fn build_id() -> String {
-    format!("{}-{}", env!("CARGO_PKG_VERSION"), FORMAT)
+    format!("{}-{}", crate::build::id(), FORMAT)
 }
 
 impl Store {
@@ -78,23 +98,45 @@ impl Store {
             new: Mutex::new(HashMap::new()),
             last: None,
             new_last: None,
+            written: 0,
+            note: None,
         }
     }
 
     pub fn open(dir: &Path) -> Store {
-        let file = dir.join("index-v2.bin");
-        let (old, last) = std::fs::read(&file)
-            .ok()
-            .and_then(|b| postcard::from_bytes::<StoreFile>(&b).ok())
-            .filter(|s| s.format == FORMAT && s.build == build_id())
-            .map(|s| (s.entries, s.last))
-            .unwrap_or_default();
+        let file = dir.join("index-v3.bin");
+        let mut note = None;
+        let (old, last, written) = match crate::sealed::read(&file) {
+            Ok(opened) => match postcard::from_bytes::<StoreFile>(&opened.payload) {
+                Ok(s) if s.format == FORMAT && s.build == build_id() => (
+                    s.entries
+                        .into_iter()
+                        .map(|(p, k)| (bytes_path(&p), k))
+                        .collect(),
+                    s.last,
+                    opened.written,
+                ),
+                // Another build's store: summaries may differ, say nothing.
+                Ok(_) => Default::default(),
+                Err(_) => {
+                    note = Some(crate::sealed::damaged_note(&file, "it does not decode"));
+                    Default::default()
+                }
+            },
+            Err(crate::sealed::Unusable::Missing) => Default::default(),
+            Err(crate::sealed::Unusable::Damaged(why)) => {
+                note = Some(crate::sealed::damaged_note(&file, &why));
+                Default::default()
+            }
+        };
         Store {
             file: Some(file),
             old,
             new: Mutex::new(HashMap::new()),
             last,
             new_last: None,
+            written,
+            note,
         }
     }
 
@@ -103,7 +145,8 @@ impl Store {
     pub fn unchanged_index(&self, walk: u64) -> Option<u64> {
         let last = self.last.as_ref().filter(|l| l.walk == walk)?;
         let same = last.inputs.iter().all(|(p, stamp)| {
-            std::fs::metadata(p).is_ok_and(|m| crate::cache::stamp(&m) == *stamp && stamp.0 != 0)
+            std::fs::metadata(bytes_path(p))
+                .is_ok_and(|m| crate::cache::stamp(&m) == *stamp && stamp.trusted(self.written))
         });
         same.then_some(last.hash)
     }
@@ -113,10 +156,10 @@ impl Store {
         if self.file.is_none() {
             return;
         }
-        let mut inputs: Vec<(PathBuf, (u64, u64))> = inputs
+        let mut inputs: Vec<(Vec<u8>, Stamp)> = inputs
             .filter_map(|p| {
                 let m = std::fs::metadata(&p).ok()?;
-                Some((p, crate::cache::stamp(&m)))
+                Some((path_bytes(&p), crate::cache::stamp(&m)))
             })
             .collect();
         inputs.sort();
@@ -126,7 +169,7 @@ impl Store {
 
     /// What is known of `path` if it is unchanged (`None` for a store that
     /// remembers nothing, or a file that cannot be `stat`ed).
-    pub fn stamp(&self, path: &Path) -> Option<(u64, u64)> {
+    pub fn stamp(&self, path: &Path) -> Option<Stamp> {
         self.file.as_ref()?;
         std::fs::metadata(path)
             .ok()
@@ -134,19 +177,19 @@ impl Store {
             .map(|m| crate::cache::stamp(&m))
     }
 
-    pub fn known(&self, path: &Path, stamp: Option<(u64, u64)>) -> Option<Known> {
+    pub fn known(&self, path: &Path, stamp: Option<Stamp>) -> Option<Known> {
         let stamp = stamp?;
         if let Some(k) = self.new.lock().expect("store lock").get(path) {
             return (k.stamp == stamp).then(|| k.clone());
         }
         self.old
             .get(path)
-            .filter(|k| k.stamp == stamp && stamp.0 != 0)
+            .filter(|k| k.stamp == stamp && stamp.trusted(self.written))
             .cloned()
     }
 
     /// Record what was learnt of `path` (merged with what is known).
-    pub fn learn(&self, path: &Path, stamp: Option<(u64, u64)>, f: impl FnOnce(&mut Known)) {
+    pub fn learn(&self, path: &Path, stamp: Option<Stamp>, f: impl FnOnce(&mut Known)) {
         let Some(stamp) = stamp else { return };
         if self.file.is_none() {
             return;
@@ -155,7 +198,7 @@ impl Store {
         let entry = new.entry(path.to_path_buf()).or_insert_with(|| {
             self.old
                 .get(path)
-                .filter(|k| k.stamp == stamp)
+                .filter(|k| k.stamp == stamp && stamp.trusted(self.written))
                 .cloned()
                 .unwrap_or(Known {
                     stamp,
@@ -180,7 +223,10 @@ impl Store {
         let Ok(bytes) = postcard::to_stdvec(&StoreFile {
             format: FORMAT.to_string(),
             build: build_id(),
-            entries,
+            entries: entries
+                .into_iter()
+                .map(|(p, k)| (path_bytes(&p), k))
+                .collect(),
             last: self.new_last.or(self.last),
         }) else {
             return;
@@ -189,10 +235,6 @@ impl Store {
         if std::fs::create_dir_all(dir).is_err() {
             return;
         }
-        if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) {
-            if tmp.write_all(&bytes).is_ok() {
-                let _ = tmp.persist(&file);
-            }
-        }
+        let _ = crate::sealed::write(&file, &bytes);
     }
 }

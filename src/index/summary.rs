@@ -90,7 +90,37 @@ pub struct FnSig {
     /// uri.query().unwrap_or("") }`. A caller then knows the result from
     /// its own argument, roles included (a request's raw query stays one).
     pub returns: Option<Projection>,
+    /// Parameters the body unwraps or logs ([`Reach`]): a caller passing
+    /// client input or a request URI there has the bug at its call.
+    pub reach: Vec<Reach>,
 }
+
+/// A parameter that reaches an `unwrap`/`expect` (through a chain:
+/// `field.content_disposition().get_filename().unwrap()`) or an info-level
+/// (or louder) log, print or panic macro, as a whole value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Reach {
+    /// Among the typed parameters (not counting `self`).
+    pub param: usize,
+    pub name: String,
+    pub kind: ReachKind,
+    /// 1-based line in the function's file.
+    pub line: u32,
+    /// For an unwrap: the steps from the parameter to the unwrapped value
+    /// (`field.content_disposition().get_filename()`), so a caller can tell
+    /// whether that value is client input.
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ReachKind {
+    Unwrap,
+    Log,
+}
+
+/// The marker macro `without_bodies` leaves in a stripped body to carry
+/// its [`Reach`]es to [`FnSig::of`].
+const REACH_MARKER: &str = "__scope_lint_reach";
 
 /// `param.a.b()?` as data: which parameter (`None`: `self`), then each step.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -119,14 +149,29 @@ impl FnSig {
                 syn::FnArg::Receiver(_) => None,
             })
             .collect();
-        let returns = body
-            .and_then(|b| match b.stmts.last() {
-                Some(syn::Stmt::Expr(e, None)) if b.stmts.len() == 1 => Some(e),
+        let is_marker =
+            |st: &syn::Stmt| matches!(st, syn::Stmt::Macro(m) if m.mac.path.is_ident(REACH_MARKER));
+        let reach = body
+            .and_then(|b| b.stmts.first())
+            .and_then(|st| match st {
+                syn::Stmt::Macro(m) if m.mac.path.is_ident(REACH_MARKER) => {
+                    Some(parse_reach(&m.mac.tokens, &names))
+                }
                 _ => None,
+            })
+            .unwrap_or_default();
+        let returns = body
+            .and_then(|b| {
+                let mut stmts = b.stmts.iter().filter(|st| !is_marker(st));
+                match (stmts.next(), stmts.next()) {
+                    (Some(syn::Stmt::Expr(e, None)), None) => Some(e),
+                    _ => None,
+                }
             })
             .and_then(|e| projection(e, &names, sig.receiver().is_some()));
         FnSig {
             returns,
+            reach,
             generics: type_params(&sig.generics),
             has_self: sig.receiver().is_some(),
             params: sig
@@ -140,6 +185,48 @@ impl FnSig {
             ret: TypeExpr::of_return(&sig.output),
         }
     }
+}
+
+/// `u 0 12 m get f x t ; l 1 30 ;`: per reach, kind, parameter, line and
+/// the steps of an unwrapped chain, ended by `;`.
+fn parse_reach(tokens: &proc_macro2::TokenStream, names: &[Option<String>]) -> Vec<Reach> {
+    let words: Vec<String> = tokens.clone().into_iter().map(|t| t.to_string()).collect();
+    words
+        .split(|w| w == ";")
+        .filter_map(|group| {
+            let [kind, param, line, rest @ ..] = group else {
+                return None;
+            };
+            let kind = match kind.as_str() {
+                "u" => ReachKind::Unwrap,
+                "l" => ReachKind::Log,
+                _ => return None,
+            };
+            let param: usize = param.parse().ok()?;
+            let mut steps = Vec::new();
+            let mut i = 0;
+            while i < rest.len() {
+                match (rest[i].as_str(), rest.get(i + 1)) {
+                    ("m", Some(m)) => steps.push(Step::Method(m.clone())),
+                    ("f", Some(f)) => steps.push(Step::Field(f.clone())),
+                    ("t", _) => {
+                        steps.push(Step::Try);
+                        i += 1;
+                        continue;
+                    }
+                    _ => return None,
+                }
+                i += 2;
+            }
+            Some(Reach {
+                param,
+                name: names.get(param)?.clone()?,
+                kind,
+                line: line.parse().ok()?,
+                steps,
+            })
+        })
+        .collect()
 }
 
 fn projection(e: &syn::Expr, params: &[Option<String>], has_self: bool) -> Option<Projection> {
@@ -287,8 +374,20 @@ impl FileSummary {
     pub fn of_text(text: &str) -> FileSummary {
         let reduced = without_bodies(text);
         let query_secret = super::query_secrets::scan(text);
+        // A 2015 crate's `async`/`try` identifiers (see `crate::edition`):
+        // only signatures are read here, so the stand-ins are harmless.
         // Nested too deeply to parse safely: as good as unparsable.
-        let summary = match crate::complexity::parse_file(&reduced) {
+        let parsed = match crate::complexity::prepare(&reduced) {
+            Ok(prepared) => syn::parse_file(&prepared)
+                .or_else(|e| {
+                    crate::edition::as_2018(&prepared)
+                        .ok_or(e)
+                        .and_then(|t| syn::parse_file(&t))
+                })
+                .map_err(|_| ()),
+            Err(_) => Err(()),
+        };
+        let summary = match parsed {
             Ok(file) => FileSummary {
                 items: items_of(&file.items),
                 unparsable: false,
@@ -338,17 +437,59 @@ pub fn without_bodies(text: &str) -> String {
     }
     let mut out = String::with_capacity(text.len() / 3);
     let mut after_fn = false;
+    let mut fn_at = 0;
+    // Nesting depth, and the depth of the `fn` item being followed: a
+    // `fn` followed by its name starts an item (`fn(u8) -> u8` is a
+    // pointer type); only a `;` at its depth ends it without a body
+    // (commas of parameter lists and `where` clauses do not).
+    let mut depth = 0usize;
+    let mut fn_depth = 0usize;
+    let mut lines = LineCounter::default();
     let mut i = 0;
     while i < tokens.len() {
         let (kind, a, b) = tokens[i];
         let word = &text[a..b];
         match kind {
-            K::Ident if word == "fn" => after_fn = true,
-            K::Semi | K::Comma => after_fn = false,
-            K::OpenBrace if after_fn => {
+            K::OpenParen | K::OpenBracket => depth += 1,
+            K::CloseParen | K::CloseBracket => depth = depth.saturating_sub(1),
+            K::OpenBrace if !(after_fn && depth == fn_depth) => depth += 1,
+            K::CloseBrace => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        match kind {
+            K::Ident
+                if word == "fn"
+                    && !(after_fn && depth > fn_depth)
+                    && tokens.get(i + 1).is_some_and(|t| t.0 == K::Ident) =>
+            {
+                after_fn = true;
+                fn_at = i;
+                fn_depth = depth;
+            }
+            K::Semi if depth <= fn_depth => after_fn = false,
+            K::OpenBrace if after_fn && depth == fn_depth => {
                 after_fn = false;
                 let close = matching(&tokens, i);
                 out.push_str(" {");
+                let params = param_names(text, &tokens[fn_at..i]);
+                let reach = body_reach(text, &tokens[i + 1..close.min(tokens.len())], &params);
+                if !reach.is_empty() {
+                    out.push_str(REACH_MARKER);
+                    out.push_str("!(");
+                    for (kind, param, at, steps) in reach {
+                        let line = lines.line_at(text, at);
+                        out.push_str(&format!("{kind} {param} {line} "));
+                        for step in steps {
+                            match step {
+                                Step::Method(m) => out.push_str(&format!("m {m} ")),
+                                Step::Field(f) => out.push_str(&format!("f {f} ")),
+                                Step::Try => out.push_str("t "),
+                            }
+                        }
+                        out.push_str("; ");
+                    }
+                    out.push_str(");");
+                }
                 if let Some(chain) = chain_text(text, &tokens[i + 1..close]) {
                     out.push_str(&chain);
                 }
@@ -366,6 +507,179 @@ pub fn without_bodies(text: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// Lines of byte offsets met in increasing order, without rescanning.
+#[derive(Default)]
+struct LineCounter {
+    pos: usize,
+    line: u32,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, text: &str, at: usize) -> u32 {
+        if at < self.pos {
+            self.pos = 0;
+            self.line = 0;
+        }
+        self.line += text.as_bytes()[self.pos..at]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u32;
+        self.pos = at;
+        self.line + 1
+    }
+}
+
+type Tok = (ra_ap_rustc_lexer::TokenKind, usize, usize);
+
+/// The names of a signature's typed parameters, in order (`None` for a
+/// pattern), from the tokens between `fn` and the body.
+fn param_names(text: &str, sig: &[Tok]) -> Vec<Option<String>> {
+    use ra_ap_rustc_lexer::TokenKind as K;
+    let Some(open) = sig.iter().position(|t| t.0 == K::OpenParen) else {
+        return Vec::new();
+    };
+    let close = matching(sig, open).min(sig.len());
+    let mut names = Vec::new();
+    let mut depth = 0usize;
+    let mut segment: Vec<&str> = Vec::new();
+    let flush = |segment: &mut Vec<&str>, names: &mut Vec<Option<String>>| {
+        let is_self = segment
+            .iter()
+            .take_while(|w| **w != ":")
+            .any(|w| *w == "self");
+        if !segment.is_empty() && !is_self {
+            let name = match segment.as_slice() {
+                [n, ":", ..] | ["mut", n, ":", ..] => Some(n.to_string()),
+                _ => None,
+            };
+            names.push(name);
+        }
+        segment.clear();
+    };
+    for &(kind, a, b) in &sig[open + 1..close] {
+        match kind {
+            K::OpenParen | K::OpenBracket | K::OpenBrace | K::Lt => depth += 1,
+            K::CloseParen | K::CloseBracket | K::CloseBrace | K::Gt => {
+                depth = depth.saturating_sub(1)
+            }
+            K::Comma if depth == 0 => {
+                flush(&mut segment, &mut names);
+                continue;
+            }
+            // `#[cfg(..)]` on a parameter: not part of its pattern.
+            _ => {}
+        }
+        segment.push(&text[a..b]);
+    }
+    flush(&mut segment, &mut names);
+    names
+}
+
+/// Macros whose arguments a production log shows (info level and up,
+/// prints, panics).
+const LOUD_MACROS: &[&str] = &[
+    "info", "warn", "error", "println", "eprintln", "print", "eprint", "panic",
+];
+
+/// One parameter reaching an unwrap or a log: (`"u"`/`"l"`, parameter
+/// index, byte offset, steps from the parameter to the unwrapped value).
+type Found = (&'static str, usize, usize, Vec<Step>);
+
+/// Which parameters the body unwraps (through a chain) or logs whole, the
+/// first of each kind per parameter (per chain for unwraps).
+fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found> {
+    use ra_ap_rustc_lexer::TokenKind as K;
+    let mut found: Vec<Found> = Vec::new();
+    if params.iter().all(Option::is_none) || body.len() > 20_000 {
+        return found;
+    }
+    let index_of = |w: &str| params.iter().position(|p| p.as_deref() == Some(w));
+    let mut note = |kind: &'static str, param: usize, at: usize, steps: Vec<Step>| {
+        let seen = found
+            .iter()
+            .any(|f| f.0 == kind && f.1 == param && f.3 == steps);
+        if !seen && found.len() < 32 {
+            found.push((kind, param, at, steps));
+        }
+    };
+    let mut j = 0;
+    while j < body.len() {
+        let (kind, a, b) = body[j];
+        let word = &text[a..b];
+        let after_dot = j > 0 && matches!(body[j - 1].0, K::Dot | K::Colon);
+        if kind == K::Ident {
+            // `name!(..)`, `tracing::name!(..)`: a loud macro logging a
+            // parameter whole.
+            if LOUD_MACROS.contains(&word)
+                && body.get(j + 1).is_some_and(|t| t.0 == K::Bang)
+                && body
+                    .get(j + 2)
+                    .is_some_and(|t| matches!(t.0, K::OpenParen | K::OpenBracket | K::OpenBrace))
+            {
+                let end = matching(body, j + 2).min(body.len());
+                for k in j + 3..end {
+                    let (kk, ka, kb) = body[k];
+                    let w = &text[ka..kb];
+                    match kk {
+                        K::Ident => {
+                            let whole = !matches!(body[k - 1].0, K::Dot)
+                                && !body
+                                    .get(k + 1)
+                                    .is_some_and(|t| matches!(t.0, K::Dot | K::OpenParen | K::Eq));
+                            if let (true, Some(p)) = (whole, index_of(w)) {
+                                note("l", p, ka, Vec::new());
+                            }
+                        }
+                        K::Literal { .. } => {
+                            for (p, name) in params.iter().enumerate() {
+                                let Some(name) = name else { continue };
+                                if w.contains(&format!("{{{name}}}"))
+                                    || w.contains(&format!("{{{name}:"))
+                                {
+                                    note("l", p, ka, Vec::new());
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                j = end;
+                continue;
+            }
+            // `param.a().b.unwrap()`.
+            if let Some(p) = index_of(word).filter(|_| !after_dot) {
+                let mut k = j + 1;
+                let mut steps = Vec::new();
+                while k + 1 < body.len() {
+                    match body[k].0 {
+                        K::Question => {
+                            steps.push(Step::Try);
+                            k += 1;
+                        }
+                        K::Dot if body[k + 1].0 == K::Ident => {
+                            let m = &text[body[k + 1].1..body[k + 1].2];
+                            if m == "unwrap" || m == "expect" {
+                                note("u", p, body[k + 1].1, std::mem::take(&mut steps));
+                                break;
+                            }
+                            k += 2;
+                            if body.get(k).is_some_and(|t| t.0 == K::OpenParen) {
+                                k = matching(body, k) + 1;
+                                steps.push(Step::Method(m.to_string()));
+                            } else if m != "await" {
+                                steps.push(Step::Field(m.to_string()));
+                            }
+                        }
+                        _ => break,
+                    }
+                }
+            }
+        }
+        j += 1;
+    }
+    found
 }
 
 /// The index of the token closing the group opened at `open` (the number
@@ -606,6 +920,72 @@ fn use_entries(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<UseE
 
 #[cfg(test)]
 mod tests {
+
+    fn reach_of(text: &str) -> Vec<(String, ReachKind, u32)> {
+        let summary = FileSummary::of_text(text);
+        let Some(ItemSig::Fn { sig, .. }) = summary.items.first() else {
+            panic!("no fn in {summary:?}");
+        };
+        sig.reach
+            .iter()
+            .map(|r| (r.name.clone(), r.kind, r.line))
+            .collect()
+    }
+
+    #[test]
+    fn bodies_that_unwrap_or_log_a_parameter_are_summarized() {
+        let text = "fn save(dir: &Path, mut field: Field, n: u8) {\n    \
+                    let name = field.content_disposition().get_filename().unwrap();\n    \
+                    tracing::info!(\"saving to {dir:?}\");\n    log::debug!(\"{}\", n);\n}";
+        assert_eq!(
+            reach_of(text),
+            [
+                ("field".to_string(), ReachKind::Unwrap, 2),
+                ("dir".to_string(), ReachKind::Log, 3)
+            ]
+        );
+        // A field of a parameter is not the parameter; `x.len()` in a log
+        // is a number; a local shadow is still named like it (accepted).
+        let partial = "fn f(req: Req) { info!(\"{}\", req.path()); let a = other.req.unwrap(); }";
+        assert_eq!(reach_of(partial), []);
+        // `self` is not a typed parameter; the index counts typed ones.
+        let method = "fn m(&self, (a, b): (u8, u8), uri: &Uri) { println!(\"{}\", uri); }";
+        let summary = FileSummary::of_text(&format!("impl S {{ {method} }}"));
+        let Some(ItemSig::Impl { methods, .. }) = summary.items.first() else {
+            panic!();
+        };
+        assert_eq!(methods[0].1.reach[0].param, 1);
+        assert_eq!(methods[0].1.reach[0].kind, ReachKind::Log);
+    }
+
+    #[test]
+    fn bodies_of_every_function_shape_are_dropped() {
+        for text in [
+            "fn a(x: u8, y: u8) -> u8 { secret_body() }",
+            "fn b<T, U>(x: T) -> U where T: Into<U>, U: Clone { secret_body() }",
+            "fn c(f: fn(u8, u8) -> u8, x: u8) -> u8 { secret_body() }",
+            "impl S { pub async fn d(&self, a: &str, b: &str) { secret_body() } }",
+        ] {
+            let reduced = without_bodies(text);
+            assert!(!reduced.contains("secret_body"), "{text} -> {reduced}");
+        }
+        let s = without_bodies("struct S { f: fn(u8, u8) -> u8, g: u8 }\nfn e() { secret_body() }");
+        assert!(s.contains("g: u8") && !s.contains("secret_body"), "{s}");
+        let t = without_bodies("trait T { fn a(&self, x: u8); fn b(&self) { secret_body() } }");
+        assert!(t.contains("fn a") && !t.contains("secret_body"), "{t}");
+    }
+
+    #[test]
+    fn a_reach_marker_keeps_the_projection_of_a_one_chain_body() {
+        let text = "fn q(uri: &Uri) -> &str { uri.query().unwrap() }";
+        let summary = FileSummary::of_text(text);
+        let Some(ItemSig::Fn { sig, .. }) = summary.items.first() else {
+            panic!();
+        };
+        assert!(sig.returns.is_some(), "{sig:?}");
+        assert_eq!(sig.reach.len(), 1);
+    }
+
     use super::*;
 
     #[test]

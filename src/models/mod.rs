@@ -7,6 +7,7 @@
 //! same [`Models::load`], so a new framework needs no Rust. Everything is
 //! compiled once into hash maps before the walk and shared read-only.
 
+mod limits;
 pub mod roles;
 pub mod spec;
 pub mod ty;
@@ -171,6 +172,8 @@ impl Models {
             file: file.to_string(),
             message,
         };
+        let table: toml::Table = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        limits::check(&table).map_err(err)?;
         let spec: ModelFile = toml::from_str(text).map_err(|e| err(e.to_string()))?;
         let mut h = self.fingerprint.to_le_bytes().to_vec();
         h.extend_from_slice(text.as_bytes());
@@ -596,10 +599,14 @@ fn read_model_dir(dir: &Path) -> Result<Vec<(String, String)>, ModelError> {
     for entry in entries {
         let path = entry.map_err(|e| err(e.to_string()))?.path();
         if path.extension().is_some_and(|e| e == "toml") {
-            let text = std::fs::read_to_string(&path).map_err(|e| ModelError {
+            let file_err = |message: String| ModelError {
                 file: path.display().to_string(),
-                message: format!("cannot read: {e}"),
-            })?;
+                message,
+            };
+            let bytes = crate::read::read_limited(&path, limits::MAX_FILE)
+                .map_err(|e| file_err(e.to_string()))?;
+            let text =
+                String::from_utf8(bytes).map_err(|e| file_err(format!("not valid UTF-8: {e}")))?;
             files.push((path.display().to_string(), text));
         }
     }

@@ -25,6 +25,9 @@ mod sl015_secret_in_debug_log;
 mod sl016_uri_in_log;
 mod sl100_unused_suppression;
 
+mod query_loop;
+pub mod reach;
+
 pub use sl100_unused_suppression::META as UNUSED_SUPPRESSION;
 
 use crate::diagnostic::{Code, Diagnostic, Level};
@@ -174,10 +177,12 @@ pub enum NodeKind {
     Index,
     /// The declared type of a function or closure parameter.
     ParamType,
+    /// `for pat in expr { .. }`, before its iterable is visited.
+    ForLoop,
 }
 
 impl NodeKind {
-    pub const COUNT: usize = 7;
+    pub const COUNT: usize = 8;
 }
 
 /// One node handed to a rule, with the scope as it stands there.
@@ -190,6 +195,7 @@ pub enum Node<'a> {
     Binary(&'a syn::ExprBinary),
     Index(&'a syn::ExprIndex),
     ParamType(&'a syn::Type),
+    ForLoop(&'a syn::ExprForLoop),
 }
 
 impl Node<'_> {
@@ -202,6 +208,7 @@ impl Node<'_> {
             Node::Binary(_) => NodeKind::Binary,
             Node::Index(_) => NodeKind::Index,
             Node::ParamType(_) => NodeKind::ParamType,
+            Node::ForLoop(_) => NodeKind::ForLoop,
         }
     }
 }
@@ -220,18 +227,48 @@ pub struct Context<'a> {
     pub source: &'a SourceFile,
     /// The walk's method chain (see [`Context::applied`]).
     pub chain: &'a [Option<String>],
+    /// The crates the file's package may name (its `Cargo.toml`); `None`
+    /// for a file outside any package.
+    pub dependencies: Option<&'a crate::index::crates::Dependencies>,
 }
 
 impl<'a> Context<'a> {
     /// Methods called on the current expression's result, innermost first
     /// (`TraceLayer::new_for_http().make_span_with(..)` gives
-    /// `make_span_with` at the `new_for_http()` call).
+    /// `make_span_with` at the `new_for_http()` call). The iterable of a
+    /// `for` loop has `for` (no method can be called that).
     pub fn applied(&self) -> impl Iterator<Item = &'a str> {
         self.chain.iter().rev().map_while(|m| m.as_deref())
     }
 
     pub fn models(&self) -> &'a Models {
         self.scope.models
+    }
+
+    /// The user function a call goes to, through the crate index: its
+    /// name, signature, and the arguments matched to its typed parameters
+    /// (`self` left out).
+    pub fn user_call<'e>(
+        &self,
+        node: Node<'e>,
+    ) -> Option<(String, &'a crate::index::summary::FnSig, Vec<&'e syn::Expr>)> {
+        let ix = self.scope.index()?;
+        match node {
+            Node::Call(call) => {
+                let path = self.scope.callee_path(call)?;
+                let callee = ix.call(&path, self.models())?;
+                let skip = usize::from(callee.sig.has_self);
+                let name = path.rsplit("::").next().unwrap_or(&path).to_string();
+                Some((name, callee.sig, call.args.iter().skip(skip).collect()))
+            }
+            Node::MethodCall(m) => {
+                let recv = self.value_of(&m.receiver);
+                let name = m.method.to_string();
+                let callee = ix.method(recv.ty.strip_refs(), &name, self.models())?;
+                Some((name, callee.sig, m.args.iter().collect()))
+            }
+            _ => None,
+        }
     }
 
     pub fn value_of(&self, expr: &syn::Expr) -> Value {
@@ -247,6 +284,18 @@ impl<'a> Context<'a> {
     /// multi-line chain is reported on the line of the offending call.
     pub fn member_range(&self, member: Span, whole: Span) -> Range<usize> {
         self.range(member).start..self.range(whole).end
+    }
+
+    /// `code` spelt with the crates this file's crate can reach (see
+    /// [`reach`]): `Err` says what dependency is missing.
+    pub fn reachable(&self, code: &str) -> Result<String, reach::Unreachable> {
+        reach::respell(code, self.dependencies)
+    }
+
+    /// `code` for help text: spelt for the crate when it can reach it, as
+    /// written otherwise.
+    pub fn spelt(&self, code: &str) -> String {
+        self.reachable(code).unwrap_or_else(|_| code.to_string())
     }
 
     pub fn snippet(&self, span: Span) -> &'a str {

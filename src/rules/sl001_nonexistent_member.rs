@@ -40,7 +40,11 @@
 //! The fix replaces the expression with the curated real API (or the nearest
 //! real member, "did you mean `query`?"). The replacement has a different
 //! type than the code expected, so the fix is unsafe: apply it with
-//! `--unsafe-fixes` and adjust the code around it.
+//! `--unsafe-fixes` and adjust the code around it. A replacement that names
+//! a crate is spelt as the crate's `Cargo.toml` lets it (`form_urlencoded::parse`
+//! with a `form_urlencoded` dependency and no `url`); when the crate depends
+//! on neither, or the file is in no Cargo package, no edit is offered and
+//! the help says which dependency to add.
 
 use super::{type_name, Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Level};
@@ -119,11 +123,16 @@ impl Rule for NonexistentMember {
             match &wrong.replacement {
                 Some(template) => {
                     let replacement = template.replace("{recv}", recv_text);
-                    d = d.with_help(wrong.why.clone()).with_fix(Fix::replace(
-                        Applicability::Unsafe,
-                        cx.range(whole),
-                        replacement,
-                    ));
+                    d = match cx.reachable(&replacement) {
+                        Ok(code) => d.with_help(wrong.why.clone()).with_fix(Fix::replace(
+                            Applicability::Unsafe,
+                            cx.range(whole),
+                            code,
+                        )),
+                        Err(missing) => {
+                            d.with_help(format!("{}; {}", wrong.why, missing.help(&replacement)))
+                        }
+                    };
                 }
                 None => d = d.with_help(wrong.why.clone()),
             }

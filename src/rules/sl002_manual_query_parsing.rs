@@ -35,12 +35,24 @@
 //! `web::Query<Params>`, `warp::query::<Params>()`.
 //!
 //! ## Fix safety
-//! For a split on `&` the fix replaces `q.split('&')` with
-//! `url::form_urlencoded::parse(q.as_bytes())`, which yields decoded
-//! `(key, value)` pairs instead of `"k=v"` slices: the loop body must change
-//! too, so the fix is unsafe.
+//! Decoded pairs are `(Cow<str>, Cow<str>)` tuples, not `"k=v"` slices, so
+//! the fix rewrites the code that uses them or is not offered.
+//! `q.split('&').count()` becomes
+//! `url::form_urlencoded::parse(q.as_bytes()).count()`; a loop
+//! `for pair in q.split('&') { if let Some((k, v)) = pair.split_once('=') { .. } }`
+//! (or with `let (k, v) = pair.split_once('=').unwrap_or((pair, ""));`)
+//! becomes `for (k, v) in url::form_urlencoded::parse(q.as_bytes()) { .. }`
+//! when its body uses `k` and `v` only in ways `&str` and `Cow<str>` share
+//! (compared with string literals, `to_string()`, `len()`, `parse()`,
+//! formatting macros). Any other use gets the decoder in the help text and
+//! no edit. The fix is unsafe: decoding changes the values and a key
+//! without `=` is no longer skipped. The decoder is spelt as the crate can
+//! reach it: `url::form_urlencoded` with a `url` dependency,
+//! `form_urlencoded::parse` with `form_urlencoded` alone; with neither (or
+//! in a file outside any Cargo package) the help says which dependency to
+//! add and no edit is offered.
 
-use super::{literal_text, Context, Group, Node, NodeKind, Rule, RuleMeta};
+use super::{literal_text, query_loop, Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Level};
 use crate::models::roles::Role;
 use syn::spanned::Spanned;
@@ -56,7 +68,7 @@ static META: RuleMeta = RuleMeta {
     source: include_str!("sl002_manual_query_parsing.rs"),
     triggers: &["split"],
     needs_models: true,
-    interests: &[NodeKind::MethodCall],
+    interests: &[NodeKind::MethodCall, NodeKind::ForLoop],
     group: Group::Correctness,
     skip_in_tests: false,
 };
@@ -78,21 +90,54 @@ impl Rule for ManualQueryParsing {
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Node::MethodCall(call) = node else { return };
+        match node {
+            // The iterable of a loop is judged with its loop, which a fix
+            // may rewrite.
+            Node::MethodCall(_) if cx.applied().next() == Some("for") => {}
+            Node::MethodCall(call) => out.extend(finding(call, None, cx)),
+            Node::ForLoop(f) => {
+                // `for x in (q.split('&'))` and `&mut q.split('&')` too (no
+                // rewrite behind a reference).
+                let (mut iterable, mut direct) = (&*f.expr, true);
+                loop {
+                    iterable = match iterable {
+                        syn::Expr::Paren(p) => &p.expr,
+                        syn::Expr::Group(g) => &g.expr,
+                        syn::Expr::Reference(r) => {
+                            direct = false;
+                            &r.expr
+                        }
+                        _ => break,
+                    };
+                }
+                if let syn::Expr::MethodCall(call) = iterable {
+                    out.extend(finding(call, direct.then_some(f), cx));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The finding for a split `call`, the iterable of `for_loop` if given.
+fn finding(
+    call: &syn::ExprMethodCall,
+    for_loop: Option<&syn::ExprForLoop>,
+    cx: &Context<'_>,
+) -> Option<Diagnostic> {
+    {
         let method = call.method.to_string();
         if !SPLITTERS.contains(&method.as_str()) {
-            return;
+            return None;
         }
         // `splitn(2, '=')` takes the pattern second.
-        let Some(sep) = call.args.iter().rev().find_map(literal_text) else {
-            return;
-        };
+        let sep = call.args.iter().rev().find_map(literal_text)?;
         if !matches!(sep.as_str(), "&" | "=" | ";") {
-            return;
+            return None;
         }
         let recv = cx.value_of(&call.receiver);
         if !recv.has(Role::RawQuery) {
-            return;
+            return None;
         }
         let recv_text = cx.snippet(call.receiver.span());
         let mut d = cx
@@ -106,21 +151,36 @@ impl Rule for ManualQueryParsing {
             )
             .with_secondary(cx.range(call.receiver.span()), "an undecoded query string");
         let parse = format!("url::form_urlencoded::parse({recv_text}.as_bytes())");
-        if sep == "&" && matches!(method.as_str(), "split" | "split_terminator") {
-            d = d
+        let typed = "or take a typed `Query<T>` extractor";
+        let reachable = cx.reachable(&parse);
+        let whole_split = sep == "&" && matches!(method.as_str(), "split" | "split_terminator");
+        // Decoded pairs are `(Cow<str>, Cow<str>)`, not `"k=v"` slices: only
+        // a use that does not look at the items keeps compiling.
+        let items_unused = matches!(cx.applied().next(), Some("count"));
+        let loop_edits = match (&reachable, for_loop) {
+            (Ok(code), Some(f)) if whole_split => query_loop::rewrite(f, code, cx.source),
+            _ => None,
+        };
+        d = match reachable {
+            Ok(code) if whole_split && items_unused => d
+                .with_help(format!("iterate decoded pairs with `{code}`, {typed}"))
+                .with_fix(Fix::replace(Applicability::Unsafe, cx.range(call.span()), code)),
+            Ok(code) if whole_split && loop_edits.is_some() => d
                 .with_help(format!(
-                    "iterate decoded pairs with `{parse}`, or take a typed `Query<T>` extractor"
+                    "iterate decoded `(key, value)` pairs with `{code}`, {typed}"
                 ))
-                .with_fix(Fix::replace(
-                    Applicability::Unsafe,
-                    cx.range(call.span()),
-                    parse,
-                ));
-        } else {
-            d = d.with_help(format!(
-                "decode the pairs with `{parse}` and compare keys, or take a typed `Query<T>` extractor"
-            ));
-        }
-        out.push(d);
+                .with_fix(Fix {
+                    applicability: Applicability::Unsafe,
+                    edits: loop_edits.unwrap_or_default(),
+                }),
+            Ok(code) if whole_split => d.with_help(format!(
+                "iterate decoded pairs with `{code}`, {typed}; its items are `(key, value)` pairs, not `\"k=v\"` slices, so the code that uses them changes too (no automatic edit)"
+            )),
+            Ok(code) => d.with_help(format!(
+                "decode the pairs with `{code}` and compare keys, {typed}"
+            )),
+            Err(missing) => d.with_help(format!("{}, {typed}", missing.help(&parse))),
+        };
+        Some(d)
     }
 }

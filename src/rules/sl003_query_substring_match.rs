@@ -116,7 +116,10 @@ impl Rule for QuerySubstringMatch {
             )
             .with_label(format!("also matches `x{key}=`, misses an encoded `{key}`"))
             .with_help(format!(
-                "decode the pairs and compare the key: `url::form_urlencoded::parse(query.as_bytes()).any(|(k, _)| k == \"{key}\")`"
+                "decode the pairs and compare the key: `{}`",
+                cx.spelt(&format!(
+                    "url::form_urlencoded::parse(query.as_bytes()).any(|(k, _)| k == \"{key}\")"
+                ))
             )),
         );
     }

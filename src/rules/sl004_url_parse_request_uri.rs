@@ -53,7 +53,7 @@ static META: RuleMeta = RuleMeta {
     skip_in_tests: false,
 };
 
-const HELP: &str = "decode the query with `url::form_urlencoded::parse(uri.query().unwrap_or(\"\").as_bytes())` or take a `Query<T>` extractor; never join the request target onto a placeholder base";
+const DECODE: &str = "url::form_urlencoded::parse(uri.query().unwrap_or(\"\").as_bytes())";
 
 impl Rule for UrlParseRequestUri {
     fn meta(&self) -> &'static RuleMeta {
@@ -100,7 +100,10 @@ impl Rule for UrlParseRequestUri {
                 cx.range(arg.span()),
                 "origin-form, such as `/ws/chat?token=..`",
             )
-            .with_help(HELP),
+            .with_help(format!(
+                "decode the query with `{}` or take a `Query<T>` extractor; never join the request target onto a placeholder base",
+                cx.spelt(DECODE)
+            )),
         );
     }
 }

@@ -60,7 +60,7 @@ static META: RuleMeta = RuleMeta {
     source: include_str!("sl006_secret_in_log.rs"),
     triggers: &[],
     needs_models: true,
-    interests: &[NodeKind::Macro],
+    interests: &[NodeKind::Macro, NodeKind::Call, NodeKind::MethodCall],
     group: Group::Security,
     skip_in_tests: true,
 };
@@ -117,6 +117,7 @@ impl Rule for SecretInLog {
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         check_log(&META, LogCheck::Secret, node, cx, out);
+        check_helper_call(&META, LogCheck::Secret, node, cx, out);
     }
 }
 
@@ -154,6 +155,66 @@ pub(super) enum LogCheck {
     /// SL016: info and above; query-bearing values in a crate with no sign
     /// of secrets in queries.
     Unproven,
+}
+
+/// `audit(&uri)` where the crate's `audit` logs its parameter whole at
+/// info level or louder: the log is written there, the secret comes from
+/// here. Helpers whose parameter is itself a URI, URL or header type are
+/// reported inside the helper instead.
+pub(super) fn check_helper_call(
+    meta: &'static RuleMeta,
+    check: LogCheck,
+    node: Node<'_>,
+    cx: &Context<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    use crate::index::summary::ReachKind;
+    if check == LogCheck::Debug || !matches!(node, Node::Call(_) | Node::MethodCall(_)) {
+        return;
+    }
+    let Some((name, sig, args)) = cx.user_call(node) else {
+        return;
+    };
+    for reach in sig.reach.iter().filter(|r| r.kind == ReachKind::Log) {
+        let Some(arg) = args.get(reach.param) else {
+            continue;
+        };
+        let mut type_names = Vec::new();
+        if let Some(t) = sig.params.get(reach.param) {
+            t.names(&mut type_names);
+        }
+        let framework_param = type_names.iter().any(|n| {
+            ["Uri", "Url", "HeaderMap", "Request", "Parts", "HttpRequest"]
+                .iter()
+                .any(|f| n.ends_with(f))
+        });
+        if framework_param {
+            continue;
+        }
+        let value = cx.value_of(arg);
+        let Some((what, headers)) = secret(cx, &value) else {
+            continue;
+        };
+        let evidence = cx.query_secret.filter(|_| !headers);
+        match (check, evidence) {
+            (LogCheck::Unproven, Some(_)) => continue,
+            (LogCheck::Unproven, None) if headers => continue,
+            (LogCheck::Secret, None) if !headers => continue,
+            _ => {}
+        }
+        out.push(
+            cx.diagnostic(
+                meta,
+                cx.range(arg.span()),
+                format!("`{name}` logs {what} passed here"),
+            )
+            .with_label(format!(
+                "`{name}` logs its parameter `{}` whole (line {} of its file)",
+                reach.name, reach.line
+            ))
+            .with_help("pass `.path()` or a copy with the query's secrets redacted"),
+        );
+    }
 }
 
 /// The log checks of SL006, SL015 and SL016, reported as `meta`.

@@ -45,9 +45,9 @@ static META: RuleMeta = RuleMeta {
     summary: "unwrap, expect or indexing on a value the client controls",
     fixable: false,
     source: include_str!("sl008_request_input_panic.rs"),
-    triggers: &["unwrap", "expect", "["],
+    triggers: &[],
     needs_models: true,
-    interests: &[NodeKind::MethodCall, NodeKind::Index],
+    interests: &[NodeKind::MethodCall, NodeKind::Index, NodeKind::Call],
     group: Group::Correctness,
     skip_in_tests: true,
 };
@@ -69,12 +69,53 @@ fn parses_request_input(cx: &Context<'_>, expr: &syn::Expr) -> bool {
             .is_some_and(|a| cx.value_of(a).from_request())
 }
 
+/// `save(&mut field)` where the crate's `save` unwraps its parameter:
+/// client input passed to a helper that panics on it.
+fn helper_unwraps(node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::index::summary::ReachKind;
+    if !matches!(node, Node::Call(_) | Node::MethodCall(_)) {
+        return;
+    }
+    let Some((name, sig, args)) = cx.user_call(node) else {
+        return;
+    };
+    for reach in sig.reach.iter().filter(|r| r.kind == ReachKind::Unwrap) {
+        let Some(arg) = args.get(reach.param) else {
+            continue;
+        };
+        let arg_value = cx.value_of(arg);
+        if !arg_value.from_request() || arg_value.checked {
+            continue;
+        }
+        // What the helper unwraps: its parameter taken through the chain.
+        let value = cx.scope.project(arg_value, &reach.steps);
+        let fallible =
+            matches!(value.ty.path(), Some("Option" | "Result")) || value.ty.is_unknown();
+        if !(fallible && value.from_request()) {
+            continue;
+        }
+        out.push(
+            cx.diagnostic(
+                &META,
+                cx.range(arg.span()),
+                format!("`{name}` unwraps a value the client controls"),
+            )
+            .with_label(format!(
+                "`{name}` unwraps its parameter `{}` (line {} of its file): it panics when the client leaves it out or sends bad bytes",
+                reach.name, reach.line
+            ))
+            .with_help(HELP),
+        );
+    }
+}
+
 impl Rule for RequestInputPanic {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        helper_unwraps(node, cx, out);
         match node {
             Node::MethodCall(call) => {
                 let method = call.method.to_string();

@@ -49,7 +49,7 @@ static META: RuleMeta = RuleMeta {
     source: include_str!("sl016_uri_in_log.rs"),
     triggers: &[],
     needs_models: true,
-    interests: &[NodeKind::Macro],
+    interests: &[NodeKind::Macro, NodeKind::Call, NodeKind::MethodCall],
     group: Group::Pedantic,
     skip_in_tests: true,
 };
@@ -61,6 +61,13 @@ impl Rule for UriInLog {
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         super::sl006_secret_in_log::check_log(
+            &META,
+            super::sl006_secret_in_log::LogCheck::Unproven,
+            node,
+            cx,
+            out,
+        );
+        super::sl006_secret_in_log::check_helper_call(
             &META,
             super::sl006_secret_in_log::LogCheck::Unproven,
             node,

@@ -562,7 +562,21 @@ impl Scope<'_> {
             None => recv.cloned().unwrap_or_default(),
             Some(i) => args.get(i).map(|a| self.value_of(a)).unwrap_or_default(),
         };
-        for step in &p.steps {
+        v = self.project(v, &p.steps);
+        self.call_depth.set(depth);
+        if declared.ty.is_unknown() {
+            return v;
+        }
+        Value {
+            roles: declared.roles.union(v.roles),
+            lit: v.lit,
+            ..declared
+        }
+    }
+
+    /// A value taken through field reads, method calls and `?` steps.
+    pub fn project(&self, mut v: Value, steps: &[Step]) -> Value {
+        for step in steps {
             v = match step {
                 Step::Field(f) => self.field_value(&v, f),
                 Step::Method(m) => self.method_value(&v, m),
@@ -573,15 +587,7 @@ impl Scope<'_> {
                 }
             };
         }
-        self.call_depth.set(depth);
-        if declared.ty.is_unknown() {
-            return v;
-        }
-        Value {
-            roles: declared.roles.union(v.roles),
-            lit: v.lit,
-            ..declared
-        }
+        v
     }
 
     /// The canonical path a call's callee names, if it is a plain path.
