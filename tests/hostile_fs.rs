@@ -9,8 +9,10 @@ use assert_cmd::Command;
 use std::fs;
 use std::path::Path;
 
-/// A file with one SL002 finding that has an unsafe fix.
-const DIRTY: &str = "use axum::http::Uri;\nasync fn h(uri: Uri) -> usize {\n    uri.query().unwrap_or(\"\").split('&').count()\n}\n";
+/// A file with one SL002 finding, and an unused allow comment whose SL100
+/// fix is an edit in any file (SL002's names `url`: outside a package that
+/// depends on it, it is help only).
+const DIRTY: &str = "use axum::http::Uri;\nasync fn h(uri: Uri) -> usize {\n    uri.query().unwrap_or(\"\").split('&').count() // scope-lint: allow(SL005)\n}\n";
 
 fn scope_lint(root: &Path) -> Command {
     let mut cmd = Command::cargo_bin("scope-lint").unwrap();
@@ -371,7 +373,8 @@ fn twenty_thousand_exclude_globs_work() {
     }
     let (code, out, err) = common::output(scope_lint(root).args([".", "--format", "short"]));
     assert_eq!(code, 1, "{err}");
-    let files: Vec<&str> = out.lines().map(|l| l.split(':').next().unwrap()).collect();
+    let mut files: Vec<&str> = out.lines().map(|l| l.split(':').next().unwrap()).collect();
+    files.dedup();
     assert_eq!(files, ["./kept/a.rs"]);
 }
 

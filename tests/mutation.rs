@@ -157,6 +157,12 @@ fn mutants_never_crash_and_fixes_stay_parsable_and_idempotent() {
     });
     let strategy = (0..originals.len(), prop::collection::vec(mutation(), 1..4));
     let dir = tempfile::tempdir().unwrap();
+    // A package with the crates fixes may name, so they are edits.
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        "[package]\nname = \"mutants\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[lib]\npath = \"m0000.rs\"\n[dependencies]\naxum = \"0.8\"\nurl = \"2\"\nform_urlencoded = \"1\"\nhttp = \"1\"\nactix-web = \"4\"\nreqwest = \"0.12\"\nwarp = \"0.3\"\ntracing = \"0.1\"\nlog = \"0.4\"\n",
+    )
+    .unwrap();
     let mut mutants = Vec::new();
     for i in 0..count {
         let (which, mutations) = strategy.new_tree(&mut runner).unwrap().current();
@@ -179,6 +185,10 @@ fn mutants_never_crash_and_fixes_stay_parsable_and_idempotent() {
     let (code, out, err) = scope_lint(dir.path(), false);
     assert!((0..=2).contains(&code), "{context}: exit {code}\n{err}");
     assert!(!err.contains("panicked"), "{context}: {err}");
+    assert!(
+        out.lines().filter(|l| l.contains(": SL")).count() >= count / 4,
+        "{context}: the mutants were not linted:\n{out}\n{err}"
+    );
     if let Some(line) = out.lines().find(|l| l.contains("internal-error")) {
         let name = Path::new(line.split(':').next().unwrap())
             .file_name()
@@ -218,6 +228,11 @@ fn mutants_never_crash_and_fixes_stay_parsable_and_idempotent() {
         }
         after.push(new);
     }
+
+    assert!(
+        after.iter().zip(&before).any(|(a, b)| a != b),
+        "{context}: --fix changed no mutant"
+    );
 
     // Fix again: nothing left to change.
     let (code, _, err) = scope_lint(dir.path(), true);

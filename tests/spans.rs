@@ -131,9 +131,9 @@ fn build(c: &Case) -> (String, Vec<Planted>) {
     (t, planted)
 }
 
-fn check(linter: &Linter, c: &Case) -> Result<(), TestCaseError> {
+fn check(linter: &Linter, path: &Path, c: &Case) -> Result<(), TestCaseError> {
     let (text, planted) = build(c);
-    let result = linter.lint_text(Path::new("case.rs"), text.clone());
+    let result = linter.lint_text(path, text.clone());
     let ds = &result.diagnostics;
     prop_assert_eq!(ds.len(), planted.len(), "{:?}\n{:#?}", text, ds);
     for p in &planted {
@@ -177,6 +177,14 @@ fn check(linter: &Linter, c: &Case) -> Result<(), TestCaseError> {
 #[test]
 fn spans_and_fix_edits_map_to_the_right_bytes() {
     let linter = Linter::new(Models::builtin().unwrap(), RuleSet::all());
+    // Fixes that name `url` are edits only in a package that depends on it.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        "[package]\nname = \"case\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[lib]\npath = \"case.rs\"\n[dependencies]\naxum = \"0.8\"\nurl = \"2\"\ntracing = \"0.1\"\n",
+    )
+    .unwrap();
+    let path = dir.path().join("case.rs");
     let config = Config {
         cases: 96,
         failure_persistence: None,
@@ -185,6 +193,6 @@ fn spans_and_fix_edits_map_to_the_right_bytes() {
     };
     let mut runner = proptest::test_runner::TestRunner::new(config);
     runner
-        .run(&case(), |c| check(&linter, &c))
+        .run(&case(), |c| check(&linter, &path, &c))
         .unwrap_or_else(|e| panic!("seed 0x5c09e: {e}"));
 }
