@@ -7,7 +7,7 @@ use crate::rules::{self, Rule};
 use crate::run;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -37,6 +37,16 @@ pub(crate) enum Command {
         /// A rule code (SL002) or name (manual-query-parsing), or an engine
         /// code (parse-error).
         rule: String,
+    },
+    /// Show the crate versions a path is built against (from Cargo.lock or
+    /// Cargo.toml) and the model files and routers that apply to it.
+    Models {
+        /// A file or directory.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Use this configuration file (its `models` directories).
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
     },
     /// Print the configuration that applies to a file or directory, and
     /// where each setting came from.
@@ -196,6 +206,7 @@ pub(crate) fn run_command(command: Command) -> Result<ExitCode, String> {
         Command::Rules => list_rules(),
         Command::Explain { rule } => explain(&rule),
         Command::Clean { cache_dir } => clean(cache_dir),
+        Command::Models { path, config } => models(&path, config),
         Command::Config { path, config } => show_config(&path, config),
         Command::Check(args) => check(*args),
     }
@@ -217,6 +228,27 @@ fn parse_time_budget(s: &str) -> Result<std::time::Duration, String> {
         .ok()
         .and_then(crate::config::parse_time_budget)
         .ok_or_else(|| "expected a number of seconds above 0, such as 10 or 0.5".to_string())
+}
+
+fn models(path: &Path, config: Option<PathBuf>) -> Result<ExitCode, String> {
+    if !path.exists() {
+        return Err(format!("{}: no such file or directory", path.display()));
+    }
+    let file = match config {
+        Some(c) => Some(c),
+        None => crate::config::Discovery::default()
+            .config_file_for(path)
+            .map_err(|e| e.to_string())?,
+    };
+    let dirs = match &file {
+        Some(f) => crate::config::Config::load(f)
+            .map_err(|e| e.to_string())?
+            .model_dirs(),
+        None => Vec::new(),
+    };
+    let text = crate::models::describe::describe(path, &dirs).map_err(|e| e.to_string())?;
+    print!("{text}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn lookup(key: &str) -> Result<&'static dyn Rule, String> {

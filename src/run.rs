@@ -10,6 +10,7 @@ use crate::diagnostic::IO_ERROR;
 use crate::fix;
 use crate::index::{Index, SharedIndex, Store};
 use crate::lint::{in_pool, FileResult, Linter};
+use crate::models::versions::{Resolver, VersionSet};
 use crate::models::Models;
 use crate::prefilter::Prefilter;
 use crate::rules::{self, Rule, RuleSet};
@@ -88,11 +89,20 @@ pub struct Outcome {
     pub applied_fixes: Vec<(PathBuf, fix::Applied)>,
 }
 
+/// A configuration file (`None`: the defaults) and the crate versions
+/// its models were chosen for.
+type LinterKey = (Option<PathBuf>, VersionSet);
+
 /// A linter per configuration, built once.
 struct Linters {
     cli_select: Vec<&'static dyn Rule>,
     cli_ignore: Vec<&'static dyn Rule>,
-    by_config: HashMap<Option<PathBuf>, (Arc<Config>, Arc<Linter>)>,
+    /// Per configuration file and crate versions (see [`Linters::get`]).
+    by_config: HashMap<LinterKey, (Arc<Config>, Arc<Linter>)>,
+    /// Each configuration, and the crates whose versions select its models.
+    configs: HashMap<Option<PathBuf>, (Arc<Config>, Vec<String>)>,
+    /// Finds crate versions, per list of versioned crates.
+    resolvers: HashMap<Vec<String>, Resolver>,
     /// Where caches live, when caching.
     cache_dir: Option<PathBuf>,
     no_prefilter: bool,
@@ -105,24 +115,40 @@ struct Linters {
 }
 
 impl Linters {
-    /// The configuration in `file` (the defaults for `None`) and its linter.
-    fn get(&mut self, file: Option<PathBuf>) -> Result<(Arc<Config>, Arc<Linter>), String> {
-        if let Some(found) = self.by_config.get(&file) {
+    /// The configuration in `file` (the defaults for `None`) and the linter
+    /// for `path`: one per configuration and set of crate versions, whose
+    /// models are those of the versions `path`'s crate is built against.
+    fn get(
+        &mut self,
+        file: Option<PathBuf>,
+        path: &Path,
+    ) -> Result<(Arc<Config>, Arc<Linter>), String> {
+        let (config, crates) = match self.configs.get(&file) {
+            Some(found) => found.clone(),
+            None => {
+                let config = match &file {
+                    Some(f) => Config::load(f).map_err(|e| e.to_string())?,
+                    None => Config::defaults(Path::new(".")),
+                };
+                let crates = Models::versioned_crates(&config.model_dirs())
+                    .map_err(|e| model_error(&config, e))?;
+                let found = (Arc::new(config), crates);
+                self.configs.insert(file.clone(), found.clone());
+                found
+            }
+        };
+        let versions = self
+            .resolvers
+            .entry(crates.clone())
+            .or_insert_with(|| Resolver::new(crates))
+            .resolve(path)
+            .versions;
+        let slot = (file, versions);
+        if let Some(found) = self.by_config.get(&slot) {
             return Ok(found.clone());
         }
-        let config = match &file {
-            Some(f) => Config::load(f).map_err(|e| e.to_string())?,
-            None => Config::defaults(Path::new(".")),
-        };
-        let models = Models::load(&config.model_dirs()).map_err(|e| {
-            format!(
-                "{}: {e}",
-                config
-                    .file
-                    .as_deref()
-                    .map_or("models".into(), |f| f.display().to_string())
-            )
-        })?;
+        let models =
+            Models::load_for(&config.model_dirs(), &slot.1).map_err(|e| model_error(&config, e))?;
         let levels = config.rule_levels(&self.cli_select, &self.cli_ignore);
         // Everything that changes what is reported changes the cache key:
         // the build, the models, the index, the rules and their levels (from
@@ -133,10 +159,11 @@ impl Linters {
             // A file's findings may depend on any signature in the index.
             let index_hash = self.index.as_ref().map_or(0, |ix| ix.hash);
             let mut k = format!(
-                "{}\n{}\n{index_hash}\nprefilter={}\n",
+                "{}\n{}\n{index_hash}\nprefilter={}\n{:?}\n",
                 crate::build::id(),
                 models.fingerprint,
-                !self.no_prefilter
+                !self.no_prefilter,
+                models.versions
             );
             for (r, l) in &levels {
                 k.push_str(&format!("{}={l} ", r.meta().code));
@@ -158,10 +185,20 @@ impl Linters {
             self.notes.extend(cache.note.take());
             cache
         });
-        let entry = (Arc::new(config), Arc::new(linter));
-        self.by_config.insert(file, entry.clone());
+        let entry = (config, Arc::new(linter));
+        self.by_config.insert(slot, entry.clone());
         Ok(entry)
     }
+}
+
+fn model_error(config: &Config, e: crate::models::ModelError) -> String {
+    format!(
+        "{}: {e}",
+        config
+            .file
+            .as_deref()
+            .map_or("models".into(), |f| f.display().to_string())
+    )
 }
 
 /// Look up `--select`/`--ignore` keys.
@@ -243,6 +280,8 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         cli_select: rules_named(&opts.select)?,
         cli_ignore: rules_named(&opts.ignore)?,
         by_config: HashMap::new(),
+        configs: HashMap::new(),
+        resolvers: HashMap::new(),
         cache_dir: caching.then(|| {
             opts.cache_dir
                 .clone()
@@ -280,7 +319,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
             relevance.index(std::slice::from_ref(&abs), &overlay, Store::none())
         });
         linters.index = Some(Arc::new(SharedIndex::ready(index)));
-        let (config, linter) = linters.get(config_for(&mut Discovery::default(), name)?)?;
+        let (config, linter) = linters.get(config_for(&mut Discovery::default(), name)?, &abs)?;
         // Deeply nested text recurses deeply: lint it on a thread with
         // the big stack the file workers have.
         let outcome = in_pool(1, || {
@@ -352,7 +391,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         let (config, linter) = match &last {
             Some((d, c, l)) if *d == dir => (c.clone(), l.clone()),
             _ => {
-                let found = linters.get(config_for(&mut discovery, &path)?)?;
+                let found = linters.get(config_for(&mut discovery, &path)?, &path)?;
                 last = Some((dir, found.0.clone(), found.1.clone()));
                 found
             }
@@ -424,6 +463,9 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     drop(jobs);
     drop(last);
     outcome.warnings.append(&mut linters.notes);
+    for resolver in linters.resolvers.values() {
+        outcome.warnings.extend(resolver.problems.iter().cloned());
+    }
     for (_, (_, linter)) in linters.by_config.drain() {
         if let Some(cache) = Arc::into_inner(linter).and_then(|l| l.cache) {
             if let Err(e) = cache.save() {

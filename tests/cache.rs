@@ -213,6 +213,45 @@ fn a_signature_edit_relints_users_and_a_body_edit_only_its_file() {
     assert!(out.contains("routes.rs") && out.contains("SL001"), "{out}");
 }
 
+/// The locked crate versions are part of the cache key: after a
+/// `Cargo.lock` moves axum from 0.8 to 0.7, the same unchanged file is
+/// linted again and gets the findings of the new version.
+#[test]
+fn a_new_locked_version_is_not_served_from_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"t\"\nversion = \"0.1.0\"\n[dependencies]\naxum = \"0.8\"\n",
+    )
+    .unwrap();
+    fs::create_dir(root.join("src")).unwrap();
+    fs::write(
+        root.join("src/lib.rs"),
+        "use axum::{routing::get, Router};\nasync fn h() {}\npub fn app() -> Router {\n    Router::new().route(\"/a/:id\", get(h)).route(\"/b/{id}\", get(h))\n}\n",
+    )
+    .unwrap();
+    let lock = |v: &str| {
+        fs::write(
+            root.join("Cargo.lock"),
+            format!("version = 3\n[[package]]\nname = \"axum\"\nversion = \"{v}\"\nsource = \"registry+x\"\n[[package]]\nname = \"t\"\nversion = \"0.1.0\"\ndependencies = [\"axum\"]\n"),
+        )
+        .unwrap()
+    };
+    let args = ["src", "--format", "short", "--timings"];
+    lock("0.8.4");
+    let (_, under_08, _) = run(root, &args);
+    assert!(under_08.contains("`:id` panics at startup"), "{under_08}");
+    let (_, again, err) = run(root, &args);
+    assert_eq!(counts(&err), (0, 1));
+    assert_eq!(again, under_08);
+    lock("0.7.9");
+    let (_, under_07, err) = run(root, &args);
+    assert_eq!(counts(&err).1, 0, "{err}");
+    assert!(under_07.contains("`{id}` is not a capture"), "{under_07}");
+    assert!(!under_07.contains("`:id`"), "{under_07}");
+}
+
 /// DIRTY with its finding gone, the same size.
 fn clean_same_size() -> String {
     let clean = DIRTY.replace("split('&')", "split('x')");

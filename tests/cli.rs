@@ -432,3 +432,97 @@ fn suppressions_of_rules_not_running_are_not_reported_unused() {
     let all = run(&["--select", "ALL"]);
     assert!(!all.contains("SL009"), "silenced: {all}");
 }
+
+/// `scope-lint models PATH` shows the crate versions a path is built
+/// against and where they came from, and the routers that follow; a run
+/// over a workspace applies each crate's own versions.
+#[test]
+fn models_shows_versions_from_the_lock_and_check_follows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let code = "use axum::{routing::get, Router};\nasync fn h() {}\npub fn app() -> Router {\n    Router::new().route(\"/users/:id\", get(h))\n}\n";
+    for (name, req, locked) in [("old", "0.7", Some("0.7.9")), ("new", "0.8", None)] {
+        std::fs::create_dir_all(d.join(name).join("src")).unwrap();
+        std::fs::write(
+            d.join(name).join("Cargo.toml"),
+            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n[dependencies]\naxum = \"{req}\"\n"),
+        )
+        .unwrap();
+        std::fs::write(d.join(name).join("src/lib.rs"), code).unwrap();
+        if let Some(v) = locked {
+            std::fs::write(
+                d.join(name).join("Cargo.lock"),
+                format!("version = 3\n[[package]]\nname = \"axum\"\nversion = \"{v}\"\nsource = \"registry+x\"\n[[package]]\nname = \"{name}\"\nversion = \"0.1.0\"\ndependencies = [\"axum\"]\n"),
+            )
+            .unwrap();
+        }
+    }
+    let models = |p: &Path| {
+        let out = scope_lint().arg("models").arg(p).output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let old = models(&d.join("old/src/lib.rs"));
+    assert!(old.contains("axum 0.7.9 (Cargo.lock)"), "{old}");
+    assert!(old.contains("axum-routing.toml"), "{old}");
+    assert!(old.contains("take `/:id` and `/*rest` captures"), "{old}");
+    let new = models(&d.join("new"));
+    assert!(new.contains("axum 0.8.0 (Cargo.toml requirement)"), "{new}");
+    assert!(
+        new.contains("take `/{id}` and `/{*rest}` captures"),
+        "{new}"
+    );
+    let nothing = models(Path::new("/"));
+    assert!(
+        nothing.contains("axum: no version found, newest models"),
+        "{nothing}"
+    );
+
+    let out = short_isolated(d, &["--no-cache"]);
+    assert!(out.contains("new/src/lib.rs:4:25: SL012"), "{out}");
+    assert!(!out.contains("old/src/lib.rs"), "{out}");
+}
+
+/// SL012's rewrite is a safe fix where the old syntax panics (axum 0.8:
+/// `--fix` applies it) and an unsafe one where it changes what matches
+/// (axum 0.7: only `--unsafe-fixes` applies it).
+#[test]
+fn route_syntax_fixes_are_safe_only_where_the_old_syntax_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let code = "use axum::{routing::get, Router};\nasync fn h() {}\npub fn app() -> Router {\n    Router::new().route(\"/a/:id\", get(h)).route(\"/b/{id}\", get(h))\n}\n";
+    for (name, req) in [("old", "0.7"), ("new", "0.8")] {
+        std::fs::create_dir_all(d.join(name).join("src")).unwrap();
+        std::fs::write(
+            d.join(name).join("Cargo.toml"),
+            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n[dependencies]\naxum = \"{req}\"\n"),
+        )
+        .unwrap();
+        std::fs::write(d.join(name).join("src/lib.rs"), code).unwrap();
+    }
+    let fix = |args: &[&str]| {
+        scope_lint()
+            .arg(d)
+            .args(["--isolated", "--no-cache", "--fix"])
+            .args(args)
+            .output()
+            .unwrap();
+    };
+    fix(&[]);
+    let new = std::fs::read_to_string(d.join("new/src/lib.rs")).unwrap();
+    assert!(
+        new.contains("\"/a/{id}\"") && new.contains("\"/b/{id}\""),
+        "{new}"
+    );
+    let old = std::fs::read_to_string(d.join("old/src/lib.rs")).unwrap();
+    assert_eq!(
+        old, code,
+        "an unsafe fix was applied without --unsafe-fixes"
+    );
+    fix(&["--unsafe-fixes"]);
+    let old = std::fs::read_to_string(d.join("old/src/lib.rs")).unwrap();
+    assert!(
+        old.contains("\"/a/:id\"") && old.contains("\"/b/:id\""),
+        "{old}"
+    );
+}

@@ -7,17 +7,21 @@
 //! same [`Models::load`], so a new framework needs no Rust. Everything is
 //! compiled once into hash maps before the walk and shared read-only.
 
+pub mod describe;
 mod limits;
 pub mod roles;
 pub mod spec;
 pub mod ty;
+pub mod versions;
 
 use roles::{Role, Roles};
+use semver::VersionReq;
 use spec::{MemberSpec, ModelFile};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use ty::Ty;
+use versions::{Origin, VersionSet};
 
 /// The model files that ship inside the binary, in load order.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -25,8 +29,25 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("http.toml", include_str!("../../rules/http.toml")),
     ("url.toml", include_str!("../../rules/url.toml")),
     ("axum.toml", include_str!("../../rules/axum.toml")),
+    (
+        "axum-routing.toml",
+        include_str!("../../rules/axum-routing.toml"),
+    ),
     ("actix-web.toml", include_str!("../../rules/actix-web.toml")),
+    (
+        "actix-multipart.toml",
+        include_str!("../../rules/actix-multipart.toml"),
+    ),
     ("warp.toml", include_str!("../../rules/warp.toml")),
+    ("poem.toml", include_str!("../../rules/poem.toml")),
+    ("rocket.toml", include_str!("../../rules/rocket.toml")),
+    ("hyper.toml", include_str!("../../rules/hyper.toml")),
+    (
+        "lambda-http.toml",
+        include_str!("../../rules/lambda-http.toml"),
+    ),
+    ("worker.toml", include_str!("../../rules/worker.toml")),
+    ("salvo.toml", include_str!("../../rules/salvo.toml")),
     (
         "tungstenite.toml",
         include_str!("../../rules/tungstenite.toml"),
@@ -34,6 +55,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("reqwest.toml", include_str!("../../rules/reqwest.toml")),
     ("log.toml", include_str!("../../rules/log.toml")),
     ("tower.toml", include_str!("../../rules/tower.toml")),
+    (
+        "tower-http.toml",
+        include_str!("../../rules/tower-http.toml"),
+    ),
+    (
+        "tracing-actix-web.toml",
+        include_str!("../../rules/tracing-actix-web.toml"),
+    ),
 ];
 
 /// How a type takes part in request handlers.
@@ -113,6 +142,57 @@ pub enum MacroKind {
     Error,
 }
 
+/// How a router writes path captures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaptureSyntax {
+    /// `/{id}` and `/{*rest}` (axum 0.8, matchit 0.8).
+    Braces,
+    /// `/:id` and `/*rest` (axum 0.7 and older, matchit 0.7).
+    Colon,
+}
+
+impl CaptureSyntax {
+    pub fn name(self) -> &'static str {
+        match self {
+            CaptureSyntax::Braces => "`/{id}` and `/{*rest}`",
+            CaptureSyntax::Colon => "`/:id` and `/*rest`",
+        }
+    }
+}
+
+/// A router whose methods take route paths, for the versions in effect.
+#[derive(Debug, Clone)]
+pub struct RouterModel {
+    /// The crate it belongs to (`axum`), for messages.
+    pub krate: String,
+    pub types: Vec<String>,
+    pub methods: Vec<String>,
+    pub arguments: Vec<String>,
+    pub functions: Vec<String>,
+    pub captures: CaptureSyntax,
+    /// How a segment in the wrong syntax starts.
+    pub wrong: Vec<String>,
+    pub mismatch: String,
+    pub why: String,
+    pub safe_fix: bool,
+    pub opt_out: Vec<String>,
+    pub registers: Vec<String>,
+    pub services: Vec<String>,
+    pub merges: Vec<String>,
+    pub http_methods: BTreeMap<String, String>,
+    pub capture_names_conflict: bool,
+}
+
+/// Access-log middleware and what it records.
+#[derive(Debug, Clone)]
+pub struct AccessLogModel {
+    pub path: String,
+    pub records: String,
+    pub unless: Vec<String>,
+    pub format_arg: Option<usize>,
+    pub format_has: Vec<String>,
+}
+
 /// A model file that could not be loaded: which file and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelError {
@@ -144,6 +224,12 @@ pub struct Models {
     modules: HashSet<String>,
     /// A hash of every model file loaded, in order: part of the cache key.
     pub fingerprint: u64,
+    /// The version of each versioned crate these models were chosen for.
+    pub versions: VersionSet,
+    /// The model files that apply, in load order.
+    pub files: Vec<String>,
+    routers: Vec<RouterModel>,
+    access_logs: Vec<AccessLogModel>,
 }
 
 impl Models {
@@ -152,29 +238,108 @@ impl Models {
         Models::load(&[])
     }
 
-    /// The builtin models plus every `*.toml` in `dirs`, in name order.
+    /// The builtin models plus every `*.toml` in `dirs`, in name order, for
+    /// the newest version of every crate.
     pub fn load(dirs: &[PathBuf]) -> Result<Models, ModelError> {
-        let mut models = Models::default();
-        for (name, text) in BUILTIN {
-            models.add_source(name, text)?;
-        }
+        Models::load_for(dirs, &VersionSet::new())
+    }
+
+    /// The model files, builtin first, unparsed.
+    fn sources(dirs: &[PathBuf]) -> Result<Vec<(String, String)>, ModelError> {
+        let mut out: Vec<(String, String)> = BUILTIN
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
         for dir in dirs {
-            for (name, text) in read_model_dir(dir)? {
-                models.add_source(&name, &text)?;
+            out.extend(read_model_dir(dir)?);
+        }
+        Ok(out)
+    }
+
+    /// The crates some model entry declares `versions` for: the ones whose
+    /// version in Cargo.lock selects models.
+    pub fn versioned_crates(dirs: &[PathBuf]) -> Result<Vec<String>, ModelError> {
+        let mut out = Vec::new();
+        for (name, text) in Models::sources(dirs)? {
+            let spec = parse_file(&name, &text)?;
+            out.extend(ranges_of(&spec, &name)?.into_iter().map(|(c, _)| c));
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// The models for the crate versions in `resolved`: an entry with a
+    /// `versions` range is kept only when the range holds its crate's
+    /// version. A versioned crate missing from `resolved` is taken at the
+    /// newest version any model describes.
+    pub fn load_for(dirs: &[PathBuf], resolved: &VersionSet) -> Result<Models, ModelError> {
+        let mut parsed = Vec::new();
+        let mut ranges: BTreeMap<String, Vec<VersionReq>> = BTreeMap::new();
+        for (name, text) in Models::sources(dirs)? {
+            let spec = parse_file(&name, &text)?;
+            for (c, r) in ranges_of(&spec, &name)? {
+                ranges.entry(c).or_default().push(r);
             }
+            parsed.push((name, text, spec));
+        }
+        let mut models = Models {
+            versions: resolved.clone(),
+            ..Models::default()
+        };
+        models.assume_newest(&ranges);
+        for (name, text, spec) in parsed {
+            models.add_spec(&name, &text, spec)?;
         }
         Ok(models)
     }
 
+    /// Take every versioned crate without a resolved version at the newest
+    /// version its ranges describe.
+    fn assume_newest(&mut self, ranges: &BTreeMap<String, Vec<VersionReq>>) {
+        for (c, rs) in ranges {
+            if self.versions.contains_key(c) {
+                continue;
+            }
+            if let Some(v) = rs.iter().filter_map(versions::lowest).max() {
+                self.versions.insert(c.clone(), (v, Origin::Newest));
+            }
+        }
+    }
+
+    /// Whether an entry with `range` for `krate` applies to these models.
+    fn holds(&self, krate: &str, range: Option<&str>) -> Result<bool, String> {
+        let Some(range) = range else { return Ok(true) };
+        let req = parse_range(range)?;
+        Ok(self
+            .versions
+            .get(&krate.replace('-', "_"))
+            .is_none_or(|(v, _)| req.matches(v)))
+    }
+
     /// Parse and add one model file. Later files extend earlier ones.
     pub fn add_source(&mut self, file: &str, text: &str) -> Result<(), ModelError> {
+        let spec = parse_file(file, text)?;
+        let mut ranges: BTreeMap<String, Vec<VersionReq>> = BTreeMap::new();
+        for (c, r) in ranges_of(&spec, file)? {
+            ranges.entry(c).or_default().push(r);
+        }
+        self.assume_newest(&ranges);
+        self.add_spec(file, text, spec)
+    }
+
+    fn add_spec(&mut self, file: &str, text: &str, spec: ModelFile) -> Result<(), ModelError> {
         let err = |message: String| ModelError {
             file: file.to_string(),
             message,
         };
-        let table: toml::Table = toml::from_str(text).map_err(|e| err(e.to_string()))?;
-        limits::check(&table).map_err(err)?;
-        let spec: ModelFile = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        let file_crate = spec.krate.clone();
+        if let Some(c) = &file_crate {
+            if !self.holds(c, spec.versions.as_deref()).map_err(err)? {
+                return Ok(());
+            }
+        }
+        self.files.push(file.to_string());
         let mut h = self.fingerprint.to_le_bytes().to_vec();
         h.extend_from_slice(text.as_bytes());
         self.fingerprint = xxhash_rust::xxh3::xxh3_64(&h);
@@ -188,9 +353,21 @@ impl Models {
         self.reexports
             .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         for t in spec.types {
-            self.add_type(t).map_err(err)?;
+            let krate = file_crate
+                .clone()
+                .unwrap_or_else(|| t.path.split("::").next().unwrap_or("").to_string());
+            if !self.holds(&krate, t.versions.as_deref()).map_err(err)? {
+                continue;
+            }
+            self.add_type(t, &krate).map_err(err)?;
         }
         for f in spec.function {
+            let krate = file_crate
+                .clone()
+                .unwrap_or_else(|| f.path.split("::").next().unwrap_or("").to_string());
+            if !self.holds(&krate, f.versions.as_deref()).map_err(err)? {
+                continue;
+            }
             let returns = self
                 .parse_ty(f.returns.as_deref(), &[])
                 .map_err(|m| err(format!("function `{}`: {m}", f.path)))?;
@@ -240,6 +417,74 @@ impl Models {
                 self.macros.insert(p.clone(), kind);
             }
         }
+        for r in spec.router {
+            let krate = file_crate.clone().unwrap_or_default();
+            if !self.holds(&krate, r.versions.as_deref()).map_err(err)? {
+                continue;
+            }
+            let captures = match r.captures.as_str() {
+                "braces" => CaptureSyntax::Braces,
+                "colon" => CaptureSyntax::Colon,
+                other => {
+                    return Err(err(format!(
+                        "router: unknown captures `{other}` (expected braces or colon)"
+                    )))
+                }
+            };
+            let safe_fix = match r.fix.as_str() {
+                "safe" => true,
+                "unsafe" => false,
+                other => {
+                    return Err(err(format!(
+                        "router: unknown fix `{other}` (expected safe or unsafe)"
+                    )))
+                }
+            };
+            let canon = |ts: &[String], m: &Models| -> Result<Vec<String>, ModelError> {
+                ts.iter()
+                    .map(|t| {
+                        m.parse_ty(Some(t), &[])
+                            .map_err(|e| err(format!("router: {e}")))
+                            .map(|ty| ty.path().unwrap_or_default().to_string())
+                    })
+                    .collect()
+            };
+            let types = canon(&r.types, self)?;
+            let arguments = canon(&r.arguments, self)?;
+            let functions = r.functions.iter().map(|f| self.canonical(f)).collect();
+            self.routers.push(RouterModel {
+                krate,
+                types,
+                methods: r.methods,
+                arguments,
+                functions,
+                captures,
+                wrong: r.wrong,
+                mismatch: r.mismatch,
+                why: r.why,
+                safe_fix,
+                opt_out: r.opt_out,
+                registers: r.registers,
+                services: r.services,
+                merges: r.merges,
+                http_methods: r.http_methods,
+                capture_names_conflict: r.capture_names_conflict,
+            });
+        }
+        for a in spec.access_log {
+            let krate = file_crate.clone().unwrap_or_default();
+            if !self.holds(&krate, a.versions.as_deref()).map_err(err)? {
+                continue;
+            }
+            self.note_module(parent_of(&a.path));
+            self.access_logs.push(AccessLogModel {
+                path: self.canonical(&a.path),
+                records: a.records,
+                unless: a.unless,
+                format_arg: a.format_arg,
+                format_has: a.format_has,
+            });
+        }
         Ok(())
     }
 
@@ -251,7 +496,7 @@ impl Models {
         }
     }
 
-    fn add_type(&mut self, t: spec::TypeSpec) -> Result<(), String> {
+    fn add_type(&mut self, t: spec::TypeSpec, krate: &str) -> Result<(), String> {
         check_type_text(&t.path)?;
         let parsed: syn::Type = syn::parse_str(&t.path)
             .map_err(|e| format!("type path `{}` does not parse: {e}", t.path))?;
@@ -273,6 +518,10 @@ impl Models {
          -> Result<HashMap<String, Member>, String> {
             specs
                 .iter()
+                .filter(|(_, spec)| match spec {
+                    MemberSpec::Full(m) => self.holds(krate, m.versions.as_deref()) == Ok(true),
+                    MemberSpec::Type(_) => true,
+                })
                 .map(|(name, spec)| {
                     self.member(spec, &generics)
                         .map(|m| (name.clone(), m))
@@ -486,7 +735,12 @@ impl Models {
     }
 
     fn words(&self, with_macros: bool) -> Vec<String> {
-        let macros = self.macros.keys().filter(|_| with_macros).cloned();
+        let macros = self
+            .macros
+            .keys()
+            .cloned()
+            .chain(self.access_logs.iter().map(|a| a.path.clone()))
+            .filter(|_| with_macros);
         // Without macros, only types that matter to a rule count: not the
         // collections (`hashbrown::HashMap`) modelled for their `get`.
         let matters = |t: &TypeModel| {
@@ -548,6 +802,78 @@ impl Models {
     pub fn types(&self) -> impl Iterator<Item = &TypeModel> {
         self.types.values()
     }
+
+    /// The access-log middleware constructor at `canonical`, if modelled.
+    pub fn access_log(&self, canonical: &str) -> Option<&AccessLogModel> {
+        self.access_logs.iter().find(|a| a.path == canonical)
+    }
+
+    /// The routers of the versions in effect.
+    pub fn routers(&self) -> &[RouterModel] {
+        &self.routers
+    }
+}
+
+/// Parse a model file, its strings within [`limits`] first.
+fn parse_file(file: &str, text: &str) -> Result<ModelFile, ModelError> {
+    let err = |message: String| ModelError {
+        file: file.to_string(),
+        message,
+    };
+    let table: toml::Table = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+    limits::check(&table).map_err(err)?;
+    toml::from_str(text).map_err(|e| err(e.to_string()))
+}
+
+fn parse_range(range: &str) -> Result<VersionReq, String> {
+    VersionReq::parse(range).map_err(|e| {
+        format!("`versions = \"{range}\"` is not a version range ({e}); write e.g. \">=0.8, <0.9\"")
+    })
+}
+
+/// Every `(crate, range)` a model file declares, ranges checked.
+fn ranges_of(spec: &ModelFile, file: &str) -> Result<Vec<(String, VersionReq)>, ModelError> {
+    let err = |message: String| ModelError {
+        file: file.to_string(),
+        message,
+    };
+    let mut out = Vec::new();
+    let mut add = |krate: Option<&str>, range: Option<&str>, what: &str| {
+        let Some(range) = range else { return Ok(()) };
+        let Some(krate) = krate.filter(|k| !k.is_empty()) else {
+            return Err(err(format!(
+                "{what} has `versions` but the file names no `crate = \"..\"` they are versions of"
+            )));
+        };
+        out.push((krate.replace('-', "_"), parse_range(range).map_err(err)?));
+        Ok(())
+    };
+    let file_crate = spec.krate.as_deref();
+    add(file_crate, spec.versions.as_deref(), "the file")?;
+    for r in &spec.router {
+        add(file_crate, r.versions.as_deref(), "a router")?;
+    }
+    for a in &spec.access_log {
+        add(file_crate, a.versions.as_deref(), "an access log")?;
+    }
+    for f in &spec.function {
+        let krate = file_crate.or_else(|| f.path.split("::").next());
+        add(
+            krate,
+            f.versions.as_deref(),
+            &format!("function `{}`", f.path),
+        )?;
+    }
+    for t in &spec.types {
+        let krate = file_crate.or_else(|| t.path.split("::").next());
+        add(krate, t.versions.as_deref(), &format!("type `{}`", t.path))?;
+        for (name, m) in t.fields.iter().chain(&t.methods).chain(&t.functions) {
+            if let MemberSpec::Full(m) = m {
+                add(krate, m.versions.as_deref(), &format!("member `{name}`"))?;
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn parse_roles(names: &[String]) -> Result<Roles, String> {
@@ -743,5 +1069,72 @@ mod tests {
         let uri = m.type_model("http::Uri").unwrap();
         assert!(uri.methods.contains_key("my_ext"));
         assert!(uri.methods.contains_key("query"));
+    }
+
+    fn at(krate: &str, v: &str) -> VersionSet {
+        let mut set = VersionSet::new();
+        set.insert(
+            krate.to_string(),
+            (semver::Version::parse(v).unwrap(), Origin::Lock),
+        );
+        set
+    }
+
+    #[test]
+    fn versions_pick_files_members_functions_and_routers() {
+        let old = Models::load_for(&[], &at("axum", "0.7.9")).unwrap();
+        let new = Models::load_for(&[], &at("axum", "0.8.4")).unwrap();
+        let newest = Models::builtin().unwrap();
+        let router = |m: &Models| m.type_model("axum::Router").unwrap().methods.clone();
+        assert!(!router(&old).contains_key("without_v07_checks"));
+        assert!(router(&new).contains_key("without_v07_checks"));
+        assert!(router(&newest).contains_key("without_v07_checks"));
+        let syntax = |m: &Models| {
+            m.routers()
+                .iter()
+                .find(|r| r.krate == "axum")
+                .map(|r| r.captures)
+        };
+        assert_eq!(syntax(&old), Some(CaptureSyntax::Colon));
+        assert_eq!(syntax(&new), Some(CaptureSyntax::Braces));
+        assert_eq!(syntax(&newest), Some(CaptureSyntax::Braces));
+        // A whole file outside its range is left out.
+        let ancient = Models::load_for(&[], &at("axum", "0.5.0")).unwrap();
+        assert!(!ancient.files.iter().any(|f| f == "axum-routing.toml"));
+        assert!(ancient.type_model("axum::Router").is_none());
+        // Function entries: hyper 1 and 0.14 call `service_fn` with
+        // different request bodies.
+        let body = |v: &str| {
+            let m = Models::load_for(&[], &at("hyper", v)).unwrap();
+            let cb = m
+                .function("hyper::service::service_fn")
+                .unwrap()
+                .callback
+                .clone();
+            cb.unwrap().params[0].to_string()
+        };
+        assert!(body("1.5.0").contains("Incoming"), "{}", body("1.5.0"));
+        assert!(
+            body("0.14.32").contains("hyper::Body"),
+            "{}",
+            body("0.14.32")
+        );
+    }
+
+    #[test]
+    fn a_bad_version_range_names_the_file() {
+        let mut m = Models::default();
+        let e = m
+            .add_source("v.toml", "crate = \"x\"\nversions = \">=banana\"\n")
+            .unwrap_err();
+        assert_eq!(e.file, "v.toml");
+        assert!(e.message.contains("not a version range"), "{}", e.message);
+        let e = m
+            .add_source(
+                "w.toml",
+                "[[router]]\nversions = \">=1\"\ntypes = []\nmethods = []\ncaptures = \"braces\"\nwrong = []\nmismatch = \"\"\nwhy = \"\"\nfix = \"safe\"\n",
+            )
+            .unwrap_err();
+        assert!(e.message.contains("names no `crate"), "{}", e.message);
     }
 }

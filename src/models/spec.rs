@@ -8,6 +8,13 @@ use std::collections::BTreeMap;
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ModelFile {
+    /// The crate this file models; `versions` ranges are of this crate.
+    #[serde(default, rename = "crate")]
+    pub krate: Option<String>,
+    /// The versions of `crate` this file describes (`">=0.8, <0.9"`): the
+    /// file is left out for a file built against another version.
+    #[serde(default)]
+    pub versions: Option<String>,
     /// Traits whose impls handle requests (`axum::extract::FromRequestParts`).
     #[serde(default)]
     pub handler_traits: Vec<String>,
@@ -22,6 +29,88 @@ pub struct ModelFile {
     pub function: Vec<FunctionSpec>,
     #[serde(default, rename = "macro")]
     pub macros: Vec<MacroSpec>,
+    /// Router methods that take route paths, and their capture syntax.
+    #[serde(default)]
+    pub router: Vec<RouterSpec>,
+    /// Access-log middleware constructors and what they record.
+    #[serde(default)]
+    pub access_log: Vec<AccessLogSpec>,
+}
+
+/// Access-log middleware and what it records (SL014).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AccessLogSpec {
+    /// The constructor (`tower_http::trace::TraceLayer::new_for_http`).
+    pub path: String,
+    /// The versions of the file's crate this entry holds for.
+    #[serde(default)]
+    pub versions: Option<String>,
+    /// The finding: what the middleware records, query included.
+    pub records: String,
+    /// Methods applied to the result that replace what is recorded.
+    #[serde(default)]
+    pub unless: Vec<String>,
+    /// The format string argument (0-based), when only some formats record
+    /// the query...
+    #[serde(default)]
+    pub format_arg: Option<usize>,
+    /// ...namely those containing one of these.
+    #[serde(default)]
+    pub format_has: Vec<String>,
+}
+
+/// How a router takes route paths (`Router::route("/users/{id}", ..)`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RouterSpec {
+    /// The versions of the file's crate this entry holds for.
+    #[serde(default)]
+    pub versions: Option<String>,
+    /// Router types whose methods take paths (`axum::Router<S>`).
+    pub types: Vec<String>,
+    /// Methods whose first argument is a route path.
+    pub methods: Vec<String>,
+    /// Types of a second argument that make a call a route registration
+    /// even when the receiver's type is unknown (`MethodRouter<S, E>`).
+    #[serde(default)]
+    pub arguments: Vec<String>,
+    /// Functions whose first argument is a route path (`web::resource`).
+    #[serde(default)]
+    pub functions: Vec<String>,
+    /// `braces` (`/{id}`, `/{*rest}`) or `colon` (`/:id`, `/*rest`).
+    pub captures: String,
+    /// How a segment in the wrong syntax starts (`:` and `*`, or `{`).
+    pub wrong: Vec<String>,
+    /// What a path in the other syntax does under these versions, short.
+    pub mismatch: String,
+    /// Why, and how captures are written instead.
+    pub why: String,
+    /// Whether rewriting the other syntax is a safe fix (`safe`/`unsafe`).
+    pub fix: String,
+    /// Router methods that turn the check off for their router.
+    #[serde(default)]
+    pub opt_out: Vec<String>,
+    /// Methods that register a method router on a path (`route`): two of
+    /// them with a common HTTP method on one path conflict (SL013).
+    #[serde(default)]
+    pub registers: Vec<String>,
+    /// Methods that register a whole service on a path (`route_service`):
+    /// any other registration of the same path conflicts.
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// Methods that add another router's routes (`merge`): its
+    /// registrations conflict with this router's like two of one chain.
+    #[serde(default)]
+    pub merges: Vec<String>,
+    /// Functions and method-router methods that add one HTTP method
+    /// (`get = "GET"`, `get_service = "GET"`); adding one twice conflicts.
+    #[serde(default)]
+    pub http_methods: BTreeMap<String, String>,
+    /// Two paths that differ only in capture names (`/{id}`, `/{name}`)
+    /// conflict in the path matcher of these versions.
+    #[serde(default)]
+    pub capture_names_conflict: bool,
 }
 
 /// A module that re-exports another one wholesale: `axum::http` is `http`.
@@ -37,6 +126,10 @@ pub struct ReexportSpec {
 pub struct TypeSpec {
     /// Canonical path with generic parameter names: `http::Request<B>`.
     pub path: String,
+    /// The versions of the file's crate (or the path's first segment) this
+    /// entry holds for.
+    #[serde(default)]
+    pub versions: Option<String>,
     /// Other paths naming the same type: `hyper::Uri`, `reqwest::Url`.
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -100,6 +193,9 @@ pub struct MemberTable {
     /// The result keeps the receiver's roles (`HeaderMap::get`).
     #[serde(default)]
     pub keep_roles: bool,
+    /// The versions of the type's crate that have this member.
+    #[serde(default)]
+    pub versions: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -118,6 +214,10 @@ pub struct WrongSpec {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FunctionSpec {
     pub path: String,
+    /// The versions of the file's crate (or the path's first segment) this
+    /// entry holds for.
+    #[serde(default)]
+    pub versions: Option<String>,
     #[serde(default)]
     pub returns: Option<String>,
     #[serde(default)]

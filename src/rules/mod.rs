@@ -20,6 +20,8 @@ mod sl008_request_input_panic;
 mod sl009_lossy_query_map;
 mod sl010_url_join_drops_segment;
 mod sl011_path_segments_unwrap;
+mod sl012_route_path_syntax;
+mod sl013_route_conflict;
 mod sl014_access_log_default;
 mod sl015_secret_in_debug_log;
 mod sl016_uri_in_log;
@@ -51,6 +53,8 @@ pub static ALL: &[&dyn Rule] = &[
     &sl009_lossy_query_map::LossyQueryMap,
     &sl010_url_join_drops_segment::UrlJoinDropsSegment,
     &sl011_path_segments_unwrap::PathSegmentsUnwrap,
+    &sl012_route_path_syntax::RoutePathSyntax,
+    &sl013_route_conflict::RouteConflict,
     &sl014_access_log_default::AccessLogDefault,
     &sl015_secret_in_debug_log::SecretInDebugLog,
     &sl016_uri_in_log::UriInLog,

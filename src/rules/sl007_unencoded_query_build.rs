@@ -68,8 +68,30 @@ pub fn query_key_at_end(text: &str) -> Option<&str> {
 /// Values that need no encoding, or are already encoded.
 fn is_safe_value(cx: &Context<'_>, expr: Option<&syn::Expr>, value: &crate::scope::Value) -> bool {
     const PLAIN: &[&str] = &[
-        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
-        "bool", "f32", "f64",
+        "u8",
+        "u16",
+        "u32",
+        "u64",
+        "u128",
+        "usize",
+        "i8",
+        "i16",
+        "i32",
+        "i64",
+        "i128",
+        "isize",
+        "bool",
+        "f32",
+        "f64",
+        // Hex digits and `-`; digits, `.` and `:`: nothing a query decoder
+        // reads as a separator.
+        "uuid::Uuid",
+        "std::net::IpAddr",
+        "std::net::Ipv4Addr",
+        "std::net::Ipv6Addr",
+        "std::num::NonZeroU32",
+        "std::num::NonZeroU64",
+        "std::num::NonZeroUsize",
     ];
     if value.ty.path().is_some_and(|p| PLAIN.contains(&p)) || value.roles.has(Role::Encoded) {
         return true;

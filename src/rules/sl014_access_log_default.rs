@@ -1,10 +1,13 @@
 //! ## What it does
 //! Flags access-log middleware left at a default that writes the full
 //! request target, query included: `TraceLayer::new_for_http()` without
-//! `make_span_with` (tower-http, used by axum and hyper services) or with
-//! `make_span_with(DefaultMakeSpan::..)` (which records `uri` too),
+//! `make_span_with`, and `DefaultMakeSpan` wherever it is built, also in
+//! `make_span_with(DefaultMakeSpan::..)` (tower-http, used by axum and hyper
+//! services: its span records `uri = %request.uri()`), tracing-actix-web's
+//! `TracingLogger::default()` (records `http.target`, path and query),
 //! actix-web's `Logger::default()`, and `Logger::new` formats with `%r` or
-//! `%U`. Test code is not flagged.
+//! `%U`. Which middleware records what is model data (`[[access-log]]`
+//! entries in `rules/*.toml`). Test code is not flagged.
 //!
 //! This rule is in the `pedantic` group, off by default: on real
 //! applications most such middleware serves APIs that take no secret in a
@@ -56,13 +59,10 @@ pub static META: RuleMeta = RuleMeta {
     source: include_str!("sl014_access_log_default.rs"),
     triggers: &["TraceLayer", "Logger", "DefaultMakeSpan"],
     needs_models: true,
-    interests: &[NodeKind::Call, NodeKind::MethodCall],
+    interests: &[NodeKind::Call],
     group: Group::Pedantic,
     skip_in_tests: true,
 };
-
-const TRACE_LAYER: &str = "tower_http::trace::TraceLayer::new_for_http";
-const ACTIX_LOGGER: &str = "actix_web::middleware::Logger";
 
 impl Rule for AccessLogDefault {
     fn meta(&self) -> &'static RuleMeta {
@@ -70,45 +70,26 @@ impl Rule for AccessLogDefault {
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        // `.make_span_with(DefaultMakeSpan::new())` is the default again:
-        // tower-http's `DefaultMakeSpan` records `uri = %request.uri()`.
-        if let Node::MethodCall(m) = node {
-            let default_span = m.method == "make_span_with"
-                && m.args
-                    .first()
-                    .is_some_and(|a| cx.snippet(a.span()).contains("DefaultMakeSpan"));
-            if default_span {
-                out.push(
-                    cx.diagnostic(
-                        &META,
-                        cx.member_range(m.method.span(), m.span()),
-                        "`DefaultMakeSpan` records the full request URI, query included, in every span",
-                    )
-                    .with_label("access logs then carry tokens such as `?token=`")
-                    .with_help("pass a closure that records the path: `.make_span_with(|req: &Request<_>| tracing::info_span!(\"http\", method = %req.method(), path = %req.uri().path()))`"),
-                );
-            }
-            return;
-        }
         let Node::Call(call) = node else { return };
         let Some(path) = cx.scope.callee_path(call) else {
             return;
         };
-        let finding = if path == TRACE_LAYER {
-            (!cx.applied().any(|m| m == "make_span_with")).then_some(
-                "`TraceLayer::new_for_http()` records the full request URI, query included, in every span",
-            )
-        } else if path == format!("{ACTIX_LOGGER}::default") {
-            Some("actix-web's default `Logger` format logs the request line (`%r`), query included")
-        } else if path == format!("{ACTIX_LOGGER}::new") {
-            call.args
-                .first()
-                .and_then(super::literal_text)
-                .filter(|f| f.contains("%r") || f.contains("%U"))
-                .map(|_| "`%r` and `%U` log the request target with its query")
-        } else {
-            None
+        // Which middleware records the query, and when, is model data
+        // (`[[access-log]]` in rules/tower-http.toml, actix-web.toml, ...).
+        let Some(log) = cx.models().access_log(&path) else {
+            return;
         };
+        let replaced = cx.applied().any(|m| log.unless.iter().any(|u| u == m));
+        let format_records = match log.format_arg {
+            None => true,
+            Some(i) => call
+                .args
+                .iter()
+                .nth(i)
+                .and_then(super::literal_text)
+                .is_some_and(|f| log.format_has.iter().any(|h| f.contains(h.as_str()))),
+        };
+        let finding = (!replaced && format_records).then_some(log.records.as_str());
         if let Some(message) = finding {
             out.push(
                 cx.diagnostic(&META, cx.range(call.span()), message)

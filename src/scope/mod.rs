@@ -33,7 +33,10 @@ pub fn text_encodes_for_query(text: &str) -> bool {
         return false;
     }
     let base64_standard = t.contains("standard") && !t.contains("url_safe");
-    !base64_standard
+    // `utf8_percent_encode(x, CONTROLS)` leaves `&`, `=`, `+` and `#` as
+    // they are.
+    let controls_only = t.contains("percent_encode") && t.contains("controls");
+    !(base64_standard || controls_only)
 }
 
 /// What the analysis knows about one expression.

@@ -1,0 +1,430 @@
+//! Which version of each versioned framework crate a file is built
+//! against. Framework APIs change between versions in ways that break only
+//! at run time (axum 0.8's `/{id}` captures), so a model entry may declare
+//! `versions = ">=0.8"` and [`crate::models::Models`] keeps only the entries
+//! whose range holds the version found here.
+//!
+//! The version of a crate comes from, in order: the `Cargo.lock` of the
+//! file's workspace (the entry the file's package depends on), the minimum
+//! of the requirement in the package's `Cargo.toml`, and otherwise nothing
+//! (the models then assume the newest version they describe).
+
+use crate::index::crates::manifest_above;
+use semver::{Comparator, Op, Version, VersionReq};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Where a crate's version was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Origin {
+    /// The workspace's `Cargo.lock`.
+    Lock,
+    /// The lowest version the `Cargo.toml` requirement allows.
+    Manifest,
+    /// Neither: the newest version the models describe.
+    Newest,
+}
+
+impl Origin {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Origin::Lock => "Cargo.lock",
+            Origin::Manifest => "Cargo.toml requirement",
+            Origin::Newest => "no version found: newest models",
+        }
+    }
+}
+
+/// The resolved versions of the crates that matter, by crate name: what
+/// selects the models. Files with equal sets share one `Models`.
+pub type VersionSet = BTreeMap<String, (Version, Origin)>;
+
+/// The versions found for one file, and the files they came from.
+#[derive(Debug, Clone, Default)]
+pub struct Resolution {
+    pub versions: VersionSet,
+    pub manifest: Option<PathBuf>,
+    pub lock: Option<PathBuf>,
+}
+
+/// One package of a `Cargo.lock`.
+#[derive(Debug)]
+struct Locked {
+    name: String,
+    version: Version,
+    /// `name` or `name version` of each dependency, as the lock writes them.
+    dependencies: Vec<String>,
+    /// Registry and git packages have a source; workspace members do not.
+    local: bool,
+}
+
+/// Finds and remembers manifests and locks for many files.
+#[derive(Debug, Default)]
+pub struct Resolver {
+    /// The crates whose versions are wanted (those the models version).
+    crates: Vec<String>,
+    manifests: HashMap<PathBuf, Option<PathBuf>>,
+    by_manifest: HashMap<PathBuf, Resolution>,
+    locks: HashMap<PathBuf, Option<PathBuf>>,
+    parsed_locks: HashMap<PathBuf, Vec<Locked>>,
+    /// Lock files that could not be read, with why: their packages fall
+    /// back to the `Cargo.toml` requirements.
+    pub problems: Vec<String>,
+}
+
+impl Resolver {
+    /// A resolver for the versions of `crates` (names as in Cargo.toml,
+    /// `-` or `_` alike).
+    pub fn new(crates: impl IntoIterator<Item = String>) -> Resolver {
+        Resolver {
+            crates: crates.into_iter().map(|c| c.replace('-', "_")).collect(),
+            ..Resolver::default()
+        }
+    }
+
+    /// The versions that apply to `file` (a source file or a directory).
+    pub fn resolve(&mut self, file: &Path) -> Resolution {
+        if self.crates.is_empty() {
+            return Resolution::default();
+        }
+        let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        let dir = if abs.is_dir() {
+            abs
+        } else {
+            abs.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+        let Some(manifest) = manifest_above(&dir, &mut self.manifests) else {
+            return Resolution::default();
+        };
+        if let Some(r) = self.by_manifest.get(&manifest) {
+            return r.clone();
+        }
+        let r = self.resolve_manifest(&manifest);
+        self.by_manifest.insert(manifest, r.clone());
+        r
+    }
+
+    fn resolve_manifest(&mut self, manifest: &Path) -> Resolution {
+        let table: toml::Table = std::fs::read_to_string(manifest)
+            .ok()
+            .and_then(|t| toml::from_str(&t).ok())
+            .unwrap_or_default();
+        let package = table
+            .get("package")
+            .and_then(|p| p.get("name"))
+            .and_then(|n| n.as_str())
+            .unwrap_or("")
+            .to_string();
+        let dir = manifest.parent().unwrap_or(Path::new(""));
+        let lock = self.lock_above(dir);
+        let mut versions = VersionSet::new();
+        if let Some(lock) = &lock {
+            let problems = &mut self.problems;
+            let locked = self.parsed_locks.entry(lock.clone()).or_insert_with(|| {
+                read_lock(lock).unwrap_or_else(|e| {
+                    problems.push(format!(
+                        "{}: {e}; crate versions come from Cargo.toml instead",
+                        lock.display()
+                    ));
+                    Vec::new()
+                })
+            });
+            for c in &self.crates {
+                if let Some(v) = locked_version(locked, &package, c) {
+                    versions.insert(c.clone(), (v, Origin::Lock));
+                }
+            }
+        }
+        let requirements = manifest_requirements(&table, dir);
+        for c in &self.crates {
+            if versions.contains_key(c) {
+                continue;
+            }
+            if let Some(v) = requirements.get(c).and_then(|r| minimum_of(r)) {
+                versions.insert(c.clone(), (v, Origin::Manifest));
+            }
+        }
+        Resolution {
+            versions,
+            manifest: Some(manifest.to_path_buf()),
+            lock,
+        }
+    }
+
+    fn lock_above(&mut self, dir: &Path) -> Option<PathBuf> {
+        if let Some(found) = self.locks.get(dir) {
+            return found.clone();
+        }
+        let here = dir.join("Cargo.lock");
+        let found = if here.is_file() {
+            Some(here)
+        } else {
+            dir.parent().and_then(|p| self.lock_above(p))
+        };
+        self.locks.insert(dir.to_path_buf(), found.clone());
+        found
+    }
+}
+
+fn read_lock(path: &Path) -> Result<Vec<Locked>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
+    let table = toml::from_str::<toml::Table>(&text).map_err(|e| {
+        format!(
+            "not a Cargo.lock: {}",
+            e.message().trim().replace('\n', " ")
+        )
+    })?;
+    let packages = table.get("package").and_then(|p| p.as_array());
+    Ok(packages
+        .into_iter()
+        .flatten()
+        .filter_map(|p| {
+            let p = p.as_table()?;
+            Some(Locked {
+                name: p.get("name")?.as_str()?.replace('-', "_"),
+                version: Version::parse(p.get("version")?.as_str()?).ok()?,
+                dependencies: p
+                    .get("dependencies")
+                    .and_then(|d| d.as_array())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|d| d.as_str().map(String::from))
+                    .collect(),
+                local: !p.contains_key("source"),
+            })
+        })
+        .collect())
+}
+
+/// The version of `krate` that `package` uses: its own dependency entry in
+/// the lock, or, when it does not name the crate directly, the newest
+/// version the lock holds.
+fn locked_version(locked: &[Locked], package: &str, krate: &str) -> Option<Version> {
+    let package = package.replace('-', "_");
+    fn of_name<'a>(locked: &'a [Locked], n: &'a str) -> impl Iterator<Item = &'a Locked> {
+        locked.iter().filter(move |p| p.name == n)
+    }
+    let me = of_name(locked, &package)
+        .find(|p| p.local)
+        .or_else(|| of_name(locked, &package).next());
+    if let Some(me) = me {
+        for dep in &me.dependencies {
+            let mut words = dep.split_whitespace();
+            if words.next().map(|n| n.replace('-', "_")).as_deref() != Some(krate) {
+                continue;
+            }
+            if let Some(v) = words.next().and_then(|v| Version::parse(v).ok()) {
+                return Some(v);
+            }
+            return of_name(locked, krate).map(|p| p.version.clone()).max();
+        }
+    }
+    of_name(locked, krate).map(|p| p.version.clone()).max()
+}
+
+/// The version requirement of every dependency of a manifest, by crate
+/// name (`package = ".."` renames followed, `workspace = true` read from
+/// the workspace root's `[workspace.dependencies]`).
+fn manifest_requirements(table: &toml::Table, dir: &Path) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let mut tables: Vec<&toml::Table> = Vec::new();
+    for key in ["dependencies", "dev-dependencies", "build-dependencies"] {
+        tables.extend(table.get(key).and_then(|v| v.as_table()));
+    }
+    for target in table
+        .get("target")
+        .and_then(|t| t.as_table())
+        .into_iter()
+        .flat_map(|t| t.values())
+        .filter_map(|t| t.as_table())
+    {
+        for key in ["dependencies", "dev-dependencies", "build-dependencies"] {
+            tables.extend(target.get(key).and_then(|v| v.as_table()));
+        }
+    }
+    let mut workspace: Option<toml::Table> = None;
+    for deps in tables {
+        for (key, spec) in deps {
+            let (name, req) = match spec {
+                toml::Value::String(v) => (key.clone(), Some(v.clone())),
+                toml::Value::Table(t) => {
+                    let name = t
+                        .get("package")
+                        .and_then(|p| p.as_str())
+                        .unwrap_or(key)
+                        .to_string();
+                    let req = match t.get("version").and_then(|v| v.as_str()) {
+                        Some(v) => Some(v.to_string()),
+                        None if t.get("workspace").and_then(|w| w.as_bool()) == Some(true) => {
+                            let ws = workspace.get_or_insert_with(|| workspace_deps(dir));
+                            match ws.get(key) {
+                                Some(toml::Value::String(v)) => Some(v.clone()),
+                                Some(toml::Value::Table(w)) => {
+                                    w.get("version").and_then(|v| v.as_str()).map(String::from)
+                                }
+                                _ => None,
+                            }
+                        }
+                        None => None,
+                    };
+                    (name, req)
+                }
+                _ => continue,
+            };
+            if let Some(req) = req {
+                out.entry(name.replace('-', "_")).or_insert(req);
+            }
+        }
+    }
+    out
+}
+
+/// `[workspace.dependencies]` of the nearest manifest above `dir` that has
+/// a `[workspace]` table.
+fn workspace_deps(dir: &Path) -> toml::Table {
+    let mut at = Some(dir);
+    while let Some(d) = at {
+        let m = d.join("Cargo.toml");
+        if let Some(t) = std::fs::read_to_string(&m)
+            .ok()
+            .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
+        {
+            if let Some(ws) = t.get("workspace").and_then(|w| w.as_table()) {
+                return ws
+                    .get("dependencies")
+                    .and_then(|d| d.as_table())
+                    .cloned()
+                    .unwrap_or_default();
+            }
+        }
+        at = d.parent();
+    }
+    toml::Table::new()
+}
+
+/// The lowest version a requirement such as `"0.7"` or `">=0.8, <0.9"`
+/// allows.
+pub fn minimum_of(req: &str) -> Option<Version> {
+    let req = VersionReq::parse(req).ok()?;
+    lowest(&req)
+}
+
+/// The lowest version a parsed range allows (its lower bounds' maximum).
+pub fn lowest(req: &VersionReq) -> Option<Version> {
+    let low = |c: &Comparator| -> Option<Version> {
+        let v = Version::new(c.major, c.minor.unwrap_or(0), c.patch.unwrap_or(0));
+        match c.op {
+            Op::Less | Op::LessEq => None,
+            Op::Greater => Some(match (c.minor, c.patch) {
+                (None, _) => Version::new(c.major + 1, 0, 0),
+                (Some(m), None) => Version::new(c.major, m + 1, 0),
+                (Some(_), Some(p)) => Version::new(c.major, c.minor.unwrap_or(0), p + 1),
+            }),
+            _ => Some(v),
+        }
+    };
+    Some(
+        req.comparators
+            .iter()
+            .filter_map(low)
+            .max()
+            .unwrap_or(Version::new(0, 0, 0)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, file: &str, text: &str) {
+        let p = dir.join(file);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    #[test]
+    fn the_lock_entry_of_the_package_wins_over_other_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(
+            d,
+            "app/Cargo.toml",
+            "[package]\nname = \"my-app\"\n[dependencies]\naxum = \"0.7\"\n",
+        );
+        write(d, "app/src/main.rs", "");
+        write(
+            d,
+            "Cargo.lock",
+            "version = 3\n[[package]]\nname = \"axum\"\nversion = \"0.7.9\"\nsource = \"registry+x\"\n\
+             [[package]]\nname = \"axum\"\nversion = \"0.8.4\"\nsource = \"registry+x\"\n\
+             [[package]]\nname = \"my-app\"\nversion = \"0.1.0\"\ndependencies = [\"axum 0.7.9\"]\n",
+        );
+        let mut r = Resolver::new(["axum".to_string()]);
+        let res = r.resolve(&d.join("app/src/main.rs"));
+        assert_eq!(res.versions["axum"], (Version::new(0, 7, 9), Origin::Lock));
+        assert_eq!(res.lock.as_deref(), Some(d.join("Cargo.lock").as_path()));
+    }
+
+    #[test]
+    fn without_a_lock_the_requirement_minimum_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(
+            d,
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"a\"]\n[workspace.dependencies]\naxum = { version = \"0.8.1\" }\n",
+        );
+        write(
+            d,
+            "a/Cargo.toml",
+            "[package]\nname = \"a\"\n[dependencies]\naxum.workspace = true\n",
+        );
+        write(
+            d,
+            "b/Cargo.toml",
+            "[package]\nname = \"b\"\n[dependencies]\nweb = { package = \"axum\", version = \">=0.6, <0.8\" }\n",
+        );
+        let mut r = Resolver::new(["axum".to_string()]);
+        assert_eq!(
+            r.resolve(&d.join("a/src/lib.rs")).versions["axum"],
+            (Version::new(0, 8, 1), Origin::Manifest)
+        );
+        assert_eq!(
+            r.resolve(&d.join("b/src/lib.rs")).versions["axum"],
+            (Version::new(0, 6, 0), Origin::Manifest)
+        );
+        assert!(r.resolve(Path::new("/")).versions.is_empty());
+    }
+
+    #[test]
+    fn a_broken_lock_is_reported_and_the_manifest_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(
+            d,
+            "Cargo.toml",
+            "[package]\nname = \"a\"\n[dependencies]\naxum = \"0.7.5\"\n",
+        );
+        write(d, "Cargo.lock", "[[package]\nname = ");
+        let mut r = Resolver::new(["axum".to_string()]);
+        assert_eq!(
+            r.resolve(&d.join("src/lib.rs")).versions["axum"],
+            (Version::new(0, 7, 5), Origin::Manifest)
+        );
+        assert_eq!(r.problems.len(), 1);
+        assert!(
+            r.problems[0].contains("Cargo.lock: not a Cargo.lock"),
+            "{:?}",
+            r.problems
+        );
+    }
+
+    #[test]
+    fn lowest_versions_of_ranges() {
+        let low = |s: &str| lowest(&VersionReq::parse(s).unwrap()).unwrap().to_string();
+        assert_eq!(low(">=0.8, <0.9"), "0.8.0");
+        assert_eq!(low("<0.8"), "0.0.0");
+        assert_eq!(low("0.7"), "0.7.0");
+        assert_eq!(low(">0.7"), "0.8.0");
+    }
+}
