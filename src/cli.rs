@@ -148,6 +148,10 @@ pub(crate) struct CheckArgs {
     /// Keep the result cache here (default: .scope-lint-cache/ at the project root).
     #[arg(long, value_name = "DIR")]
     pub(crate) cache_dir: Option<PathBuf>,
+    /// Seconds one file's analysis may take before it is reported as
+    /// `too-complex` (default: 10, or `time-budget` in the configuration).
+    #[arg(long, value_name = "SECS", value_parser = parse_time_budget)]
+    time_budget: Option<std::time::Duration>,
     /// Print files seen, skipped by the prefilter, parsed, cache hits and
     /// time per phase (to stderr).
     #[arg(long)]
@@ -226,6 +230,13 @@ pub(crate) fn exit_code(result: Result<ExitCode, String>) -> ExitCode {
     }
 }
 
+fn parse_time_budget(s: &str) -> Result<std::time::Duration, String> {
+    s.parse::<f64>()
+        .ok()
+        .and_then(crate::config::parse_time_budget)
+        .ok_or_else(|| "expected a number of seconds above 0, such as 10 or 0.5".to_string())
+}
+
 fn models(path: &Path, config: Option<PathBuf>) -> Result<ExitCode, String> {
     if !path.exists() {
         return Err(format!("{}: no such file or directory", path.display()));
@@ -299,6 +310,7 @@ pub(crate) fn check(args: CheckArgs) -> Result<ExitCode, String> {
         no_prefilter: args.no_prefilter,
         cache_dir: args.cache_dir,
         progress: crate::progress::wanted(),
+        time_budget: args.time_budget,
     };
     let outcome = run::run(&options)?;
     let report = Report {

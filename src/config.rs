@@ -59,6 +59,9 @@ pub struct Settings {
     /// In `[package.metadata.scope-lint]`: `false` stops inheriting the
     /// workspace's configuration.
     pub inherit: Option<bool>,
+    /// Seconds one file's analysis may take before it stops with a
+    /// `too-complex` finding (default 10).
+    pub time_budget: Option<f64>,
 }
 
 /// Which table of a file holds settings.
@@ -192,7 +195,24 @@ fn validate(file: &Path, settings: &Settings) -> Result<(), ConfigError> {
             });
         }
     }
+    if let Some(t) = settings.time_budget {
+        if parse_time_budget(t).is_none() {
+            return Err(ConfigError {
+                file: file.to_path_buf(),
+                message: format!(
+                    "`time-budget`: expected a number of seconds above 0 (such as 10 or 0.5), found `{t}`"
+                ),
+            });
+        }
+    }
     Ok(())
+}
+
+/// A time budget in seconds, when it is one (positive, finite, at most a
+/// day).
+pub fn parse_time_budget(seconds: f64) -> Option<std::time::Duration> {
+    (seconds.is_finite() && seconds > 0.0 && seconds <= 86_400.0)
+        .then(|| std::time::Duration::from_secs_f64(seconds))
 }
 
 /// The chain of `origin`'s settings: its base (by `extend`, or a package
@@ -442,6 +462,15 @@ impl Config {
             .filter(|(root, g, _)| g.is_match(relative(root, path)))
             .flat_map(|(_, _, codes)| codes.iter().copied())
             .collect()
+    }
+
+    /// The per-file time budget the nearest layer sets, if any.
+    pub fn time_budget(&self) -> Option<std::time::Duration> {
+        self.layers
+            .iter()
+            .rev()
+            .find_map(|l| l.settings.time_budget)
+            .and_then(parse_time_budget)
     }
 
     /// Model directories, each resolved against its configuration's

@@ -1,5 +1,5 @@
 //! Documentation of the codes the engine reports itself, not a rule:
-//! `parse-error`, `io-error` and `internal-error`. They appear in every
+//! `parse-error`, `io-error`, `internal-error` and `too-complex`. They appear in every
 //! output format (and in SARIF's rule list), so `scope-lint explain`
 //! documents them as it does a rule. [`ALL`] lists every such code;
 //! a test checks that it covers those in [`crate::diagnostic`].
@@ -13,7 +13,7 @@ pub struct Documented {
     pub docs: &'static str,
 }
 
-pub const ALL: [Documented; 3] = [
+pub const ALL: [Documented; 4] = [
     Documented {
         code: PARSE_ERROR,
         summary: "the file is not valid Rust (or not UTF-8); it was not checked",
@@ -74,6 +74,12 @@ fails) and the version (`scope-lint --version`). Until it is fixed, exclude
 the file in the configuration (`exclude = [\"path/to/file.rs\"]`).
 ",
     },
+    Documented {
+        code: crate::complexity::TOO_COMPLEX,
+        summary:
+            "the file nests too deeply or ran over the time budget; it was not (fully) checked",
+        docs: crate::complexity::EXPLANATION,
+    },
 ];
 
 /// The documentation of an engine code, by its name (`parse-error`).
@@ -88,7 +94,12 @@ mod tests {
 
     #[test]
     fn every_engine_code_is_documented() {
-        for code in [PARSE_ERROR, IO_ERROR, INTERNAL_ERROR] {
+        for code in [
+            PARSE_ERROR,
+            IO_ERROR,
+            INTERNAL_ERROR,
+            crate::complexity::TOO_COMPLEX,
+        ] {
             let d = lookup(code.code).unwrap_or_else(|| panic!("{}", code.code));
             assert!(d.docs.contains("## What to do"), "{}", code.code);
         }

@@ -145,7 +145,7 @@ pub fn fix_text(
         if codes.is_empty() || next == current {
             break;
         }
-        if let Err(e) = syn::parse_file(&next) {
+        if let Err(e) = crate::complexity::parse_file(&next) {
             let culprit = culprit(&current, &diagnostics, unsafe_fixes).unwrap_or(codes[0]);
             proc_macro2::extra::invalidate_current_thread_spans();
             return Fixed {
@@ -175,7 +175,7 @@ fn culprit(text: &str, diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Option
         .filter(|d| allowed(d, unsafe_fixes))
         .find(|d| {
             let (alone, _) = apply_once(text, std::slice::from_ref(*d), unsafe_fixes);
-            syn::parse_file(&alone).is_err()
+            crate::complexity::parse_file(&alone).is_err()
         })
         .map(|d| d.code)
 }

@@ -11,6 +11,7 @@ pub mod build;
 pub mod cache;
 pub mod cargo_subcommand;
 pub mod cli;
+pub mod complexity;
 pub mod config;
 pub mod delimiters;
 pub mod diagnostic;

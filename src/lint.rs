@@ -4,6 +4,7 @@
 //! files, with deterministic output order.
 
 use crate::cache::{self, Cache};
+use crate::complexity::TOO_COMPLEX;
 use crate::diagnostic::{Diagnostic, Level, INTERNAL_ERROR, IO_ERROR, PARSE_ERROR};
 use crate::engine;
 use crate::index::crates::{PackageCache, PackageFacts};
@@ -22,6 +23,30 @@ pub use crate::read::MAX_FILE_BYTES;
 
 /// Deeply nested code recurses deeply in the parser and the walker.
 const STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// The default per-file time budget (`--time-budget`, `time-budget`).
+pub const DEFAULT_TIME_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// More threads than this many per core only cost memory (each has a
+/// 64 MiB stack reservation) and start-up time.
+pub const THREADS_PER_CORE: usize = 4;
+
+const TOO_COMPLEX_HELP: &str =
+    "`scope-lint explain too-complex` says why; exclude generated files in the configuration";
+
+/// `--threads`: 0 is one per core; more than [`THREADS_PER_CORE`] per
+/// core is capped.
+pub fn cap_threads(requested: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    requested.min(cores * THREADS_PER_CORE)
+}
+
+/// What the engine made of a file's text.
+struct Checked {
+    diagnostics: Vec<Diagnostic>,
+    /// The text parsed (otherwise nothing ran on it).
+    parsed: bool,
+}
 
 /// Counters of one run, shared by the threads (`--timings`).
 #[derive(Debug, Default)]
@@ -49,6 +74,9 @@ pub struct Linter {
     pub stats: Stats,
     /// The user's items across the crates of the run (see [`crate::index`]).
     pub index: Option<Arc<crate::index::SharedIndex>>,
+    /// Reading, parsing and analysing one file may take this long; past
+    /// it the analysis stops and the file gets a `too-complex` finding.
+    pub time_budget: std::time::Duration,
     /// Packages of files outside the index, read once.
     packages: std::sync::Mutex<PackageCache>,
 }
@@ -104,6 +132,7 @@ impl Linter {
             cache: None,
             stats: Stats::default(),
             index: None,
+            time_budget: DEFAULT_TIME_BUDGET,
             packages: Default::default(),
         }
     }
@@ -221,24 +250,34 @@ impl Linter {
                 };
             }
         }
+        let started = Instant::now();
         let source = Arc::new(SourceFile::new(path, text));
-        let outcome = catch_unwind(AssertUnwindSafe(|| self.lint_source(&source)));
+        let outcome = catch_unwind(AssertUnwindSafe(|| self.lint_source(&source, started)));
         // Spans of this file are no longer needed; free proc-macro2's
         // thread-local source map so memory stays flat across files.
         proc_macro2::extra::invalidate_current_thread_spans();
         match outcome {
-            Ok(mut diagnostics) => {
+            Ok(Checked {
+                mut diagnostics,
+                parsed,
+            }) => {
                 diagnostics.sort_by(|a, b| {
                     (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
                 });
                 diagnostics.dedup();
-                crate::suppress::apply(
-                    &source,
-                    &mut diagnostics,
-                    self.rules.level_of(crate::rules::UNUSED_SUPPRESSION.code),
-                    &|code| self.rules.level_of(code).is_some(),
-                );
-                FileResult::new(path, source, diagnostics)
+                // Nothing ran on a file that does not parse: its allow
+                // comments are not unused, just not reached.
+                let unused_level = self
+                    .rules
+                    .level_of(crate::rules::UNUSED_SUPPRESSION.code)
+                    .filter(|_| parsed);
+                crate::suppress::apply(&source, &mut diagnostics, unused_level, &|code| {
+                    self.rules.level_of(code).is_some()
+                });
+                let mut result = FileResult::new(path, source, diagnostics);
+                // A file the engine gave up on was not checked.
+                result.incomplete = result.diagnostics.iter().any(|d| d.code == TOO_COMPLEX);
+                result
             }
             Err(panic) => {
                 let what = panic
@@ -259,49 +298,78 @@ impl Linter {
         }
     }
 
-    fn lint_source(&self, source: &SourceFile) -> Vec<Diagnostic> {
-        let started = Instant::now();
-        let mut parsed = syn::parse_file(&source.text);
+    fn lint_source(&self, source: &SourceFile, started: Instant) -> Checked {
+        let prepared = match crate::complexity::prepare(&source.text) {
+            Ok(text) => text,
+            Err(deep) => {
+                let end = source.text[deep.offset..]
+                    .chars()
+                    .next()
+                    .map_or(deep.offset, |c| deep.offset + c.len_utf8());
+                return Checked {
+                    diagnostics: vec![Diagnostic::new(
+                        TOO_COMPLEX,
+                        Level::Error,
+                        deep.offset..end,
+                        deep.message(),
+                    )
+                    .with_help(TOO_COMPLEX_HELP)],
+                    parsed: false,
+                };
+            }
+        };
+        let parse_started = Instant::now();
+        let mut parsed = syn::parse_file(&prepared);
         let package = self.package_of(&source.path);
         // A 2015 crate may use 2018 keywords as identifiers (see
         // `crate::edition`); a loose file is read as 2018+.
         if parsed.is_err() && package.as_ref().is_some_and(|p| p.edition == 2015) {
-            if let Some(text) = crate::edition::as_2018(&source.text) {
+            if let Some(text) = crate::edition::as_2018(&prepared) {
                 if let Ok(file) = syn::parse_file(&text) {
                     parsed = Ok(file);
                 }
             }
         }
-        add_time(&self.stats.parse_ns, started);
+        add_time(&self.stats.parse_ns, parse_started);
         self.stats.parsed.fetch_add(1, Ordering::Relaxed);
         match parsed {
             Ok(file) => {
-                let started = Instant::now();
-                let found = engine::check_file(
+                let check_started = Instant::now();
+                let found = engine::check_file_within(
                     &file,
                     source,
                     &self.models,
                     &self.rules,
                     self.index.as_ref().map(|s| s.get()),
                     package.as_ref().map(|p| &p.dependencies),
+                    started.checked_add(self.time_budget),
                 );
-                add_time(&self.stats.check_ns, started);
-                found
+                add_time(&self.stats.check_ns, check_started);
+                Checked {
+                    diagnostics: found,
+                    parsed: true,
+                }
             }
             Err(e) => {
                 // syn's lexer does not say which delimiter is unbalanced.
                 if let Some(d) = crate::delimiters::diagnose(&source.text) {
-                    return vec![d];
+                    return Checked {
+                        diagnostics: vec![d],
+                        parsed: false,
+                    };
                 }
                 let start = e.span().start();
                 let at = source.offset_of(start.line, start.column);
                 let end = source.offset_of(e.span().end().line, e.span().end().column);
-                vec![Diagnostic::new(
-                    PARSE_ERROR,
-                    Level::Error,
-                    at..end.max(at),
-                    format!("cannot parse: {e}"),
-                )]
+                Checked {
+                    diagnostics: vec![Diagnostic::new(
+                        PARSE_ERROR,
+                        Level::Error,
+                        at..end.max(at),
+                        format!("cannot parse: {e}"),
+                    )],
+                    parsed: false,
+                }
             }
         }
     }
@@ -337,7 +405,7 @@ impl Linter {
 /// stacks big enough for deeply nested code.
 pub fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
+        .num_threads(cap_threads(threads))
         .stack_size(STACK_BYTES)
         .thread_name(|i| format!("scope-lint-{i}"))
         .build();

@@ -49,6 +49,14 @@ impl MacroCall {
     /// Parse the body of a known macro. Segments that are not expressions
     /// (patterns of `matches!`, `=> ...`) are skipped.
     pub fn parse(tokens: &TokenStream) -> MacroCall {
+        // Arguments nested too deeply for syn are not parsed at all (the
+        // file's own bound, `complexity`, normally stops them earlier).
+        if !crate::complexity::shallow_tokens(tokens, crate::complexity::MAX_DEPTH) {
+            return MacroCall {
+                args: Vec::new(),
+                format: None,
+            };
+        }
         let args: Vec<MacroArg> = split_commas(tokens.clone())
             .into_iter()
             .filter_map(parse_segment)

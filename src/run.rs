@@ -46,6 +46,8 @@ pub struct Options {
     pub cache_dir: Option<PathBuf>,
     /// Show a progress bar on stderr if the run turns out long.
     pub progress: bool,
+    /// Per-file time budget, over the configuration's `time-budget`.
+    pub time_budget: Option<std::time::Duration>,
 }
 
 /// Totals of a run, for `--timings`.
@@ -106,6 +108,8 @@ struct Linters {
     no_prefilter: bool,
     /// The crate index of the run, shared by every linter.
     index: Option<Arc<SharedIndex>>,
+    /// `--time-budget`, over each configuration's.
+    time_budget: Option<std::time::Duration>,
     /// Notes for stderr (a damaged cache discarded).
     notes: Vec<String>,
 }
@@ -173,6 +177,9 @@ impl Linters {
             linter.prefilter = None;
         }
         linter.index = self.index.clone();
+        if let Some(budget) = self.time_budget.or_else(|| config.time_budget()) {
+            linter.time_budget = budget;
+        }
         linter.cache = self.cache_dir.as_ref().map(|dir| {
             let mut cache = crate::cache::Cache::open(dir, key);
             self.notes.extend(cache.note.take());
@@ -282,8 +289,10 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         }),
         no_prefilter: opts.no_prefilter,
         index: None,
+        time_budget: opts.time_budget,
         notes: Vec::new(),
     };
+    let threads = crate::lint::cap_threads(opts.threads);
     let config_for = |discovery: &mut Discovery, path: &Path| -> Result<Option<PathBuf>, String> {
         if opts.isolated {
             return Ok(None);
@@ -304,14 +313,36 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
                 read_file(p)
             }
         };
-        let (index, _) =
-            Relevance::new()?.index(std::slice::from_ref(&abs), &overlay, Store::none());
+        let relevance = Relevance::new()?;
+        // The index parses the text too: on a big stack, like the lint.
+        let (index, _) = in_pool(1, || {
+            relevance.index(std::slice::from_ref(&abs), &overlay, Store::none())
+        });
         linters.index = Some(Arc::new(SharedIndex::ready(index)));
         let (config, linter) = linters.get(config_for(&mut Discovery::default(), name)?, &abs)?;
-        let mut outcome = Outcome::default();
-        let lint = |t: &str| finish(&config, linter.lint_text(name, t.to_string()));
-        if opts.fix {
-            let fixed = fix::fix_text(text, opts.unsafe_fixes, |t| lint(t).diagnostics);
+        // Deeply nested text recurses deeply: lint it on a thread with
+        // the big stack the file workers have.
+        let outcome = in_pool(1, || {
+            let mut outcome = Outcome::default();
+            let lint = |t: &str| finish(&config, linter.lint_text(name, t.to_string()));
+            if !opts.fix {
+                outcome.results.push(lint(text));
+                return outcome;
+            }
+            let first = lint(text);
+            if let Some(note) = unfixable_note(&first) {
+                outcome.warnings.push(note);
+                outcome.results.push(first);
+                outcome.fixed_stdin = Some(text.clone());
+                return outcome;
+            }
+            let fixed = fix::fix_text(text, opts.unsafe_fixes, |t| {
+                if t == text {
+                    first.diagnostics.clone()
+                } else {
+                    lint(t).diagnostics
+                }
+            });
             if let Some((code, e)) = &fixed.broke {
                 outcome.errors.push(format!(
                     "{}: the {} fix breaks parsing ({e}); not applied",
@@ -325,21 +356,20 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
                 .extend(fixed.fixes.iter().map(|f| (name.clone(), f.clone())));
             outcome.results.push(lint(&fixed.text));
             outcome.fixed_stdin = Some(fixed.text);
-        } else {
-            outcome.results.push(lint(text));
-        }
+            outcome
+        });
         return Ok(outcome);
     }
 
     let walk_started = std::time::Instant::now();
-    let walked = walk::collect(&opts.paths, opts.threads).map_err(|e| e.to_string())?;
+    let walked = walk::collect(&opts.paths, threads).map_err(|e| e.to_string())?;
     let walk_time = walk_started.elapsed();
     let files_found = walked.files.len();
     let index_started = std::time::Instant::now();
     linters.index = Some(Arc::new(shared_index(
         &walked,
         linters.cache_dir.as_deref(),
-        opts.threads,
+        threads,
         &mut linters.notes,
     )?));
     let index_time = index_started.elapsed();
@@ -376,11 +406,19 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     let fixing = opts.fix || opts.diff;
     let lint_started = std::time::Instant::now();
     let progress = crate::progress::Progress::new(opts.progress, jobs.len());
-    let per_file: Vec<FileOutcome> = in_pool(opts.threads, || {
+    let per_file: Vec<FileOutcome> = in_pool(threads, || {
         jobs.par_iter()
             .map(|(path, config, linter)| {
                 let result = finish(config, linter.lint_path(path));
                 progress.tick();
+                if fixing {
+                    if let Some(note) = unfixable_note(&result) {
+                        return FileOutcome {
+                            note: Some(note),
+                            ..FileOutcome::unfixed(result)
+                        };
+                    }
+                }
                 if !fixing
                     || !result
                         .diagnostics
@@ -438,6 +476,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         }
     }
     for file in per_file {
+        outcome.warnings.extend(file.note);
         outcome.fixed += file.fixed;
         outcome.diff.push_str(&file.diff);
         outcome.errors.extend(file.error);
@@ -575,6 +614,8 @@ struct FileOutcome {
     fixes: Vec<fix::Applied>,
     /// A problem that makes the run exit 2.
     error: Option<String>,
+    /// Why `--fix` left the file alone, for stderr.
+    note: Option<String>,
 }
 
 impl FileOutcome {
@@ -585,8 +626,27 @@ impl FileOutcome {
             diff: String::new(),
             fixes: Vec::new(),
             error: None,
+            note: None,
         }
     }
+}
+
+/// Why `--fix` leaves a file alone: it does not parse, or the engine gave
+/// up on it; fixes need the whole file understood.
+fn unfixable_note(result: &FileResult) -> Option<String> {
+    let why = result.diagnostics.iter().find_map(|d| {
+        if d.code == crate::diagnostic::PARSE_ERROR {
+            Some("it does not parse")
+        } else if d.code == crate::complexity::TOO_COMPLEX {
+            Some("it is too complex to analyse")
+        } else {
+            None
+        }
+    })?;
+    Some(format!(
+        "{}: not fixed: {why}; fix the reported problem and run again",
+        result.path.display()
+    ))
 }
 
 /// Fix one file.
@@ -629,6 +689,7 @@ fn fix_file(
             fixes: fixed.fixes,
             error,
             result,
+            note: None,
         };
     }
     if let Err(e) = fix::write_atomic(path, &fixed.text) {
@@ -645,5 +706,6 @@ fn fix_file(
         diff: String::new(),
         fixes: fixed.fixes,
         error,
+        note: None,
     }
 }

@@ -116,7 +116,9 @@ fn parse(source: &SourceFile) -> Vec<Directive> {
     let text = &*source.text;
     let mut out = Vec::new();
     for slash_at in line_comments(text) {
-        let line_start = text[..slash_at].rfind('\n').map_or(0, |i| i + 1);
+        // Line 1 starts after a byte order mark.
+        let first_line = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let line_start = text[..slash_at].rfind('\n').map_or(first_line, |i| i + 1);
         let line_end = text[slash_at..]
             .find('\n')
             .map_or(text.len(), |i| slash_at + i);

@@ -537,7 +537,7 @@ fn the_readme_adds_a_framework_with_toml_only() {
         })
         .collect();
     let names: Vec<&str> = blocks.iter().map(|(n, _)| *n).collect();
-    assert_eq!(names, ["scope-lint.toml", "scope-models/poem.toml"]);
+    assert_eq!(names, ["scope-lint.toml", "scope-models/ntex.toml"]);
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     fs::create_dir_all(root.join("scope-models")).unwrap();
@@ -547,10 +547,10 @@ fn the_readme_adds_a_framework_with_toml_only() {
     }
     fs::write(
         root.join("Cargo.toml"),
-        "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\npoem = \"3\"\nurl = \"2\"\n",
+        "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nntex = \"2\"\nurl = \"2\"\n",
     )
     .unwrap();
-    let lib = "use poem::{handler, Request};\n\n#[handler]\npub fn health(req: &Request) -> String {\n    let pairs = req.query_params().count();\n    let host = req.uri().host().unwrap_or(\"-\");\n    format!(\"{pairs} {host}\")\n}\n";
+    let lib = "use ntex::web::HttpRequest;\n\npub async fn health(req: HttpRequest) -> String {\n    let pairs = req.query_params().count();\n    let host = req.uri().host().unwrap_or(\"-\");\n    format!(\"{pairs} {host}\")\n}\n";
     fs::write(root.join("src/lib.rs"), lib).unwrap();
     let (code, out, err) =
         common::output(scope_lint(root).args([".", "--no-cache", "--format", "short"]));
@@ -559,7 +559,7 @@ fn the_readme_adds_a_framework_with_toml_only() {
         out.lines()
             .map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" "))
             .collect::<Vec<_>>(),
-        ["./src/lib.rs:5:21: SL001", "./src/lib.rs:6:26: SL005"],
+        ["./src/lib.rs:4:21: SL001", "./src/lib.rs:5:26: SL005"],
         "{out}"
     );
     // Without the configuration, the framework is unknown.

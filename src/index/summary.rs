@@ -376,11 +376,17 @@ impl FileSummary {
         let query_secret = super::query_secrets::scan(text);
         // A 2015 crate's `async`/`try` identifiers (see `crate::edition`):
         // only signatures are read here, so the stand-ins are harmless.
-        let parsed = syn::parse_file(&reduced).or_else(|e| {
-            crate::edition::as_2018(&reduced)
-                .ok_or(e)
-                .and_then(|t| syn::parse_file(&t))
-        });
+        // Nested too deeply to parse safely: as good as unparsable.
+        let parsed = match crate::complexity::prepare(&reduced) {
+            Ok(prepared) => syn::parse_file(&prepared)
+                .or_else(|e| {
+                    crate::edition::as_2018(&prepared)
+                        .ok_or(e)
+                        .and_then(|t| syn::parse_file(&t))
+                })
+                .map_err(|_| ()),
+            Err(_) => Err(()),
+        };
         let summary = match parsed {
             Ok(file) => FileSummary {
                 items: items_of(&file.items),

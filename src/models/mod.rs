@@ -497,6 +497,7 @@ impl Models {
     }
 
     fn add_type(&mut self, t: spec::TypeSpec, krate: &str) -> Result<(), String> {
+        check_type_text(&t.path)?;
         let parsed: syn::Type = syn::parse_str(&t.path)
             .map_err(|e| format!("type path `{}` does not parse: {e}", t.path))?;
         let syn::Type::Path(tp) = parsed else {
@@ -626,12 +627,14 @@ impl Models {
         if text == "_" {
             return Ok(Ty::Unknown);
         }
+        check_type_text(text)?;
         let parsed: syn::Type =
             syn::parse_str(text).map_err(|e| format!("type `{text}` does not parse: {e}"))?;
         Ok(self.model_ty(&parsed, generics))
     }
 
     fn model_ty(&self, t: &syn::Type, generics: &[String]) -> Ty {
+        // `check_type_text` bounded the depth of `t`.
         match t {
             syn::Type::Reference(r) => Ty::reference(self.model_ty(&r.elem, generics)),
             syn::Type::Paren(p) => self.model_ty(&p.elem, generics),
@@ -937,8 +940,75 @@ fn read_model_dir(dir: &Path) -> Result<Vec<(String, String)>, ModelError> {
     Ok(files)
 }
 
+/// Model types are short: a long or deeply nested one is a broken or
+/// hostile model file, refused before syn recurses into it.
+const MAX_TYPE_TEXT: usize = 1_000;
+
+/// Nesting a model type may have (in [`crate::complexity`] units: about
+/// 140 levels of generics).
+const MAX_TYPE_DEPTH: usize = 1_000;
+
+fn check_type_text(text: &str) -> Result<(), String> {
+    if text.len() > MAX_TYPE_TEXT {
+        let head: String = text.chars().take(40).collect();
+        return Err(format!(
+            "type `{head}…` is {} bytes long, over the {MAX_TYPE_TEXT}-byte limit for a model type",
+            text.len()
+        ));
+    }
+    crate::complexity::prepare_with(text, MAX_TYPE_DEPTH)
+        .map(|_| ())
+        .map_err(|_| {
+            format!("type `{text}` nests too deeply for a model type; write the type it stands for")
+        })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_deep_or_huge_model_type_is_an_error_naming_the_file() {
+        let run = |ty: String| {
+            std::thread::spawn(move || {
+                let mut m = Models::builtin().unwrap();
+                let text = format!("[[type]]\npath = \"x::Y\"\nmethods.m = \"{ty}\"\n");
+                m.add_source("deep.toml", &text)
+                    .map(|_| ())
+                    .unwrap_err()
+                    .to_string()
+            })
+            .join()
+            .expect("no stack overflow")
+        };
+        let deep = run(format!(
+            "{}u8{}",
+            "Option<".repeat(3_000),
+            ">".repeat(3_000)
+        ));
+        assert!(
+            deep.contains("deep.toml") && deep.contains("limit"),
+            "{deep}"
+        );
+        let nested = run(format!("{}u8{}", "Vec<".repeat(150), ">".repeat(150)));
+        assert!(
+            nested.contains("deep.toml") && nested.contains("nests too deeply"),
+            "{nested}"
+        );
+        let path = std::thread::spawn(|| {
+            let mut m = Models::builtin().unwrap();
+            let text = format!("[[type]]\npath = \"{}\"\n", "a::".repeat(100_000) + "B");
+            m.add_source("long.toml", &text)
+                .map(|_| ())
+                .unwrap_err()
+                .to_string()
+        })
+        .join()
+        .unwrap();
+        assert!(
+            path.contains("long.toml") && path.contains("limit"),
+            "{path}"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -72,16 +72,12 @@ impl Rule for NonexistentMember {
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let (receiver, member, member_span, whole, is_method) = match node {
-            Node::MethodCall(m) => (
-                &*m.receiver,
-                m.method.to_string(),
-                m.method.span(),
-                m.span(),
-                true,
-            ),
+        // The whole expression's span prints it to tokens: taken only for
+        // a finding, or a method chain would cost its length at each link.
+        let (receiver, member, member_span, is_method) = match node {
+            Node::MethodCall(m) => (&*m.receiver, m.method.to_string(), m.method.span(), true),
             Node::Field(f) => match &f.member {
-                syn::Member::Named(id) => (&*f.base, id.to_string(), id.span(), f.span(), false),
+                syn::Member::Named(id) => (&*f.base, id.to_string(), id.span(), false),
                 syn::Member::Unnamed(_) => return,
             },
             _ => return,
@@ -98,6 +94,21 @@ impl Rule for NonexistentMember {
         if exists {
             return;
         }
+        // An extension trait of this file or crate may add the method.
+        if is_method && cx.scope.has_local_method(&member) {
+            return;
+        }
+        let wrong = model.wrong_member(&member);
+        if wrong.is_none()
+            && (!model.complete || is_method && cx.models().is_universal_method(&member))
+        {
+            return;
+        }
+        let whole = match node {
+            Node::MethodCall(m) => m.span(),
+            Node::Field(f) => f.span(),
+            _ => return,
+        };
         let ty = type_name(&recv);
         let kind = if is_method { "method" } else { "field" };
         let recv_text = cx.snippet(receiver.span());
@@ -107,11 +118,7 @@ impl Rule for NonexistentMember {
             .with_label(format!("no {kind} `{member}` on `{ty}`"))
             .with_secondary(cx.range(receiver.span()), format!("this is `{ty}`"));
 
-        // An extension trait of this file or crate may add the method.
-        if is_method && cx.scope.has_local_method(&member) {
-            return;
-        }
-        if let Some(wrong) = model.wrong_member(&member) {
+        if let Some(wrong) = wrong {
             let mut d = base;
             match &wrong.replacement {
                 Some(template) => {

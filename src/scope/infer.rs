@@ -8,6 +8,9 @@ use crate::models::roles::Roles;
 use crate::models::ty::Ty;
 use crate::models::{MacroKind, Member};
 
+/// Deeper expressions have an unknown value (the walk stops earlier).
+pub const MAX_VALUE_DEPTH: usize = crate::engine::MAX_WALK_DEPTH;
+
 /// The type warp filters are modelled as (`rules/warp.toml`).
 pub const FILTER: &str = "warp::Filter";
 
@@ -58,8 +61,41 @@ impl Scope<'_> {
         Value::new(ty, roles)
     }
 
-    /// What is known of `expr` at the current point.
+    /// What is known of `expr` at the current point. A method chain is
+    /// asked about at every link (by the walk and by rules): the values of
+    /// postfix expressions are remembered for as long as the scope they
+    /// were computed in is open, so a chain of n calls costs n steps, not
+    /// n². Deeper than [`MAX_VALUE_DEPTH`], nothing is known.
     pub fn value_of(&self, expr: &syn::Expr) -> Value {
+        let memoized = self.macro_depth.get() == 0
+            && matches!(
+                expr,
+                syn::Expr::MethodCall(_)
+                    | syn::Expr::Field(_)
+                    | syn::Expr::Call(_)
+                    | syn::Expr::Try(_)
+                    | syn::Expr::Await(_)
+            );
+        let key = expr as *const syn::Expr as usize;
+        if memoized {
+            if let Some(v) = self.memo.borrow().get(&key) {
+                return v.clone();
+            }
+        }
+        let depth = self.value_depth.get();
+        if depth >= MAX_VALUE_DEPTH {
+            return Value::UNKNOWN;
+        }
+        self.value_depth.set(depth + 1);
+        let v = self.value_of_uncached(expr);
+        self.value_depth.set(depth);
+        if memoized {
+            self.remember(key, v.clone());
+        }
+        v
+    }
+
+    fn value_of_uncached(&self, expr: &syn::Expr) -> Value {
         match expr {
             syn::Expr::Path(p) if p.qself.is_none() => {
                 if let Some(id) = p.path.get_ident() {
@@ -240,6 +276,8 @@ impl Scope<'_> {
             return None;
         }
         let call = MacroCall::parse(&m.mac.tokens);
+        // The arguments are parsed anew at every call: never remembered.
+        let _in_macro = self.in_macro();
         let f = call.format.as_ref()?;
         if f.value.contains(['?', '#']) {
             return None;
@@ -296,6 +334,8 @@ impl Scope<'_> {
             return Value::UNKNOWN;
         }
         let call = MacroCall::parse(&mac.tokens);
+        // The arguments are parsed anew at every call: never remembered.
+        let _in_macro = self.in_macro();
         let roles = call
             .interpolated(false)
             .into_iter()

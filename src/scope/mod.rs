@@ -210,6 +210,28 @@ pub struct Scope<'m> {
     test_depth: usize,
     /// User functions being followed into (a recursive helper stops here).
     call_depth: std::cell::Cell<u8>,
+    /// Nesting of [`Scope::value_of`].
+    value_depth: std::cell::Cell<usize>,
+    /// Values of postfix expressions (by address), each valid while the
+    /// frames open when it was computed stay open.
+    memo: std::cell::RefCell<HashMap<usize, Value>>,
+    /// The memo's keys with the frame depth they were computed at.
+    memo_log: std::cell::RefCell<Vec<(usize, usize)>>,
+    /// Inside expressions parsed from a macro's tokens: they are parsed
+    /// anew each time, so their addresses say nothing.
+    macro_depth: std::cell::Cell<usize>,
+}
+
+/// While alive, [`Scope::value_of`] remembers nothing (see
+/// [`Scope::in_macro`]).
+pub struct InMacro<'s> {
+    depth: &'s std::cell::Cell<usize>,
+}
+
+impl Drop for InMacro<'_> {
+    fn drop(&mut self) {
+        self.depth.set(self.depth.get() - 1);
+    }
 }
 
 impl<'m> Scope<'m> {
@@ -230,7 +252,44 @@ impl<'m> Scope<'m> {
             impls: Vec::new(),
             test_depth: usize::from(test_file),
             call_depth: std::cell::Cell::new(0),
+            value_depth: std::cell::Cell::new(0),
+            memo: Default::default(),
+            memo_log: Default::default(),
+            macro_depth: std::cell::Cell::new(0),
         }
+    }
+
+    /// Expressions parsed from macro tokens are being looked at until the
+    /// guard drops.
+    pub fn in_macro(&self) -> InMacro<'_> {
+        self.macro_depth.set(self.macro_depth.get() + 1);
+        InMacro {
+            depth: &self.macro_depth,
+        }
+    }
+
+    fn remember(&self, key: usize, value: Value) {
+        self.memo_log.borrow_mut().push((self.frames.len(), key));
+        self.memo.borrow_mut().insert(key, value);
+    }
+
+    /// A frame closed: what was computed inside it no longer holds.
+    fn forget_closed_frames(&mut self) {
+        let open = self.frames.len();
+        let log = self.memo_log.get_mut();
+        let memo = self.memo.get_mut();
+        while log.last().is_some_and(|&(depth, _)| depth > open) {
+            let (_, key) = log.pop().expect("checked");
+            memo.remove(&key);
+        }
+    }
+
+    /// The walk enters (`true`) or leaves expressions parsed from a
+    /// macro's tokens.
+    pub fn macro_args(&self, entering: bool) {
+        let d = self.macro_depth.get();
+        self.macro_depth
+            .set(if entering { d + 1 } else { d.saturating_sub(1) });
     }
 
     /// True when a plain name is an item of the linted code (a `const` or
@@ -311,6 +370,7 @@ impl<'m> Scope<'m> {
 
     pub fn exit_module(&mut self, is_test: bool) {
         self.frames.pop();
+        self.forget_closed_frames();
         self.test_depth -= usize::from(is_test);
     }
 
@@ -331,6 +391,7 @@ impl<'m> Scope<'m> {
 
     pub fn exit(&mut self) {
         self.frames.pop();
+        self.forget_closed_frames();
     }
 
     fn declare_items<'a>(&mut self, list: impl Iterator<Item = &'a syn::Item>) {
@@ -426,6 +487,7 @@ impl<'m> Scope<'m> {
 
     pub fn exit_fn(&mut self, is_test: bool) {
         self.frames.pop();
+        self.forget_closed_frames();
         self.test_depth -= usize::from(is_test);
     }
 

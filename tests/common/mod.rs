@@ -32,3 +32,13 @@ pub fn json_fields(text: &str, fields: &[&str], sep: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// Run a command: exit code, stdout, stderr, invalid UTF-8 replaced.
+pub fn output_lossy(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
