@@ -568,6 +568,19 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                     "set_host",
                     "set_fragment",
                 ];
+                // `copy.remove(AUTHORIZATION)`: a redacted header map.
+                if m.method == "remove"
+                    && m.args.first().is_some_and(|a| {
+                        let text = self.source.snippet(syn::spanned::Spanned::span(a));
+                        text.to_ascii_lowercase().contains("authorization")
+                    })
+                {
+                    if let syn::Expr::Path(p) = &*m.receiver {
+                        if let Some(id) = p.path.get_ident() {
+                            self.scope.redact_headers(&id.to_string());
+                        }
+                    }
+                }
                 if MUTATORS.contains(&m.method.to_string().as_str()) {
                     let mut recv = &*m.receiver;
                     while let syn::Expr::Reference(syn::ExprReference { expr: r, .. })

@@ -19,18 +19,7 @@ fn scope_lint(root: &Path) -> Command {
     cmd
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let ok = std::process::Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@t"])
-        .args(["-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-        .status
-        .success();
-    assert!(ok, "git {args:?}");
-}
+use common::git;
 
 #[test]
 fn option_shaped_revisions_never_reach_git_as_options() {

@@ -302,24 +302,7 @@ fn stdin_is_linted_under_its_name_and_fixed_to_stdout() {
     assert!(err.contains("src/handler.rs:5:7: SL002"), "{err}");
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let ok = std::process::Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-        .status
-        .success();
-    assert!(ok, "git {args:?}");
-}
+use common::git;
 
 #[test]
 fn changed_since_lints_only_changed_and_new_files() {

@@ -170,7 +170,7 @@ fn test_item_end(text: &str, tokens: &[(K, usize, usize)], pound: usize) -> Opti
     if tokens.get(open)?.0 != K::OpenBracket {
         return None;
     }
-    let close = group_end(tokens, open);
+    let close = super::summary::matching(tokens, open);
     let attr = tokens.get(open + 1..close)?;
     let is_test = attr
         .iter()
@@ -186,30 +186,12 @@ fn test_item_end(text: &str, tokens: &[(K, usize, usize)], pound: usize) -> Opti
     while let Some(&(k, _, _)) = tokens.get(j) {
         match k {
             K::Semi => return Some(j),
-            K::OpenBrace => return Some(group_end(tokens, j)),
-            K::Pound => j = group_end(tokens, j + 1) + 1,
+            K::OpenBrace => return Some(super::summary::matching(tokens, j)),
+            K::Pound => j = super::summary::matching(tokens, j + 1) + 1,
             _ => j += 1,
         }
     }
     Some(tokens.len())
-}
-
-/// The index of the token closing the group opened at `open`.
-fn group_end(tokens: &[(K, usize, usize)], open: usize) -> usize {
-    let mut depth = 0usize;
-    for (j, t) in tokens.iter().enumerate().skip(open) {
-        match t.0 {
-            K::OpenBrace | K::OpenParen | K::OpenBracket => depth += 1,
-            K::CloseBrace | K::CloseParen | K::CloseBracket => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return j;
-                }
-            }
-            _ => {}
-        }
-    }
-    tokens.len()
 }
 
 /// The text between a string literal's quotes (`"a"`, `r#"a"#`, `b"a"`).

@@ -684,7 +684,10 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
 
 /// The index of the token closing the group opened at `open` (the number
 /// of tokens when the text ends first).
-fn matching(tokens: &[(ra_ap_rustc_lexer::TokenKind, usize, usize)], open: usize) -> usize {
+pub(super) fn matching(
+    tokens: &[(ra_ap_rustc_lexer::TokenKind, usize, usize)],
+    open: usize,
+) -> usize {
     use ra_ap_rustc_lexer::TokenKind as K;
     let mut depth = 0usize;
     for (j, (kind, _, _)) in tokens.iter().enumerate().skip(open) {

@@ -87,6 +87,14 @@ fn helper_unwraps(node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !arg_value.from_request() || arg_value.checked {
             continue;
         }
+        // A type that is client input wherever it is (an upload's
+        // `Field`): the helper's own unwrap is reported where it is.
+        let intrinsic = cx
+            .scope
+            .typed(arg_value.ty.strip_refs().clone(), Default::default());
+        if intrinsic.from_request() {
+            continue;
+        }
         // What the helper unwraps: its parameter taken through the chain.
         let value = cx.scope.project(arg_value, &reach.steps);
         let fallible =

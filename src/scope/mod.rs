@@ -602,6 +602,17 @@ impl<'m> Scope<'m> {
         }
     }
 
+    /// `headers.remove(AUTHORIZATION)` on a copy: the binding is a
+    /// redacted header map, no longer every header.
+    pub fn redact_headers(&mut self, name: &str) {
+        if let Some(v) = self.binding(name).cloned() {
+            if v.roles.has(Role::RequestHeaders) {
+                let roles = v.roles.provenance();
+                self.bind(name.to_string(), Value { roles, ..v });
+            }
+        }
+    }
+
     /// Inside a `#[test]` function or `#[cfg(test)]` module?
     pub fn in_test(&self) -> bool {
         self.test_depth > 0
