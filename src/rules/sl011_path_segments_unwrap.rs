@@ -1,7 +1,8 @@
 //! ## What it does
 //! Flags `url.path_segments().unwrap()` and `.expect(..)`, and the same on
 //! `path_segments_mut()`, unless the URL is a literal with a special scheme
-//! (`https:`, `file:` ...), which always has segments. Test code is not
+//! (`https:`, `file:` ...), which always has segments, or the function
+//! checks `cannot_be_a_base()` or the scheme first. Test code is not
 //! flagged.
 //!
 //! ## Why is this bad?
@@ -44,6 +45,23 @@ static META: RuleMeta = RuleMeta {
     skip_in_tests: true,
 };
 
+/// Earlier in the function, code that rules out a URL without segments:
+/// `if url.cannot_be_a_base() { return .. }`, or a scheme check
+/// (`url.scheme() != "https"`, `matches!(url.scheme(), "http" | "https")`).
+fn guarded_before(cx: &Context<'_>, call: proc_macro2::Span) -> bool {
+    let Some(body) = cx.scope.fn_body() else {
+        return false;
+    };
+    let at = cx.range(call).start;
+    if at < body.start || at > body.end {
+        return false;
+    }
+    cx.source.text[body.start..at]
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .any(|l| l.contains("cannot_be_a_base") || l.contains(".scheme()"))
+}
+
 impl Rule for PathSegmentsUnwrap {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -70,6 +88,9 @@ impl Rule for PathSegmentsUnwrap {
                 .iter()
                 .any(|s| l.text.starts_with(s))
         }) {
+            return;
+        }
+        if guarded_before(cx, call.span()) {
             return;
         }
         out.push(
