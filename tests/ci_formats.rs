@@ -5,29 +5,18 @@
 
 use scope_lint::diagnostic::{Code, Diagnostic, Level, IO_ERROR};
 use scope_lint::lint::FileResult;
-use scope_lint::report::{github, gitlab, junit, Report};
+use scope_lint::report::{github, gitlab, junit};
 use scope_lint::source::SourceFile;
+mod report_render;
+use report_render::render;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 const SL002: Code = Code {
     code: "SL002",
     name: "manual-query-parsing",
 };
-
-type Writer = fn(&Report<'_>, &mut dyn std::io::Write) -> std::io::Result<()>;
-
-fn render(results: &[FileResult], write: Writer) -> String {
-    let report = Report {
-        results,
-        elapsed: Duration::ZERO,
-    };
-    let mut out = Vec::new();
-    write(&report, &mut out).unwrap();
-    String::from_utf8(out).unwrap()
-}
 
 /// `path` holding `text`, with one finding per `(needle, message)`, its
 /// range from the needle's start to its end.

@@ -13,13 +13,14 @@ use scope_lint::diagnostic::{
 };
 use scope_lint::lint::{FileResult, Linter};
 use scope_lint::models::Models;
-use scope_lint::report::{github, json, sarif, short, Report};
+use scope_lint::report::{github, json, sarif, short};
 use scope_lint::rules::{RuleSet, ALL};
 use scope_lint::source::SourceFile;
+mod report_render;
+use report_render::render;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 const DEMO: &str = "fixtures/demo/src/main.rs";
 
@@ -31,18 +32,6 @@ fn lint(relative: &str) -> FileResult {
     let linter = Linter::new(Models::builtin().unwrap(), RuleSet::all());
     let text = std::fs::read_to_string(root().join(relative)).unwrap();
     linter.lint_text(Path::new(relative), text)
-}
-
-type Writer = fn(&Report<'_>, &mut dyn std::io::Write) -> std::io::Result<()>;
-
-fn render(results: &[FileResult], write: Writer) -> String {
-    let report = Report {
-        results,
-        elapsed: Duration::ZERO,
-    };
-    let mut out = Vec::new();
-    write(&report, &mut out).unwrap();
-    String::from_utf8(out).unwrap()
 }
 
 /// The JSON output, parsed: the reference the other formats must agree with.

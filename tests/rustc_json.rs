@@ -13,25 +13,14 @@ use cargo_metadata::Message;
 use scope_lint::diagnostic::{Applicability, Code, Diagnostic, Edit, Fix, Level};
 use scope_lint::lint::{FileResult, Linter};
 use scope_lint::models::Models;
-use scope_lint::report::{json, rustc_json, Report};
+use scope_lint::report::{json, rustc_json};
 use scope_lint::rules::RuleSet;
 use scope_lint::source::SourceFile;
+mod report_render;
+use report_render::render;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
-
-type Writer = fn(&Report<'_>, &mut dyn std::io::Write) -> std::io::Result<()>;
-
-fn render(results: &[FileResult], write: Writer) -> String {
-    let report = Report {
-        results,
-        elapsed: Duration::ZERO,
-    };
-    let mut out = Vec::new();
-    write(&report, &mut out).unwrap();
-    String::from_utf8(out).unwrap()
-}
 
 /// Every line as rust-analyzer parses it.
 fn messages(text: &str) -> Vec<Message> {
