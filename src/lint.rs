@@ -24,6 +24,9 @@ pub use crate::read::MAX_FILE_BYTES;
 /// Deeply nested code recurses deeply in the parser and the walker.
 const STACK_BYTES: usize = 64 * 1024 * 1024;
 
+/// Files bigger than this are parsed one at a time (see `lint_text`).
+const BIG_FILE_BYTES: usize = 256 * 1024;
+
 /// The default per-file time budget (`--time-budget`, `time-budget`).
 pub const DEFAULT_TIME_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -233,7 +236,7 @@ impl Linter {
             // A file that names no framework crate may still name one of
             // its crate's items that hold framework values.
             let may = p.may_match(text.as_bytes())
-                || self.index.as_ref().map(|s| s.get()).is_some_and(|ix| {
+                || self.index.as_ref().map(|s| s.get_for(path)).is_some_and(|ix| {
                     ix.file(path).is_some_and(|ctx| {
                         ix.names_framework_item(ctx.krate, &self.models, text.as_bytes())
                             && p.may_match_with(text.as_bytes(), true)
@@ -250,6 +253,12 @@ impl Linter {
                 };
             }
         }
+        // A syntax tree takes some 50 times its text: two big files parsed
+        // at once would double the run's peak memory, so they take turns.
+        let _turn = (text.len() > BIG_FILE_BYTES).then(|| {
+            static BIG_FILE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+            BIG_FILE.lock().unwrap_or_else(|e| e.into_inner())
+        });
         let started = Instant::now();
         let source = Arc::new(SourceFile::new(path, text));
         let outcome = catch_unwind(AssertUnwindSafe(|| self.lint_source(&source, started)));
@@ -321,6 +330,7 @@ impl Linter {
         let parse_started = Instant::now();
         let mut parsed = syn::parse_file(&prepared);
         let package = self.package_of(&source.path);
+        let index = self.index.as_ref().map(|s| s.get_for(&source.path));
         // A 2015 crate may use 2018 keywords as identifiers (see
         // `crate::edition`); a loose file is read as 2018+.
         if parsed.is_err() && package.as_ref().is_some_and(|p| p.edition == 2015) {
@@ -340,7 +350,7 @@ impl Linter {
                     source,
                     &self.models,
                     &self.rules,
-                    self.index.as_ref().map(|s| s.get()),
+                    index.as_deref(),
                     package.as_ref().map(|p| &p.dependencies),
                     started.checked_add(self.time_budget),
                 );
@@ -378,7 +388,7 @@ impl Linter {
     /// the crate index, or its `Cargo.toml`; `None` for a file outside any
     /// package.
     fn package_of(&self, path: &Path) -> Option<Arc<PackageFacts>> {
-        if let Some(ix) = self.index.as_ref().map(|s| s.get()) {
+        if let Some(ix) = self.index.as_ref().map(|s| s.get_for(path)) {
             if let Some(ctx) = ix.file(path) {
                 return Some(Arc::new(PackageFacts {
                     dependencies: ix.dependencies(ctx.krate).clone(),

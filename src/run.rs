@@ -315,8 +315,8 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         };
         let relevance = Relevance::new()?;
         // The index parses the text too: on a big stack, like the lint.
-        let (index, _) = in_pool(1, || {
-            relevance.index(std::slice::from_ref(&abs), &overlay, Store::none())
+        let index = in_pool(1, || {
+            relevance.index(std::slice::from_ref(&abs), &overlay, &Store::none())
         });
         linters.index = Some(Arc::new(SharedIndex::ready(index)));
         let (config, linter) = linters.get(config_for(&mut Discovery::default(), name)?, &abs)?;
@@ -440,11 +440,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     outcome.timings.lint_wall = lint_started.elapsed();
     outcome.timings.walk = walk_time;
     outcome.timings.index = index_time;
-    outcome.timings.indexed = linters
-        .index
-        .as_ref()
-        .and_then(|ix| ix.built())
-        .map_or(0, |ix| ix.file_count);
+    outcome.timings.indexed = linters.index.as_ref().map_or(0, |ix| ix.files_indexed());
     for (_, linter) in linters.by_config.values() {
         let s = &linter.stats;
         let t = &mut outcome.timings;
@@ -519,13 +515,13 @@ impl Relevance {
     }
 
     /// The index of the packages of `files`, with what `store` knows of
-    /// unchanged files (and what this build learnt added to it).
+    /// unchanged files (what this build learns is added to it).
     fn index(
         &self,
         files: &[PathBuf],
         read: &(dyn Fn(&Path) -> Option<String> + Sync),
-        store: Store,
-    ) -> (Index, Store) {
+        store: &Store,
+    ) -> Index {
         let relevant = |text: &str| self.prefilter.names_a_crate(text.as_bytes());
         let sources = crate::index::Sources {
             read,
@@ -534,8 +530,7 @@ impl Relevance {
             store,
             memo: None,
         };
-        let index = Index::build_from(files, &sources);
-        (index, sources.store)
+        Index::build_from(files, &sources)
     }
 }
 
@@ -555,8 +550,8 @@ fn shared_index(
 ) -> Result<SharedIndex, String> {
     let relevance = Relevance::new()?;
     let Some(dir) = cache_dir else {
-        let (index, _) = in_pool(threads, || {
-            relevance.index(&walked.files, &read_file, Store::none())
+        let index = in_pool(threads, || {
+            relevance.index(&walked.files, &read_file, &Store::none())
         });
         return Ok(SharedIndex::ready(index));
     };
@@ -570,18 +565,33 @@ fn shared_index(
     };
     let mut store = Store::open(dir);
     notes.extend(store.note.take());
-    if let Some(hash) = store.unchanged_index(walk_hash) {
-        let files = walked.files.clone();
-        let dir = dir.to_path_buf();
-        return Ok(SharedIndex::lazy(hash, move || {
-            let (index, store) = relevance.index(&files, &read_file, Store::open(&dir));
-            store.save();
-            index
+    let hash = store.unchanged_index(walk_hash).or_else(|| {
+        let relevant = |t: &str| relevance.prefilter.names_a_crate(t.as_bytes());
+        store.unchanged_interfaces(walk_hash, &relevant)
+    });
+    if let Some(hash) = hash {
+        // What the barrier learnt (new stamps of edited files) is kept
+        // now; the store stays open for the packages built later.
+        store.save();
+        let store = Arc::new(store);
+        let relevance = Arc::new(relevance);
+        let mut by_dir = HashMap::new();
+        let files: Vec<(PathBuf, Option<PathBuf>)> = walked
+            .files
+            .iter()
+            .map(|f| {
+                let abs = std::path::absolute(f).unwrap_or_else(|_| f.clone());
+                let manifest = abs
+                    .parent()
+                    .and_then(|d| crate::index::crates::manifest_above(d, &mut by_dir));
+                (f.clone(), manifest)
+            })
+            .collect();
+        return Ok(SharedIndex::by_package(hash, files, move |files| {
+            relevance.index(files, &read_file, &store)
         }));
     }
-    let (index, mut store) = in_pool(threads, || {
-        relevance.index(&walked.files, &read_file, store)
-    });
+    let index = in_pool(threads, || relevance.index(&walked.files, &read_file, &store));
     let inputs = walked
         .files
         .iter()

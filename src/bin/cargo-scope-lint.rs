@@ -2,6 +2,10 @@
 //! Packages are chosen cargo's way (`-p`, `--workspace`, `--manifest-path`,
 //! `--all-targets`); see `scope_lint::cargo_subcommand`.
 
+// The same allocator as `scope-lint` (see src/main.rs).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     scope_lint::cargo_subcommand::main_from(std::env::args_os())
 }

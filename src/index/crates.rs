@@ -191,11 +191,7 @@ pub fn manifest_above(
         return found.clone();
     }
     let m = dir.join("Cargo.toml");
-    let here = m.is_file()
-        && std::fs::read_to_string(&m)
-            .ok()
-            .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
-            .is_some_and(|t| t.contains_key("package"));
+    let here = m.is_file() && std::fs::read_to_string(&m).is_ok_and(|t| is_package(&t));
     let found = if here {
         Some(m)
     } else {
@@ -203,6 +199,15 @@ pub fn manifest_above(
     };
     known.insert(dir.to_path_buf(), found.clone());
     found
+}
+
+/// Whether a manifest's text declares a package. Every tree walk asks it
+/// of each manifest: a `[package]` header line answers without parsing
+/// (cargo writes it so, and so does everyone); otherwise the TOML decides
+/// (`package = { .. }`, a workspace root without a package).
+fn is_package(text: &str) -> bool {
+    text.lines().any(|l| l.trim_end() == "[package]")
+        || toml::from_str::<toml::Table>(text).is_ok_and(|t| t.contains_key("package"))
 }
 
 fn crate_name(s: &str) -> String {

@@ -230,7 +230,7 @@ impl LiveIndex {
             read: &read,
             relevant: &relevant,
             framework: self.framework.clone(),
-            store: Store::none(),
+            store: &Store::none(),
             memo: Some(&self.memo),
         };
         let index = Index::build_from(&files, &sources);

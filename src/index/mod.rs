@@ -149,7 +149,17 @@ pub struct Index {
     pending_impls: Vec<(usize, Vec<String>, Vec<ItemSig>)>,
     /// Per crate and models: the matcher of [`Index::names_framework_item`].
     matchers: Mutex<MatcherCache>,
+    /// Paths already resolved (see [`Index::resolve_in`]): every file of a
+    /// crate asks for the same few names, and a resolution walks `use`s
+    /// and globs. Filled only once the index is built; never invalidated,
+    /// because a built index does not change (an edit builds a new one).
+    resolved: Mutex<HashMap<ResolveKey, Option<Resolved>>>,
+    /// Whether [`Index::resolved`] may be filled: not while building.
+    built: bool,
 }
+
+/// A path to resolve: the crate, the module it is written in, its segments.
+type ResolveKey = (usize, Vec<String>, Vec<String>);
 
 type MatcherCache = HashMap<(usize, u64), Option<Arc<aho_corasick::AhoCorasick>>>;
 
@@ -166,7 +176,7 @@ pub struct Sources<'a> {
     /// models know those types better than its private source does.
     pub framework: HashSet<String>,
     /// What earlier runs learnt of unchanged files.
-    pub store: Store,
+    pub store: &'a Store,
     /// Summaries of texts already seen in this process (an editor session,
     /// see [`live`]): a text is summarized once.
     pub memo: Option<&'a live::Memo>,
@@ -186,7 +196,7 @@ const MAX_DEPTH: usize = 24;
 /// Files larger than this are not indexed: they are generated bindings and
 /// tables (`windows`, `encoding_rs`), whose signatures hold no request
 /// values and would cost more than the rest of a crate.
-const MAX_SUMMARY_BYTES: usize = 512 * 1024;
+pub(crate) const MAX_SUMMARY_BYTES: usize = 512 * 1024;
 
 impl Index {
     /// Index the packages that hold `files` (and their path dependencies),
@@ -205,7 +215,7 @@ impl Index {
                 read,
                 relevant,
                 framework: HashSet::new(),
-                store: Store::none(),
+                store: &Store::none(),
                 memo: None,
             },
         )
@@ -408,6 +418,7 @@ impl Index {
         }
         index.file_count = hashes.len();
         index.link_impls();
+        index.built = true;
         let mut hashes: Vec<(PathBuf, u64)> = hashes.into_iter().collect();
         hashes.sort();
         let mut bytes = Vec::new();
@@ -702,7 +713,17 @@ impl Index {
         segs: &[String],
         depth: usize,
     ) -> Option<Resolved> {
-        self.resolve_rel(krate, module, segs, depth, true)
+        if !self.built || depth > 0 {
+            return self.resolve_rel(krate, module, segs, depth, true);
+        }
+        let key = (krate, module.to_vec(), segs.to_vec());
+        let memo = || self.resolved.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = memo().get(&key) {
+            return found.clone();
+        }
+        let found = self.resolve_rel(krate, module, segs, depth, true);
+        memo().insert(key, found.clone());
+        found
     }
 
     /// [`Index::resolve_in`], looking through glob imports or not.
@@ -1058,6 +1079,6 @@ fn canonical(krate: &str, module: &[String], name: &str) -> String {
     s
 }
 
-fn absolute(path: &Path) -> PathBuf {
+pub(crate) fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }

@@ -22,7 +22,7 @@
 //!   shape of `Query<AuthParams>`. A configuration struct with an
 //!   `auth_token` is not a query.
 
-use ra_ap_rustc_lexer::{tokenize, FrontmatterAllowed, LiteralKind, TokenKind as K};
+use ra_ap_rustc_lexer::{LiteralKind, TokenKind as K};
 use serde::{Deserialize, Serialize};
 
 /// One piece of evidence: the key and the 1-based line it is on.
@@ -87,17 +87,13 @@ const FIELD_KEYS: &[&str] = &[
 /// The first evidence in `text` that it reads or writes secrets in query
 /// strings, if any.
 pub fn scan(text: &str) -> Option<QuerySecret> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut pos = 0usize;
-    let mut tokens: Vec<(K, usize, usize)> = Vec::new();
-    for t in tokenize(text, FrontmatterAllowed::No) {
-        let end = pos + t.len as usize;
-        match t.kind {
-            K::Whitespace | K::LineComment { .. } | K::BlockComment { .. } => {}
-            kind => tokens.push((kind, pos, end)),
-        }
-        pos = end;
-    }
+    let lexed = super::summary::Lexed::of(text);
+    scan_lexed(&lexed)
+}
+
+/// [`scan`] over tokens the summary already lexed.
+pub fn scan_lexed(lexed: &super::summary::Lexed<'_>) -> Option<QuerySecret> {
+    let (text, tokens) = (lexed.text, &lexed.tokens);
     let line = |at: usize| 1 + text[..at].bytes().filter(|&b| b == b'\n').count() as u32;
     let mut names_query = false;
     let mut bare: Option<QuerySecret> = None;
@@ -115,7 +111,7 @@ pub fn scan(text: &str) -> Option<QuerySecret> {
             }
         }
         match kind {
-            K::Ident if word.to_ascii_lowercase().contains("query") => names_query = true,
+            K::Ident if contains_ignore_case(word, "query") => names_query = true,
             K::Ident if word == "Deserialize" => deserialize = true,
             K::Ident if word == "enum" || word == "fn" || word == "impl" => deserialize = false,
             K::Ident if word == "struct" && deserialize => {
@@ -132,7 +128,7 @@ pub fn scan(text: &str) -> Option<QuerySecret> {
                 ..
             } => {
                 let content = literal_content(word);
-                if content.to_ascii_lowercase().contains("query") {
+                if contains_ignore_case(content, "query") {
                     names_query = true;
                 }
                 if let Some(key) = key_assignment(content) {
@@ -161,6 +157,14 @@ pub fn scan(text: &str) -> Option<QuerySecret> {
         i += 1;
     }
     bare.filter(|_| names_query)
+}
+
+/// Whether `hay` contains the lowercase ASCII word `needle` in any case,
+/// without allocating (every identifier of every indexed file is asked).
+fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// When the attribute at `pound` marks test code, the index of the last

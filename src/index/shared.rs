@@ -1,18 +1,39 @@
-//! The index as the linters share it: built at once, or built the first
-//! time a file's analysis needs it. A warm run whose every file comes from
-//! the result cache never builds it: what the cache key needs (the index's
-//! hash) is known from the summary store when no input changed.
+//! The index as the linters share it: built at once, or built when a
+//! file's analysis needs it. A warm run whose every file comes from the
+//! result cache never builds it: what the cache key needs (the index's
+//! hash) is known from the summary store when no input changed, or when
+//! only function bodies changed (see [`super::Store::unchanged_interfaces`]).
+//! Then the few files that miss the cache need only their own package's
+//! part of the index: [`SharedIndex::by_package`] builds each package's
+//! part the first time one of its files asks, never the whole tree's.
 
 use super::Index;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 type Build = Box<dyn FnOnce() -> Index + Send>;
+
+/// Builds the index of the files of one package (by its manifest).
+type BuildPart = Box<dyn Fn(&[PathBuf]) -> Index + Send + Sync>;
 
 pub struct SharedIndex {
     /// The hash of the index's signatures (part of the result cache key).
     pub hash: u64,
     cell: OnceLock<Arc<Index>>,
     build: Mutex<Option<Build>>,
+    parts: Option<Parts>,
+}
+
+/// The index built per package, on demand.
+struct Parts {
+    /// The manifest of each file of the walk, and the files of each.
+    manifest_of: HashMap<PathBuf, PathBuf>,
+    files_of: HashMap<PathBuf, Vec<PathBuf>>,
+    build: BuildPart,
+    built: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<Index>>>>>,
+    /// The index of files outside every package: nothing.
+    empty: Arc<Index>,
 }
 
 impl SharedIndex {
@@ -24,6 +45,7 @@ impl SharedIndex {
             hash,
             cell,
             build: Mutex::new(None),
+            parts: None,
         }
     }
 
@@ -33,18 +55,107 @@ impl SharedIndex {
             hash,
             cell: OnceLock::new(),
             build: Mutex::new(Some(Box::new(build))),
+            parts: None,
         }
     }
 
+    /// An index whose hash is known, built one package at a time: `files`
+    /// are the walk's files with the manifest of their package (`None`
+    /// outside every package), `build` indexes one package's files (it
+    /// reaches their path dependencies itself).
+    pub fn by_package(
+        hash: u64,
+        files: impl IntoIterator<Item = (PathBuf, Option<PathBuf>)>,
+        build: impl Fn(&[PathBuf]) -> Index + Send + Sync + 'static,
+    ) -> SharedIndex {
+        let mut manifest_of = HashMap::new();
+        let mut files_of: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
+        for (file, manifest) in files {
+            if let Some(m) = manifest {
+                files_of.entry(m.clone()).or_default().push(file.clone());
+                manifest_of.insert(super::absolute(&file), m);
+            }
+        }
+        SharedIndex {
+            hash,
+            cell: OnceLock::new(),
+            build: Mutex::new(None),
+            parts: Some(Parts {
+                manifest_of,
+                files_of,
+                build: Box::new(build),
+                built: Mutex::new(HashMap::new()),
+                empty: Arc::new(Index {
+                    hash,
+                    ..Index::default()
+                }),
+            }),
+        }
+    }
+
+    /// The whole index (built now if it is lazy; per package, the index
+    /// of every package).
     pub fn get(&self) -> &Index {
         self.cell.get_or_init(|| {
+            if let Some(parts) = &self.parts {
+                let all: Vec<PathBuf> = parts.files_of.values().flatten().cloned().collect();
+                let mut index = (parts.build)(&all);
+                index.hash = self.hash;
+                return Arc::new(index);
+            }
             let build = self.build.lock().expect("index build lock").take();
             Arc::new(build.map_or_else(Index::default, |b| b()))
         })
     }
 
+    /// What the analysis of `path` needs of the index: the whole index,
+    /// or, built per package, the part of `path`'s package.
+    pub fn get_for(&self, path: &Path) -> Arc<Index> {
+        let Some(parts) = &self.parts else {
+            self.get();
+            return self.cell.get().expect("built just now").clone();
+        };
+        if let Some(whole) = self.cell.get() {
+            return whole.clone();
+        }
+        let Some(manifest) = parts.manifest_of.get(&super::absolute(path)) else {
+            return parts.empty.clone();
+        };
+        let cell = parts
+            .built
+            .lock()
+            .expect("index parts lock")
+            .entry(manifest.clone())
+            .or_default()
+            .clone();
+        cell.get_or_init(|| {
+            let mut index = (parts.build)(&parts.files_of[manifest]);
+            index.hash = self.hash;
+            Arc::new(index)
+        })
+        .clone()
+    }
+
     /// The index if it was built (for `--timings`).
     pub fn built(&self) -> Option<&Index> {
         self.cell.get().map(|a| &**a)
+    }
+
+    /// Files indexed in this run (for `--timings`): of the whole index,
+    /// or of the packages built.
+    pub fn files_indexed(&self) -> usize {
+        if let Some(whole) = self.cell.get() {
+            return whole.file_count;
+        }
+        self.parts.as_ref().map_or(0, |parts| {
+            parts
+                .built
+                .lock()
+                .expect("index parts lock")
+                .values()
+                .filter_map(|c| c.get())
+                .map(|ix| ix.file_count)
+                .sum()
+        })
     }
 }

@@ -210,24 +210,35 @@ impl Store {
     }
 
     /// Write the store when something was learnt. Errors are ignored: the
-    /// store only saves time.
-    pub fn save(self) {
-        let Some(file) = self.file else { return };
-        let new = self.new.into_inner().expect("store lock");
+    /// store only saves time. The store stays usable (the lazily built
+    /// parts of an index read it after the run has saved it).
+    pub fn save(&self) {
+        let Some(file) = &self.file else { return };
+        let new = self.new.lock().expect("store lock");
         if new.is_empty() && self.new_last.is_none() {
             return;
         }
-        let mut entries = self.old;
-        entries.extend(new);
-        entries.retain(|p, _| p.exists());
-        let Ok(bytes) = postcard::to_stdvec(&StoreFile {
-            format: FORMAT.to_string(),
+        let entries: Vec<(Vec<u8>, &Known)> = self
+            .old
+            .iter()
+            .filter(|(p, _)| !new.contains_key(*p))
+            .chain(new.iter())
+            .filter(|(p, _)| p.exists())
+            .map(|(p, k)| (path_bytes(p), k))
+            .collect();
+        // Serialized as a `StoreFile` (same fields, borrowed).
+        #[derive(Serialize)]
+        struct StoreFileRef<'a> {
+            format: &'a str,
+            build: String,
+            entries: Vec<(Vec<u8>, &'a Known)>,
+            last: Option<&'a LastIndex>,
+        }
+        let Ok(bytes) = postcard::to_stdvec(&StoreFileRef {
+            format: FORMAT,
             build: build_id(),
-            entries: entries
-                .into_iter()
-                .map(|(p, k)| (path_bytes(&p), k))
-                .collect(),
-            last: self.new_last.or(self.last),
+            entries,
+            last: self.new_last.as_ref().or(self.last.as_ref()),
         }) else {
             return;
         };
@@ -235,6 +246,78 @@ impl Store {
         if std::fs::create_dir_all(dir).is_err() {
             return;
         }
-        let _ = crate::sealed::write(&file, &bytes);
+        let _ = crate::sealed::write(file, &bytes);
+    }
+
+    /// The invalidation barrier: when the last run's index had the same
+    /// walk and every input that changed since is a source file whose
+    /// item summary (what other files can see of it) is the same, the
+    /// index is the same and its hash is the last one. An edit inside a
+    /// function body, or a comment, then re-lints only the edited files.
+    /// What this learns of the changed files is kept (their new stamps
+    /// and summaries), and the inputs are recorded with their new stamps.
+    /// `relevant` is the index's test of whether a text names a framework
+    /// crate; `None`: something changed that the index may see.
+    pub fn unchanged_interfaces(
+        &mut self,
+        walk: u64,
+        relevant: &dyn Fn(&str) -> bool,
+    ) -> Option<u64> {
+        let last = self.last.clone().filter(|l| l.walk == walk)?;
+        let mut inputs = Vec::with_capacity(last.inputs.len());
+        for (bytes, old_stamp) in &last.inputs {
+            let path = bytes_path(bytes);
+            let meta = std::fs::metadata(&path).ok()?;
+            let stamp = crate::cache::stamp(&meta);
+            if stamp == *old_stamp && stamp.trusted(self.written) {
+                inputs.push((bytes.clone(), stamp));
+                continue;
+            }
+            // Manifests and configuration files: anything may follow.
+            if path.extension().is_none_or(|e| e != "rs") {
+                return None;
+            }
+            // Unreadable reads as empty, as when the index was built.
+            let text = crate::read::read_source_text(&path).unwrap_or_default();
+            let known = self.old.get(&path);
+            let was_relevant = known.and_then(|k| k.relevant);
+            // A file that made its package worth indexing must still, and
+            // one of a package not indexed must still not.
+            if was_relevant.is_some_and(|r| r != relevant(&text)) {
+                return None;
+            }
+            if let Some(old) = known.and_then(Known::summary) {
+                if text.len() > super::MAX_SUMMARY_BYTES {
+                    return None;
+                }
+                let new = FileSummary::of_text(&text);
+                if new.interface_hash() != old.interface_hash() {
+                    return None;
+                }
+                self.learn(&path, Some(stamp), |k| {
+                    k.set_summary(&new);
+                    k.relevant = was_relevant;
+                });
+            } else if old_stamp.size as usize > super::MAX_SUMMARY_BYTES
+                && text.len() <= super::MAX_SUMMARY_BYTES
+            {
+                // Too big to summarize then; it may not be now.
+                return None;
+            } else if let Some(r) = was_relevant {
+                self.learn(&path, Some(stamp), |k| k.relevant = Some(r));
+            }
+            // Else never summarized nor asked: outside every module tree
+            // of a package indexed for another file, it adds nothing. (A
+            // file in a module tree that could not be read as UTF-8 is not
+            // told apart: it has to change its interface as well to be
+            // missed.)
+            inputs.push((bytes.clone(), stamp));
+        }
+        self.new_last = Some(LastIndex {
+            walk,
+            inputs,
+            hash: last.hash,
+        });
+        Some(last.hash)
     }
 }

@@ -372,8 +372,10 @@ impl FileSummary {
     /// Summarize source text. Never fails: text that does not lex or parse
     /// gives an empty summary marked `unparsable`.
     pub fn of_text(text: &str) -> FileSummary {
-        let reduced = without_bodies(text);
-        let query_secret = super::query_secrets::scan(text);
+        let lexed = Lexed::of(text);
+        let reduced = without_bodies_lexed(&lexed);
+        let query_secret = super::query_secrets::scan_lexed(&lexed);
+        drop(lexed);
         // A 2015 crate's `async`/`try` identifiers (see `crate::edition`):
         // only signatures are read here, so the stand-ins are harmless.
         // Nested too deeply to parse safely: as good as unparsable.
@@ -420,21 +422,44 @@ impl FileSummary {
 /// reads and method calls (`uri.query().unwrap_or("")`) is kept, without
 /// the call arguments: it becomes a [`Projection`].
 pub fn without_bodies(text: &str) -> String {
-    use ra_ap_rustc_lexer::{tokenize, FrontmatterAllowed, TokenKind as K};
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let start = ra_ap_rustc_lexer::strip_shebang(text).unwrap_or(0);
-    let text = &text[start..];
-    let mut tokens: Vec<(K, usize, usize)> = Vec::with_capacity(text.len() / 4);
-    let mut pos = 0;
-    for t in tokenize(text, FrontmatterAllowed::No) {
-        let end = pos + t.len as usize;
-        match t.kind {
-            // Doc comments are attributes nothing here needs.
-            K::Whitespace | K::LineComment { .. } | K::BlockComment { .. } => {}
-            kind => tokens.push((kind, pos, end)),
+    without_bodies_lexed(&Lexed::of(text))
+}
+
+/// A file's tokens without whitespace and comments, lexed once for both
+/// the summary and the query-secret scan.
+pub struct Lexed<'a> {
+    /// The text after a byte-order mark and a shebang line (the shebang's
+    /// newline stays: line numbers do not move).
+    pub text: &'a str,
+    /// Kind, start and end of each token in [`Lexed::text`].
+    pub tokens: Vec<(ra_ap_rustc_lexer::TokenKind, usize, usize)>,
+}
+
+impl<'a> Lexed<'a> {
+    pub fn of(text: &'a str) -> Lexed<'a> {
+        use ra_ap_rustc_lexer::{tokenize, FrontmatterAllowed, TokenKind as K};
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let start = ra_ap_rustc_lexer::strip_shebang(text).unwrap_or(0);
+        let text = &text[start..];
+        let mut tokens = Vec::with_capacity(text.len() / 4);
+        let mut pos = 0;
+        for t in tokenize(text, FrontmatterAllowed::No) {
+            let end = pos + t.len as usize;
+            match t.kind {
+                // Doc comments are attributes nothing here needs.
+                K::Whitespace | K::LineComment { .. } | K::BlockComment { .. } => {}
+                kind => tokens.push((kind, pos, end)),
+            }
+            pos = end;
         }
-        pos = end;
+        Lexed { text, tokens }
     }
+}
+
+/// [`without_bodies`] over tokens already lexed.
+pub fn without_bodies_lexed(lexed: &Lexed<'_>) -> String {
+    use ra_ap_rustc_lexer::TokenKind as K;
+    let (text, tokens) = (lexed.text, &lexed.tokens);
     let mut out = String::with_capacity(text.len() / 3);
     let mut after_fn = false;
     let mut fn_at = 0;

@@ -209,7 +209,7 @@ impl std::fmt::Display for ModelError {
 impl std::error::Error for ModelError {}
 
 /// All loaded framework models.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Models {
     types: HashMap<Arc<str>, TypeModel>,
     aliases: HashMap<String, Arc<str>>,
@@ -276,11 +276,15 @@ impl Models {
     pub fn load_for(dirs: &[PathBuf], resolved: &VersionSet) -> Result<Models, ModelError> {
         let mut parsed = Vec::new();
         let mut ranges: BTreeMap<String, Vec<VersionReq>> = BTreeMap::new();
+        let mut every_range = Vec::new();
+        let mut sources_key = Vec::new();
         for (name, text) in Models::sources(dirs)? {
             let spec = parse_file(&name, &text)?;
             for (c, r) in ranges_of(&spec, &name)? {
-                ranges.entry(c).or_default().push(r);
+                ranges.entry(c.clone()).or_default().push(r.clone());
+                every_range.push((c, r));
             }
+            sources_key.push((name.clone(), xxhash_rust::xxh3::xxh3_64(text.as_bytes())));
             parsed.push((name, text, spec));
         }
         let mut models = Models {
@@ -288,9 +292,31 @@ impl Models {
             ..Models::default()
         };
         models.assume_newest(&ranges);
+        // Models depend on the versions only through the ranges that hold:
+        // crates of a tree of many packages share a few such selections.
+        let selection: Vec<bool> = every_range
+            .iter()
+            .map(|(c, r)| {
+                models
+                    .versions
+                    .get(&c.replace('-', "_"))
+                    .is_none_or(|(v, _)| r.matches(v))
+            })
+            .collect();
+        let key = (sources_key, selection);
+        if let Some(found) = selections().lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(Models {
+                versions: models.versions,
+                ..found.clone()
+            });
+        }
         for (name, text, spec) in parsed {
             models.add_spec(&name, &text, spec)?;
         }
+        selections()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, models.clone());
         Ok(models)
     }
 
@@ -815,7 +841,35 @@ impl Models {
 }
 
 /// Parse a model file, its strings within [`limits`] first.
+/// Models already built in this process, by model sources and the
+/// outcome of each version range (see [`Models::load_for`]).
+type Selections = HashMap<(Vec<(String, u64)>, Vec<bool>), Models>;
+
+fn selections() -> &'static std::sync::Mutex<Selections> {
+    static BUILT: std::sync::OnceLock<std::sync::Mutex<Selections>> = std::sync::OnceLock::new();
+    BUILT.get_or_init(Default::default)
+}
+
+/// Parse a model file, once per process for each name and text: a run
+/// builds models for every set of crate versions it meets (one per
+/// application in a tree of many), from the same few files.
 fn parse_file(file: &str, text: &str) -> Result<ModelFile, ModelError> {
+    use std::sync::{Mutex, OnceLock};
+    type Parsed = HashMap<(String, u64), Result<ModelFile, ModelError>>;
+    static PARSED: OnceLock<Mutex<Parsed>> = OnceLock::new();
+    let key = (file.to_string(), xxhash_rust::xxh3::xxh3_64(text.as_bytes()));
+    let memo = PARSED.get_or_init(Default::default);
+    if let Some(found) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return found.clone();
+    }
+    let parsed = parse_file_uncached(file, text);
+    memo.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key, parsed.clone());
+    parsed
+}
+
+fn parse_file_uncached(file: &str, text: &str) -> Result<ModelFile, ModelError> {
     let err = |message: String| ModelError {
         file: file.to_string(),
         message,

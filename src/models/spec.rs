@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ModelFile {
     /// The crate this file models; `versions` ranges are of this crate.
@@ -38,7 +38,7 @@ pub struct ModelFile {
 }
 
 /// Access-log middleware and what it records (SL014).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct AccessLogSpec {
     /// The constructor (`tower_http::trace::TraceLayer::new_for_http`).
@@ -61,7 +61,7 @@ pub struct AccessLogSpec {
 }
 
 /// How a router takes route paths (`Router::route("/users/{id}", ..)`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RouterSpec {
     /// The versions of the file's crate this entry holds for.
@@ -114,14 +114,14 @@ pub struct RouterSpec {
 }
 
 /// A module that re-exports another one wholesale: `axum::http` is `http`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReexportSpec {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct TypeSpec {
     /// Canonical path with generic parameter names: `http::Request<B>`.
@@ -171,14 +171,14 @@ pub struct TypeSpec {
 
 /// A field, method or function: either just its type (`"Option<&str>"`) or
 /// a table with roles.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 pub enum MemberSpec {
     Type(String),
     Full(MemberTable),
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct MemberTable {
     /// The result type (`type` reads better for fields).
@@ -198,7 +198,7 @@ pub struct MemberTable {
     pub versions: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct WrongSpec {
     pub member: String,
@@ -210,7 +210,7 @@ pub struct WrongSpec {
     pub why: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FunctionSpec {
     pub path: String,
@@ -227,7 +227,7 @@ pub struct FunctionSpec {
     pub callback: Option<CallbackSpec>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct CallbackSpec {
     /// 0-based index of the closure among the call's arguments.
@@ -236,7 +236,7 @@ pub struct CallbackSpec {
     pub params: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct MacroSpec {
     pub path: String,
