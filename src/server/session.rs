@@ -18,6 +18,7 @@ use super::position::{self, Encoding, LineIndex};
 use super::uri;
 use crate::config::{Config, Discovery};
 use crate::diagnostic::Diagnostic;
+use crate::incremental::Analysis;
 use crate::index::live::{Change, LiveIndex};
 use crate::index::SharedIndex;
 use crate::lint::Linter;
@@ -170,6 +171,9 @@ struct Document {
     /// The same as LSP diagnostics, and their report's id (pull mode).
     reported: Vec<lsp_types::Diagnostic>,
     result_id: String,
+    /// What the last lint leaves for the next edit's
+    /// ([`crate::incremental`]); dropped when the configuration changes.
+    analysis: Option<Analysis>,
 }
 
 impl Document {
@@ -187,6 +191,15 @@ impl Document {
 struct ConfiguredLinter {
     config: Config,
     linter: Linter,
+}
+
+impl ConfiguredLinter {
+    /// The findings the configuration keeps (`ignore` per file).
+    fn keep_configured(&self, path: &Path, mut found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let ignored = self.config.ignored_for(path);
+        found.retain(|d| !ignored.contains(&d.code.code));
+        found
+    }
 }
 
 /// Everything one client session knows.
@@ -612,6 +625,7 @@ impl Session {
                 diagnostics: None,
                 reported: Vec::new(),
                 result_id: String::new(),
+                analysis: None,
             },
         );
         self.urgent(path);
@@ -715,6 +729,7 @@ impl Session {
         for p in open {
             if let Some(doc) = self.docs.get_mut(&p) {
                 doc.diagnostics = None;
+                doc.analysis = None;
             }
             if !self.dirty.contains(&p) {
                 self.dirty.push(p);
@@ -802,11 +817,12 @@ impl Session {
 
     /// Keep a document's findings and push them (unless the client
     /// pulls them).
-    fn store(&mut self, path: &Path, (diagnostics, lsp): Linted) {
+    fn store(&mut self, path: &Path, (diagnostics, lsp, analysis): Linted) {
         let Some(doc) = self.docs.get_mut(path) else {
             return;
         };
         doc.diagnostics = Some(diagnostics);
+        doc.analysis = analysis;
         if self.pull {
             let bytes = serde_json::to_vec(&lsp).unwrap_or_default();
             doc.result_id = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));
@@ -936,7 +952,11 @@ impl Session {
 }
 
 /// A document's findings, and the same as LSP diagnostics.
-type Linted = (Vec<Diagnostic>, Vec<lsp_types::Diagnostic>);
+type Linted = (
+    Vec<Diagnostic>,
+    Vec<lsp_types::Diagnostic>,
+    Option<Analysis>,
+);
 
 /// Lint a document's text (never the disk) with its configuration.
 fn lint_document(
@@ -949,7 +969,18 @@ fn lint_document(
     let ns = |a: &std::sync::atomic::AtomicU64| a.load(std::sync::atomic::Ordering::Relaxed);
     let stats = &configured.linter.stats;
     let (parse_before, check_before) = (ns(&stats.parse_ns), ns(&stats.check_ns));
-    let diagnostics = findings_of(configured, path, &doc.text);
+    let (diagnostics, analysis) = if configured.config.is_excluded(path) {
+        (Vec::new(), None)
+    } else {
+        let (result, analysis) =
+            configured
+                .linter
+                .lint_text_incremental(path, doc.text.clone(), doc.analysis.as_ref());
+        (
+            configured.keep_configured(path, result.diagnostics),
+            analysis,
+        )
+    };
     log::info(&format!(
         "linted {} (version {}): {} findings in {:.1} ms (parse {:.1} ms, analysis {:.1} ms)",
         path.display(),
@@ -964,7 +995,7 @@ fn lint_document(
         .iter()
         .map(|d| convert::diagnostic(&text, d))
         .collect();
-    (diagnostics, lsp)
+    (diagnostics, lsp, analysis)
 }
 
 /// The findings of a text of `path` under its configuration (what the
@@ -974,12 +1005,8 @@ fn findings_of(configured: &ConfiguredLinter, path: &Path, text: &str) -> Vec<Di
     if configured.config.is_excluded(path) {
         return Vec::new();
     }
-    let mut result = configured.linter.lint_text(path, text.to_string());
-    let ignored = configured.config.ignored_for(path);
-    result
-        .diagnostics
-        .retain(|d| !ignored.contains(&d.code.code));
-    result.diagnostics
+    let result = configured.linter.lint_text(path, text.to_string());
+    configured.keep_configured(path, result.diagnostics)
 }
 
 fn full_report(

@@ -1,0 +1,142 @@
+//! The language server's keystroke path (`src/incremental.rs`): after each
+//! edit of a file of an indexed crate, the findings from re-analysing only
+//! the edited function equal those of linting the whole text again, and
+//! the incremental path is the one taken for edits inside a body.
+
+use scope_lint::index::live::{Change, LiveIndex};
+use scope_lint::lint::Linter;
+use scope_lint::models::Models;
+use scope_lint::prefilter::Prefilter;
+use scope_lint::rules::RuleSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+
+const STATE: &str = "use url::Url;\n\n#[derive(Clone)]\npub struct AppState {\n    pub base: Url,\n}\n";
+
+const HANDLERS: &str = r#"use crate::state::AppState;
+use axum::extract::State;
+use axum::http::Uri;
+
+pub async fn h0(State(st): State<AppState>, uri: Uri) -> String {
+    let raw = uri.query().unwrap_or("");
+    let pairs: Vec<&str> = raw.split('&').collect();
+    format!("{pairs:?} {}", st.base)
+}
+
+pub async fn h1(State(st): State<AppState>) -> String {
+    let q = st.base.query_params();
+    format!("{q:?}")
+}
+
+pub struct Svc;
+
+impl Svc {
+    pub fn helper(&self, base: &url::Url) -> usize {
+        base.query_params().len()
+    }
+}
+
+pub async fn h2(uri: Uri) -> String {
+    let path = uri.path().to_string();
+    path
+}
+"#;
+
+fn write_crate(dir: &Path) -> PathBuf {
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\naxum = \"0.8\"\nurl = \"2\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("src/main.rs"),
+        "mod handlers;\nmod state;\nfn main() {}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("src/state.rs"), STATE).unwrap();
+    std::fs::write(dir.join("src/handlers.rs"), HANDLERS).unwrap();
+    std::path::absolute(dir.join("src/handlers.rs")).unwrap()
+}
+
+/// A linter with the crate index of the crate at `dir`, as the server
+/// builds them.
+fn linter_for(dir: &Path) -> Linter {
+    let models = Models::builtin().unwrap();
+    let words = models.value_crate_words();
+    let prefilter = Prefilter::from_parts(words.clone(), Vec::new());
+    let mut index = LiveIndex::new(words.into_iter().collect(), move |t: &str| {
+        prefilter.names_a_crate(t.as_bytes())
+    });
+    let mut change = Change::default();
+    for f in ["main.rs", "state.rs", "handlers.rs"] {
+        let path = std::path::absolute(dir.join("src").join(f)).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        change.set_text(path, text.into());
+    }
+    index.apply_change(change);
+    let mut linter = Linter::new(models, RuleSet::all());
+    linter.index = Some(index.current());
+    linter
+}
+
+#[test]
+fn reanalysing_the_edited_function_gives_the_findings_of_a_full_lint() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_crate(dir.path());
+    let linter = linter_for(dir.path());
+    let (first, mut analysis) = linter.lint_text_incremental(&path, HANDLERS.into(), None);
+    let codes: Vec<&str> = first.diagnostics.iter().map(|d| d.code.code).collect();
+    assert!(codes.contains(&"SL001") && codes.contains(&"SL002"), "{codes:?}");
+    assert!(analysis.is_some());
+
+    // Each edit applies to the text before it; `true`: inside one body.
+    let edits: Vec<(&str, &str, bool)> = vec![
+        // A new finding in the last function.
+        (
+            "    let path = uri.path().to_string();\n",
+            "    let path = uri.path().to_string();\n    let v: Vec<&str> = uri.query().unwrap_or(\"\").split('&').collect();\n",
+            true,
+        ),
+        // Lines added above findings: every later finding moves.
+        ("    let raw = uri", "\n\n    // note\n    let raw = uri", true),
+        // A finding fixed in h1.
+        ("st.base.query_params()", "st.base.query_pairs()", true),
+        // A suppression comment inside a body.
+        (
+            ".split('&').collect();\n    format!",
+            ".split('&').collect(); // scope-lint: allow(SL002)\n    format!",
+            true,
+        ),
+        // A method of an impl block.
+        ("base.query_params().len()", "base.query_params().len() + 1", true),
+        // Non-ASCII text before later findings.
+        ("// note", "// note é🦀", true),
+        // A signature: a full lint.
+        ("pub async fn h2(uri: Uri)", "pub async fn h2(uri: Uri, _n: u8)", false),
+        // The finding in h1 back.
+        ("st.base.query_pairs()", "st.base.query_params()", true),
+        // An unbalanced brace mid-typing, then balanced again.
+        ("    path\n}", "    if true {\n    path\n}", false),
+        ("    if true {\n    path\n}", "    path\n}", false),
+    ];
+    let mut text = HANDLERS.to_string();
+    for (from, to, in_body) in edits {
+        assert_eq!(text.matches(from).count(), 1, "{from}");
+        text = text.replace(from, to);
+        let before = linter.stats.incremental.load(Ordering::Relaxed);
+        let (result, next) = linter.lint_text_incremental(&path, text.clone(), analysis.as_ref());
+        let reused = linter.stats.incremental.load(Ordering::Relaxed) > before;
+        assert_eq!(reused, in_body, "incremental for {to:?}");
+        let full = linter.lint_text(&path, text.clone());
+        assert_eq!(result.diagnostics, full.diagnostics, "after {to:?}");
+        analysis = next;
+    }
+    let codes: Vec<&str> = linter
+        .lint_text(&path, text.clone())
+        .diagnostics
+        .iter()
+        .map(|d| d.code.code)
+        .collect();
+    assert!(codes.len() >= 3, "{codes:?}");
+}
