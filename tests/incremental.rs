@@ -11,7 +11,8 @@ use scope_lint::rules::RuleSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
-const STATE: &str = "use url::Url;\n\n#[derive(Clone)]\npub struct AppState {\n    pub base: Url,\n}\n";
+const STATE: &str =
+    "use url::Url;\n\n#[derive(Clone)]\npub struct AppState {\n    pub base: Url,\n}\n";
 
 const HANDLERS: &str = r#"use crate::state::AppState;
 use axum::extract::State;
@@ -87,7 +88,10 @@ fn reanalysing_the_edited_function_gives_the_findings_of_a_full_lint() {
     let linter = linter_for(dir.path());
     let (first, mut analysis) = linter.lint_text_incremental(&path, HANDLERS.into(), None);
     let codes: Vec<&str> = first.diagnostics.iter().map(|d| d.code.code).collect();
-    assert!(codes.contains(&"SL001") && codes.contains(&"SL002"), "{codes:?}");
+    assert!(
+        codes.contains(&"SL001") && codes.contains(&"SL002"),
+        "{codes:?}"
+    );
     assert!(analysis.is_some());
 
     // Each edit applies to the text before it; `true`: inside one body.

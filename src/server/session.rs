@@ -642,9 +642,13 @@ impl Session {
             ));
             return;
         };
-        position::apply_changes(&mut doc.text, p.content_changes, self.encoding);
+        position::apply_changes(
+            &mut doc.text,
+            &mut doc.lines,
+            p.content_changes,
+            self.encoding,
+        );
         doc.version = p.text_document.version;
-        doc.lines = LineIndex::new(&doc.text);
         doc.diagnostics = None;
         self.pending
             .set_text(path.clone(), doc.text.as_str().into());
