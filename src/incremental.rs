@@ -16,10 +16,10 @@
 //! inside a body adds to the file's known methods, so such bodies are
 //! never masked.
 //!
-//! Then the file is parsed and analysed with every other function's body
-//! blanked out (same length, newlines kept: every offset stays valid), the
-//! edited function's findings are taken from that, and everything else
-//! from the previous findings, shifted past the edit. Suppressions run on
+//! Then the file is parsed with every other function's body blanked out
+//! (same length, newlines kept: every offset stays valid) and only the
+//! edited function is walked; its findings are taken from that, and
+//! everything else from the previous findings, shifted past the edit. Suppressions run on
 //! the real text afterwards, as for a full lint. Any doubt (a text that no
 //! longer lexes into the same functions, a finding that straddles the
 //! edit, a parse error, a file the index does not know) means a full lint.
@@ -242,6 +242,12 @@ impl Plan {
         // Whole multi-byte characters were blanked (a body's braces are
         // ASCII): still UTF-8.
         String::from_utf8(bytes).expect("blanking whole bodies keeps UTF-8")
+    }
+
+    /// The edited function's body, in the new text: the only one the
+    /// engine needs to walk.
+    pub fn focus(&self) -> Range<usize> {
+        self.fns[self.edited].body.clone()
     }
 
     /// The findings of the new text: the edited function's from `fresh`

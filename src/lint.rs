@@ -284,7 +284,7 @@ impl Linter {
             if keep {
                 self.check_reusing(&source, started, previous)
             } else {
-                (self.lint_source(&source, started), None)
+                (self.lint_source(&source, started, None), None)
             }
         }));
         // Spans of this file are no longer needed; free proc-macro2's
@@ -346,14 +346,14 @@ impl Linter {
     ) -> (Checked, Option<Analysis>) {
         let index = self.index.as_ref();
         if !index.is_some_and(|s| s.get().file(&source.path).is_some()) {
-            return (self.lint_source(source, started), None);
+            return (self.lint_source(source, started, None), None);
         }
         let complete =
             |c: &Checked| c.parsed && !c.diagnostics.iter().any(|d| d.code == TOO_COMPLEX);
         if let Some(previous) = previous {
             if let Some(plan) = crate::incremental::plan(previous, &source.text, index) {
                 let masked = SourceFile::new(&source.path, plan.masked(&source.text));
-                let fresh = self.lint_source(&masked, started);
+                let fresh = self.lint_source(&masked, started, Some(plan.focus()));
                 if complete(&fresh) {
                     if let Some(raw) = plan.merge(previous, fresh.diagnostics) {
                         let analysis = Analysis {
@@ -372,7 +372,7 @@ impl Linter {
                 }
             }
         }
-        let checked = self.lint_source(source, started);
+        let checked = self.lint_source(source, started, None);
         let analysis = complete(&checked).then(|| Analysis {
             text: source.text.clone(),
             fns: crate::incremental::fn_extents(&source.text),
@@ -382,7 +382,14 @@ impl Linter {
         (checked, analysis)
     }
 
-    fn lint_source(&self, source: &SourceFile, started: Instant) -> Checked {
+    /// Parse and analyse a text (only the function bodies inside `focus`,
+    /// when given).
+    fn lint_source(
+        &self,
+        source: &SourceFile,
+        started: Instant,
+        focus: Option<std::ops::Range<usize>>,
+    ) -> Checked {
         let prepared = match crate::complexity::prepare(&source.text) {
             Ok(text) => text,
             Err(deep) => {
@@ -419,7 +426,7 @@ impl Linter {
         match parsed {
             Ok(file) => {
                 let check_started = Instant::now();
-                let found = engine::check_file_within(
+                let found = engine::check_file_focused(
                     &file,
                     source,
                     &self.models,
@@ -427,6 +434,7 @@ impl Linter {
                     self.index.as_ref().map(|s| s.get()),
                     package.as_ref().map(|p| &p.dependencies),
                     started.checked_add(self.time_budget),
+                    focus,
                 );
                 add_time(&self.stats.check_ns, check_started);
                 Checked {
