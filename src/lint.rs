@@ -345,7 +345,7 @@ impl Linter {
         previous: Option<&Analysis>,
     ) -> (Checked, Option<Analysis>) {
         let index = self.index.as_ref();
-        if !index.is_some_and(|s| s.get().file(&source.path).is_some()) {
+        if index.is_none_or(|s| s.get().file(&source.path).is_none()) {
             return (self.lint_source(source, started, None), None);
         }
         let complete =
