@@ -63,6 +63,15 @@ fn write_crate(dir: &Path) -> PathBuf {
 /// A linter with the crate index of the crate at `dir`, as the server
 /// builds them.
 fn linter_for(dir: &Path) -> Linter {
+    let files: Vec<PathBuf> = ["main.rs", "state.rs", "handlers.rs"]
+        .iter()
+        .map(|f| std::path::absolute(dir.join("src").join(f)).unwrap())
+        .collect();
+    linter_for_files(&files)
+}
+
+/// A linter with the crate index of these files (absolute paths).
+fn linter_for_files(files: &[PathBuf]) -> Linter {
     let models = Models::builtin().unwrap();
     let words = models.value_crate_words();
     let prefilter = Prefilter::from_parts(words.clone(), Vec::new());
@@ -70,10 +79,9 @@ fn linter_for(dir: &Path) -> Linter {
         prefilter.names_a_crate(t.as_bytes())
     });
     let mut change = Change::default();
-    for f in ["main.rs", "state.rs", "handlers.rs"] {
-        let path = std::path::absolute(dir.join("src").join(f)).unwrap();
-        let text = std::fs::read_to_string(&path).unwrap();
-        change.set_text(path, text.into());
+    for path in files {
+        let text = std::fs::read_to_string(path).unwrap();
+        change.set_text(path.clone(), text.into());
     }
     index.apply_change(change);
     let mut linter = Linter::new(models, RuleSet::all());
@@ -143,4 +151,72 @@ fn reanalysing_the_edited_function_gives_the_findings_of_a_full_lint() {
         .map(|d| d.code.code)
         .collect();
     assert!(codes.len() >= 3, "{codes:?}");
+}
+
+/// Every fixture file, as the `main.rs` of a crate of its own: an edit at
+/// the start of each function body, re-analysed alone, gives what a full
+/// lint of the edited text gives.
+#[test]
+fn every_body_edit_of_every_fixture_equals_a_full_lint() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|d| {
+            d.is_dir()
+                && d.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("SL"))
+        })
+        .flat_map(|d| {
+            std::fs::read_dir(d)
+                .unwrap()
+                .filter_map(|e| e.ok().map(|e| e.path()))
+        })
+        .filter(|f| f.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.push(root.join("demo/src/main.rs"));
+    files.sort();
+    assert!(files.len() > 30, "{files:?}");
+    let (mut edits, mut reused) = (0, 0);
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\naxum = \"0.8\"\nactix-web = \"4\"\nurl = \"2\"\nhttp = \"1\"\nhyper = \"1\"\nreqwest = \"0.12\"\nwarp = \"0.3\"\ntungstenite = \"0.24\"\nserde = \"1\"\n",
+        )
+        .unwrap();
+        let main = std::path::absolute(dir.path().join("src/main.rs")).unwrap();
+        std::fs::write(&main, &text).unwrap();
+        let linter = linter_for_files(&[main.clone()]);
+        let (_, analysis) = linter.lint_text_incremental(&main, text.clone(), None);
+        let Some(analysis) = analysis else {
+            continue; // does not parse, or too complex: always linted whole
+        };
+        for f in scope_lint::incremental::fn_extents(&text) {
+            let at = f.body.start + 1;
+            for insert in ["let _z = 1; ", "\n    // scope-lint: allow(SL002)\n"] {
+                let mut edited = text.clone();
+                edited.insert_str(at, insert);
+                let before = linter.stats.incremental.load(Ordering::Relaxed);
+                let (result, _) =
+                    linter.lint_text_incremental(&main, edited.clone(), Some(&analysis));
+                reused += linter.stats.incremental.load(Ordering::Relaxed) - before;
+                edits += 1;
+                let full = linter.lint_text(&main, edited.clone());
+                assert_eq!(
+                    result.diagnostics,
+                    full.diagnostics,
+                    "{}: {insert:?} at {at}",
+                    file.display()
+                );
+            }
+        }
+    }
+    assert!(edits > 200, "{edits} edits");
+    assert!(
+        reused * 10 > edits * 9,
+        "{reused} of {edits} edits re-analysed alone"
+    );
 }
