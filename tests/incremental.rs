@@ -189,7 +189,7 @@ fn every_body_edit_of_every_fixture_equals_a_full_lint() {
         .unwrap();
         let main = std::path::absolute(dir.path().join("src/main.rs")).unwrap();
         std::fs::write(&main, &text).unwrap();
-        let linter = linter_for_files(&[main.clone()]);
+        let linter = linter_for_files(std::slice::from_ref(&main));
         let (_, analysis) = linter.lint_text_incremental(&main, text.clone(), None);
         let Some(analysis) = analysis else {
             continue; // does not parse, or too complex: always linted whole
