@@ -410,15 +410,20 @@ fn a_client_that_pulls_diagnostics_gets_reports_and_nothing_pushed() {
     let again = pull(&mut c, &main, Some(&id));
     assert_eq!(again, json!({ "kind": "unchanged", "resultId": id }));
 
+    // Edited without a change of findings: still `unchanged`.
+    c.change(&main, 2, &format!("{MAIN}\n// a comment\n"));
+    let same = pull(&mut c, &main, Some(&id));
+    assert_eq!(same, json!({ "kind": "unchanged", "resultId": id }));
+
     // Fixed in the buffer: a new full report, empty.
-    c.change(&main, 2, &MAIN.replace("query_params", "query_pairs"));
+    c.change(&main, 3, &MAIN.replace("query_params", "query_pairs"));
     let fixed = pull(&mut c, &main, Some(&id));
     assert_eq!(fixed["kind"], "full");
     assert_eq!(fixed["items"], json!([]));
     assert_ne!(fixed["resultId"], json!(id));
 
     // An edit of the file it depends on: the server asks for a new pull.
-    c.change(&main, 3, MAIN);
+    c.change(&main, 4, MAIN);
     assert_eq!(pull(&mut c, &main, None)["items"][0]["code"], "SL001");
     c.open(&state, STATE_URL);
     c.change(&state, 2, STATE_STRING);
@@ -590,6 +595,42 @@ fn unsaved_edits_of_a_dependency_change_the_findings_of_the_open_file() {
     );
     assert!(c.diagnostics(&main).1.is_empty());
     assert!(c.shutdown());
+}
+
+#[test]
+fn an_edit_inside_a_body_relints_that_file_only() {
+    let dir = project();
+    let main = dir.path().join("src/main.rs");
+    let state = dir.path().join("src/state.rs");
+    let mut c = Client::start(dir.path(), &[]);
+    c.open(&state, STATE_URL);
+    assert!(c.diagnostics(&state).1.is_empty());
+    c.open(&main, MAIN);
+    assert_eq!(codes(&c.diagnostics(&main).1), ["SL001"]);
+    // Typing inside the handler's body, a new line included: the index
+    // keeps its interface, and `state.rs` is not linted again.
+    for (version, text) in [
+        (
+            2,
+            MAIN.replace("    format!", "    let n = 1;\n    format!"),
+        ),
+        (
+            3,
+            MAIN.replace("    format!", "    let n = 12;\n    format!"),
+        ),
+    ] {
+        c.change(&main, version, &text);
+        let (v, diags) = c.diagnostics(&main);
+        assert_eq!(v, Some(i64::from(version)));
+        assert_eq!(codes(&diags), ["SL001"]);
+    }
+    let r = c.request("shutdown", Value::Null);
+    assert!(r.error.is_none());
+    let republished = c.backlog.iter().filter(|m| {
+        matches!(m, Message::Notification(n) if n.method == "textDocument/publishDiagnostics"
+            && n.params["uri"] == uri(&state).as_str())
+    });
+    assert_eq!(republished.count(), 0);
 }
 
 #[test]
