@@ -47,6 +47,33 @@ pub fn check_file_within(
     dependencies: Option<&crate::index::crates::Dependencies>,
     deadline: Option<std::time::Instant>,
 ) -> Vec<Diagnostic> {
+    check_file_focused(
+        file,
+        source,
+        models,
+        rules,
+        index,
+        dependencies,
+        deadline,
+        None,
+    )
+}
+
+/// [`check_file_within`] that walks only the function bodies inside
+/// `focus` (`None`: all): the language server re-analysing the one
+/// function an edit changed ([`crate::incremental`]; the others' findings
+/// are known, and their bodies were blanked anyway).
+#[allow(clippy::too_many_arguments)]
+pub fn check_file_focused(
+    file: &syn::File,
+    source: &SourceFile,
+    models: &Models,
+    rules: &RuleSet,
+    index: Option<&crate::index::Index>,
+    dependencies: Option<&crate::index::crates::Dependencies>,
+    deadline: Option<std::time::Instant>,
+    focus: Option<std::ops::Range<usize>>,
+) -> Vec<Diagnostic> {
     let context = index.and_then(|ix| ix.file(&source.path).map(|c| (ix, c)));
     // A crate's evidence covers all its files; a file alone is its own.
     let query_secret = match &context {
@@ -67,6 +94,7 @@ pub fn check_file_within(
             deadline,
             ..Guard::default()
         },
+        focus,
     };
     walker.visit_file(file);
     walker.out.extend(walker.guard.finding());
@@ -152,6 +180,8 @@ struct Walker<'a> {
     /// an argument position, where the chain of the outer call ends.
     chain: Vec<Option<String>>,
     guard: Guard,
+    /// Only function bodies inside this range are walked.
+    focus: Option<std::ops::Range<usize>>,
 }
 
 impl Walker<'_> {
@@ -180,6 +210,12 @@ impl Walker<'_> {
     }
 
     fn fn_body(&mut self, sig: &syn::Signature, attrs: &[syn::Attribute], block: &syn::Block) {
+        if let Some(focus) = &self.focus {
+            let body = self.source.range_of(syn::spanned::Spanned::span(block));
+            if body.start < focus.start || body.end > focus.end {
+                return;
+            }
+        }
         let is_test = is_test_fn(attrs);
         self.scope.enter_fn(sig, is_test);
         self.scope

@@ -20,6 +20,7 @@ pub mod engine;
 pub mod engine_codes;
 pub mod fix;
 pub mod globs;
+pub mod incremental;
 pub mod index;
 pub mod lint;
 pub mod macros;

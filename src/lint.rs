@@ -7,6 +7,7 @@ use crate::cache::{self, Cache};
 use crate::complexity::TOO_COMPLEX;
 use crate::diagnostic::{Diagnostic, Level, INTERNAL_ERROR, IO_ERROR, PARSE_ERROR};
 use crate::engine;
+use crate::incremental::Analysis;
 use crate::index::crates::{PackageCache, PackageFacts};
 use crate::models::Models;
 use crate::prefilter::Prefilter;
@@ -58,6 +59,9 @@ pub struct Stats {
     pub skipped: AtomicUsize,
     pub parsed: AtomicUsize,
     pub cache_hits: AtomicUsize,
+    /// Texts linted by analysing again only the function whose body an
+    /// edit changed ([`crate::incremental`], the language server).
+    pub incremental: AtomicUsize,
     pub read_ns: AtomicU64,
     pub parse_ns: AtomicU64,
     pub check_ns: AtomicU64,
@@ -232,6 +236,29 @@ impl Linter {
 
     /// Lint source text that claims to come from `path`.
     pub fn lint_text(&self, path: &Path, text: String) -> FileResult {
+        self.lint_text_with(path, text, None, false).0
+    }
+
+    /// Lint a new text of a file linted before, re-analysing only the
+    /// function whose body changed when `previous` (what the last call
+    /// returned for this file) allows it ([`crate::incremental`]): the
+    /// language server's path. Also returns what the next call needs.
+    pub fn lint_text_incremental(
+        &self,
+        path: &Path,
+        text: String,
+        previous: Option<&Analysis>,
+    ) -> (FileResult, Option<Analysis>) {
+        self.lint_text_with(path, text, previous, true)
+    }
+
+    fn lint_text_with(
+        &self,
+        path: &Path,
+        text: String,
+        previous: Option<&Analysis>,
+        keep: bool,
+    ) -> (FileResult, Option<Analysis>) {
         if let Some(p) = &self.prefilter {
             // A file that names no framework crate may still name one of
             // its crate's items that hold framework values.
@@ -244,13 +271,14 @@ impl Linter {
                 });
             if !may {
                 self.stats.skipped.fetch_add(1, Ordering::Relaxed);
-                return FileResult {
+                let skipped = FileResult {
                     path: path.to_path_buf(),
                     source: None,
                     diagnostics: Vec::new(),
                     incomplete: false,
                     lines: text.lines().count().max(1),
                 };
+                return (skipped, None);
             }
         }
         // A syntax tree takes some 50 times its text: two big files parsed
@@ -261,15 +289,24 @@ impl Linter {
         });
         let started = Instant::now();
         let source = Arc::new(SourceFile::new(path, text));
-        let outcome = catch_unwind(AssertUnwindSafe(|| self.lint_source(&source, started)));
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            if keep {
+                self.check_reusing(&source, started, previous)
+            } else {
+                (self.lint_source(&source, started, None), None)
+            }
+        }));
         // Spans of this file are no longer needed; free proc-macro2's
         // thread-local source map so memory stays flat across files.
         proc_macro2::extra::invalidate_current_thread_spans();
         match outcome {
-            Ok(Checked {
-                mut diagnostics,
-                parsed,
-            }) => {
+            Ok((
+                Checked {
+                    mut diagnostics,
+                    parsed,
+                },
+                analysis,
+            )) => {
                 diagnostics.sort_by(|a, b| {
                     (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
                 });
@@ -286,7 +323,7 @@ impl Linter {
                 let mut result = FileResult::new(path, source, diagnostics);
                 // A file the engine gave up on was not checked.
                 result.incomplete = result.diagnostics.iter().any(|d| d.code == TOO_COMPLEX);
-                result
+                (result, analysis)
             }
             Err(panic) => {
                 let what = panic
@@ -302,12 +339,66 @@ impl Linter {
                     ),
                 );
                 r.lines = source.line_count();
-                r
+                (r, None)
             }
         }
     }
 
-    fn lint_source(&self, source: &SourceFile, started: Instant) -> Checked {
+    /// The engine's findings for a text, from the previous analysis of
+    /// the file when an edit allows it; and the analysis of this text (for
+    /// files of the crate index: the incremental path relies on it).
+    fn check_reusing(
+        &self,
+        source: &SourceFile,
+        started: Instant,
+        previous: Option<&Analysis>,
+    ) -> (Checked, Option<Analysis>) {
+        let index = self.index.as_ref();
+        if index.is_none_or(|s| s.get().file(&source.path).is_none()) {
+            return (self.lint_source(source, started, None), None);
+        }
+        let complete =
+            |c: &Checked| c.parsed && !c.diagnostics.iter().any(|d| d.code == TOO_COMPLEX);
+        if let Some(previous) = previous {
+            if let Some(plan) = crate::incremental::plan(previous, &source.text, index) {
+                let masked = SourceFile::new(&source.path, plan.masked(&source.text));
+                let fresh = self.lint_source(&masked, started, Some(plan.focus()));
+                if complete(&fresh) {
+                    if let Some(raw) = plan.merge(previous, fresh.diagnostics) {
+                        let analysis = Analysis {
+                            text: source.text.clone(),
+                            fns: plan.fns,
+                            raw: raw.clone(),
+                            index: index.cloned(),
+                        };
+                        let checked = Checked {
+                            diagnostics: raw,
+                            parsed: true,
+                        };
+                        self.stats.incremental.fetch_add(1, Ordering::Relaxed);
+                        return (checked, Some(analysis));
+                    }
+                }
+            }
+        }
+        let checked = self.lint_source(source, started, None);
+        let analysis = complete(&checked).then(|| Analysis {
+            text: source.text.clone(),
+            fns: crate::incremental::fn_extents(&source.text),
+            raw: checked.diagnostics.clone(),
+            index: index.cloned(),
+        });
+        (checked, analysis)
+    }
+
+    /// Parse and analyse a text (only the function bodies inside `focus`,
+    /// when given).
+    fn lint_source(
+        &self,
+        source: &SourceFile,
+        started: Instant,
+        focus: Option<std::ops::Range<usize>>,
+    ) -> Checked {
         let prepared = match crate::complexity::prepare(&source.text) {
             Ok(text) => text,
             Err(deep) => {
@@ -345,7 +436,7 @@ impl Linter {
         match parsed {
             Ok(file) => {
                 let check_started = Instant::now();
-                let found = engine::check_file_within(
+                let found = engine::check_file_focused(
                     &file,
                     source,
                     &self.models,
@@ -353,6 +444,7 @@ impl Linter {
                     index.as_deref(),
                     package.as_ref().map(|p| &p.dependencies),
                     started.checked_add(self.time_budget),
+                    focus,
                 );
                 add_time(&self.stats.check_ns, check_started);
                 Checked {

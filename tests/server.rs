@@ -2,9 +2,12 @@
 //! in process over `lsp-server`'s memory connection for the editing flows,
 //! and the real binary over stdio for malformed messages and exit codes.
 
+#[path = "common/lsp_stdio.rs"]
+mod lsp_stdio;
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
+use lsp_stdio::StdioClient;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -64,10 +67,17 @@ struct Client {
 }
 
 fn initialize_params(root: &Path, encodings: &[&str]) -> Value {
+    with_capabilities(
+        root,
+        json!({ "general": { "positionEncodings": encodings } }),
+    )
+}
+
+fn with_capabilities(root: &Path, capabilities: Value) -> Value {
     json!({
         "processId": null,
         "rootUri": uri(root),
-        "capabilities": { "general": { "positionEncodings": encodings } },
+        "capabilities": capabilities,
         "workspaceFolders": [{ "uri": uri(root), "name": "app" }],
     })
 }
@@ -97,6 +107,38 @@ impl Client {
         assert!(init.error.is_none(), "{:?}", init.error);
         c.notify("initialized", json!({}));
         c
+    }
+
+    /// A client that pulls diagnostics and takes refresh requests; the
+    /// server's capabilities.
+    fn start_pulling(root: &Path) -> (Client, Value) {
+        let mut c = Client::spawn(Vec::new());
+        let caps = json!({
+            "textDocument": { "diagnostic": { "dynamicRegistration": false } },
+            "workspace": { "diagnostic": { "refreshSupport": true } },
+        });
+        let init = c.request("initialize", with_capabilities(root, caps));
+        c.notify("initialized", json!({}));
+        (c, init.result.unwrap()["capabilities"].clone())
+    }
+
+    /// The next request the server sent with this method.
+    fn server_request(&mut self, method: &str) -> Request {
+        let is_it = |m: &Message| matches!(m, Message::Request(r) if r.method == method);
+        let found = match self.backlog.iter().position(is_it) {
+            Some(i) => self.backlog.remove(i),
+            None => loop {
+                let m = self.recv();
+                if is_it(&m) {
+                    break m;
+                }
+                self.backlog.push(m);
+            },
+        };
+        let Message::Request(r) = found else {
+            unreachable!()
+        };
+        r
     }
 
     fn recv(&mut self) -> Message {
@@ -249,6 +291,163 @@ fn code_actions(c: &mut Client, file: &Path, range: &Value) -> Vec<Value> {
     r.result.unwrap().as_array().unwrap().clone()
 }
 
+/// Code actions of the kinds in `only`, for the whole of the first line.
+fn code_actions_only(c: &mut Client, file: &Path, only: &[&str]) -> Vec<Value> {
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri(file) },
+                "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } },
+                "context": { "diagnostics": [], "only": only } }),
+    );
+    r.result.unwrap().as_array().unwrap().clone()
+}
+
+/// An axum 0.8 crate with two old-style route captures (SL012, safe
+/// fixes), an unused suppression (SL100, safe) and an unknown `Url`
+/// method (SL001, an unsafe fix that "fix all" leaves).
+const ROUTES: &str = "use axum::routing::get;\nuse axum::Router;\nuse url::Url;\n\nasync fn user() {}\n\nfn app() -> Router {\n    Router::new()\n        .route(\"/users/:id\", get(user))\n        .route(\"/files/*path\", get(user)) // scope-lint: allow(SL002)\n}\n\nfn query(base: &Url) -> String {\n    format!(\"{:?}\", base.query_params())\n}\n\nfn main() {\n    let _ = app();\n}\n";
+
+fn routes_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\naxum = \"0.8\"\nurl = \"2\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("src/main.rs"), ROUTES).unwrap();
+    dir
+}
+
+#[test]
+fn fix_all_applies_every_safe_fix_as_scope_lint_fix_does() {
+    let dir = routes_project();
+    let main = dir.path().join("src/main.rs");
+    let mut c = Client::spawn(Vec::new());
+    let init = c.request("initialize", initialize_params(dir.path(), &[]));
+    let kinds =
+        init.result.unwrap()["capabilities"]["codeActionProvider"]["codeActionKinds"].clone();
+    assert_eq!(kinds, json!(["quickfix", "source.fixAll.scope-lint"]));
+    c.notify("initialized", json!({}));
+    c.open(&main, ROUTES);
+    let (_, diags) = c.diagnostics(&main);
+    let mut found = codes(&diags);
+    found.sort();
+    assert_eq!(found, ["SL001", "SL012", "SL012", "SL100"], "{diags:?}");
+
+    // Actions at the cursor (no kind asked for) or quick fixes only: no
+    // "fix all"; for source actions, or
+    // "fix all" of every tool (an editor's fix-on-save): only it.
+    let quick = code_actions_only(&mut c, &main, &["quickfix"]);
+    assert!(quick.iter().all(|a| a["kind"] == "quickfix"), "{quick:?}");
+    let at_cursor = code_actions(&mut c, &main, &diags[0]["range"]);
+    assert!(!at_cursor.is_empty());
+    assert!(
+        at_cursor.iter().all(|a| a["kind"] == "quickfix"),
+        "{at_cursor:?}"
+    );
+    for only in [
+        &["source"][..],
+        &["source.fixAll"],
+        &["source.fixAll.scope-lint"],
+    ] {
+        let actions = code_actions_only(&mut c, &main, only);
+        assert_eq!(actions.len(), 1, "{only:?}: {actions:?}");
+        assert_eq!(actions[0]["kind"], "source.fixAll.scope-lint");
+    }
+    let actions = code_actions_only(&mut c, &main, &["source.fixAll"]);
+    let edits = action_edits(&actions[0], &main);
+    assert_eq!(edits.len(), 1, "one edit: {edits:?}");
+    let fixed = apply_edits(ROUTES, &edits);
+
+    // The same text as `scope-lint --fix` writes for the same file.
+    let cli = routes_project();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scope-lint"))
+        .args(["--no-cache", "--fix", "src/main.rs"])
+        .current_dir(cli.path())
+        .output()
+        .unwrap();
+    let by_cli = std::fs::read_to_string(cli.path().join("src/main.rs")).unwrap();
+    assert_ne!(by_cli, ROUTES, "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(fixed, by_cli);
+
+    // Applied: what is left has no safe fix, and "fix all" is not offered.
+    c.change(&main, 2, &fixed);
+    let (version, diags) = c.diagnostics(&main);
+    assert_eq!(version, Some(2));
+    assert_eq!(codes(&diags), ["SL001"], "{fixed}\n{diags:?}");
+    assert!(code_actions_only(&mut c, &main, &["source"]).is_empty());
+    assert!(c.shutdown());
+}
+
+#[test]
+fn a_client_that_pulls_diagnostics_gets_reports_and_nothing_pushed() {
+    let dir = project();
+    let main = dir.path().join("src/main.rs");
+    let state = dir.path().join("src/state.rs");
+    let (mut c, caps) = Client::start_pulling(dir.path());
+    assert_eq!(caps["diagnosticProvider"]["identifier"], "scope-lint");
+    assert_eq!(caps["diagnosticProvider"]["interFileDependencies"], true);
+    let pull = |c: &mut Client, file: &Path, previous: Option<&str>| {
+        let r = c.request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": uri(file) }, "previousResultId": previous }),
+        );
+        r.result.unwrap()
+    };
+    c.open(&main, MAIN);
+    let first = pull(&mut c, &main, None);
+    assert_eq!(first["kind"], "full");
+    let items = first["items"].as_array().unwrap();
+    assert_eq!(codes(items), ["SL001"], "{first}");
+    assert_eq!(
+        items[0]["range"]["start"],
+        json!({ "line": 5, "character": 20 })
+    );
+    let id = first["resultId"].as_str().unwrap().to_string();
+
+    // Nothing changed: `unchanged`, same id.
+    let again = pull(&mut c, &main, Some(&id));
+    assert_eq!(again, json!({ "kind": "unchanged", "resultId": id }));
+
+    // Edited without a change of findings: still `unchanged`.
+    c.change(&main, 2, &format!("{MAIN}\n// a comment\n"));
+    let same = pull(&mut c, &main, Some(&id));
+    assert_eq!(same, json!({ "kind": "unchanged", "resultId": id }));
+
+    // Fixed in the buffer: a new full report, empty.
+    c.change(&main, 3, &MAIN.replace("query_params", "query_pairs"));
+    let fixed = pull(&mut c, &main, Some(&id));
+    assert_eq!(fixed["kind"], "full");
+    assert_eq!(fixed["items"], json!([]));
+    assert_ne!(fixed["resultId"], json!(id));
+
+    // An edit of the file it depends on: the server asks for a new pull.
+    c.change(&main, 4, MAIN);
+    assert_eq!(pull(&mut c, &main, None)["items"][0]["code"], "SL001");
+    c.open(&state, STATE_URL);
+    c.change(&state, 2, STATE_STRING);
+    let refresh = c.server_request("workspace/diagnostic/refresh");
+    c.conn
+        .sender
+        .send(Response::new_ok(refresh.id, Value::Null).into())
+        .unwrap();
+    assert_eq!(pull(&mut c, &main, None)["items"], json!([]));
+
+    // A document that is not open: an empty report.
+    let other = pull(&mut c, &dir.path().join("src/none.rs"), None);
+    assert_eq!(other, json!({ "kind": "full", "items": [] }));
+
+    let r = c.request("shutdown", Value::Null);
+    assert!(r.error.is_none());
+    let pushed = c.backlog.iter().filter(
+        |m| matches!(m, Message::Notification(n) if n.method == "textDocument/publishDiagnostics"),
+    );
+    assert_eq!(pushed.count(), 0, "a pulling client gets nothing pushed");
+    c.notify("exit", Value::Null);
+    assert!(c.server.take().unwrap().join().unwrap().unwrap());
+}
+
 #[test]
 fn findings_of_an_open_file_and_their_fix_and_suppressions() {
     let dir = project();
@@ -399,6 +598,42 @@ fn unsaved_edits_of_a_dependency_change_the_findings_of_the_open_file() {
 }
 
 #[test]
+fn an_edit_inside_a_body_relints_that_file_only() {
+    let dir = project();
+    let main = dir.path().join("src/main.rs");
+    let state = dir.path().join("src/state.rs");
+    let mut c = Client::start(dir.path(), &[]);
+    c.open(&state, STATE_URL);
+    assert!(c.diagnostics(&state).1.is_empty());
+    c.open(&main, MAIN);
+    assert_eq!(codes(&c.diagnostics(&main).1), ["SL001"]);
+    // Typing inside the handler's body, a new line included: the index
+    // keeps its interface, and `state.rs` is not linted again.
+    for (version, text) in [
+        (
+            2,
+            MAIN.replace("    format!", "    let n = 1;\n    format!"),
+        ),
+        (
+            3,
+            MAIN.replace("    format!", "    let n = 12;\n    format!"),
+        ),
+    ] {
+        c.change(&main, version, &text);
+        let (v, diags) = c.diagnostics(&main);
+        assert_eq!(v, Some(i64::from(version)));
+        assert_eq!(codes(&diags), ["SL001"]);
+    }
+    let r = c.request("shutdown", Value::Null);
+    assert!(r.error.is_none());
+    let republished = c.backlog.iter().filter(|m| {
+        matches!(m, Message::Notification(n) if n.method == "textDocument/publishDiagnostics"
+            && n.params["uri"] == uri(&state).as_str())
+    });
+    assert_eq!(republished.count(), 0);
+}
+
+#[test]
 fn a_configuration_change_is_picked_up() {
     let dir = project();
     let main = dir.path().join("src/main.rs");
@@ -439,9 +674,11 @@ fn positions_are_utf16_unless_utf8_is_negotiated() {
         let main = dir.path().join("src/main.rs");
         let mut c = Client::spawn(Vec::new());
         let init = c.request("initialize", initialize_params(dir.path(), &offered));
-        assert_eq!(
-            init.result.unwrap()["capabilities"]["positionEncoding"],
-            negotiated
+        let caps = &init.result.unwrap()["capabilities"];
+        assert_eq!(caps["positionEncoding"], negotiated);
+        assert!(
+            caps.get("diagnosticProvider").is_none(),
+            "a client that cannot pull gets diagnostics pushed"
         );
         c.open(&main, &text);
         let (_, diags) = c.diagnostics(&main);
@@ -523,62 +760,13 @@ fn bad_params_unknown_methods_and_requests_after_shutdown_get_errors() {
     assert!(c.server.take().unwrap().join().unwrap().unwrap());
 }
 
-/// The binary over stdio: frames in, frames out.
-struct Stdio {
-    child: std::process::Child,
-    out: BufReader<std::process::ChildStdout>,
-}
-
-impl Stdio {
-    fn send_raw(&mut self, body: &str) {
-        let stdin = self.child.stdin.as_mut().unwrap();
-        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        stdin.flush().unwrap();
-    }
-
-    fn read(&mut self) -> Value {
-        let mut len = 0;
-        loop {
-            let mut line = String::new();
-            assert!(
-                self.out.read_line(&mut line).unwrap() > 0,
-                "server closed stdout"
-            );
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(v) = line.strip_prefix("Content-Length: ") {
-                len = v.parse().unwrap();
-            }
-        }
-        let mut buf = vec![0; len];
-        self.out.read_exact(&mut buf).unwrap();
-        serde_json::from_slice(&buf).unwrap()
-    }
-
-    /// The next message that is a response.
-    fn response(&mut self) -> Value {
-        loop {
-            let v = self.read();
-            if v.get("method").is_none() {
-                return v;
-            }
-        }
-    }
-}
-
-fn stdio_server(dir: &Path) -> Stdio {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scope-lint"))
-        .arg("server")
-        .current_dir(dir)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = BufReader::new(child.stdout.take().unwrap());
-    Stdio { child, out }
+fn stdio_server(dir: &Path) -> StdioClient {
+    StdioClient::spawn(
+        std::process::Command::new(env!("CARGO_BIN_EXE_scope-lint"))
+            .arg("server")
+            .current_dir(dir)
+            .stderr(std::process::Stdio::piped()),
+    )
 }
 
 #[test]
@@ -613,13 +801,8 @@ fn over_stdio_malformed_messages_get_errors_and_the_server_lives_on() {
     // Still serving: a document is linted.
     let main: PathBuf = dir.path().join("src/main.rs");
     s.send_raw(&json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": { "textDocument": { "uri": uri(&main), "languageId": "rust", "version": 1, "text": MAIN } } }).to_string());
-    let published = loop {
-        let v = s.read();
-        if v["method"] == "textDocument/publishDiagnostics" {
-            break v;
-        }
-    };
-    assert_eq!(published["params"]["diagnostics"][0]["code"], "SL001");
+    let published = s.published(&uri(&main), None);
+    assert_eq!(published[0]["code"], "SL001");
 
     s.send_raw(r#"{"jsonrpc":"2.0","id":9,"method":"shutdown"}"#);
     assert_eq!(s.response()["id"], 9);

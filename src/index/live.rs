@@ -7,15 +7,19 @@
 //! the editor's watcher saw change on disk, a closed buffer falling back to
 //! its disk text) comes in through one entry point, [`LiveIndex::apply_change`].
 //! Each text's summary is memoized by a hash of the text, so a change costs
-//! one summary; when the changed file's interface (its item signatures) is
-//! the same as before, which is the case for any edit inside a function
-//! body, the index is kept as it is. Otherwise it is relinked from the
+//! one summary; and by a hash of what the summary is made from (the text
+//! with its function bodies cut out, [`without_bodies`], and its
+//! query-secret evidence), so an edit inside a function body, the usual
+//! keystroke, costs two passes of the lexer and no parse. When the changed
+//! file's interface (its item signatures) is the same as before, the index
+//! is kept as it is (rust-analyzer's "invalidation barrier": the other
+//! files are not relinked nor re-linted). Otherwise it is relinked from the
 //! memoized summaries, which costs no lexing or parsing of other files.
 //!
 //! A file that stops parsing mid-edit keeps its last parsed interface: the
 //! findings of the files that use it do not flicker while someone types.
 
-use super::summary::FileSummary;
+use super::summary::{without_bodies_lexed, FileSummary, Lexed};
 use super::{Index, SharedIndex, Sources, Store};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -54,6 +58,9 @@ struct Memoized {
     summary: Option<Arc<FileSummary>>,
     /// The last summary of a text of this file that parsed.
     last_parsed: Option<Arc<FileSummary>>,
+    /// The last summary computed for this file (parsed or not), by the
+    /// hash of what it was computed from ([`reduced_key`]).
+    reduced: Option<(u64, Arc<FileSummary>)>,
 }
 
 /// Summaries and relevance of the texts the index has seen, by path. Used
@@ -65,6 +72,15 @@ pub struct Memo {
 
 fn text_hash(text: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}
+
+/// A hash of everything [`FileSummary::of_reduced`] reads.
+fn reduced_key(reduced: &str, query_secret: &Option<super::query_secrets::QuerySecret>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    reduced.hash(&mut h);
+    query_secret.hash(&mut h);
+    h.finish()
 }
 
 impl Memo {
@@ -84,6 +100,7 @@ impl Memo {
             relevant: None,
             summary: None,
             last_parsed: None,
+            reduced: None,
         });
         if e.hash != hash {
             e.hash = hash;
@@ -107,11 +124,30 @@ impl Memo {
     /// The summary of the text of `path`; for a text that does not parse,
     /// the last one of this file that did.
     pub fn summary(&self, path: &Path, text: &str) -> FileSummary {
+        (*self.shared_summary(path, text)).clone()
+    }
+
+    /// [`Memo::summary`], shared.
+    fn shared_summary(&self, path: &Path, text: &str) -> Arc<FileSummary> {
         let hash = text_hash(text);
         if let Some(s) = self.entry(path, hash).and_then(|m| m.summary) {
-            return (*s).clone();
+            return s;
         }
-        let fresh = Arc::new(FileSummary::of_text(text));
+        let lexed = Lexed::of(text);
+        let reduced = without_bodies_lexed(&lexed);
+        let query_secret = super::query_secrets::scan_lexed(&lexed);
+        drop(lexed);
+        let key = reduced_key(&reduced, &query_secret);
+        let known = self
+            .entries
+            .lock()
+            .expect("memo lock")
+            .get(path)
+            .and_then(|m| m.reduced.clone())
+            .filter(|(k, _)| *k == key)
+            .map(|(_, s)| s);
+        let fresh =
+            known.unwrap_or_else(|| Arc::new(FileSummary::of_reduced(&reduced, query_secret)));
         let mut out = fresh.clone();
         self.update(path, hash, |m| {
             match &m.last_parsed {
@@ -119,8 +155,9 @@ impl Memo {
                 _ => m.last_parsed = (!fresh.unparsable).then(|| fresh.clone()),
             }
             m.summary = Some(out.clone());
+            m.reduced = Some((key, fresh.clone()));
         });
-        (*out).clone()
+        out
     }
 
     /// What the index saw of the file's last text: its relevance and the
@@ -203,8 +240,9 @@ impl LiveIndex {
                     // indexed through another file, still does not matter.)
                     relink |= relevant_before
                         .is_some_and(|r| r != self.memo.relevant(&path, &text, &*self.relevant))
-                        || summary_before
-                            .is_some_and(|h| self.memo.summary(&path, &text).interface_hash() != h);
+                        || summary_before.is_some_and(|h| {
+                            self.memo.shared_summary(&path, &text).interface_hash() != h
+                        });
                 }
             }
         }
@@ -268,6 +306,31 @@ mod tests {
             .get()
             .field(&ty, "base", models)
             .map(|t| format!("{t:?}"))
+    }
+
+    #[test]
+    fn a_body_edit_reuses_the_summary_without_parsing() {
+        let memo = Memo::default();
+        let path = Path::new("/x/state.rs");
+        let before =
+            memo.shared_summary(path, "pub struct S { pub a: u8 }\nfn f() { let a = 1; }\n");
+        // Same signatures, other body: the same summary, not a new parse.
+        let body = memo.shared_summary(
+            path,
+            "pub struct S { pub a: u8 }\nfn f() { let a = 22; a; }\n",
+        );
+        assert!(Arc::ptr_eq(&before, &body));
+        // A signature changed: a new summary.
+        let field = memo.shared_summary(path, "pub struct S { pub b: u8 }\nfn f() {}\n");
+        assert!(!Arc::ptr_eq(&before, &field));
+        assert_ne!(before.interface_hash(), field.interface_hash());
+        // Query-secret evidence in a body is part of the summary.
+        let secret = memo.shared_summary(
+            path,
+            "pub struct S { pub b: u8 }\nfn f() { let u = \"?token=\"; }\n",
+        );
+        assert!(secret.query_secret.is_some());
+        assert!(!Arc::ptr_eq(&field, &secret));
     }
 
     #[test]

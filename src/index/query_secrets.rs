@@ -111,7 +111,7 @@ pub fn scan_lexed(lexed: &super::summary::Lexed<'_>) -> Option<QuerySecret> {
             }
         }
         match kind {
-            K::Ident if contains_ignore_case(word, "query") => names_query = true,
+            K::Ident if !names_query && contains_ignore_case(word, "query") => names_query = true,
             K::Ident if word == "Deserialize" => deserialize = true,
             K::Ident if word == "enum" || word == "fn" || word == "impl" => deserialize = false,
             K::Ident if word == "struct" && deserialize => {
@@ -128,7 +128,7 @@ pub fn scan_lexed(lexed: &super::summary::Lexed<'_>) -> Option<QuerySecret> {
                 ..
             } => {
                 let content = literal_content(word);
-                if contains_ignore_case(content, "query") {
+                if !names_query && contains_ignore_case(content, "query") {
                     names_query = true;
                 }
                 if let Some(key) = key_assignment(content) {
@@ -137,8 +137,9 @@ pub fn scan_lexed(lexed: &super::summary::Lexed<'_>) -> Option<QuerySecret> {
                         line: line(a),
                     });
                 }
-                let lower = content.to_ascii_lowercase();
-                let exact = if lower.starts_with("x-amz-") {
+                let lower;
+                let exact = if starts_with_ignore_case(content, "x-amz-") {
+                    lower = content.to_ascii_lowercase();
                     lower.as_str()
                 } else {
                     content
@@ -157,14 +158,6 @@ pub fn scan_lexed(lexed: &super::summary::Lexed<'_>) -> Option<QuerySecret> {
         i += 1;
     }
     bare.filter(|_| names_query)
-}
-
-/// Whether `hay` contains the lowercase ASCII word `needle` in any case,
-/// without allocating (every identifier of every indexed file is asked).
-fn contains_ignore_case(hay: &str, needle: &str) -> bool {
-    hay.as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// When the attribute at `pound` marks test code, the index of the last
@@ -209,15 +202,41 @@ fn literal_content(lit: &str) -> &str {
     }
 }
 
-/// `token` of `"?token="`, `"&a=1&api_key="`, `"code="`.
+/// `token` of `"?token="`, `"&a=1&api_key="`, `"code="` (any case).
+/// Runs on every string literal of every file the index reads and of
+/// every keystroke's text in the language server: no allocation.
 fn key_assignment(content: &str) -> Option<&'static str> {
-    let lower = content.to_ascii_lowercase();
+    let bytes = content.as_bytes();
+    let equals: Vec<usize> = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'=')
+        .map(|(i, _)| i)
+        .collect();
+    if equals.is_empty() {
+        return None;
+    }
     QUERY_KEYS.iter().copied().find(|key| {
-        let pattern = format!("{key}=");
-        lower
-            .match_indices(&pattern)
-            .any(|(at, _)| at == 0 || matches!(lower.as_bytes()[at - 1], b'?' | b'&'))
+        let n = key.len();
+        equals.iter().any(|&at| {
+            at >= n
+                && bytes[at - n..at].eq_ignore_ascii_case(key.as_bytes())
+                && (at == n || matches!(bytes[at - n - 1], b'?' | b'&'))
+        })
     })
+}
+
+/// Does `text` contain `word` (lowercase ASCII), in any case?
+fn contains_ignore_case(text: &str, word: &str) -> bool {
+    text.as_bytes()
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+}
+
+fn starts_with_ignore_case(text: &str, word: &str) -> bool {
+    text.as_bytes()
+        .get(..word.len())
+        .is_some_and(|b| b.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 /// A credential field of the struct whose `struct` keyword starts
@@ -290,6 +309,21 @@ mod tests {
         );
         // `monkey=` is not `key=`.
         assert_eq!(key(r#"const Q: &str = "?monkey=1";"#), None);
+    }
+
+    #[test]
+    fn key_assignments_at_the_start_or_after_a_separator_in_any_case() {
+        assert_eq!(key_assignment("?Token="), Some("token"));
+        assert_eq!(key_assignment("a=1&API_KEY=x"), Some("api_key"));
+        assert_eq!(key_assignment("code=1"), Some("code"));
+        assert_eq!(key_assignment("zipcode=1"), None, "`code` inside a word");
+        assert_eq!(key_assignment("x=1&y=2"), None);
+        assert_eq!(key_assignment("no equals sign: token"), None);
+        assert_eq!(key_assignment("é=1&sig=é"), Some("sig"));
+        assert!(contains_ignore_case("ParseQUERYString", "query"));
+        assert!(!contains_ignore_case("qu", "query"));
+        assert!(starts_with_ignore_case("X-Amz-Date", "x-amz-"));
+        assert!(!starts_with_ignore_case("é", "x-amz-"));
     }
 
     #[test]

@@ -376,10 +376,21 @@ impl FileSummary {
         let reduced = without_bodies_lexed(&lexed);
         let query_secret = super::query_secrets::scan_lexed(&lexed);
         drop(lexed);
+        FileSummary::of_reduced(&reduced, query_secret)
+    }
+
+    /// Summarize a text from what [`FileSummary::of_text`] reads of it:
+    /// its [`without_bodies`] form and its query-secret evidence. Two texts
+    /// with the same of both have the same summary (the live index skips
+    /// the parse when an edit inside a body left them as they were).
+    pub fn of_reduced(
+        reduced: &str,
+        query_secret: Option<super::query_secrets::QuerySecret>,
+    ) -> FileSummary {
         // A 2015 crate's `async`/`try` identifiers (see `crate::edition`):
         // only signatures are read here, so the stand-ins are harmless.
         // Nested too deeply to parse safely: as good as unparsable.
-        let parsed = match crate::complexity::prepare(&reduced) {
+        let parsed = match crate::complexity::prepare(reduced) {
             Ok(prepared) => syn::parse_file(&prepared)
                 .or_else(|e| {
                     crate::edition::as_2018(&prepared)

@@ -6,7 +6,8 @@
 //!
 //! Each finding is a `{"reason":"compiler-message", "package_id",
 //! "manifest_path", "target", "message"}` object whose `message` is a
-//! rustc diagnostic: `message`, `code.code` (`SL001`), `level`, `spans`
+//! rustc diagnostic: `message`, `code.code` (`scope-lint::SL001`, see
+//! below), `level`, `spans`
 //! (primary first, then the secondary labels; `byte_start`/`byte_end`,
 //! 1-based `line_*` and `column_*` counted in characters with an exclusive
 //! end, `is_primary`, `text` with highlights, `label`), `children` (the
@@ -22,6 +23,21 @@
 //! package named after its directory. File names are as given on the
 //! command line, without a leading `./`: run it from the workspace root,
 //! as rust-analyzer does, and they resolve like cargo's.
+//!
+//! The code is scoped, `scope-lint::SL001`, the way clippy's lints are
+//! (`clippy::needless_return`, RFC 2103). rust-analyzer's flycheck
+//! (`crates/rust-analyzer/src/diagnostics/flycheck_to_proto.rs`) splits a
+//! code with exactly one `::` into the LSP `source` and `code`, so the
+//! editor shows `scope-lint(SL001)` beside `clippy(needless_return)`; a
+//! bare `SL001` would be shown as `rustc(SL001)`, as if the compiler had
+//! said it. The tool part is the command's name rather than an identifier
+//! (`scope_lint`): it is what the user typed in `overrideCommand` and what
+//! the language server puts in `source`, and no Rust attribute ever
+//! parses it (suppressions are comments). rust-analyzer links only
+//! `rustc` and `clippy` codes to their documentation, so the link to the
+//! rule's page is not shown there; `code.explanation` carries the rule's
+//! documentation instead, and `rendered` keeps the `warning[SL001]` header
+//! of scope-lint's own output.
 
 use super::Report;
 use crate::diagnostic::{Applicability, Diagnostic, Level};
@@ -221,12 +237,17 @@ fn diagnostic(result: &FileResult, d: &Diagnostic) -> RustcDiagnostic {
     let docs = crate::rules::find(d.code.code).map(|r| r.meta().docs());
     RustcDiagnostic {
         message: d.message.clone(),
-        code: Some(json!({ "code": d.code.code, "explanation": docs })),
+        code: Some(json!({ "code": scoped_code(d.code.code), "explanation": docs })),
         level: level(d.level),
         spans,
         children,
         rendered: Some(rendered(result, d)),
     }
+}
+
+/// The code as rust-analyzer splits it into source and code.
+pub fn scoped_code(code: &str) -> String {
+    format!("scope-lint::{code}")
 }
 
 /// rustc's plain text form: header, location, the primary line with its

@@ -1,7 +1,8 @@
 //! Findings as the editor sees them: LSP diagnostics (with the rule's
 //! documentation link and the secondary labels as related information),
-//! code actions (each fix, and the two suppression comments of
-//! `src/suppress.rs`), and hover text (the rule's `explain` page).
+//! code actions (each fix, the two suppression comments of
+//! `src/suppress.rs`, and "fix all" as one edit), and hover text (the
+//! rule's `explain` page).
 
 use super::position::{Encoding, LineIndex};
 use crate::diagnostic::{Applicability, Diagnostic, Level};
@@ -82,6 +83,65 @@ pub fn diagnostic(t: &Text<'_>, d: &Diagnostic) -> lsp_types::Diagnostic {
         tags: (d.code == rules::UNUSED_SUPPRESSION.code())
             .then(|| vec![DiagnosticTag::UNNECESSARY]),
         data: None,
+    }
+}
+
+/// The kind of the "fix all" source action: `source.fixAll` and the
+/// tool's name, as ruff's `source.fixAll.ruff`, so that an editor's
+/// "fix all on save" (`source.fixAll`) runs it with the other tools'.
+pub const FIX_ALL_KIND: &str = "source.fixAll.scope-lint";
+
+/// Does a client's `only` filter (`None`: every kind) let `kind` through?
+/// A filter entry is a prefix of the kinds it selects (`source` selects
+/// `source.fixAll.scope-lint`), by whole dot-separated parts.
+pub fn kind_requested(only: Option<&[CodeActionKind]>, kind: &str) -> bool {
+    only.is_none_or(|kinds| {
+        kinds.iter().any(|k| {
+            let k = k.as_str();
+            kind == k
+                || kind
+                    .strip_prefix(k)
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
+    })
+}
+
+/// The "fix all" action: the document's text after every safe fix (what
+/// `scope-lint --fix` writes), as one edit of the part that changed.
+pub fn fix_all(t: &Text<'_>, fixed: &str, applied: usize) -> CodeAction {
+    let old = t.text;
+    let mut prefix = old
+        .bytes()
+        .zip(fixed.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(prefix) || !fixed.is_char_boundary(prefix) {
+        prefix -= 1;
+    }
+    let max_suffix = old.len().min(fixed.len()) - prefix;
+    let mut suffix = old
+        .bytes()
+        .rev()
+        .zip(fixed.bytes().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(old.len() - suffix) || !fixed.is_char_boundary(fixed.len() - suffix)
+    {
+        suffix -= 1;
+    }
+    let edit = t.edit(
+        prefix..old.len() - suffix,
+        fixed[prefix..fixed.len() - suffix].to_string(),
+    );
+    CodeAction {
+        title: format!(
+            "Fix all scope-lint findings with a safe fix ({applied} fix{})",
+            if applied == 1 { "" } else { "es" }
+        ),
+        kind: Some(CodeActionKind::from(FIX_ALL_KIND)),
+        edit: Some(t.workspace_edit(vec![edit])),
+        ..CodeAction::default()
     }
 }
 
@@ -289,6 +349,65 @@ mod tests {
             apply(text, suppress_on_line(text, 8, "SL002")),
             "let n = q.split('&'); // scope-lint: allow(SL003, SL002) -- why\n"
         );
+    }
+
+    #[test]
+    fn kinds_are_selected_by_whole_parts() {
+        let only = |k: &[&str]| -> Vec<CodeActionKind> {
+            k.iter()
+                .map(|k| CodeActionKind::from(k.to_string()))
+                .collect()
+        };
+        for yes in [
+            &["source"][..],
+            &["source.fixAll"],
+            &[FIX_ALL_KIND],
+            &["quickfix", "source"],
+        ] {
+            assert!(kind_requested(Some(&only(yes)), FIX_ALL_KIND), "{yes:?}");
+        }
+        for no in [
+            &["quickfix"][..],
+            &["source.fix"],
+            &["source.organizeImports"],
+            &[],
+        ] {
+            assert!(!kind_requested(Some(&only(no)), FIX_ALL_KIND), "{no:?}");
+        }
+        assert!(kind_requested(None, FIX_ALL_KIND));
+        assert!(kind_requested(Some(&only(&["quickfix"])), "quickfix"));
+    }
+
+    #[test]
+    fn fix_all_is_one_edit_of_the_changed_part() {
+        let text = "é a.split('&') b ü\n";
+        let fixed = "é a.query_pairs() b ü\n";
+        let uri = Uri::from_str("file:///x.rs").unwrap();
+        let lines = LineIndex::new(text);
+        let t = Text {
+            uri: &uri,
+            text,
+            lines: &lines,
+            encoding: Encoding::Utf8,
+        };
+        let action = fix_all(&t, fixed, 1);
+        let edits = &action.edit.unwrap().changes.unwrap()[&uri];
+        assert_eq!(edits.len(), 1);
+        let e = &edits[0];
+        let (start, end) = (
+            lines.offset(text, e.range.start, Encoding::Utf8),
+            lines.offset(text, e.range.end, Encoding::Utf8),
+        );
+        assert_eq!(apply(text, (start..end, e.new_text.clone())), fixed);
+        assert_eq!(e.new_text, "query_pairs(", "only what changed");
+        // A change inside a multi-byte character: the whole character.
+        let t2 = Text {
+            text: "aé",
+            lines: &LineIndex::new("aé"),
+            ..t
+        };
+        let action = fix_all(&t2, "aè", 1);
+        assert_eq!(action.edit.unwrap().changes.unwrap()[&uri][0].new_text, "è");
     }
 
     #[test]

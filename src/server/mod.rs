@@ -10,8 +10,10 @@
 //! `RequestCancelled`; linting of the open files stops as soon as new
 //! messages arrive (their results would be stale) and resumes with the
 //! newest texts. The edited document is linted on one core while the crate
-//! index takes the change on the other; when the change touched signatures
-//! every open document is linted again. Diagnostics carry the document
+//! index takes the change on the other; an edit inside one function body
+//! re-analyses that function only ([`crate::incremental`]) and leaves the
+//! index as it was; when the change touched signatures every open document
+//! is linted again. Diagnostics carry the document
 //! version they were computed for.
 //!
 //! - [`session`]: the state (open documents, configuration, the live crate

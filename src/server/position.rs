@@ -83,9 +83,12 @@ impl LineIndex {
 }
 
 /// Apply `didChange` content changes in order: a change without a range
-/// replaces the whole text.
+/// replaces the whole text. `lines` is the index of `text` and is left as
+/// the index of the new text: built once per change after the first
+/// (usually once per version), never per position.
 pub fn apply_changes(
     text: &mut String,
+    lines: &mut LineIndex,
     changes: Vec<TextDocumentContentChangeEvent>,
     enc: Encoding,
 ) {
@@ -93,12 +96,12 @@ pub fn apply_changes(
         match change.range {
             None => *text = change.text,
             Some(range) => {
-                let index = LineIndex::new(text);
-                let start = index.offset(text, range.start, enc);
-                let end = index.offset(text, range.end, enc).max(start);
+                let start = lines.offset(text, range.start, enc);
+                let end = lines.offset(text, range.end, enc).max(start);
                 text.replace_range(start..end, &change.text);
             }
         }
+        *lines = LineIndex::new(text);
     }
 }
 
@@ -143,11 +146,14 @@ mod tests {
             range_length: None,
             text: t.into(),
         };
+        let mut lines = LineIndex::new(&text);
         apply_changes(
             &mut text,
+            &mut lines,
             vec![change(1, 1, 1, 3, "ü"), change(0, 0, 0, 1, "A")],
             Encoding::Utf16,
         );
         assert_eq!(text, "Ab\néüx\r\nlast");
+        assert_eq!(lines.line_starts, LineIndex::new(&text).line_starts);
     }
 }

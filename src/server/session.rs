@@ -3,6 +3,14 @@
 //! of each file (reloaded when a `scope-lint.toml` or `Cargo.toml`
 //! changes), the linters built for it, and the live crate index
 //! ([`crate::index::live`]) that every text change goes through.
+//!
+//! Findings reach the client pushed (`textDocument/publishDiagnostics`)
+//! or, when the client can pull them (LSP 3.17 `textDocument/diagnostic`),
+//! pulled: then nothing is pushed (an editor would show both), each report
+//! carries a `resultId` (a hash of the diagnostics) and a pull whose
+//! previous id still holds is answered `unchanged`; when the crate index
+//! changed, and with it the findings of files not edited, the client is
+//! asked to pull again (`workspace/diagnostic/refresh`).
 
 use super::convert::{self, Text};
 use super::log;
@@ -10,6 +18,7 @@ use super::position::{self, Encoding, LineIndex};
 use super::uri;
 use crate::config::{Config, Discovery};
 use crate::diagnostic::Diagnostic;
+use crate::incremental::Analysis;
 use crate::index::live::{Change, LiveIndex};
 use crate::index::SharedIndex;
 use crate::lint::Linter;
@@ -23,11 +32,14 @@ use lsp_types::request::Request as _;
 use lsp_types::{notification as n, request as r};
 use lsp_types::{
     ClientCapabilities, CodeActionKind, CodeActionOptions, CodeActionProviderCapability,
-    DidChangeWatchedFilesRegistrationOptions, FileChangeType, FileSystemWatcher, GlobPattern,
-    Hover, HoverContents, HoverProviderCapability, InitializeParams, InitializeResult,
-    MarkupContent, MarkupKind, PositionEncodingKind, PublishDiagnosticsParams, Registration,
-    RegistrationParams, SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    DiagnosticOptions, DiagnosticServerCapabilities, DidChangeWatchedFilesRegistrationOptions,
+    DocumentDiagnosticReport, DocumentDiagnosticReportResult, FileChangeType, FileSystemWatcher,
+    FullDocumentDiagnosticReport, GlobPattern, Hover, HoverContents, HoverProviderCapability,
+    InitializeParams, InitializeResult, MarkupContent, MarkupKind, PositionEncodingKind,
+    PublishDiagnosticsParams, Registration, RegistrationParams,
+    RelatedFullDocumentDiagnosticReport, RelatedUnchangedDocumentDiagnosticReport, SaveOptions,
+    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, UnchangedDocumentDiagnosticReport, Uri,
 };
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -55,8 +67,9 @@ pub fn handshake(conn: &Connection) -> Result<Option<InitializeParams>, String> 
                     }
                 };
                 let encoding = negotiate(&params.capabilities);
+                let pull = pulls_diagnostics(&params.capabilities);
                 let result = InitializeResult {
-                    capabilities: capabilities(encoding),
+                    capabilities: capabilities(encoding, pull),
                     server_info: Some(ServerInfo {
                         name: "scope-lint".into(),
                         version: Some(env!("CARGO_PKG_VERSION").into()),
@@ -91,7 +104,14 @@ fn negotiate(caps: &ClientCapabilities) -> Encoding {
     }
 }
 
-fn capabilities(encoding: Encoding) -> ServerCapabilities {
+/// Can the client pull diagnostics (`textDocument/diagnostic`)?
+fn pulls_diagnostics(caps: &ClientCapabilities) -> bool {
+    caps.text_document
+        .as_ref()
+        .is_some_and(|t| t.diagnostic.is_some())
+}
+
+fn capabilities(encoding: Encoding, pull: bool) -> ServerCapabilities {
     ServerCapabilities {
         position_encoding: Some(match encoding {
             Encoding::Utf8 => PositionEncodingKind::UTF8,
@@ -108,10 +128,23 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
             },
         )),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            code_action_kinds: Some(vec![
+                CodeActionKind::QUICKFIX,
+                CodeActionKind::from(convert::FIX_ALL_KIND),
+            ]),
             ..CodeActionOptions::default()
         })),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
+        diagnostic_provider: pull.then(|| {
+            DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                identifier: Some("scope-lint".into()),
+                // An edit of `state.rs` changes the findings of the files
+                // that read its fields.
+                inter_file_dependencies: true,
+                workspace_diagnostics: false,
+                ..DiagnosticOptions::default()
+            })
+        }),
         ..ServerCapabilities::default()
     }
 }
@@ -135,6 +168,23 @@ struct Document {
     lines: LineIndex,
     /// Findings of `text`, when linted (`None`: not yet).
     diagnostics: Option<Vec<Diagnostic>>,
+    /// The same as LSP diagnostics, and their report's id (pull mode).
+    reported: Vec<lsp_types::Diagnostic>,
+    result_id: String,
+    /// What the last lint leaves for the next edit's
+    /// ([`crate::incremental`]); dropped when the configuration changes.
+    analysis: Option<Analysis>,
+}
+
+impl Document {
+    fn text_of(&self, encoding: Encoding) -> Text<'_> {
+        Text {
+            uri: &self.uri,
+            text: &self.text,
+            lines: &self.lines,
+            encoding,
+        }
+    }
 }
 
 /// The linter for one configuration file (`None`: the defaults).
@@ -143,10 +193,23 @@ struct ConfiguredLinter {
     linter: Linter,
 }
 
+impl ConfiguredLinter {
+    /// The findings the configuration keeps (`ignore` per file).
+    fn keep_configured(&self, path: &Path, mut found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let ignored = self.config.ignored_for(path);
+        found.retain(|d| !ignored.contains(&d.code.code));
+        found
+    }
+}
+
 /// Everything one client session knows.
 pub struct Session {
     sender: Sender<Message>,
     encoding: Encoding,
+    /// The client pulls diagnostics: none are pushed.
+    pull: bool,
+    /// The client takes `workspace/diagnostic/refresh`.
+    refresh: bool,
     watch_dynamically: bool,
     roots: Vec<PathBuf>,
     docs: HashMap<PathBuf, Document>,
@@ -166,6 +229,14 @@ pub struct Session {
 impl Session {
     pub fn new(sender: Sender<Message>, params: InitializeParams) -> Result<Session, String> {
         let encoding = negotiate(&params.capabilities);
+        let pull = pulls_diagnostics(&params.capabilities);
+        let refresh = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.diagnostic.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false);
         let watch_dynamically = params
             .capabilities
             .workspace
@@ -192,6 +263,8 @@ impl Session {
         let mut session = Session {
             sender,
             encoding,
+            pull,
+            refresh,
             watch_dynamically,
             roots,
             docs: HashMap::new(),
@@ -318,13 +391,18 @@ impl Session {
             }
             r::CodeActionRequest::METHOD => params(req).map(|p| to_value(self.code_actions(p))),
             r::HoverRequest::METHOD => params(req).map(|p| to_value(self.hover(p))),
+            r::DocumentDiagnosticRequest::METHOD => {
+                params(req).map(|p| to_value(self.pull_diagnostics(p)))
+            }
             r::Initialize::METHOD => Err((
                 ErrorCode::InvalidRequest as i32,
                 "`initialize` may be sent once".to_string(),
             )),
             other => Err((
                 ErrorCode::MethodNotFound as i32,
-                format!("unknown method `{other}`: scope-lint answers codeAction and hover"),
+                format!(
+                    "unknown method `{other}`: scope-lint answers codeAction, hover and diagnostic"
+                ),
             )),
         };
         match result {
@@ -347,28 +425,100 @@ impl Session {
     }
 
     fn code_actions(&mut self, p: lsp_types::CodeActionParams) -> Vec<lsp_types::CodeAction> {
-        let wants_quickfix = p.context.only.as_ref().is_none_or(|kinds| {
-            kinds
-                .iter()
-                .any(|k| CodeActionKind::QUICKFIX.as_str().starts_with(k.as_str()))
-        });
-        let Some(path) = self
-            .current(&p.text_document.uri)
-            .filter(|_| wants_quickfix)
-        else {
+        let only = p.context.only.as_deref();
+        let wants_quickfix = convert::kind_requested(only, CodeActionKind::QUICKFIX.as_str());
+        // "Fix all" re-lints the document: computed only when asked for by
+        // kind (a source-action menu, fix-on-save), not on every request
+        // for the actions at the cursor.
+        let wants_fix_all = only.is_some() && convert::kind_requested(only, convert::FIX_ALL_KIND);
+        if !wants_quickfix && !wants_fix_all {
+            return Vec::new();
+        }
+        let Some(path) = self.current(&p.text_document.uri) else {
             return Vec::new();
         };
-        let doc = &self.docs[&path];
-        let text = Text {
-            uri: &doc.uri,
-            text: &doc.text,
-            lines: &doc.lines,
-            encoding: self.encoding,
-        };
-        let start = doc.lines.offset(&doc.text, p.range.start, self.encoding);
-        let end = doc.lines.offset(&doc.text, p.range.end, self.encoding);
+        let mut actions = Vec::new();
+        if wants_quickfix {
+            actions = self.quick_fixes(&path, p.range);
+        }
+        if wants_fix_all {
+            actions.extend(self.fix_all(&path));
+        }
+        actions
+    }
+
+    fn quick_fixes(&self, path: &Path, range: lsp_types::Range) -> Vec<lsp_types::CodeAction> {
+        let doc = &self.docs[path];
+        let start = doc.lines.offset(&doc.text, range.start, self.encoding);
+        let end = doc.lines.offset(&doc.text, range.end, self.encoding);
         let diagnostics = doc.diagnostics.as_deref().unwrap_or_default();
-        convert::code_actions(&text, diagnostics, start..end.max(start))
+        convert::code_actions(
+            &doc.text_of(self.encoding),
+            diagnostics,
+            start..end.max(start),
+        )
+    }
+
+    /// "Fix all": every safe fix of the document, applied the way
+    /// `scope-lint --fix` applies them (re-linted until stable, never a
+    /// text that does not parse), as one edit; `None` when there is
+    /// nothing to fix.
+    fn fix_all(&mut self, path: &Path) -> Option<lsp_types::CodeAction> {
+        let findings = self.docs[path].diagnostics.as_deref().unwrap_or_default();
+        if !findings.iter().any(|d| crate::fix::allowed(d, false)) {
+            return None;
+        }
+        let key = self.linter_key(path);
+        let (configured, doc) = (&self.linters[&key], &self.docs[path]);
+        let started = Instant::now();
+        let fixed = crate::fix::fix_text(&doc.text, false, |t| {
+            if t == doc.text {
+                doc.diagnostics.clone().unwrap_or_default()
+            } else {
+                findings_of(configured, path, t)
+            }
+        });
+        if let Some((code, e)) = &fixed.broke {
+            log::error(&format!(
+                "{}: the {} fix would make the file unparsable ({e}); left out of \"fix all\"",
+                path.display(),
+                code.code
+            ));
+        }
+        log::info(&format!(
+            "fix all in {}: {} fixes in {:.1} ms",
+            path.display(),
+            fixed.applied,
+            started.elapsed().as_secs_f64() * 1000.0
+        ));
+        (fixed.text != doc.text)
+            .then(|| convert::fix_all(&doc.text_of(self.encoding), &fixed.text, fixed.applied))
+    }
+
+    /// `textDocument/diagnostic`: the document's findings as they stand,
+    /// or `unchanged` when the client already has them.
+    fn pull_diagnostics(
+        &mut self,
+        p: lsp_types::DocumentDiagnosticParams,
+    ) -> DocumentDiagnosticReportResult {
+        let report = match self.current(&p.text_document.uri) {
+            Some(path) => {
+                let doc = &self.docs[&path];
+                if p.previous_result_id.as_deref() == Some(doc.result_id.as_str()) {
+                    DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+                        related_documents: None,
+                        unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                            result_id: doc.result_id.clone(),
+                        },
+                    })
+                } else {
+                    full_report(Some(doc.result_id.clone()), doc.reported.clone())
+                }
+            }
+            // Not open: scope-lint reports on open documents only.
+            None => full_report(None, Vec::new()),
+        };
+        DocumentDiagnosticReportResult::Report(report)
     }
 
     fn hover(&mut self, p: lsp_types::HoverParams) -> Option<Hover> {
@@ -473,6 +623,9 @@ impl Session {
                 lines: LineIndex::new(&doc.text),
                 text: doc.text,
                 diagnostics: None,
+                reported: Vec::new(),
+                result_id: String::new(),
+                analysis: None,
             },
         );
         self.urgent(path);
@@ -489,9 +642,13 @@ impl Session {
             ));
             return;
         };
-        position::apply_changes(&mut doc.text, p.content_changes, self.encoding);
+        position::apply_changes(
+            &mut doc.text,
+            &mut doc.lines,
+            p.content_changes,
+            self.encoding,
+        );
         doc.version = p.text_document.version;
-        doc.lines = LineIndex::new(&doc.text);
         doc.diagnostics = None;
         self.pending
             .set_text(path.clone(), doc.text.as_str().into());
@@ -523,7 +680,9 @@ impl Session {
             Ok(text) => self.pending.set_text(path.clone(), text.into()),
             Err(_) => self.pending.remove(path.clone()),
         }
-        self.publish(doc.uri, Vec::new(), None);
+        if !self.pull {
+            self.publish(doc.uri, Vec::new(), None);
+        }
     }
 
     fn watched(&mut self, p: lsp_types::DidChangeWatchedFilesParams) {
@@ -574,6 +733,7 @@ impl Session {
         for p in open {
             if let Some(doc) = self.docs.get_mut(&p) {
                 doc.diagnostics = None;
+                doc.analysis = None;
             }
             if !self.dirty.contains(&p) {
                 self.dirty.push(p);
@@ -607,6 +767,15 @@ impl Session {
             started.elapsed().as_secs_f64() * 1000.0
         ));
         self.all_dirty();
+        if self.pull && self.refresh && !self.docs.is_empty() {
+            self.next_id += 1;
+            let req = Request::new(
+                RequestId::from(format!("scope-lint-{}", self.next_id)),
+                r::WorkspaceDiagnosticRefresh::METHOD.into(),
+                serde_json::Value::Null,
+            );
+            send(&self.sender, req.into());
+        }
     }
 
     /// Lint dirty documents, most urgent first, until none is left or a
@@ -650,12 +819,20 @@ impl Session {
         self.store(path, linted);
     }
 
-    /// Keep a document's findings and publish them.
-    fn store(&mut self, path: &Path, (diagnostics, lsp): Linted) {
+    /// Keep a document's findings and push them (unless the client
+    /// pulls them).
+    fn store(&mut self, path: &Path, (diagnostics, lsp, analysis): Linted) {
         let Some(doc) = self.docs.get_mut(path) else {
             return;
         };
         doc.diagnostics = Some(diagnostics);
+        doc.analysis = analysis;
+        if self.pull {
+            let bytes = serde_json::to_vec(&lsp).unwrap_or_default();
+            doc.result_id = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));
+            doc.reported = lsp;
+            return;
+        }
         let (uri, version) = (doc.uri.clone(), doc.version);
         self.publish(uri, lsp, Some(version));
     }
@@ -779,7 +956,11 @@ impl Session {
 }
 
 /// A document's findings, and the same as LSP diagnostics.
-type Linted = (Vec<Diagnostic>, Vec<lsp_types::Diagnostic>);
+type Linted = (
+    Vec<Diagnostic>,
+    Vec<lsp_types::Diagnostic>,
+    Option<Analysis>,
+);
 
 /// Lint a document's text (never the disk) with its configuration.
 fn lint_document(
@@ -792,15 +973,17 @@ fn lint_document(
     let ns = |a: &std::sync::atomic::AtomicU64| a.load(std::sync::atomic::Ordering::Relaxed);
     let stats = &configured.linter.stats;
     let (parse_before, check_before) = (ns(&stats.parse_ns), ns(&stats.check_ns));
-    let diagnostics = if configured.config.is_excluded(path) {
-        Vec::new()
+    let (diagnostics, analysis) = if configured.config.is_excluded(path) {
+        (Vec::new(), None)
     } else {
-        let mut result = configured.linter.lint_text(path, doc.text.clone());
-        let ignored = configured.config.ignored_for(path);
-        result
-            .diagnostics
-            .retain(|d| !ignored.contains(&d.code.code));
-        result.diagnostics
+        let (result, analysis) =
+            configured
+                .linter
+                .lint_text_incremental(path, doc.text.clone(), doc.analysis.as_ref());
+        (
+            configured.keep_configured(path, result.diagnostics),
+            analysis,
+        )
     };
     log::info(&format!(
         "linted {} (version {}): {} findings in {:.1} ms (parse {:.1} ms, analysis {:.1} ms)",
@@ -811,17 +994,33 @@ fn lint_document(
         ns(&stats.parse_ns).saturating_sub(parse_before) as f64 / 1e6,
         ns(&stats.check_ns).saturating_sub(check_before) as f64 / 1e6,
     ));
-    let text = Text {
-        uri: &doc.uri,
-        text: &doc.text,
-        lines: &doc.lines,
-        encoding,
-    };
+    let text = doc.text_of(encoding);
     let lsp = diagnostics
         .iter()
         .map(|d| convert::diagnostic(&text, d))
         .collect();
-    (diagnostics, lsp)
+    (diagnostics, lsp, analysis)
+}
+
+/// The findings of a text of `path` under its configuration (what the
+/// command line reports for the file: excluded files have none, ignored
+/// codes are left out).
+fn findings_of(configured: &ConfiguredLinter, path: &Path, text: &str) -> Vec<Diagnostic> {
+    if configured.config.is_excluded(path) {
+        return Vec::new();
+    }
+    let result = configured.linter.lint_text(path, text.to_string());
+    configured.keep_configured(path, result.diagnostics)
+}
+
+fn full_report(
+    result_id: Option<String>,
+    items: Vec<lsp_types::Diagnostic>,
+) -> DocumentDiagnosticReport {
+    DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+        related_documents: None,
+        full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id, items },
+    })
 }
 
 fn is_config(path: &Path) -> bool {
