@@ -21,6 +21,17 @@ pub struct Prefilter {
     models_end: usize,
     /// Per rule: its trigger pattern ids, and whether it needs models.
     rules: Vec<(Vec<usize>, bool)>,
+    /// Per pattern: whether a key character must come right before it (a
+    /// trigger written `\w=`: `?key=` builds a query, `w!("=")` does not).
+    after_key: Vec<bool>,
+}
+
+/// The trigger prefix that asks for a key character before the match.
+const AFTER_KEY: &str = "\\w";
+
+/// A byte of a query key (see `sl007::query_key_at_end`).
+fn is_key_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b']' | b'%')
 }
 
 impl Prefilter {
@@ -46,13 +57,24 @@ impl Prefilter {
         let mut patterns: Vec<String> = crate_words.into_iter().map(|w| format!("{w}::")).collect();
         let models_end = patterns.len();
         let mut rules = Vec::new();
+        let mut after_key = vec![false; patterns.len()];
         for (triggers, needs_models) in per_rule {
             let mut ids = Vec::new();
             for t in triggers {
-                let id = match patterns[models_end..].iter().position(|p| *p == t) {
+                let (t, key) = match t.strip_prefix(AFTER_KEY) {
+                    Some(rest) => (rest.to_string(), true),
+                    None => (t, false),
+                };
+                let same = |(p, k): (&String, &bool)| *p == t && *k == key;
+                let id = match patterns[models_end..]
+                    .iter()
+                    .zip(&after_key[models_end..])
+                    .position(same)
+                {
                     Some(i) => models_end + i,
                     None => {
                         patterns.push(t);
+                        after_key.push(key);
                         patterns.len() - 1
                     }
                 };
@@ -65,6 +87,7 @@ impl Prefilter {
             ac,
             models_end,
             rules,
+            after_key,
         }
     }
 
@@ -122,6 +145,9 @@ impl Prefilter {
             if id < self.models_end && inside_word {
                 continue;
             }
+            if self.after_key[id] && !(m.start() > 0 && is_key_byte(text[m.start() - 1])) {
+                continue;
+            }
             seen[id] = true;
             model_seen |= id < self.models_end;
             let satisfied = self.rules.iter().any(|(triggers, needs_models)| {
@@ -150,6 +176,12 @@ mod tests {
         assert!(!p.may_match(b"use my_axum::Uri; q.split('&')"));
         let p = Prefilter::from_parts(vec!["axum".into()], vec![(vec!["={".into()], false)]);
         assert!(p.may_match(b"format!(\"?a={a}\")"));
+        // `\w=`: only after a query key's last character.
+        let p = Prefilter::from_parts(Vec::new(), vec![(vec!["\\w=\"".into()], false)]);
+        assert!(p.may_match(b"let q = \"?page=\".to_string() + n;"));
+        assert!(p.may_match(b"\"&a[]=\""));
+        assert!(!p.may_match(b"pub const EQ: PCWSTR = w!(\"=\");"));
+        assert!(!p.may_match(b"=\""));
         // Named through one of the crate's own items: the crate word is
         // known to be there.
         let p = Prefilter::from_parts(vec!["axum".into()], vec![(vec!["split".into()], true)]);

@@ -46,7 +46,9 @@ static META: RuleMeta = RuleMeta {
     summary: "a value interpolated into a URL's query without percent-encoding",
     fixable: false,
     source: include_str!("sl007_unencoded_query_build.rs"),
-    triggers: &["={", "=\""],
+    // After a key character only (see `query_key_at_end`): `?page={n}`
+    // builds a query, `w!("=")` in a generated binding does not.
+    triggers: &["\\w={", "\\w=\""],
     needs_models: false,
     interests: &[NodeKind::Macro, NodeKind::Binary],
     group: Group::Security,
