@@ -46,10 +46,10 @@
 //! ## Fix safety
 //! There is no automatic fix: which handler was meant is the author's call.
 
-use super::{literal_text, Context, Group, Node, NodeKind, Rule, RuleMeta};
+use super::{Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
-use crate::models::RouterModel;
-use std::collections::BTreeSet;
+use crate::models::{CaptureSyntax, RouterModel};
+use crate::scope::routes::{known, Registration};
 use syn::spanned::Spanned;
 
 pub struct RouteConflict;
@@ -68,108 +68,78 @@ pub static META: RuleMeta = RuleMeta {
     skip_in_tests: true,
 };
 
-/// One registration on a router chain.
-struct Registration {
-    path: String,
-    /// The HTTP methods of its method router; `None` for a whole service.
-    methods: Option<BTreeSet<String>>,
+/// The shape of one path segment in the matcher: a capture, a catch-all,
+/// static text, or a segment mixing text and a capture (no verdict).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape<'s> {
+    Capture,
+    CatchAll,
+    Static(&'s str),
+    Mixed,
 }
 
-/// The HTTP methods a method-router expression adds (`get(a).post(b)`),
-/// when every link of it is known. A method added twice is reported by
-/// the method-router check, not here.
-fn methods_of(
-    expr: &syn::Expr,
-    router: &RouterModel,
-    cx: &Context<'_>,
-) -> Option<BTreeSet<String>> {
-    let mut out = BTreeSet::new();
-    let mut at = expr;
-    loop {
-        match at {
-            syn::Expr::MethodCall(m) => {
-                out.insert(router.http_methods.get(&m.method.to_string())?.clone());
-                at = &m.receiver;
+fn shape(segment: &str, syntax: CaptureSyntax) -> Shape<'_> {
+    match syntax {
+        CaptureSyntax::Braces => {
+            match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(inner) if inner.contains(['{', '}']) => Shape::Mixed,
+                Some(inner) if inner.starts_with('*') => Shape::CatchAll,
+                Some(_) => Shape::Capture,
+                None if segment.contains(['{', '}']) => Shape::Mixed,
+                None => Shape::Static(segment),
             }
-            syn::Expr::Call(c) => {
-                let name = called_name(c, cx)?;
-                out.insert(router.http_methods.get(&name)?.clone());
-                return Some(out);
-            }
-            syn::Expr::Paren(p) => at = &p.expr,
-            _ => return None,
         }
+        // matchit 0.7: a capture runs from `:` or `*` to the next `/`.
+        CaptureSyntax::Colon => match segment.as_bytes().first() {
+            Some(b':') => Shape::Capture,
+            Some(b'*') => Shape::CatchAll,
+            _ if segment.contains([':', '*']) => Shape::Mixed,
+            _ => Shape::Static(segment),
+        },
     }
 }
 
-/// The last segment of a called function that resolves to a modelled
-/// router function (`get` of `axum::routing::get`).
-fn called_name(call: &syn::ExprCall, cx: &Context<'_>) -> Option<String> {
-    let path = cx.scope.callee_path(call)?;
-    cx.models().function(&path)?;
-    path.rsplit("::").next().map(str::to_string)
-}
-
-/// The registrations made on `receiver`'s chain before this call.
-fn earlier(receiver: &syn::Expr, router: &RouterModel, cx: &Context<'_>) -> Vec<Registration> {
-    let mut out = Vec::new();
-    let mut at = receiver;
-    while let syn::Expr::MethodCall(m) = at {
-        if let Some(r) = registration(m, router, cx) {
-            out.push(r);
-        }
-        at = &m.receiver;
-    }
-    out
-}
-
-fn registration(
-    call: &syn::ExprMethodCall,
-    router: &RouterModel,
-    cx: &Context<'_>,
-) -> Option<Registration> {
-    let method = call.method.to_string();
-    let path = literal_text(call.args.first()?)?;
-    if router.services.contains(&method) {
-        return Some(Registration {
-            path,
-            methods: None,
-        });
-    }
-    if !router.registers.contains(&method) {
-        return None;
-    }
-    let methods = methods_of(call.args.iter().nth(1)?, router, cx)?;
-    Some(Registration {
-        path,
-        methods: Some(methods),
-    })
-}
-
-/// A segment with its capture name taken out: `{}`, `{*}`, or itself.
-fn shape(segment: &str) -> &str {
-    match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-        Some(inner) if inner.starts_with('*') => "{*}",
-        Some(inner) if !inner.contains(['{', '}']) => "{}",
-        _ => segment,
-    }
-}
-
-/// Whether matchit 0.8 refuses `b` after `a`: the same shape with other
-/// capture names, or a catch-all and a capture as the same last segment.
-fn captures_conflict(a: &str, b: &str) -> bool {
+/// Whether the path matcher refuses `b` after `a` (or `a` after `b`: the
+/// conflicts are symmetric). Both matchit 0.7.3 and 0.8.4 (each in its own
+/// capture syntax) normalize capture names by position and then refuse
+///
+/// - two paths of the same shape that differ only in capture names
+///   (`/users/:id` and `/users/:name`; `/a/{x}/b` and `/a/{y}/b`): the
+///   normalized route is already taken (`Node::insert`, "exact match, this
+///   node should be empty");
+/// - a catch-all and a capture, or two catch-alls, at the first segment
+///   where the paths differ (`/files/*rest` and `/files/:id/raw`): a node
+///   holds one wildcard child and a catch-all has no children
+///   (`Node::insert`, "inserting a wildcard, and this node already has a
+///   wildcard child").
+///
+/// A static segment beside a capture is accepted by both (`/users/me` and
+/// `/users/:id`), and so is anything once static segments differ. Found
+/// in matchit 0.7.3 and 0.8.4 `src/tree.rs` (`Node::insert`,
+/// `normalize_params`) and checked by inserting these pairs into both.
+fn captures_conflict(a: &str, b: &str, syntax: CaptureSyntax) -> bool {
     if a == b {
         return false;
     }
-    let (sa, sb): (Vec<&str>, Vec<&str>) = (a.split('/').collect(), b.split('/').collect());
-    if sa.len() != sb.len() {
-        return false;
+    let (sa, sb): (Vec<Shape>, Vec<Shape>) = (
+        a.split('/').map(|s| shape(s, syntax)).collect(),
+        b.split('/').map(|s| shape(s, syntax)).collect(),
+    );
+    for (x, y) in sa.iter().zip(&sb) {
+        if matches!(x, Shape::Mixed) || matches!(y, Shape::Mixed) {
+            return false;
+        }
+        if x != y {
+            return matches!(
+                (x, y),
+                (Shape::Capture | Shape::CatchAll, Shape::CatchAll)
+                    | (Shape::CatchAll, Shape::Capture)
+            );
+        }
     }
-    let last = sa.len() - 1;
-    sa.iter().zip(&sb).enumerate().all(|(i, (x, y))| {
-        let (x, y) = (shape(x), shape(y));
-        x == y || (i == last && matches!((x, y), ("{}", "{*}") | ("{*}", "{}")))
-    }) && sa.iter().zip(&sb).any(|(x, y)| shape(x) != *x && x != y)
+    // The same shape all along, with other capture names (a catch-all
+    // named differently is the same shape too).
+    sa.len() == sb.len()
 }
 
 impl RouteConflict {
@@ -208,7 +178,11 @@ impl Rule for RouteConflict {
             {
                 return;
             }
-            if methods_of(&call.receiver, router, cx).is_some_and(|m| m.contains(http)) {
+            if cx
+                .scope
+                .http_methods(&call.receiver, router)
+                .is_some_and(|m| m.contains(http))
+            {
                 out.push(
                     cx.diagnostic(
                         &META,
@@ -224,15 +198,15 @@ impl Rule for RouteConflict {
         if !recv_ty.as_ref().is_some_and(|t| router.types.contains(t)) {
             return;
         }
-        // `a.merge(Router::new().route(..))`: the merged chain's routes
-        // are registered after this router's.
+        // `a.merge(b)`: b's routes are registered after a's, one by one.
+        let before = cx.value_of(&call.receiver).routes;
         if router.merges.contains(&method) {
-            let (Some(arg), before) = (call.args.first(), earlier(&call.receiver, router, cx))
-            else {
+            let Some(arg) = call.args.first() else {
                 return;
             };
-            for this in earlier(arg, router, cx) {
-                if let Some(message) = conflict(&before, &this, router) {
+            let merged = cx.value_of(arg).routes;
+            for this in known(&merged) {
+                if let Some(message) = conflict(known(&before), this, router) {
                     out.push(
                         cx.diagnostic(&META, range, message)
                             .with_label("merged here")
@@ -243,10 +217,10 @@ impl Rule for RouteConflict {
             }
             return;
         }
-        let Some(this) = registration(call, router, cx) else {
+        let Some(this) = cx.scope.registration(call, router) else {
             return;
         };
-        if let Some(message) = conflict(&earlier(&call.receiver, router, cx), &this, router) {
+        if let Some(message) = conflict(known(&before), &this, router) {
             out.push(
                 cx.diagnostic(&META, range, message)
                     .with_label("registered again here")
@@ -259,7 +233,11 @@ impl Rule for RouteConflict {
 }
 
 /// Why `this` cannot be registered after `before`, if it cannot.
-fn conflict(before: &[Registration], this: &Registration, router: &RouterModel) -> Option<String> {
+fn conflict<'r>(
+    before: impl Iterator<Item = &'r Registration>,
+    this: &Registration,
+    router: &RouterModel,
+) -> Option<String> {
     {
         for before in before {
             let message = if before.path == this.path {
@@ -276,7 +254,8 @@ fn conflict(before: &[Registration], this: &Registration, router: &RouterModel) 
                         this.path, router.krate
                     ),
                 }
-            } else if router.capture_names_conflict && captures_conflict(&before.path, &this.path) {
+            } else if router.capture_names_conflict
+                && captures_conflict(&before.path, &this.path, router.captures) {
                 format!(
                     "`{}` conflicts with `{}` on this router (captures at the same place): {} panics at startup (\"Insertion failed due to conflict\")",
                     this.path, before.path, router.krate
@@ -292,16 +271,56 @@ fn conflict(before: &[Registration], this: &Registration, router: &RouterModel) 
 
 #[cfg(test)]
 mod tests {
-    use super::captures_conflict;
+    use super::{captures_conflict, CaptureSyntax};
 
+    /// Pairs inserted into matchit 0.8.4 (axum 0.8): `true` when the
+    /// second insertion fails.
     #[test]
     fn capture_conflicts_follow_matchit_0_8() {
-        assert!(captures_conflict("/users/{id}", "/users/{name}"));
-        assert!(captures_conflict("/files/{*rest}", "/files/{*path}"));
-        assert!(captures_conflict("/files/{*rest}", "/files/{id}"));
-        assert!(!captures_conflict("/users/{id}", "/users/{name}/posts"));
-        assert!(!captures_conflict("/users/{id}", "/users/me"));
-        assert!(!captures_conflict("/users/{id}", "/users/{id}"));
-        assert!(!captures_conflict("/a/{id}/x", "/a/{id}/y"));
+        let conflicts = |a, b| captures_conflict(a, b, CaptureSyntax::Braces);
+        assert!(conflicts("/users/{id}", "/users/{name}"));
+        assert!(conflicts("/a/{x}/b", "/a/{y}/b"));
+        assert!(conflicts("/a/{x}/{y}", "/a/{x}/{z}"));
+        assert!(conflicts("/files/{*rest}", "/files/{*path}"));
+        assert!(conflicts("/files/{*rest}", "/files/{id}"));
+        assert!(conflicts("/files/{id}", "/files/{*rest}"));
+        assert!(conflicts("/files/{id}/x", "/files/{*rest}"));
+        assert!(conflicts("/files/{*rest}", "/files/{id}/x"));
+        assert!(!conflicts("/users/{id}", "/users/{name}/posts"));
+        assert!(!conflicts("/users/{id}/posts", "/users/{name}/friends"));
+        assert!(!conflicts("/users/{id}", "/users/me"));
+        assert!(!conflicts("/users/{id}", "/users/{id}"));
+        assert!(!conflicts("/a/{id}/x", "/a/{id}/y"));
+        assert!(!conflicts("/files/{*rest}", "/files/x"));
+        assert!(!conflicts("/files", "/files/{*rest}"));
+        assert!(!conflicts("/", "/{*rest}"));
+        // `:` is plain text to matchit 0.8 (SL012 reports it).
+        assert!(!conflicts("/users/:id", "/users/:name"));
+    }
+
+    /// Pairs inserted into matchit 0.7.3 (axum 0.6 and 0.7).
+    #[test]
+    fn capture_conflicts_follow_matchit_0_7() {
+        let conflicts = |a, b| captures_conflict(a, b, CaptureSyntax::Colon);
+        assert!(conflicts("/users/:id", "/users/:name"));
+        assert!(conflicts("/:a", "/:b"));
+        assert!(conflicts("/a/:x/b", "/a/:y/b"));
+        assert!(conflicts("/a/:x/:y", "/a/:x/:z"));
+        assert!(conflicts("/u/:id.json", "/u/:id"));
+        assert!(conflicts("/files/*rest", "/files/*path"));
+        assert!(conflicts("/files/*rest", "/files/:id"));
+        assert!(conflicts("/files/:id", "/files/*rest"));
+        assert!(conflicts("/files/:id/x", "/files/*rest"));
+        assert!(conflicts("/a/:x/:y/z", "/a/:w/*r"));
+        assert!(!conflicts("/users/:id", "/users/me"));
+        assert!(!conflicts("/users/me", "/users/:id"));
+        assert!(!conflicts("/users/:id", "/users/:name/posts"));
+        assert!(!conflicts("/users/:id/posts", "/users/:name/friends"));
+        assert!(!conflicts("/x/:a/:b", "/x/:c/y"));
+        assert!(!conflicts("/files/*rest", "/files/x"));
+        assert!(!conflicts("/files", "/files/*rest"));
+        assert!(!conflicts("/", "/*rest"));
+        // `{id}` is plain text to matchit 0.7 (SL012 reports it).
+        assert!(!conflicts("/users/{id}", "/users/{name}"));
     }
 }

@@ -12,6 +12,7 @@
 mod bind;
 mod infer;
 mod items;
+pub mod routes;
 
 pub use infer::closure_params;
 
@@ -50,6 +51,8 @@ pub struct Value {
     pub checked: bool,
     /// For a warp filter: the values it hands to the next closure.
     pub extract: Option<std::rc::Rc<Vec<Value>>>,
+    /// For a router: the routes it is known to hold (see [`routes`]).
+    pub routes: Option<std::rc::Rc<routes::Routes>>,
 }
 
 /// A string literal a value came from, and where it is written.
@@ -74,6 +77,7 @@ impl Value {
         lit: None,
         checked: false,
         extract: None,
+        routes: None,
     };
 
     pub fn new(ty: Ty, roles: Roles) -> Value {
@@ -83,6 +87,7 @@ impl Value {
             lit: None,
             checked: false,
             extract: None,
+            routes: None,
         }
     }
 
