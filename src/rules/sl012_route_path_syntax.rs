@@ -37,7 +37,7 @@
 //! elsewhere is unsafe: it changes which requests the route matches. Paths
 //! built with `format!` or `concat!`, and constants, get no fix.
 
-use super::{Context, Group, Node, NodeKind, Rule, RuleMeta};
+use super::{rocket_routes, Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Level};
 use crate::models::versions::Origin;
 use crate::models::{CaptureSyntax, RouterModel};
@@ -152,26 +152,35 @@ fn is_name(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_')
 }
 
+/// A capture written in another framework's syntax (`:id`, `*rest`,
+/// `{id}`, `{*rest}`): its name and whether it takes the rest of the path.
+fn foreign_capture(segment: &str) -> Option<(&str, bool)> {
+    if let Some(inner) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+        return match inner.strip_prefix('*') {
+            Some(name) if is_name(name) => Some((name, true)),
+            _ if is_name(inner) => Some((inner, false)),
+            _ => None,
+        };
+    }
+    if let Some(name) = segment.strip_prefix(':').filter(|n| is_name(n)) {
+        return Some((name, false));
+    }
+    let name = segment.strip_prefix('*').filter(|n| is_name(n))?;
+    Some((name, true))
+}
+
 /// The segment in the router's own syntax, when there is a clear one.
 fn rewrite(segment: &str, to: CaptureSyntax) -> Option<String> {
-    match to {
-        CaptureSyntax::Braces => {
-            if let Some(name) = segment.strip_prefix(':').filter(|n| is_name(n)) {
-                Some(format!("{{{name}}}"))
-            } else {
-                let name = segment.strip_prefix('*').filter(|n| is_name(n))?;
-                Some(format!("{{*{name}}}"))
-            }
-        }
-        CaptureSyntax::Colon => {
-            let inner = segment.strip_prefix('{')?.strip_suffix('}')?;
-            match inner.strip_prefix('*') {
-                Some(name) if is_name(name) => Some(format!("*{name}")),
-                _ if is_name(inner) => Some(format!(":{inner}")),
-                _ => None,
-            }
-        }
-    }
+    let (name, rest) = foreign_capture(segment)?;
+    let native = match (to, rest) {
+        (CaptureSyntax::Braces, false) => format!("{{{name}}}"),
+        (CaptureSyntax::Braces, true) => format!("{{*{name}}}"),
+        (CaptureSyntax::Colon, false) => format!(":{name}"),
+        (CaptureSyntax::Colon, true) => format!("*{name}"),
+        (CaptureSyntax::Angle, false) => format!("<{name}>"),
+        (CaptureSyntax::Angle, true) => format!("<{name}..>"),
+    };
+    (native != segment).then_some(native)
 }
 
 /// The first segment written in a syntax `router` does not take.
@@ -179,7 +188,7 @@ fn wrong_segment<'t>(path: &'t str, router: &RouterModel) -> Option<&'t str> {
     path.split('/').find(|seg| {
         router.wrong.iter().any(|w| seg.starts_with(w.as_str()))
             // `{` as a wrong start means a whole `{name}` capture.
-            && (router.captures != CaptureSyntax::Colon || rewrite(seg, CaptureSyntax::Colon).is_some())
+            && (router.captures == CaptureSyntax::Braces || rewrite(seg, router.captures).is_some())
     })
 }
 
@@ -210,6 +219,16 @@ fn opted_out(router: &RouterModel, cx: &Context<'_>, receiver: Option<&syn::Expr
         .any(|o| body.contains(&format!("{o}(")))
 }
 
+/// The router crate's version and where it comes from, for messages.
+fn version_of(router: &RouterModel, cx: &Context<'_>) -> String {
+    cx.models()
+        .versions
+        .get(&router.krate.replace('-', "_"))
+        .filter(|(_, o)| *o != Origin::Newest)
+        .map(|(v, o)| format!(" {v} ({})", o.describe()))
+        .unwrap_or_default()
+}
+
 impl RoutePathSyntax {
     fn check_path(
         &self,
@@ -227,33 +246,50 @@ impl RoutePathSyntax {
         }) else {
             return;
         };
+        let raw = cx.snippet(arg.span());
+        let plain = route.plain && raw.len() == route.text.len() + 2 && raw.starts_with('"');
+        self.check_text(router, &route.text, plain, arg.span(), &[], cx, out);
+    }
+
+    /// Checks one route path; `plain` says the span is a plain literal
+    /// that may be rewritten. Captures named like one of `params` are left
+    /// alone (rocket: the handler's parameter then cannot compile).
+    #[allow(clippy::too_many_arguments)]
+    fn check_text(
+        &self,
+        router: &RouterModel,
+        text: &str,
+        plain: bool,
+        span: proc_macro2::Span,
+        params: &[String],
+        cx: &Context<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         // Route paths start with `/` (or are a bare capture of a scope).
-        if !route.text.starts_with(['/', DYNAMIC]) && !route.text.contains('/') {
+        if !text.starts_with(['/', DYNAMIC]) && !text.contains('/') {
             return;
         }
-        let Some(segment) = wrong_segment(&route.text, router) else {
+        let path = text.split('?').next().unwrap_or(text);
+        let Some(segment) = wrong_segment(path, router) else {
             return;
         };
-        let version = cx
-            .models()
-            .versions
-            .get(&router.krate.replace('-', "_"))
-            .filter(|(_, o)| *o != Origin::Newest)
-            .map(|(v, o)| format!(" {v} ({})", o.describe()))
-            .unwrap_or_default();
-        let range = cx.range(arg.span());
+        if foreign_capture(segment).is_some_and(|(name, _)| params.iter().any(|p| p == name)) {
+            return;
+        }
+        let range = cx.range(span);
         let mut d = cx
             .diagnostic(
                 &META,
                 range.clone(),
                 format!(
-                    "route segment `{segment}` {} under {}{version}",
-                    router.mismatch, router.krate
+                    "route segment `{segment}` {} under {}{}",
+                    router.mismatch,
+                    router.krate,
+                    version_of(router, cx)
                 ),
             )
             .with_label(router.why.clone());
-        let fixed: Option<Vec<String>> = route
-            .text
+        let fixed: Option<Vec<String>> = path
             .split('/')
             .map(|seg| {
                 if wrong_segment(seg, router).is_some() {
@@ -263,23 +299,24 @@ impl RoutePathSyntax {
                 }
             })
             .collect();
-        let raw = cx.snippet(arg.span());
-        let plain_literal = raw.len() == route.text.len() + 2 && raw.starts_with('"');
+        let fixed = fixed.map(|parts| {
+            let mut whole = parts.join("/");
+            if let Some((_, query)) = text.split_once('?') {
+                whole = format!("{whole}?{query}");
+            }
+            whole
+        });
         match fixed {
-            Some(parts) if route.plain && plain_literal => {
+            Some(whole) if plain && router.edit_fix => {
                 let applicability = if router.safe_fix {
                     Applicability::Safe
                 } else {
                     Applicability::Unsafe
                 };
-                d = d.with_fix(Fix::replace(
-                    applicability,
-                    range,
-                    format!("\"{}\"", parts.join("/")),
-                ));
+                d = d.with_fix(Fix::replace(applicability, range, format!("\"{whole}\"")));
             }
-            Some(parts) => {
-                let shown = parts.join("/").replace(DYNAMIC, "..");
+            Some(whole) => {
+                let shown = whole.replace(DYNAMIC, "..");
                 d = d.with_help(format!("write the path as `{shown}`"));
             }
             None => {
@@ -291,6 +328,58 @@ impl RoutePathSyntax {
         }
         out.push(d);
     }
+
+    /// `rocket.mount(base, routes![a, b])`: the base must be a valid static
+    /// origin, and the route attributes of the handlers listed from this
+    /// file are route paths too.
+    fn check_mount(
+        &self,
+        router: &RouterModel,
+        call: &syn::ExprMethodCall,
+        cx: &Context<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let mut args = call.args.iter();
+        let Some(base) = args.next() else { return };
+        if let Some(text) = cx.value_of(base).lit.map(|l| l.text.to_string()) {
+            if let Some(why) = rocket_routes::invalid_mount_base(&text) {
+                out.push(
+                    cx.diagnostic(
+                        &META,
+                        cx.range(base.span()),
+                        format!(
+                            "mount base `{text}` panics at startup under {}{} (\"aborting due to route base error\")",
+                            router.krate,
+                            version_of(router, cx)
+                        ),
+                    )
+                    .with_label(why)
+                    .with_help("mount at a static path (`/users`) and put dynamic segments in the routes' own paths"),
+                );
+            }
+        }
+        for name in mounted_handlers(args.next()) {
+            let Some(Some(attr)) = cx.scope.facts().route_attrs.get(&name.to_string()) else {
+                continue;
+            };
+            self.check_text(router, &attr.uri, false, attr.span, &attr.params, cx, out);
+        }
+    }
+}
+
+/// The handlers a `routes![a, b]` argument lists by plain name (handlers
+/// of other modules are not this file's).
+pub fn mounted_handlers(arg: Option<&syn::Expr>) -> Vec<syn::Ident> {
+    let Some(syn::Expr::Macro(m)) = arg else {
+        return Vec::new();
+    };
+    if !m.mac.path.segments.last().is_some_and(|s| s.ident == "routes") {
+        return Vec::new();
+    }
+    m.mac
+        .parse_body_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+        .map(|paths| paths.iter().filter_map(|p| p.get_ident().cloned()).collect())
+        .unwrap_or_default()
 }
 
 impl Rule for RoutePathSyntax {
@@ -311,6 +400,13 @@ impl Rule for RoutePathSyntax {
                 };
                 let recv = cx.value_of(&call.receiver);
                 let recv_ty = recv.ty.path().map(str::to_string);
+                if let Some(router) = routers.iter().find(|r| {
+                    r.mounts.contains(&method)
+                        && recv_ty.as_ref().is_some_and(|t| r.types.contains(t))
+                }) {
+                    self.check_mount(router, call, cx, out);
+                    return;
+                }
                 let arg_ty = call
                     .args
                     .iter()
@@ -335,16 +431,40 @@ impl Rule for RoutePathSyntax {
                 let Some(func) = cx.scope.resolve_path(&p.path) else {
                     return;
                 };
-                let Some(first) = call.args.first() else {
+                let Some(router) = routers.iter().find(|r| r.functions.contains(&func)) else {
                     return;
                 };
-                let Some(router) = routers.iter().find(|r| r.functions.contains(&func)) else {
+                let at = router.path_args.get(&func).copied().unwrap_or(0);
+                let Some(path) = call.args.iter().nth(at) else {
                     return;
                 };
                 if opted_out(router, cx, None) {
                     return;
                 }
-                self.check_path(router, first, cx, out);
+                // rocket's `Route::new`/`Route::ranked` parse the URI with
+                // `Origin::parse_route`: anything not starting with `/`
+                // panics ("Expected valid URIs").
+                if router.mounts.is_empty() {
+                    self.check_path(router, path, cx, out);
+                    return;
+                }
+                match cx.value_of(path).lit {
+                    Some(lit) if !lit.text.starts_with('/') => out.push(
+                        cx.diagnostic(
+                            &META,
+                            cx.range(path.span()),
+                            format!(
+                                "route URI `{}` panics under {}{}: it must start with `/` (\"Expected valid URIs\")",
+                                lit.text,
+                                router.krate,
+                                version_of(router, cx)
+                            ),
+                        )
+                        .with_label("`RouteUri::new` parses it with `Origin::parse_route`")
+                        .with_help(format!("write `/{}`", lit.text)),
+                    ),
+                    _ => self.check_path(router, path, cx, out),
+                }
             }
             _ => {}
         }

@@ -46,7 +46,8 @@
 //! ## Fix safety
 //! There is no automatic fix: which handler was meant is the author's call.
 
-use super::{Context, Group, Node, NodeKind, Rule, RuleMeta};
+use super::sl012_route_path_syntax::mounted_handlers;
+use super::{rocket_routes, Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::models::{CaptureSyntax, RouterModel};
 use crate::scope::routes::{known, Registration};
@@ -89,6 +90,8 @@ fn shape(segment: &str, syntax: CaptureSyntax) -> Shape<'_> {
                 None => Shape::Static(segment),
             }
         }
+        // rocket's collisions are not matchit's (see `check_mount`).
+        CaptureSyntax::Angle => Shape::Mixed,
         // matchit 0.7: a capture runs from `:` or `*` to the next `/`.
         CaptureSyntax::Colon => match segment.as_bytes().first() {
             Some(b':') => Shape::Capture,
@@ -168,6 +171,12 @@ impl Rule for RouteConflict {
             return;
         };
         let method = call.method.to_string();
+        if router.mounts.contains(&method) {
+            if router.launch_collisions {
+                check_mount(router, call, cx, out);
+            }
+            return;
+        }
         let range = cx.member_range(call.method.span(), call.span());
         let recv_ty = cx.value_of(&call.receiver).ty.path().map(str::to_string);
         // `get(a).get(b)`: one method router handling a method twice.
@@ -230,6 +239,83 @@ impl Rule for RouteConflict {
             );
         }
     }
+}
+
+/// `rocket.mount(base, routes![a, b])`: two handlers of this file listed
+/// together that collide (`rocket_routes::MountedRoute::collides_with`)
+/// make `launch()` fail. With a base that is not a literal, only pairs
+/// that collide under any static base are reported.
+fn check_mount(
+    router: &RouterModel,
+    call: &syn::ExprMethodCall,
+    cx: &Context<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut args = call.args.iter();
+    let base = args.next().and_then(|b| cx.value_of(b).lit);
+    let bases: Vec<String> = match &base {
+        Some(lit) if rocket_routes::invalid_mount_base(&lit.text).is_none() => {
+            vec![lit.text.to_string()]
+        }
+        // An invalid base panics first (SL012).
+        Some(_) => return,
+        None => vec!["/".to_string(), "/base".to_string()],
+    };
+    let handlers = mounted_handlers(args.next());
+    let facts = cx.scope.facts();
+    let attrs: Vec<(&syn::Ident, &crate::scope::route_attrs::RouteAttr)> = handlers
+        .iter()
+        .filter_map(|h| match facts.route_attrs.get(&h.to_string()) {
+            Some(Some(a)) => Some((h, a)),
+            _ => None,
+        })
+        .collect();
+    for (i, (name, attr)) in attrs.iter().enumerate() {
+        let earlier = attrs[..i].iter().find(|(_, other)| {
+            bases.iter().all(|base| {
+                mounted(attr, base).collides_with(&mounted(other, base)) == Some(true)
+            })
+        });
+        let Some((other_name, other)) = earlier else {
+            continue;
+        };
+        let rank = mounted(attr, &bases[0]).rank();
+        let rank_origin = if attr.rank.is_some() { "" } else { "default " };
+        out.push(
+            cx.diagnostic(
+                &META,
+                cx.range(name.span()),
+                format!(
+                    "`{} {}` ({name}) collides with `{} {}` ({other_name}) at the same {rank_origin}rank {rank}: {}{} refuses to launch (\"Rocket failed to launch due to the following route collisions\")",
+                    attr.method, attr.uri, other.method, other.uri, router.krate, version(router, cx)
+                ),
+            )
+            .with_label("mounted together here")
+            .with_help("give one of them another `rank = N`, or paths or formats that tell them apart"),
+        );
+    }
+}
+
+fn mounted<'a>(
+    attr: &'a crate::scope::route_attrs::RouteAttr,
+    base: &'a str,
+) -> rocket_routes::MountedRoute<'a> {
+    rocket_routes::MountedRoute::new(
+        &attr.method,
+        base,
+        &attr.uri,
+        attr.rank,
+        attr.format.as_deref(),
+    )
+}
+
+fn version(router: &RouterModel, cx: &Context<'_>) -> String {
+    cx.models()
+        .versions
+        .get(&router.krate.replace('-', "_"))
+        .filter(|(_, o)| *o != crate::models::versions::Origin::Newest)
+        .map(|(v, _)| format!(" {v}"))
+        .unwrap_or_default()
 }
 
 /// Why `this` cannot be registered after `before`, if it cannot.

@@ -12,6 +12,7 @@
 mod bind;
 mod infer;
 mod items;
+pub mod route_attrs;
 pub mod routes;
 
 pub use infer::closure_params;
@@ -116,8 +117,12 @@ impl Value {
 enum Item {
     /// Brought in by `use`: the full path it names.
     Import(String),
-    /// Declared in the linted code (struct, enum, trait, fn, mod ...).
+    /// Declared in the linted code (struct, enum, trait, mod ...).
     Local,
+    /// A fn, const or static of the linted code: in the value namespace,
+    /// so never the first segment of a longer path (`#[launch] fn
+    /// rocket()` leaves `rocket::build()` naming the crate).
+    LocalValue,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,6 +205,9 @@ pub struct FileFacts {
     /// Top-level `const`/`static` string literals of this file, for a file
     /// analysed without its crate (the index knows them otherwise).
     const_lits: HashMap<String, String>,
+    /// Route attributes of the file's functions, by name (`None`: the name
+    /// is declared twice).
+    pub route_attrs: HashMap<String, Option<route_attrs::RouteAttr>>,
 }
 
 /// The scope at the current point of the walk over one file.
@@ -303,7 +311,7 @@ impl<'m> Scope<'m> {
         self.binding(name).is_none()
             && self
                 .item_frames()
-                .any(|f| matches!(f.items.get(name), Some(Item::Local)))
+                .any(|f| matches!(f.items.get(name), Some(Item::Local | Item::LocalValue)))
     }
 
     pub fn facts(&self) -> &FileFacts {
@@ -708,7 +716,8 @@ impl<'m> Scope<'m> {
                     path.extend(rest.iter().cloned());
                     return self.resolve_local(module, &path);
                 }
-                Some(Item::Local) => {
+                Some(Item::LocalValue) if !rest.is_empty() => {}
+                Some(Item::Local | Item::LocalValue) => {
                     // An item of a module the index knows has a canonical
                     // path; one declared inside a function body does not.
                     return match &frame.module {
