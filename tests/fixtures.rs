@@ -432,11 +432,11 @@ fn crate_fixtures_cover_every_rule_and_need_the_index() {
     );
 }
 
-/// The same routes linted against an axum 0.7 lock and an axum 0.8 lock:
-/// the two fixture crates hold the same code (only comments differ), and
-/// each gets the findings of its own locked version: route syntax (SL012,
-/// main.rs) and capture conflicts of matchit 0.7 and 0.8 (SL013,
-/// captures.rs).
+/// The same routes linted against an axum 0.7 lock and an axum 0.8 lock,
+/// and against a salvo 0.75 and a salvo 0.76 lock: the two fixture crates
+/// of a pair hold the same code (only comments differ), and each gets the
+/// findings of its own locked version: route syntax (SL012, main.rs) and
+/// capture conflicts of matchit 0.7 and 0.8 (SL013, captures.rs).
 #[test]
 fn fixtures_lint_the_same_routes_differently_by_lock() {
     let dir = fixtures_dir().join("crates");
@@ -448,10 +448,14 @@ fn fixtures_lint_the_same_routes_differently_by_lock() {
             .collect()
     };
     let mut linters = linter();
-    for (file, rule) in [("main.rs", "SL012"), ("captures.rs", "SL013")] {
+    for (older, newer, file, rule) in [
+        ("routes_axum07", "routes_axum08", "main.rs", "SL012"),
+        ("routes_axum07", "routes_axum08", "captures.rs", "SL013"),
+        ("routes_salvo075", "routes_salvo076", "main.rs", "SL012"),
+    ] {
         let (old, new) = (
-            dir.join("routes_axum07/src").join(file),
-            dir.join("routes_axum08/src").join(file),
+            dir.join(older).join("src").join(file),
+            dir.join(newer).join("src").join(file),
         );
         assert_eq!(
             code(&old),

@@ -151,6 +151,10 @@ pub enum CaptureSyntax {
     Colon,
     /// `/<id>` and `/<rest..>` (rocket).
     Angle,
+    /// `{id}`, `{id:num}`, `{**rest}` (salvo 0.76 and later).
+    SalvoBraces,
+    /// `<id>`, `<id:num>`, `<**rest>` (salvo 0.75 and older).
+    SalvoAngle,
 }
 
 impl CaptureSyntax {
@@ -159,6 +163,8 @@ impl CaptureSyntax {
             CaptureSyntax::Braces => "`/{id}` and `/{*rest}`",
             CaptureSyntax::Colon => "`/:id` and `/*rest`",
             CaptureSyntax::Angle => "`/<id>` and `/<rest..>`",
+            CaptureSyntax::SalvoBraces => "`{id}` and `{**rest}`",
+            CaptureSyntax::SalvoAngle => "`<id>` and `<**rest>`",
         }
     }
 }
@@ -440,9 +446,11 @@ impl Models {
                 "braces" => CaptureSyntax::Braces,
                 "colon" => CaptureSyntax::Colon,
                 "angle" => CaptureSyntax::Angle,
+                "salvo-braces" => CaptureSyntax::SalvoBraces,
+                "salvo-angle" => CaptureSyntax::SalvoAngle,
                 other => {
                     return Err(err(format!(
-                        "router: unknown captures `{other}` (expected braces, colon or angle)"
+                        "router: unknown captures `{other}` (expected braces, colon, angle, salvo-braces or salvo-angle)"
                     )))
                 }
             };

@@ -53,7 +53,7 @@ pub static META: RuleMeta = RuleMeta {
     summary: "route path captures in a syntax the locked framework version does not use (axum 0.8 panics on `/:id`)",
     fixable: true,
     source: include_str!("sl012_route_path_syntax.rs"),
-    triggers: &["route", "nest", "resource", "scope", ".at("],
+    triggers: &["route", "nest", "resource", "scope", ".at(", "path(", "mount("],
     needs_models: true,
     interests: &[NodeKind::MethodCall, NodeKind::Call],
     group: Group::Correctness,
@@ -169,8 +169,24 @@ fn foreign_capture(segment: &str) -> Option<(&str, bool)> {
     Some((name, true))
 }
 
+/// `<inner>` as `{inner}` or the other way round (salvo's two syntaxes
+/// differ only in delimiters).
+fn swap_delimiters(segment: &str, open: char, close: char) -> Option<String> {
+    let inner = segment.strip_prefix(open)?.strip_suffix(close)?;
+    let plain = !inner.is_empty() && !inner.contains(['<', '>', '{', '}', '/']);
+    plain.then(|| match open {
+        '<' => format!("{{{inner}}}"),
+        _ => format!("<{inner}>"),
+    })
+}
+
 /// The segment in the router's own syntax, when there is a clear one.
 fn rewrite(segment: &str, to: CaptureSyntax) -> Option<String> {
+    match to {
+        CaptureSyntax::SalvoBraces => return swap_delimiters(segment, '<', '>'),
+        CaptureSyntax::SalvoAngle => return swap_delimiters(segment, '{', '}'),
+        _ => {}
+    }
     let (name, rest) = foreign_capture(segment)?;
     let native = match (to, rest) {
         (CaptureSyntax::Braces, false) => format!("{{{name}}}"),
@@ -179,6 +195,7 @@ fn rewrite(segment: &str, to: CaptureSyntax) -> Option<String> {
         (CaptureSyntax::Colon, true) => format!("*{name}"),
         (CaptureSyntax::Angle, false) => format!("<{name}>"),
         (CaptureSyntax::Angle, true) => format!("<{name}..>"),
+        (CaptureSyntax::SalvoBraces | CaptureSyntax::SalvoAngle, _) => return None,
     };
     (native != segment).then_some(native)
 }
@@ -265,8 +282,12 @@ impl RoutePathSyntax {
         cx: &Context<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
-        // Route paths start with `/` (or are a bare capture of a scope).
-        if !text.starts_with(['/', DYNAMIC]) && !text.contains('/') {
+        // Route paths start with `/` or hold one (or are a bare capture of
+        // a scope: salvo's nested `Router::with_path("<id>")`).
+        if !text.starts_with(['/', DYNAMIC])
+            && !text.contains('/')
+            && rewrite(text, router.captures).is_none()
+        {
             return;
         }
         let path = text.split('?').next().unwrap_or(text);

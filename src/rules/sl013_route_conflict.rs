@@ -91,7 +91,9 @@ fn shape(segment: &str, syntax: CaptureSyntax) -> Shape<'_> {
             }
         }
         // rocket's collisions are not matchit's (see `check_mount`).
-        CaptureSyntax::Angle => Shape::Mixed,
+        CaptureSyntax::Angle | CaptureSyntax::SalvoBraces | CaptureSyntax::SalvoAngle => {
+            Shape::Mixed
+        }
         // matchit 0.7: a capture runs from `:` or `*` to the next `/`.
         CaptureSyntax::Colon => match segment.as_bytes().first() {
             Some(b':') => Shape::Capture,

@@ -744,7 +744,13 @@ impl<'m> Scope<'m> {
         for frame in self.item_frames() {
             for glob in &frame.globs {
                 let candidate = join(&format!("{glob}::{first}"));
-                if self.models.knows_item(&candidate) || self.models.knows_module(&candidate) {
+                // `Router::with_path` through `use salvo::prelude::*`: the
+                // glob brings the type, the path names its function.
+                let head = self.models.canonical(&format!("{glob}::{first}"));
+                if [&candidate, &head]
+                    .iter()
+                    .any(|c| self.models.knows_item(c) || self.models.knows_module(c))
+                {
                     return Some(candidate);
                 }
             }
