@@ -28,8 +28,8 @@ mod sl016_uri_in_log;
 mod sl100_unused_suppression;
 
 mod query_loop;
-mod rocket_routes;
 pub mod reach;
+mod rocket_routes;
 
 pub use sl100_unused_suppression::META as UNUSED_SUPPRESSION;
 

@@ -35,7 +35,10 @@ pub fn invalid_mount_base(base: &str) -> Option<String> {
         return Some("a mount base must start with `/`".to_string());
     }
     let (path, query) = base.split_once('?').unwrap_or((base, ""));
-    if let Some(seg) = path.split('/').find(|s| s.starts_with('<') && s.ends_with('>')) {
+    if let Some(seg) = path
+        .split('/')
+        .find(|s| s.starts_with('<') && s.ends_with('>'))
+    {
         return Some(format!(
             "a mount base is a static path: `{seg}` is not allowed there (declare it in each route instead)"
         ));
@@ -248,8 +251,12 @@ mod tests {
     #[test]
     fn a_static_base_changes_default_ranks() {
         let at = |base, uri| MountedRoute::new("GET", base, uri, None, None);
-        assert!(!at("/", "/<a>/x").collides_with(&at("/", "/<a>/<b>")).unwrap());
-        assert!(at("/api", "/<a>/x").collides_with(&at("/api", "/<a>/<b>")).unwrap());
+        assert!(!at("/", "/<a>/x")
+            .collides_with(&at("/", "/<a>/<b>"))
+            .unwrap());
+        assert!(at("/api", "/<a>/x")
+            .collides_with(&at("/api", "/<a>/<b>"))
+            .unwrap());
         assert_eq!(at("/", "/user/<id>").rank(), -5);
         assert_eq!(at("/", "/about").rank(), -9);
         assert_eq!(at("/", "/<a>").rank(), -1);
@@ -260,7 +267,9 @@ mod tests {
         let r = |m, f| MountedRoute::new(m, "/", "/x", None, Some(f));
         assert!(r("GET", "json").collides_with(&r("GET", "html")).unwrap());
         assert!(!r("POST", "json").collides_with(&r("POST", "html")).unwrap());
-        assert!(r("POST", "json").collides_with(&r("POST", "application/*")).unwrap());
+        assert!(r("POST", "json")
+            .collides_with(&r("POST", "application/*"))
+            .unwrap());
         assert!(!r("POST", "json").collides_with(&r("PUT", "json")).unwrap());
     }
 

@@ -2,13 +2,33 @@
 //! Flags route paths whose captures are written in a syntax the router of
 //! the locked framework version does not use: `/:id` or `/*rest` under
 //! axum 0.8 and later, `/{id}` under axum 0.7 and older, `/:id` in
-//! actix-web and `/{id}` in poem. The version comes from the workspace's
-//! `Cargo.lock` (or the `Cargo.toml` requirement; `scope-lint models PATH`
-//! shows which). Which methods take paths (`Router::route`,
-//! `route_service`, `nest`, `nest_service`, `web::resource`, ...) and which
-//! syntax each version uses are model data (`rules/axum-routing.toml`).
-//! Paths built with `format!` or `concat!` are checked on their literal
-//! parts, and constants on their literal. A router that calls `without_v07_checks()` is not flagged.
+//! actix-web, `/{id}` in poem, `<id>` under salvo 0.76 and later and
+//! `{id}` under salvo 0.75 and older. The version comes from the
+//! workspace's `Cargo.lock` (or the `Cargo.toml` requirement;
+//! `scope-lint models PATH` shows which). Which methods take paths
+//! (`Router::route`, `route_service`, `nest`, `nest_service`,
+//! `web::resource`, `Router::with_path`, ...) and which syntax each
+//! version uses are model data (`rules/axum-routing.toml`,
+//! `rules/salvo.toml`, ...). Paths built with `format!` or `concat!` are
+//! checked on their literal parts, and constants on their literal. A
+//! router that calls `without_v07_checks()` is not flagged.
+//!
+//! In rocket 0.5 (`rules/rocket.toml`, checks in `rocket_routes.rs`):
+//! - a `mount` base that is not a valid static origin path: `Rocket::mount`
+//!   parses it with `Origin::parse` and panics ("aborting due to route base
+//!   error"; rocket 0.5.2 `src/rkt.rs`, `Rocket::load`), so `/users/<id>`,
+//!   `/{v}` or `api` (no leading `/`) never start;
+//! - a `Route::new`/`Route::ranked` URI not starting with `/`: it panics
+//!   ("Expected valid URIs"; `src/route/uri.rs`, `RouteUri::new`);
+//! - `:id`, `{id}` or `*rest` in a `Route::new` URI or in the
+//!   `#[get("..")]`-style attribute of a handler the file mounts with
+//!   `routes![..]`: the attribute's URI is parsed with `Origin::parse_route`
+//!   (rocket_codegen 0.5.2 `src/attribute/route/parse.rs`), which takes any
+//!   text, and only `<id>`/`<rest..>` segments are dynamic
+//!   (`src/attribute/param/parse.rs`): the route matches the literal text.
+//!   When the handler has a parameter of that name the code does not
+//!   compile (the parameter is not bound from the path), so it is left to
+//!   rustc.
 //!
 //! ## Why is this bad?
 //! axum 0.8 changed captures from `/:id` to `/{id}`. A router still written
@@ -17,7 +37,11 @@
 //! `{capture}`" (axum's CHANGELOG for 0.8.0, axum issue #3203). The other
 //! way round, `/{id}` under axum 0.7 is not a capture at all: the route
 //! matches only the literal text `{id}` and every real request gets a 404.
-//! Only a test that builds the router catches either.
+//! salvo 0.76 made the same change from `<id>` to `{id}` (salvo pull
+//! request #1018; salvo_core 0.75.0 and 0.76.0 `PathParser::scan_wisps`
+//! open a capture at `<` and at `{` respectively and scan the other form
+//! as constant text; pull request #1636: "`<id>` / `<**>` become literal
+//! path segments"). Only a test that builds the router catches either.
 //!
 //! ## Example
 //! ```rust,ignore
@@ -35,7 +59,8 @@
 //! panics on the old syntax is safe: the router could not start before.
 //! Rewriting `{id}` to `:id` (axum 0.7) or to the framework's syntax
 //! elsewhere is unsafe: it changes which requests the route matches. Paths
-//! built with `format!` or `concat!`, and constants, get no fix.
+//! built with `format!` or `concat!`, and constants, get no fix. rocket
+//! gets help only: a `<id>` segment needs a handler parameter named `id`.
 
 use super::{rocket_routes, Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Level};
@@ -394,12 +419,23 @@ pub fn mounted_handlers(arg: Option<&syn::Expr>) -> Vec<syn::Ident> {
     let Some(syn::Expr::Macro(m)) = arg else {
         return Vec::new();
     };
-    if !m.mac.path.segments.last().is_some_and(|s| s.ident == "routes") {
+    if !m
+        .mac
+        .path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "routes")
+    {
         return Vec::new();
     }
     m.mac
         .parse_body_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
-        .map(|paths| paths.iter().filter_map(|p| p.get_ident().cloned()).collect())
+        .map(|paths| {
+            paths
+                .iter()
+                .filter_map(|p| p.get_ident().cloned())
+                .collect()
+        })
         .unwrap_or_default()
 }
 

@@ -1,20 +1,30 @@
 //! ## What it does
-//! Flags route registrations on one router chain that make axum panic when
-//! the router is built:
+//! Flags route registrations that make the app fail when it starts:
 //! - the same HTTP method twice on one path
 //!   (`.route("/x", get(a)).route("/x", get(b))`);
 //! - the same method twice in one method router (`get(a).get(b)`);
 //! - a path registered with `route_service` or `nest_service` and
-//!   registered again, and in
-//!   poem any path given twice to `Route::at`/`nest`;
-//! - the same, between a router and a router chain it `merge`s;
-//! - under axum 0.8 (matchit 0.8), two paths that differ only in capture
-//!   names (`/users/{id}` and `/users/{name}`), or a catch-all and a
-//!   capture in the same last segment (`/files/{*rest}`, `/files/{id}`).
+//!   registered again, and in poem any path given twice to
+//!   `Route::at`/`nest`;
+//! - two paths whose captures conflict in the path matcher of the locked
+//!   version: under axum 0.8 (matchit 0.8.4) `/users/{id}` and
+//!   `/users/{name}`, under axum 0.6 and 0.7 (matchit 0.7.3) `/users/:id`
+//!   and `/users/:name`, and in both a catch-all beside a capture at the
+//!   same place (`/files/{*rest}` and `/files/{id}/raw`);
+//! - in rocket 0.5, handlers of this file mounted together in one
+//!   `routes![..]` that collide: the same method and rank, paths that can
+//!   match the same request and, for methods with a payload, formats that
+//!   overlap (rocket 0.5.2 `src/router/collider.rs`; default ranks from
+//!   `RouteUri::default_rank`, so `/user/me` and `/user/<id>` do not
+//!   collide, nor do `rank = 2` routes with default-ranked ones).
 //!
-//! Which methods register what, and whether capture names conflict in the
-//! locked version, is model data (`rules/axum-routing.toml`). Only literal
-//! paths on one method chain are compared.
+//! Registrations are followed along one method chain and through `let`
+//! bindings, reassignments (`r = r.route(..)`) and `merge`s of routers
+//! built in the same function (see `scope::routes`). A router from a
+//! parameter or another function, or from an `if`/`match`, holds no known
+//! routes; a reassignment inside a branch or loop forgets them. Which
+//! methods register what, and whether captures conflict in the locked
+//! version, is model data (`rules/axum-routing.toml`).
 //!
 //! Test code is not flagged: a test that builds such a router panics
 //! itself (axum's own tests do it on purpose).
@@ -29,7 +39,8 @@
 //! /users/{id}" (matchit's `InsertError::Conflict`; axum issues #1097,
 //! #2218). The service never starts; only a test that builds the router
 //! catches it. poem's `Route::at` panics the same way on a path already in
-//! its routing table.
+//! its routing table. Rocket's `launch()` fails instead: "Rocket failed to
+//! launch due to the following route collisions".
 //!
 //! ## Example
 //! ```rust,ignore
@@ -59,7 +70,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "SL013",
     name: "route-conflict",
     level: Level::Error,
-    summary: "routes on one router that make axum panic at startup: the same method twice on a path, or conflicting captures",
+    summary: "routes that make the app fail at startup: the same method twice on a path, conflicting captures, colliding rocket handlers",
     fixable: false,
     source: include_str!("sl013_route_conflict.rs"),
     triggers: &["route"],
@@ -274,9 +285,9 @@ fn check_mount(
         .collect();
     for (i, (name, attr)) in attrs.iter().enumerate() {
         let earlier = attrs[..i].iter().find(|(_, other)| {
-            bases.iter().all(|base| {
-                mounted(attr, base).collides_with(&mounted(other, base)) == Some(true)
-            })
+            bases
+                .iter()
+                .all(|base| mounted(attr, base).collides_with(&mounted(other, base)) == Some(true))
         });
         let Some((other_name, other)) = earlier else {
             continue;
@@ -343,7 +354,8 @@ fn conflict<'r>(
                     ),
                 }
             } else if router.capture_names_conflict
-                && captures_conflict(&before.path, &this.path, router.captures) {
+                && captures_conflict(&before.path, &this.path, router.captures)
+            {
                 format!(
                     "`{}` conflicts with `{}` on this router (captures at the same place): {} panics at startup (\"Insertion failed due to conflict\")",
                     this.path, before.path, router.krate

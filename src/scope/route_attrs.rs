@@ -70,9 +70,7 @@ fn route_attr(attr: &syn::Attribute, sig: &syn::Signature) -> Option<RouteAttr> 
     }
     let method = METHODS.iter().find(|(n, _)| *n == last)?.1.to_string();
     let args = attr
-        .parse_args_with(
-            syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
-        )
+        .parse_args_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
         .ok()?;
     let mut args = args.iter();
     let syn::Expr::Lit(syn::ExprLit {
@@ -91,7 +89,13 @@ fn route_attr(attr: &syn::Attribute, sig: &syn::Signature) -> Option<RouteAttr> 
         let value = match &*a.right {
             syn::Expr::Lit(l) => &l.lit,
             syn::Expr::Unary(u) => match (&u.op, &*u.expr) {
-                (syn::UnOp::Neg(_), syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. })) => {
+                (
+                    syn::UnOp::Neg(_),
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Int(i),
+                        ..
+                    }),
+                ) => {
                     rank = i.base10_parse::<i64>().ok().map(|n| -n);
                     continue;
                 }

@@ -82,7 +82,11 @@ impl Scope<'_> {
         let same_router = self
             .router_model(recv)
             .is_some_and(|r| std::ptr::eq(r, router));
-        let earlier = if same_router { recv.routes.clone() } else { None };
+        let earlier = if same_router {
+            recv.routes.clone()
+        } else {
+            None
+        };
         let method = m.method.to_string();
         let added: Vec<Registration> = if router.merges.contains(&method) {
             match m.args.first() {
