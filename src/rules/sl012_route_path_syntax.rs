@@ -419,12 +419,11 @@ pub fn mounted_handlers(arg: Option<&syn::Expr>) -> Vec<syn::Ident> {
     let Some(syn::Expr::Macro(m)) = arg else {
         return Vec::new();
     };
-    if !m
-        .mac
+    if m.mac
         .path
         .segments
         .last()
-        .is_some_and(|s| s.ident == "routes")
+        .is_none_or(|s| s.ident != "routes")
     {
         return Vec::new();
     }
