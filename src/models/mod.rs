@@ -201,6 +201,9 @@ pub struct RouterModel {
     /// Handlers mounted together that collide make the launch fail
     /// (rocket's collision check, SL013).
     pub launch_collisions: bool,
+    /// Starts of wrong-syntax segments that panic instead, and why.
+    pub panics_on: Vec<String>,
+    pub panic_why: Option<String>,
 }
 
 /// Access-log middleware and what it records.
@@ -501,6 +504,8 @@ impl Models {
                     .map(|(f, i)| (self.canonical(&f), i))
                     .collect(),
                 launch_collisions: r.launch_collisions,
+                panics_on: r.panics_on,
+                panic_why: r.panic_why,
             });
         }
         for a in spec.access_log {

@@ -122,6 +122,13 @@ pub struct RouterSpec {
     /// Colliding handlers mounted together make the launch fail (rocket).
     #[serde(default)]
     pub launch_collisions: bool,
+    /// Starts of wrong-syntax segments that panic in these versions instead
+    /// of doing what `mismatch` says (`{*` under matchit 0.7).
+    #[serde(default)]
+    pub panics_on: Vec<String>,
+    /// Why those panic.
+    #[serde(default)]
+    pub panic_why: Option<String>,
 }
 
 /// A module that re-exports another one wholesale: `axum::http` is `http`.

@@ -323,18 +323,25 @@ impl RoutePathSyntax {
             return;
         }
         let range = cx.range(span);
+        let panics = router
+            .panics_on
+            .iter()
+            .any(|p| path.split('/').any(|seg| seg.starts_with(p.as_str())));
+        let (mismatch, why) = match &router.panic_why {
+            Some(why) if panics => ("panics at startup", why),
+            _ => (router.mismatch.as_str(), &router.why),
+        };
         let mut d = cx
             .diagnostic(
                 &META,
                 range.clone(),
                 format!(
-                    "route segment `{segment}` {} under {}{}",
-                    router.mismatch,
+                    "route segment `{segment}` {mismatch} under {}{}",
                     router.krate,
                     version_of(router, cx)
                 ),
             )
-            .with_label(router.why.clone());
+            .with_label(why.clone());
         let fixed: Option<Vec<String>> = path
             .split('/')
             .map(|seg| {
