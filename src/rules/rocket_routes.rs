@@ -244,8 +244,13 @@ mod tests {
         assert!(!collide("/a/b", "/a/c"));
         // Different colors, different default ranks.
         assert!(!collide("/<a>/<b>", "/a/<b>"));
-        // A query lowers the default rank.
+        // A query lowers the default rank; queries themselves do not
+        // tell routes apart (`m_collide` tests).
         assert!(!collide("/user/<id>?<q>", "/user/<name>"));
+        assert!(!collide("/", "/?a"));
+        assert!(!collide("/", "/?<a>"));
+        assert!(!collide("/a/<b>", "/a/<b>?d"));
+        assert!(collide("/search?<q>", "/search?<q>&<page>"));
     }
 
     #[test]
