@@ -182,6 +182,62 @@ impl Scope<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::Models;
+    use crate::rules::RuleSet;
+    use crate::source::SourceFile;
+
+    /// The lines (1-based) of the findings of `code` in `text`.
+    fn lines_of(code: &str, text: &str) -> Vec<usize> {
+        let file = syn::parse_file(text).unwrap();
+        let source = SourceFile::new("a.rs", text);
+        let models = Models::builtin().unwrap();
+        crate::engine::check_file(&file, &source, &models, &RuleSet::all(), None, None)
+            .iter()
+            .filter(|d| d.code.code == code)
+            .map(|d| source.line_col(d.range.start).line)
+            .collect()
+    }
+
+    #[test]
+    fn routes_follow_bindings_and_reassignments_in_the_binding_block_only() {
+        let text = "use axum::{Router, routing::get};
+async fn a() {}
+fn f(c: bool) -> Router {
+    let mut r = Router::new().route(\"/x\", get(a));
+    r = r.route(\"/y\", get(a));
+    if c {
+        r = r.route(\"/z\", get(a));
+    }
+    r.route(\"/y\", get(a)).route(\"/z\", get(a))
+}
+";
+        // `/y` was added in the binding's block; `/z` only in a branch,
+        // after which the binding's routes are unknown.
+        assert_eq!(lines_of("SL013", text), Vec::<usize>::new());
+        let straight = text.replace(
+            "    if c {\n        r = r.route(\"/z\", get(a));\n    }\n",
+            "",
+        );
+        assert_eq!(lines_of("SL013", &straight), vec![6]);
+    }
+
+    #[test]
+    fn a_function_named_like_a_crate_leaves_the_crate_paths_alone() {
+        // `#[launch] fn rocket()` is how rocket apps start.
+        let text = "fn rocket() -> rocket::Rocket<rocket::Build> {
+    rocket::build().mount(\"/users/<id>\", vec![])
+}
+";
+        assert_eq!(lines_of("SL012", text), vec![2]);
+    }
+
+    #[test]
+    fn a_glob_import_brings_a_type_whose_function_a_path_names() {
+        let text = "use salvo::prelude::*;
+fn r() -> Router { Router::with_path(\"users/<id>\") }
+";
+        assert_eq!(lines_of("SL012", text), vec![2]);
+    }
 
     fn reg(path: &str) -> Registration {
         Registration {
