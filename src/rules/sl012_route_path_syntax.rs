@@ -36,8 +36,10 @@
 //! "Path segments must not start with `:`. For capture groups, use
 //! `{capture}`" (axum's CHANGELOG for 0.8.0, axum issue #3203). The other
 //! way round, `/{id}` under axum 0.7 is not a capture at all: the route
-//! matches only the literal text `{id}` and every real request gets a 404.
-//! salvo 0.76 made the same change from `<id>` to `{id}` (salvo pull
+//! matches only the literal text `{id}` and every real request gets a 404
+//! (except `{*rest}`, which matchit 0.7.3 reads as a misplaced catch-all:
+//! axum 0.7 panics, "catch-all parameters are only allowed at the end of
+//! a route"; `Node::insert_child`, checked by inserting it). salvo 0.76 made the same change from `<id>` to `{id}` (salvo pull
 //! request #1018; salvo_core 0.75.0 and 0.76.0 `PathParser::scan_wisps`
 //! open a capture at `<` and at `{` respectively and scan the other form
 //! as constant text; pull request #1636: "`<id>` / `<**>` become literal
