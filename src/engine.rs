@@ -638,6 +638,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             _ => {}
         }
         syn::visit::visit_expr(self, e);
+        // `router = router.route(..)`: the binding holds the new routes.
+        if let syn::Expr::Assign(a) = e {
+            if let syn::Expr::Path(p) = &*a.left {
+                if let Some(id) = p.path.get_ident() {
+                    let routes = self.scope.value_of(&a.right).routes;
+                    self.scope.assign_routes(&id.to_string(), routes);
+                }
+            }
+        }
         self.guard.leave();
     }
 

@@ -42,12 +42,20 @@ pub fn describe(path: &Path, dirs: &[PathBuf]) -> Result<String, ModelError> {
     let _ = writeln!(out, "modelled crates: {}", models.crate_words().join(", "));
     let _ = writeln!(out, "routers:");
     for r in models.routers() {
+        // Methods, functions and mount points that take route paths.
+        let takers: Vec<&str> = r
+            .methods
+            .iter()
+            .chain(&r.mounts)
+            .chain(&r.functions)
+            .map(String::as_str)
+            .collect();
         let _ = writeln!(
             out,
             "  {} ({}): {} take {} captures",
             r.types.join(", "),
             r.krate,
-            r.methods.join(", "),
+            takers.join(", "),
             r.captures.name()
         );
     }

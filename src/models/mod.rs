@@ -149,6 +149,12 @@ pub enum CaptureSyntax {
     Braces,
     /// `/:id` and `/*rest` (axum 0.7 and older, matchit 0.7).
     Colon,
+    /// `/<id>` and `/<rest..>` (rocket).
+    Angle,
+    /// `{id}`, `{id:num}`, `{**rest}` (salvo 0.76 and later).
+    SalvoBraces,
+    /// `<id>`, `<id:num>`, `<**rest>` (salvo 0.75 and older).
+    SalvoAngle,
 }
 
 impl CaptureSyntax {
@@ -156,6 +162,9 @@ impl CaptureSyntax {
         match self {
             CaptureSyntax::Braces => "`/{id}` and `/{*rest}`",
             CaptureSyntax::Colon => "`/:id` and `/*rest`",
+            CaptureSyntax::Angle => "`/<id>` and `/<rest..>`",
+            CaptureSyntax::SalvoBraces => "`{id}` and `{**rest}`",
+            CaptureSyntax::SalvoAngle => "`<id>` and `<**rest>`",
         }
     }
 }
@@ -181,6 +190,20 @@ pub struct RouterModel {
     pub merges: Vec<String>,
     pub http_methods: BTreeMap<String, String>,
     pub capture_names_conflict: bool,
+    /// Whether a rewritten path is offered as an edit (`fix = "help"`:
+    /// only as help text).
+    pub edit_fix: bool,
+    /// Methods whose first argument is a mount base and whose second lists
+    /// handlers by name (rocket's `mount("/", routes![a, b])`).
+    pub mounts: Vec<String>,
+    /// Functions whose route path is not their first argument: the index.
+    pub path_args: BTreeMap<String, usize>,
+    /// Handlers mounted together that collide make the launch fail
+    /// (rocket's collision check, SL013).
+    pub launch_collisions: bool,
+    /// Starts of wrong-syntax segments that panic instead, and why.
+    pub panics_on: Vec<String>,
+    pub panic_why: Option<String>,
 }
 
 /// Access-log middleware and what it records.
@@ -451,18 +474,22 @@ impl Models {
             let captures = match r.captures.as_str() {
                 "braces" => CaptureSyntax::Braces,
                 "colon" => CaptureSyntax::Colon,
+                "angle" => CaptureSyntax::Angle,
+                "salvo-braces" => CaptureSyntax::SalvoBraces,
+                "salvo-angle" => CaptureSyntax::SalvoAngle,
                 other => {
                     return Err(err(format!(
-                        "router: unknown captures `{other}` (expected braces or colon)"
+                        "router: unknown captures `{other}` (expected braces, colon, angle, salvo-braces or salvo-angle)"
                     )))
                 }
             };
-            let safe_fix = match r.fix.as_str() {
-                "safe" => true,
-                "unsafe" => false,
+            let (safe_fix, edit_fix) = match r.fix.as_str() {
+                "safe" => (true, true),
+                "unsafe" => (false, true),
+                "help" => (false, false),
                 other => {
                     return Err(err(format!(
-                        "router: unknown fix `{other}` (expected safe or unsafe)"
+                        "router: unknown fix `{other}` (expected safe, unsafe or help)"
                     )))
                 }
             };
@@ -495,6 +522,16 @@ impl Models {
                 merges: r.merges,
                 http_methods: r.http_methods,
                 capture_names_conflict: r.capture_names_conflict,
+                edit_fix,
+                mounts: r.mounts,
+                path_args: r
+                    .path_args
+                    .into_iter()
+                    .map(|(f, i)| (self.canonical(&f), i))
+                    .collect(),
+                launch_collisions: r.launch_collisions,
+                panics_on: r.panics_on,
+                panic_why: r.panic_why,
             });
         }
         for a in spec.access_log {

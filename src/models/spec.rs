@@ -111,6 +111,24 @@ pub struct RouterSpec {
     /// conflict in the path matcher of these versions.
     #[serde(default)]
     pub capture_names_conflict: bool,
+    /// Methods whose first argument is a mount base and whose second lists
+    /// handlers by name (`mount("/", routes![a, b])`).
+    #[serde(default)]
+    pub mounts: Vec<String>,
+    /// Functions whose route path is not the first argument: its index
+    /// (`"rocket::Route::new" = 1`).
+    #[serde(default)]
+    pub path_args: BTreeMap<String, usize>,
+    /// Colliding handlers mounted together make the launch fail (rocket).
+    #[serde(default)]
+    pub launch_collisions: bool,
+    /// Starts of wrong-syntax segments that panic in these versions instead
+    /// of doing what `mismatch` says (`{*` under matchit 0.7).
+    #[serde(default)]
+    pub panics_on: Vec<String>,
+    /// Why those panic.
+    #[serde(default)]
+    pub panic_why: Option<String>,
 }
 
 /// A module that re-exports another one wholesale: `axum::http` is `http`.

@@ -29,6 +29,7 @@ mod sl100_unused_suppression;
 
 mod query_loop;
 pub mod reach;
+mod rocket_routes;
 
 pub use sl100_unused_suppression::META as UNUSED_SUPPRESSION;
 

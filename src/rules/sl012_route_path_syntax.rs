@@ -2,13 +2,33 @@
 //! Flags route paths whose captures are written in a syntax the router of
 //! the locked framework version does not use: `/:id` or `/*rest` under
 //! axum 0.8 and later, `/{id}` under axum 0.7 and older, `/:id` in
-//! actix-web and `/{id}` in poem. The version comes from the workspace's
-//! `Cargo.lock` (or the `Cargo.toml` requirement; `scope-lint models PATH`
-//! shows which). Which methods take paths (`Router::route`,
-//! `route_service`, `nest`, `nest_service`, `web::resource`, ...) and which
-//! syntax each version uses are model data (`rules/axum-routing.toml`).
-//! Paths built with `format!` or `concat!` are checked on their literal
-//! parts, and constants on their literal. A router that calls `without_v07_checks()` is not flagged.
+//! actix-web, `/{id}` in poem, `<id>` under salvo 0.76 and later and
+//! `{id}` under salvo 0.75 and older. The version comes from the
+//! workspace's `Cargo.lock` (or the `Cargo.toml` requirement;
+//! `scope-lint models PATH` shows which). Which methods take paths
+//! (`Router::route`, `route_service`, `nest`, `nest_service`,
+//! `web::resource`, `Router::with_path`, ...) and which syntax each
+//! version uses are model data (`rules/axum-routing.toml`,
+//! `rules/salvo.toml`, ...). Paths built with `format!` or `concat!` are
+//! checked on their literal parts, and constants on their literal. A
+//! router that calls `without_v07_checks()` is not flagged.
+//!
+//! In rocket 0.5 (`rules/rocket.toml`, checks in `rocket_routes.rs`):
+//! - a `mount` base that is not a valid static origin path: `Rocket::mount`
+//!   parses it with `Origin::parse` and panics ("aborting due to route base
+//!   error"; rocket 0.5.2 `src/rkt.rs`, `Rocket::load`), so `/users/<id>`,
+//!   `/{v}` or `api` (no leading `/`) never start;
+//! - a `Route::new`/`Route::ranked` URI not starting with `/`: it panics
+//!   ("Expected valid URIs"; `src/route/uri.rs`, `RouteUri::new`);
+//! - `:id`, `{id}` or `*rest` in a `Route::new` URI or in the
+//!   `#[get("..")]`-style attribute of a handler the file mounts with
+//!   `routes![..]`: the attribute's URI is parsed with `Origin::parse_route`
+//!   (rocket_codegen 0.5.2 `src/attribute/route/parse.rs`), which takes any
+//!   text, and only `<id>`/`<rest..>` segments are dynamic
+//!   (`src/attribute/param/parse.rs`): the route matches the literal text.
+//!   When the handler has a parameter of that name the code does not
+//!   compile (the parameter is not bound from the path), so it is left to
+//!   rustc.
 //!
 //! ## Why is this bad?
 //! axum 0.8 changed captures from `/:id` to `/{id}`. A router still written
@@ -16,8 +36,14 @@
 //! "Path segments must not start with `:`. For capture groups, use
 //! `{capture}`" (axum's CHANGELOG for 0.8.0, axum issue #3203). The other
 //! way round, `/{id}` under axum 0.7 is not a capture at all: the route
-//! matches only the literal text `{id}` and every real request gets a 404.
-//! Only a test that builds the router catches either.
+//! matches only the literal text `{id}` and every real request gets a 404
+//! (except `{*rest}`, which matchit 0.7.3 reads as a misplaced catch-all:
+//! axum 0.7 panics, "catch-all parameters are only allowed at the end of
+//! a route"; `Node::insert_child`, checked by inserting it). salvo 0.76 made the same change from `<id>` to `{id}` (salvo pull
+//! request #1018; salvo_core 0.75.0 and 0.76.0 `PathParser::scan_wisps`
+//! open a capture at `<` and at `{` respectively and scan the other form
+//! as constant text; pull request #1636: "`<id>` / `<**>` become literal
+//! path segments"). Only a test that builds the router catches either.
 //!
 //! ## Example
 //! ```rust,ignore
@@ -35,9 +61,10 @@
 //! panics on the old syntax is safe: the router could not start before.
 //! Rewriting `{id}` to `:id` (axum 0.7) or to the framework's syntax
 //! elsewhere is unsafe: it changes which requests the route matches. Paths
-//! built with `format!` or `concat!`, and constants, get no fix.
+//! built with `format!` or `concat!`, and constants, get no fix. rocket
+//! gets help only: a `<id>` segment needs a handler parameter named `id`.
 
-use super::{Context, Group, Node, NodeKind, Rule, RuleMeta};
+use super::{rocket_routes, Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Level};
 use crate::models::versions::Origin;
 use crate::models::{CaptureSyntax, RouterModel};
@@ -53,7 +80,7 @@ pub static META: RuleMeta = RuleMeta {
     summary: "route path captures in a syntax the locked framework version does not use (axum 0.8 panics on `/:id`)",
     fixable: true,
     source: include_str!("sl012_route_path_syntax.rs"),
-    triggers: &["route", "nest", "resource", "scope", ".at("],
+    triggers: &["route", "nest", "resource", "scope", ".at(", "path(", "mount("],
     needs_models: true,
     interests: &[NodeKind::MethodCall, NodeKind::Call],
     group: Group::Correctness,
@@ -152,26 +179,52 @@ fn is_name(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_')
 }
 
+/// A capture written in another framework's syntax (`:id`, `*rest`,
+/// `{id}`, `{*rest}`): its name and whether it takes the rest of the path.
+fn foreign_capture(segment: &str) -> Option<(&str, bool)> {
+    if let Some(inner) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+        return match inner.strip_prefix('*') {
+            Some(name) if is_name(name) => Some((name, true)),
+            _ if is_name(inner) => Some((inner, false)),
+            _ => None,
+        };
+    }
+    if let Some(name) = segment.strip_prefix(':').filter(|n| is_name(n)) {
+        return Some((name, false));
+    }
+    let name = segment.strip_prefix('*').filter(|n| is_name(n))?;
+    Some((name, true))
+}
+
+/// `<inner>` as `{inner}` or the other way round (salvo's two syntaxes
+/// differ only in delimiters).
+fn swap_delimiters(segment: &str, open: char, close: char) -> Option<String> {
+    let inner = segment.strip_prefix(open)?.strip_suffix(close)?;
+    let plain = !inner.is_empty() && !inner.contains(['<', '>', '{', '}', '/']);
+    plain.then(|| match open {
+        '<' => format!("{{{inner}}}"),
+        _ => format!("<{inner}>"),
+    })
+}
+
 /// The segment in the router's own syntax, when there is a clear one.
 fn rewrite(segment: &str, to: CaptureSyntax) -> Option<String> {
     match to {
-        CaptureSyntax::Braces => {
-            if let Some(name) = segment.strip_prefix(':').filter(|n| is_name(n)) {
-                Some(format!("{{{name}}}"))
-            } else {
-                let name = segment.strip_prefix('*').filter(|n| is_name(n))?;
-                Some(format!("{{*{name}}}"))
-            }
-        }
-        CaptureSyntax::Colon => {
-            let inner = segment.strip_prefix('{')?.strip_suffix('}')?;
-            match inner.strip_prefix('*') {
-                Some(name) if is_name(name) => Some(format!("*{name}")),
-                _ if is_name(inner) => Some(format!(":{inner}")),
-                _ => None,
-            }
-        }
+        CaptureSyntax::SalvoBraces => return swap_delimiters(segment, '<', '>'),
+        CaptureSyntax::SalvoAngle => return swap_delimiters(segment, '{', '}'),
+        _ => {}
     }
+    let (name, rest) = foreign_capture(segment)?;
+    let native = match (to, rest) {
+        (CaptureSyntax::Braces, false) => format!("{{{name}}}"),
+        (CaptureSyntax::Braces, true) => format!("{{*{name}}}"),
+        (CaptureSyntax::Colon, false) => format!(":{name}"),
+        (CaptureSyntax::Colon, true) => format!("*{name}"),
+        (CaptureSyntax::Angle, false) => format!("<{name}>"),
+        (CaptureSyntax::Angle, true) => format!("<{name}..>"),
+        (CaptureSyntax::SalvoBraces | CaptureSyntax::SalvoAngle, _) => return None,
+    };
+    (native != segment).then_some(native)
 }
 
 /// The first segment written in a syntax `router` does not take.
@@ -179,7 +232,7 @@ fn wrong_segment<'t>(path: &'t str, router: &RouterModel) -> Option<&'t str> {
     path.split('/').find(|seg| {
         router.wrong.iter().any(|w| seg.starts_with(w.as_str()))
             // `{` as a wrong start means a whole `{name}` capture.
-            && (router.captures != CaptureSyntax::Colon || rewrite(seg, CaptureSyntax::Colon).is_some())
+            && (router.captures == CaptureSyntax::Braces || rewrite(seg, router.captures).is_some())
     })
 }
 
@@ -210,6 +263,16 @@ fn opted_out(router: &RouterModel, cx: &Context<'_>, receiver: Option<&syn::Expr
         .any(|o| body.contains(&format!("{o}(")))
 }
 
+/// The router crate's version and where it comes from, for messages.
+fn version_of(router: &RouterModel, cx: &Context<'_>) -> String {
+    cx.models()
+        .versions
+        .get(&router.krate.replace('-', "_"))
+        .filter(|(_, o)| *o != Origin::Newest)
+        .map(|(v, o)| format!(" {v} ({})", o.describe()))
+        .unwrap_or_default()
+}
+
 impl RoutePathSyntax {
     fn check_path(
         &self,
@@ -227,33 +290,61 @@ impl RoutePathSyntax {
         }) else {
             return;
         };
-        // Route paths start with `/` (or are a bare capture of a scope).
-        if !route.text.starts_with(['/', DYNAMIC]) && !route.text.contains('/') {
+        let raw = cx.snippet(arg.span());
+        let plain = route.plain && raw.len() == route.text.len() + 2 && raw.starts_with('"');
+        self.check_text(router, &route.text, plain, arg.span(), &[], cx, out);
+    }
+
+    /// Checks one route path; `plain` says the span is a plain literal
+    /// that may be rewritten. Captures named like one of `params` are left
+    /// alone (rocket: the handler's parameter then cannot compile).
+    #[allow(clippy::too_many_arguments)]
+    fn check_text(
+        &self,
+        router: &RouterModel,
+        text: &str,
+        plain: bool,
+        span: proc_macro2::Span,
+        params: &[String],
+        cx: &Context<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        // Route paths start with `/` or hold one (or are a bare capture of
+        // a scope: salvo's nested `Router::with_path("<id>")`).
+        if !text.starts_with(['/', DYNAMIC])
+            && !text.contains('/')
+            && rewrite(text, router.captures).is_none()
+        {
             return;
         }
-        let Some(segment) = wrong_segment(&route.text, router) else {
+        let path = text.split('?').next().unwrap_or(text);
+        let Some(segment) = wrong_segment(path, router) else {
             return;
         };
-        let version = cx
-            .models()
-            .versions
-            .get(&router.krate.replace('-', "_"))
-            .filter(|(_, o)| *o != Origin::Newest)
-            .map(|(v, o)| format!(" {v} ({})", o.describe()))
-            .unwrap_or_default();
-        let range = cx.range(arg.span());
+        if foreign_capture(segment).is_some_and(|(name, _)| params.iter().any(|p| p == name)) {
+            return;
+        }
+        let range = cx.range(span);
+        let panics = router
+            .panics_on
+            .iter()
+            .any(|p| path.split('/').any(|seg| seg.starts_with(p.as_str())));
+        let (mismatch, why) = match &router.panic_why {
+            Some(why) if panics => ("panics at startup", why),
+            _ => (router.mismatch.as_str(), &router.why),
+        };
         let mut d = cx
             .diagnostic(
                 &META,
                 range.clone(),
                 format!(
-                    "route segment `{segment}` {} under {}{version}",
-                    router.mismatch, router.krate
+                    "route segment `{segment}` {mismatch} under {}{}",
+                    router.krate,
+                    version_of(router, cx)
                 ),
             )
-            .with_label(router.why.clone());
-        let fixed: Option<Vec<String>> = route
-            .text
+            .with_label(why.clone());
+        let fixed: Option<Vec<String>> = path
             .split('/')
             .map(|seg| {
                 if wrong_segment(seg, router).is_some() {
@@ -263,23 +354,24 @@ impl RoutePathSyntax {
                 }
             })
             .collect();
-        let raw = cx.snippet(arg.span());
-        let plain_literal = raw.len() == route.text.len() + 2 && raw.starts_with('"');
+        let fixed = fixed.map(|parts| {
+            let mut whole = parts.join("/");
+            if let Some((_, query)) = text.split_once('?') {
+                whole = format!("{whole}?{query}");
+            }
+            whole
+        });
         match fixed {
-            Some(parts) if route.plain && plain_literal => {
+            Some(whole) if plain && router.edit_fix => {
                 let applicability = if router.safe_fix {
                     Applicability::Safe
                 } else {
                     Applicability::Unsafe
                 };
-                d = d.with_fix(Fix::replace(
-                    applicability,
-                    range,
-                    format!("\"{}\"", parts.join("/")),
-                ));
+                d = d.with_fix(Fix::replace(applicability, range, format!("\"{whole}\"")));
             }
-            Some(parts) => {
-                let shown = parts.join("/").replace(DYNAMIC, "..");
+            Some(whole) => {
+                let shown = whole.replace(DYNAMIC, "..");
                 d = d.with_help(format!("write the path as `{shown}`"));
             }
             None => {
@@ -291,6 +383,68 @@ impl RoutePathSyntax {
         }
         out.push(d);
     }
+
+    /// `rocket.mount(base, routes![a, b])`: the base must be a valid static
+    /// origin, and the route attributes of the handlers listed from this
+    /// file are route paths too.
+    fn check_mount(
+        &self,
+        router: &RouterModel,
+        call: &syn::ExprMethodCall,
+        cx: &Context<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let mut args = call.args.iter();
+        let Some(base) = args.next() else { return };
+        if let Some(text) = cx.value_of(base).lit.map(|l| l.text.to_string()) {
+            if let Some(why) = rocket_routes::invalid_mount_base(&text) {
+                out.push(
+                    cx.diagnostic(
+                        &META,
+                        cx.range(base.span()),
+                        format!(
+                            "mount base `{text}` panics at startup under {}{} (\"aborting due to route base error\")",
+                            router.krate,
+                            version_of(router, cx)
+                        ),
+                    )
+                    .with_label(why)
+                    .with_help("mount at a static path (`/users`) and put dynamic segments in the routes' own paths"),
+                );
+            }
+        }
+        for name in mounted_handlers(args.next()) {
+            let Some(Some(attr)) = cx.scope.facts().route_attrs.get(&name.to_string()) else {
+                continue;
+            };
+            self.check_text(router, &attr.uri, false, attr.span, &attr.params, cx, out);
+        }
+    }
+}
+
+/// The handlers a `routes![a, b]` argument lists by plain name (handlers
+/// of other modules are not this file's).
+pub fn mounted_handlers(arg: Option<&syn::Expr>) -> Vec<syn::Ident> {
+    let Some(syn::Expr::Macro(m)) = arg else {
+        return Vec::new();
+    };
+    if m.mac
+        .path
+        .segments
+        .last()
+        .is_none_or(|s| s.ident != "routes")
+    {
+        return Vec::new();
+    }
+    m.mac
+        .parse_body_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+        .map(|paths| {
+            paths
+                .iter()
+                .filter_map(|p| p.get_ident().cloned())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 impl Rule for RoutePathSyntax {
@@ -311,6 +465,13 @@ impl Rule for RoutePathSyntax {
                 };
                 let recv = cx.value_of(&call.receiver);
                 let recv_ty = recv.ty.path().map(str::to_string);
+                if let Some(router) = routers.iter().find(|r| {
+                    r.mounts.contains(&method)
+                        && recv_ty.as_ref().is_some_and(|t| r.types.contains(t))
+                }) {
+                    self.check_mount(router, call, cx, out);
+                    return;
+                }
                 let arg_ty = call
                     .args
                     .iter()
@@ -335,16 +496,40 @@ impl Rule for RoutePathSyntax {
                 let Some(func) = cx.scope.resolve_path(&p.path) else {
                     return;
                 };
-                let Some(first) = call.args.first() else {
+                let Some(router) = routers.iter().find(|r| r.functions.contains(&func)) else {
                     return;
                 };
-                let Some(router) = routers.iter().find(|r| r.functions.contains(&func)) else {
+                let at = router.path_args.get(&func).copied().unwrap_or(0);
+                let Some(path) = call.args.iter().nth(at) else {
                     return;
                 };
                 if opted_out(router, cx, None) {
                     return;
                 }
-                self.check_path(router, first, cx, out);
+                // rocket's `Route::new`/`Route::ranked` parse the URI with
+                // `Origin::parse_route`: anything not starting with `/`
+                // panics ("Expected valid URIs").
+                if router.mounts.is_empty() {
+                    self.check_path(router, path, cx, out);
+                    return;
+                }
+                match cx.value_of(path).lit {
+                    Some(lit) if !lit.text.starts_with('/') => out.push(
+                        cx.diagnostic(
+                            &META,
+                            cx.range(path.span()),
+                            format!(
+                                "route URI `{}` panics under {}{}: it must start with `/` (\"Expected valid URIs\")",
+                                lit.text,
+                                router.krate,
+                                version_of(router, cx)
+                            ),
+                        )
+                        .with_label("`RouteUri::new` parses it with `Origin::parse_route`")
+                        .with_help(format!("write `/{}`", lit.text)),
+                    ),
+                    _ => self.check_path(router, path, cx, out),
+                }
             }
             _ => {}
         }

@@ -1,20 +1,30 @@
 //! ## What it does
-//! Flags route registrations on one router chain that make axum panic when
-//! the router is built:
+//! Flags route registrations that make the app fail when it starts:
 //! - the same HTTP method twice on one path
 //!   (`.route("/x", get(a)).route("/x", get(b))`);
 //! - the same method twice in one method router (`get(a).get(b)`);
 //! - a path registered with `route_service` or `nest_service` and
-//!   registered again, and in
-//!   poem any path given twice to `Route::at`/`nest`;
-//! - the same, between a router and a router chain it `merge`s;
-//! - under axum 0.8 (matchit 0.8), two paths that differ only in capture
-//!   names (`/users/{id}` and `/users/{name}`), or a catch-all and a
-//!   capture in the same last segment (`/files/{*rest}`, `/files/{id}`).
+//!   registered again, and in poem any path given twice to
+//!   `Route::at`/`nest`;
+//! - two paths whose captures conflict in the path matcher of the locked
+//!   version: under axum 0.8 (matchit 0.8.4) `/users/{id}` and
+//!   `/users/{name}`, under axum 0.6 and 0.7 (matchit 0.7.3) `/users/:id`
+//!   and `/users/:name`, and in both a catch-all beside a capture at the
+//!   same place (`/files/{*rest}` and `/files/{id}/raw`);
+//! - in rocket 0.5, handlers of this file mounted together in one
+//!   `routes![..]` that collide: the same method and rank, paths that can
+//!   match the same request and, for methods with a payload, formats that
+//!   overlap (rocket 0.5.2 `src/router/collider.rs`; default ranks from
+//!   `RouteUri::default_rank`, so `/user/me` and `/user/<id>` do not
+//!   collide, nor do `rank = 2` routes with default-ranked ones).
 //!
-//! Which methods register what, and whether capture names conflict in the
-//! locked version, is model data (`rules/axum-routing.toml`). Only literal
-//! paths on one method chain are compared.
+//! Registrations are followed along one method chain and through `let`
+//! bindings, reassignments (`r = r.route(..)`) and `merge`s of routers
+//! built in the same function (see `scope::routes`). A router from a
+//! parameter or another function, or from an `if`/`match`, holds no known
+//! routes; a reassignment inside a branch or loop forgets them. Which
+//! methods register what, and whether captures conflict in the locked
+//! version, is model data (`rules/axum-routing.toml`).
 //!
 //! Test code is not flagged: a test that builds such a router panics
 //! itself (axum's own tests do it on purpose).
@@ -29,7 +39,8 @@
 //! /users/{id}" (matchit's `InsertError::Conflict`; axum issues #1097,
 //! #2218). The service never starts; only a test that builds the router
 //! catches it. poem's `Route::at` panics the same way on a path already in
-//! its routing table.
+//! its routing table. Rocket's `launch()` fails instead: "Rocket failed to
+//! launch due to the following route collisions".
 //!
 //! ## Example
 //! ```rust,ignore
@@ -46,10 +57,11 @@
 //! ## Fix safety
 //! There is no automatic fix: which handler was meant is the author's call.
 
-use super::{literal_text, Context, Group, Node, NodeKind, Rule, RuleMeta};
+use super::sl012_route_path_syntax::mounted_handlers;
+use super::{rocket_routes, Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
-use crate::models::RouterModel;
-use std::collections::BTreeSet;
+use crate::models::{CaptureSyntax, RouterModel};
+use crate::scope::routes::{known, Registration};
 use syn::spanned::Spanned;
 
 pub struct RouteConflict;
@@ -58,7 +70,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "SL013",
     name: "route-conflict",
     level: Level::Error,
-    summary: "routes on one router that make axum panic at startup: the same method twice on a path, or conflicting captures",
+    summary: "routes that make the app fail at startup: the same method twice on a path, conflicting captures, colliding rocket handlers",
     fixable: false,
     source: include_str!("sl013_route_conflict.rs"),
     triggers: &["route"],
@@ -68,108 +80,82 @@ pub static META: RuleMeta = RuleMeta {
     skip_in_tests: true,
 };
 
-/// One registration on a router chain.
-struct Registration {
-    path: String,
-    /// The HTTP methods of its method router; `None` for a whole service.
-    methods: Option<BTreeSet<String>>,
+/// The shape of one path segment in the matcher: a capture, a catch-all,
+/// static text, or a segment mixing text and a capture (no verdict).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape<'s> {
+    Capture,
+    CatchAll,
+    Static(&'s str),
+    Mixed,
 }
 
-/// The HTTP methods a method-router expression adds (`get(a).post(b)`),
-/// when every link of it is known. A method added twice is reported by
-/// the method-router check, not here.
-fn methods_of(
-    expr: &syn::Expr,
-    router: &RouterModel,
-    cx: &Context<'_>,
-) -> Option<BTreeSet<String>> {
-    let mut out = BTreeSet::new();
-    let mut at = expr;
-    loop {
-        match at {
-            syn::Expr::MethodCall(m) => {
-                out.insert(router.http_methods.get(&m.method.to_string())?.clone());
-                at = &m.receiver;
+fn shape(segment: &str, syntax: CaptureSyntax) -> Shape<'_> {
+    match syntax {
+        CaptureSyntax::Braces => {
+            match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(inner) if inner.contains(['{', '}']) => Shape::Mixed,
+                Some(inner) if inner.starts_with('*') => Shape::CatchAll,
+                Some(_) => Shape::Capture,
+                None if segment.contains(['{', '}']) => Shape::Mixed,
+                None => Shape::Static(segment),
             }
-            syn::Expr::Call(c) => {
-                let name = called_name(c, cx)?;
-                out.insert(router.http_methods.get(&name)?.clone());
-                return Some(out);
-            }
-            syn::Expr::Paren(p) => at = &p.expr,
-            _ => return None,
         }
-    }
-}
-
-/// The last segment of a called function that resolves to a modelled
-/// router function (`get` of `axum::routing::get`).
-fn called_name(call: &syn::ExprCall, cx: &Context<'_>) -> Option<String> {
-    let path = cx.scope.callee_path(call)?;
-    cx.models().function(&path)?;
-    path.rsplit("::").next().map(str::to_string)
-}
-
-/// The registrations made on `receiver`'s chain before this call.
-fn earlier(receiver: &syn::Expr, router: &RouterModel, cx: &Context<'_>) -> Vec<Registration> {
-    let mut out = Vec::new();
-    let mut at = receiver;
-    while let syn::Expr::MethodCall(m) = at {
-        if let Some(r) = registration(m, router, cx) {
-            out.push(r);
+        // rocket's collisions are not matchit's (see `check_mount`).
+        CaptureSyntax::Angle | CaptureSyntax::SalvoBraces | CaptureSyntax::SalvoAngle => {
+            Shape::Mixed
         }
-        at = &m.receiver;
-    }
-    out
-}
-
-fn registration(
-    call: &syn::ExprMethodCall,
-    router: &RouterModel,
-    cx: &Context<'_>,
-) -> Option<Registration> {
-    let method = call.method.to_string();
-    let path = literal_text(call.args.first()?)?;
-    if router.services.contains(&method) {
-        return Some(Registration {
-            path,
-            methods: None,
-        });
-    }
-    if !router.registers.contains(&method) {
-        return None;
-    }
-    let methods = methods_of(call.args.iter().nth(1)?, router, cx)?;
-    Some(Registration {
-        path,
-        methods: Some(methods),
-    })
-}
-
-/// A segment with its capture name taken out: `{}`, `{*}`, or itself.
-fn shape(segment: &str) -> &str {
-    match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-        Some(inner) if inner.starts_with('*') => "{*}",
-        Some(inner) if !inner.contains(['{', '}']) => "{}",
-        _ => segment,
+        // matchit 0.7: a capture runs from `:` or `*` to the next `/`.
+        CaptureSyntax::Colon => match segment.as_bytes().first() {
+            Some(b':') => Shape::Capture,
+            Some(b'*') => Shape::CatchAll,
+            _ if segment.contains([':', '*']) => Shape::Mixed,
+            _ => Shape::Static(segment),
+        },
     }
 }
 
-/// Whether matchit 0.8 refuses `b` after `a`: the same shape with other
-/// capture names, or a catch-all and a capture as the same last segment.
-fn captures_conflict(a: &str, b: &str) -> bool {
+/// Whether the path matcher refuses `b` after `a` (or `a` after `b`: the
+/// conflicts are symmetric). Both matchit 0.7.3 and 0.8.4 (each in its own
+/// capture syntax) normalize capture names by position and then refuse
+///
+/// - two paths of the same shape that differ only in capture names
+///   (`/users/:id` and `/users/:name`; `/a/{x}/b` and `/a/{y}/b`): the
+///   normalized route is already taken (`Node::insert`, "exact match, this
+///   node should be empty");
+/// - a catch-all and a capture, or two catch-alls, at the first segment
+///   where the paths differ (`/files/*rest` and `/files/:id/raw`): a node
+///   holds one wildcard child and a catch-all has no children
+///   (`Node::insert`, "inserting a wildcard, and this node already has a
+///   wildcard child").
+///
+/// A static segment beside a capture is accepted by both (`/users/me` and
+/// `/users/:id`), and so is anything once static segments differ. Found
+/// in matchit 0.7.3 and 0.8.4 `src/tree.rs` (`Node::insert`,
+/// `normalize_params`) and checked by inserting these pairs into both.
+fn captures_conflict(a: &str, b: &str, syntax: CaptureSyntax) -> bool {
     if a == b {
         return false;
     }
-    let (sa, sb): (Vec<&str>, Vec<&str>) = (a.split('/').collect(), b.split('/').collect());
-    if sa.len() != sb.len() {
-        return false;
+    let (sa, sb): (Vec<Shape>, Vec<Shape>) = (
+        a.split('/').map(|s| shape(s, syntax)).collect(),
+        b.split('/').map(|s| shape(s, syntax)).collect(),
+    );
+    for (x, y) in sa.iter().zip(&sb) {
+        if matches!(x, Shape::Mixed) || matches!(y, Shape::Mixed) {
+            return false;
+        }
+        if x != y {
+            return matches!(
+                (x, y),
+                (Shape::Capture | Shape::CatchAll, Shape::CatchAll)
+                    | (Shape::CatchAll, Shape::Capture)
+            );
+        }
     }
-    let last = sa.len() - 1;
-    sa.iter().zip(&sb).enumerate().all(|(i, (x, y))| {
-        let (x, y) = (shape(x), shape(y));
-        x == y || (i == last && matches!((x, y), ("{}", "{*}") | ("{*}", "{}")))
-    }) && sa.iter().zip(&sb).any(|(x, y)| shape(x) != *x && x != y)
+    // The same shape all along, with other capture names (a catch-all
+    // named differently is the same shape too).
+    sa.len() == sb.len()
 }
 
 impl RouteConflict {
@@ -198,6 +184,12 @@ impl Rule for RouteConflict {
             return;
         };
         let method = call.method.to_string();
+        if router.mounts.contains(&method) {
+            if router.launch_collisions {
+                check_mount(router, call, cx, out);
+            }
+            return;
+        }
         let range = cx.member_range(call.method.span(), call.span());
         let recv_ty = cx.value_of(&call.receiver).ty.path().map(str::to_string);
         // `get(a).get(b)`: one method router handling a method twice.
@@ -208,7 +200,11 @@ impl Rule for RouteConflict {
             {
                 return;
             }
-            if methods_of(&call.receiver, router, cx).is_some_and(|m| m.contains(http)) {
+            if cx
+                .scope
+                .http_methods(&call.receiver, router)
+                .is_some_and(|m| m.contains(http))
+            {
                 out.push(
                     cx.diagnostic(
                         &META,
@@ -224,15 +220,15 @@ impl Rule for RouteConflict {
         if !recv_ty.as_ref().is_some_and(|t| router.types.contains(t)) {
             return;
         }
-        // `a.merge(Router::new().route(..))`: the merged chain's routes
-        // are registered after this router's.
+        // `a.merge(b)`: b's routes are registered after a's, one by one.
+        let before = cx.value_of(&call.receiver).routes;
         if router.merges.contains(&method) {
-            let (Some(arg), before) = (call.args.first(), earlier(&call.receiver, router, cx))
-            else {
+            let Some(arg) = call.args.first() else {
                 return;
             };
-            for this in earlier(arg, router, cx) {
-                if let Some(message) = conflict(&before, &this, router) {
+            let merged = cx.value_of(arg).routes;
+            for this in known(&merged) {
+                if let Some(message) = conflict(known(&before), this, router) {
                     out.push(
                         cx.diagnostic(&META, range, message)
                             .with_label("merged here")
@@ -243,10 +239,10 @@ impl Rule for RouteConflict {
             }
             return;
         }
-        let Some(this) = registration(call, router, cx) else {
+        let Some(this) = cx.scope.registration(call, router) else {
             return;
         };
-        if let Some(message) = conflict(&earlier(&call.receiver, router, cx), &this, router) {
+        if let Some(message) = conflict(known(&before), &this, router) {
             out.push(
                 cx.diagnostic(&META, range, message)
                     .with_label("registered again here")
@@ -258,8 +254,89 @@ impl Rule for RouteConflict {
     }
 }
 
+/// `rocket.mount(base, routes![a, b])`: two handlers of this file listed
+/// together that collide (`rocket_routes::MountedRoute::collides_with`)
+/// make `launch()` fail. With a base that is not a literal, only pairs
+/// that collide under any static base are reported.
+fn check_mount(
+    router: &RouterModel,
+    call: &syn::ExprMethodCall,
+    cx: &Context<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut args = call.args.iter();
+    let base = args.next().and_then(|b| cx.value_of(b).lit);
+    let bases: Vec<String> = match &base {
+        Some(lit) if rocket_routes::invalid_mount_base(&lit.text).is_none() => {
+            vec![lit.text.to_string()]
+        }
+        // An invalid base panics first (SL012).
+        Some(_) => return,
+        None => vec!["/".to_string(), "/base".to_string()],
+    };
+    let handlers = mounted_handlers(args.next());
+    let facts = cx.scope.facts();
+    let attrs: Vec<(&syn::Ident, &crate::scope::route_attrs::RouteAttr)> = handlers
+        .iter()
+        .filter_map(|h| match facts.route_attrs.get(&h.to_string()) {
+            Some(Some(a)) => Some((h, a)),
+            _ => None,
+        })
+        .collect();
+    for (i, (name, attr)) in attrs.iter().enumerate() {
+        let earlier = attrs[..i].iter().find(|(_, other)| {
+            bases
+                .iter()
+                .all(|base| mounted(attr, base).collides_with(&mounted(other, base)) == Some(true))
+        });
+        let Some((other_name, other)) = earlier else {
+            continue;
+        };
+        let rank = mounted(attr, &bases[0]).rank();
+        let rank_origin = if attr.rank.is_some() { "" } else { "default " };
+        out.push(
+            cx.diagnostic(
+                &META,
+                cx.range(name.span()),
+                format!(
+                    "`{} {}` ({name}) collides with `{} {}` ({other_name}) at the same {rank_origin}rank {rank}: {}{} refuses to launch (\"Rocket failed to launch due to the following route collisions\")",
+                    attr.method, attr.uri, other.method, other.uri, router.krate, version(router, cx)
+                ),
+            )
+            .with_label("mounted together here")
+            .with_help("give one of them another `rank = N`, or paths or formats that tell them apart"),
+        );
+    }
+}
+
+fn mounted<'a>(
+    attr: &'a crate::scope::route_attrs::RouteAttr,
+    base: &'a str,
+) -> rocket_routes::MountedRoute<'a> {
+    rocket_routes::MountedRoute::new(
+        &attr.method,
+        base,
+        &attr.uri,
+        attr.rank,
+        attr.format.as_deref(),
+    )
+}
+
+fn version(router: &RouterModel, cx: &Context<'_>) -> String {
+    cx.models()
+        .versions
+        .get(&router.krate.replace('-', "_"))
+        .filter(|(_, o)| *o != crate::models::versions::Origin::Newest)
+        .map(|(v, _)| format!(" {v}"))
+        .unwrap_or_default()
+}
+
 /// Why `this` cannot be registered after `before`, if it cannot.
-fn conflict(before: &[Registration], this: &Registration, router: &RouterModel) -> Option<String> {
+fn conflict<'r>(
+    before: impl Iterator<Item = &'r Registration>,
+    this: &Registration,
+    router: &RouterModel,
+) -> Option<String> {
     {
         for before in before {
             let message = if before.path == this.path {
@@ -276,7 +353,9 @@ fn conflict(before: &[Registration], this: &Registration, router: &RouterModel) 
                         this.path, router.krate
                     ),
                 }
-            } else if router.capture_names_conflict && captures_conflict(&before.path, &this.path) {
+            } else if router.capture_names_conflict
+                && captures_conflict(&before.path, &this.path, router.captures)
+            {
                 format!(
                     "`{}` conflicts with `{}` on this router (captures at the same place): {} panics at startup (\"Insertion failed due to conflict\")",
                     this.path, before.path, router.krate
@@ -292,16 +371,56 @@ fn conflict(before: &[Registration], this: &Registration, router: &RouterModel) 
 
 #[cfg(test)]
 mod tests {
-    use super::captures_conflict;
+    use super::{captures_conflict, CaptureSyntax};
 
+    /// Pairs inserted into matchit 0.8.4 (axum 0.8): `true` when the
+    /// second insertion fails.
     #[test]
     fn capture_conflicts_follow_matchit_0_8() {
-        assert!(captures_conflict("/users/{id}", "/users/{name}"));
-        assert!(captures_conflict("/files/{*rest}", "/files/{*path}"));
-        assert!(captures_conflict("/files/{*rest}", "/files/{id}"));
-        assert!(!captures_conflict("/users/{id}", "/users/{name}/posts"));
-        assert!(!captures_conflict("/users/{id}", "/users/me"));
-        assert!(!captures_conflict("/users/{id}", "/users/{id}"));
-        assert!(!captures_conflict("/a/{id}/x", "/a/{id}/y"));
+        let conflicts = |a, b| captures_conflict(a, b, CaptureSyntax::Braces);
+        assert!(conflicts("/users/{id}", "/users/{name}"));
+        assert!(conflicts("/a/{x}/b", "/a/{y}/b"));
+        assert!(conflicts("/a/{x}/{y}", "/a/{x}/{z}"));
+        assert!(conflicts("/files/{*rest}", "/files/{*path}"));
+        assert!(conflicts("/files/{*rest}", "/files/{id}"));
+        assert!(conflicts("/files/{id}", "/files/{*rest}"));
+        assert!(conflicts("/files/{id}/x", "/files/{*rest}"));
+        assert!(conflicts("/files/{*rest}", "/files/{id}/x"));
+        assert!(!conflicts("/users/{id}", "/users/{name}/posts"));
+        assert!(!conflicts("/users/{id}/posts", "/users/{name}/friends"));
+        assert!(!conflicts("/users/{id}", "/users/me"));
+        assert!(!conflicts("/users/{id}", "/users/{id}"));
+        assert!(!conflicts("/a/{id}/x", "/a/{id}/y"));
+        assert!(!conflicts("/files/{*rest}", "/files/x"));
+        assert!(!conflicts("/files", "/files/{*rest}"));
+        assert!(!conflicts("/", "/{*rest}"));
+        // `:` is plain text to matchit 0.8 (SL012 reports it).
+        assert!(!conflicts("/users/:id", "/users/:name"));
+    }
+
+    /// Pairs inserted into matchit 0.7.3 (axum 0.6 and 0.7).
+    #[test]
+    fn capture_conflicts_follow_matchit_0_7() {
+        let conflicts = |a, b| captures_conflict(a, b, CaptureSyntax::Colon);
+        assert!(conflicts("/users/:id", "/users/:name"));
+        assert!(conflicts("/:a", "/:b"));
+        assert!(conflicts("/a/:x/b", "/a/:y/b"));
+        assert!(conflicts("/a/:x/:y", "/a/:x/:z"));
+        assert!(conflicts("/u/:id.json", "/u/:id"));
+        assert!(conflicts("/files/*rest", "/files/*path"));
+        assert!(conflicts("/files/*rest", "/files/:id"));
+        assert!(conflicts("/files/:id", "/files/*rest"));
+        assert!(conflicts("/files/:id/x", "/files/*rest"));
+        assert!(conflicts("/a/:x/:y/z", "/a/:w/*r"));
+        assert!(!conflicts("/users/:id", "/users/me"));
+        assert!(!conflicts("/users/me", "/users/:id"));
+        assert!(!conflicts("/users/:id", "/users/:name/posts"));
+        assert!(!conflicts("/users/:id/posts", "/users/:name/friends"));
+        assert!(!conflicts("/x/:a/:b", "/x/:c/y"));
+        assert!(!conflicts("/files/*rest", "/files/x"));
+        assert!(!conflicts("/files", "/files/*rest"));
+        assert!(!conflicts("/", "/*rest"));
+        // `{id}` is plain text to matchit 0.7 (SL012 reports it).
+        assert!(!conflicts("/users/{id}", "/users/{name}"));
     }
 }

@@ -106,19 +106,23 @@ impl Scope<'_> {
                 self.constant_value(&p.path)
             }
             syn::Expr::Block(b) if b.label.is_none() => self.tail_value(&b.block),
+            // Either branch: which routes a router holds is not known.
             syn::Expr::If(i) => {
                 let then = self.tail_value(&i.then_branch);
-                match &i.else_branch {
+                let v = match &i.else_branch {
                     Some((_, els)) if then.ty.is_unknown() => self.value_of(els),
                     _ => then,
-                }
+                };
+                Value { routes: None, ..v }
             }
-            syn::Expr::Match(m) => m
-                .arms
-                .iter()
-                .map(|a| self.value_of(&a.body))
-                .find(|v| !v.ty.is_unknown())
-                .unwrap_or_default(),
+            syn::Expr::Match(m) => Value {
+                routes: None,
+                ..m.arms
+                    .iter()
+                    .map(|a| self.value_of(&a.body))
+                    .find(|v| !v.ty.is_unknown())
+                    .unwrap_or_default()
+            },
             syn::Expr::Reference(r) => {
                 let v = self.value_of(&r.expr);
                 let ty = Ty::reference(v.ty.clone());
@@ -146,7 +150,8 @@ impl Scope<'_> {
                 if recv.ty.is(FILTER) {
                     return self.filter_method(&recv, m);
                 }
-                self.method_value(&recv, &m.method.to_string())
+                let value = self.method_value(&recv, &m.method.to_string());
+                self.with_routes(value, &recv, m)
             }
             syn::Expr::Field(f) => {
                 let name = match &f.member {
@@ -176,6 +181,7 @@ impl Scope<'_> {
                 }),
                 checked: false,
                 extract: None,
+                routes: None,
             },
             _ => Value::UNKNOWN,
         }
@@ -388,6 +394,7 @@ impl Scope<'_> {
                 lit: recv.lit.clone(),
                 checked: false,
                 extract: None,
+                routes: None,
             };
         }
         if KEEP_OPTION.contains(&name) && wrapper {

@@ -9,6 +9,14 @@ pub(super) fn declare(frame: &mut Frame, item: &syn::Item, externs: &HashMap<Str
     let local = |frame: &mut Frame, ident: &syn::Ident| {
         frame.items.insert(ident.to_string(), Item::Local);
     };
+    // A value shadows nothing a longer path starts with: an import or
+    // type of the same name stays.
+    let value = |frame: &mut Frame, ident: &syn::Ident| {
+        frame
+            .items
+            .entry(ident.to_string())
+            .or_insert(Item::LocalValue);
+    };
     match item {
         syn::Item::Use(u) => use_tree(frame, String::new(), &u.tree, externs),
         syn::Item::Struct(i) => local(frame, &i.ident),
@@ -17,10 +25,10 @@ pub(super) fn declare(frame: &mut Frame, item: &syn::Item, externs: &HashMap<Str
         syn::Item::Type(i) => local(frame, &i.ident),
         syn::Item::Trait(i) => local(frame, &i.ident),
         syn::Item::TraitAlias(i) => local(frame, &i.ident),
-        syn::Item::Fn(i) => local(frame, &i.sig.ident),
+        syn::Item::Fn(i) => value(frame, &i.sig.ident),
         syn::Item::Mod(i) => local(frame, &i.ident),
-        syn::Item::Const(i) => local(frame, &i.ident),
-        syn::Item::Static(i) => local(frame, &i.ident),
+        syn::Item::Const(i) => value(frame, &i.ident),
+        syn::Item::Static(i) => value(frame, &i.ident),
         syn::Item::Macro(m) => {
             if let Some(ident) = &m.ident {
                 local(frame, ident);
@@ -129,6 +137,7 @@ pub(super) fn file_facts(file: &syn::File) -> FileFacts {
         }
     }
     collect_trait_methods(&mut file.items.iter(), &mut facts);
+    super::route_attrs::collect(&file.items, &mut facts.route_attrs);
     for item in &file.items {
         let (ident, expr) = match item {
             syn::Item::Const(c) => (&c.ident, &*c.expr),

@@ -12,6 +12,8 @@
 mod bind;
 mod infer;
 mod items;
+pub mod route_attrs;
+pub mod routes;
 
 pub use infer::closure_params;
 
@@ -50,6 +52,8 @@ pub struct Value {
     pub checked: bool,
     /// For a warp filter: the values it hands to the next closure.
     pub extract: Option<std::rc::Rc<Vec<Value>>>,
+    /// For a router: the routes it is known to hold (see [`routes`]).
+    pub routes: Option<std::rc::Rc<routes::Routes>>,
 }
 
 /// A string literal a value came from, and where it is written.
@@ -74,6 +78,7 @@ impl Value {
         lit: None,
         checked: false,
         extract: None,
+        routes: None,
     };
 
     pub fn new(ty: Ty, roles: Roles) -> Value {
@@ -83,6 +88,7 @@ impl Value {
             lit: None,
             checked: false,
             extract: None,
+            routes: None,
         }
     }
 
@@ -111,8 +117,12 @@ impl Value {
 enum Item {
     /// Brought in by `use`: the full path it names.
     Import(String),
-    /// Declared in the linted code (struct, enum, trait, fn, mod ...).
+    /// Declared in the linted code (struct, enum, trait, mod ...).
     Local,
+    /// A fn, const or static of the linted code: in the value namespace,
+    /// so never the first segment of a longer path (`#[launch] fn
+    /// rocket()` leaves `rocket::build()` naming the crate).
+    LocalValue,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,6 +205,9 @@ pub struct FileFacts {
     /// Top-level `const`/`static` string literals of this file, for a file
     /// analysed without its crate (the index knows them otherwise).
     const_lits: HashMap<String, String>,
+    /// Route attributes of the file's functions, by name (`None`: the name
+    /// is declared twice).
+    pub route_attrs: HashMap<String, Option<route_attrs::RouteAttr>>,
 }
 
 /// The scope at the current point of the walk over one file.
@@ -298,7 +311,7 @@ impl<'m> Scope<'m> {
         self.binding(name).is_none()
             && self
                 .item_frames()
-                .any(|f| matches!(f.items.get(name), Some(Item::Local)))
+                .any(|f| matches!(f.items.get(name), Some(Item::Local | Item::LocalValue)))
     }
 
     pub fn facts(&self) -> &FileFacts {
@@ -703,7 +716,8 @@ impl<'m> Scope<'m> {
                     path.extend(rest.iter().cloned());
                     return self.resolve_local(module, &path);
                 }
-                Some(Item::Local) => {
+                Some(Item::LocalValue) if !rest.is_empty() => {}
+                Some(Item::Local | Item::LocalValue) => {
                     // An item of a module the index knows has a canonical
                     // path; one declared inside a function body does not.
                     return match &frame.module {
@@ -730,7 +744,13 @@ impl<'m> Scope<'m> {
         for frame in self.item_frames() {
             for glob in &frame.globs {
                 let candidate = join(&format!("{glob}::{first}"));
-                if self.models.knows_item(&candidate) || self.models.knows_module(&candidate) {
+                // `Router::with_path` through `use salvo::prelude::*`: the
+                // glob brings the type, the path names its function.
+                let head = self.models.canonical(&format!("{glob}::{first}"));
+                if [&candidate, &head]
+                    .iter()
+                    .any(|c| self.models.knows_item(c) || self.models.knows_module(c))
+                {
                     return Some(candidate);
                 }
             }
