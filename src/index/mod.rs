@@ -676,6 +676,17 @@ impl Index {
             .map(|(p, e)| (p.as_path(), e))
     }
 
+    /// Rust 2015: a `use` path starts at the crate root, so `use
+    /// state::AppState;` in any module names the root's `state` when the
+    /// root declares it.
+    pub fn use_from_root(&self, krate: usize, name: &str) -> bool {
+        let c = &self.crates[krate];
+        c.edition == 2015
+            && c.modules
+                .get(&[] as &[String])
+                .is_some_and(|ns| ns.items.contains_key(name) || ns.uses.contains_key(name))
+    }
+
     pub fn is_dep(&self, krate: usize, name: &str) -> bool {
         self.crates[krate].deps.contains_key(name)
     }
@@ -810,9 +821,17 @@ impl Index {
                     .and_then(|&k| self.resolve_abs(k, &[], rest, depth + 1, globs))
                     .or(Some(Resolved::External(path)));
             }
-            return self
-                .resolve_rel(krate, module, &path, depth + 1, globs)
-                .or(Some(Resolved::External(path)));
+            // Rust 2015: a `use` path starts at the crate root (`use
+            // state::AppState;` in `routes/mod.rs` names `crate::state`).
+            let from_root = self.crates[krate].edition == 2015
+                && !module.is_empty()
+                && !matches!(path[0].as_str(), "crate" | "self" | "super" | "");
+            let found = if from_root {
+                self.resolve_rel(krate, &[], &path, depth + 1, globs)
+            } else {
+                self.resolve_rel(krate, module, &path, depth + 1, globs)
+            };
+            return found.or(Some(Resolved::External(path)));
         }
         if globs {
             return self.through_globs(krate, module, segs, depth);

@@ -703,7 +703,12 @@ impl<'m> Scope<'m> {
             match frame.items.get(first) {
                 Some(Item::Import(full)) => {
                     let head = full.split("::").next().unwrap_or("");
+                    let from_root = self
+                        .index
+                        .as_ref()
+                        .is_some_and(|(ix, ctx)| ix.use_from_root(ctx.krate, head));
                     let local = matches!(head, "crate" | "self" | "super")
+                        || from_root
                         || self
                             .index
                             .as_ref()
@@ -712,7 +717,8 @@ impl<'m> Scope<'m> {
                         return Some(join(full));
                     }
                     let module = self.current_module()?;
-                    let mut path: Vec<String> = full.split("::").map(String::from).collect();
+                    let mut path: Vec<String> = from_root.then(|| "crate".to_string()).into_iter().collect();
+                    path.extend(full.split("::").map(String::from));
                     path.extend(rest.iter().cloned());
                     return self.resolve_local(module, &path);
                 }
