@@ -142,7 +142,8 @@ pub(crate) struct CheckArgs {
     /// Neither read nor write the result cache.
     #[arg(long)]
     no_cache: bool,
-    /// Parse every file, even those no enabled rule could match.
+    /// Parse every file and every function body, even those no enabled rule
+    /// could match.
     #[arg(long)]
     no_prefilter: bool,
     /// Keep the result cache here (default: .scope-lint-cache/ at the project root).

@@ -40,6 +40,9 @@ pub struct FnExtent {
     /// The body declares no trait, `impl` or module (blanking it changes
     /// nothing another function's analysis reads).
     pub maskable: bool,
+    /// The head of the `impl`, `trait` or `mod` block the function is in
+    /// (`impl<B> Ext for Request<B>`), up to its brace.
+    pub container: Option<Range<usize>>,
 }
 
 /// What a full lint of a text left for the next edit of it.
@@ -87,7 +90,12 @@ pub fn fn_extents(text: &str) -> Vec<FnExtent> {
     // Index of the first token of the current item or statement.
     let mut start = 0;
     let mut i = 0;
+    // The containers open at `i`: their closing brace and head text.
+    let mut containers: Vec<(usize, Range<usize>)> = Vec::new();
     while i < tokens.len() {
+        while containers.last().is_some_and(|c| c.0 < i) {
+            containers.pop();
+        }
         match tokens[i].0 {
             K::Semi | K::CloseBrace => start = i + 1,
             K::OpenBrace => {
@@ -110,6 +118,7 @@ pub fn fn_extents(text: &str) -> Vec<FnExtent> {
                         item: tokens[f].1..tokens[close].2,
                         body: tokens[i].1..tokens[close].2,
                         maskable: !declares,
+                        container: containers.last().map(|c| c.1.clone()),
                     });
                     i = close + 1;
                     start = i;
@@ -117,6 +126,9 @@ pub fn fn_extents(text: &str) -> Vec<FnExtent> {
                 }
                 if has("impl") || has("trait") || has("mod") {
                     // A container: its items are looked at one by one.
+                    if start < i {
+                        containers.push((close, tokens[start].1..tokens[i].1));
+                    }
                     start = i + 1;
                 } else {
                     // A struct, an enum, a macro, a const block: skipped.

@@ -7,6 +7,7 @@
 //! `rules/*.toml`) and the rule set are built once and shared read-only.
 
 pub mod baseline;
+pub mod body_mask;
 pub mod build;
 pub mod cache;
 pub mod cargo_subcommand;

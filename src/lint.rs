@@ -86,7 +86,16 @@ pub struct Linter {
     pub time_budget: std::time::Duration,
     /// Packages of files outside the index, read once.
     packages: std::sync::Mutex<PackageCache>,
+    /// The modelled types' and free functions' names, for
+    /// [`crate::body_mask`].
+    model_names: std::sync::OnceLock<ModelNames>,
 }
+
+/// Matchers of the modelled types' and free functions' names.
+type ModelNames = (
+    Option<aho_corasick::AhoCorasick>,
+    Option<aho_corasick::AhoCorasick>,
+);
 
 /// What linting one file produced.
 #[derive(Debug)]
@@ -141,6 +150,7 @@ impl Linter {
             index: None,
             time_budget: DEFAULT_TIME_BUDGET,
             packages: Default::default(),
+            model_names: Default::default(),
         }
     }
 
@@ -263,12 +273,16 @@ impl Linter {
             // A file that names no framework crate may still name one of
             // its crate's items that hold framework values.
             let may = p.may_match(text.as_bytes())
-                || self.index.as_ref().map(|s| s.get_for(path)).is_some_and(|ix| {
-                    ix.file(path).is_some_and(|ctx| {
-                        ix.names_framework_item(ctx.krate, &self.models, text.as_bytes())
-                            && p.may_match_with(text.as_bytes(), true)
-                    })
-                });
+                || self
+                    .index
+                    .as_ref()
+                    .map(|s| s.get_for(path))
+                    .is_some_and(|ix| {
+                        ix.file(path).is_some_and(|ctx| {
+                            ix.names_framework_item(ctx.krate, &self.models, text.as_bytes())
+                                && p.may_match_with(text.as_bytes(), true)
+                        })
+                    });
             if !may {
                 self.stats.skipped.fetch_add(1, Ordering::Relaxed);
                 let skipped = FileResult {
@@ -393,13 +407,62 @@ impl Linter {
 
     /// Parse and analyse a text (only the function bodies inside `focus`,
     /// when given).
+    /// The text with the function bodies no rule can fire in blanked (see
+    /// [`crate::body_mask`]); `None` to parse it all: without the
+    /// prefilter (`--no-prefilter`), or for a file outside the index.
+    fn mask_bodies(
+        &self,
+        source: &SourceFile,
+        index: Option<&crate::index::Index>,
+    ) -> Option<String> {
+        let prefilter = self.prefilter.as_ref()?;
+        let ix = index?;
+        let krate = ix.file(&source.path)?.krate;
+        let (types, functions) = self.model_names.get_or_init(|| {
+            (
+                aho_corasick::AhoCorasick::new(self.models.type_names()).ok(),
+                aho_corasick::AhoCorasick::new(self.models.free_function_names()).ok(),
+            )
+        });
+        let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+        // A whole word; for a function, not a method of the same name.
+        let names_one = |ac: &Option<aho_corasick::AhoCorasick>, t: &str, not_after_dot: bool| {
+            ac.as_ref().is_some_and(|ac| {
+                let b = t.as_bytes();
+                ac.find_overlapping_iter(b).any(|m| {
+                    let before = m.start().checked_sub(1).map(|i| b[i]);
+                    !before.is_some_and(|c| ident(c) || (not_after_dot && c == b'.'))
+                        && !b.get(m.end()).is_some_and(|&c| ident(c))
+                })
+            })
+        };
+        let names = |t: &str| {
+            prefilter.may_match_with(t.as_bytes(), false)
+                || names_one(types, t, false)
+                || names_one(functions, t, true)
+                || ix.names_framework_item(krate, &self.models, t.as_bytes())
+        };
+        let aliases = crate::body_mask::aliases(&source.text, &names);
+        let matters =
+            |t: &str| names(t) || aliases.iter().any(|a| crate::body_mask::has_word(t, a));
+        crate::body_mask::mask(&source.text, &matters)
+    }
+
     fn lint_source(
         &self,
         source: &SourceFile,
         started: Instant,
         focus: Option<std::ops::Range<usize>>,
     ) -> Checked {
-        let prepared = match crate::complexity::prepare(&source.text) {
+        let package = self.package_of(&source.path);
+        let index = self.index.as_ref().map(|s| s.get_for(&source.path));
+        // Bodies that cannot matter are not parsed (the incremental path
+        // masks its own).
+        let masked = focus
+            .is_none()
+            .then(|| self.mask_bodies(source, index.as_deref()))
+            .flatten();
+        let prepared = match crate::complexity::prepare(masked.as_deref().unwrap_or(&source.text)) {
             Ok(text) => text,
             Err(deep) => {
                 let end = source.text[deep.offset..]
@@ -420,8 +483,6 @@ impl Linter {
         };
         let parse_started = Instant::now();
         let mut parsed = syn::parse_file(&prepared);
-        let package = self.package_of(&source.path);
-        let index = self.index.as_ref().map(|s| s.get_for(&source.path));
         // A 2015 crate may use 2018 keywords as identifiers (see
         // `crate::edition`); a loose file is read as 2018+.
         if parsed.is_err() && package.as_ref().is_some_and(|p| p.edition == 2015) {

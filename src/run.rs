@@ -591,7 +591,9 @@ fn shared_index(
             relevance.index(files, &read_file, &store)
         }));
     }
-    let index = in_pool(threads, || relevance.index(&walked.files, &read_file, &store));
+    let index = in_pool(threads, || {
+        relevance.index(&walked.files, &read_file, &store)
+    });
     let inputs = walked
         .files
         .iter()

@@ -327,7 +327,11 @@ impl Models {
             })
             .collect();
         let key = (sources_key, selection);
-        if let Some(found) = selections().lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        if let Some(found) = selections()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
             return Ok(Models {
                 versions: models.versions,
                 ..found.clone()
@@ -862,6 +866,24 @@ impl Models {
         names
     }
 
+    /// The last segment of every modelled free function outside std
+    /// (`service_fn`, `accept_hdr_async`): a call of one may bring a
+    /// framework value into a body that names no framework type.
+    pub fn free_function_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .functions
+            .keys()
+            .filter(|p| {
+                let krate = p.split("::").next().unwrap_or("");
+                p.contains("::") && !matches!(krate, "std" | "core" | "alloc")
+            })
+            .map(|p| p.rsplit("::").next().unwrap_or("").to_string())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
     pub fn types(&self) -> impl Iterator<Item = &TypeModel> {
         self.types.values()
     }
@@ -894,7 +916,10 @@ fn parse_file(file: &str, text: &str) -> Result<ModelFile, ModelError> {
     use std::sync::{Mutex, OnceLock};
     type Parsed = HashMap<(String, u64), Result<ModelFile, ModelError>>;
     static PARSED: OnceLock<Mutex<Parsed>> = OnceLock::new();
-    let key = (file.to_string(), xxhash_rust::xxh3::xxh3_64(text.as_bytes()));
+    let key = (
+        file.to_string(),
+        xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+    );
     let memo = PARSED.get_or_init(Default::default);
     if let Some(found) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         return found.clone();

@@ -717,7 +717,8 @@ impl<'m> Scope<'m> {
                         return Some(join(full));
                     }
                     let module = self.current_module()?;
-                    let mut path: Vec<String> = from_root.then(|| "crate".to_string()).into_iter().collect();
+                    let mut path: Vec<String> =
+                        from_root.then(|| "crate".to_string()).into_iter().collect();
                     path.extend(full.split("::").map(String::from));
                     path.extend(rest.iter().cloned());
                     return self.resolve_local(module, &path);
