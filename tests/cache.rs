@@ -213,6 +213,69 @@ fn a_signature_edit_relints_users_and_a_body_edit_only_its_file() {
     assert!(out.contains("routes.rs") && out.contains("SL001"), "{out}");
 }
 
+/// The invalidation barrier across packages: a body edit in one package
+/// of a workspace keeps the index's hash, so the edited file is linted
+/// against an index of its own package alone (the other package is never
+/// summarized nor linked), with the same findings as a cold run; a
+/// signature edit builds the whole index again.
+#[test]
+fn a_body_edit_indexes_only_the_edited_package() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"a\", \"b\"]\n",
+    )
+    .unwrap();
+    for name in ["a", "b"] {
+        fs::create_dir_all(root.join(name).join("src")).unwrap();
+        fs::write(
+            root.join(name).join("Cargo.toml"),
+            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n"),
+        )
+        .unwrap();
+        fs::write(
+            root.join(name).join("src/lib.rs"),
+            "mod state;\npub fn h(st: &state::AppState) -> usize {\n    st.base.query_params().count()\n}\n",
+        )
+        .unwrap();
+        fs::write(
+            root.join(name).join("src/state.rs"),
+            "pub struct AppState {\n    pub base: url::Url,\n}\npub fn helper() -> u32 {\n    1\n}\n",
+        )
+        .unwrap();
+    }
+    let args = ["a", "b", "--timings", "--format", "short"];
+    let (code, cold, err) = run(root, &args);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(cold.matches("SL001").count(), 2, "{cold}");
+    assert!(err.contains("(4 files summarized)"), "{err}");
+
+    // A body edit in `a`: the same findings, from an index of `a` alone.
+    let state = root.join("a/src/state.rs");
+    let text = fs::read_to_string(&state).unwrap();
+    fs::write(&state, text.replace("    1\n", "    1 + 1\n")).unwrap();
+    let (_, after_body, err) = run(root, &args);
+    assert_eq!(after_body, cold);
+    assert_eq!(
+        counts(&err),
+        (1, 3),
+        "only the edited file is linted: {err}"
+    );
+    assert!(err.contains("(2 files summarized)"), "{err}");
+
+    // A signature edit in `a` (a new field): the whole index again.
+    let text = fs::read_to_string(&state).unwrap();
+    fs::write(
+        &state,
+        text.replace("url::Url,", "url::Url,\n    pub extra: u8,"),
+    )
+    .unwrap();
+    let (_, after_sig, err) = run(root, &args);
+    assert_eq!(after_sig, cold);
+    assert!(err.contains("(4 files summarized)"), "{err}");
+}
+
 /// The locked crate versions are part of the cache key: after a
 /// `Cargo.lock` moves axum from 0.8 to 0.7, the same unchanged file is
 /// linted again and gets the findings of the new version.
