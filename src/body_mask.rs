@@ -23,12 +23,25 @@
 
 use crate::incremental::fn_extents;
 
-/// The text with every function body that cannot matter blanked, or
-/// `None` when every body matters. `matters` says whether a piece of text
-/// (a signature, a body, an `impl` header) names something a rule follows.
-pub fn mask(text: &str, matters: &dyn Fn(&str) -> bool) -> Option<String> {
+/// What [`mask`] did to a text.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Masked {
+    /// The text with the bodies blanked; `None` when every body matters.
+    pub text: Option<String>,
+    /// Function bodies, and those blanked.
+    pub bodies: usize,
+    pub blanked: usize,
+}
+
+/// The text with every function body that cannot matter blanked.
+/// `matters` says whether a piece of text (a signature, a body, an `impl`
+/// header) names something a rule follows.
+pub fn mask(text: &str, matters: &dyn Fn(&str) -> bool) -> Masked {
     let mut bytes: Option<Vec<u8>> = None;
-    for f in fn_extents(text) {
+    let fns = fn_extents(text);
+    let bodies = fns.len();
+    let mut blanked = 0;
+    for f in fns {
         if !f.maskable {
             continue;
         }
@@ -42,6 +55,7 @@ pub fn mask(text: &str, matters: &dyn Fn(&str) -> bool) -> Option<String> {
         if self_matters || matters(signature) || matters(body) {
             continue;
         }
+        blanked += 1;
         let out = bytes.get_or_insert_with(|| text.as_bytes().to_vec());
         for b in &mut out[f.body.start + 1..f.body.end - 1] {
             if *b != b'\n' {
@@ -49,8 +63,12 @@ pub fn mask(text: &str, matters: &dyn Fn(&str) -> bool) -> Option<String> {
             }
         }
     }
-    // Whole bodies between ASCII braces were blanked: still UTF-8.
-    bytes.map(|b| String::from_utf8(b).expect("blanking whole bodies keeps UTF-8"))
+    Masked {
+        // Whole bodies between ASCII braces were blanked: still UTF-8.
+        text: bytes.map(|b| String::from_utf8(b).expect("blanking whole bodies keeps UTF-8")),
+        bodies,
+        blanked,
+    }
 }
 
 /// Whether `text` has `word` as a whole identifier.
@@ -88,7 +106,9 @@ mod tests {
     #[test]
     fn bodies_without_followed_names_are_blanked_with_offsets_kept() {
         let text = "use url::Url;\n\nfn plain(a: u32) -> u32 {\n    let b = a + 1;\n    b * 2\n}\n\nfn parses(s: &str) {\n    let u = Url::parse(s);\n}\n\nfn takes(u: &Url) -> bool {\n    u.query().is_some()\n}\n";
-        let masked = mask(text, &matters).expect("one body blanked");
+        let m = mask(text, &matters);
+        assert_eq!((m.bodies, m.blanked), (3, 1));
+        let masked = m.text.expect("one body blanked");
         assert_eq!(masked.len(), text.len());
         assert_eq!(masked.lines().count(), text.lines().count());
         assert!(!masked.contains("a + 1"), "{masked}");
@@ -102,7 +122,7 @@ mod tests {
         let text = "struct A { u: Url }\nimpl A {\n    fn q(&self) -> usize { self.u.query_params() }\n}\nstruct B;\nimpl B {\n    fn n(&self) -> u8 { self.count() }\n}\ntrait T {\n    fn d(&self) -> u8 { self.x() }\n}\n";
         // `A` holds a Url: the index would say so; here `matters` knows it.
         let matters = |t: &str| has_word(t, "Url") || has_word(t, "A");
-        let masked = mask(text, &matters).expect("B's body blanked");
+        let masked = mask(text, &matters).text.expect("B's body blanked");
         assert!(masked.contains("self.u.query_params()"));
         assert!(!masked.contains("self.count()"));
         // A trait's default method may run on a framework type.
@@ -112,10 +132,10 @@ mod tests {
     #[test]
     fn bodies_declaring_items_are_kept() {
         let text = "fn f() { impl X for Y {} }\nfn g() { let a = 1; }\n";
-        let masked = mask(text, &matters).expect("g blanked");
+        let masked = mask(text, &matters).text.expect("g blanked");
         assert!(masked.contains("impl X for Y"));
         assert!(!masked.contains("let a = 1"));
-        assert_eq!(mask("fn f(u: Url) { u.x() }", &matters), None);
+        assert_eq!(mask("fn f(u: Url) { u.x() }", &matters).text, None);
     }
 
     #[test]

@@ -26,7 +26,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::index::SharedIndex;
-use ra_ap_rustc_lexer::{tokenize, FrontmatterAllowed, TokenKind as K};
+use ra_ap_rustc_lexer::TokenKind as K;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -71,20 +71,14 @@ pub struct Plan {
 /// The function items of a text: at the top level and in `impl`, `trait`
 /// and inline `mod` blocks (a function nested in a body is part of it).
 pub fn fn_extents(text: &str) -> Vec<FnExtent> {
-    let bom = text.strip_prefix('\u{feff}').map_or(0, |_| 3);
-    let skip = bom + ra_ap_rustc_lexer::strip_shebang(&text[bom..]).unwrap_or(0);
-    let mut tokens: Vec<(K, usize, usize)> = Vec::with_capacity(text.len() / 4);
-    let mut pos = skip;
-    for t in tokenize(&text[skip..], FrontmatterAllowed::No) {
-        let end = pos + t.len as usize;
-        if !matches!(
-            t.kind,
-            K::Whitespace | K::LineComment { .. } | K::BlockComment { .. }
-        ) {
-            tokens.push((t.kind, pos, end));
-        }
-        pos = end;
-    }
+    // Offsets in `text`: the lexed text starts after a BOM and a shebang.
+    let lexed = crate::index::summary::Lexed::of(text);
+    let skip = text.len() - lexed.text.len();
+    let tokens: Vec<(K, usize, usize)> = lexed
+        .tokens
+        .into_iter()
+        .map(|(k, a, b)| (k, a + skip, b + skip))
+        .collect();
     let word = |i: usize| &text[tokens[i].1..tokens[i].2];
     let mut out = Vec::new();
     // Index of the first token of the current item or statement.

@@ -58,6 +58,9 @@ pub struct Stats {
     pub files: AtomicUsize,
     pub skipped: AtomicUsize,
     pub parsed: AtomicUsize,
+    /// Function bodies of the parsed files, and those blanked unparsed.
+    pub bodies: AtomicUsize,
+    pub blanked: AtomicUsize,
     pub cache_hits: AtomicUsize,
     /// Texts linted by analysing again only the function whose body an
     /// edit changed ([`crate::incremental`], the language server).
@@ -91,8 +94,10 @@ pub struct Linter {
     model_names: std::sync::OnceLock<ModelNames>,
 }
 
-/// Matchers of the modelled types' and free functions' names.
+/// Matchers of the modelled value crates' paths (`axum::`), types' and
+/// free functions' names.
 type ModelNames = (
+    Option<aho_corasick::AhoCorasick>,
     Option<aho_corasick::AhoCorasick>,
     Option<aho_corasick::AhoCorasick>,
 );
@@ -418,26 +423,45 @@ impl Linter {
         let prefilter = self.prefilter.as_ref()?;
         let ix = index?;
         let krate = ix.file(&source.path)?.krate;
-        let (types, functions) = self.model_names.get_or_init(|| {
+        let (crates, types, functions) = self.model_names.get_or_init(|| {
+            let paths = self
+                .models
+                .value_crate_words()
+                .into_iter()
+                .map(|w| format!("{w}::"));
             (
-                aho_corasick::AhoCorasick::new(self.models.type_names()).ok(),
+                aho_corasick::AhoCorasick::new(paths).ok(),
+                aho_corasick::AhoCorasick::new(
+                    self.models
+                        .type_names()
+                        .into_iter()
+                        .chain(self.models.access_log_type_names()),
+                )
+                .ok(),
                 aho_corasick::AhoCorasick::new(self.models.free_function_names()).ok(),
             )
         });
         let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-        // A whole word; for a function, not a method of the same name.
-        let names_one = |ac: &Option<aho_corasick::AhoCorasick>, t: &str, not_after_dot: bool| {
+        // A whole word (a crate path: its start); for a function, a call
+        // of it (`path("x")`), not a method or a variable of the same name.
+        let names_one = |ac: &Option<aho_corasick::AhoCorasick>, t: &str, called: bool| {
             ac.as_ref().is_some_and(|ac| {
                 let b = t.as_bytes();
                 ac.find_overlapping_iter(b).any(|m| {
                     let before = m.start().checked_sub(1).map(|i| b[i]);
-                    !before.is_some_and(|c| ident(c) || (not_after_dot && c == b'.'))
-                        && !b.get(m.end()).is_some_and(|&c| ident(c))
+                    let path = b[m.start()..m.end()].ends_with(b"::");
+                    let after = t[m.end()..].trim_start();
+                    !before.is_some_and(|c| ident(c) || (called && c == b'.'))
+                        && (path || !b.get(m.end()).is_some_and(|&c| ident(c)))
+                        && (!called || after.starts_with('(') || after.starts_with("::<"))
                 })
             })
         };
+        // Log macros (`tracing::info!`) bring no value of their own: only
+        // the crates whose values the models describe count.
         let names = |t: &str| {
-            prefilter.may_match_with(t.as_bytes(), false)
+            prefilter.model_free_trigger(t.as_bytes())
+                || names_one(crates, t, false)
                 || names_one(types, t, false)
                 || names_one(functions, t, true)
                 || ix.names_framework_item(krate, &self.models, t.as_bytes())
@@ -445,7 +469,14 @@ impl Linter {
         let aliases = crate::body_mask::aliases(&source.text, &names);
         let matters =
             |t: &str| names(t) || aliases.iter().any(|a| crate::body_mask::has_word(t, a));
-        crate::body_mask::mask(&source.text, &matters)
+        let masked = crate::body_mask::mask(&source.text, &matters);
+        self.stats
+            .bodies
+            .fetch_add(masked.bodies, Ordering::Relaxed);
+        self.stats
+            .blanked
+            .fetch_add(masked.blanked, Ordering::Relaxed);
+        masked.text
     }
 
     fn lint_source(

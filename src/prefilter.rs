@@ -91,6 +91,20 @@ impl Prefilter {
         }
     }
 
+    /// Does the text hold a trigger of a rule that needs no framework
+    /// value (SL007's `?key={`)? Such a rule may fire in any code.
+    pub fn model_free_trigger(&self, text: &[u8]) -> bool {
+        self.ac.find_overlapping_iter(text).any(|m| {
+            let id = m.pattern().as_usize();
+            id >= self.models_end
+                && !(self.after_key[id] && !(m.start() > 0 && is_key_byte(text[m.start() - 1])))
+                && self
+                    .rules
+                    .iter()
+                    .any(|(triggers, needs_models)| !needs_models && triggers.contains(&id))
+        })
+    }
+
     /// Could any rule fire in a file with these bytes?
     pub fn may_match(&self, text: &[u8]) -> bool {
         self.may_match_with(text, false)
@@ -182,6 +196,8 @@ mod tests {
         assert!(p.may_match(b"\"&a[]=\""));
         assert!(!p.may_match(b"pub const EQ: PCWSTR = w!(\"=\");"));
         assert!(!p.may_match(b"=\""));
+        assert!(p.model_free_trigger(b"\"?page=\" + n"));
+        assert!(!p.model_free_trigger(b"w!(\"=\")"));
         // Named through one of the crate's own items: the crate word is
         // known to be there.
         let p = Prefilter::from_parts(vec!["axum".into()], vec![(vec!["split".into()], true)]);

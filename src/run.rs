@@ -56,6 +56,9 @@ pub struct Timings {
     pub files_seen: usize,
     pub skipped_by_prefilter: usize,
     pub parsed: usize,
+    /// Function bodies of the parsed files, and those left unparsed.
+    pub bodies: usize,
+    pub blanked: usize,
     pub cache_hits: usize,
     pub walk: std::time::Duration,
     /// Building the crate index, and the files it summarized.
@@ -451,6 +454,8 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         t.files_seen += n(&s.files);
         t.skipped_by_prefilter += n(&s.skipped);
         t.parsed += n(&s.parsed);
+        t.bodies += n(&s.bodies);
+        t.blanked += n(&s.blanked);
         t.cache_hits += n(&s.cache_hits);
         t.read += ns(&s.read_ns);
         t.parse += ns(&s.parse_ns);

@@ -850,34 +850,37 @@ impl Models {
     /// The last segment of every modelled type path and alias (`Url`,
     /// `HeaderMap`), std's own types left out.
     pub fn type_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .types
-            .keys()
-            .map(|k| k.to_string())
-            .chain(self.aliases.keys().cloned())
-            .filter(|p| {
-                let krate = p.split("::").next().unwrap_or("");
-                p.contains("::") && !matches!(krate, "std" | "core" | "alloc")
-            })
-            .map(|p| p.rsplit("::").next().unwrap_or("").to_string())
-            .collect();
-        names.sort();
-        names.dedup();
-        names
+        last_segments(
+            self.types
+                .keys()
+                .map(|k| &**k)
+                .chain(self.aliases.keys().map(String::as_str)),
+        )
     }
 
     /// The last segment of every modelled free function outside std
-    /// (`service_fn`, `accept_hdr_async`): a call of one may bring a
-    /// framework value into a body that names no framework type.
+    /// (`service_fn`, `accept_hdr_async`), not of associated functions: a
+    /// call of one may bring a framework value into a body that names no
+    /// framework type.
     pub fn free_function_names(&self) -> Vec<String> {
+        // `Router::new` is named by its type already.
+        let free = |p: &&str| {
+            p.rsplit("::")
+                .nth(1)
+                .is_none_or(|parent| !parent.starts_with(|c: char| c.is_ascii_uppercase()))
+        };
+        last_segments(self.functions.keys().map(String::as_str).filter(free))
+    }
+
+    /// The types named in access-log constructors (`Logger` of
+    /// `actix_web::middleware::Logger::default`, `TraceLayer`).
+    pub fn access_log_type_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self
-            .functions
-            .keys()
-            .filter(|p| {
-                let krate = p.split("::").next().unwrap_or("");
-                p.contains("::") && !matches!(krate, "std" | "core" | "alloc")
-            })
-            .map(|p| p.rsplit("::").next().unwrap_or("").to_string())
+            .access_logs
+            .iter()
+            .flat_map(|a| a.path.split("::"))
+            .filter(|seg| seg.starts_with(|c: char| c.is_ascii_uppercase()))
+            .map(String::from)
             .collect();
         names.sort();
         names.dedup();
@@ -900,6 +903,21 @@ impl Models {
 }
 
 /// Parse a model file, its strings within [`limits`] first.
+/// The last segments of `paths` outside std (`http::Uri` gives `Uri`),
+/// sorted, once each.
+fn last_segments<'a>(paths: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut names: Vec<String> = paths
+        .filter(|p| {
+            let krate = p.split("::").next().unwrap_or("");
+            p.contains("::") && !matches!(krate, "std" | "core" | "alloc")
+        })
+        .map(|p| p.rsplit("::").next().unwrap_or("").to_string())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Models already built in this process, by model sources and the
 /// outcome of each version range (see [`Models::load_for`]).
 type Selections = HashMap<(Vec<(String, u64)>, Vec<bool>), Models>;
