@@ -77,7 +77,9 @@ pub fn has_word(text: &str, word: &str) -> bool {
     let bytes = text.as_bytes();
     text.match_indices(word).any(|(at, _)| {
         let end = at + word.len();
-        !(at > 0 && is_ident(bytes[at - 1])) && !bytes.get(end).is_some_and(|&b| is_ident(b))
+        let joined_before = at > 0 && is_ident(bytes[at - 1]);
+        let joined_after = bytes.get(end).is_some_and(|&b| is_ident(b));
+        !joined_before && !joined_after
     })
 }
 

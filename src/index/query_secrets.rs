@@ -105,7 +105,7 @@ pub fn scan_lexed(lexed: &super::summary::Lexed<'_>) -> Option<QuerySecret> {
         // Test code (`#[test]`, `#[tokio::test]`, `#[cfg(test)]`) is not
         // what the server accepts: skip the attribute's item.
         if kind == K::Pound {
-            if let Some(end) = test_item_end(text, &tokens, i) {
+            if let Some(end) = test_item_end(text, tokens, i) {
                 i = end + 1;
                 continue;
             }

@@ -505,7 +505,7 @@ pub fn without_bodies_lexed(lexed: &Lexed<'_>) -> String {
             K::Semi if depth <= fn_depth => after_fn = false,
             K::OpenBrace if after_fn && depth == fn_depth => {
                 after_fn = false;
-                let close = matching(&tokens, i);
+                let close = matching(tokens, i);
                 out.push_str(" {");
                 let params = param_names(text, &tokens[fn_at..i]);
                 let reach = body_reach(text, &tokens[i + 1..close.min(tokens.len())], &params);
