@@ -25,6 +25,7 @@ pub mod incremental;
 pub mod index;
 pub mod lint;
 pub mod macros;
+pub mod memory;
 pub mod models;
 pub mod prefilter;
 pub mod progress;
