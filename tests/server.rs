@@ -125,20 +125,26 @@ impl Client {
     /// The next request the server sent with this method.
     fn server_request(&mut self, method: &str) -> Request {
         let is_it = |m: &Message| matches!(m, Message::Request(r) if r.method == method);
-        let found = match self.backlog.iter().position(is_it) {
-            Some(i) => self.backlog.remove(i),
-            None => loop {
-                let m = self.recv();
-                if is_it(&m) {
-                    break m;
-                }
-                self.backlog.push(m);
-            },
-        };
+        let found = self.next_such(is_it);
         let Message::Request(r) = found else {
             unreachable!()
         };
         r
+    }
+
+    /// The first message, kept back or still to come, that `is_it`
+    /// accepts; the others wait in the backlog.
+    fn next_such(&mut self, is_it: impl Fn(&Message) -> bool) -> Message {
+        if let Some(i) = self.backlog.iter().position(&is_it) {
+            return self.backlog.remove(i);
+        }
+        loop {
+            let m = self.recv();
+            if is_it(&m) {
+                return m;
+            }
+            self.backlog.push(m);
+        }
     }
 
     fn recv(&mut self) -> Message {
@@ -198,16 +204,7 @@ impl Client {
             }
             _ => false,
         };
-        let found = match self.backlog.iter().position(is_it) {
-            Some(i) => self.backlog.remove(i),
-            None => loop {
-                let m = self.recv();
-                if is_it(&m) {
-                    break m;
-                }
-                self.backlog.push(m);
-            },
-        };
+        let found = self.next_such(is_it);
         let Message::Notification(n) = found else {
             unreachable!()
         };
