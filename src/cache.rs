@@ -229,17 +229,15 @@ impl Cache {
     pub fn open(dir: &Path, key: u64) -> Cache {
         let file = dir.join(format!("v3-{key:016x}.bin"));
         let mut note = None;
-        let (old, written) = match crate::sealed::read(&file) {
-            Ok(opened) => match postcard::from_bytes::<CacheFile>(&opened.payload) {
-                Ok(c) if c.format == FORMAT => (c.entries, opened.written),
-                _ => {
-                    note = Some(crate::sealed::damaged_note(&file, "it does not decode"));
-                    Default::default()
-                }
-            },
-            Err(crate::sealed::Unusable::Missing) => Default::default(),
-            Err(crate::sealed::Unusable::Damaged(why)) => {
-                note = Some(crate::sealed::damaged_note(&file, &why));
+        let (old, written) = match crate::sealed::read_decoded::<CacheFile>(&file) {
+            Ok(Some((c, written))) if c.format == FORMAT => (c.entries, written),
+            Ok(Some(_)) => {
+                note = Some(crate::sealed::damaged_note(&file, "it does not decode"));
+                Default::default()
+            }
+            Ok(None) => Default::default(),
+            Err(why) => {
+                note = Some(why);
                 Default::default()
             }
         };

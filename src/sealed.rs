@@ -51,6 +51,21 @@ pub fn read(file: &Path) -> Result<Opened, Unusable> {
     })
 }
 
+/// A sealed file decoded as postcard `T`, with its write time: `Ok(None)`
+/// when it does not exist; `Err(note)` (for stderr) when it is damaged or
+/// does not decode. The caches and the index store start empty then.
+pub fn read_decoded<T: serde::de::DeserializeOwned>(
+    file: &Path,
+) -> Result<Option<(T, u64)>, String> {
+    match read(file) {
+        Ok(opened) => postcard::from_bytes::<T>(&opened.payload)
+            .map(|t| Some((t, opened.written)))
+            .map_err(|_| damaged_note(file, "it does not decode")),
+        Err(Unusable::Missing) => Ok(None),
+        Err(Unusable::Damaged(why)) => Err(damaged_note(file, &why)),
+    }
+}
+
 /// The note for a damaged cache file.
 pub fn damaged_note(file: &Path, why: &str) -> String {
     format!(

@@ -433,15 +433,10 @@ fn suppressions_of_rules_not_running_are_not_reported_unused() {
     assert!(!all.contains("SL009"), "silenced: {all}");
 }
 
-/// `scope-lint models PATH` shows the crate versions a path is built
-/// against and where they came from, and the routers that follow; a run
-/// over a workspace applies each crate's own versions.
-#[test]
-fn models_shows_versions_from_the_lock_and_check_follows_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let code = "use axum::{routing::get, Router};\nasync fn h() {}\npub fn app() -> Router {\n    Router::new().route(\"/users/:id\", get(h))\n}\n";
-    for (name, req, locked) in [("old", "0.7", Some("0.7.9")), ("new", "0.8", None)] {
+/// Packages `name` under `d`, each depending on axum `req` (and with a
+/// `Cargo.lock` holding axum `locked`), whose `src/lib.rs` is `code`.
+fn axum_packages(d: &Path, code: &str, packages: &[(&str, &str, Option<&str>)]) {
+    for &(name, req, locked) in packages {
         std::fs::create_dir_all(d.join(name).join("src")).unwrap();
         std::fs::write(
             d.join(name).join("Cargo.toml"),
@@ -457,6 +452,21 @@ fn models_shows_versions_from_the_lock_and_check_follows_them() {
             .unwrap();
         }
     }
+}
+
+/// `scope-lint models PATH` shows the crate versions a path is built
+/// against and where they came from, and the routers that follow; a run
+/// over a workspace applies each crate's own versions.
+#[test]
+fn models_shows_versions_from_the_lock_and_check_follows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let code = "use axum::{routing::get, Router};\nasync fn h() {}\npub fn app() -> Router {\n    Router::new().route(\"/users/:id\", get(h))\n}\n";
+    axum_packages(
+        d,
+        code,
+        &[("old", "0.7", Some("0.7.9")), ("new", "0.8", None)],
+    );
     let models = |p: &Path| {
         let out = scope_lint().arg("models").arg(p).output().unwrap();
         assert!(out.status.success());
@@ -491,15 +501,7 @@ fn route_syntax_fixes_are_safe_only_where_the_old_syntax_panics() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let code = "use axum::{routing::get, Router};\nasync fn h() {}\npub fn app() -> Router {\n    Router::new().route(\"/a/:id\", get(h)).route(\"/b/{id}\", get(h))\n}\n";
-    for (name, req) in [("old", "0.7"), ("new", "0.8")] {
-        std::fs::create_dir_all(d.join(name).join("src")).unwrap();
-        std::fs::write(
-            d.join(name).join("Cargo.toml"),
-            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n[dependencies]\naxum = \"{req}\"\n"),
-        )
-        .unwrap();
-        std::fs::write(d.join(name).join("src/lib.rs"), code).unwrap();
-    }
+    axum_packages(d, code, &[("old", "0.7", None), ("new", "0.8", None)]);
     let fix = |args: &[&str]| {
         scope_lint()
             .arg(d)

@@ -106,26 +106,20 @@ impl Store {
     pub fn open(dir: &Path) -> Store {
         let file = dir.join("index-v3.bin");
         let mut note = None;
-        let (old, last, written) = match crate::sealed::read(&file) {
-            Ok(opened) => match postcard::from_bytes::<StoreFile>(&opened.payload) {
-                Ok(s) if s.format == FORMAT && s.build == build_id() => (
-                    s.entries
-                        .into_iter()
-                        .map(|(p, k)| (bytes_path(&p), k))
-                        .collect(),
-                    s.last,
-                    opened.written,
-                ),
-                // Another build's store: summaries may differ, say nothing.
-                Ok(_) => Default::default(),
-                Err(_) => {
-                    note = Some(crate::sealed::damaged_note(&file, "it does not decode"));
-                    Default::default()
-                }
-            },
-            Err(crate::sealed::Unusable::Missing) => Default::default(),
-            Err(crate::sealed::Unusable::Damaged(why)) => {
-                note = Some(crate::sealed::damaged_note(&file, &why));
+        let (old, last, written) = match crate::sealed::read_decoded::<StoreFile>(&file) {
+            Ok(Some((s, written))) if s.format == FORMAT && s.build == build_id() => (
+                s.entries
+                    .into_iter()
+                    .map(|(p, k)| (bytes_path(&p), k))
+                    .collect(),
+                s.last,
+                written,
+            ),
+            // Missing, or another build's store (summaries may differ):
+            // start empty, say nothing.
+            Ok(_) => Default::default(),
+            Err(why) => {
+                note = Some(why);
                 Default::default()
             }
         };
