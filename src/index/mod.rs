@@ -1077,26 +1077,26 @@ impl Index {
                     interesting.insert(name.to_string());
                 }
             }
-            if interesting.len() == before {
-                break;
-            }
-        }
-        // Names the crate gives framework items or its own interesting
-        // ones with `use .. as ..` (`pub use actix_web::middleware::Logger
-        // as AccessLog;`), seen through globs in other modules.
-        for &k in &crates {
-            for ns in self.crates[k].modules.values() {
-                for (name, target) in &ns.uses {
-                    let last = target.last().map(String::as_str).unwrap_or("");
-                    let head = target.first().map(String::as_str).unwrap_or("");
-                    if name != last
-                        && (words.contains(head)
-                            || words.contains(last)
-                            || interesting.contains(last))
-                    {
-                        interesting.insert(name.clone());
+            // Names the crate gives framework items or its own interesting
+            // ones with `use .. as ..` (`use url::Url as Address;`, `pub use
+            // actix_web::..::Logger as AccessLog;`): a struct with an `Address` field holds a URL.
+            for &k in &crates {
+                for ns in self.crates[k].modules.values() {
+                    for (name, target) in &ns.uses {
+                        let last = target.last().map(String::as_str).unwrap_or("");
+                        let head = target.first().map(String::as_str).unwrap_or("");
+                        if name != last
+                            && (words.contains(head)
+                                || words.contains(last)
+                                || interesting.contains(last))
+                        {
+                            interesting.insert(name.clone());
+                        }
                     }
                 }
+            }
+            if interesting.len() == before {
+                break;
             }
         }
         let mut names: Vec<String> = interesting.into_iter().collect();
