@@ -10,6 +10,7 @@ use crate::diagnostic::IO_ERROR;
 use crate::fix;
 use crate::index::{Index, SharedIndex, Store};
 use crate::lint::{in_pool, FileResult, Linter};
+use crate::models::remembered::Remembered;
 use crate::models::versions::{Resolver, VersionSet};
 use crate::models::Models;
 use crate::prefilter::Prefilter;
@@ -64,6 +65,12 @@ pub struct Timings {
     /// Building the crate index, and the files it summarized.
     pub index: std::time::Duration,
     pub indexed: usize,
+    /// Choosing each file's configuration and linter (crate versions,
+    /// models), and the packages whose versions were read, or recalled
+    /// from an earlier run.
+    pub linters: std::time::Duration,
+    pub versions_read: usize,
+    pub versions_recalled: usize,
     pub read: std::time::Duration,
     pub parse: std::time::Duration,
     pub rules: std::time::Duration,
@@ -106,6 +113,8 @@ struct Linters {
     configs: HashMap<Option<PathBuf>, (Arc<Config>, Vec<String>)>,
     /// Finds crate versions, per list of versioned crates.
     resolvers: HashMap<Vec<String>, Resolver>,
+    /// The crate versions of earlier runs, per package.
+    remembered: Remembered,
     /// Where caches live, when caching.
     cache_dir: Option<PathBuf>,
     no_prefilter: bool,
@@ -144,7 +153,7 @@ impl Linters {
             .resolvers
             .entry(crates.clone())
             .or_insert_with(|| Resolver::new(crates))
-            .resolve(path)
+            .resolve_remembered(path, &mut self.remembered)
             .versions;
         let slot = (file, versions);
         if let Some(found) = self.by_config.get(&slot) {
@@ -285,6 +294,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         by_config: HashMap::new(),
         configs: HashMap::new(),
         resolvers: HashMap::new(),
+        remembered: Remembered::none(),
         cache_dir: caching.then(|| {
             opts.cache_dir
                 .clone()
@@ -376,6 +386,11 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         &mut linters.notes,
     )?));
     let index_time = index_started.elapsed();
+    let linters_started = std::time::Instant::now();
+    if let Some(dir) = &linters.cache_dir {
+        linters.remembered = Remembered::open(dir);
+        linters.notes.extend(linters.remembered.note.take());
+    }
     let changed = match &opts.changed_since {
         Some(rev) => Some(changed_files(rev)?),
         None => None,
@@ -405,6 +420,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         }
         jobs.push((path, config, linter));
     }
+    let linters_time = linters_started.elapsed();
 
     let fixing = opts.fix || opts.diff;
     let lint_started = std::time::Instant::now();
@@ -443,6 +459,9 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     outcome.timings.lint_wall = lint_started.elapsed();
     outcome.timings.walk = walk_time;
     outcome.timings.index = index_time;
+    outcome.timings.linters = linters_time;
+    outcome.timings.versions_read = linters.remembered.resolved;
+    outcome.timings.versions_recalled = linters.remembered.recalled;
     outcome.timings.indexed = linters.index.as_ref().map_or(0, |ix| ix.files_indexed());
     for (_, linter) in linters.by_config.values() {
         let s = &linter.stats;
@@ -467,6 +486,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     for resolver in linters.resolvers.values() {
         outcome.warnings.extend(resolver.problems.iter().cloned());
     }
+    std::mem::take(&mut linters.remembered).save();
     for (_, (_, linter)) in linters.by_config.drain() {
         if let Some(cache) = Arc::into_inner(linter).and_then(|l| l.cache) {
             if let Err(e) = cache.save() {

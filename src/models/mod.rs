@@ -12,6 +12,7 @@ mod limits;
 pub mod roles;
 pub mod spec;
 pub mod ty;
+pub mod remembered;
 pub mod versions;
 
 use roles::{Role, Roles};

@@ -9,13 +9,16 @@
 //! of the requirement in the package's `Cargo.toml`, and otherwise nothing
 //! (the models then assume the newest version they describe).
 
+use super::remembered::{stamp_of, Answer, Input, Remembered};
+use crate::cache::Stamp;
 use crate::index::crates::manifest_above;
 use semver::{Comparator, Op, Version, VersionReq};
-use std::collections::{BTreeMap, HashMap};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Where a crate's version was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Origin {
     /// The workspace's `Cargo.lock`.
     Lock,
@@ -66,10 +69,21 @@ pub struct Resolver {
     manifests: HashMap<PathBuf, Option<PathBuf>>,
     by_manifest: HashMap<PathBuf, Resolution>,
     locks: HashMap<PathBuf, Option<PathBuf>>,
-    parsed_locks: HashMap<PathBuf, Vec<Locked>>,
+    /// Each lock read: its stamp when read, its packages, or why it could
+    /// not be read.
+    parsed_locks: HashMap<PathBuf, ParsedLock>,
     /// Lock files that could not be read, with why: their packages fall
     /// back to the `Cargo.toml` requirements.
     pub problems: Vec<String>,
+    /// The locks `problems` speaks of (each is reported once).
+    reported: HashSet<PathBuf>,
+}
+
+#[derive(Debug)]
+struct ParsedLock {
+    stamp: Option<Stamp>,
+    packages: Vec<Locked>,
+    problem: Option<String>,
 }
 
 impl Resolver {
@@ -84,6 +98,13 @@ impl Resolver {
 
     /// The versions that apply to `file` (a source file or a directory).
     pub fn resolve(&mut self, file: &Path) -> Resolution {
+        self.resolve_remembered(file, &mut Remembered::none())
+    }
+
+    /// [`Resolver::resolve`], with the answers of earlier runs in
+    /// `memory`: a package whose manifest, lock and the other files its
+    /// answer came from are unchanged is not read again.
+    pub fn resolve_remembered(&mut self, file: &Path, memory: &mut Remembered) -> Resolution {
         if self.crates.is_empty() {
             return Resolution::default();
         }
@@ -99,12 +120,29 @@ impl Resolver {
         if let Some(r) = self.by_manifest.get(&manifest) {
             return r.clone();
         }
-        let r = self.resolve_manifest(&manifest);
+        let answer = match memory.recall(&manifest, &self.crates) {
+            Some(answer) => answer,
+            None => {
+                let mut inputs = Vec::new();
+                let answer = self.resolve_manifest(&manifest, &mut inputs);
+                memory.remember(&self.crates, &answer, inputs);
+                answer
+            }
+        };
+        if let (Some(problem), Some(lock)) = (answer.problem, &answer.resolution.lock) {
+            if self.reported.insert(lock.clone()) {
+                self.problems.push(problem);
+            }
+        }
+        let r = answer.resolution;
         self.by_manifest.insert(manifest, r.clone());
         r
     }
 
-    fn resolve_manifest(&mut self, manifest: &Path) -> Resolution {
+    /// The versions for `manifest`, with every file read or looked for
+    /// on the way added to `inputs` (see [`Remembered`]).
+    fn resolve_manifest(&mut self, manifest: &Path, inputs: &mut Vec<Input>) -> Answer {
+        inputs.push((manifest.to_path_buf(), stamp_of(manifest)));
         let table: toml::Table = std::fs::read_to_string(manifest)
             .ok()
             .and_then(|t| toml::from_str(&t).ok())
@@ -117,25 +155,48 @@ impl Resolver {
             .to_string();
         let dir = manifest.parent().unwrap_or(Path::new(""));
         let lock = self.lock_above(dir);
+        // Each `Cargo.lock` looked for up to the one found: one appearing
+        // nearer the package would be the one.
+        for d in dir.ancestors() {
+            let probe = d.join("Cargo.lock");
+            if lock.as_ref() == Some(&probe) {
+                break;
+            }
+            inputs.push((probe, None));
+        }
         let mut versions = VersionSet::new();
+        let mut problem = None;
         if let Some(lock) = &lock {
-            let problems = &mut self.problems;
-            let locked = self.parsed_locks.entry(lock.clone()).or_insert_with(|| {
-                read_lock(lock).unwrap_or_else(|e| {
-                    problems.push(format!(
-                        "{}: {e}; crate versions come from Cargo.toml instead",
-                        lock.display()
-                    ));
-                    Vec::new()
-                })
+            let parsed = self.parsed_locks.entry(lock.clone()).or_insert_with(|| {
+                // The stamp before the read: an edit after it is seen next time.
+                let stamp = stamp_of(lock);
+                match read_lock(lock) {
+                    Ok(packages) => ParsedLock {
+                        stamp,
+                        packages,
+                        problem: None,
+                    },
+                    Err(e) => ParsedLock {
+                        stamp,
+                        packages: Vec::new(),
+                        problem: Some(format!(
+                            "{}: {e}; crate versions come from Cargo.toml instead",
+                            lock.display()
+                        )),
+                    },
+                }
             });
+            inputs.push((lock.clone(), parsed.stamp));
+            problem = parsed.problem.clone();
+            // Any entry of the lock may answer (see `locked_version`):
+            // the whole lock is an input.
             for c in &self.crates {
-                if let Some(v) = locked_version(locked, &package, c) {
+                if let Some(v) = locked_version(&parsed.packages, &package, c) {
                     versions.insert(c.clone(), (v, Origin::Lock));
                 }
             }
         }
-        let requirements = manifest_requirements(&table, dir);
+        let requirements = manifest_requirements(&table, dir, inputs);
         for c in &self.crates {
             if versions.contains_key(c) {
                 continue;
@@ -144,10 +205,13 @@ impl Resolver {
                 versions.insert(c.clone(), (v, Origin::Manifest));
             }
         }
-        Resolution {
-            versions,
-            manifest: Some(manifest.to_path_buf()),
-            lock,
+        Answer {
+            resolution: Resolution {
+                versions,
+                manifest: Some(manifest.to_path_buf()),
+                lock,
+            },
+            problem,
         }
     }
 
@@ -225,7 +289,12 @@ fn locked_version(locked: &[Locked], package: &str, krate: &str) -> Option<Versi
 /// The version requirement of every dependency of a manifest, by crate
 /// name (`package = ".."` renames followed, `workspace = true` read from
 /// the workspace root's `[workspace.dependencies]`).
-fn manifest_requirements(table: &toml::Table, dir: &Path) -> HashMap<String, String> {
+/// The workspace manifests read are added to `inputs`.
+fn manifest_requirements(
+    table: &toml::Table,
+    dir: &Path,
+    inputs: &mut Vec<Input>,
+) -> HashMap<String, String> {
     let mut out = HashMap::new();
     let mut tables: Vec<&toml::Table> = Vec::new();
     for key in ["dependencies", "dev-dependencies", "build-dependencies"] {
@@ -256,7 +325,7 @@ fn manifest_requirements(table: &toml::Table, dir: &Path) -> HashMap<String, Str
                     let req = match t.get("version").and_then(|v| v.as_str()) {
                         Some(v) => Some(v.to_string()),
                         None if t.get("workspace").and_then(|w| w.as_bool()) == Some(true) => {
-                            let ws = workspace.get_or_insert_with(|| workspace_deps(dir));
+                            let ws = workspace.get_or_insert_with(|| workspace_deps(dir, inputs));
                             match ws.get(key) {
                                 Some(toml::Value::String(v)) => Some(v.clone()),
                                 Some(toml::Value::Table(w)) => {
@@ -280,11 +349,12 @@ fn manifest_requirements(table: &toml::Table, dir: &Path) -> HashMap<String, Str
 }
 
 /// `[workspace.dependencies]` of the nearest manifest above `dir` that has
-/// a `[workspace]` table.
-fn workspace_deps(dir: &Path) -> toml::Table {
+/// a `[workspace]` table; each manifest looked at is added to `inputs`.
+fn workspace_deps(dir: &Path, inputs: &mut Vec<Input>) -> toml::Table {
     let mut at = Some(dir);
     while let Some(d) = at {
         let m = d.join("Cargo.toml");
+        inputs.push((m.clone(), stamp_of(&m)));
         if let Some(t) = std::fs::read_to_string(&m)
             .ok()
             .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
