@@ -573,8 +573,8 @@ fn shared_index(
     threads: usize,
     notes: &mut Vec<String>,
 ) -> Result<SharedIndex, String> {
-    let relevance = Relevance::new()?;
     let Some(dir) = cache_dir else {
+        let relevance = Relevance::new()?;
         let index = in_pool(threads, || {
             relevance.index(&walked.files, &read_file, &Store::none())
         });
@@ -590,32 +590,61 @@ fn shared_index(
     };
     let mut store = Store::open(dir);
     notes.extend(store.note.take());
-    let hash = store.unchanged_index(walk_hash).or_else(|| {
-        let relevant = |t: &str| relevance.prefilter.names_a_crate(t.as_bytes());
-        store.unchanged_interfaces(walk_hash, &relevant)
-    });
+    // What decides whether a package is indexed; made only when needed.
+    let mut relevance = None;
+    let hash = match store.unchanged_index(walk_hash) {
+        Some(hash) => Some(hash),
+        None => {
+            let r = relevance.insert(Relevance::new()?);
+            let relevant = |t: &str| r.prefilter.names_a_crate(t.as_bytes());
+            store.unchanged_interfaces(walk_hash, &relevant)
+        }
+    };
     if let Some(hash) = hash {
         // What the barrier learnt (new stamps of edited files) is kept
         // now; the store stays open for the packages built later.
         store.save();
         let store = Arc::new(store);
-        let relevance = Arc::new(relevance);
-        let mut by_dir = HashMap::new();
-        let files: Vec<(PathBuf, Option<PathBuf>)> = walked
-            .files
-            .iter()
-            .map(|f| {
-                let abs = std::path::absolute(f).unwrap_or_else(|_| f.clone());
-                let manifest = abs
-                    .parent()
-                    .and_then(|d| crate::index::crates::manifest_above(d, &mut by_dir));
-                (f.clone(), manifest)
-            })
-            .collect();
-        return Ok(SharedIndex::by_package(hash, files, move |files| {
+        let cell = std::sync::OnceLock::new();
+        if let Some(r) = relevance {
+            let _ = cell.set(r);
+        }
+        let relevance = cell;
+        let files = walked.files.clone();
+        let list = move || {
+            let mut by_dir = HashMap::new();
+            // Sorted: neighbours share a directory and its manifest.
+            let mut last: Option<(PathBuf, Option<PathBuf>)> = None;
+            files
+                .into_iter()
+                .map(|f| {
+                    let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
+                    let manifest = match &last {
+                        Some((d, m)) if *d == dir => m.clone(),
+                        _ => {
+                            let abs = std::path::absolute(&f).unwrap_or_else(|_| f.clone());
+                            let m = abs.parent().and_then(|d| {
+                                crate::index::crates::manifest_above(d, &mut by_dir)
+                            });
+                            last = Some((dir, m.clone()));
+                            m
+                        }
+                    };
+                    (f, manifest)
+                })
+                .collect()
+        };
+        return Ok(SharedIndex::by_package(hash, list, move |files| {
+            // Every linter loaded the builtin models before a file asks.
+            let relevance = relevance
+                .get_or_init(|| Relevance::new().expect("the builtin models load"));
             relevance.index(files, &read_file, &store)
         }));
     }
+    let relevance = match relevance {
+        Some(r) => r,
+        None => Relevance::new()?,
+    };
     let index = in_pool(threads, || {
         relevance.index(&walked.files, &read_file, &store)
     });

@@ -17,6 +17,10 @@ type Build = Box<dyn FnOnce() -> Index + Send>;
 /// Builds the index of the files of one package (by its manifest).
 type BuildPart = Box<dyn Fn(&[PathBuf]) -> Index + Send + Sync>;
 
+/// The walk's files with the manifest of their package, listed when a
+/// file first needs its package's part.
+type ListFiles = Box<dyn FnOnce() -> Vec<(PathBuf, Option<PathBuf>)> + Send>;
+
 pub struct SharedIndex {
     /// The hash of the index's signatures (part of the result cache key).
     pub hash: u64,
@@ -27,13 +31,41 @@ pub struct SharedIndex {
 
 /// The index built per package, on demand.
 struct Parts {
-    /// The manifest of each file of the walk, and the files of each.
-    manifest_of: HashMap<PathBuf, PathBuf>,
-    files_of: HashMap<PathBuf, Vec<PathBuf>>,
+    /// Which files each package has: a warm run whose every file is
+    /// cached never asks.
+    packages: OnceLock<Packages>,
+    list: Mutex<Option<ListFiles>>,
     build: BuildPart,
     built: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<Index>>>>>,
     /// The index of files outside every package: nothing.
     empty: Arc<Index>,
+}
+
+#[derive(Default)]
+struct Packages {
+    /// The manifest of each file of the walk, and the files of each.
+    manifest_of: HashMap<PathBuf, PathBuf>,
+    files_of: HashMap<PathBuf, Vec<PathBuf>>,
+}
+
+impl Parts {
+    fn packages(&self) -> &Packages {
+        self.packages.get_or_init(|| {
+            let list = self.list.lock().expect("index parts lock").take();
+            let mut packages = Packages::default();
+            for (file, manifest) in list.map_or_else(Vec::new, |f| f()) {
+                if let Some(m) = manifest {
+                    packages
+                        .files_of
+                        .entry(m.clone())
+                        .or_default()
+                        .push(file.clone());
+                    packages.manifest_of.insert(super::absolute(&file), m);
+                }
+            }
+            packages
+        })
+    }
 }
 
 impl SharedIndex {
@@ -60,29 +92,21 @@ impl SharedIndex {
     }
 
     /// An index whose hash is known, built one package at a time: `files`
-    /// are the walk's files with the manifest of their package (`None`
-    /// outside every package), `build` indexes one package's files (it
-    /// reaches their path dependencies itself).
+    /// lists the walk's files with the manifest of their package (`None`
+    /// outside every package), when a file first asks; `build` indexes
+    /// one package's files (it reaches their path dependencies itself).
     pub fn by_package(
         hash: u64,
-        files: impl IntoIterator<Item = (PathBuf, Option<PathBuf>)>,
+        files: impl FnOnce() -> Vec<(PathBuf, Option<PathBuf>)> + Send + 'static,
         build: impl Fn(&[PathBuf]) -> Index + Send + Sync + 'static,
     ) -> SharedIndex {
-        let mut manifest_of = HashMap::new();
-        let mut files_of: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
-        for (file, manifest) in files {
-            if let Some(m) = manifest {
-                files_of.entry(m.clone()).or_default().push(file.clone());
-                manifest_of.insert(super::absolute(&file), m);
-            }
-        }
         SharedIndex {
             hash,
             cell: OnceLock::new(),
             build: Mutex::new(None),
             parts: Some(Parts {
-                manifest_of,
-                files_of,
+                packages: OnceLock::new(),
+                list: Mutex::new(Some(Box::new(files))),
                 build: Box::new(build),
                 built: Mutex::new(HashMap::new()),
                 empty: Arc::new(Index {
@@ -98,7 +122,13 @@ impl SharedIndex {
     pub fn get(&self) -> &Index {
         self.cell.get_or_init(|| {
             if let Some(parts) = &self.parts {
-                let all: Vec<PathBuf> = parts.files_of.values().flatten().cloned().collect();
+                let all: Vec<PathBuf> = parts
+                    .packages()
+                    .files_of
+                    .values()
+                    .flatten()
+                    .cloned()
+                    .collect();
                 let mut index = (parts.build)(&all);
                 index.hash = self.hash;
                 return Arc::new(index);
@@ -118,7 +148,8 @@ impl SharedIndex {
         if let Some(whole) = self.cell.get() {
             return whole.clone();
         }
-        let Some(manifest) = parts.manifest_of.get(&super::absolute(path)) else {
+        let packages = parts.packages();
+        let Some(manifest) = packages.manifest_of.get(&super::absolute(path)) else {
             return parts.empty.clone();
         };
         let cell = parts
@@ -129,7 +160,7 @@ impl SharedIndex {
             .or_default()
             .clone();
         cell.get_or_init(|| {
-            let mut index = (parts.build)(&parts.files_of[manifest]);
+            let mut index = (parts.build)(&packages.files_of[manifest]);
             index.hash = self.hash;
             Arc::new(index)
         })

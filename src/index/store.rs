@@ -6,7 +6,9 @@
 //! (change time, racy entries, see [`crate::cache`]); paths are stored as
 //! bytes, so names that are not UTF-8 are kept apart (and do not stop the
 //! store from being saved). A damaged store is discarded with a note, a
-//! foreign one ignored.
+//! foreign one ignored. The file holds the last index's inputs before the
+//! files' entries, which are decoded only when a run needs them: a warm
+//! run whose inputs are all unchanged reads the first part alone.
 
 use super::summary::FileSummary;
 use serde::{Deserialize, Serialize};
@@ -14,7 +16,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-const FORMAT: &str = "scope-lint-index-v3";
+const FORMAT: &str = "scope-lint-index-v4";
 
 use crate::cache::Stamp;
 
@@ -39,16 +41,18 @@ impl Known {
     }
 }
 
+/// The start of the file; the entries (path bytes and what is known of
+/// the file, `Vec<(Vec<u8>, Known)>`) follow it.
 #[derive(Serialize, Deserialize)]
-struct StoreFile {
+struct StoreHead {
     format: String,
     /// The build that wrote it: summaries change with the code that makes
     /// them.
     build: String,
-    /// Path bytes and what is known of the file.
-    entries: Vec<(Vec<u8>, Known)>,
     last: Option<LastIndex>,
 }
+
+type Entries = Vec<(Vec<u8>, Known)>;
 
 /// The index the last run built: its hash, and every input it came from
 /// (the files of the walk, the files indexed, the manifests) with their
@@ -75,7 +79,9 @@ fn bytes_path(bytes: &[u8]) -> PathBuf {
 /// The store of one run: read at start, added to, saved once.
 pub struct Store {
     file: Option<PathBuf>,
-    old: HashMap<PathBuf, Known>,
+    /// The entries read, decoded from `undecoded` when first needed.
+    old: std::sync::OnceLock<HashMap<PathBuf, Known>>,
+    undecoded: Mutex<Vec<u8>>,
     new: Mutex<HashMap<PathBuf, Known>>,
     last: Option<LastIndex>,
     new_last: Option<LastIndex>,
@@ -94,7 +100,8 @@ impl Store {
     pub fn none() -> Store {
         Store {
             file: None,
-            old: HashMap::new(),
+            old: std::sync::OnceLock::from(HashMap::new()),
+            undecoded: Mutex::new(Vec::new()),
             new: Mutex::new(HashMap::new()),
             last: None,
             new_last: None,
@@ -104,34 +111,57 @@ impl Store {
     }
 
     pub fn open(dir: &Path) -> Store {
-        let file = dir.join("index-v3.bin");
+        let file = dir.join("index-v4.bin");
         let mut note = None;
-        let (old, last, written) = match crate::sealed::read_decoded::<StoreFile>(&file) {
-            Ok(Some((s, written))) if s.format == FORMAT && s.build == build_id() => (
-                s.entries
-                    .into_iter()
-                    .map(|(p, k)| (bytes_path(&p), k))
-                    .collect(),
-                s.last,
-                written,
-            ),
-            // Missing, or another build's store (summaries may differ):
-            // start empty, say nothing.
-            Ok(_) => Default::default(),
-            Err(why) => {
-                note = Some(why);
+        let (undecoded, last, written) = match crate::sealed::read(&file) {
+            Ok(opened) => match postcard::take_from_bytes::<StoreHead>(&opened.payload) {
+                Ok((head, rest)) if head.format == FORMAT && head.build == build_id() => {
+                    (rest.to_vec(), head.last, opened.written)
+                }
+                // Another build's store (summaries may differ): start
+                // empty, say nothing.
+                Ok(_) => Default::default(),
+                Err(_) => {
+                    note = Some(crate::sealed::damaged_note(&file, "it does not decode"));
+                    Default::default()
+                }
+            },
+            Err(crate::sealed::Unusable::Missing) => Default::default(),
+            Err(crate::sealed::Unusable::Damaged(why)) => {
+                note = Some(crate::sealed::damaged_note(&file, &why));
                 Default::default()
             }
         };
         Store {
             file: Some(file),
-            old,
+            old: std::sync::OnceLock::new(),
+            undecoded: Mutex::new(undecoded),
             new: Mutex::new(HashMap::new()),
             last,
             new_last: None,
             written,
             note,
         }
+    }
+
+    /// The entries of the store file, decoded now if not yet. Entries
+    /// that do not decode (the checksum held: a foreign writer) are
+    /// dropped, as a foreign store is.
+    fn old(&self) -> &HashMap<PathBuf, Known> {
+        self.old.get_or_init(|| {
+            let bytes = std::mem::take(&mut *self.undecoded.lock().expect("store lock"));
+            if bytes.is_empty() {
+                return HashMap::new();
+            }
+            postcard::from_bytes::<Entries>(&bytes)
+                .map(|entries| {
+                    entries
+                        .into_iter()
+                        .map(|(p, k)| (bytes_path(&p), k))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
     }
 
     /// The hash of the last run's index, when the walk gave the same files
@@ -176,7 +206,7 @@ impl Store {
         if let Some(k) = self.new.lock().expect("store lock").get(path) {
             return (k.stamp == stamp).then(|| k.clone());
         }
-        self.old
+        self.old()
             .get(path)
             .filter(|k| k.stamp == stamp && stamp.trusted(self.written))
             .cloned()
@@ -190,7 +220,7 @@ impl Store {
         }
         let mut new = self.new.lock().expect("store lock");
         let entry = new.entry(path.to_path_buf()).or_insert_with(|| {
-            self.old
+            self.old()
                 .get(path)
                 .filter(|k| k.stamp == stamp && stamp.trusted(self.written))
                 .cloned()
@@ -213,26 +243,26 @@ impl Store {
             return;
         }
         let entries: Vec<(Vec<u8>, &Known)> = self
-            .old
+            .old()
             .iter()
             .filter(|(p, _)| !new.contains_key(*p))
             .chain(new.iter())
             .filter(|(p, _)| p.exists())
             .map(|(p, k)| (path_bytes(p), k))
             .collect();
-        // Serialized as a `StoreFile` (same fields, borrowed).
+        // A `StoreHead` then the `Entries` (same fields, borrowed).
         #[derive(Serialize)]
         struct StoreFileRef<'a> {
             format: &'a str,
             build: String,
-            entries: Vec<(Vec<u8>, &'a Known)>,
             last: Option<&'a LastIndex>,
+            entries: Vec<(Vec<u8>, &'a Known)>,
         }
         let Ok(bytes) = postcard::to_stdvec(&StoreFileRef {
             format: FORMAT,
             build: build_id(),
-            entries,
             last: self.new_last.as_ref().or(self.last.as_ref()),
+            entries,
         }) else {
             return;
         };
@@ -273,14 +303,14 @@ impl Store {
             }
             // Unreadable reads as empty, as when the index was built.
             let text = crate::read::read_source_text(&path).unwrap_or_default();
-            let known = self.old.get(&path);
-            let was_relevant = known.and_then(|k| k.relevant);
+            let known = self.old().get(&path).cloned();
+            let was_relevant = known.as_ref().and_then(|k| k.relevant);
             // A file that made its package worth indexing must still, and
             // one of a package not indexed must still not.
             if was_relevant.is_some_and(|r| r != relevant(&text)) {
                 return None;
             }
-            if let Some(old) = known.and_then(Known::summary) {
+            if let Some(old) = known.as_ref().and_then(Known::summary) {
                 if text.len() > super::MAX_SUMMARY_BYTES {
                     return None;
                 }
