@@ -161,7 +161,13 @@ impl Linter {
 
     /// Read and lint one file; never panics, never fails.
     pub fn lint_path(&self, path: &Path) -> FileResult {
-        let meta = match std::fs::metadata(path) {
+        self.lint_path_with(path, None)
+    }
+
+    /// [`Linter::lint_path`] with the file's metadata when the caller
+    /// has it already (`None`: looked up here).
+    pub fn lint_path_with(&self, path: &Path, meta: Option<std::fs::Metadata>) -> FileResult {
+        let meta = match meta.map_or_else(|| std::fs::metadata(path), Ok) {
             Ok(meta) => meta,
             Err(e) => return FileResult::problem(path, IO_ERROR, format!("cannot read: {e}")),
         };

@@ -15,6 +15,8 @@ use crate::models::Models;
 use crate::rules::RuleSet;
 use aho_corasick::AhoCorasick;
 
+/// Cheap to clone: the automaton is shared.
+#[derive(Clone)]
 pub struct Prefilter {
     ac: AhoCorasick,
     /// Pattern ids of the crate words: `0..models_end`.
@@ -51,7 +53,25 @@ impl Prefilter {
     }
 
     /// Built from explicit words: tests use it to take triggers away.
+    /// Built once per process for each set of words: a run makes a linter
+    /// for every set of crate versions it meets, most with the same words.
     pub fn from_parts(crate_words: Vec<String>, per_rule: Vec<(Vec<String>, bool)>) -> Prefilter {
+        type Built = std::collections::HashMap<(Vec<String>, Vec<(Vec<String>, bool)>), Prefilter>;
+        static BUILT: std::sync::OnceLock<std::sync::Mutex<Built>> = std::sync::OnceLock::new();
+        let built = BUILT.get_or_init(Default::default);
+        let key = (crate_words, per_rule);
+        if let Some(found) = built.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return found.clone();
+        }
+        let prefilter = Prefilter::build(key.0.clone(), key.1.clone());
+        built
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, prefilter.clone());
+        prefilter
+    }
+
+    fn build(crate_words: Vec<String>, per_rule: Vec<(Vec<String>, bool)>) -> Prefilter {
         // A crate is named in code as a path (`http::Uri`, `use axum::..`);
         // a bare word would match every `https://` in a comment.
         let mut patterns: Vec<String> = crate_words.into_iter().map(|w| format!("{w}::")).collect();

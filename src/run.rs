@@ -379,12 +379,27 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     let walk_time = walk_started.elapsed();
     let files_found = walked.files.len();
     let index_started = std::time::Instant::now();
+    // Each file is `stat`ed once, on every thread: its stamp tells the
+    // index store and the result cache whether it changed.
+    let metas: Vec<Option<std::fs::Metadata>> = in_pool(threads, || {
+        walked
+            .files
+            .par_iter()
+            .map(|f| std::fs::metadata(f).ok())
+            .collect()
+    });
+    let stamps: Vec<Option<crate::cache::Stamp>> = metas
+        .iter()
+        .map(|m| m.as_ref().map(crate::cache::stamp))
+        .collect();
     linters.index = Some(Arc::new(shared_index(
         &walked,
+        &stamps,
         linters.cache_dir.as_deref(),
         threads,
         &mut linters.notes,
     )?));
+    drop(stamps);
     let index_time = index_started.elapsed();
     let linters_started = std::time::Instant::now();
     if let Some(dir) = &linters.cache_dir {
@@ -396,9 +411,10 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         None => None,
     };
     let mut discovery = Discovery::with_walk(&walked.roots, &walked.config_files);
-    let mut jobs: Vec<(PathBuf, Arc<Config>, Arc<Linter>)> = Vec::new();
+    type Job = (PathBuf, Option<std::fs::Metadata>, Arc<Config>, Arc<Linter>);
+    let mut jobs: Vec<Job> = Vec::new();
     let mut last: Option<(Option<PathBuf>, Arc<Config>, Arc<Linter>)> = None;
-    for path in walked.files {
+    for (path, meta) in walked.files.into_iter().zip(metas) {
         if let Some(changed) = &changed {
             if changed.binary_search(&absolute(&path)).is_err() {
                 continue;
@@ -418,7 +434,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         if config.is_excluded(&path) && (!named || opts.force_exclude) {
             continue;
         }
-        jobs.push((path, config, linter));
+        jobs.push((path, meta, config, linter));
     }
     let linters_time = linters_started.elapsed();
 
@@ -427,8 +443,8 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     let progress = crate::progress::Progress::new(opts.progress, jobs.len());
     let per_file: Vec<FileOutcome> = in_pool(threads, || {
         jobs.par_iter()
-            .map(|(path, config, linter)| {
-                let result = finish(config, linter.lint_path(path));
+            .map(|(path, meta, config, linter)| {
+                let result = finish(config, linter.lint_path_with(path, meta.clone()));
                 progress.tick();
                 if fixing {
                     if let Some(note) = unfixable_note(&result) {
@@ -569,6 +585,7 @@ fn read_file(p: &Path) -> Option<String> {
 /// the result cache.
 fn shared_index(
     walked: &walk::Walk,
+    stamps: &[Option<crate::cache::Stamp>],
     cache_dir: Option<&Path>,
     threads: usize,
     notes: &mut Vec<String>,
@@ -592,12 +609,12 @@ fn shared_index(
     notes.extend(store.note.take());
     // What decides whether a package is indexed; made only when needed.
     let mut relevance = None;
-    let hash = match store.unchanged_index(walk_hash) {
+    let hash = match store.unchanged_index(walk_hash, stamps) {
         Some(hash) => Some(hash),
         None => {
             let r = relevance.insert(Relevance::new()?);
             let relevant = |t: &str| r.prefilter.names_a_crate(t.as_bytes());
-            store.unchanged_interfaces(walk_hash, &relevant)
+            store.unchanged_interfaces(walk_hash, stamps, &relevant)
         }
     };
     if let Some(hash) = hash {
@@ -648,13 +665,14 @@ fn shared_index(
     let index = in_pool(threads, || {
         relevance.index(&walked.files, &read_file, &store)
     });
-    let inputs = walked
-        .files
+    let abs = |p: &PathBuf| std::path::absolute(p).unwrap_or_else(|_| p.clone());
+    let walked_inputs = walked.files.iter().map(abs).zip(stamps.iter().copied());
+    let others = walked
+        .config_files
         .iter()
-        .chain(walked.config_files.iter())
         .chain(index.files())
-        .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()));
-    store.record_index(walk_hash, inputs, index.hash);
+        .map(abs);
+    store.record_index(walk_hash, walked_inputs.collect(), others, index.hash);
     store.save();
     Ok(SharedIndex::ready(index))
 }

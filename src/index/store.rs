@@ -62,9 +62,34 @@ type Entries = Vec<(Vec<u8>, Known)>;
 pub struct LastIndex {
     /// A hash of the walk's file list (a new or removed file changes it).
     pub walk: u64,
-    /// Path bytes and stamps.
+    /// Path bytes and stamps: first the walk's files, in the walk's order
+    /// (the same walk lists them so again), then the other inputs.
     pub inputs: Vec<(Vec<u8>, Stamp)>,
+    /// How many of `inputs` are the walk's files.
+    pub walked: usize,
     pub hash: u64,
+}
+
+impl LastIndex {
+    /// Each input with its stamp now: the walk's files from `walked`
+    /// (stamped once for the whole run, `None` when that failed), the
+    /// others `stat`ed now.
+    fn now<'a>(
+        &'a self,
+        walked: &'a [Option<Stamp>],
+    ) -> Option<impl Iterator<Item = (&'a [u8], Stamp, Option<Stamp>)> + 'a> {
+        (walked.len() == self.walked && self.walked <= self.inputs.len()).then(|| {
+            self.inputs.iter().enumerate().map(move |(i, (p, then))| {
+                let now = match walked.get(i) {
+                    Some(s) => *s,
+                    None => std::fs::metadata(bytes_path(p))
+                        .ok()
+                        .map(|m| crate::cache::stamp(&m)),
+                };
+                (p.as_slice(), *then, now)
+            })
+        })
+    }
 }
 
 fn path_bytes(path: &Path) -> Vec<u8> {
@@ -165,30 +190,53 @@ impl Store {
     }
 
     /// The hash of the last run's index, when the walk gave the same files
-    /// and no input of the index changed since.
-    pub fn unchanged_index(&self, walk: u64) -> Option<u64> {
+    /// and no input of the index changed since. `walked`: the stamps of
+    /// the walk's files now.
+    pub fn unchanged_index(&self, walk: u64, walked: &[Option<Stamp>]) -> Option<u64> {
         let last = self.last.as_ref().filter(|l| l.walk == walk)?;
-        let same = last.inputs.iter().all(|(p, stamp)| {
-            std::fs::metadata(bytes_path(p))
-                .is_ok_and(|m| crate::cache::stamp(&m) == *stamp && stamp.trusted(self.written))
-        });
+        let same = last
+            .now(walked)?
+            .all(|(_, then, now)| now == Some(then) && then.trusted(self.written));
         same.then_some(last.hash)
     }
 
-    /// Remember the index this run built, and what it came from.
-    pub fn record_index(&mut self, walk: u64, inputs: impl Iterator<Item = PathBuf>, hash: u64) {
+    /// Remember the index this run built, and what it came from: the
+    /// walk's files (absolute) with their stamps when the run began, and
+    /// the other inputs (absolute; those also in the walk are left out).
+    pub fn record_index(
+        &mut self,
+        walk: u64,
+        walked: Vec<(PathBuf, Option<Stamp>)>,
+        others: impl Iterator<Item = PathBuf>,
+        hash: u64,
+    ) {
         if self.file.is_none() {
             return;
         }
-        let mut inputs: Vec<(Vec<u8>, Stamp)> = inputs
+        let in_walk: std::collections::HashSet<&Path> =
+            walked.iter().map(|(p, _)| p.as_path()).collect();
+        let mut rest: Vec<(Vec<u8>, Stamp)> = others
+            .filter(|p| !in_walk.contains(p.as_path()))
             .filter_map(|p| {
                 let m = std::fs::metadata(&p).ok()?;
                 Some((path_bytes(&p), crate::cache::stamp(&m)))
             })
             .collect();
-        inputs.sort();
-        inputs.dedup();
-        self.new_last = Some(LastIndex { walk, inputs, hash });
+        rest.sort();
+        rest.dedup();
+        // A file that could not be stamped gets a stamp never trusted.
+        let mut inputs: Vec<(Vec<u8>, Stamp)> = walked
+            .iter()
+            .map(|(p, s)| (path_bytes(p), s.unwrap_or_default()))
+            .collect();
+        let walked = inputs.len();
+        inputs.extend(rest);
+        self.new_last = Some(LastIndex {
+            walk,
+            inputs,
+            walked,
+            hash,
+        });
     }
 
     /// What is known of `path` if it is unchanged (`None` for a store that
@@ -285,18 +333,19 @@ impl Store {
     pub fn unchanged_interfaces(
         &mut self,
         walk: u64,
+        walked: &[Option<Stamp>],
         relevant: &dyn Fn(&str) -> bool,
     ) -> Option<u64> {
         let last = self.last.clone().filter(|l| l.walk == walk)?;
         let mut inputs = Vec::with_capacity(last.inputs.len());
-        for (bytes, old_stamp) in &last.inputs {
-            let path = bytes_path(bytes);
-            let meta = std::fs::metadata(&path).ok()?;
-            let stamp = crate::cache::stamp(&meta);
+        for (bytes, then, now) in last.now(walked)? {
+            let old_stamp = &then;
+            let stamp = now?;
             if stamp == *old_stamp && stamp.trusted(self.written) {
-                inputs.push((bytes.clone(), stamp));
+                inputs.push((bytes.to_vec(), stamp));
                 continue;
             }
+            let path = bytes_path(bytes);
             // Manifests and configuration files: anything may follow.
             if path.extension().is_none_or(|e| e != "rs") {
                 return None;
@@ -335,11 +384,12 @@ impl Store {
             // file in a module tree that could not be read as UTF-8 is not
             // told apart: it has to change its interface as well to be
             // missed.)
-            inputs.push((bytes.clone(), stamp));
+            inputs.push((bytes.to_vec(), stamp));
         }
         self.new_last = Some(LastIndex {
             walk,
             inputs,
+            walked: last.walked,
             hash: last.hash,
         });
         Some(last.hash)

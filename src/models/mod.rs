@@ -339,7 +339,7 @@ impl Models {
             });
         }
         for (name, text, spec) in parsed {
-            models.add_spec(&name, &text, spec)?;
+            models.add_spec(&name, &text, ModelFile::clone(&spec))?;
         }
         selections()
             .lock()
@@ -373,7 +373,7 @@ impl Models {
 
     /// Parse and add one model file. Later files extend earlier ones.
     pub fn add_source(&mut self, file: &str, text: &str) -> Result<(), ModelError> {
-        let spec = parse_file(file, text)?;
+        let spec = ModelFile::clone(&*parse_file(file, text)?);
         let mut ranges: BTreeMap<String, Vec<VersionReq>> = BTreeMap::new();
         for (c, r) in ranges_of(&spec, file)? {
             ranges.entry(c).or_default().push(r);
@@ -931,9 +931,9 @@ fn selections() -> &'static std::sync::Mutex<Selections> {
 /// Parse a model file, once per process for each name and text: a run
 /// builds models for every set of crate versions it meets (one per
 /// application in a tree of many), from the same few files.
-fn parse_file(file: &str, text: &str) -> Result<ModelFile, ModelError> {
-    use std::sync::{Mutex, OnceLock};
-    type Parsed = HashMap<(String, u64), Result<ModelFile, ModelError>>;
+fn parse_file(file: &str, text: &str) -> Result<std::sync::Arc<ModelFile>, ModelError> {
+    use std::sync::{Arc, Mutex, OnceLock};
+    type Parsed = HashMap<(String, u64), Result<Arc<ModelFile>, ModelError>>;
     static PARSED: OnceLock<Mutex<Parsed>> = OnceLock::new();
     let key = (
         file.to_string(),
@@ -943,7 +943,7 @@ fn parse_file(file: &str, text: &str) -> Result<ModelFile, ModelError> {
     if let Some(found) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         return found.clone();
     }
-    let parsed = parse_file_uncached(file, text);
+    let parsed = parse_file_uncached(file, text).map(Arc::new);
     memo.lock()
         .unwrap_or_else(|e| e.into_inner())
         .insert(key, parsed.clone());

@@ -98,23 +98,30 @@ impl Resolver {
 
     /// The versions that apply to `file` (a source file or a directory).
     pub fn resolve(&mut self, file: &Path) -> Resolution {
-        self.resolve_remembered(file, &mut Remembered::none())
-    }
-
-    /// [`Resolver::resolve`], with the answers of earlier runs in
-    /// `memory`: a package whose manifest, lock and the other files its
-    /// answer came from are unchanged is not read again.
-    pub fn resolve_remembered(&mut self, file: &Path, memory: &mut Remembered) -> Resolution {
-        if self.crates.is_empty() {
-            return Resolution::default();
-        }
         let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
         let dir = if abs.is_dir() {
             abs
         } else {
             abs.parent().map(Path::to_path_buf).unwrap_or_default()
         };
-        let Some(manifest) = manifest_above(&dir, &mut self.manifests) else {
+        self.resolve_dir(&dir, &mut Remembered::none())
+    }
+
+    /// The versions that apply to the source file `file`, with the answers
+    /// of earlier runs in `memory`: a package whose manifest, lock and the
+    /// other files its answer came from are unchanged is not read again.
+    pub fn resolve_remembered(&mut self, file: &Path, memory: &mut Remembered) -> Resolution {
+        let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+        self.resolve_dir(&dir, memory)
+    }
+
+    /// The versions for the files of the directory `dir` (absolute).
+    fn resolve_dir(&mut self, dir: &Path, memory: &mut Remembered) -> Resolution {
+        if self.crates.is_empty() {
+            return Resolution::default();
+        }
+        let Some(manifest) = manifest_above(dir, &mut self.manifests) else {
             return Resolution::default();
         };
         if let Some(r) = self.by_manifest.get(&manifest) {
