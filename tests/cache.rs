@@ -339,8 +339,9 @@ fn flipped_bytes_in_a_cache_file_are_detected_and_rebuilt_with_a_note() {
     let root = dir.path();
     let (_, uncached, _) = run(root, &["src", "--format", "json", "--no-cache"]);
     run(root, &["src"]);
+    // The index store, the crate versions, the findings.
     let files = cache_files(root);
-    assert_eq!(files.len(), 2, "{files:?}");
+    assert_eq!(files.len(), 3, "{files:?}");
     for file in &files {
         let good = fs::read(file).unwrap();
         // Spread over the file: checksum, header, paths, findings, help.
