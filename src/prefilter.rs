@@ -19,6 +19,8 @@ use aho_corasick::AhoCorasick;
 #[derive(Clone)]
 pub struct Prefilter {
     ac: AhoCorasick,
+    /// The crate words alone, sorted, for [`Prefilter::names_a_crate`].
+    crates: Vec<Vec<u8>>,
     /// Pattern ids of the crate words: `0..models_end`.
     models_end: usize,
     /// Per rule: its trigger pattern ids, and whether it needs models.
@@ -103,8 +105,14 @@ impl Prefilter {
             rules.push((ids, needs_models));
         }
         let ac = AhoCorasick::new(&patterns).expect("literal patterns always build");
+        let mut crates: Vec<Vec<u8>> = patterns[..models_end]
+            .iter()
+            .map(|p| p.trim_end_matches("::").as_bytes().to_vec())
+            .collect();
+        crates.sort();
         Prefilter {
             ac,
+            crates,
             models_end,
             rules,
             after_key,
@@ -131,24 +139,35 @@ impl Prefilter {
     }
 
     /// Does the code of the text (not a `//` comment: docs name crates in
-    /// links) name a modelled crate as a path (`axum::`)?
+    /// links) name a modelled crate as a path (`axum::`)? Each `::` is
+    /// found with a vectorized search and the whole word before it looked
+    /// up: several times faster than an automaton over the words, and it
+    /// runs on every file of a cold run. (A word right after another word
+    /// character, `myurl::`, is not the crate.)
     pub fn names_a_crate(&self, text: &[u8]) -> bool {
-        self.ac.find_overlapping_iter(text).any(|m| {
-            let start = m.start();
+        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        memchr::memmem::find_iter(text, b"::").any(|colons| {
+            let start = text[..colons]
+                .iter()
+                .rposition(|&b| !is_word(b))
+                .map_or(0, |i| i + 1);
+            if start == colons
+                || self
+                    .crates
+                    .binary_search_by(|w| w.as_slice().cmp(&text[start..colons]))
+                    .is_err()
+            {
+                return false;
+            }
             let line_start = text[..start]
                 .iter()
                 .rposition(|&b| b == b'\n')
                 .map_or(0, |i| i + 1);
-            m.pattern().as_usize() < self.models_end
-                && !(start > 0 && {
-                    let b = text[start - 1];
-                    b.is_ascii_alphanumeric() || b == b'_'
-                })
-                && !text[line_start..start].windows(2).any(|w| w == b"//")
+            !text[line_start..start].windows(2).any(|w| w == b"//")
                 // A path goes on with a name (`url::Url`), not a turbofish
                 // (`url::<T>`, a function of the same name).
                 && text
-                    .get(m.end())
+                    .get(colons + 2)
                     .is_some_and(|&b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'{' | b'*'))
         })
     }
@@ -235,6 +254,70 @@ mod tests {
         assert!(!p.names_a_crate(b"let x = 1; // url::Url"));
         assert!(!p.names_a_crate(b"url: url::<Identity, Impl>,"));
         assert!(!p.names_a_crate(b"use myurl::Url;"));
+    }
+
+    /// The search by `::` finds a crate named as an overlapping search of
+    /// every word would, on texts where words hide in other words.
+    #[test]
+    fn crate_words_are_found_as_an_overlapping_search_finds_them() {
+        let words: Vec<String> = [
+            "url",
+            "form_urlencoded",
+            "web",
+            "actix_web",
+            "http",
+            "hyper",
+        ]
+        .map(String::from)
+        .to_vec();
+        let p = Prefilter::from_parts(words.clone(), vec![(vec!["split".into()], true)]);
+        let every = AhoCorasick::new(words.iter().map(|w| format!("{w}::"))).unwrap();
+        let reference = |text: &[u8]| {
+            every.find_overlapping_iter(text).any(|m| {
+                let start = m.start();
+                let line = text[..start]
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1);
+                !(start > 0 && (text[start - 1].is_ascii_alphanumeric() || text[start - 1] == b'_'))
+                    && !text[line..start].windows(2).any(|w| w == b"//")
+                    && text.get(m.end()).is_some_and(|&b| {
+                        b.is_ascii_alphabetic() || matches!(b, b'_' | b'{' | b'*')
+                    })
+            })
+        };
+        let parts = [
+            "actix_web::App",
+            "web::Data",
+            "form_urlencoded::parse",
+            "myurl::x",
+            "url::<T>",
+            "// http::Uri",
+            "\n",
+            "hyper::Body",
+            " ",
+            "split",
+            "actix_web::<",
+            "xweb::y",
+            "::",
+            ":::url",
+            "r#url::",
+            "url:",
+            ":",
+        ];
+        // Every sequence of three parts.
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let text = format!("{a}{b}{c}");
+                    assert_eq!(
+                        p.names_a_crate(text.as_bytes()),
+                        reference(text.as_bytes()),
+                        "{text:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -640,9 +640,9 @@ fn shared_index(
                         Some((d, m)) if *d == dir => m.clone(),
                         _ => {
                             let abs = std::path::absolute(&f).unwrap_or_else(|_| f.clone());
-                            let m = abs.parent().and_then(|d| {
-                                crate::index::crates::manifest_above(d, &mut by_dir)
-                            });
+                            let m = abs
+                                .parent()
+                                .and_then(|d| crate::index::crates::manifest_above(d, &mut by_dir));
                             last = Some((dir, m.clone()));
                             m
                         }
@@ -653,8 +653,8 @@ fn shared_index(
         };
         return Ok(SharedIndex::by_package(hash, list, move |files| {
             // Every linter loaded the builtin models before a file asks.
-            let relevance = relevance
-                .get_or_init(|| Relevance::new().expect("the builtin models load"));
+            let relevance =
+                relevance.get_or_init(|| Relevance::new().expect("the builtin models load"));
             relevance.index(files, &read_file, &store)
         }));
     }
@@ -667,11 +667,7 @@ fn shared_index(
     });
     let abs = |p: &PathBuf| std::path::absolute(p).unwrap_or_else(|_| p.clone());
     let walked_inputs = walked.files.iter().map(abs).zip(stamps.iter().copied());
-    let others = walked
-        .config_files
-        .iter()
-        .chain(index.files())
-        .map(abs);
+    let others = walked.config_files.iter().chain(index.files()).map(abs);
     store.record_index(walk_hash, walked_inputs.collect(), others, index.hash);
     store.save();
     Ok(SharedIndex::ready(index))

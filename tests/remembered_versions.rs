@@ -68,7 +68,9 @@ fn every_file_a_version_came_from_is_seen_on_the_next_run() {
     let workspace = |req: &str| {
         fs::write(
             root.join("Cargo.toml"),
-            format!("[workspace]\nmembers = [\"app\"]\n[workspace.dependencies]\naxum = \"{req}\"\n"),
+            format!(
+                "[workspace]\nmembers = [\"app\"]\n[workspace.dependencies]\naxum = \"{req}\"\n"
+            ),
         )
         .unwrap()
     };

@@ -9,10 +9,10 @@
 
 pub mod describe;
 mod limits;
+pub mod remembered;
 pub mod roles;
 pub mod spec;
 pub mod ty;
-pub mod remembered;
 pub mod versions;
 
 use roles::{Role, Roles};

@@ -136,7 +136,11 @@ impl Remembered {
     /// The answer for `manifest` and `crates` if every file it came from
     /// is as it was.
     pub fn recall(&mut self, manifest: &Path, crates: &[String]) -> Option<Answer> {
-        let entry = self.old.get(manifest).filter(|e| e.crates == crates)?.clone();
+        let entry = self
+            .old
+            .get(manifest)
+            .filter(|e| e.crates == crates)?
+            .clone();
         let written = self.written;
         for (p, then) in &entry.inputs {
             let now = self.now(&path(p));
