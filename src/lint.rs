@@ -282,18 +282,19 @@ impl Linter {
     ) -> (FileResult, Option<Analysis>) {
         if let Some(p) = &self.prefilter {
             // A file that names no framework crate may still name one of
-            // its crate's items that hold framework values.
+            // its crate's items that hold framework values. The index is
+            // asked last: its package's part may have to be built for it.
             let may = p.may_match(text.as_bytes())
-                || self
-                    .index
-                    .as_ref()
-                    .map(|s| s.get_for(path))
-                    .is_some_and(|ix| {
-                        ix.file(path).is_some_and(|ctx| {
-                            ix.names_framework_item(ctx.krate, &self.models, text.as_bytes())
-                                && p.may_match_with(text.as_bytes(), true)
-                        })
-                    });
+                || p.may_match_with(text.as_bytes(), true)
+                    && self
+                        .index
+                        .as_ref()
+                        .map(|s| s.get_for(path))
+                        .is_some_and(|ix| {
+                            ix.file(path).is_some_and(|ctx| {
+                                ix.names_framework_item(ctx.krate, &self.models, text.as_bytes())
+                            })
+                        });
             if !may {
                 self.stats.skipped.fetch_add(1, Ordering::Relaxed);
                 let skipped = FileResult {
