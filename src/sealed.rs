@@ -14,9 +14,17 @@ use std::path::Path;
 
 /// A cache file read back.
 pub struct Opened {
-    pub payload: Vec<u8>,
+    /// The whole file: the payload is not copied out of it (the index
+    /// store is megabytes).
+    bytes: Vec<u8>,
     /// The file's modification time (ns since the epoch).
     pub written: u64,
+}
+
+impl Opened {
+    pub fn payload(&self) -> &[u8] {
+        &self.bytes[8..]
+    }
 }
 
 /// Why a cache file was not used.
@@ -45,10 +53,7 @@ pub fn read(file: &Path) -> Result<Opened, Unusable> {
     if bytes.len() < 8 || bytes[..8] != checksum(&bytes[8..]) {
         return Err(Unusable::Damaged("its checksum does not match".into()));
     }
-    Ok(Opened {
-        payload: bytes[8..].to_vec(),
-        written,
-    })
+    Ok(Opened { bytes, written })
 }
 
 /// A sealed file decoded as postcard `T`, with its write time: `Ok(None)`
@@ -58,7 +63,7 @@ pub fn read_decoded<T: serde::de::DeserializeOwned>(
     file: &Path,
 ) -> Result<Option<(T, u64)>, String> {
     match read(file) {
-        Ok(opened) => postcard::from_bytes::<T>(&opened.payload)
+        Ok(opened) => postcard::from_bytes::<T>(opened.payload())
             .map(|t| Some((t, opened.written)))
             .map_err(|_| damaged_note(file, "it does not decode")),
         Err(Unusable::Missing) => Ok(None),
@@ -95,7 +100,7 @@ mod tests {
         let file = dir.path().join("c.bin");
         let payload = b"some findings".to_vec();
         write(&file, &payload).unwrap();
-        assert_eq!(read(&file).unwrap().payload, payload);
+        assert_eq!(read(&file).unwrap().payload(), payload);
         let good = std::fs::read(&file).unwrap();
         for byte in 0..good.len() {
             for bit in 0..8 {

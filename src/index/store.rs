@@ -106,7 +106,8 @@ pub struct Store {
     file: Option<PathBuf>,
     /// The entries read, decoded from `undecoded` when first needed.
     old: std::sync::OnceLock<HashMap<PathBuf, Known>>,
-    undecoded: Mutex<Vec<u8>>,
+    /// The file read, and where its entries start.
+    undecoded: Mutex<Option<(crate::sealed::Opened, usize)>>,
     new: Mutex<HashMap<PathBuf, Known>>,
     last: Option<LastIndex>,
     new_last: Option<LastIndex>,
@@ -126,7 +127,7 @@ impl Store {
         Store {
             file: None,
             old: std::sync::OnceLock::from(HashMap::new()),
-            undecoded: Mutex::new(Vec::new()),
+            undecoded: Mutex::new(None),
             new: Mutex::new(HashMap::new()),
             last: None,
             new_last: None,
@@ -139,9 +140,11 @@ impl Store {
         let file = dir.join("index-v4.bin");
         let mut note = None;
         let (undecoded, last, written) = match crate::sealed::read(&file) {
-            Ok(opened) => match postcard::take_from_bytes::<StoreHead>(&opened.payload) {
+            Ok(opened) => match postcard::take_from_bytes::<StoreHead>(opened.payload()) {
                 Ok((head, rest)) if head.format == FORMAT && head.build == build_id() => {
-                    (rest.to_vec(), head.last, opened.written)
+                    let at = opened.payload().len() - rest.len();
+                    let written = opened.written;
+                    (Some((opened, at)), head.last, written)
                 }
                 // Another build's store (summaries may differ): start
                 // empty, say nothing.
@@ -174,11 +177,10 @@ impl Store {
     /// dropped, as a foreign store is.
     fn old(&self) -> &HashMap<PathBuf, Known> {
         self.old.get_or_init(|| {
-            let bytes = std::mem::take(&mut *self.undecoded.lock().expect("store lock"));
-            if bytes.is_empty() {
+            let Some((opened, at)) = self.undecoded.lock().expect("store lock").take() else {
                 return HashMap::new();
-            }
-            postcard::from_bytes::<Entries>(&bytes)
+            };
+            postcard::from_bytes::<Entries>(&opened.payload()[at..])
                 .map(|entries| {
                     entries
                         .into_iter()
