@@ -31,7 +31,9 @@ const FORMAT: &str = "scope-lint-cache-v3";
 #[derive(Serialize, Deserialize)]
 struct CacheFile {
     format: String,
-    entries: HashMap<Vec<u8>, Entry>,
+    /// Path bytes (decoded by copying, not byte by byte) and entries; a
+    /// map of the two is written the same way.
+    entries: Vec<(serde_bytes::ByteBuf, Entry)>,
 }
 
 #[derive(Serialize, Deserialize, Clone)]
@@ -229,18 +231,25 @@ impl Cache {
     pub fn open(dir: &Path, key: u64) -> Cache {
         let file = dir.join(format!("v3-{key:016x}.bin"));
         let mut note = None;
-        let (old, written) = match crate::sealed::read_decoded::<CacheFile>(&file) {
-            Ok(Some((c, written))) if c.format == FORMAT => (c.entries, written),
-            Ok(Some(_)) => {
-                note = Some(crate::sealed::damaged_note(&file, "it does not decode"));
-                Default::default()
-            }
-            Ok(None) => Default::default(),
-            Err(why) => {
-                note = Some(why);
-                Default::default()
-            }
-        };
+        let (old, written): (HashMap<Vec<u8>, Entry>, u64) =
+            match crate::sealed::read_decoded::<CacheFile>(&file) {
+                Ok(Some((c, written))) if c.format == FORMAT => (
+                    c.entries
+                        .into_iter()
+                        .map(|(k, e)| (k.into_vec(), e))
+                        .collect(),
+                    written,
+                ),
+                Ok(Some(_)) => {
+                    note = Some(crate::sealed::damaged_note(&file, "it does not decode"));
+                    Default::default()
+                }
+                Ok(None) => Default::default(),
+                Err(why) => {
+                    note = Some(why);
+                    Default::default()
+                }
+            };
         let dirty = std::sync::atomic::AtomicBool::new(old.is_empty());
         Cache {
             file,
@@ -349,7 +358,10 @@ impl Cache {
         }
         let payload = postcard::to_stdvec(&CacheFile {
             format: FORMAT.to_string(),
-            entries,
+            entries: entries
+                .into_iter()
+                .map(|(k, e)| (serde_bytes::ByteBuf::from(k), e))
+                .collect(),
         })
         .map_err(std::io::Error::other)?;
         crate::sealed::write(&self.file, &payload)

@@ -19,6 +19,7 @@ use std::sync::Mutex;
 const FORMAT: &str = "scope-lint-index-v4";
 
 use crate::cache::Stamp;
+use serde_bytes::ByteBuf;
 
 #[derive(Serialize, Deserialize, Clone, Default)]
 pub struct Known {
@@ -27,7 +28,9 @@ pub struct Known {
     /// looked at yet.
     pub relevant: Option<bool>,
     /// The item summary, serialized (postcard): a run holds every file's
-    /// entry until it saves, so entries stay small.
+    /// entry until it saves, so entries stay small. Written as bytes, not
+    /// a sequence of numbers: decoded and encoded by copying.
+    #[serde(with = "serde_bytes")]
     summary: Option<Vec<u8>>,
 }
 
@@ -52,7 +55,8 @@ struct StoreHead {
     last: Option<LastIndex>,
 }
 
-type Entries = Vec<(Vec<u8>, Known)>;
+/// Path bytes (copied as bytes, see [`Known::summary`]) and what is known.
+type Entries = Vec<(ByteBuf, Known)>;
 
 /// The index the last run built: its hash, and every input it came from
 /// (the files of the walk, the files indexed, the manifests) with their
@@ -64,7 +68,7 @@ pub struct LastIndex {
     pub walk: u64,
     /// Path bytes and stamps: first the walk's files, in the walk's order
     /// (the same walk lists them so again), then the other inputs.
-    pub inputs: Vec<(Vec<u8>, Stamp)>,
+    pub inputs: Vec<(ByteBuf, Stamp)>,
     /// How many of `inputs` are the walk's files.
     pub walked: usize,
     pub hash: u64,
@@ -92,8 +96,8 @@ impl LastIndex {
     }
 }
 
-fn path_bytes(path: &Path) -> Vec<u8> {
-    path.as_os_str().as_encoded_bytes().to_vec()
+fn path_bytes(path: &Path) -> ByteBuf {
+    ByteBuf::from(path.as_os_str().as_encoded_bytes())
 }
 
 fn bytes_path(bytes: &[u8]) -> PathBuf {
@@ -217,7 +221,7 @@ impl Store {
         }
         let in_walk: std::collections::HashSet<&Path> =
             walked.iter().map(|(p, _)| p.as_path()).collect();
-        let mut rest: Vec<(Vec<u8>, Stamp)> = others
+        let mut rest: Vec<(ByteBuf, Stamp)> = others
             .filter(|p| !in_walk.contains(p.as_path()))
             .filter_map(|p| {
                 let m = std::fs::metadata(&p).ok()?;
@@ -227,7 +231,7 @@ impl Store {
         rest.sort();
         rest.dedup();
         // A file that could not be stamped gets a stamp never trusted.
-        let mut inputs: Vec<(Vec<u8>, Stamp)> = walked
+        let mut inputs: Vec<(ByteBuf, Stamp)> = walked
             .iter()
             .map(|(p, s)| (path_bytes(p), s.unwrap_or_default()))
             .collect();
@@ -292,7 +296,7 @@ impl Store {
         if new.is_empty() && self.new_last.is_none() {
             return;
         }
-        let entries: Vec<(Vec<u8>, &Known)> = self
+        let entries: Vec<(ByteBuf, &Known)> = self
             .old()
             .iter()
             .filter(|(p, _)| !new.contains_key(*p))
@@ -306,7 +310,7 @@ impl Store {
             format: &'a str,
             build: String,
             last: Option<&'a LastIndex>,
-            entries: Vec<(Vec<u8>, &'a Known)>,
+            entries: Vec<(ByteBuf, &'a Known)>,
         }
         let Ok(bytes) = postcard::to_stdvec(&StoreFileRef {
             format: FORMAT,
@@ -344,7 +348,7 @@ impl Store {
             let old_stamp = &then;
             let stamp = now?;
             if stamp == *old_stamp && stamp.trusted(self.written) {
-                inputs.push((bytes.to_vec(), stamp));
+                inputs.push((ByteBuf::from(bytes), stamp));
                 continue;
             }
             let path = bytes_path(bytes);
@@ -386,7 +390,7 @@ impl Store {
             // file in a module tree that could not be read as UTF-8 is not
             // told apart: it has to change its interface as well to be
             // missed.)
-            inputs.push((bytes.to_vec(), stamp));
+            inputs.push((ByteBuf::from(bytes), stamp));
         }
         self.new_last = Some(LastIndex {
             walk,
