@@ -286,15 +286,9 @@ impl Linter {
             // asked last: its package's part may have to be built for it.
             let may = p.may_match(text.as_bytes())
                 || p.may_match_with(text.as_bytes(), true)
-                    && self
-                        .index
-                        .as_ref()
-                        .map(|s| s.get_for(path))
-                        .is_some_and(|ix| {
-                            ix.file(path).is_some_and(|ctx| {
-                                ix.names_framework_item(ctx.krate, &self.models, text.as_bytes())
-                            })
-                        });
+                    && self.index.as_ref().is_some_and(|s| {
+                        s.names_framework_item(path, &self.models, text.as_bytes())
+                    });
             if !may {
                 self.stats.skipped.fetch_add(1, Ordering::Relaxed);
                 let skipped = FileResult {

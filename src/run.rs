@@ -8,6 +8,7 @@ use crate::baseline::Baseline;
 use crate::config::{Config, Discovery};
 use crate::diagnostic::IO_ERROR;
 use crate::fix;
+use crate::index::known_names::KnownNames;
 use crate::index::{Index, SharedIndex, Store};
 use crate::lint::{in_pool, FileResult, Linter};
 use crate::models::remembered::Remembered;
@@ -503,6 +504,9 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         outcome.warnings.extend(resolver.problems.iter().cloned());
     }
     std::mem::take(&mut linters.remembered).save();
+    if let Some(index) = &linters.index {
+        index.save_names();
+    }
     for (_, (_, linter)) in linters.by_config.drain() {
         if let Some(cache) = Arc::into_inner(linter).and_then(|l| l.cache) {
             if let Err(e) = cache.save() {
@@ -656,7 +660,8 @@ fn shared_index(
             let relevance =
                 relevance.get_or_init(|| Relevance::new().expect("the builtin models load"));
             relevance.index(files, &read_file, &store)
-        }));
+        })
+        .with_names(KnownNames::open(dir, hash)));
     }
     let relevance = match relevance {
         Some(r) => r,
@@ -670,7 +675,8 @@ fn shared_index(
     let others = walked.config_files.iter().chain(index.files()).map(abs);
     store.record_index(walk_hash, walked_inputs.collect(), others, index.hash);
     store.save();
-    Ok(SharedIndex::ready(index))
+    let names = KnownNames::open(dir, index.hash);
+    Ok(SharedIndex::ready(index).with_names(names))
 }
 
 /// Apply the configuration's per-file ignores to one file's findings.

@@ -14,6 +14,7 @@
 //! so an editor can hand in unsaved buffers.
 
 pub mod crates;
+pub mod known_names;
 pub mod live;
 pub mod query_secrets;
 pub mod shared;
@@ -161,7 +162,43 @@ pub struct Index {
 /// A path to resolve: the crate, the module it is written in, its segments.
 type ResolveKey = (usize, Vec<String>, Vec<String>);
 
-type MatcherCache = HashMap<(usize, u64), Option<Arc<aho_corasick::AhoCorasick>>>;
+type MatcherCache = HashMap<(usize, u64), FrameworkNames>;
+
+/// The names of [`Index::names_framework_item`] for one crate and models,
+/// and their matcher (`None` without names).
+#[derive(Clone, Debug, Default)]
+pub struct FrameworkNames {
+    pub words: Arc<[String]>,
+    /// Built when first asked (shared by the clones).
+    matcher: Arc<std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>>,
+}
+
+impl FrameworkNames {
+    pub fn new(words: Arc<[String]>) -> FrameworkNames {
+        FrameworkNames {
+            words,
+            matcher: Default::default(),
+        }
+    }
+
+    /// Does `text` name one of them, as a whole word?
+    pub fn named_in(&self, text: &[u8]) -> bool {
+        let matcher = self.matcher.get_or_init(|| {
+            (!self.words.is_empty())
+                .then(|| aho_corasick::AhoCorasick::new(self.words.iter()).ok())
+                .flatten()
+        });
+        let Some(ac) = matcher else {
+            return false;
+        };
+        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        ac.find_overlapping_iter(text).any(|m| {
+            let before = m.start() > 0 && word(text[m.start() - 1]);
+            let after = text.get(m.end()).is_some_and(|b| word(*b));
+            !before && !after
+        })
+    }
+}
 
 /// Where [`Index::build_from`] gets what it needs.
 pub struct Sources<'a> {
@@ -1007,26 +1044,17 @@ impl Index {
     /// framework crate, cannot hold a framework value: the prefilter may
     /// skip it. The matcher is built once per crate and models.
     pub fn names_framework_item(&self, krate: usize, models: &Models, text: &[u8]) -> bool {
-        let matcher = {
-            let mut cache = self.matchers.lock().expect("index matcher lock");
-            cache
-                .entry((krate, models.fingerprint))
-                .or_insert_with(|| {
-                    let words = self.framework_names(krate, models);
-                    (!words.is_empty())
-                        .then(|| aho_corasick::AhoCorasick::new(&words).ok())
-                        .flatten()
-                        .map(Arc::new)
-                })
-                .clone()
-        };
-        let Some(ac) = matcher else { return false };
-        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-        ac.find_overlapping_iter(text).any(|m| {
-            let before = m.start() > 0 && word(text[m.start() - 1]);
-            let after = text.get(m.end()).is_some_and(|b| word(*b));
-            !before && !after
-        })
+        self.framework_matcher(krate, models).named_in(text)
+    }
+
+    /// The names of [`Index::names_framework_item`] and their matcher,
+    /// built once per crate and models.
+    pub fn framework_matcher(&self, krate: usize, models: &Models) -> FrameworkNames {
+        let mut cache = self.matchers.lock().expect("index matcher lock");
+        cache
+            .entry((krate, models.fingerprint))
+            .or_insert_with(|| FrameworkNames::new(self.framework_names(krate, models).into()))
+            .clone()
     }
 
     /// The names behind [`Index::names_framework_item`]: types, aliases,

@@ -7,7 +7,9 @@
 //! part of the index: [`SharedIndex::by_package`] builds each package's
 //! part the first time one of its files asks, never the whole tree's.
 
-use super::Index;
+use super::known_names::KnownNames;
+use super::{FrameworkNames, Index};
+use crate::models::Models;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -27,6 +29,8 @@ pub struct SharedIndex {
     cell: OnceLock<Arc<Index>>,
     build: Mutex<Option<Build>>,
     parts: Option<Parts>,
+    /// The names each file's crate gives framework values, remembered.
+    names: KnownNames,
 }
 
 /// The index built per package, on demand.
@@ -78,6 +82,7 @@ impl SharedIndex {
             cell,
             build: Mutex::new(None),
             parts: None,
+            names: KnownNames::none(),
         }
     }
 
@@ -88,6 +93,7 @@ impl SharedIndex {
             cell: OnceLock::new(),
             build: Mutex::new(Some(Box::new(build))),
             parts: None,
+            names: KnownNames::none(),
         }
     }
 
@@ -114,6 +120,7 @@ impl SharedIndex {
                     ..Index::default()
                 }),
             }),
+            names: KnownNames::none(),
         }
     }
 
@@ -165,6 +172,31 @@ impl SharedIndex {
             Arc::new(index)
         })
         .clone()
+    }
+
+    /// With the names of earlier runs (see [`KnownNames`]).
+    pub fn with_names(mut self, names: KnownNames) -> SharedIndex {
+        self.names = names;
+        self
+    }
+
+    /// [`Index::names_framework_item`] for the file at `path`: remembered
+    /// from an earlier run with the same index, or asked of its package's
+    /// part of the index (built now if need be).
+    pub fn names_framework_item(&self, path: &Path, models: &Models, text: &[u8]) -> bool {
+        self.names
+            .get_or(&super::absolute(path), models.fingerprint, || {
+                let ix = self.get_for(path);
+                ix.file(path)
+                    .map(|ctx| ix.framework_matcher(ctx.krate, models))
+                    .unwrap_or_else(FrameworkNames::default)
+            })
+            .named_in(text)
+    }
+
+    /// Keep the names learnt this run.
+    pub fn save_names(&self) {
+        self.names.save();
     }
 
     /// The index if it was built (for `--timings`).
