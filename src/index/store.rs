@@ -257,6 +257,9 @@ impl Store {
 
     pub fn known(&self, path: &Path, stamp: Option<Stamp>) -> Option<Known> {
         let stamp = stamp?;
+        // Keyed by absolute path, as the last index's inputs are: a run
+        // over `src` and the barrier must find the same entries.
+        let path = &super::absolute(path);
         if let Some(k) = self.new.lock().expect("store lock").get(path) {
             return (k.stamp == stamp).then(|| k.clone());
         }
@@ -272,6 +275,7 @@ impl Store {
         if self.file.is_none() {
             return;
         }
+        let path = &super::absolute(path);
         let mut new = self.new.lock().expect("store lock");
         let entry = new.entry(path.to_path_buf()).or_insert_with(|| {
             self.old()
