@@ -300,12 +300,21 @@ impl Store {
         if new.is_empty() && self.new_last.is_none() {
             return;
         }
+        // Files of this run's walk exist (they were stamped): only the
+        // others are looked for.
+        let walked: std::collections::HashSet<&[u8]> = self
+            .new_last
+            .iter()
+            .flat_map(|l| &l.inputs[..l.walked.min(l.inputs.len())])
+            .filter(|(_, s)| s.mtime != 0)
+            .map(|(p, _)| p.as_slice())
+            .collect();
         let entries: Vec<(ByteBuf, &Known)> = self
             .old()
             .iter()
             .filter(|(p, _)| !new.contains_key(*p))
             .chain(new.iter())
-            .filter(|(p, _)| p.exists())
+            .filter(|(p, _)| walked.contains(p.as_os_str().as_encoded_bytes()) || p.exists())
             .map(|(p, k)| (path_bytes(p), k))
             .collect();
         // A `StoreHead` then the `Entries` (same fields, borrowed).
