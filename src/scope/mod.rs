@@ -233,6 +233,12 @@ pub struct Scope<'m> {
     /// Inside expressions parsed from a macro's tokens: they are parsed
     /// anew each time, so their addresses say nothing.
     macro_depth: std::cell::Cell<usize>,
+    /// What paths resolved to ([`Scope::resolve_segments`]) while the
+    /// names in scope stay the same: a handler file names `Uri` or
+    /// `HeaderMap` hundreds of times, and each resolution walks the frames,
+    /// the `use`s and the index. Emptied whenever a frame declaring names
+    /// opens or closes ([`Scope::names_changed`]).
+    resolved: std::cell::RefCell<HashMap<Vec<String>, Option<String>>>,
 }
 
 /// While alive, [`Scope::value_of`] remembers nothing (see
@@ -268,6 +274,7 @@ impl<'m> Scope<'m> {
             value_depth: std::cell::Cell::new(0),
             memo: Default::default(),
             memo_log: Default::default(),
+            resolved: Default::default(),
             macro_depth: std::cell::Cell::new(0),
         }
     }
@@ -382,7 +389,7 @@ impl<'m> Scope<'m> {
     }
 
     pub fn exit_module(&mut self, is_test: bool) {
-        self.frames.pop();
+        self.pop_frame();
         self.forget_closed_frames();
         self.test_depth -= usize::from(is_test);
     }
@@ -403,12 +410,34 @@ impl<'m> Scope<'m> {
     }
 
     pub fn exit(&mut self) {
-        self.frames.pop();
+        self.pop_frame();
         self.forget_closed_frames();
+    }
+
+    fn pop_frame(&mut self) {
+        let names = self.frames.pop().is_some_and(|f| {
+            f.kind == FrameKind::Module || !f.items.is_empty() || !f.globs.is_empty()
+        });
+        if names {
+            self.names_changed();
+        }
+    }
+
+    /// The names in scope changed: paths may resolve differently.
+    fn names_changed(&mut self) {
+        self.resolved.get_mut().clear();
     }
 
     fn declare_items<'a>(&mut self, list: impl Iterator<Item = &'a syn::Item>) {
         let list: Vec<&syn::Item> = list.collect();
+        if !list.is_empty()
+            || self
+                .frames
+                .last()
+                .is_some_and(|f| f.kind == FrameKind::Module)
+        {
+            self.names_changed();
+        }
         let frame = self.frames.last_mut().expect("a frame is always open");
         for item in &list {
             items::declare(frame, item, &self.facts.extern_aliases);
@@ -499,7 +528,7 @@ impl<'m> Scope<'m> {
     }
 
     pub fn exit_fn(&mut self, is_test: bool) {
-        self.frames.pop();
+        self.pop_frame();
         self.forget_closed_frames();
         self.test_depth -= usize::from(is_test);
     }
@@ -680,6 +709,20 @@ impl<'m> Scope<'m> {
     }
 
     pub fn resolve_segments(&self, segs: &[String], leading_colon: bool) -> Option<String> {
+        if leading_colon {
+            return self.resolve_segments_anew(segs, true);
+        }
+        if let Some(found) = self.resolved.borrow().get(segs) {
+            return found.clone();
+        }
+        let found = self.resolve_segments_anew(segs, false);
+        self.resolved
+            .borrow_mut()
+            .insert(segs.to_vec(), found.clone());
+        found
+    }
+
+    fn resolve_segments_anew(&self, segs: &[String], leading_colon: bool) -> Option<String> {
         let (first, rest) = segs.split_first()?;
         let join = |head: &str| {
             let mut s = head.to_string();
