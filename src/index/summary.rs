@@ -26,6 +26,8 @@ pub enum TypeExpr {
     /// `&T`, `&mut T`.
     Ref(Box<TypeExpr>),
     Tuple(Vec<TypeExpr>),
+    /// `[T]` and `[T; N]`.
+    Slice(Box<TypeExpr>),
     /// `impl Trait`, `dyn Trait`, arrays, function pointers ...: nothing the
     /// analysis follows.
     Other,
@@ -38,6 +40,8 @@ impl TypeExpr {
             syn::Type::Paren(p) => TypeExpr::of(&p.elem),
             syn::Type::Group(g) => TypeExpr::of(&g.elem),
             syn::Type::Tuple(tt) => TypeExpr::Tuple(tt.elems.iter().map(TypeExpr::of).collect()),
+            syn::Type::Slice(s) => TypeExpr::Slice(Box::new(TypeExpr::of(&s.elem))),
+            syn::Type::Array(a) => TypeExpr::Slice(Box::new(TypeExpr::of(&a.elem))),
             syn::Type::Path(p) if p.qself.is_none() => TypeExpr::Path {
                 leading_colon: p.path.leading_colon.is_some(),
                 segs: p
@@ -70,7 +74,7 @@ impl TypeExpr {
                     a.names(out);
                 }
             }
-            TypeExpr::Ref(t) => t.names(out),
+            TypeExpr::Ref(t) | TypeExpr::Slice(t) => t.names(out),
             TypeExpr::Tuple(items) => items.iter().for_each(|t| t.names(out)),
             TypeExpr::Other => {}
         }

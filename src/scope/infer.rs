@@ -559,8 +559,17 @@ impl Scope<'_> {
         recv: Option<&Value>,
         args: &[&syn::Expr],
     ) -> Value {
-        let declared = self.typed(callee.ret.clone(), Roles::NONE);
         let depth = self.call_depth.get();
+        // A generic return type takes what the arguments are.
+        let ret = if callee.is_generic() && depth < 4 {
+            self.call_depth.set(depth + 1);
+            let tys: Vec<Ty> = args.iter().map(|a| self.value_of(a).ty).collect();
+            self.call_depth.set(depth);
+            callee.returns_for(recv.map(|r| &r.ty), &tys)
+        } else {
+            callee.ret.clone()
+        };
+        let declared = self.typed(ret, Roles::NONE);
         let Some(p) = callee.sig.returns.as_ref().filter(|_| depth < 4) else {
             return declared;
         };
