@@ -16,6 +16,7 @@
 pub mod crates;
 pub mod live;
 pub mod query_secrets;
+mod returns;
 pub mod shared;
 pub mod store;
 pub mod summary;

@@ -530,7 +530,10 @@ pub fn without_bodies_lexed(lexed: &Lexed<'_>) -> String {
                     }
                     out.push_str(");");
                 }
-                if let Some(chain) = chain_text(text, &tokens[i + 1..close]) {
+                let body = &tokens[i + 1..close.min(tokens.len())];
+                if let Some(chain) = chain_text(text, body)
+                    .or_else(|| super::returns::returned_chain(text, body, &params))
+                {
                     out.push_str(&chain);
                 }
                 out.push_str("} ");
@@ -1061,6 +1064,26 @@ mod tests {
         let c = FileSummary::of_text("pub struct S { pub u: url::Url }\nfn f() { let a = 1; }");
         assert_eq!(a.interface_hash(), b.interface_hash());
         assert_ne!(a.interface_hash(), c.interface_hash());
+    }
+
+    #[test]
+    fn a_helper_body_edit_keeps_the_interface_hash_while_its_return_is_the_same() {
+        let sig = |body: &str| {
+            let text = format!("pub fn raw(uri: &Uri) -> &str {{ {body} }}");
+            FileSummary::of_text(&text)
+        };
+        let one = sig(r#"let q = uri.query().unwrap_or(""); q"#);
+        let renamed = sig(r#"let query = uri.query();
+            tracing::debug!("asked"); let query = query.unwrap_or("-"); return query;"#);
+        let chain = sig(r#"uri.query().unwrap_or("")"#);
+        let other = sig(r#"let q = uri.path(); q"#);
+        let Some(ItemSig::Fn { sig: s, .. }) = one.items.first() else {
+            panic!("{one:?}");
+        };
+        assert!(s.returns.is_some(), "{s:?}");
+        assert_eq!(one.interface_hash(), renamed.interface_hash());
+        assert_eq!(one.interface_hash(), chain.interface_hash());
+        assert_ne!(one.interface_hash(), other.interface_hash());
     }
 
     #[test]
