@@ -62,11 +62,20 @@ pub(super) fn returned_chain(
     body: &[Tok],
     params: &[Option<String>],
 ) -> Option<String> {
-    if body.is_empty() || body.len() > MAX_TOKENS {
+    // A body ending in a block (`if`, `match`, a struct literal) ends in
+    // no chain.
+    if body.len() > MAX_TOKENS || body.last().is_none_or(|t| t.0 == K::CloseBrace) {
         return None;
     }
     let word = |t: &Tok| word(text, t);
     let stmts = statements(text, body)?;
+    // Most bodies end in something else than a chain: done at once.
+    let (tail, _) = stmts.last()?;
+    let tail = match tail.split_first() {
+        Some((r, rest)) if word(r) == "return" => rest,
+        _ => tail,
+    };
+    chain_of(text, tail, &|n| Some(chain_root(n)))?;
     // What each name holds now: a chain, or `None` once it is something
     // else (a `let` of another value, an assignment, a mutation).
     let mut names: HashMap<&str, Option<Chain>> = HashMap::new();
@@ -210,6 +219,11 @@ fn has_return(text: &str, toks: &[Tok]) -> bool {
 /// The chain `toks` is, from what the names hold: `&q.a.b()?`, where `q`
 /// holds a chain of a parameter.
 fn resolve(text: &str, toks: &[Tok], names: &HashMap<&str, Option<Chain>>) -> Option<Chain> {
+    chain_of(text, toks, &|n| names.get(n).cloned().flatten())
+}
+
+/// The chain `toks` is, its root's own chain given by `root`.
+fn chain_of(text: &str, toks: &[Tok], root: &dyn Fn(&str) -> Option<Chain>) -> Option<Chain> {
     let mut i = 0;
     while toks.get(i).is_some_and(|t| t.0 == K::And) {
         i += 1;
@@ -217,8 +231,8 @@ fn resolve(text: &str, toks: &[Tok], names: &HashMap<&str, Option<Chain>>) -> Op
     if toks.get(i).is_some_and(|t| &text[t.1..t.2] == "mut") {
         i += 1;
     }
-    let root = toks.get(i).filter(|t| t.0 == K::Ident)?;
-    let mut chain = names.get(&text[root.1..root.2])?.clone()?;
+    let first = toks.get(i).filter(|t| t.0 == K::Ident)?;
+    let mut chain = root(&text[first.1..first.2])?;
     i += 1;
     while i < toks.len() {
         match toks[i].0 {

@@ -198,3 +198,47 @@ impl std::fmt::Display for Ty {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url() -> Ty {
+        Ty::named("url::Url")
+    }
+
+    #[test]
+    fn generic_parameters_bind_to_what_is_given() {
+        // `fn first<T>(v: &[T]) -> T` given a `&Vec<Url>`.
+        let mut bound = vec![Ty::Unknown];
+        let slice = Ty::reference(Ty::generic(SLICE, vec![Ty::Param(0)]));
+        slice.bind(
+            &Ty::reference(Ty::generic("Vec", vec![url()])),
+            &mut bound,
+        );
+        assert_eq!(bound, [url()]);
+        // The first answer stays; an unknown argument binds nothing.
+        let mut bound = vec![Ty::Unknown, Ty::Unknown];
+        Ty::Param(0).bind(&Ty::Unknown, &mut bound);
+        Ty::Param(0).bind(&Ty::named("String"), &mut bound);
+        Ty::Param(0).bind(&url(), &mut bound);
+        assert_eq!(bound[0], Ty::named("String"));
+        // Shapes that differ bind nothing: `Option<T>` given a `Vec<Url>`.
+        let mut bound = vec![Ty::Unknown];
+        Ty::generic("Option", vec![Ty::Param(0)])
+            .bind(&Ty::generic("Vec", vec![url()]), &mut bound);
+        assert_eq!(bound, [Ty::Unknown]);
+        // `&self` of `Wrapper<T>` given an owned `Wrapper<Url>`.
+        let mut bound = vec![Ty::Unknown];
+        Ty::reference(Ty::generic("Wrapper", vec![Ty::Param(0)]))
+            .bind(&Ty::generic("Wrapper", vec![url()]), &mut bound);
+        assert_eq!(bound, [url()]);
+    }
+
+    #[test]
+    fn substitution_leaves_unbound_parameters_unknown() {
+        let ret = Ty::Tuple(vec![Ty::Param(0), Ty::reference(Ty::Param(1)), Ty::SelfTy]);
+        let got = ret.substitute(&[url()], &Ty::reference(Ty::named("S")));
+        assert_eq!(got, Ty::Tuple(vec![url(), Ty::Unknown, Ty::named("S")]));
+    }
+}
