@@ -228,7 +228,11 @@ fn a_helper_body_edit_relints_callers_only_when_its_return_changes() {
     )
     .unwrap();
     fs::create_dir(root.join("src")).unwrap();
-    fs::write(root.join("src/main.rs"), "mod util;\nmod routes;\nfn main() {}\n").unwrap();
+    fs::write(
+        root.join("src/main.rs"),
+        "mod util;\nmod routes;\nfn main() {}\n",
+    )
+    .unwrap();
     let util = |body: &str| {
         format!("use axum::http::Uri;\npub fn raw_query(uri: &Uri) -> &str {{\n    {body}\n}}\n")
     };
@@ -245,7 +249,10 @@ fn a_helper_body_edit_relints_callers_only_when_its_return_changes() {
     let args = ["src", "--timings", "--format", "json"];
     let (code, cold, err) = run(root, &args);
     assert_eq!(code, 1, "{cold}{err}");
-    assert!(cold.contains("routes.rs") && cold.contains("SL002"), "{cold}");
+    assert!(
+        cold.contains("routes.rs") && cold.contains("SL002"),
+        "{cold}"
+    );
 
     // The same answer, written otherwise: only util.rs is linted again.
     fs::write(
@@ -256,7 +263,11 @@ fn a_helper_body_edit_relints_callers_only_when_its_return_changes() {
     let (code, out, err) = run(root, &args);
     assert_eq!(code, 1);
     assert_eq!(out, cold);
-    assert_eq!(counts(&err).1, 2, "main.rs and routes.rs from the cache: {err}");
+    assert_eq!(
+        counts(&err).1,
+        2,
+        "main.rs and routes.rs from the cache: {err}"
+    );
 
     // Two returns that differ: routes.rs is linted again, without SL002.
     fs::write(

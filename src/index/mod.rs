@@ -1089,7 +1089,10 @@ impl Index {
         let declared = generic.returns_for(None, &[]);
         // Only a return type that names a generic parameter (or `Self`)
         // depends on the call's arguments.
-        let self_generic = generic.self_ty.as_ref().is_some_and(|t| mentions_param(t, false));
+        let self_generic = generic
+            .self_ty
+            .as_ref()
+            .is_some_and(|t| mentions_param(t, false));
         let generic = (!origin.generics.is_empty() && mentions_param(&generic.ret, self_generic))
             .then_some(generic);
         Callee {

@@ -277,9 +277,8 @@ fn kill_assigned<'t>(
         if !names.contains_key(name) || j > 0 && matches!(toks[j - 1].0, K::Dot | K::Colon) {
             continue;
         }
-        let borrowed = j >= 2
-            && toks[j - 2].0 == K::And
-            && &text[toks[j - 1].1..toks[j - 1].2] == "mut";
+        let borrowed =
+            j >= 2 && toks[j - 2].0 == K::And && &text[toks[j - 1].1..toks[j - 1].2] == "mut";
         let mut k = j + 1;
         while toks.get(k).is_some_and(|t| t.0 == K::Dot)
             && toks
@@ -383,9 +382,15 @@ mod tests {
     #[test]
     fn lets_and_returns_that_agree_give_one_chain() {
         let q = Some("uri.query().unwrap_or()".to_string());
-        assert_eq!(returned(r#"let q = uri.query().unwrap_or(""); q"#, &["uri"]), q);
         assert_eq!(
-            returned(r#"let q = uri.query(); let q = q.unwrap_or(""); return q;"#, &["uri"]),
+            returned(r#"let q = uri.query().unwrap_or(""); q"#, &["uri"]),
+            q
+        );
+        assert_eq!(
+            returned(
+                r#"let q = uri.query(); let q = q.unwrap_or(""); return q;"#,
+                &["uri"]
+            ),
             q
         );
         assert_eq!(

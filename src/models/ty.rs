@@ -212,10 +212,7 @@ mod tests {
         // `fn first<T>(v: &[T]) -> T` given a `&Vec<Url>`.
         let mut bound = vec![Ty::Unknown];
         let slice = Ty::reference(Ty::generic(SLICE, vec![Ty::Param(0)]));
-        slice.bind(
-            &Ty::reference(Ty::generic("Vec", vec![url()])),
-            &mut bound,
-        );
+        slice.bind(&Ty::reference(Ty::generic("Vec", vec![url()])), &mut bound);
         assert_eq!(bound, [url()]);
         // The first answer stays; an unknown argument binds nothing.
         let mut bound = vec![Ty::Unknown, Ty::Unknown];
