@@ -23,8 +23,8 @@ pub mod summary;
 
 use crate::models::ty::Ty;
 use crate::models::Models;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 pub use shared::SharedIndex;
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 pub use store::Store;
@@ -216,7 +216,7 @@ pub struct Index {
     pub file_count: usize,
     /// Impl blocks met while building, linked when every module is known.
     pending_impls: Vec<(usize, Vec<String>, Vec<ItemSig>)>,
-    /// Per crate and models: the matcher of [`Index::names_framework_item`].
+    /// Per crate and models: [`Index::framework_items`].
     matchers: Mutex<MatcherCache>,
     /// Paths already resolved (see [`Index::resolve_in`]): every file of a
     /// crate asks for the same few names, and a resolution walks `use`s
@@ -230,7 +230,7 @@ pub struct Index {
 /// A path to resolve: the crate, the module it is written in, its segments.
 type ResolveKey = (usize, Vec<String>, Vec<String>);
 
-type MatcherCache = HashMap<(usize, u64), Option<Arc<aho_corasick::AhoCorasick>>>;
+type MatcherCache = HashMap<(usize, u64), Arc<FrameworkItems>>;
 
 /// Where [`Index::build_from`] gets what it needs.
 pub struct Sources<'a> {
@@ -1116,20 +1116,15 @@ impl Index {
     /// framework crate, cannot hold a framework value: the prefilter may
     /// skip it. The matcher is built once per crate and models.
     pub fn names_framework_item(&self, krate: usize, models: &Models, text: &[u8]) -> bool {
-        let matcher = {
-            let mut cache = self.matchers.lock().expect("index matcher lock");
-            cache
-                .entry((krate, models.fingerprint))
-                .or_insert_with(|| {
-                    let words = self.framework_names(krate, models);
-                    (!words.is_empty())
-                        .then(|| aho_corasick::AhoCorasick::new(&words).ok())
-                        .flatten()
-                        .map(Arc::new)
-                })
-                .clone()
+        let items = self.framework_items(krate, models);
+        let matcher = items.matcher.get_or_init(|| {
+            (!items.names.is_empty())
+                .then(|| aho_corasick::AhoCorasick::new(items.names.keys()).ok())
+                .flatten()
+        });
+        let Some(ac) = matcher else {
+            return false;
         };
-        let Some(ac) = matcher else { return false };
         let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         ac.find_overlapping_iter(text).any(|m| {
             let before = m.start() > 0 && word(text[m.start() - 1]);
@@ -1138,13 +1133,45 @@ impl Index {
         })
     }
 
-    /// The names behind [`Index::names_framework_item`]: types, aliases,
-    /// constants and helper functions, never method names (too common).
-    pub fn framework_names(&self, krate: usize, models: &Models) -> Vec<String> {
+    /// The items of `krate` (and the crates it depends on) that hold or
+    /// give framework values, by name ([`FrameworkItems`]), built once per
+    /// crate and models.
+    pub fn framework_items(&self, krate: usize, models: &Models) -> Arc<FrameworkItems> {
+        let mut cache = self.matchers.lock().expect("index matcher lock");
+        cache
+            .entry((krate, models.fingerprint))
+            .or_insert_with(|| {
+                let names = self.framework_names(krate, models);
+                let mut followed = crate::body_mask::Followed::default();
+                for (name, kind) in &names {
+                    let need = match kind {
+                        ItemKind::Value => crate::body_mask::Need::Word,
+                        ItemKind::Function => crate::body_mask::Need::Function,
+                    };
+                    followed.add(name.clone(), need);
+                }
+                Arc::new(FrameworkItems {
+                    names,
+                    matcher: std::sync::OnceLock::new(),
+                    followed,
+                })
+            })
+            .clone()
+    }
+
+    /// The names behind [`Index::names_framework_item`]: types and aliases
+    /// (a value of one holds a framework value) and free functions that
+    /// return one ([`ItemKind::Function`]); never method names (too
+    /// common). A type counts when its fields name a type a rule follows
+    /// ([`Models::followed_type_names`]) or another such item: a struct
+    /// holding a `reqwest::StatusCode` or an error enum wrapping
+    /// `actix_web::Error` does not.
+    pub fn framework_names(&self, krate: usize, models: &Models) -> HashMap<String, ItemKind> {
         let words: HashSet<String> = models
-            .crate_words()
-            .into_iter()
-            .chain(models.type_names())
+            .followed_type_names()
+            .iter()
+            .cloned()
+            .chain(models.access_log_type_names())
             .collect();
         let crates: Vec<usize> = std::iter::once(krate)
             .chain(self.crates[krate].deps.values().copied())
@@ -1154,36 +1181,35 @@ impl Index {
             .flat_map(|&k| &self.crates[k].defs)
             .filter_map(|p| self.defs.get(p).map(|d| (p, d)))
             .collect();
-        let mut interesting: HashSet<String> = HashSet::new();
-        let mentions = |t: &TypeExpr, interesting: &HashSet<String>| {
-            let mut seen = Vec::new();
-            t.names(&mut seen);
-            seen.iter()
-                .any(|n| words.contains(n) || interesting.contains(n))
+        let mut interesting: HashMap<String, ItemKind> = HashMap::new();
+        let mentions = |t: &TypeExpr, interesting: &HashMap<String, ItemKind>| {
+            t.any_name(&|n| {
+                words.contains(n) || interesting.get(n).is_some_and(|k| *k == ItemKind::Value)
+            })
         };
         // A few rounds reach items that hold items that hold framework types.
         for _ in 0..4 {
             let before = interesting.len();
             for (path, def) in &defs {
                 let name = path.rsplit("::").next().unwrap_or(path);
-                if interesting.contains(name) {
+                if interesting.contains_key(name) {
                     continue;
                 }
                 let hit = match def {
-                    Def::Struct { fields, .. } => {
-                        fields.iter().any(|(_, t)| mentions(t, &interesting))
-                    }
-                    Def::Alias { ty, .. } => mentions(ty, &interesting),
-                    Def::Fn { sig, .. } => {
-                        mentions(&sig.ret, &interesting)
-                            || sig.returns.is_some()
-                                && sig.params.iter().any(|p| mentions(p, &interesting))
-                    }
-                    Def::Const { ty, lit, .. } => lit.is_some() || mentions(ty, &interesting),
-                    _ => false,
+                    Def::Struct { fields, .. } => fields
+                        .iter()
+                        .any(|(_, t)| mentions(t, &interesting))
+                        .then_some(ItemKind::Value),
+                    Def::Alias { ty, .. } => mentions(ty, &interesting).then_some(ItemKind::Value),
+                    Def::Fn { sig, .. } => (mentions(&sig.ret, &interesting)
+                        || sig.returns.is_some()
+                            && sig.params.iter().any(|p| mentions(p, &interesting)))
+                    .then_some(ItemKind::Function),
+                    Def::Const { ty, .. } => mentions(ty, &interesting).then_some(ItemKind::Value),
+                    _ => None,
                 };
-                if hit {
-                    interesting.insert(name.to_string());
+                if let Some(kind) = hit {
+                    interesting.insert(name.to_string(), kind);
                 }
             }
             // Names the crate gives framework items or its own interesting
@@ -1193,13 +1219,15 @@ impl Index {
                 for ns in self.crates[k].modules.values() {
                     for (name, target) in &ns.uses {
                         let last = target.last().map(String::as_str).unwrap_or("");
-                        let head = target.first().map(String::as_str).unwrap_or("");
-                        if name != last
-                            && (words.contains(head)
-                                || words.contains(last)
-                                || interesting.contains(last))
-                        {
-                            interesting.insert(name.clone());
+                        if name != last && !interesting.contains_key(name) {
+                            let kind = if words.contains(last) {
+                                Some(ItemKind::Value)
+                            } else {
+                                interesting.get(last).copied()
+                            };
+                            if let Some(kind) = kind {
+                                interesting.insert(name.clone(), kind);
+                            }
                         }
                     }
                 }
@@ -1208,9 +1236,7 @@ impl Index {
                 break;
             }
         }
-        let mut names: Vec<String> = interesting.into_iter().collect();
-        names.sort();
-        names
+        interesting
     }
 }
 
@@ -1226,6 +1252,27 @@ fn mentions_param(t: &Ty, self_generic: bool) -> bool {
         Ty::Ref(inner) => mentions_param(inner, self_generic),
         Ty::Unknown => false,
     }
+}
+
+/// The user's items that hold or give framework values
+/// ([`Index::framework_items`]).
+#[derive(Debug)]
+pub struct FrameworkItems {
+    pub names: HashMap<String, ItemKind>,
+    /// The names as one matcher, built when first needed.
+    matcher: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
+    /// The names as [`crate::body_mask`] looks for them.
+    pub followed: crate::body_mask::Followed,
+}
+
+/// How an item of [`FrameworkItems`] brings a framework value into code
+/// that names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    /// A type or alias: a value of it holds one.
+    Value,
+    /// A free function: calling it returns one.
+    Function,
 }
 
 fn canonical(krate: &str, module: &[String], name: &str) -> String {

@@ -65,6 +65,18 @@ impl TypeExpr {
         }
     }
 
+    /// Whether a path segment named anywhere in the type passes `f`.
+    pub fn any_name(&self, f: &dyn Fn(&str) -> bool) -> bool {
+        match self {
+            TypeExpr::Path { segs, args, .. } => {
+                segs.iter().any(|s| f(s)) || args.iter().any(|a| a.any_name(f))
+            }
+            TypeExpr::Ref(t) => t.any_name(f),
+            TypeExpr::Tuple(items) => items.iter().any(|t| t.any_name(f)),
+            TypeExpr::Other => false,
+        }
+    }
+
     /// Every path segment named anywhere in the type.
     pub fn names(&self, out: &mut Vec<String>) {
         match self {

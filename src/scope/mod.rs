@@ -21,7 +21,7 @@ use crate::index::{FileContext, Index, Resolved};
 use crate::models::roles::{Role, Roles};
 use crate::models::ty::Ty;
 use crate::models::{HandlerKind, MacroKind, Models};
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 /// Does this expression's text encode for a query? `encoded_path..`,
 /// `urlencoding::encode(..)`, `utf8_percent_encode(..)`, but not
