@@ -71,7 +71,7 @@ impl TypeExpr {
             TypeExpr::Path { segs, args, .. } => {
                 segs.iter().any(|s| f(s)) || args.iter().any(|a| a.any_name(f))
             }
-            TypeExpr::Ref(t) => t.any_name(f),
+            TypeExpr::Ref(t) | TypeExpr::Slice(t) => t.any_name(f),
             TypeExpr::Tuple(items) => items.iter().any(|t| t.any_name(f)),
             TypeExpr::Other => false,
         }
