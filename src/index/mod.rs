@@ -1071,30 +1071,34 @@ impl Index {
         models: &Models,
     ) -> Callee<'a> {
         let ret = self.ty(origin, &sig.ret, models, 0);
-        let self_pattern = self_ty.map(|t| self.ty(origin, t, models, 0));
+        let has_generics = !origin.generics.is_empty();
+        // The impl's self type binds its generics, or is `Self` of an
+        // associated function (no receiver).
+        let self_pattern = self_ty
+            .filter(|_| has_generics || recv.is_none())
+            .map(|t| self.ty(origin, t, models, 0));
+        // Only a return type that names a generic parameter (or `Self` of a
+        // generic impl) depends on the call's arguments.
+        let self_generic = self_pattern
+            .as_ref()
+            .is_some_and(|t| mentions_param(t, false));
+        let depends = has_generics && mentions_param(&ret, self_generic);
         let generic = Generic {
             count: origin.generics.len(),
             self_ty: self_pattern,
             recv: recv.cloned(),
-            params: if origin.generics.is_empty() {
-                Vec::new()
-            } else {
+            params: if depends {
                 sig.params
                     .iter()
                     .map(|p| self.ty(origin, p, models, 0))
                     .collect()
+            } else {
+                Vec::new()
             },
             ret,
         };
         let declared = generic.returns_for(None, &[]);
-        // Only a return type that names a generic parameter (or `Self`)
-        // depends on the call's arguments.
-        let self_generic = generic
-            .self_ty
-            .as_ref()
-            .is_some_and(|t| mentions_param(t, false));
-        let generic = (!origin.generics.is_empty() && mentions_param(&generic.ret, self_generic))
-            .then_some(generic);
+        let generic = depends.then_some(generic);
         Callee {
             ret: declared,
             sig,
