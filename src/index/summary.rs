@@ -103,7 +103,8 @@ pub struct FnSig {
     pub ret: TypeExpr,
     /// The body returns a parameter (or `self`) through field reads,
     /// method calls and `?`: `fn raw_query(uri: &Uri) -> &str {
-    /// uri.query().unwrap_or("") }`. A caller then knows the result from
+    /// uri.query().unwrap_or("") }`, also through `let`s and agreeing
+    /// early returns (`let q = uri.query(); q.unwrap_or("")`). A caller then knows the result from
     /// its own argument, roles included (a request's raw query stays one).
     pub returns: Option<Projection>,
     /// Parameters the body unwraps or logs ([`Reach`]): a caller passing
@@ -447,7 +448,9 @@ impl FileSummary {
 /// pointer type such as `fn(u8) -> u8` is followed by `,`, `;` or the end
 /// of its group, never by a brace). A body that is one chain of field
 /// reads and method calls (`uri.query().unwrap_or("")`) is kept, without
-/// the call arguments: it becomes a [`Projection`].
+/// the call arguments: it becomes a [`Projection`]. So is the one chain a
+/// longer body returns through `let`s and agreeing `return`s
+/// ([`super::returns`]).
 pub fn without_bodies(text: &str) -> String {
     without_bodies_lexed(&Lexed::of(text))
 }
