@@ -38,6 +38,9 @@ pub enum Need {
     /// `raw_query::<T>(..)`), named by a path (`util::raw_query`) or
     /// passed as an argument (`.map(raw_query)`).
     Function,
+    /// Only as the last segment of a path (`web::Path`): a file whose
+    /// `use std::path::Path;` makes a bare `Path` std's.
+    Qualified,
 }
 
 /// The names whose mention makes a function matter, with how each must be
@@ -175,14 +178,28 @@ fn mentions(
         };
         let prev = i.checked_sub(1).and_then(kind);
         let path_after = kind(i + 1) == Some(K::Colon) && kind(i + 2) == Some(K::Colon);
+        let qualified = prev == Some(K::Colon) && i >= 2 && kind(i - 2) == Some(K::Colon);
         let written = match need {
             Need::Word => true,
             Need::Path => path_after,
+            Need::Qualified => qualified,
             Need::Function => {
+                // Under a module, not a type: `Url::parse` is not `parse`.
+                let under_type = qualified
+                    && i >= 3
+                    && kind(i - 3) == Some(K::Ident)
+                    && word(i - 3).starts_with(|c: char| c.is_ascii_uppercase());
+                let turbofish = path_after && kind(i + 3) == Some(K::Lt);
+                // Its own declaration (`fn raw_query(`) calls nothing.
+                let declared = prev == Some(K::Ident) && word(i - 1) == "fn";
                 prev != Some(K::Dot)
+                    && !declared
+                    && !under_type
+                    && (!path_after || turbofish)
                     && (kind(i + 1) == Some(K::OpenParen)
-                        || path_after && kind(i + 3) == Some(K::Lt)
-                        || matches!(prev, Some(K::Colon | K::OpenParen | K::Comma)))
+                        || turbofish
+                        || qualified
+                        || matches!(prev, Some(K::OpenParen | K::Comma)))
             }
         };
         if written {
@@ -258,6 +275,19 @@ mod tests {
         assert!(kept("let s = make(service_fn);"));
         assert!(!kept("let s = conn.service_fn();"), "a method of that name");
         assert!(
+            !kept("let s = Conn::service_fn();"),
+            "a type's function of that name"
+        );
+        assert!(
+            !kept("let s = service_fn::Conn::new();"),
+            "a module of that name"
+        );
+        let declared = "fn service_fn(a: u8) -> u8 { a }\n";
+        assert!(
+            mask_with(declared, &f).text.is_some(),
+            "its own declaration"
+        );
+        assert!(
             !kept("let s = \"Url\"; /* Url */"),
             "a literal or a comment names nothing"
         );
@@ -295,6 +325,20 @@ mod tests {
         assert!(masked.contains("impl X for Y"));
         assert!(!masked.contains("let a = 1"));
         assert_eq!(mask_with("fn f(u: Url) { u.x() }", &f).text, None);
+    }
+
+    #[test]
+    fn a_qualified_name_counts_only_after_a_path() {
+        let mut shadowed = Followed::default();
+        shadowed.add("Url", Need::Qualified);
+        let text = "fn f(p: &Url) { p.x() }\nfn g(u: url::Url) { u.y() }\n";
+        let masked = mask(text, &[&shadowed, &followed()], &[])
+            .text
+            .expect("f blanked");
+        assert!(
+            !masked.contains("p.x()") && masked.contains("u.y()"),
+            "{masked}"
+        );
     }
 
     #[test]

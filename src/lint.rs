@@ -92,6 +92,8 @@ pub struct Linter {
     /// The modelled types' and free functions' names, for
     /// [`crate::body_mask`].
     model_names: std::sync::OnceLock<ModelNames>,
+    /// The modelled value crates' names (`axum`, `url`).
+    value_crates: std::sync::OnceLock<std::collections::HashSet<String>>,
 }
 
 /// The modelled value crates (`axum::`), the types a rule follows and the
@@ -152,6 +154,7 @@ impl Linter {
             time_budget: DEFAULT_TIME_BUDGET,
             packages: Default::default(),
             model_names: Default::default(),
+            value_crates: Default::default(),
         }
     }
 
@@ -418,7 +421,8 @@ impl Linter {
     ) -> Option<crate::body_mask::Masked> {
         let prefilter = self.prefilter.as_ref()?;
         let ix = index?;
-        let krate = ix.file(&source.path)?.krate;
+        let ctx = ix.file(&source.path)?;
+        let krate = ctx.krate;
         let models = self.model_names.get_or_init(|| {
             use crate::body_mask::Need;
             let mut f = crate::body_mask::Followed::default();
@@ -442,10 +446,34 @@ impl Linter {
             f
         });
         let items = ix.framework_items(krate, &self.models);
+        // A modelled type's name imported from elsewhere (`use
+        // std::path::Path;`) means that other type when written bare.
+        let mut shadowed = crate::body_mask::Followed::default();
+        let value_crates = self.value_crates.get_or_init(|| {
+            self.models
+                .value_crate_words()
+                .into_iter()
+                .collect::<std::collections::HashSet<_>>()
+        });
+        for (name, target) in ix.imports_of(&ctx) {
+            let from_models = target
+                .first()
+                .is_some_and(|head| value_crates.contains(head));
+            if !from_models
+                && items.followed.get(name).is_none()
+                && models.get(name) == Some(crate::body_mask::Need::Word)
+            {
+                shadowed.add(name, crate::body_mask::Need::Qualified);
+            }
+        }
         let triggers: Vec<usize> = prefilter
             .model_free_triggers(source.text.as_bytes())
             .collect();
-        let masked = crate::body_mask::mask(&source.text, &[models, &items.followed], &triggers);
+        let masked = crate::body_mask::mask(
+            &source.text,
+            &[&items.followed, &shadowed, models],
+            &triggers,
+        );
         self.stats
             .bodies
             .fetch_add(masked.bodies, Ordering::Relaxed);

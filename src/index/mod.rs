@@ -704,6 +704,19 @@ impl Index {
 
     // ----- questions the analysis asks ------------------------------------
 
+    /// The names a module imports with `use`, and the paths as written
+    /// (`Path` → `std::path::Path`).
+    pub fn imports_of<'a>(
+        &'a self,
+        ctx: &FileContext,
+    ) -> impl Iterator<Item = (&'a str, &'a [String])> + 'a {
+        self.crates[ctx.krate]
+            .modules
+            .get(&ctx.module)
+            .into_iter()
+            .flat_map(|ns| ns.uses.iter().map(|(n, t)| (n.as_str(), t.as_slice())))
+    }
+
     pub fn file(&self, path: &Path) -> Option<FileContext> {
         if let Some(found) = self.files.get(path) {
             return Some(found.clone());
