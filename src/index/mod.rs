@@ -16,6 +16,7 @@
 pub mod crates;
 pub mod live;
 pub mod query_secrets;
+mod returns;
 pub mod shared;
 pub mod store;
 pub mod summary;
@@ -101,13 +102,81 @@ struct CrateData {
     query_secret: Option<(PathBuf, query_secrets::QuerySecret)>,
 }
 
+/// A method of a user type: where it is written (its origin's generics
+/// are the impl's, then the method's), the impl's self type, and the
+/// signature.
+#[derive(Debug, Clone)]
+struct Method {
+    origin: Origin,
+    self_ty: TypeExpr,
+    sig: FnSig,
+}
+
 /// A user function a call reaches: its declared return type, and its
 /// signature (with what its body returns, when that is a projection of a
 /// parameter).
 #[derive(Debug, Clone)]
 pub struct Callee<'a> {
+    /// The declared return type, with what the receiver tells of the
+    /// generic parameters (`&T` of `Wrapper<T>::get` on a `Wrapper<Uri>`
+    /// is `&Uri`); a parameter only the arguments bind is unknown here
+    /// (see [`Callee::returns_for`]).
     pub ret: Ty,
     pub sig: &'a FnSig,
+    generic: Option<Generic>,
+}
+
+/// The generic side of a [`Callee`]: its types with `Ty::Param` for each
+/// generic parameter in scope, bound at a call by what is given.
+#[derive(Debug, Clone)]
+struct Generic {
+    /// How many generic parameters (impl's and function's).
+    count: usize,
+    /// The impl's self type, for methods and associated functions.
+    self_ty: Option<Ty>,
+    /// The receiver the callee was looked up on.
+    recv: Option<Ty>,
+    params: Vec<Ty>,
+    ret: Ty,
+}
+
+impl Generic {
+    fn returns_for(&self, recv: Option<&Ty>, args: &[Ty]) -> Ty {
+        let mut bound = vec![Ty::Unknown; self.count];
+        let recv = recv.or(self.recv.as_ref());
+        if let (Some(pattern), Some(r)) = (&self.self_ty, recv) {
+            pattern.bind(r.strip_refs(), &mut bound);
+        }
+        for (p, a) in self.params.iter().zip(args) {
+            p.bind(a, &mut bound);
+        }
+        let self_ty = match (&self.self_ty, recv) {
+            (_, Some(r)) => r.strip_refs().clone(),
+            (Some(pattern), None) => pattern.substitute(&bound, &Ty::Unknown),
+            (None, None) => Ty::Unknown,
+        };
+        self.ret.substitute(&bound, &self_ty)
+    }
+}
+
+impl Callee<'_> {
+    /// Whether the return type names a generic parameter: only then do
+    /// the arguments' types change what [`Callee::returns_for`] gives.
+    pub fn is_generic(&self) -> bool {
+        self.generic.is_some()
+    }
+
+    /// The return type of a call given `args` (the typed parameters, not
+    /// `self`; unknown ones bind nothing) and, for `Type::method(x, ..)`,
+    /// the receiver: generic parameters take the types the arguments give
+    /// them (`fn pick<T>(a: T, _b: T) -> T` called with a `Url` is a
+    /// `Url`; `fn first<T>(v: &[T]) -> T` with a `&Vec<Url>` too).
+    pub fn returns_for(&self, recv: Option<&Ty>, args: &[Ty]) -> Ty {
+        match &self.generic {
+            Some(g) => g.returns_for(recv, args),
+            None => self.ret.clone(),
+        }
+    }
 }
 
 /// Where a file sits in the index.
@@ -140,7 +209,7 @@ pub struct Index {
     defs: HashMap<Arc<str>, Def>,
     /// Inherent and trait methods of the user's types: type path → name →
     /// (where it is written, the impl's generics and the signature).
-    methods: HashMap<String, HashMap<String, (Origin, FnSig)>>,
+    methods: HashMap<String, HashMap<String, Method>>,
     /// A hash of every summary: a file's findings may depend on any of it.
     pub hash: u64,
     /// Files indexed.
@@ -623,7 +692,11 @@ impl Index {
                 for (name, sig) in methods {
                     let mut sig_origin = origin.clone();
                     sig_origin.generics.extend(sig.generics.iter().cloned());
-                    entry.entry(name).or_insert((sig_origin, sig));
+                    entry.entry(name).or_insert(Method {
+                        origin: sig_origin,
+                        self_ty: self_ty.clone(),
+                        sig,
+                    });
                 }
             }
         }
@@ -917,6 +990,10 @@ impl Index {
                     .map(|i| self.ty(origin, i, models, depth + 1))
                     .collect(),
             ),
+            TypeExpr::Slice(inner) => Ty::generic(
+                crate::models::ty::SLICE,
+                vec![self.ty(origin, inner, models, depth + 1)],
+            ),
             TypeExpr::Other => Ty::Unknown,
             TypeExpr::Path {
                 leading_colon,
@@ -975,14 +1052,11 @@ impl Index {
         Some(self.ty(origin, t, models, 0).instantiate(recv))
     }
 
-    /// A method of a user type: its return type (`Self` and the type's
+    /// A method of a user type: its return type (`Self` and the impl's
     /// generics filled in from the receiver) and what its body returns.
     pub fn method(&self, recv: &Ty, name: &str, models: &Models) -> Option<Callee<'_>> {
-        let (origin, sig) = self.methods.get(recv.path()?)?.get(name)?;
-        Some(Callee {
-            ret: self.ty(origin, &sig.ret, models, 0).instantiate(recv),
-            sig,
-        })
+        let m = self.methods.get(recv.path()?)?.get(name)?;
+        Some(self.callee(&m.origin, Some(&m.self_ty), &m.sig, Some(recv), models))
     }
 
     /// A free function, or an associated function `Type::name`, by
@@ -991,19 +1065,58 @@ impl Index {
         if let Some(Def::Fn { origin, sig }) = self.defs.get(path) {
             let mut origin = origin.clone();
             origin.generics = sig.generics.clone();
-            return Some(Callee {
-                ret: self.ty(&origin, &sig.ret, models, 0),
-                sig,
-            });
+            return Some(self.callee(&origin, None, sig, None, models));
         }
         let (owner, name) = path.rsplit_once("::")?;
-        let (origin, sig) = self.methods.get(owner)?.get(name)?;
-        Some(Callee {
-            ret: self
-                .ty(origin, &sig.ret, models, 0)
-                .instantiate(&Ty::named(owner)),
+        let m = self.methods.get(owner)?.get(name)?;
+        Some(self.callee(&m.origin, Some(&m.self_ty), &m.sig, None, models))
+    }
+
+    /// Resolve a callee's signature where it is written: generic
+    /// parameters stay `Ty::Param` (in the order of `origin.generics`)
+    /// until a call binds them.
+    fn callee<'a>(
+        &self,
+        origin: &Origin,
+        self_ty: Option<&TypeExpr>,
+        sig: &'a FnSig,
+        recv: Option<&Ty>,
+        models: &Models,
+    ) -> Callee<'a> {
+        let ret = self.ty(origin, &sig.ret, models, 0);
+        let has_generics = !origin.generics.is_empty();
+        // The impl's self type binds its generics, or is `Self` of an
+        // associated function (no receiver).
+        let self_pattern = self_ty
+            .filter(|_| has_generics || recv.is_none())
+            .map(|t| self.ty(origin, t, models, 0));
+        // Only a return type that names a generic parameter (or `Self` of a
+        // generic impl) depends on the call's arguments.
+        let self_generic = self_pattern
+            .as_ref()
+            .is_some_and(|t| mentions_param(t, false));
+        let depends = has_generics && mentions_param(&ret, self_generic);
+        let generic = Generic {
+            count: origin.generics.len(),
+            self_ty: self_pattern,
+            recv: recv.cloned(),
+            params: if depends {
+                sig.params
+                    .iter()
+                    .map(|p| self.ty(origin, p, models, 0))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            ret,
+        };
+        let declared = generic.returns_for(None, &[]);
+        let generic = depends.then_some(generic);
+        Callee {
+            ret: declared,
             sig,
-        })
+            generic,
+        }
     }
 
     /// A `const` or `static`: its type and its string literal value.
@@ -1141,6 +1254,20 @@ impl Index {
             }
         }
         interesting
+    }
+}
+
+/// Does the type name a generic parameter anywhere (`Self` counting as
+/// one when the impl's self type is generic)?
+fn mentions_param(t: &Ty, self_generic: bool) -> bool {
+    match t {
+        Ty::Param(_) => true,
+        Ty::SelfTy => self_generic,
+        Ty::Path { args, .. } | Ty::Tuple(args) => {
+            args.iter().any(|a| mentions_param(a, self_generic))
+        }
+        Ty::Ref(inner) => mentions_param(inner, self_generic),
+        Ty::Unknown => false,
     }
 }
 

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-const FORMAT: &str = "scope-lint-index-v3";
+const FORMAT: &str = "scope-lint-index-v4";
 
 use crate::cache::Stamp;
 
