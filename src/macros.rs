@@ -242,6 +242,64 @@ pub fn placeholders(fmt: &str) -> Vec<Placeholder> {
     out
 }
 
+/// Can the arguments of a log, print or panic macro hold anything a rule
+/// follows? In log-heavy code parsing every such macro's arguments costs
+/// more than the rest of the analysis, and most name only locals of
+/// unknown type, on which no rule fires. `known` tells a name bound to a
+/// value a rule can follow ([`crate::scope::Scope::binds_known_value`]).
+/// Anything else that could bring one in answers yes: `self`, a name
+/// starting upper-case (a type, a constant), a path (`a::b`), a call of a
+/// free function (`f(..)`; a method's result follows its receiver), a
+/// nested macro, a known name captured by a format string (`"{uri}"`).
+pub fn args_may_matter(tokens: &TokenStream, known: &dyn Fn(&str) -> bool) -> bool {
+    use proc_macro2::TokenTree as T;
+    let list: Vec<T> = tokens.clone().into_iter().collect();
+    let punct = |i: usize, c: char| matches!(list.get(i), Some(T::Punct(p)) if p.as_char() == c);
+    for (i, tt) in list.iter().enumerate() {
+        match tt {
+            T::Group(g) => {
+                if args_may_matter(&g.stream(), known) {
+                    return true;
+                }
+            }
+            T::Ident(ident) => {
+                let name = ident.to_string();
+                let method = i > 0 && punct(i - 1, '.');
+                let call = matches!(list.get(i + 1), Some(T::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Parenthesis);
+                if name == "self"
+                    || name.starts_with(|c: char| c.is_ascii_uppercase())
+                    || punct(i + 1, ':') && punct(i + 2, ':')
+                    || punct(i + 1, '!')
+                    || call && !method
+                    || !method && known(&name)
+                {
+                    return true;
+                }
+            }
+            T::Literal(lit) => {
+                let text = lit.to_string();
+                if text.contains('{') && captures(&text).any(known) {
+                    return true;
+                }
+            }
+            T::Punct(_) => {}
+        }
+    }
+    false
+}
+
+/// The names a format string's text captures (`{uri}`, `{uri:?}`), read
+/// loosely from the literal as written.
+fn captures(text: &str) -> impl Iterator<Item = &str> {
+    text.split('{').skip(1).filter_map(|rest| {
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let name = &rest[..end];
+        (!name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit())).then_some(name)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,5 +358,29 @@ mod tests {
         let c = call("assert!(a == b, \"{}\", x)");
         assert!(c.args[0].name.is_none());
         assert!(matches!(c.args[0].expr, syn::Expr::Binary(_)));
+    }
+
+    #[test]
+    fn log_arguments_matter_only_when_they_can_hold_a_followed_value() {
+        let known = |n: &str| n == "uri" || n == "req";
+        let matters = |args: &str| args_may_matter(&args.parse().unwrap(), &known);
+        assert!(!matters(r#""done in {} ms ({})", elapsed, count"#));
+        assert!(!matters(r#"target: "x", n = %count, "{:?}", items.len()"#));
+        assert!(
+            !matters(r#""{}", state.uri"#),
+            "a field of an unknown value"
+        );
+        assert!(matters(r#""{}", uri"#));
+        assert!(matters(r#""{}", req.headers().len()"#));
+        assert!(matters(r#""{uri:?}""#), "an inline capture");
+        assert!(matters(r#""{}", self.base"#));
+        assert!(matters(r#""{}", API_BASE"#));
+        assert!(matters(r#""{}", util::raw_query(&x)"#));
+        assert!(
+            matters(r#""{}", current_url()"#),
+            "a free function's result"
+        );
+        assert!(matters(r#""{}", format!("{}", x)"#), "a nested macro");
+        assert!(matters(r#""{}", (uri)"#), "inside a group");
     }
 }

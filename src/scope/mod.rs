@@ -838,6 +838,13 @@ impl<'m> Scope<'m> {
     }
 
     /// The value bound to a plain name here (inline format captures).
+    /// Is `name` bound to a value a rule can follow (a known type, roles or
+    /// a literal)? Rules never fire on values of unknown type.
+    pub fn binds_known_value(&self, name: &str) -> bool {
+        self.binding(name)
+            .is_some_and(|v| !v.ty.is_unknown() || !v.roles.is_empty() || v.lit.is_some())
+    }
+
     pub fn value_of_name(&self, name: &str) -> Value {
         self.binding(name).cloned().unwrap_or_default()
     }
