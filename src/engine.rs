@@ -710,11 +710,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 | crate::models::MacroKind::Print
                 | crate::models::MacroKind::Panic
         );
-        if logs
-            && !crate::macros::args_may_matter(&m.tokens, &|name| {
-                self.scope.binds_known_value(name)
-            })
-        {
+        if logs && !crate::macros::args_may_matter(&m.tokens, &self.scope) {
             return;
         }
         let call = MacroCall::parse(&m.tokens);

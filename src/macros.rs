@@ -245,47 +245,74 @@ pub fn placeholders(fmt: &str) -> Vec<Placeholder> {
 /// Can the arguments of a log, print or panic macro hold anything a rule
 /// follows? In log-heavy code parsing every such macro's arguments costs
 /// more than the rest of the analysis, and most name only locals of
-/// unknown type, on which no rule fires. `known` tells a name bound to a
-/// value a rule can follow ([`crate::scope::Scope::binds_known_value`]).
-/// Anything else that could bring one in answers yes: `self`, a name
-/// starting upper-case (a type, a constant), a path (`a::b`), a call of a
-/// free function (`f(..)`; a method's result follows its receiver), a
-/// nested macro, a known name captured by a format string (`"{uri}"`).
-pub fn args_may_matter(tokens: &TokenStream, known: &dyn Fn(&str) -> bool) -> bool {
-    use proc_macro2::TokenTree as T;
-    let list: Vec<T> = tokens.clone().into_iter().collect();
-    let punct = |i: usize, c: char| matches!(list.get(i), Some(T::Punct(p)) if p.as_char() == c);
+/// unknown type, on which no rule fires. `Names` tells what a name is
+/// bound to ([`crate::scope::Scope::binds_followed_value`]) and which
+/// free functions return followed values. Anything else that could bring
+/// one in answers yes: a name starting upper-case (a type, a constant; not
+/// `Some`, `None`, `Ok`, `Err`), a path (`a::b`), a known name captured by
+/// a format string (`"{uri}"`). A method's result follows its receiver, a
+/// nested macro's its arguments.
+pub fn args_may_matter(tokens: &TokenStream, names: &dyn ArgNames) -> bool {
+    let list: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let punct =
+        |i: usize, c: char| matches!(list.get(i), Some(TokenTree::Punct(p)) if p.as_char() == c);
     for (i, tt) in list.iter().enumerate() {
         match tt {
-            T::Group(g) => {
-                if args_may_matter(&g.stream(), known) {
+            TokenTree::Group(g) => {
+                if args_may_matter(&g.stream(), names) {
                     return true;
                 }
             }
-            T::Ident(ident) => {
+            TokenTree::Ident(ident) => {
                 let name = ident.to_string();
-                let method = i > 0 && punct(i - 1, '.');
-                let call = matches!(list.get(i + 1), Some(T::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Parenthesis);
-                if name == "self"
-                    || name.starts_with(|c: char| c.is_ascii_uppercase())
+                if i > 0 && punct(i - 1, '.') {
+                    // A method or a field: it follows its receiver.
+                    continue;
+                }
+                let call = matches!(list.get(i + 1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
+                let matters = if matches!(name.as_str(), "Some" | "None" | "Ok" | "Err") {
+                    false
+                } else if name.starts_with(|c: char| c.is_ascii_uppercase())
                     || punct(i + 1, ':') && punct(i + 2, ':')
-                    || punct(i + 1, '!')
-                    || call && !method
-                    || !method && known(&name)
                 {
+                    true
+                } else if call {
+                    names.returns_followed(&name)
+                } else {
+                    names.holds_followed(&name)
+                };
+                if matters {
                     return true;
                 }
             }
-            T::Literal(lit) => {
+            TokenTree::Literal(lit) => {
                 let text = lit.to_string();
-                if text.contains('{') && captures(&text).any(known) {
+                if text.contains('{') && captures(&text).any(|n| names.holds_followed(n)) {
                     return true;
                 }
             }
-            T::Punct(_) => {}
+            TokenTree::Punct(_) => {}
         }
     }
     false
+}
+
+/// What [`args_may_matter`] asks about a name.
+pub trait ArgNames {
+    /// Bound to a value a rule can follow (`self` included).
+    fn holds_followed(&self, name: &str) -> bool;
+    /// A free function whose call can return one.
+    fn returns_followed(&self, name: &str) -> bool;
+}
+
+impl ArgNames for crate::scope::Scope<'_> {
+    fn holds_followed(&self, name: &str) -> bool {
+        self.binds_followed_value(name)
+    }
+
+    fn returns_followed(&self, name: &str) -> bool {
+        self.names_followed_function(name)
+    }
 }
 
 /// The names a format string's text captures (`{uri}`, `{uri:?}`), read
@@ -362,13 +389,26 @@ mod tests {
 
     #[test]
     fn log_arguments_matter_only_when_they_can_hold_a_followed_value() {
-        let known = |n: &str| n == "uri" || n == "req";
-        let matters = |args: &str| args_may_matter(&args.parse().unwrap(), &known);
+        struct Known;
+        impl ArgNames for Known {
+            fn holds_followed(&self, n: &str) -> bool {
+                matches!(n, "uri" | "req" | "self")
+            }
+            fn returns_followed(&self, n: &str) -> bool {
+                n == "current_url"
+            }
+        }
+        let matters = |args: &str| args_may_matter(&args.parse().unwrap(), &Known);
         assert!(!matters(r#""done in {} ms ({})", elapsed, count"#));
         assert!(!matters(r#"target: "x", n = %count, "{:?}", items.len()"#));
         assert!(
             !matters(r#""{}", state.uri"#),
             "a field of an unknown value"
+        );
+        assert!(!matters(r#""{:?}", Some(count), compute(x)"#));
+        assert!(
+            !matters(r#""{}", format!("{}", x)"#),
+            "a nested macro of unknowns"
         );
         assert!(matters(r#""{}", uri"#));
         assert!(matters(r#""{}", req.headers().len()"#));
@@ -380,7 +420,10 @@ mod tests {
             matters(r#""{}", current_url()"#),
             "a free function's result"
         );
-        assert!(matters(r#""{}", format!("{}", x)"#), "a nested macro");
+        assert!(
+            matters(r#""{}", format!("{}", uri)"#),
+            "a nested macro of a known"
+        );
         assert!(matters(r#""{}", (uri)"#), "inside a group");
     }
 }

@@ -256,6 +256,8 @@ pub struct Models {
     access_logs: Vec<AccessLogModel>,
     /// [`Models::followed_type_names`], once (emptied by every change).
     followed: std::sync::OnceLock<Vec<String>>,
+    /// [`Models::free_function_names`] as a set, once.
+    free_functions: std::sync::OnceLock<HashSet<String>>,
 }
 
 impl Models {
@@ -386,6 +388,7 @@ impl Models {
 
     fn add_spec(&mut self, file: &str, text: &str, spec: ModelFile) -> Result<(), ModelError> {
         self.followed = std::sync::OnceLock::new();
+        self.free_functions = std::sync::OnceLock::new();
         let err = |message: String| ModelError {
             file: file.to_string(),
             message,
@@ -945,6 +948,14 @@ impl Models {
     /// (`service_fn`, `accept_hdr_async`), not of associated functions: a
     /// call of one may bring a framework value into a body that names no
     /// framework type.
+    /// Is `name` the last segment of a modelled free function
+    /// ([`Models::free_function_names`])?
+    pub fn is_free_function_name(&self, name: &str) -> bool {
+        self.free_functions
+            .get_or_init(|| self.free_function_names().into_iter().collect())
+            .contains(name)
+    }
+
     pub fn free_function_names(&self) -> Vec<String> {
         // `Router::new` is named by its type already.
         let free = |p: &&str| {

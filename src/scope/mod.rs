@@ -838,11 +838,49 @@ impl<'m> Scope<'m> {
     }
 
     /// The value bound to a plain name here (inline format captures).
-    /// Is `name` bound to a value a rule can follow (a known type, roles or
-    /// a literal)? Rules never fire on values of unknown type.
-    pub fn binds_known_value(&self, name: &str) -> bool {
-        self.binding(name)
-            .is_some_and(|v| !v.ty.is_unknown() || !v.roles.is_empty() || v.lit.is_some())
+    /// Is `name` bound to a value a rule can follow, or reach something
+    /// followed from ([`Scope::value_may_matter`])? Rules never fire on
+    /// values of unknown type.
+    pub fn binds_followed_value(&self, name: &str) -> bool {
+        self.binding(name).is_some_and(|v| self.value_may_matter(v))
+    }
+
+    /// Roles, a literal, or a type that is modelled or an item of the
+    /// crate holding a framework value (or, outside any crate, any type
+    /// that is not std's).
+    pub fn value_may_matter(&self, v: &Value) -> bool {
+        !v.roles.is_empty() || v.lit.is_some() || self.type_may_matter(&v.ty)
+    }
+
+    fn type_may_matter(&self, t: &Ty) -> bool {
+        match t {
+            Ty::Path { path, args } => {
+                let last = path.rsplit("::").next().unwrap_or(path);
+                self.models.type_model(path).is_some()
+                    || match &self.index {
+                        Some((ix, ctx)) => ix
+                            .framework_items(ctx.krate, self.models)
+                            .names
+                            .contains_key(last),
+                        None => !matches!(path.split("::").next(), Some("std" | "core" | "alloc")),
+                    }
+                    || args.iter().any(|a| self.type_may_matter(a))
+            }
+            Ty::Ref(t) => self.type_may_matter(t),
+            Ty::Tuple(items) => items.iter().any(|t| self.type_may_matter(t)),
+            _ => false,
+        }
+    }
+
+    /// Can a call of the free function `name` return a followed value: a
+    /// modelled free function, or one of the crate's that returns one?
+    pub fn names_followed_function(&self, name: &str) -> bool {
+        self.models.is_free_function_name(name)
+            || self.index.as_ref().is_none_or(|(ix, ctx)| {
+                ix.framework_items(ctx.krate, self.models)
+                    .names
+                    .contains_key(name)
+            })
     }
 
     pub fn value_of_name(&self, name: &str) -> Value {
