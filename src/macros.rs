@@ -256,30 +256,48 @@ pub fn args_may_matter(tokens: &TokenStream, names: &dyn ArgNames) -> bool {
     let list: Vec<TokenTree> = tokens.clone().into_iter().collect();
     let punct =
         |i: usize, c: char| matches!(list.get(i), Some(TokenTree::Punct(p)) if p.as_char() == c);
-    for (i, tt) in list.iter().enumerate() {
-        match tt {
+    let ident = |i: usize| match list.get(i) {
+        Some(TokenTree::Ident(id)) => Some(id.to_string()),
+        _ => None,
+    };
+    let mut i = 0;
+    while i < list.len() {
+        match &list[i] {
             TokenTree::Group(g) => {
                 if args_may_matter(&g.stream(), names) {
                     return true;
                 }
             }
-            TokenTree::Ident(ident) => {
-                let name = ident.to_string();
+            TokenTree::Ident(first) => {
+                let first = first.to_string();
                 if i > 0 && punct(i - 1, '.') {
                     // A method or a field: it follows its receiver.
+                    i += 1;
                     continue;
                 }
+                // The whole path: `a::b::c`.
+                let mut segs = vec![first];
+                while punct(i + 1, ':') && punct(i + 2, ':') {
+                    match ident(i + 3) {
+                        Some(next) => {
+                            segs.push(next);
+                            i += 3;
+                        }
+                        None => break,
+                    }
+                }
                 let call = matches!(list.get(i + 1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
-                let matters = if matches!(name.as_str(), "Some" | "None" | "Ok" | "Err") {
+                let name = segs[0].as_str();
+                let matters = if segs.len() > 1 {
+                    names.path_matters(&segs)
+                } else if matches!(name, "Some" | "None" | "Ok" | "Err") {
                     false
-                } else if name.starts_with(|c: char| c.is_ascii_uppercase())
-                    || punct(i + 1, ':') && punct(i + 2, ':')
-                {
-                    true
+                } else if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+                    names.path_matters(&segs)
                 } else if call {
-                    names.returns_followed(&name)
+                    names.returns_followed(name)
                 } else {
-                    names.holds_followed(&name)
+                    names.holds_followed(name)
                 };
                 if matters {
                     return true;
@@ -293,6 +311,7 @@ pub fn args_may_matter(tokens: &TokenStream, names: &dyn ArgNames) -> bool {
             }
             TokenTree::Punct(_) => {}
         }
+        i += 1;
     }
     false
 }
@@ -303,6 +322,10 @@ pub trait ArgNames {
     fn holds_followed(&self, name: &str) -> bool;
     /// A free function whose call can return one.
     fn returns_followed(&self, name: &str) -> bool;
+    /// A path (`Url::parse`, `util::raw_query`, `API_BASE`, `Level::INFO`)
+    /// that names something modelled or an item of the crate that can
+    /// hold a followed value.
+    fn path_matters(&self, segs: &[String]) -> bool;
 }
 
 impl ArgNames for crate::scope::Scope<'_> {
@@ -312,6 +335,10 @@ impl ArgNames for crate::scope::Scope<'_> {
 
     fn returns_followed(&self, name: &str) -> bool {
         self.names_followed_function(name)
+    }
+
+    fn path_matters(&self, segs: &[String]) -> bool {
+        self.path_may_matter(segs)
     }
 }
 
@@ -397,6 +424,9 @@ mod tests {
             fn returns_followed(&self, n: &str) -> bool {
                 n == "current_url"
             }
+            fn path_matters(&self, segs: &[String]) -> bool {
+                segs[0] != "Level"
+            }
         }
         let matters = |args: &str| args_may_matter(&args.parse().unwrap(), &Known);
         assert!(!matters(r#""done in {} ms ({})", elapsed, count"#));
@@ -406,6 +436,10 @@ mod tests {
             "a field of an unknown value"
         );
         assert!(!matters(r#""{:?}", Some(count), compute(x)"#));
+        assert!(
+            !matters(r#"Level::INFO, "{}", count"#),
+            "a path to nothing followed"
+        );
         assert!(
             !matters(r#""{}", format!("{}", x)"#),
             "a nested macro of unknowns"

@@ -872,6 +872,40 @@ impl<'m> Scope<'m> {
         }
     }
 
+    /// Does a path written in an expression (`Url::parse`, `API_BASE`,
+    /// `util::raw_query`) name something modelled, an item of the crate
+    /// that can hold a followed value, or a constant of the crate? A path
+    /// that does not resolve here may be anything: yes.
+    pub fn path_may_matter(&self, segs: &[String]) -> bool {
+        if segs.len() == 1 && self.is_local_item(&segs[0]) {
+            return true;
+        }
+        let Some(canonical) = self.resolve_segments(segs, false) else {
+            return true;
+        };
+        let items = self
+            .index
+            .as_ref()
+            .map(|(ix, ctx)| ix.framework_items(ctx.krate, self.models));
+        let mut prefix = String::new();
+        for seg in canonical.split("::") {
+            if !prefix.is_empty() {
+                prefix.push_str("::");
+            }
+            prefix.push_str(seg);
+            if self.models.knows_item(&prefix)
+                || items.as_ref().is_some_and(|i| i.names.contains_key(seg))
+            {
+                return true;
+            }
+        }
+        // A crate item not of the index (a loose file): unknown.
+        self.index.is_none()
+            && !self
+                .models
+                .knows_module(canonical.split("::").next().unwrap_or(""))
+    }
+
     /// Can a call of the free function `name` return a followed value: a
     /// modelled free function, or one of the crate's that returns one?
     pub fn names_followed_function(&self, name: &str) -> bool {
