@@ -163,12 +163,7 @@ fn findings_on_the_fixtures_do_not_depend_on_the_cache() {
 fn a_signature_edit_relints_users_and_a_body_edit_only_its_file() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    fs::write(
-        root.join("Cargo.toml"),
-        "[package]\nname = \"app\"\nversion = \"0.1.0\"\n",
-    )
-    .unwrap();
-    fs::create_dir(root.join("src")).unwrap();
+    new_package(root, "[package]\nname = \"app\"\nversion = \"0.1.0\"\n");
     fs::write(
         root.join("src/main.rs"),
         "mod state;\nmod routes;\nfn main() {}\n",
@@ -222,12 +217,7 @@ fn a_signature_edit_relints_users_and_a_body_edit_only_its_file() {
 fn a_helper_body_edit_relints_callers_only_when_its_return_changes() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    fs::write(
-        root.join("Cargo.toml"),
-        "[package]\nname = \"app\"\nversion = \"0.1.0\"\n",
-    )
-    .unwrap();
-    fs::create_dir(root.join("src")).unwrap();
+    new_package(root, "[package]\nname = \"app\"\nversion = \"0.1.0\"\n");
     fs::write(
         root.join("src/main.rs"),
         "mod util;\nmod routes;\nfn main() {}\n",
@@ -350,12 +340,10 @@ fn a_body_edit_indexes_only_the_edited_package() {
 fn a_new_locked_version_is_not_served_from_the_cache() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    fs::write(
-        root.join("Cargo.toml"),
+    new_package(
+        root,
         "[package]\nname = \"t\"\nversion = \"0.1.0\"\n[dependencies]\naxum = \"0.8\"\n",
-    )
-    .unwrap();
-    fs::create_dir(root.join("src")).unwrap();
+    );
     fs::write(
         root.join("src/lib.rs"),
         "use axum::{routing::get, Router};\nasync fn h() {}\npub fn app() -> Router {\n    Router::new().route(\"/a/:id\", get(h)).route(\"/b/{id}\", get(h))\n}\n",
@@ -681,4 +669,10 @@ fn another_build_does_not_share_the_cache() {
         .set_modified(rebuilt)
         .unwrap();
     assert_eq!(timings(), (3, 0));
+}
+
+/// A package at `root` with this `Cargo.toml` and an empty `src/`.
+fn new_package(root: &Path, manifest: &str) {
+    fs::write(root.join("Cargo.toml"), manifest).unwrap();
+    fs::create_dir(root.join("src")).unwrap();
 }
