@@ -21,7 +21,48 @@
 //! `--no-prefilter` parses every body; the benchmark checks that both give
 //! the same findings on its corpora.
 
-use crate::incremental::fn_extents;
+use crate::incremental::{file_tokens, fn_extents_of};
+use foldhash::HashMap;
+use ra_ap_rustc_lexer::TokenKind as K;
+use std::ops::Range;
+
+/// How a name must be written to bring a followed value into code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Anywhere, as a whole identifier: a type (`Url`, the crate's
+    /// `AppState`), an alias.
+    Word,
+    /// As the head of a path: a crate (`axum::`).
+    Path,
+    /// As a function, not a method: called (`service_fn(..)`,
+    /// `raw_query::<T>(..)`), named by a path (`util::raw_query`) or
+    /// passed as an argument (`.map(raw_query)`).
+    Function,
+    /// Only as the last segment of a path (`web::Path`): a file whose
+    /// `use std::path::Path;` makes a bare `Path` std's.
+    Qualified,
+}
+
+/// The names whose mention makes a function matter, with how each must be
+/// written.
+#[derive(Debug, Default)]
+pub struct Followed {
+    names: HashMap<String, Need>,
+}
+
+impl Followed {
+    /// Add a name; one written two ways counts written either way.
+    pub fn add(&mut self, name: impl Into<String>, need: Need) {
+        let entry = self.names.entry(name.into()).or_insert(need);
+        if *entry != need {
+            *entry = Need::Word;
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<Need> {
+        self.names.get(name).copied()
+    }
+}
 
 /// What [`mask`] did to a text.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -31,31 +72,47 @@ pub struct Masked {
     /// Function bodies, and those blanked.
     pub bodies: usize,
     pub blanked: usize,
+    /// The tokens of the text returned (of the input when nothing was
+    /// blanked), as [`file_tokens`] gives them: for
+    /// [`crate::complexity::prepare_tokens`].
+    pub tokens: Vec<(K, usize, usize)>,
 }
 
-/// The text with every function body that cannot matter blanked.
-/// `matters` says whether a piece of text (a signature, a body, an `impl`
-/// header) names something a rule follows.
-pub fn mask(text: &str, matters: &dyn Fn(&str) -> bool) -> Masked {
-    let mut bytes: Option<Vec<u8>> = None;
-    let fns = fn_extents(text);
+/// The text with every function body that cannot matter blanked. A
+/// function matters when its signature or body mentions a name of
+/// `followed` as that name needs to be written, or an alias the file
+/// gives one (`use url::Url as U;`), or holds one of the `triggers`
+/// (offsets of rule triggers that need no framework value); a method that
+/// takes `self` also matters when its `impl` header does. The text is
+/// lexed once (comments and the inside of literals name nothing); each
+/// function then asks whether a mention falls in its range.
+pub fn mask(text: &str, followed: &[&Followed], triggers: &[usize]) -> Masked {
+    let tokens = file_tokens(text);
+    let fns = fn_extents_of(text, &tokens);
     let bodies = fns.len();
+    let mentions = mentions(text, &tokens, followed, triggers);
+    let mentioned = |r: &Range<usize>| {
+        let first = mentions.partition_point(|&at| at < r.start);
+        mentions.get(first).is_some_and(|&at| at < r.end)
+    };
+    let mut bytes: Option<Vec<u8>> = None;
     let mut blanked = 0;
+    let mut gone: Vec<Range<usize>> = Vec::new();
     for f in fns {
         if !f.maskable {
             continue;
         }
         let signature = &text[f.item.start..f.body.start];
-        let body = &text[f.body.clone()];
         let takes_self = has_word(signature, "self");
         let self_matters = takes_self
-            && f.container.as_ref().is_none_or(|head| {
-                has_word(&text[head.clone()], "trait") || matters(&text[head.clone()])
-            });
-        if self_matters || matters(signature) || matters(body) {
+            && f.container
+                .as_ref()
+                .is_none_or(|head| has_word(&text[head.clone()], "trait") || mentioned(head));
+        if self_matters || mentioned(&f.item) {
             continue;
         }
         blanked += 1;
+        gone.push(f.body.start + 1..f.body.end - 1);
         let out = bytes.get_or_insert_with(|| text.as_bytes().to_vec());
         for b in &mut out[f.body.start + 1..f.body.end - 1] {
             if *b != b'\n' {
@@ -63,12 +120,94 @@ pub fn mask(text: &str, matters: &dyn Fn(&str) -> bool) -> Masked {
             }
         }
     }
+    let tokens = if gone.is_empty() {
+        tokens
+    } else {
+        // Functions come in text order: so do the blanked ranges.
+        let mut next = 0;
+        tokens
+            .into_iter()
+            .filter(|t| {
+                while gone.get(next).is_some_and(|g| g.end <= t.1) {
+                    next += 1;
+                }
+                gone.get(next).is_none_or(|g| g.start > t.1)
+            })
+            .collect()
+    };
     Masked {
         // Whole bodies between ASCII braces were blanked: still UTF-8.
         text: bytes.map(|b| String::from_utf8(b).expect("blanking whole bodies keeps UTF-8")),
         bodies,
         blanked,
+        tokens,
     }
+}
+
+/// The sorted offsets of every mention of a followed name (or of an alias
+/// the text gives one) and of every trigger.
+fn mentions(
+    text: &str,
+    tokens: &[(K, usize, usize)],
+    followed: &[&Followed],
+    triggers: &[usize],
+) -> Vec<usize> {
+    let word = |i: usize| &text[tokens[i].1..tokens[i].2];
+    let kind = |i: usize| tokens.get(i).map(|t| t.0);
+    let lookup = |w: &str| followed.iter().find_map(|f| f.get(w));
+    // `use url::Url as Address;`, `extern crate url as u;`
+    let mut aliases = Followed::default();
+    for i in 1..tokens.len().saturating_sub(1) {
+        if kind(i) == Some(K::Ident)
+            && word(i) == "as"
+            && kind(i - 1) == Some(K::Ident)
+            && kind(i + 1) == Some(K::Ident)
+            && lookup(word(i - 1)).is_some()
+        {
+            aliases.add(word(i + 1), Need::Word);
+        }
+    }
+    let mut at: Vec<usize> = triggers.to_vec();
+    for (i, &(k, start, _)) in tokens.iter().enumerate() {
+        if k != K::Ident {
+            continue;
+        }
+        let w = word(i);
+        let Some(need) = lookup(w).or_else(|| aliases.get(w)) else {
+            continue;
+        };
+        let prev = i.checked_sub(1).and_then(kind);
+        let path_after = kind(i + 1) == Some(K::Colon) && kind(i + 2) == Some(K::Colon);
+        let qualified = prev == Some(K::Colon) && i >= 2 && kind(i - 2) == Some(K::Colon);
+        let written = match need {
+            Need::Word => true,
+            Need::Path => path_after,
+            Need::Qualified => qualified,
+            Need::Function => {
+                // Under a module, not a type: `Url::parse` is not `parse`.
+                let under_type = qualified
+                    && i >= 3
+                    && kind(i - 3) == Some(K::Ident)
+                    && word(i - 3).starts_with(|c: char| c.is_ascii_uppercase());
+                let turbofish = path_after && kind(i + 3) == Some(K::Lt);
+                // Its own declaration (`fn raw_query(`) calls nothing.
+                let declared = prev == Some(K::Ident) && word(i - 1) == "fn";
+                prev != Some(K::Dot)
+                    && !declared
+                    && !under_type
+                    && (!path_after || turbofish)
+                    && (kind(i + 1) == Some(K::OpenParen)
+                        || turbofish
+                        || qualified
+                        || matches!(prev, Some(K::OpenParen | K::Comma)))
+            }
+        };
+        if written {
+            at.push(start);
+        }
+    }
+    at.sort_unstable();
+    at
 }
 
 /// Whether `text` has `word` as a whole identifier.
@@ -83,32 +222,26 @@ pub fn has_word(text: &str, word: &str) -> bool {
     })
 }
 
-/// The names a file gives modelled things with `as` (`use url::Url as U;`,
-/// `extern crate url as u;`): `known` tells a modelled name.
-pub fn aliases(text: &str, known: &dyn Fn(&str) -> bool) -> Vec<String> {
-    let words: Vec<&str> = text
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|w| !w.is_empty())
-        .collect();
-    words
-        .windows(3)
-        .filter(|w| w[1] == "as" && known(w[0]))
-        .map(|w| w[2].to_string())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn matters(t: &str) -> bool {
-        has_word(t, "Url") || has_word(t, "axum")
+    fn followed() -> Followed {
+        let mut f = Followed::default();
+        f.add("Url", Need::Word);
+        f.add("axum", Need::Path);
+        f.add("service_fn", Need::Function);
+        f
+    }
+
+    fn mask_with(text: &str, f: &Followed) -> Masked {
+        mask(text, &[f], &[])
     }
 
     #[test]
     fn bodies_without_followed_names_are_blanked_with_offsets_kept() {
         let text = "use url::Url;\n\nfn plain(a: u32) -> u32 {\n    let b = a + 1;\n    b * 2\n}\n\nfn parses(s: &str) {\n    let u = Url::parse(s);\n}\n\nfn takes(u: &Url) -> bool {\n    u.query().is_some()\n}\n";
-        let m = mask(text, &matters);
+        let m = mask_with(text, &followed());
         assert_eq!((m.bodies, m.blanked), (3, 1));
         let masked = m.text.expect("one body blanked");
         assert_eq!(masked.len(), text.len());
@@ -117,14 +250,67 @@ mod tests {
         assert!(masked.contains("Url::parse(s)"));
         assert!(masked.contains("u.query()"));
         assert!(syn::parse_file(&masked).is_ok());
+        assert_eq!(
+            m.tokens,
+            file_tokens(&masked),
+            "the tokens of the masked text"
+        );
+    }
+
+    #[test]
+    fn names_count_only_written_as_they_need() {
+        let f = followed();
+        let kept = |body: &str| {
+            mask_with(&format!("fn f() {{ {body} }}"), &f)
+                .text
+                .is_none()
+        };
+        assert!(kept("let r = axum::Router::new();"));
+        assert!(
+            !kept("let axum = 1; axum + 1"),
+            "a variable named like a crate"
+        );
+        assert!(kept("let s = service_fn(handle);"));
+        assert!(kept("let s = hyper::service::service_fn::<B>(handle);"));
+        assert!(kept("let s = make(service_fn);"));
+        assert!(!kept("let s = conn.service_fn();"), "a method of that name");
+        assert!(
+            !kept("let s = Conn::service_fn();"),
+            "a type's function of that name"
+        );
+        assert!(
+            !kept("let s = service_fn::Conn::new();"),
+            "a module of that name"
+        );
+        let declared = "fn service_fn(a: u8) -> u8 { a }\n";
+        assert!(
+            mask_with(declared, &f).text.is_some(),
+            "its own declaration"
+        );
+        assert!(
+            !kept("let s = \"Url\"; /* Url */"),
+            "a literal or a comment names nothing"
+        );
+    }
+
+    #[test]
+    fn triggers_keep_the_function_they_fall_in() {
+        let text = "fn a() { let x = 1; }\nfn b() { let y = 2; }\n";
+        let at = text.find("y = 2").unwrap();
+        let masked = mask(text, &[&followed()], &[at]).text.expect("a blanked");
+        assert!(
+            !masked.contains("x = 1") && masked.contains("y = 2"),
+            "{masked}"
+        );
     }
 
     #[test]
     fn self_methods_follow_their_impl_header() {
         let text = "struct A { u: Url }\nimpl A {\n    fn q(&self) -> usize { self.u.query_params() }\n}\nstruct B;\nimpl B {\n    fn n(&self) -> u8 { self.count() }\n}\ntrait T {\n    fn d(&self) -> u8 { self.x() }\n}\n";
-        // `A` holds a Url: the index would say so; here `matters` knows it.
-        let matters = |t: &str| has_word(t, "Url") || has_word(t, "A");
-        let masked = mask(text, &matters).text.expect("B's body blanked");
+        // `A` holds a Url: the index would say so.
+        let mut f = followed();
+        f.add("A", Need::Word);
+        let masked = mask_with(text, &f).text.expect("B's body blanked");
         assert!(masked.contains("self.u.query_params()"));
         assert!(!masked.contains("self.count()"));
         // A trait's default method may run on a framework type.
@@ -133,17 +319,35 @@ mod tests {
 
     #[test]
     fn bodies_declaring_items_are_kept() {
+        let f = followed();
         let text = "fn f() { impl X for Y {} }\nfn g() { let a = 1; }\n";
-        let masked = mask(text, &matters).text.expect("g blanked");
+        let masked = mask_with(text, &f).text.expect("g blanked");
         assert!(masked.contains("impl X for Y"));
         assert!(!masked.contains("let a = 1"));
-        assert_eq!(mask("fn f(u: Url) { u.x() }", &matters).text, None);
+        assert_eq!(mask_with("fn f(u: Url) { u.x() }", &f).text, None);
     }
 
     #[test]
-    fn aliases_of_modelled_names() {
-        let known = |w: &str| w == "Url" || w == "url";
-        let text = "use url::Url as Address;\nextern crate url as u;\nlet n = x as u32;";
-        assert_eq!(aliases(text, &known), vec!["Address", "u"]);
+    fn a_qualified_name_counts_only_after_a_path() {
+        let mut shadowed = Followed::default();
+        shadowed.add("Url", Need::Qualified);
+        let text = "fn f(p: &Url) { p.x() }\nfn g(u: url::Url) { u.y() }\n";
+        let masked = mask(text, &[&shadowed, &followed()], &[])
+            .text
+            .expect("f blanked");
+        assert!(
+            !masked.contains("p.x()") && masked.contains("u.y()"),
+            "{masked}"
+        );
+    }
+
+    #[test]
+    fn aliases_of_followed_names_count() {
+        let f = followed();
+        let text =
+            "use url::Url as Address;\nfn f(a: Address) { a.x() }\nfn g(n: u8) { n as u32; }\n";
+        let masked = mask_with(text, &f).text.expect("g blanked");
+        assert!(masked.contains("a.x()"), "{masked}");
+        assert!(!masked.contains("n as u32"), "{masked}");
     }
 }

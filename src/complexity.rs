@@ -124,6 +124,27 @@ struct Level {
 pub fn prepare_with(text: &str, limit: usize) -> Result<Cow<'_, str>, TooDeep> {
     let body_start = text.strip_prefix('\u{feff}').map_or(0, |_| 3);
     let start = body_start + ra_ap_rustc_lexer::strip_shebang(&text[body_start..]).unwrap_or(0);
+    let mut pos = start;
+    let tokens = tokenize(&text[start..], FrontmatterAllowed::No).filter_map(|t| {
+        let at = pos;
+        pos += t.len as usize;
+        let trivia = matches!(
+            t.kind,
+            K::Whitespace | K::LineComment { .. } | K::BlockComment { .. }
+        );
+        (!trivia).then_some((t.kind, at, pos))
+    });
+    prepare_tokens(text, tokens, limit)
+}
+
+/// [`prepare_with`] over `text`'s tokens already lexed: kind, start and
+/// end, without whitespace and comments (as [`crate::incremental::file_tokens`]
+/// gives them).
+pub fn prepare_tokens(
+    text: &str,
+    tokens: impl IntoIterator<Item = (K, usize, usize)>,
+    limit: usize,
+) -> Result<Cow<'_, str>, TooDeep> {
     let mut levels: Vec<Level> = vec![Level {
         run: 0,
         weight: 0,
@@ -135,18 +156,8 @@ pub fn prepare_with(text: &str, limit: usize) -> Result<Cow<'_, str>, TooDeep> {
     // starts (which ends the run) or the expression goes on.
     let mut after_brace = false;
     let mut prev = K::Whitespace;
-    let mut pos = start;
-    for t in tokenize(&text[start..], FrontmatterAllowed::No) {
-        let at = pos;
-        let len = t.len as usize;
-        pos += len;
-        let kind = t.kind;
-        if matches!(
-            kind,
-            K::Whitespace | K::LineComment { .. } | K::BlockComment { .. }
-        ) {
-            continue;
-        }
+    for (kind, at, end) in tokens {
+        let len = end - at;
         let word = || &text[at..at + len];
         if after_brace {
             after_brace = false;

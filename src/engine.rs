@@ -703,6 +703,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let Some(kind) = self.scope.macro_kind(&m.path) else {
             return;
         };
+        // A log line of locals of unknown type: nothing to parse.
+        let logs = matches!(
+            kind,
+            crate::models::MacroKind::Log
+                | crate::models::MacroKind::Print
+                | crate::models::MacroKind::Panic
+        );
+        if logs && !crate::macros::args_may_matter(&m.tokens, &self.scope) {
+            return;
+        }
         let call = MacroCall::parse(&m.tokens);
         self.scope.macro_args(true);
         self.dispatch(Node::Macro(m, &call, kind));

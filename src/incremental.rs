@@ -71,14 +71,27 @@ pub struct Plan {
 /// The function items of a text: at the top level and in `impl`, `trait`
 /// and inline `mod` blocks (a function nested in a body is part of it).
 pub fn fn_extents(text: &str) -> Vec<FnExtent> {
+    fn_extents_of(text, &file_tokens(text))
+}
+
+/// The tokens of `text` without whitespace and comments, as kind, start
+/// and end offsets in `text` (after a BOM and a shebang line).
+pub fn file_tokens(text: &str) -> Vec<(K, usize, usize)> {
     // Offsets in `text`: the lexed text starts after a BOM and a shebang.
     let lexed = crate::index::summary::Lexed::of(text);
     let skip = text.len() - lexed.text.len();
-    let tokens: Vec<(K, usize, usize)> = lexed
-        .tokens
-        .into_iter()
-        .map(|(k, a, b)| (k, a + skip, b + skip))
-        .collect();
+    let mut tokens = lexed.tokens;
+    if skip > 0 {
+        for t in &mut tokens {
+            t.1 += skip;
+            t.2 += skip;
+        }
+    }
+    tokens
+}
+
+/// [`fn_extents`] over the tokens of [`file_tokens`].
+pub fn fn_extents_of(text: &str, tokens: &[(K, usize, usize)]) -> Vec<FnExtent> {
     let word = |i: usize| &text[tokens[i].1..tokens[i].2];
     let mut out = Vec::new();
     // Index of the first token of the current item or statement.
@@ -98,7 +111,7 @@ pub fn fn_extents(text: &str) -> Vec<FnExtent> {
                     head.clone()
                         .any(|j| tokens[j].0 == K::Ident && word(j) == w)
                 };
-                let close = matching(&tokens, i);
+                let close = matching(tokens, i);
                 let fn_at = head.clone().find(|&j| {
                     tokens[j].0 == K::Ident
                         && word(j) == "fn"

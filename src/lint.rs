@@ -92,15 +92,13 @@ pub struct Linter {
     /// The modelled types' and free functions' names, for
     /// [`crate::body_mask`].
     model_names: std::sync::OnceLock<ModelNames>,
+    /// The modelled value crates' names (`axum`, `url`).
+    value_crates: std::sync::OnceLock<std::collections::HashSet<String>>,
 }
 
-/// Matchers of the modelled value crates' paths (`axum::`), types' and
-/// free functions' names.
-type ModelNames = (
-    Option<aho_corasick::AhoCorasick>,
-    Option<aho_corasick::AhoCorasick>,
-    Option<aho_corasick::AhoCorasick>,
-);
+/// The modelled value crates (`axum::`), the types a rule follows and the
+/// free functions that give one, as [`crate::body_mask`] looks for them.
+type ModelNames = crate::body_mask::Followed;
 
 /// What linting one file produced.
 #[derive(Debug)]
@@ -156,6 +154,7 @@ impl Linter {
             time_budget: DEFAULT_TIME_BUDGET,
             packages: Default::default(),
             model_names: Default::default(),
+            value_crates: Default::default(),
         }
     }
 
@@ -420,64 +419,69 @@ impl Linter {
         &self,
         source: &SourceFile,
         index: Option<&crate::index::Index>,
-    ) -> Option<String> {
+    ) -> Option<crate::body_mask::Masked> {
         let prefilter = self.prefilter.as_ref()?;
         let ix = index?;
-        let krate = ix.file(&source.path)?.krate;
-        let (crates, types, functions) = self.model_names.get_or_init(|| {
-            let paths = self
+        let ctx = ix.file(&source.path)?;
+        let krate = ctx.krate;
+        let models = self.model_names.get_or_init(|| {
+            use crate::body_mask::Need;
+            let mut f = crate::body_mask::Followed::default();
+            // Log macros (`tracing::info!`) bring no value of their own:
+            // only the crates whose values the models describe count.
+            for w in self.models.value_crate_words() {
+                f.add(w, Need::Path);
+            }
+            for t in self
                 .models
+                .followed_type_names()
+                .iter()
+                .cloned()
+                .chain(self.models.access_log_type_names())
+            {
+                f.add(t, Need::Word);
+            }
+            for name in self.models.free_function_names() {
+                f.add(name, Need::Function);
+            }
+            f
+        });
+        let items = ix.framework_items(krate, &self.models);
+        // A modelled type's name imported from elsewhere (`use
+        // std::path::Path;`) means that other type when written bare.
+        let mut shadowed = crate::body_mask::Followed::default();
+        let value_crates = self.value_crates.get_or_init(|| {
+            self.models
                 .value_crate_words()
                 .into_iter()
-                .map(|w| format!("{w}::"));
-            (
-                aho_corasick::AhoCorasick::new(paths).ok(),
-                aho_corasick::AhoCorasick::new(
-                    self.models
-                        .type_names()
-                        .into_iter()
-                        .chain(self.models.access_log_type_names()),
-                )
-                .ok(),
-                aho_corasick::AhoCorasick::new(self.models.free_function_names()).ok(),
-            )
+                .collect::<std::collections::HashSet<_>>()
         });
-        let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-        // A whole word (a crate path: its start); for a function, a call
-        // of it (`path("x")`), not a method or a variable of the same name.
-        let names_one = |ac: &Option<aho_corasick::AhoCorasick>, t: &str, called: bool| {
-            ac.as_ref().is_some_and(|ac| {
-                let b = t.as_bytes();
-                ac.find_overlapping_iter(b).any(|m| {
-                    let before = m.start().checked_sub(1).map(|i| b[i]);
-                    let path = b[m.start()..m.end()].ends_with(b"::");
-                    let after = t[m.end()..].trim_start();
-                    !before.is_some_and(|c| ident(c) || (called && c == b'.'))
-                        && (path || !b.get(m.end()).is_some_and(|&c| ident(c)))
-                        && (!called || after.starts_with('(') || after.starts_with("::<"))
-                })
-            })
-        };
-        // Log macros (`tracing::info!`) bring no value of their own: only
-        // the crates whose values the models describe count.
-        let names = |t: &str| {
-            prefilter.model_free_trigger(t.as_bytes())
-                || names_one(crates, t, false)
-                || names_one(types, t, false)
-                || names_one(functions, t, true)
-                || ix.names_framework_item(krate, &self.models, t.as_bytes())
-        };
-        let aliases = crate::body_mask::aliases(&source.text, &names);
-        let matters =
-            |t: &str| names(t) || aliases.iter().any(|a| crate::body_mask::has_word(t, a));
-        let masked = crate::body_mask::mask(&source.text, &matters);
+        for (name, target) in ix.imports_of(&ctx) {
+            let from_models = target
+                .first()
+                .is_some_and(|head| value_crates.contains(head));
+            if !from_models
+                && items.followed.get(name).is_none()
+                && models.get(name) == Some(crate::body_mask::Need::Word)
+            {
+                shadowed.add(name, crate::body_mask::Need::Qualified);
+            }
+        }
+        let triggers: Vec<usize> = prefilter
+            .model_free_triggers(source.text.as_bytes())
+            .collect();
+        let masked = crate::body_mask::mask(
+            &source.text,
+            &[&items.followed, &shadowed, models],
+            &triggers,
+        );
         self.stats
             .bodies
             .fetch_add(masked.bodies, Ordering::Relaxed);
         self.stats
             .blanked
             .fetch_add(masked.blanked, Ordering::Relaxed);
-        masked.text
+        Some(masked)
     }
 
     fn lint_source(
@@ -494,7 +498,15 @@ impl Linter {
             .is_none()
             .then(|| self.mask_bodies(source, index.as_deref()))
             .flatten();
-        let prepared = match crate::complexity::prepare(masked.as_deref().unwrap_or(&source.text)) {
+        let prepared = match &masked {
+            Some(m) => crate::complexity::prepare_tokens(
+                m.text.as_deref().unwrap_or(&source.text),
+                m.tokens.iter().copied(),
+                crate::complexity::MAX_DEPTH,
+            ),
+            None => crate::complexity::prepare(&source.text),
+        };
+        let prepared = match prepared {
             Ok(text) => text,
             Err(deep) => {
                 let end = source.text[deep.offset..]

@@ -242,6 +242,118 @@ pub fn placeholders(fmt: &str) -> Vec<Placeholder> {
     out
 }
 
+/// Can the arguments of a log, print or panic macro hold anything a rule
+/// follows? In log-heavy code parsing every such macro's arguments costs
+/// more than the rest of the analysis, and most name only locals of
+/// unknown type, on which no rule fires. `Names` tells what a name is
+/// bound to ([`crate::scope::Scope::binds_followed_value`]) and which
+/// free functions return followed values. Anything else that could bring
+/// one in answers yes: a name starting upper-case (a type, a constant; not
+/// `Some`, `None`, `Ok`, `Err`), a path (`a::b`), a known name captured by
+/// a format string (`"{uri}"`). A method's result follows its receiver, a
+/// nested macro's its arguments.
+pub fn args_may_matter(tokens: &TokenStream, names: &dyn ArgNames) -> bool {
+    let list: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let punct =
+        |i: usize, c: char| matches!(list.get(i), Some(TokenTree::Punct(p)) if p.as_char() == c);
+    let ident = |i: usize| match list.get(i) {
+        Some(TokenTree::Ident(id)) => Some(id.to_string()),
+        _ => None,
+    };
+    let mut i = 0;
+    while i < list.len() {
+        match &list[i] {
+            TokenTree::Group(g) => {
+                if args_may_matter(&g.stream(), names) {
+                    return true;
+                }
+            }
+            TokenTree::Ident(first) => {
+                let first = first.to_string();
+                if i > 0 && punct(i - 1, '.') {
+                    // A method or a field: it follows its receiver.
+                    i += 1;
+                    continue;
+                }
+                // The whole path: `a::b::c`.
+                let mut segs = vec![first];
+                while punct(i + 1, ':') && punct(i + 2, ':') {
+                    match ident(i + 3) {
+                        Some(next) => {
+                            segs.push(next);
+                            i += 3;
+                        }
+                        None => break,
+                    }
+                }
+                let call = matches!(list.get(i + 1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
+                let name = segs[0].as_str();
+                let matters = if segs.len() > 1 {
+                    names.path_matters(&segs)
+                } else if matches!(name, "Some" | "None" | "Ok" | "Err") {
+                    false
+                } else if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+                    names.path_matters(&segs)
+                } else if call {
+                    names.returns_followed(name)
+                } else {
+                    names.holds_followed(name)
+                };
+                if matters {
+                    return true;
+                }
+            }
+            TokenTree::Literal(lit) => {
+                let text = lit.to_string();
+                if text.contains('{') && captures(&text).any(|n| names.holds_followed(n)) {
+                    return true;
+                }
+            }
+            TokenTree::Punct(_) => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// What [`args_may_matter`] asks about a name.
+pub trait ArgNames {
+    /// Bound to a value a rule can follow (`self` included).
+    fn holds_followed(&self, name: &str) -> bool;
+    /// A free function whose call can return one.
+    fn returns_followed(&self, name: &str) -> bool;
+    /// A path (`Url::parse`, `util::raw_query`, `API_BASE`, `Level::INFO`)
+    /// that names something modelled or an item of the crate that can
+    /// hold a followed value.
+    fn path_matters(&self, segs: &[String]) -> bool;
+}
+
+impl ArgNames for crate::scope::Scope<'_> {
+    fn holds_followed(&self, name: &str) -> bool {
+        self.binds_followed_value(name)
+    }
+
+    fn returns_followed(&self, name: &str) -> bool {
+        self.names_followed_function(name)
+    }
+
+    fn path_matters(&self, segs: &[String]) -> bool {
+        self.path_may_matter(segs)
+    }
+}
+
+/// The names a format string's text captures (`{uri}`, `{uri:?}`), read
+/// loosely from the literal as written.
+fn captures(text: &str) -> impl Iterator<Item = &str> {
+    text.split('{').skip(1).filter_map(|rest| {
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let name = &rest[..end];
+        (!name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit())).then_some(name)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,5 +412,52 @@ mod tests {
         let c = call("assert!(a == b, \"{}\", x)");
         assert!(c.args[0].name.is_none());
         assert!(matches!(c.args[0].expr, syn::Expr::Binary(_)));
+    }
+
+    #[test]
+    fn log_arguments_matter_only_when_they_can_hold_a_followed_value() {
+        struct Known;
+        impl ArgNames for Known {
+            fn holds_followed(&self, n: &str) -> bool {
+                matches!(n, "uri" | "req" | "self")
+            }
+            fn returns_followed(&self, n: &str) -> bool {
+                n == "current_url"
+            }
+            fn path_matters(&self, segs: &[String]) -> bool {
+                segs[0] != "Level"
+            }
+        }
+        let matters = |args: &str| args_may_matter(&args.parse().unwrap(), &Known);
+        assert!(!matters(r#""done in {} ms ({})", elapsed, count"#));
+        assert!(!matters(r#"target: "x", n = %count, "{:?}", items.len()"#));
+        assert!(
+            !matters(r#""{}", state.uri"#),
+            "a field of an unknown value"
+        );
+        assert!(!matters(r#""{:?}", Some(count), compute(x)"#));
+        assert!(
+            !matters(r#"Level::INFO, "{}", count"#),
+            "a path to nothing followed"
+        );
+        assert!(
+            !matters(r#""{}", format!("{}", x)"#),
+            "a nested macro of unknowns"
+        );
+        assert!(matters(r#""{}", uri"#));
+        assert!(matters(r#""{}", req.headers().len()"#));
+        assert!(matters(r#""{uri:?}""#), "an inline capture");
+        assert!(matters(r#""{}", self.base"#));
+        assert!(matters(r#""{}", API_BASE"#));
+        assert!(matters(r#""{}", util::raw_query(&x)"#));
+        assert!(
+            matters(r#""{}", current_url()"#),
+            "a free function's result"
+        );
+        assert!(
+            matters(r#""{}", format!("{}", uri)"#),
+            "a nested macro of a known"
+        );
+        assert!(matters(r#""{}", (uri)"#), "inside a group");
     }
 }

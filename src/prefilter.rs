@@ -122,14 +122,21 @@ impl Prefilter {
     /// Does the text hold a trigger of a rule that needs no framework
     /// value (SL007's `?key={`)? Such a rule may fire in any code.
     pub fn model_free_trigger(&self, text: &[u8]) -> bool {
-        self.ac.find_overlapping_iter(text).any(|m| {
+        self.model_free_triggers(text).next().is_some()
+    }
+
+    /// Where the text holds triggers of rules that need no framework value
+    /// (start offsets, ascending).
+    pub fn model_free_triggers<'a>(&'a self, text: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+        self.ac.find_overlapping_iter(text).filter_map(move |m| {
             let id = m.pattern().as_usize();
-            id >= self.models_end
+            (id >= self.models_end
                 && !(self.after_key[id] && !(m.start() > 0 && is_key_byte(text[m.start() - 1])))
                 && self
                     .rules
                     .iter()
-                    .any(|(triggers, needs_models)| !needs_models && triggers.contains(&id))
+                    .any(|(triggers, needs_models)| !needs_models && triggers.contains(&id)))
+            .then_some(m.start())
         })
     }
 

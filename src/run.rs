@@ -546,7 +546,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
 /// file that does.
 struct Relevance {
     prefilter: Prefilter,
-    crates: std::collections::HashSet<String>,
+    crates: foldhash::HashSet<String>,
 }
 
 impl Relevance {

@@ -163,12 +163,7 @@ fn findings_on_the_fixtures_do_not_depend_on_the_cache() {
 fn a_signature_edit_relints_users_and_a_body_edit_only_its_file() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    fs::write(
-        root.join("Cargo.toml"),
-        "[package]\nname = \"app\"\nversion = \"0.1.0\"\n",
-    )
-    .unwrap();
-    fs::create_dir(root.join("src")).unwrap();
+    new_package(root, "[package]\nname = \"app\"\nversion = \"0.1.0\"\n");
     fs::write(
         root.join("src/main.rs"),
         "mod state;\nmod routes;\nfn main() {}\n",
@@ -211,6 +206,68 @@ fn a_signature_edit_relints_users_and_a_body_edit_only_its_file() {
     assert_eq!(code, 1, "{out}{err}");
     assert_eq!(counts(&err).1, 0, "every file is re-linted: {err}");
     assert!(out.contains("routes.rs") && out.contains("SL001"), "{out}");
+}
+
+/// A helper's body counts for its callers only through what it returns:
+/// an edit of a multi-statement body that keeps the returned projection
+/// (a renamed binding, a log line) re-lints the helper's file alone; one
+/// that changes it (an early return of the path) re-lints the caller,
+/// whose finding goes.
+#[test]
+fn a_helper_body_edit_relints_callers_only_when_its_return_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    new_package(root, "[package]\nname = \"app\"\nversion = \"0.1.0\"\n");
+    fs::write(
+        root.join("src/main.rs"),
+        "mod util;\nmod routes;\nfn main() {}\n",
+    )
+    .unwrap();
+    let util = |body: &str| {
+        format!("use axum::http::Uri;\npub fn raw_query(uri: &Uri) -> &str {{\n    {body}\n}}\n")
+    };
+    fs::write(
+        root.join("src/util.rs"),
+        util("let q = uri.query().unwrap_or(\"\");\n    q"),
+    )
+    .unwrap();
+    fs::write(
+        root.join("src/routes.rs"),
+        "use axum::http::Uri;\npub async fn h(uri: Uri) -> usize {\n    crate::util::raw_query(&uri).split('&').count()\n}\n",
+    )
+    .unwrap();
+    let args = ["src", "--timings", "--format", "json"];
+    let (code, cold, err) = run(root, &args);
+    assert_eq!(code, 1, "{cold}{err}");
+    assert!(
+        cold.contains("routes.rs") && cold.contains("SL002"),
+        "{cold}"
+    );
+
+    // The same answer, written otherwise: only util.rs is linted again.
+    fs::write(
+        root.join("src/util.rs"),
+        util("let query = uri.query();\n    log::debug!(\"asked\");\n    let query = query.unwrap_or(\"-\");\n    return query;"),
+    )
+    .unwrap();
+    let (code, out, err) = run(root, &args);
+    assert_eq!(code, 1);
+    assert_eq!(out, cold);
+    assert_eq!(
+        counts(&err).1,
+        2,
+        "main.rs and routes.rs from the cache: {err}"
+    );
+
+    // Two returns that differ: routes.rs is linted again, without SL002.
+    fs::write(
+        root.join("src/util.rs"),
+        util("if uri.query().is_none() {\n        return uri.path();\n    }\n    uri.query().unwrap_or(\"\")"),
+    )
+    .unwrap();
+    let (code, out, err) = run(root, &args);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(counts(&err).1, 0, "every file is re-linted: {err}");
 }
 
 /// The invalidation barrier across packages: a body edit in one package
@@ -283,12 +340,10 @@ fn a_body_edit_indexes_only_the_edited_package() {
 fn a_new_locked_version_is_not_served_from_the_cache() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    fs::write(
-        root.join("Cargo.toml"),
+    new_package(
+        root,
         "[package]\nname = \"t\"\nversion = \"0.1.0\"\n[dependencies]\naxum = \"0.8\"\n",
-    )
-    .unwrap();
-    fs::create_dir(root.join("src")).unwrap();
+    );
     fs::write(
         root.join("src/lib.rs"),
         "use axum::{routing::get, Router};\nasync fn h() {}\npub fn app() -> Router {\n    Router::new().route(\"/a/:id\", get(h)).route(\"/b/{id}\", get(h))\n}\n",
@@ -615,4 +670,10 @@ fn another_build_does_not_share_the_cache() {
         .set_modified(rebuilt)
         .unwrap();
     assert_eq!(timings(), (3, 0));
+}
+
+/// A package at `root` with this `Cargo.toml` and an empty `src/`.
+fn new_package(root: &Path, manifest: &str) {
+    fs::write(root.join("Cargo.toml"), manifest).unwrap();
+    fs::create_dir(root.join("src")).unwrap();
 }

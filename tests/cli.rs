@@ -528,3 +528,27 @@ fn route_syntax_fixes_are_safe_only_where_the_old_syntax_panics() {
         "{old}"
     );
 }
+
+/// Bodies that cannot matter are left unparsed (src/body_mask.rs), and only
+/// those: in the masked_bodies fixture crate, `plain` names nothing a rule
+/// follows and `local_only` a crate-local `Uri` (imported, so a bare `Uri`
+/// there is not http's) and its own name where it is declared; the four
+/// others each hold a finding.
+#[test]
+fn bodies_that_name_nothing_followed_are_not_parsed() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/crates/masked_bodies");
+    let out = scope_lint()
+        .current_dir(&root)
+        .args(["src", "--no-cache", "--timings", "-q"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("function bodies: 6 (2 not parsed"), "{err}");
+    let out = scope_lint()
+        .current_dir(&root)
+        .args(["src", "--no-cache", "--timings", "-q", "--no-prefilter"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("(0 not parsed"), "{err}");
+}

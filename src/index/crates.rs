@@ -6,7 +6,8 @@
 //! crates each target may name (its dependencies, renames included) and
 //! the edition its code is written in.
 
-use std::collections::{BTreeMap, HashMap};
+use foldhash::HashMap;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,9 +184,9 @@ fn edition_of(package: &toml::Table, dir: &Path) -> u16 {
 /// The `Cargo.toml` of the package around `dir`, if any: the nearest one
 /// upward that has a `[package]` table. `known` remembers the answer for
 /// every directory looked at, so a tree costs one look per directory.
-pub fn manifest_above(
+pub fn manifest_above<S: std::hash::BuildHasher>(
     dir: &Path,
-    known: &mut HashMap<PathBuf, Option<PathBuf>>,
+    known: &mut std::collections::HashMap<PathBuf, Option<PathBuf>, S>,
 ) -> Option<PathBuf> {
     if let Some(found) = known.get(dir) {
         return found.clone();
@@ -381,7 +382,7 @@ mod tests {
         assert_eq!(p.path_deps, [d.join("../core-x")]);
         assert_eq!(p.edition, 2015, "cargo's default edition");
         assert_eq!(
-            manifest_above(&d.join("src/bin"), &mut HashMap::new()).unwrap(),
+            manifest_above(&d.join("src/bin"), &mut HashMap::default()).unwrap(),
             d.join("Cargo.toml")
         );
     }

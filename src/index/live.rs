@@ -21,7 +21,8 @@
 
 use super::summary::{without_bodies_lexed, FileSummary, Lexed};
 use super::{Index, SharedIndex, Sources, Store};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -282,7 +283,7 @@ mod tests {
     use super::*;
 
     fn live() -> LiveIndex {
-        LiveIndex::new(HashSet::new(), |t: &str| t.contains("url"))
+        LiveIndex::new(HashSet::default(), |t: &str| t.contains("url"))
     }
 
     fn crate_with(dir: &Path, state: &str) -> (PathBuf, PathBuf) {

@@ -17,14 +17,15 @@ pub mod crates;
 pub mod known_names;
 pub mod live;
 pub mod query_secrets;
+mod returns;
 pub mod shared;
 pub mod store;
 pub mod summary;
 
 use crate::models::ty::Ty;
 use crate::models::Models;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 pub use shared::SharedIndex;
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 pub use store::Store;
@@ -102,13 +103,81 @@ struct CrateData {
     query_secret: Option<(PathBuf, query_secrets::QuerySecret)>,
 }
 
+/// A method of a user type: where it is written (its origin's generics
+/// are the impl's, then the method's), the impl's self type, and the
+/// signature.
+#[derive(Debug, Clone)]
+struct Method {
+    origin: Origin,
+    self_ty: TypeExpr,
+    sig: FnSig,
+}
+
 /// A user function a call reaches: its declared return type, and its
 /// signature (with what its body returns, when that is a projection of a
 /// parameter).
 #[derive(Debug, Clone)]
 pub struct Callee<'a> {
+    /// The declared return type, with what the receiver tells of the
+    /// generic parameters (`&T` of `Wrapper<T>::get` on a `Wrapper<Uri>`
+    /// is `&Uri`); a parameter only the arguments bind is unknown here
+    /// (see [`Callee::returns_for`]).
     pub ret: Ty,
     pub sig: &'a FnSig,
+    generic: Option<Generic>,
+}
+
+/// The generic side of a [`Callee`]: its types with `Ty::Param` for each
+/// generic parameter in scope, bound at a call by what is given.
+#[derive(Debug, Clone)]
+struct Generic {
+    /// How many generic parameters (impl's and function's).
+    count: usize,
+    /// The impl's self type, for methods and associated functions.
+    self_ty: Option<Ty>,
+    /// The receiver the callee was looked up on.
+    recv: Option<Ty>,
+    params: Vec<Ty>,
+    ret: Ty,
+}
+
+impl Generic {
+    fn returns_for(&self, recv: Option<&Ty>, args: &[Ty]) -> Ty {
+        let mut bound = vec![Ty::Unknown; self.count];
+        let recv = recv.or(self.recv.as_ref());
+        if let (Some(pattern), Some(r)) = (&self.self_ty, recv) {
+            pattern.bind(r.strip_refs(), &mut bound);
+        }
+        for (p, a) in self.params.iter().zip(args) {
+            p.bind(a, &mut bound);
+        }
+        let self_ty = match (&self.self_ty, recv) {
+            (_, Some(r)) => r.strip_refs().clone(),
+            (Some(pattern), None) => pattern.substitute(&bound, &Ty::Unknown),
+            (None, None) => Ty::Unknown,
+        };
+        self.ret.substitute(&bound, &self_ty)
+    }
+}
+
+impl Callee<'_> {
+    /// Whether the return type names a generic parameter: only then do
+    /// the arguments' types change what [`Callee::returns_for`] gives.
+    pub fn is_generic(&self) -> bool {
+        self.generic.is_some()
+    }
+
+    /// The return type of a call given `args` (the typed parameters, not
+    /// `self`; unknown ones bind nothing) and, for `Type::method(x, ..)`,
+    /// the receiver: generic parameters take the types the arguments give
+    /// them (`fn pick<T>(a: T, _b: T) -> T` called with a `Url` is a
+    /// `Url`; `fn first<T>(v: &[T]) -> T` with a `&Vec<Url>` too).
+    pub fn returns_for(&self, recv: Option<&Ty>, args: &[Ty]) -> Ty {
+        match &self.generic {
+            Some(g) => g.returns_for(recv, args),
+            None => self.ret.clone(),
+        }
+    }
 }
 
 /// Where a file sits in the index.
@@ -141,14 +210,14 @@ pub struct Index {
     defs: HashMap<Arc<str>, Def>,
     /// Inherent and trait methods of the user's types: type path → name →
     /// (where it is written, the impl's generics and the signature).
-    methods: HashMap<String, HashMap<String, (Origin, FnSig)>>,
+    methods: HashMap<String, HashMap<String, Method>>,
     /// A hash of every summary: a file's findings may depend on any of it.
     pub hash: u64,
     /// Files indexed.
     pub file_count: usize,
     /// Impl blocks met while building, linked when every module is known.
     pending_impls: Vec<(usize, Vec<String>, Vec<ItemSig>)>,
-    /// Per crate and models: the matcher of [`Index::names_framework_item`].
+    /// Per crate and models: [`Index::framework_items`].
     matchers: Mutex<MatcherCache>,
     /// Paths already resolved (see [`Index::resolve_in`]): every file of a
     /// crate asks for the same few names, and a resolution walks `use`s
@@ -162,10 +231,10 @@ pub struct Index {
 /// A path to resolve: the crate, the module it is written in, its segments.
 type ResolveKey = (usize, Vec<String>, Vec<String>);
 
-type MatcherCache = HashMap<(usize, u64), FrameworkNames>;
+type MatcherCache = HashMap<(usize, u64), Arc<FrameworkItems>>;
 
 /// The names of [`Index::names_framework_item`] for one crate and models,
-/// and their matcher (`None` without names).
+/// with their matcher (see also [`known_names`]).
 #[derive(Clone, Debug, Default)]
 pub struct FrameworkNames {
     pub words: Arc<[String]>,
@@ -660,13 +729,30 @@ impl Index {
                 for (name, sig) in methods {
                     let mut sig_origin = origin.clone();
                     sig_origin.generics.extend(sig.generics.iter().cloned());
-                    entry.entry(name).or_insert((sig_origin, sig));
+                    entry.entry(name).or_insert(Method {
+                        origin: sig_origin,
+                        self_ty: self_ty.clone(),
+                        sig,
+                    });
                 }
             }
         }
     }
 
     // ----- questions the analysis asks ------------------------------------
+
+    /// The names a module imports with `use`, and the paths as written
+    /// (`Path` → `std::path::Path`).
+    pub fn imports_of<'a>(
+        &'a self,
+        ctx: &FileContext,
+    ) -> impl Iterator<Item = (&'a str, &'a [String])> + 'a {
+        self.crates[ctx.krate]
+            .modules
+            .get(&ctx.module)
+            .into_iter()
+            .flat_map(|ns| ns.uses.iter().map(|(n, t)| (n.as_str(), t.as_slice())))
+    }
 
     pub fn file(&self, path: &Path) -> Option<FileContext> {
         if let Some(found) = self.files.get(path) {
@@ -941,6 +1027,10 @@ impl Index {
                     .map(|i| self.ty(origin, i, models, depth + 1))
                     .collect(),
             ),
+            TypeExpr::Slice(inner) => Ty::generic(
+                crate::models::ty::SLICE,
+                vec![self.ty(origin, inner, models, depth + 1)],
+            ),
             TypeExpr::Other => Ty::Unknown,
             TypeExpr::Path {
                 leading_colon,
@@ -999,14 +1089,11 @@ impl Index {
         Some(self.ty(origin, t, models, 0).instantiate(recv))
     }
 
-    /// A method of a user type: its return type (`Self` and the type's
+    /// A method of a user type: its return type (`Self` and the impl's
     /// generics filled in from the receiver) and what its body returns.
     pub fn method(&self, recv: &Ty, name: &str, models: &Models) -> Option<Callee<'_>> {
-        let (origin, sig) = self.methods.get(recv.path()?)?.get(name)?;
-        Some(Callee {
-            ret: self.ty(origin, &sig.ret, models, 0).instantiate(recv),
-            sig,
-        })
+        let m = self.methods.get(recv.path()?)?.get(name)?;
+        Some(self.callee(&m.origin, Some(&m.self_ty), &m.sig, Some(recv), models))
     }
 
     /// A free function, or an associated function `Type::name`, by
@@ -1015,19 +1102,58 @@ impl Index {
         if let Some(Def::Fn { origin, sig }) = self.defs.get(path) {
             let mut origin = origin.clone();
             origin.generics = sig.generics.clone();
-            return Some(Callee {
-                ret: self.ty(&origin, &sig.ret, models, 0),
-                sig,
-            });
+            return Some(self.callee(&origin, None, sig, None, models));
         }
         let (owner, name) = path.rsplit_once("::")?;
-        let (origin, sig) = self.methods.get(owner)?.get(name)?;
-        Some(Callee {
-            ret: self
-                .ty(origin, &sig.ret, models, 0)
-                .instantiate(&Ty::named(owner)),
+        let m = self.methods.get(owner)?.get(name)?;
+        Some(self.callee(&m.origin, Some(&m.self_ty), &m.sig, None, models))
+    }
+
+    /// Resolve a callee's signature where it is written: generic
+    /// parameters stay `Ty::Param` (in the order of `origin.generics`)
+    /// until a call binds them.
+    fn callee<'a>(
+        &self,
+        origin: &Origin,
+        self_ty: Option<&TypeExpr>,
+        sig: &'a FnSig,
+        recv: Option<&Ty>,
+        models: &Models,
+    ) -> Callee<'a> {
+        let ret = self.ty(origin, &sig.ret, models, 0);
+        let has_generics = !origin.generics.is_empty();
+        // The impl's self type binds its generics, or is `Self` of an
+        // associated function (no receiver).
+        let self_pattern = self_ty
+            .filter(|_| has_generics || recv.is_none())
+            .map(|t| self.ty(origin, t, models, 0));
+        // Only a return type that names a generic parameter (or `Self` of a
+        // generic impl) depends on the call's arguments.
+        let self_generic = self_pattern
+            .as_ref()
+            .is_some_and(|t| mentions_param(t, false));
+        let depends = has_generics && mentions_param(&ret, self_generic);
+        let generic = Generic {
+            count: origin.generics.len(),
+            self_ty: self_pattern,
+            recv: recv.cloned(),
+            params: if depends {
+                sig.params
+                    .iter()
+                    .map(|p| self.ty(origin, p, models, 0))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            ret,
+        };
+        let declared = generic.returns_for(None, &[]);
+        let generic = depends.then_some(generic);
+        Callee {
+            ret: declared,
             sig,
-        })
+            generic,
+        }
     }
 
     /// A `const` or `static`: its type and its string literal value.
@@ -1044,26 +1170,55 @@ impl Index {
     /// framework crate, cannot hold a framework value: the prefilter may
     /// skip it. The matcher is built once per crate and models.
     pub fn names_framework_item(&self, krate: usize, models: &Models, text: &[u8]) -> bool {
-        self.framework_matcher(krate, models).named_in(text)
+        self.framework_items(krate, models).matcher.named_in(text)
     }
 
-    /// The names of [`Index::names_framework_item`] and their matcher,
-    /// built once per crate and models.
+    /// The names of [`Index::names_framework_item`] and their matcher.
     pub fn framework_matcher(&self, krate: usize, models: &Models) -> FrameworkNames {
+        self.framework_items(krate, models).matcher.clone()
+    }
+
+    /// The items of `krate` (and the crates it depends on) that hold or
+    /// give framework values, by name ([`FrameworkItems`]), built once per
+    /// crate and models.
+    pub fn framework_items(&self, krate: usize, models: &Models) -> Arc<FrameworkItems> {
         let mut cache = self.matchers.lock().expect("index matcher lock");
         cache
             .entry((krate, models.fingerprint))
-            .or_insert_with(|| FrameworkNames::new(self.framework_names(krate, models).into()))
+            .or_insert_with(|| {
+                let names = self.framework_names(krate, models);
+                let mut followed = crate::body_mask::Followed::default();
+                for (name, kind) in &names {
+                    let need = match kind {
+                        ItemKind::Value => crate::body_mask::Need::Word,
+                        ItemKind::Function => crate::body_mask::Need::Function,
+                    };
+                    followed.add(name.clone(), need);
+                }
+                let mut words: Vec<String> = names.keys().cloned().collect();
+                words.sort();
+                Arc::new(FrameworkItems {
+                    names,
+                    matcher: FrameworkNames::new(words.into()),
+                    followed,
+                })
+            })
             .clone()
     }
 
-    /// The names behind [`Index::names_framework_item`]: types, aliases,
-    /// constants and helper functions, never method names (too common).
-    pub fn framework_names(&self, krate: usize, models: &Models) -> Vec<String> {
+    /// The names behind [`Index::names_framework_item`]: types and aliases
+    /// (a value of one holds a framework value) and free functions that
+    /// return one ([`ItemKind::Function`]); never method names (too
+    /// common). A type counts when its fields name a type a rule follows
+    /// ([`Models::followed_type_names`]) or another such item: a struct
+    /// holding a `reqwest::StatusCode` or an error enum wrapping
+    /// `actix_web::Error` does not.
+    pub fn framework_names(&self, krate: usize, models: &Models) -> HashMap<String, ItemKind> {
         let words: HashSet<String> = models
-            .crate_words()
-            .into_iter()
-            .chain(models.type_names())
+            .followed_type_names()
+            .iter()
+            .cloned()
+            .chain(models.access_log_type_names())
             .collect();
         let crates: Vec<usize> = std::iter::once(krate)
             .chain(self.crates[krate].deps.values().copied())
@@ -1073,36 +1228,35 @@ impl Index {
             .flat_map(|&k| &self.crates[k].defs)
             .filter_map(|p| self.defs.get(p).map(|d| (p, d)))
             .collect();
-        let mut interesting: HashSet<String> = HashSet::new();
-        let mentions = |t: &TypeExpr, interesting: &HashSet<String>| {
-            let mut seen = Vec::new();
-            t.names(&mut seen);
-            seen.iter()
-                .any(|n| words.contains(n) || interesting.contains(n))
+        let mut interesting: HashMap<String, ItemKind> = HashMap::new();
+        let mentions = |t: &TypeExpr, interesting: &HashMap<String, ItemKind>| {
+            t.any_name(&|n| {
+                words.contains(n) || interesting.get(n).is_some_and(|k| *k == ItemKind::Value)
+            })
         };
         // A few rounds reach items that hold items that hold framework types.
         for _ in 0..4 {
             let before = interesting.len();
             for (path, def) in &defs {
                 let name = path.rsplit("::").next().unwrap_or(path);
-                if interesting.contains(name) {
+                if interesting.contains_key(name) {
                     continue;
                 }
                 let hit = match def {
-                    Def::Struct { fields, .. } => {
-                        fields.iter().any(|(_, t)| mentions(t, &interesting))
-                    }
-                    Def::Alias { ty, .. } => mentions(ty, &interesting),
-                    Def::Fn { sig, .. } => {
-                        mentions(&sig.ret, &interesting)
-                            || sig.returns.is_some()
-                                && sig.params.iter().any(|p| mentions(p, &interesting))
-                    }
-                    Def::Const { ty, lit, .. } => lit.is_some() || mentions(ty, &interesting),
-                    _ => false,
+                    Def::Struct { fields, .. } => fields
+                        .iter()
+                        .any(|(_, t)| mentions(t, &interesting))
+                        .then_some(ItemKind::Value),
+                    Def::Alias { ty, .. } => mentions(ty, &interesting).then_some(ItemKind::Value),
+                    Def::Fn { sig, .. } => (mentions(&sig.ret, &interesting)
+                        || sig.returns.is_some()
+                            && sig.params.iter().any(|p| mentions(p, &interesting)))
+                    .then_some(ItemKind::Function),
+                    Def::Const { ty, .. } => mentions(ty, &interesting).then_some(ItemKind::Value),
+                    _ => None,
                 };
-                if hit {
-                    interesting.insert(name.to_string());
+                if let Some(kind) = hit {
+                    interesting.insert(name.to_string(), kind);
                 }
             }
             // Names the crate gives framework items or its own interesting
@@ -1112,13 +1266,15 @@ impl Index {
                 for ns in self.crates[k].modules.values() {
                     for (name, target) in &ns.uses {
                         let last = target.last().map(String::as_str).unwrap_or("");
-                        let head = target.first().map(String::as_str).unwrap_or("");
-                        if name != last
-                            && (words.contains(head)
-                                || words.contains(last)
-                                || interesting.contains(last))
-                        {
-                            interesting.insert(name.clone());
+                        if name != last && !interesting.contains_key(name) {
+                            let kind = if words.contains(last) {
+                                Some(ItemKind::Value)
+                            } else {
+                                interesting.get(last).copied()
+                            };
+                            if let Some(kind) = kind {
+                                interesting.insert(name.clone(), kind);
+                            }
                         }
                     }
                 }
@@ -1127,10 +1283,43 @@ impl Index {
                 break;
             }
         }
-        let mut names: Vec<String> = interesting.into_iter().collect();
-        names.sort();
-        names
+        interesting
     }
+}
+
+/// Does the type name a generic parameter anywhere (`Self` counting as
+/// one when the impl's self type is generic)?
+fn mentions_param(t: &Ty, self_generic: bool) -> bool {
+    match t {
+        Ty::Param(_) => true,
+        Ty::SelfTy => self_generic,
+        Ty::Path { args, .. } | Ty::Tuple(args) => {
+            args.iter().any(|a| mentions_param(a, self_generic))
+        }
+        Ty::Ref(inner) => mentions_param(inner, self_generic),
+        Ty::Unknown => false,
+    }
+}
+
+/// The user's items that hold or give framework values
+/// ([`Index::framework_items`]).
+#[derive(Debug)]
+pub struct FrameworkItems {
+    pub names: HashMap<String, ItemKind>,
+    /// The names as one matcher, built when first needed.
+    matcher: FrameworkNames,
+    /// The names as [`crate::body_mask`] looks for them.
+    pub followed: crate::body_mask::Followed,
+}
+
+/// How an item of [`FrameworkItems`] brings a framework value into code
+/// that names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    /// A type or alias: a value of it holds one.
+    Value,
+    /// A free function: calling it returns one.
+    Function,
 }
 
 fn canonical(krate: &str, module: &[String], name: &str) -> String {

@@ -26,6 +26,8 @@ pub enum TypeExpr {
     /// `&T`, `&mut T`.
     Ref(Box<TypeExpr>),
     Tuple(Vec<TypeExpr>),
+    /// `[T]` and `[T; N]`.
+    Slice(Box<TypeExpr>),
     /// `impl Trait`, `dyn Trait`, arrays, function pointers ...: nothing the
     /// analysis follows.
     Other,
@@ -38,6 +40,8 @@ impl TypeExpr {
             syn::Type::Paren(p) => TypeExpr::of(&p.elem),
             syn::Type::Group(g) => TypeExpr::of(&g.elem),
             syn::Type::Tuple(tt) => TypeExpr::Tuple(tt.elems.iter().map(TypeExpr::of).collect()),
+            syn::Type::Slice(s) => TypeExpr::Slice(Box::new(TypeExpr::of(&s.elem))),
+            syn::Type::Array(a) => TypeExpr::Slice(Box::new(TypeExpr::of(&a.elem))),
             syn::Type::Path(p) if p.qself.is_none() => TypeExpr::Path {
                 leading_colon: p.path.leading_colon.is_some(),
                 segs: p
@@ -61,6 +65,18 @@ impl TypeExpr {
         }
     }
 
+    /// Whether a path segment named anywhere in the type passes `f`.
+    pub fn any_name(&self, f: &dyn Fn(&str) -> bool) -> bool {
+        match self {
+            TypeExpr::Path { segs, args, .. } => {
+                segs.iter().any(|s| f(s)) || args.iter().any(|a| a.any_name(f))
+            }
+            TypeExpr::Ref(t) | TypeExpr::Slice(t) => t.any_name(f),
+            TypeExpr::Tuple(items) => items.iter().any(|t| t.any_name(f)),
+            TypeExpr::Other => false,
+        }
+    }
+
     /// Every path segment named anywhere in the type.
     pub fn names(&self, out: &mut Vec<String>) {
         match self {
@@ -70,7 +86,7 @@ impl TypeExpr {
                     a.names(out);
                 }
             }
-            TypeExpr::Ref(t) => t.names(out),
+            TypeExpr::Ref(t) | TypeExpr::Slice(t) => t.names(out),
             TypeExpr::Tuple(items) => items.iter().for_each(|t| t.names(out)),
             TypeExpr::Other => {}
         }
@@ -87,7 +103,8 @@ pub struct FnSig {
     pub ret: TypeExpr,
     /// The body returns a parameter (or `self`) through field reads,
     /// method calls and `?`: `fn raw_query(uri: &Uri) -> &str {
-    /// uri.query().unwrap_or("") }`. A caller then knows the result from
+    /// uri.query().unwrap_or("") }`, also through `let`s and agreeing
+    /// early returns (`let q = uri.query(); q.unwrap_or("")`). A caller then knows the result from
     /// its own argument, roles included (a request's raw query stays one).
     pub returns: Option<Projection>,
     /// Parameters the body unwraps or logs ([`Reach`]): a caller passing
@@ -431,7 +448,9 @@ impl FileSummary {
 /// pointer type such as `fn(u8) -> u8` is followed by `,`, `;` or the end
 /// of its group, never by a brace). A body that is one chain of field
 /// reads and method calls (`uri.query().unwrap_or("")`) is kept, without
-/// the call arguments: it becomes a [`Projection`].
+/// the call arguments: it becomes a [`Projection`]. So is the one chain a
+/// longer body returns through `let`s and agreeing `return`s
+/// ([`super::returns`]).
 pub fn without_bodies(text: &str) -> String {
     without_bodies_lexed(&Lexed::of(text))
 }
@@ -526,7 +545,10 @@ pub fn without_bodies_lexed(lexed: &Lexed<'_>) -> String {
                     }
                     out.push_str(");");
                 }
-                if let Some(chain) = chain_text(text, &tokens[i + 1..close]) {
+                let body = &tokens[i + 1..close.min(tokens.len())];
+                if let Some(chain) = chain_text(text, body)
+                    .or_else(|| super::returns::returned_chain(text, body, &params))
+                {
                     out.push_str(&chain);
                 }
                 out.push_str("} ");
@@ -1057,6 +1079,26 @@ mod tests {
         let c = FileSummary::of_text("pub struct S { pub u: url::Url }\nfn f() { let a = 1; }");
         assert_eq!(a.interface_hash(), b.interface_hash());
         assert_ne!(a.interface_hash(), c.interface_hash());
+    }
+
+    #[test]
+    fn a_helper_body_edit_keeps_the_interface_hash_while_its_return_is_the_same() {
+        let sig = |body: &str| {
+            let text = format!("pub fn raw(uri: &Uri) -> &str {{ {body} }}");
+            FileSummary::of_text(&text)
+        };
+        let one = sig(r#"let q = uri.query().unwrap_or(""); q"#);
+        let renamed = sig(r#"let query = uri.query();
+            tracing::debug!("asked"); let query = query.unwrap_or("-"); return query;"#);
+        let chain = sig(r#"uri.query().unwrap_or("")"#);
+        let other = sig(r#"let q = uri.path(); q"#);
+        let Some(ItemSig::Fn { sig: s, .. }) = one.items.first() else {
+            panic!("{one:?}");
+        };
+        assert!(s.returns.is_some(), "{s:?}");
+        assert_eq!(one.interface_hash(), renamed.interface_hash());
+        assert_eq!(one.interface_hash(), chain.interface_hash());
+        assert_ne!(one.interface_hash(), other.interface_hash());
     }
 
     #[test]

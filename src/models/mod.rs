@@ -15,10 +15,11 @@ pub mod spec;
 pub mod ty;
 pub mod versions;
 
+use foldhash::{HashMap, HashSet};
 use roles::{Role, Roles};
 use semver::VersionReq;
 use spec::{MemberSpec, ModelFile};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use ty::Ty;
@@ -254,6 +255,10 @@ pub struct Models {
     pub files: Vec<String>,
     routers: Vec<RouterModel>,
     access_logs: Vec<AccessLogModel>,
+    /// [`Models::followed_type_names`], once (emptied by every change).
+    followed: std::sync::OnceLock<Vec<String>>,
+    /// [`Models::free_function_names`] as a set, once.
+    free_functions: std::sync::OnceLock<HashSet<String>>,
 }
 
 impl Models {
@@ -383,6 +388,8 @@ impl Models {
     }
 
     fn add_spec(&mut self, file: &str, text: &str, spec: ModelFile) -> Result<(), ModelError> {
+        self.followed = std::sync::OnceLock::new();
+        self.free_functions = std::sync::OnceLock::new();
         let err = |message: String| ModelError {
             file: file.to_string(),
             message,
@@ -859,10 +866,97 @@ impl Models {
         )
     }
 
+    /// The last segment of every modelled type a rule can follow a value
+    /// of, std's own left out: a type with roles, a handler extractor, a
+    /// type whose `Debug` shows something, a complete or
+    /// wrong-member-listing type (SL001), a type with a member carrying
+    /// roles, a router, or a type with a member or deref that leads to one
+    /// of these (`Request` through `uri()`). Not the collections modelled
+    /// only for their `get`, nor response builders: naming one brings no
+    /// value a rule follows ([`crate::body_mask`]).
+    pub fn followed_type_names(&self) -> &[String] {
+        self.followed
+            .get_or_init(|| self.find_followed_type_names())
+    }
+
+    fn find_followed_type_names(&self) -> Vec<String> {
+        let base = |t: &TypeModel| {
+            !t.roles.is_empty()
+                || t.handler.is_some()
+                || !t.handler_roles.is_empty()
+                || !t.debug_shows.is_empty()
+                || t.complete
+                || !t.wrong.is_empty()
+                || t.fields
+                    .values()
+                    .chain(t.methods.values())
+                    .chain(t.functions.values())
+                    .any(|m| !m.roles.is_empty() || !m.request_roles.is_empty())
+        };
+        let mut followed: HashSet<&str> = self
+            .types
+            .iter()
+            .filter(|(_, t)| base(t))
+            .map(|(k, _)| &**k)
+            .chain(
+                self.routers
+                    .iter()
+                    .flat_map(|r| r.types.iter().map(String::as_str)),
+            )
+            .collect();
+        fn mentions(ty: &Ty, followed: &HashSet<&str>) -> bool {
+            match ty {
+                Ty::Path { path, args } => {
+                    followed.contains(&**path) || args.iter().any(|a| mentions(a, followed))
+                }
+                Ty::Ref(t) => mentions(t, followed),
+                Ty::Tuple(items) => items.iter().any(|t| mentions(t, followed)),
+                _ => false,
+            }
+        }
+        // A few rounds reach types that lead to types that lead to values.
+        for _ in 0..4 {
+            let more: Vec<&str> = self
+                .types
+                .iter()
+                .filter(|(k, _)| !followed.contains(&***k))
+                .filter(|(_, t)| {
+                    t.deref.as_ref().is_some_and(|d| mentions(d, &followed))
+                        || t.fields
+                            .values()
+                            .chain(t.methods.values())
+                            .chain(t.functions.values())
+                            .any(|m| mentions(&m.returns, &followed))
+                })
+                .map(|(k, _)| &**k)
+                .collect();
+            if more.is_empty() {
+                break;
+            }
+            followed.extend(more);
+        }
+        last_segments(
+            followed.iter().copied().chain(
+                self.aliases
+                    .iter()
+                    .filter(|(_, to)| followed.contains(&***to))
+                    .map(|(a, _)| a.as_str()),
+            ),
+        )
+    }
+
     /// The last segment of every modelled free function outside std
     /// (`service_fn`, `accept_hdr_async`), not of associated functions: a
     /// call of one may bring a framework value into a body that names no
     /// framework type.
+    /// Is `name` the last segment of a modelled free function
+    /// ([`Models::free_function_names`])?
+    pub fn is_free_function_name(&self, name: &str) -> bool {
+        self.free_functions
+            .get_or_init(|| self.free_function_names().into_iter().collect())
+            .contains(name)
+    }
+
     pub fn free_function_names(&self) -> Vec<String> {
         // `Router::new` is named by its type already.
         let free = |p: &&str| {

@@ -105,6 +105,65 @@ impl Ty {
     }
 }
 
+/// The path slices and arrays of the user's signatures are given (`&[T]`,
+/// `[T; 4]`): a `Vec<T>` argument coerces to one.
+pub const SLICE: &str = "[]";
+
+impl Ty {
+    /// Match a generic signature type (`Param(i)` for its generic
+    /// parameters) against the type of what is given for it, and record
+    /// what each parameter is: `&[T]` given a `&Vec<Url>` binds `T` to
+    /// `Url`. The first answer for a parameter stays; nothing is guessed
+    /// where the shapes differ.
+    pub fn bind(&self, actual: &Ty, out: &mut [Ty]) {
+        match (self, actual) {
+            (_, Ty::Unknown) => {}
+            (Ty::Param(i), t) => {
+                if let Some(slot) = out.get_mut(*i).filter(|s| s.is_unknown()) {
+                    *slot = t.clone();
+                }
+            }
+            (Ty::Ref(p), Ty::Ref(a)) => p.bind(a, out),
+            // Auto-ref and auto-deref at a call: `&T` given an owned value
+            // (a method's `&self`), `T` given through a reference is
+            // `Param` above.
+            (Ty::Ref(p), a) => p.bind(a, out),
+            (p, Ty::Ref(a)) => p.bind(a, out),
+            (Ty::Tuple(ps), Ty::Tuple(xs)) if ps.len() == xs.len() => {
+                ps.iter().zip(xs).for_each(|(p, x)| p.bind(x, out));
+            }
+            (Ty::Path { path: pp, args: pa }, Ty::Path { path: ap, args: aa }) => {
+                let coerces = &**pp == SLICE && matches!(&**ap, "Vec" | SLICE);
+                if pp == ap && pa.len() == aa.len() || coerces {
+                    pa.iter().zip(aa).for_each(|(p, a)| p.bind(a, out));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Replace each `Param(i)` with `params[i]` (unknown when unbound) and
+    /// `SelfTy` with `self_ty`.
+    pub fn substitute(&self, params: &[Ty], self_ty: &Ty) -> Ty {
+        match self {
+            Ty::Param(i) => params.get(*i).cloned().unwrap_or_default(),
+            Ty::SelfTy => self_ty.strip_refs().clone(),
+            Ty::Path { path, args } => Ty::Path {
+                path: path.clone(),
+                args: args.iter().map(|a| a.substitute(params, self_ty)).collect(),
+            },
+            Ty::Ref(inner) => Ty::reference(inner.substitute(params, self_ty)),
+            Ty::Tuple(items) => Ty::Tuple(
+                items
+                    .iter()
+                    .map(|a| a.substitute(params, self_ty))
+                    .collect(),
+            ),
+            Ty::Unknown => Ty::Unknown,
+        }
+    }
+}
+
 impl std::fmt::Display for Ty {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -137,5 +196,46 @@ impl std::fmt::Display for Ty {
             Ty::Param(i) => write!(f, "T{i}"),
             Ty::SelfTy => f.write_str("Self"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url() -> Ty {
+        Ty::named("url::Url")
+    }
+
+    #[test]
+    fn generic_parameters_bind_to_what_is_given() {
+        // `fn first<T>(v: &[T]) -> T` given a `&Vec<Url>`.
+        let mut bound = vec![Ty::Unknown];
+        let slice = Ty::reference(Ty::generic(SLICE, vec![Ty::Param(0)]));
+        slice.bind(&Ty::reference(Ty::generic("Vec", vec![url()])), &mut bound);
+        assert_eq!(bound, [url()]);
+        // The first answer stays; an unknown argument binds nothing.
+        let mut bound = vec![Ty::Unknown, Ty::Unknown];
+        Ty::Param(0).bind(&Ty::Unknown, &mut bound);
+        Ty::Param(0).bind(&Ty::named("String"), &mut bound);
+        Ty::Param(0).bind(&url(), &mut bound);
+        assert_eq!(bound[0], Ty::named("String"));
+        // Shapes that differ bind nothing: `Option<T>` given a `Vec<Url>`.
+        let mut bound = vec![Ty::Unknown];
+        Ty::generic("Option", vec![Ty::Param(0)])
+            .bind(&Ty::generic("Vec", vec![url()]), &mut bound);
+        assert_eq!(bound, [Ty::Unknown]);
+        // `&self` of `Wrapper<T>` given an owned `Wrapper<Url>`.
+        let mut bound = vec![Ty::Unknown];
+        Ty::reference(Ty::generic("Wrapper", vec![Ty::Param(0)]))
+            .bind(&Ty::generic("Wrapper", vec![url()]), &mut bound);
+        assert_eq!(bound, [url()]);
+    }
+
+    #[test]
+    fn substitution_leaves_unbound_parameters_unknown() {
+        let ret = Ty::Tuple(vec![Ty::Param(0), Ty::reference(Ty::Param(1)), Ty::SelfTy]);
+        let got = ret.substitute(&[url()], &Ty::reference(Ty::named("S")));
+        assert_eq!(got, Ty::Tuple(vec![url(), Ty::Unknown, Ty::named("S")]));
     }
 }

@@ -150,7 +150,8 @@ impl Scope<'_> {
                 if recv.ty.is(FILTER) {
                     return self.filter_method(&recv, m);
                 }
-                let value = self.method_value(&recv, &m.method.to_string());
+                let args: Vec<&syn::Expr> = m.args.iter().collect();
+                let value = self.method_call_value(&recv, &m.method.to_string(), &args);
                 self.with_routes(value, &recv, m)
             }
             syn::Expr::Field(f) => {
@@ -355,6 +356,12 @@ impl Scope<'_> {
 
     /// The result of `recv.name(..)`.
     pub fn method_value(&self, recv: &Value, name: &str) -> Value {
+        self.method_call_value(recv, name, &[])
+    }
+
+    /// The result of `recv.name(args)`: the arguments bind the generic
+    /// parameters of a user method (`fn get<T>(&self, t: T) -> T`).
+    fn method_call_value(&self, recv: &Value, name: &str, args: &[&syn::Expr]) -> Value {
         if let Some(member) = self
             .models
             .model_of(&recv.ty)
@@ -370,7 +377,7 @@ impl Scope<'_> {
         {
             let inner = self.typed(target.instantiate(&recv.ty), recv.roles);
             if !inner.ty.is_unknown() {
-                return self.method_value(&inner, name);
+                return self.method_call_value(&inner, name, args);
             }
         }
         // A method of the user's own type, from any file of the crate.
@@ -378,7 +385,7 @@ impl Scope<'_> {
             .index()
             .and_then(|ix| ix.method(recv.ty.strip_refs(), name, self.models))
         {
-            return self.callee_value(&callee, Some(recv), &[]);
+            return self.callee_value(&callee, Some(recv), args);
         }
         let keep = |ty: Ty| recv.clone().with_ty(ty);
         let wrapper = matches!(recv.ty.path(), Some("Option" | "Result"));
@@ -559,8 +566,17 @@ impl Scope<'_> {
         recv: Option<&Value>,
         args: &[&syn::Expr],
     ) -> Value {
-        let declared = self.typed(callee.ret.clone(), Roles::NONE);
         let depth = self.call_depth.get();
+        // A generic return type takes what the arguments are.
+        let ret = if callee.is_generic() && depth < 4 {
+            self.call_depth.set(depth + 1);
+            let tys: Vec<Ty> = args.iter().map(|a| self.value_of(a).ty).collect();
+            self.call_depth.set(depth);
+            callee.returns_for(recv.map(|r| &r.ty), &tys)
+        } else {
+            callee.ret.clone()
+        };
+        let declared = self.typed(ret, Roles::NONE);
         let Some(p) = callee.sig.returns.as_ref().filter(|_| depth < 4) else {
             return declared;
         };

@@ -2,7 +2,7 @@
 //! module's or block's namespace, and the file-wide facts gathered once.
 
 use super::{FileFacts, Frame, Item};
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// Record one item of a module or block in its frame.
 pub(super) fn declare(frame: &mut Frame, item: &syn::Item, externs: &HashMap<String, String>) {

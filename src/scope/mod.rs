@@ -21,7 +21,7 @@ use crate::index::{FileContext, Index, Resolved};
 use crate::models::roles::{Role, Roles};
 use crate::models::ty::Ty;
 use crate::models::{HandlerKind, MacroKind, Models};
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 /// Does this expression's text encode for a query? `encoded_path..`,
 /// `urlencoding::encode(..)`, `utf8_percent_encode(..)`, but not
@@ -233,6 +233,12 @@ pub struct Scope<'m> {
     /// Inside expressions parsed from a macro's tokens: they are parsed
     /// anew each time, so their addresses say nothing.
     macro_depth: std::cell::Cell<usize>,
+    /// What paths resolved to ([`Scope::resolve_segments`]) while the
+    /// names in scope stay the same: a handler file names `Uri` or
+    /// `HeaderMap` hundreds of times, and each resolution walks the frames,
+    /// the `use`s and the index. Emptied whenever a frame declaring names
+    /// opens or closes ([`Scope::names_changed`]).
+    resolved: std::cell::RefCell<HashMap<Vec<String>, Option<String>>>,
 }
 
 /// While alive, [`Scope::value_of`] remembers nothing (see
@@ -268,6 +274,7 @@ impl<'m> Scope<'m> {
             value_depth: std::cell::Cell::new(0),
             memo: Default::default(),
             memo_log: Default::default(),
+            resolved: Default::default(),
             macro_depth: std::cell::Cell::new(0),
         }
     }
@@ -382,7 +389,7 @@ impl<'m> Scope<'m> {
     }
 
     pub fn exit_module(&mut self, is_test: bool) {
-        self.frames.pop();
+        self.pop_frame();
         self.forget_closed_frames();
         self.test_depth -= usize::from(is_test);
     }
@@ -403,12 +410,34 @@ impl<'m> Scope<'m> {
     }
 
     pub fn exit(&mut self) {
-        self.frames.pop();
+        self.pop_frame();
         self.forget_closed_frames();
+    }
+
+    fn pop_frame(&mut self) {
+        let names = self.frames.pop().is_some_and(|f| {
+            f.kind == FrameKind::Module || !f.items.is_empty() || !f.globs.is_empty()
+        });
+        if names {
+            self.names_changed();
+        }
+    }
+
+    /// The names in scope changed: paths may resolve differently.
+    fn names_changed(&mut self) {
+        self.resolved.get_mut().clear();
     }
 
     fn declare_items<'a>(&mut self, list: impl Iterator<Item = &'a syn::Item>) {
         let list: Vec<&syn::Item> = list.collect();
+        if !list.is_empty()
+            || self
+                .frames
+                .last()
+                .is_some_and(|f| f.kind == FrameKind::Module)
+        {
+            self.names_changed();
+        }
         let frame = self.frames.last_mut().expect("a frame is always open");
         for item in &list {
             items::declare(frame, item, &self.facts.extern_aliases);
@@ -499,7 +528,7 @@ impl<'m> Scope<'m> {
     }
 
     pub fn exit_fn(&mut self, is_test: bool) {
-        self.frames.pop();
+        self.pop_frame();
         self.forget_closed_frames();
         self.test_depth -= usize::from(is_test);
     }
@@ -680,6 +709,20 @@ impl<'m> Scope<'m> {
     }
 
     pub fn resolve_segments(&self, segs: &[String], leading_colon: bool) -> Option<String> {
+        if leading_colon {
+            return self.resolve_segments_anew(segs, true);
+        }
+        if let Some(found) = self.resolved.borrow().get(segs) {
+            return found.clone();
+        }
+        let found = self.resolve_segments_anew(segs, false);
+        self.resolved
+            .borrow_mut()
+            .insert(segs.to_vec(), found.clone());
+        found
+    }
+
+    fn resolve_segments_anew(&self, segs: &[String], leading_colon: bool) -> Option<String> {
         let (first, rest) = segs.split_first()?;
         let join = |head: &str| {
             let mut s = head.to_string();
@@ -795,6 +838,85 @@ impl<'m> Scope<'m> {
     }
 
     /// The value bound to a plain name here (inline format captures).
+    /// Is `name` bound to a value a rule can follow, or reach something
+    /// followed from ([`Scope::value_may_matter`])? Rules never fire on
+    /// values of unknown type.
+    pub fn binds_followed_value(&self, name: &str) -> bool {
+        self.binding(name).is_some_and(|v| self.value_may_matter(v))
+    }
+
+    /// Roles, a literal, or a type that is modelled or an item of the
+    /// crate holding a framework value (or, outside any crate, any type
+    /// that is not std's).
+    pub fn value_may_matter(&self, v: &Value) -> bool {
+        !v.roles.is_empty() || v.lit.is_some() || self.type_may_matter(&v.ty)
+    }
+
+    fn type_may_matter(&self, t: &Ty) -> bool {
+        match t {
+            Ty::Path { path, args } => {
+                let last = path.rsplit("::").next().unwrap_or(path);
+                self.models.type_model(path).is_some()
+                    || match &self.index {
+                        Some((ix, ctx)) => ix
+                            .framework_items(ctx.krate, self.models)
+                            .names
+                            .contains_key(last),
+                        None => !matches!(path.split("::").next(), Some("std" | "core" | "alloc")),
+                    }
+                    || args.iter().any(|a| self.type_may_matter(a))
+            }
+            Ty::Ref(t) => self.type_may_matter(t),
+            Ty::Tuple(items) => items.iter().any(|t| self.type_may_matter(t)),
+            _ => false,
+        }
+    }
+
+    /// Does a path written in an expression (`Url::parse`, `API_BASE`,
+    /// `util::raw_query`) name something modelled, an item of the crate
+    /// that can hold a followed value, or a constant of the crate? A path
+    /// that does not resolve here may be anything: yes.
+    pub fn path_may_matter(&self, segs: &[String]) -> bool {
+        if segs.len() == 1 && self.is_local_item(&segs[0]) {
+            return true;
+        }
+        let Some(canonical) = self.resolve_segments(segs, false) else {
+            return true;
+        };
+        let items = self
+            .index
+            .as_ref()
+            .map(|(ix, ctx)| ix.framework_items(ctx.krate, self.models));
+        let mut prefix = String::new();
+        for seg in canonical.split("::") {
+            if !prefix.is_empty() {
+                prefix.push_str("::");
+            }
+            prefix.push_str(seg);
+            if self.models.knows_item(&prefix)
+                || items.as_ref().is_some_and(|i| i.names.contains_key(seg))
+            {
+                return true;
+            }
+        }
+        // A crate item not of the index (a loose file): unknown.
+        self.index.is_none()
+            && !self
+                .models
+                .knows_module(canonical.split("::").next().unwrap_or(""))
+    }
+
+    /// Can a call of the free function `name` return a followed value: a
+    /// modelled free function, or one of the crate's that returns one?
+    pub fn names_followed_function(&self, name: &str) -> bool {
+        self.models.is_free_function_name(name)
+            || self.index.as_ref().is_none_or(|(ix, ctx)| {
+                ix.framework_items(ctx.krate, self.models)
+                    .names
+                    .contains_key(name)
+            })
+    }
+
     pub fn value_of_name(&self, name: &str) -> Value {
         self.binding(name).cloned().unwrap_or_default()
     }

@@ -9,7 +9,7 @@
 //! by name; a name given twice is dropped (which one is mounted is not
 //! known).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// One `#[get("..")]`-style attribute.
 #[derive(Debug, Clone)]

@@ -1,0 +1,446 @@
+//! What a helper with a body of several statements returns, when that is a
+//! projection of one of its parameters.
+//!
+//! A helper that hands its parameter's projection back (`fn raw_query(uri:
+//! &Uri) -> &str { let q = uri.query().unwrap_or(""); q }`) passes that
+//! projection's role to its callers, like a one-chain body does
+//! ([`super::summary::Projection`]). This module reads the body's tokens
+//! (no parse: the summary never parses bodies), follows `let` bindings
+//! (`let q = uri.query(); let q = q.unwrap_or_default(); return q;`) and
+//! accepts early `if cond { return x; }` statements when every return gives
+//! the same projection. It stays conservative: a return it cannot read, a
+//! binding to something else, an assignment to a binding on the way, or a
+//! `let mut` binding used again, and the body returns nothing known.
+//!
+//! The answer is written into the body-less text as one chain
+//! (`uri.query().unwrap_or()`), so two bodies with the same answer give the
+//! same summary: a body edit that keeps it re-lints no other file.
+
+use super::summary::{matching, Step};
+use ra_ap_rustc_lexer::TokenKind as K;
+use std::collections::{HashMap, HashSet};
+
+type Tok = (K, usize, usize);
+
+/// Bodies longer than this (in tokens) are not followed.
+const MAX_TOKENS: usize = 4096;
+
+/// A chain from a parameter (or `self`): its root name and its steps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Chain {
+    root: String,
+    steps: Vec<Step>,
+}
+
+impl Chain {
+    /// `root.f.m()?`: the text [`super::summary::FnSig`] reads back.
+    fn text(&self) -> String {
+        let mut out = self.root.clone();
+        for step in &self.steps {
+            match step {
+                Step::Field(f) => {
+                    out.push('.');
+                    out.push_str(f);
+                }
+                Step::Method(m) => {
+                    out.push('.');
+                    out.push_str(m);
+                    out.push_str("()");
+                }
+                Step::Try => out.push('?'),
+            }
+        }
+        out
+    }
+}
+
+/// The chain every return of the body gives, as text, when the body is
+/// more than one chain and each of its returns is the same projection of
+/// a parameter or of `self`.
+pub(super) fn returned_chain(
+    text: &str,
+    body: &[Tok],
+    params: &[Option<String>],
+) -> Option<String> {
+    // A body ending in a block (`if`, `match`, a struct literal) ends in
+    // no chain.
+    if body.len() > MAX_TOKENS || body.last().is_none_or(|t| t.0 == K::CloseBrace) {
+        return None;
+    }
+    let word = |t: &Tok| word(text, t);
+    let stmts = statements(text, body)?;
+    // Most bodies end in something else than a chain: done at once.
+    let (tail, _) = stmts.last()?;
+    let tail = match tail.split_first() {
+        Some((r, rest)) if word(r) == "return" => rest,
+        _ => tail,
+    };
+    chain_of(text, tail, &|n| Some(chain_root(n)))?;
+    // What each name holds now: a chain, or `None` once it is something
+    // else (a `let` of another value, an assignment, a mutation).
+    let mut names: HashMap<&str, Option<Chain>> = HashMap::new();
+    for p in params.iter().flatten() {
+        names.insert(p, Some(chain_root(p)));
+    }
+    names.insert("self", Some(chain_root("self")));
+    let mut muts: HashSet<&str> = HashSet::new();
+    let mut answers: Vec<Option<Chain>> = Vec::new();
+    let last = stmts.len() - 1;
+    for (n, &(toks, semi)) in stmts.iter().enumerate() {
+        let first = word(&toks[0]);
+        if n == last && !semi {
+            let tail = if first == "return" { &toks[1..] } else { toks };
+            answers.push(resolve(text, tail, &names));
+            continue;
+        }
+        match first {
+            "let" => {
+                if has_return(text, toks) {
+                    return None;
+                }
+                let eq = top_level_eq(toks)?;
+                let (pat, init) = (&toks[1..eq], &toks[eq + 1..]);
+                kill_assigned(text, init, &mut names, &muts);
+                let value = resolve(text, init, &names);
+                match pat.iter().map(word).collect::<Vec<_>>().as_slice() {
+                    [name] | [name, ":", ..] => {
+                        muts.remove(name);
+                        names.insert(name, value);
+                    }
+                    ["mut", name] | ["mut", name, ":", ..] => {
+                        muts.insert(name);
+                        names.insert(name, value);
+                    }
+                    // A pattern: whatever it binds is not followed.
+                    _ => {
+                        for t in pat.iter().filter(|t| t.0 == K::Ident) {
+                            names.insert(word(t), None);
+                        }
+                    }
+                }
+            }
+            "return" if n == last => {
+                answers.push(resolve(text, &toks[1..], &names));
+            }
+            "if" if has_return(text, toks) => {
+                answers.push(early_return(text, toks, &names)?);
+            }
+            _ => {
+                if has_return(text, toks) {
+                    return None;
+                }
+                kill_assigned(text, toks, &mut names, &muts);
+            }
+        }
+    }
+    let (first, rest) = answers.split_first()?;
+    let chain = first.as_ref()?;
+    rest.iter()
+        .all(|a| a.as_ref() == Some(chain))
+        .then(|| chain.text())
+}
+
+fn word<'t>(text: &'t str, t: &Tok) -> &'t str {
+    &text[t.1..t.2]
+}
+
+fn chain_root(name: &str) -> Chain {
+    Chain {
+        root: name.to_string(),
+        steps: Vec::new(),
+    }
+}
+
+/// `if cond { return chain; }` without `else`: the chain (`None` when it is
+/// not one of a parameter). Any other `if` holding a `return` fails.
+fn early_return(
+    text: &str,
+    toks: &[Tok],
+    names: &HashMap<&str, Option<Chain>>,
+) -> Option<Option<Chain>> {
+    let open = block_start(toks, 1)?;
+    let close = matching(toks, open);
+    let cond = &toks[1..open];
+    if close + 1 != toks.len()
+        || cond
+            .iter()
+            .any(|t| matches!(&text[t.1..t.2], "let" | "return"))
+    {
+        return None;
+    }
+    let inner = &toks[open + 1..close];
+    let inner = match inner.last() {
+        Some(t) if t.0 == K::Semi => &inner[..inner.len() - 1],
+        _ => inner,
+    };
+    match inner.split_first() {
+        Some((r, chain)) if &text[r.1..r.2] == "return" && !has_return(text, chain) => {
+            Some(resolve(text, chain, names))
+        }
+        _ => None,
+    }
+}
+
+/// The first `{` at the statement's own level from `from`.
+fn block_start(toks: &[Tok], from: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (j, t) in toks.iter().enumerate().skip(from) {
+        match t.0 {
+            K::OpenParen | K::OpenBracket => depth += 1,
+            K::CloseParen | K::CloseBracket => depth = depth.saturating_sub(1),
+            K::OpenBrace if depth == 0 => return Some(j),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The `=` of a `let` (not `==`, `=>`, `<=`, `>=`, `!=`).
+fn top_level_eq(toks: &[Tok]) -> Option<usize> {
+    let mut depth = 0usize;
+    for (j, t) in toks.iter().enumerate() {
+        match t.0 {
+            K::OpenParen | K::OpenBracket | K::OpenBrace | K::Lt => depth += 1,
+            K::CloseParen | K::CloseBracket | K::CloseBrace | K::Gt => {
+                depth = depth.saturating_sub(1)
+            }
+            K::Eq if depth == 0 => return Some(j),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn has_return(text: &str, toks: &[Tok]) -> bool {
+    toks.iter()
+        .any(|t| t.0 == K::Ident && &text[t.1..t.2] == "return")
+}
+
+/// The chain `toks` is, from what the names hold: `&q.a.b()?`, where `q`
+/// holds a chain of a parameter.
+fn resolve(text: &str, toks: &[Tok], names: &HashMap<&str, Option<Chain>>) -> Option<Chain> {
+    chain_of(text, toks, &|n| names.get(n).cloned().flatten())
+}
+
+/// The chain `toks` is, its root's own chain given by `root`.
+fn chain_of(text: &str, toks: &[Tok], root: &dyn Fn(&str) -> Option<Chain>) -> Option<Chain> {
+    let mut i = 0;
+    while toks.get(i).is_some_and(|t| t.0 == K::And) {
+        i += 1;
+    }
+    if toks.get(i).is_some_and(|t| &text[t.1..t.2] == "mut") {
+        i += 1;
+    }
+    let first = toks.get(i).filter(|t| t.0 == K::Ident)?;
+    let mut chain = root(&text[first.1..first.2])?;
+    i += 1;
+    while i < toks.len() {
+        match toks[i].0 {
+            K::Question => chain.steps.push(Step::Try),
+            K::Dot => {
+                let (kind, a, b) = *toks.get(i + 1)?;
+                let name = &text[a..b];
+                let is_index =
+                    matches!(kind, K::Literal { .. }) && name.bytes().all(|c| c.is_ascii_digit());
+                if !(kind == K::Ident && name != "await" || is_index) {
+                    return None;
+                }
+                i += 1;
+                if toks.get(i + 1).is_some_and(|t| t.0 == K::OpenParen) && !is_index {
+                    i = matching(toks, i + 1);
+                    chain.steps.push(Step::Method(name.to_string()));
+                } else {
+                    chain.steps.push(Step::Field(name.to_string()));
+                }
+            }
+            _ => return None,
+        }
+        i += 1;
+    }
+    Some(chain)
+}
+
+/// Forget what a name holds where the statement assigns to it (`q = ..`,
+/// `q.a += ..`), borrows it mutably (`&mut q`), or uses a `let mut`
+/// binding at all.
+fn kill_assigned<'t>(
+    text: &'t str,
+    toks: &[Tok],
+    names: &mut HashMap<&'t str, Option<Chain>>,
+    muts: &HashSet<&str>,
+) {
+    for (j, t) in toks.iter().enumerate() {
+        if t.0 != K::Ident {
+            continue;
+        }
+        let name = &text[t.1..t.2];
+        if !names.contains_key(name) || j > 0 && matches!(toks[j - 1].0, K::Dot | K::Colon) {
+            continue;
+        }
+        let borrowed =
+            j >= 2 && toks[j - 2].0 == K::And && &text[toks[j - 1].1..toks[j - 1].2] == "mut";
+        let mut k = j + 1;
+        while toks.get(k).is_some_and(|t| t.0 == K::Dot)
+            && toks
+                .get(k + 1)
+                .is_some_and(|t| matches!(t.0, K::Ident | K::Literal { .. }))
+        {
+            k += 2;
+        }
+        if borrowed || muts.contains(name) || assigns(&toks[k.min(toks.len())..]) {
+            names.insert(name, None);
+        }
+    }
+}
+
+/// Do the tokens start with an assignment operator (`=`, `+=`, `<<=`,
+/// ...), not a comparison (`==`, `<=`)?
+fn assigns(toks: &[Tok]) -> bool {
+    let kind = |i: usize| toks.get(i).map(|t| t.0);
+    let op = |k: Option<K>| {
+        matches!(
+            k,
+            Some(K::Plus | K::Minus | K::Star | K::Slash | K::Percent | K::Caret | K::And | K::Or)
+        )
+    };
+    match kind(0) {
+        Some(K::Eq) => kind(1) != Some(K::Eq) && kind(1) != Some(K::Gt),
+        k if op(k) => kind(1) == Some(K::Eq),
+        Some(K::Lt) => kind(1) == Some(K::Lt) && kind(2) == Some(K::Eq),
+        Some(K::Gt) => kind(1) == Some(K::Gt) && kind(2) == Some(K::Eq),
+        _ => false,
+    }
+}
+
+/// The body's statements at its own level, each with whether a `;` ended
+/// it. A block-like expression (`if`, `match`, loops, `unsafe`, blocks)
+/// ends at its closing brace; `None` for a body it cannot split.
+fn statements<'b>(text: &str, body: &'b [Tok]) -> Option<Vec<(&'b [Tok], bool)>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < body.len() {
+        // Attributes on a statement.
+        if body[i].0 == K::Pound && body.get(i + 1).is_some_and(|t| t.0 == K::OpenBracket) {
+            i = matching(body, i + 1) + 1;
+            continue;
+        }
+        let start = i;
+        let first = &text[body[i].1..body[i].2];
+        let block_like = body[i].0 == K::OpenBrace
+            || matches!(body[i].0, K::Lifetime { .. })
+            || matches!(first, "if" | "match" | "for" | "while" | "loop" | "unsafe");
+        if block_like {
+            let mut open = block_start(body, i)?;
+            let mut close = matching(body, open);
+            // `else if ..`, `else { .. }`.
+            while body
+                .get(close + 1)
+                .is_some_and(|t| &text[t.1..t.2] == "else")
+            {
+                open = block_start(body, close + 2)?;
+                close = matching(body, open);
+            }
+            let next = body.get(close + 1).map(|t| t.0);
+            if !matches!(next, Some(K::Dot | K::Question)) {
+                let semi = next == Some(K::Semi);
+                out.push((&body[start..=close.min(body.len() - 1)], semi));
+                i = close + 1 + usize::from(semi);
+                continue;
+            }
+        }
+        // Up to the `;` at this level (a nested item's body is a group).
+        let mut depth = 0usize;
+        let mut j = i;
+        while j < body.len() {
+            match body[j].0 {
+                K::OpenParen | K::OpenBracket | K::OpenBrace => depth += 1,
+                K::CloseParen | K::CloseBracket | K::CloseBrace => depth = depth.saturating_sub(1),
+                K::Semi if depth == 0 => break,
+                _ => {}
+            }
+            j += 1;
+        }
+        let semi = j < body.len();
+        if j > start {
+            out.push((&body[start..j], semi));
+        }
+        i = j + 1;
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn returned(body: &str, params: &[&str]) -> Option<String> {
+        let lexed = super::super::summary::Lexed::of(body);
+        let params: Vec<Option<String>> = params.iter().map(|p| Some(p.to_string())).collect();
+        returned_chain(lexed.text, &lexed.tokens, &params)
+    }
+
+    #[test]
+    fn lets_and_returns_that_agree_give_one_chain() {
+        let q = Some("uri.query().unwrap_or()".to_string());
+        assert_eq!(
+            returned(r#"let q = uri.query().unwrap_or(""); q"#, &["uri"]),
+            q
+        );
+        assert_eq!(
+            returned(
+                r#"let q = uri.query(); let q = q.unwrap_or(""); return q;"#,
+                &["uri"]
+            ),
+            q
+        );
+        assert_eq!(
+            returned(
+                r#"if uri.path() == "/" { return uri.query().unwrap_or("-"); }
+                   tracing::debug!("x"); let q: &str = uri.query().unwrap_or(""); &q"#,
+                &["uri"]
+            ),
+            q
+        );
+        assert_eq!(
+            returned("let h = &self.head; h.uri.query()", &[]),
+            Some("self.head.uri.query()".to_string())
+        );
+    }
+
+    #[test]
+    fn a_differing_return_a_rebinding_or_a_mutation_gives_nothing() {
+        for body in [
+            // Two returns that differ.
+            r#"if uri.path().is_empty() { return uri.path(); } uri.query().unwrap_or("")"#,
+            // A return it cannot read.
+            r#"let q = match uri.query() { Some(q) => q, None => return "" }; q"#,
+            r#"for s in xs { if s { return ""; } } uri.query().unwrap_or("")"#,
+            r#"if a { return uri.query().unwrap_or(""); } else { return ""; }"#,
+            // Rebound to something else.
+            r#"let q = uri.query(); let q = "fixed"; q"#,
+            r#"let uri = Uri::from_static("/"); uri.query().unwrap_or("")"#,
+            // Assigned or mutated on the way.
+            r#"let mut q = uri.query().unwrap_or(""); q = "x"; q"#,
+            r#"let mut q = uri.query().unwrap_or("").to_string(); q.push('&'); q"#,
+            r#"let mut q = uri.query().unwrap_or("").to_string(); grow(&mut q); q"#,
+            r#"uri = other(); uri.query().unwrap_or("")"#,
+            // Not a projection of a parameter.
+            r#"let q = other.query(); q"#,
+            r#"let q = uri.query(); Ok(q)"#,
+            r#"let q = uri.query(); if q.is_some() { q } else { None }"#,
+        ] {
+            assert_eq!(returned(body, &["uri"]), None, "{body}");
+        }
+    }
+
+    #[test]
+    fn comparisons_are_not_assignments() {
+        assert_eq!(
+            returned(
+                r#"let q = uri.query(); let same = q == other && q <= b && q != c; q"#,
+                &["uri"]
+            ),
+            Some("uri.query()".to_string())
+        );
+    }
+}
