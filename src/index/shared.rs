@@ -8,7 +8,7 @@
 //! part the first time one of its files asks, never the whole tree's.
 
 use super::known_names::KnownNames;
-use super::{FrameworkNames, Index};
+use super::Index;
 use crate::models::Models;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -189,7 +189,7 @@ impl SharedIndex {
                 let ix = self.get_for(path);
                 ix.file(path)
                     .map(|ctx| ix.framework_matcher(ctx.krate, models))
-                    .unwrap_or_else(FrameworkNames::default)
+                    .unwrap_or_default()
             })
             .named_in(text)
     }
