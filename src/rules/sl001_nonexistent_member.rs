@@ -82,18 +82,32 @@ impl Rule for NonexistentMember {
             },
             _ => return,
         };
-        let recv = cx.value_of(receiver);
-        let Some(model) = cx.models().model_of(&recv.ty) else {
-            return;
+        let mut recv = cx.value_of(receiver);
+        let model = loop {
+            let Some(model) = cx.models().model_of(&recv.ty) else {
+                return;
+            };
+            let exists = if is_method {
+                model.methods.contains_key(&member)
+            } else {
+                model.fields.contains_key(&member)
+            };
+            if exists {
+                return;
+            }
+            // A smart pointer or a guard (`Arc<Url>`) derefs to what it
+            // holds: the member is looked for there too, as rustc does.
+            match &model.deref {
+                Some(target) if !model.complete && model.wrong_member(&member).is_none() => {
+                    let ty = target.instantiate(&recv.ty);
+                    if ty.is_unknown() {
+                        return;
+                    }
+                    recv = crate::scope::Value::new(ty, recv.roles);
+                }
+                _ => break model,
+            }
         };
-        let exists = if is_method {
-            model.methods.contains_key(&member)
-        } else {
-            model.fields.contains_key(&member)
-        };
-        if exists {
-            return;
-        }
         // An extension trait of this file or crate may add the method.
         if is_method && cx.scope.has_local_method(&member) {
             return;
