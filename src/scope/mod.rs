@@ -239,6 +239,8 @@ pub struct Scope<'m> {
     /// the `use`s and the index. Emptied whenever a frame declaring names
     /// opens or closes ([`Scope::names_changed`]).
     resolved: std::cell::RefCell<HashMap<Vec<String>, Option<String>>>,
+    /// The crate's items that hold framework values, once per file.
+    framework_items: std::cell::OnceCell<Option<std::sync::Arc<crate::index::FrameworkItems>>>,
 }
 
 /// While alive, [`Scope::value_of`] remembers nothing (see
@@ -275,6 +277,7 @@ impl<'m> Scope<'m> {
             memo: Default::default(),
             memo_log: Default::default(),
             resolved: Default::default(),
+            framework_items: Default::default(),
             macro_depth: std::cell::Cell::new(0),
         }
     }
@@ -857,11 +860,8 @@ impl<'m> Scope<'m> {
             Ty::Path { path, args } => {
                 let last = path.rsplit("::").next().unwrap_or(path);
                 self.models.type_model(path).is_some()
-                    || match &self.index {
-                        Some((ix, ctx)) => ix
-                            .framework_items(ctx.krate, self.models)
-                            .names
-                            .contains_key(last),
+                    || match self.framework_items() {
+                        Some(items) => items.names.contains_key(last),
                         None => !matches!(path.split("::").next(), Some("std" | "core" | "alloc")),
                     }
                     || args.iter().any(|a| self.type_may_matter(a))
@@ -883,10 +883,7 @@ impl<'m> Scope<'m> {
         let Some(canonical) = self.resolve_segments(segs, false) else {
             return true;
         };
-        let items = self
-            .index
-            .as_ref()
-            .map(|(ix, ctx)| ix.framework_items(ctx.krate, self.models));
+        let items = self.framework_items();
         let mut prefix = String::new();
         for seg in canonical.split("::") {
             if !prefix.is_empty() {
@@ -906,15 +903,24 @@ impl<'m> Scope<'m> {
                 .knows_module(canonical.split("::").next().unwrap_or(""))
     }
 
+    /// [`Index::framework_items`] of this file's crate; `None` outside any.
+    fn framework_items(&self) -> Option<&crate::index::FrameworkItems> {
+        self.framework_items
+            .get_or_init(|| {
+                self.index
+                    .as_ref()
+                    .map(|(ix, ctx)| ix.framework_items(ctx.krate, self.models))
+            })
+            .as_deref()
+    }
+
     /// Can a call of the free function `name` return a followed value: a
     /// modelled free function, or one of the crate's that returns one?
     pub fn names_followed_function(&self, name: &str) -> bool {
         self.models.is_free_function_name(name)
-            || self.index.as_ref().is_none_or(|(ix, ctx)| {
-                ix.framework_items(ctx.krate, self.models)
-                    .names
-                    .contains_key(name)
-            })
+            || self
+                .framework_items()
+                .is_none_or(|items| items.names.contains_key(name))
     }
 
     pub fn value_of_name(&self, name: &str) -> Value {
