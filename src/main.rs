@@ -4,6 +4,6 @@
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    scope_lint::memory::return_freed_memory_at_once();
+    scope_lint::memory::tune_allocator();
     scope_lint::cli::main()
 }

@@ -7,6 +7,6 @@
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    scope_lint::memory::return_freed_memory_at_once();
+    scope_lint::memory::tune_allocator();
     scope_lint::cargo_subcommand::main_from(std::env::args_os())
 }
