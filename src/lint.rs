@@ -461,7 +461,7 @@ impl Linter {
                 .first()
                 .is_some_and(|head| value_crates.contains(head));
             if !from_models
-                && items.followed.get(name).is_none()
+                && !items.contains(name)
                 && models.get(name) == Some(crate::body_mask::Need::Word)
             {
                 shadowed.add(name, crate::body_mask::Need::Qualified);

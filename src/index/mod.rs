@@ -1195,10 +1195,9 @@ impl Index {
                     };
                     followed.add(name.clone(), need);
                 }
-                let mut words: Vec<String> = names.keys().cloned().collect();
+                let mut words: Vec<String> = names.into_keys().collect();
                 words.sort();
                 Arc::new(FrameworkItems {
-                    names,
                     matcher: FrameworkNames::new(words.into()),
                     followed,
                 })
@@ -1305,11 +1304,18 @@ fn mentions_param(t: &Ty, self_generic: bool) -> bool {
 /// ([`Index::framework_items`]).
 #[derive(Debug)]
 pub struct FrameworkItems {
-    pub names: HashMap<String, ItemKind>,
     /// The names as one matcher, built when first needed.
     matcher: FrameworkNames,
-    /// The names as [`crate::body_mask`] looks for them.
+    /// The names, each with how it must be written to count, as
+    /// [`crate::body_mask`] looks for them.
     pub followed: crate::body_mask::Followed,
+}
+
+impl FrameworkItems {
+    /// Is `name` one of the items?
+    pub fn contains(&self, name: &str) -> bool {
+        self.followed.get(name).is_some()
+    }
 }
 
 /// How an item of [`FrameworkItems`] brings a framework value into code

@@ -861,7 +861,7 @@ impl<'m> Scope<'m> {
                 let last = path.rsplit("::").next().unwrap_or(path);
                 self.models.type_model(path).is_some()
                     || match self.framework_items() {
-                        Some(items) => items.names.contains_key(last),
+                        Some(items) => items.contains(last),
                         None => !matches!(path.split("::").next(), Some("std" | "core" | "alloc")),
                     }
                     || args.iter().any(|a| self.type_may_matter(a))
@@ -890,9 +890,7 @@ impl<'m> Scope<'m> {
                 prefix.push_str("::");
             }
             prefix.push_str(seg);
-            if self.models.knows_item(&prefix)
-                || items.as_ref().is_some_and(|i| i.names.contains_key(seg))
-            {
+            if self.models.knows_item(&prefix) || items.as_ref().is_some_and(|i| i.contains(seg)) {
                 return true;
             }
         }
@@ -920,7 +918,7 @@ impl<'m> Scope<'m> {
         self.models.is_free_function_name(name)
             || self
                 .framework_items()
-                .is_none_or(|items| items.names.contains_key(name))
+                .is_none_or(|items| items.contains(name))
     }
 
     pub fn value_of_name(&self, name: &str) -> Value {
