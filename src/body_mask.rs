@@ -167,6 +167,7 @@ fn mentions(
             aliases.add(word(i + 1), Need::Word);
         }
     }
+    let in_scope = BareNames::of(text, tokens);
     let mut at: Vec<usize> = triggers.to_vec();
     for (i, &(k, start, _)) in tokens.iter().enumerate() {
         if k != K::Ident {
@@ -192,14 +193,19 @@ fn mentions(
                 let turbofish = path_after && kind(i + 3) == Some(K::Lt);
                 // Its own declaration (`fn raw_query(`) calls nothing.
                 let declared = prev == Some(K::Ident) && word(i - 1) == "fn";
+                let next = kind(i + 1);
+                // Passed (`.map(raw_query)`), not a parameter (`(path: &str`).
+                let passed = matches!(prev, Some(K::OpenParen | K::Comma))
+                    && matches!(next, Some(K::CloseParen | K::Comma));
+                // Written bare, a function must be in scope: imported or
+                // declared in the file (a `path` parameter is not `warp::path`).
+                let reachable = qualified || in_scope.has(w);
                 prev != Some(K::Dot)
                     && !declared
                     && !under_type
+                    && reachable
                     && (!path_after || turbofish)
-                    && (kind(i + 1) == Some(K::OpenParen)
-                        || turbofish
-                        || qualified
-                        || matches!(prev, Some(K::OpenParen | K::Comma)))
+                    && (next == Some(K::OpenParen) || turbofish || qualified || passed)
             }
         };
         if written {
@@ -208,6 +214,45 @@ fn mentions(
     }
     at.sort_unstable();
     at
+}
+
+/// The names a file can write bare as functions: those its `use` items
+/// name and those it declares with `fn`; any glob import (`use x::*;`)
+/// could bring in any name.
+struct BareNames<'a> {
+    names: foldhash::HashSet<&'a str>,
+    glob: bool,
+}
+
+impl<'a> BareNames<'a> {
+    fn of(text: &'a str, tokens: &[(K, usize, usize)]) -> Self {
+        let mut names = foldhash::HashSet::default();
+        let mut glob = false;
+        let mut in_use = false;
+        let mut after_fn = false;
+        for &(k, start, end) in tokens {
+            let w = &text[start..end];
+            match k {
+                K::Ident if w == "use" => in_use = true,
+                K::Ident if w == "fn" => {
+                    after_fn = true;
+                    continue;
+                }
+                K::Ident if in_use || after_fn => {
+                    names.insert(w);
+                }
+                K::Star if in_use => glob = true,
+                K::Semi => in_use = false,
+                _ => {}
+            }
+            after_fn = false;
+        }
+        BareNames { names, glob }
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.glob || self.names.contains(name)
+    }
 }
 
 /// Whether `text` has `word` as a whole identifier.
@@ -270,9 +315,41 @@ mod tests {
             !kept("let axum = 1; axum + 1"),
             "a variable named like a crate"
         );
-        assert!(kept("let s = service_fn(handle);"));
+        let imported = |body: &str| {
+            mask_with(
+                &format!("use hyper::service::service_fn;\nfn f() {{ {body} }}"),
+                &f,
+            )
+            .text
+            .is_none()
+        };
+        assert!(imported("let s = service_fn(handle);"));
         assert!(kept("let s = hyper::service::service_fn::<B>(handle);"));
-        assert!(kept("let s = make(service_fn);"));
+        assert!(imported("let s = make(service_fn);"));
+        assert!(imported("let s = make(a, service_fn, b);"));
+        assert!(
+            !kept("let s = service_fn(handle);"),
+            "bare, a function must be imported or declared"
+        );
+        assert!(
+            mask_with("use hyper::service::*;\nfn f() { service_fn(h) }", &f)
+                .text
+                .is_none(),
+            "a glob import may bring it"
+        );
+        assert!(
+            !imported("let s = Some(service_fn!(x));"),
+            "a macro of that name"
+        );
+        assert!(
+            mask_with(
+                "use hyper::service::service_fn;\nfn f(service_fn: u8) -> u8 { service_fn + 1 }",
+                &f
+            )
+            .text
+            .is_some(),
+            "a parameter of that name"
+        );
         assert!(!kept("let s = conn.service_fn();"), "a method of that name");
         assert!(
             !kept("let s = Conn::service_fn();"),
