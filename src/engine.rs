@@ -210,16 +210,17 @@ impl Walker<'_> {
     }
 
     fn fn_body(&mut self, sig: &syn::Signature, attrs: &[syn::Attribute], block: &syn::Block) {
+        // The braces' span: `Spanned::span` would print the whole body
+        // back into tokens to find it.
+        let body = self.source.range_of(block.brace_token.span.join());
         if let Some(focus) = &self.focus {
-            let body = self.source.range_of(syn::spanned::Spanned::span(block));
             if body.start < focus.start || body.end > focus.end {
                 return;
             }
         }
         let is_test = is_test_fn(attrs);
         self.scope.enter_fn(sig, is_test);
-        self.scope
-            .set_body(self.source.range_of(syn::spanned::Spanned::span(block)));
+        self.scope.set_body(body);
         self.param_types(sig.inputs.iter().filter_map(|a| match a {
             syn::FnArg::Typed(pt) => Some(&*pt.ty),
             syn::FnArg::Receiver(_) => None,
@@ -573,11 +574,19 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                     self.visit_expr(diverge);
                 }
                 let mut value = self.scope.value_of(&init.expr);
-                // A value encoded once stays encoded through `let`.
-                let text = self
-                    .source
-                    .snippet(syn::spanned::Spanned::span(&*init.expr));
-                if crate::scope::text_encodes_for_query(text) {
+                // A value encoded once stays encoded through `let`. The
+                // statement's text is found from its two ends; only one
+                // naming an encoder has its initializer's span worked out
+                // (`Spanned::span` prints the whole expression back).
+                let statement = self.source.range_of(l.let_token.span).start
+                    ..self.source.range_of(l.semi_token.span).end;
+                let text = self.source.text.get(statement).unwrap_or_default();
+                if crate::scope::may_encode(text)
+                    && crate::scope::text_encodes_for_query(
+                        self.source
+                            .snippet(syn::spanned::Spanned::span(&*init.expr)),
+                    )
+                {
                     value.roles = value.roles.with(crate::models::roles::Role::Encoded);
                 }
                 value

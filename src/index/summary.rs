@@ -504,6 +504,21 @@ pub fn without_bodies_lexed(lexed: &Lexed<'_>) -> String {
     while i < tokens.len() {
         let (kind, a, b) = tokens[i];
         let word = &text[a..b];
+        // Attributes are dropped but for the two a summary reads
+        // (`#[path = ..]`, `#[macro_use]`): derives, docs and serde
+        // options are most of the signatures of application code.
+        if kind == K::Pound {
+            let open = i + 1 + usize::from(tokens.get(i + 1).is_some_and(|t| t.0 == K::Bang));
+            if tokens.get(open).is_some_and(|t| t.0 == K::OpenBracket) {
+                let read = tokens.get(open + 1).is_some_and(|t| {
+                    t.0 == K::Ident && matches!(&text[t.1..t.2], "path" | "macro_use")
+                });
+                if !read {
+                    i = matching(tokens, open) + 1;
+                    continue;
+                }
+            }
+        }
         match kind {
             K::OpenParen | K::OpenBracket => depth += 1,
             K::CloseParen | K::CloseBracket => depth = depth.saturating_sub(1),
@@ -1034,6 +1049,39 @@ mod tests {
         assert!(s.contains("g: u8") && !s.contains("secret_body"), "{s}");
         let t = without_bodies("trait T { fn a(&self, x: u8); fn b(&self) { secret_body() } }");
         assert!(t.contains("fn a") && !t.contains("secret_body"), "{t}");
+    }
+
+    #[test]
+    fn only_the_attributes_a_summary_reads_are_kept() {
+        let text = "#![allow(dead_code)]\n#[macro_use]\nextern crate log;\n#[path = \"other.rs\"]\nmod m;\n/// Docs.\n#[derive(Debug, serde::Deserialize)]\n#[serde(rename_all = \"camelCase\")]\npub struct S {\n    #[serde(default)]\n    pub base: url::Url,\n}\n";
+        let reduced = without_bodies(text);
+        assert!(
+            reduced.contains("# [macro_use]") || reduced.contains("#[macro_use]"),
+            "{reduced}"
+        );
+        assert!(reduced.contains("path = \"other.rs\""), "{reduced}");
+        for gone in ["allow", "derive", "serde", "default", "Docs"] {
+            assert!(!reduced.contains(gone), "{gone}: {reduced}");
+        }
+        let summary = FileSummary::of_text(text);
+        assert!(!summary.unparsable);
+        assert_eq!(summary.items.len(), 3, "{:?}", summary.items);
+        assert!(
+            matches!(
+                &summary.items[0],
+                ItemSig::ExternCrate {
+                    macro_use: true,
+                    ..
+                }
+            ),
+            "{:?}",
+            summary.items[0]
+        );
+        assert!(
+            matches!(&summary.items[1], ItemSig::Mod(m) if m.path_attr.as_deref() == Some("other.rs")),
+            "{:?}",
+            summary.items[1]
+        );
     }
 
     #[test]

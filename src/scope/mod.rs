@@ -27,6 +27,17 @@ use foldhash::{HashMap, HashMapExt, HashSet};
 /// `urlencoding::encode(..)`, `utf8_percent_encode(..)`, but not
 /// `decode(..)` and not base64's `STANDARD` alphabet, whose `+` and `/` a
 /// query decoder turns into a space and a path separator.
+/// Whether `text` names an encoder at all: a cheap test before
+/// [`text_encodes_for_query`].
+pub fn may_encode(text: &str) -> bool {
+    let has = |word: &str| {
+        text.as_bytes()
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    has("encode") || has("serialize") || has("escape")
+}
+
 pub fn text_encodes_for_query(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
     if !(t.contains("encode") || t.contains("serialize") || t.contains("escape"))
