@@ -20,8 +20,8 @@
 
 use crate::diagnostic::{Applicability, Code, Diagnostic, Edit, Fix, Label, Level};
 use crate::diagnostic::{INTERNAL_ERROR, IO_ERROR, PARSE_ERROR};
+use foldhash::{HashMap, HashMapExt};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 

@@ -674,12 +674,12 @@ pub struct Discovery {
     /// Directories whose configuration files are all in `present` (the
     /// walked trees), and those files: no `stat` needed inside them.
     walked: Vec<PathBuf>,
-    present: std::collections::HashSet<PathBuf>,
+    present: foldhash::HashSet<PathBuf>,
     cwd: PathBuf,
-    cache: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+    cache: foldhash::HashMap<PathBuf, Option<PathBuf>>,
     /// The same answers keyed by the directory as the walk spelled it, so
     /// most files cost one hash lookup.
-    by_given_dir: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+    by_given_dir: foldhash::HashMap<PathBuf, Option<PathBuf>>,
 }
 
 impl Discovery {

@@ -17,8 +17,8 @@ use crate::models::Models;
 use crate::prefilter::Prefilter;
 use crate::rules::{self, Rule, RuleSet};
 use crate::walk;
+use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

@@ -11,9 +11,9 @@
 //! then the same (the result cache trusts that hash the same way).
 
 use super::FrameworkNames;
+use foldhash::{HashMap, HashMapExt};
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 

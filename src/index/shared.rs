@@ -10,7 +10,7 @@
 use super::known_names::KnownNames;
 use super::Index;
 use crate::models::Models;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -64,7 +64,8 @@ impl Parts {
                         .entry(m.clone())
                         .or_default()
                         .push(file.clone());
-                    packages.manifest_of.insert(super::absolute(&file), m);
+                    // As the walk wrote it: the linted paths are the walk's.
+                    packages.manifest_of.insert(file, m);
                 }
             }
             packages
@@ -145,8 +146,9 @@ impl SharedIndex {
         })
     }
 
-    /// What the analysis of `path` needs of the index: the whole index,
-    /// or, built per package, the part of `path`'s package.
+    /// What the analysis of `path` (a path of the walk, as it wrote it)
+    /// needs of the index: the whole index, or, built per package, the
+    /// part of `path`'s package.
     pub fn get_for(&self, path: &Path) -> Arc<Index> {
         let Some(parts) = &self.parts else {
             self.get();
@@ -156,7 +158,7 @@ impl SharedIndex {
             return whole.clone();
         }
         let packages = parts.packages();
-        let Some(manifest) = packages.manifest_of.get(&super::absolute(path)) else {
+        let Some(manifest) = packages.manifest_of.get(path) else {
             return parts.empty.clone();
         };
         let cell = parts

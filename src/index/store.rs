@@ -11,8 +11,8 @@
 //! run whose inputs are all unchanged reads the first part alone.
 
 use super::summary::FileSummary;
+use foldhash::{HashMap, HashMapExt};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 

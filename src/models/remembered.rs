@@ -14,9 +14,9 @@
 
 use super::versions::{Origin, Resolution, VersionSet};
 use crate::cache::Stamp;
+use foldhash::HashMap;
 use semver::Version;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 const FILE: &str = "versions-v1.bin";

@@ -12,9 +12,10 @@
 use super::remembered::{stamp_of, Answer, Input, Remembered};
 use crate::cache::Stamp;
 use crate::index::crates::manifest_above;
+use foldhash::{HashMap, HashMapExt, HashSet};
 use semver::{Comparator, Op, Version, VersionReq};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Where a crate's version was read.
