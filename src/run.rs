@@ -626,6 +626,9 @@ fn shared_index(
         // now; the store stays open for the packages built later.
         store.save();
         let store = Arc::new(store);
+        // Files changed since the index was stored (the barrier was asked):
+        // some will be linted, and need their package's part.
+        let changed = relevance.is_some();
         let cell = std::sync::OnceLock::new();
         if let Some(r) = relevance {
             let _ = cell.set(r);
@@ -655,13 +658,17 @@ fn shared_index(
                 })
                 .collect()
         };
-        return Ok(SharedIndex::by_package(hash, list, move |files| {
+        let index = SharedIndex::by_package(hash, list, move |files| {
             // Every linter loaded the builtin models before a file asks.
             let relevance =
                 relevance.get_or_init(|| Relevance::new().expect("the builtin models load"));
             relevance.index(files, &read_file, &store)
         })
-        .with_names(KnownNames::open(dir, hash)));
+        .with_names(KnownNames::open(dir, hash));
+        if changed {
+            index.list_packages_now();
+        }
+        return Ok(index);
     }
     let relevance = match relevance {
         Some(r) => r,

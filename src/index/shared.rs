@@ -38,11 +38,18 @@ struct Parts {
     /// Which files each package has: a warm run whose every file is
     /// cached never asks.
     packages: OnceLock<Packages>,
-    list: Mutex<Option<ListFiles>>,
+    list: Mutex<Option<Listing>>,
     build: BuildPart,
     built: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<Index>>>>>,
     /// The index of files outside every package: nothing.
     empty: Arc<Index>,
+}
+
+/// The walk's files by package: listed when first asked, or already
+/// being listed on another thread ([`SharedIndex::list_packages_now`]).
+enum Listing {
+    Later(ListFiles),
+    Started(std::thread::JoinHandle<Packages>),
 }
 
 #[derive(Default)]
@@ -52,24 +59,33 @@ struct Packages {
     files_of: HashMap<PathBuf, Vec<PathBuf>>,
 }
 
+impl Packages {
+    fn of(list: Vec<(PathBuf, Option<PathBuf>)>) -> Packages {
+        let mut packages = Packages::default();
+        for (file, manifest) in list {
+            if let Some(m) = manifest {
+                packages
+                    .files_of
+                    .entry(m.clone())
+                    .or_default()
+                    .push(file.clone());
+                // As the walk wrote it: the linted paths are the walk's.
+                packages.manifest_of.insert(file, m);
+            }
+        }
+        packages
+    }
+}
+
 impl Parts {
     fn packages(&self) -> &Packages {
-        self.packages.get_or_init(|| {
-            let list = self.list.lock().expect("index parts lock").take();
-            let mut packages = Packages::default();
-            for (file, manifest) in list.map_or_else(Vec::new, |f| f()) {
-                if let Some(m) = manifest {
-                    packages
-                        .files_of
-                        .entry(m.clone())
-                        .or_default()
-                        .push(file.clone());
-                    // As the walk wrote it: the linted paths are the walk's.
-                    packages.manifest_of.insert(file, m);
-                }
-            }
-            packages
-        })
+        self.packages.get_or_init(
+            || match self.list.lock().expect("index parts lock").take() {
+                Some(Listing::Later(list)) => Packages::of(list()),
+                Some(Listing::Started(listing)) => listing.join().unwrap_or_default(),
+                None => Packages::default(),
+            },
+        )
     }
 }
 
@@ -113,7 +129,7 @@ impl SharedIndex {
             build: Mutex::new(None),
             parts: Some(Parts {
                 packages: OnceLock::new(),
-                list: Mutex::new(Some(Box::new(files))),
+                list: Mutex::new(Some(Listing::Later(Box::new(files)))),
                 build: Box::new(build),
                 built: Mutex::new(HashMap::new()),
                 empty: Arc::new(Index {
@@ -122,6 +138,19 @@ impl SharedIndex {
                 }),
             }),
             names: KnownNames::none(),
+        }
+    }
+
+    /// Start listing the files of each package on another thread: a run
+    /// that will lint changed files needs the list, and listing them while
+    /// the linters are set up takes it off the path of the first file.
+    pub fn list_packages_now(&self) {
+        let Some(parts) = &self.parts else { return };
+        let mut list = parts.list.lock().expect("index parts lock");
+        if let Some(Listing::Later(files)) = list.take() {
+            *list = Some(Listing::Started(std::thread::spawn(move || {
+                Packages::of(files())
+            })));
         }
     }
 
