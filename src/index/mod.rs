@@ -64,6 +64,10 @@ pub enum Def {
     Mod,
     /// An enum: its values are one of its variants.
     Enum,
+    /// A trait: its methods are in [`Index::methods`] under its path, so a
+    /// value typed by it (`c: &C` with `C: Config`, `&dyn Config`) has
+    /// them, and so has a type implementing it without defining them.
+    Trait,
     /// Traits, macros and other items: known to be the user's, with
     /// nothing more the analysis follows.
     Opaque,
@@ -217,6 +221,9 @@ pub struct Index {
     pub file_count: usize,
     /// Impl blocks met while building, linked when every module is known.
     pending_impls: Vec<(usize, Vec<String>, Vec<ItemSig>)>,
+    /// Traits with supertraits met while building: crate, module, the
+    /// trait's path and its supertraits' paths as written.
+    pending_supertraits: Vec<(usize, Vec<String>, Arc<str>, Vec<Vec<String>>)>,
     /// Per crate and models: [`Index::framework_items`].
     matchers: Mutex<MatcherCache>,
     /// Paths already resolved (see [`Index::resolve_in`]): every file of a
@@ -599,12 +606,35 @@ impl Index {
                     };
                     self.defs.insert(path.clone().unwrap_or_default(), def);
                 }
-                ItemSig::Trait { methods, .. } => {
+                ItemSig::Trait {
+                    generics,
+                    supertraits,
+                    methods,
+                    ..
+                } => {
+                    let path = path.clone().unwrap_or_default();
                     self.crates[krate]
                         .trait_methods
-                        .extend(methods.iter().cloned());
-                    self.defs
-                        .insert(path.clone().unwrap_or_default(), Def::Opaque);
+                        .extend(methods.iter().map(|(n, _)| n.clone()));
+                    let entry = self.methods.entry(path.to_string()).or_default();
+                    for (name, sig) in methods {
+                        let mut sig_origin = origin(generics);
+                        sig_origin.generics.extend(sig.generics.iter().cloned());
+                        entry.entry(name.clone()).or_insert(Method {
+                            origin: sig_origin,
+                            self_ty: self_type(),
+                            sig: sig.clone(),
+                        });
+                    }
+                    if !supertraits.is_empty() {
+                        self.pending_supertraits.push((
+                            krate,
+                            module.to_vec(),
+                            path.clone(),
+                            supertraits.clone(),
+                        ));
+                    }
+                    self.defs.insert(path, Def::Trait);
                 }
                 ItemSig::Impl { trait_path, .. } => {
                     if trait_path.is_some() {
@@ -701,15 +731,60 @@ impl Index {
         self.crates[krate].modules.insert(module.to_vec(), ns);
     }
 
-    /// Attach impl methods to the user's types they are written for.
+    /// The methods of the crate trait `trait_path` names where it is
+    /// written, when it is one.
+    fn trait_methods_of(
+        &self,
+        krate: usize,
+        module: &[String],
+        trait_path: &[String],
+    ) -> Option<HashMap<String, Method>> {
+        match self.resolve_in(krate, module, trait_path, 0)? {
+            Resolved::Local(p) if matches!(self.defs.get(p.as_str()), Some(Def::Trait)) => {
+                self.methods.get(&p).cloned()
+            }
+            _ => None,
+        }
+    }
+
+    /// A trait has its supertraits' methods (`trait A: B`: a `C: A` value
+    /// has `B`'s methods too), through chains of a few supertraits.
+    fn link_supertraits(&mut self) {
+        let pending = std::mem::take(&mut self.pending_supertraits);
+        for _ in 0..4 {
+            let mut changed = false;
+            for (krate, module, path, supers) in &pending {
+                for sup in supers {
+                    let Some(inherited) = self.trait_methods_of(*krate, module, sup) else {
+                        continue;
+                    };
+                    let entry = self.methods.entry(path.to_string()).or_default();
+                    for (name, m) in inherited {
+                        if let std::collections::hash_map::Entry::Vacant(v) = entry.entry(name) {
+                            v.insert(m);
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    /// Attach impl methods to the user's types they are written for; an
+    /// impl of a crate trait also gives the type the trait's methods it
+    /// does not define (default methods), with the trait's signatures.
     fn link_impls(&mut self) {
+        self.link_supertraits();
         for (krate, module, impls) in std::mem::take(&mut self.pending_impls) {
             for imp in impls {
                 let ItemSig::Impl {
                     generics,
                     self_ty,
                     methods,
-                    ..
+                    trait_path,
                 } = imp
                 else {
                     continue;
@@ -725,6 +800,9 @@ impl Index {
                     module: module.as_slice().into(),
                     generics,
                 };
+                let defaults = trait_path
+                    .as_deref()
+                    .and_then(|t| self.trait_methods_of(krate, &module, t));
                 let entry = self.methods.entry(path).or_default();
                 for (name, sig) in methods {
                     let mut sig_origin = origin.clone();
@@ -734,6 +812,9 @@ impl Index {
                         self_ty: self_ty.clone(),
                         sig,
                     });
+                }
+                for (name, m) in defaults.into_iter().flatten() {
+                    entry.entry(name).or_insert(m);
                 }
             }
         }
@@ -782,6 +863,13 @@ impl Index {
     pub fn is_enum(&self, ty: &Ty) -> bool {
         ty.path()
             .is_some_and(|p| matches!(self.defs.get(p), Some(Def::Enum)))
+    }
+
+    /// Is `path` (canonical) one of the user's traits? A value typed by it
+    /// (a generic parameter bounded by it, `dyn` or `impl` it) has its
+    /// methods ([`Index::method`]).
+    pub fn is_trait(&self, path: &str) -> bool {
+        matches!(self.defs.get(path), Some(Def::Trait))
     }
 
     /// The files the index places in a crate's module tree.
@@ -1252,6 +1340,13 @@ impl Index {
                             && sig.params.iter().any(|p| mentions(p, &interesting)))
                     .then_some(ItemKind::Function),
                     Def::Const { ty, .. } => mentions(ty, &interesting).then_some(ItemKind::Value),
+                    // A trait whose methods return one: a value typed by
+                    // it (`c: &C` with `C: Config`) gives one.
+                    Def::Trait => self
+                        .methods
+                        .get(&***path)
+                        .is_some_and(|ms| ms.values().any(|m| mentions(&m.sig.ret, &interesting)))
+                        .then_some(ItemKind::Value),
                     _ => None,
                 };
                 if let Some(kind) = hit {
@@ -1326,6 +1421,15 @@ pub enum ItemKind {
     Value,
     /// A free function: calling it returns one.
     Function,
+}
+
+/// `Self`, the self type of a trait's methods.
+fn self_type() -> TypeExpr {
+    TypeExpr::Path {
+        leading_colon: false,
+        segs: vec!["Self".to_string()],
+        args: Vec::new(),
+    }
 }
 
 fn canonical(krate: &str, module: &[String], name: &str) -> String {

@@ -319,9 +319,14 @@ pub enum ItemSig {
         ty: TypeExpr,
         lit: Option<String>,
     },
+    /// A trait: its supertraits' paths (`trait A: B + Send`) and its
+    /// methods' signatures, default methods included (their bodies are
+    /// dropped like any other, a one-chain body kept as a projection).
     Trait {
         name: String,
-        methods: Vec<String>,
+        generics: Vec<String>,
+        supertraits: Vec<Vec<String>>,
+        methods: Vec<(String, FnSig)>,
     },
     Impl {
         generics: Vec<String>,
@@ -880,11 +885,29 @@ fn item_of(item: &syn::Item) -> Option<ItemSig> {
         },
         syn::Item::Trait(t) => ItemSig::Trait {
             name: t.ident.to_string(),
+            generics: type_params(&t.generics),
+            supertraits: t
+                .supertraits
+                .iter()
+                .filter_map(|b| match b {
+                    syn::TypeParamBound::Trait(tb) => Some(
+                        tb.path
+                            .segments
+                            .iter()
+                            .map(|s| s.ident.to_string())
+                            .collect(),
+                    ),
+                    _ => None,
+                })
+                .collect(),
             methods: t
                 .items
                 .iter()
                 .filter_map(|i| match i {
-                    syn::TraitItem::Fn(f) => Some(f.sig.ident.to_string()),
+                    syn::TraitItem::Fn(f) => Some((
+                        f.sig.ident.to_string(),
+                        FnSig::of(&f.sig, f.default.as_ref()),
+                    )),
                     _ => None,
                 })
                 .collect(),

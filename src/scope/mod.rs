@@ -506,11 +506,14 @@ impl<'m> Scope<'m> {
     /// parameters.
     pub fn enter_fn(&mut self, sig: &syn::Signature, is_test: bool) {
         self.test_depth += usize::from(is_test);
+        let bounded = self.bounded_generics(&sig.generics);
         let params: Vec<(&syn::Pat, Ty)> = sig
             .inputs
             .iter()
             .filter_map(|arg| match arg {
-                syn::FnArg::Typed(pt) => Some((&*pt.pat, self.resolve_type(&pt.ty))),
+                syn::FnArg::Typed(pt) => {
+                    Some((&*pt.pat, with_bounds(self.resolve_type(&pt.ty), &bounded)))
+                }
                 syn::FnArg::Receiver(_) => None,
             })
             .collect();
@@ -936,9 +939,60 @@ impl<'m> Scope<'m> {
         self.binding(name).cloned().unwrap_or_default()
     }
 
+    /// The first of `bounds` that is a trait of the user's crate, as a
+    /// type: a value of `impl Config`, `dyn Config + Send` or a `C:
+    /// Config` has the trait's methods ([`crate::index::Index::is_trait`]).
+    /// A framework trait (`B: HttpBody`) or an unknown one gives nothing.
+    fn crate_trait<'t>(
+        &self,
+        bounds: impl IntoIterator<Item = &'t syn::TypeParamBound>,
+    ) -> Option<Ty> {
+        let (ix, _) = self.index.as_ref()?;
+        bounds.into_iter().find_map(|b| match b {
+            syn::TypeParamBound::Trait(tb) => self
+                .resolve_path(&tb.path)
+                .filter(|p| ix.is_trait(p))
+                .map(|p| Ty::named(&p)),
+            _ => None,
+        })
+    }
+
+    /// The function's type parameters bounded by a crate trait, inline
+    /// (`<C: Config>`) or in its `where` clause, each with that trait.
+    fn bounded_generics(&self, generics: &syn::Generics) -> Vec<(String, Ty)> {
+        if self.index.is_none() {
+            return Vec::new();
+        }
+        let mut out: Vec<(String, Ty)> = generics
+            .type_params()
+            .filter_map(|p| Some((p.ident.to_string(), self.crate_trait(&p.bounds)?)))
+            .collect();
+        let predicates = generics.where_clause.iter().flat_map(|w| &w.predicates);
+        for pred in predicates {
+            let syn::WherePredicate::Type(pt) = pred else {
+                continue;
+            };
+            let syn::Type::Path(p) = &pt.bounded_ty else {
+                continue;
+            };
+            let Some(name) = p.path.get_ident().map(|i| i.to_string()) else {
+                continue;
+            };
+            let declared = generics.type_params().any(|tp| tp.ident == name);
+            if declared && !out.iter().any(|(n, _)| *n == name) {
+                if let Some(ty) = self.crate_trait(&pt.bounds) {
+                    out.push((name, ty));
+                }
+            }
+        }
+        out
+    }
+
     /// The type a type expression denotes.
     pub fn resolve_type(&self, t: &syn::Type) -> Ty {
         match t {
+            syn::Type::TraitObject(o) => self.crate_trait(&o.bounds).unwrap_or_default(),
+            syn::Type::ImplTrait(i) => self.crate_trait(&i.bounds).unwrap_or_default(),
             syn::Type::Reference(r) => Ty::reference(self.resolve_type(&r.elem)),
             syn::Type::Paren(p) => self.resolve_type(&p.elem),
             syn::Type::Group(g) => self.resolve_type(&g.elem),
@@ -967,5 +1021,27 @@ impl<'m> Scope<'m> {
             }
             _ => Ty::Unknown,
         }
+    }
+}
+
+/// `ty` with each type parameter of `bounded` (resolved as a bare name,
+/// `C`) replaced by its crate trait: `&C` with `C: Config` is `&Config`.
+fn with_bounds(ty: Ty, bounded: &[(String, Ty)]) -> Ty {
+    if bounded.is_empty() {
+        return ty;
+    }
+    match ty {
+        Ty::Path { path, args } if args.is_empty() => bounded
+            .iter()
+            .find(|(n, _)| **n == *path)
+            .map(|(_, t)| t.clone())
+            .unwrap_or(Ty::Path { path, args }),
+        Ty::Path { path, args } => Ty::Path {
+            path,
+            args: args.into_iter().map(|a| with_bounds(a, bounded)).collect(),
+        },
+        Ty::Ref(inner) => Ty::Ref(Box::new(with_bounds(*inner, bounded))),
+        Ty::Tuple(items) => Ty::Tuple(items.into_iter().map(|t| with_bounds(t, bounded)).collect()),
+        other => other,
     }
 }
