@@ -1446,3 +1446,128 @@ fn canonical(krate: &str, module: &[String], name: &str) -> String {
 pub(crate) fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
+
+#[cfg(test)]
+mod trait_tests {
+    use super::*;
+
+    /// A crate whose trait is declared in one file and implemented in
+    /// another; `local.rs` has its own `Url` and a trait giving it.
+    fn index_of(dir: &Path) -> Index {
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        let files = [
+            (
+                "Cargo.toml",
+                "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            (
+                "src/main.rs",
+                "mod config;\nmod local;\nmod state;\nfn main() {}\n",
+            ),
+            (
+                "src/config.rs",
+                "use url::Url;\n\
+                 pub trait Endpoints { fn api(&self) -> &Url; }\n\
+                 pub trait Config: Endpoints {\n\
+                     fn base(&self) -> &Url;\n\
+                     fn query(&self) -> String { String::new() }\n\
+                     fn billing(&self) -> Url { secret_body(self) }\n\
+                     fn me(&self) -> &Self { self }\n\
+                 }\n\
+                 pub trait Named { fn name(&self) -> String; }\n",
+            ),
+            (
+                "src/state.rs",
+                "use crate::config::{Config, Endpoints};\nuse url::Url;\n\
+                 pub struct AppState { pub base: Url }\n\
+                 impl Endpoints for AppState { fn api(&self) -> &Url { &self.base } }\n\
+                 impl Config for AppState { fn base(&self) -> &Url { &self.base } }\n",
+            ),
+            (
+                "src/local.rs",
+                "pub struct Url { pub raw: String }\n\
+                 pub trait Source { fn url(&self) -> &Url; }\n",
+            ),
+        ];
+        let mut paths = Vec::new();
+        for (name, text) in files {
+            std::fs::write(dir.join(name), text).unwrap();
+            if name.ends_with(".rs") {
+                paths.push(dir.join(name));
+            }
+        }
+        Index::build(&paths, &|p: &Path| std::fs::read_to_string(p).ok(), &|_| {
+            true
+        })
+    }
+
+    fn ret(ix: &Index, recv: &str, method: &str, models: &Models) -> Option<Ty> {
+        ix.method(&Ty::named(recv), method, models).map(|c| c.ret)
+    }
+
+    #[test]
+    fn a_trait_gives_its_method_signatures_to_values_typed_by_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let ix = index_of(dir.path());
+        let models = Models::builtin().unwrap();
+        let url = Ty::named("url::Url");
+        let config = "app#0::config::Config";
+        assert!(ix.is_trait(config));
+        assert!(!ix.is_trait("app#0::state::AppState"));
+        assert_eq!(
+            ret(&ix, config, "base", &models),
+            Some(Ty::reference(url.clone()))
+        );
+        assert_eq!(ret(&ix, config, "billing", &models), Some(url.clone()));
+        assert_eq!(
+            ret(&ix, config, "query", &models),
+            Some(Ty::named("String"))
+        );
+        // Through the supertrait.
+        assert_eq!(
+            ret(&ix, config, "api", &models),
+            Some(Ty::reference(url.clone()))
+        );
+        // `Self` is the receiver's type.
+        let state = Ty::named("app#0::state::AppState");
+        let me = ix.method(&state, "me", &models).map(|c| c.ret);
+        assert_eq!(me, Some(Ty::reference(state.clone())));
+        // A local trait gives the crate's own `Url`, not the framework's.
+        assert_eq!(
+            ret(&ix, "app#0::local::Source", "url", &models),
+            Some(Ty::reference(Ty::named("app#0::local::Url")))
+        );
+        assert_eq!(ret(&ix, config, "missing", &models), None);
+    }
+
+    #[test]
+    fn an_implementor_has_the_default_methods_it_does_not_define() {
+        let dir = tempfile::tempdir().unwrap();
+        let ix = index_of(dir.path());
+        let models = Models::builtin().unwrap();
+        let state = "app#0::state::AppState";
+        let url = Ty::named("url::Url");
+        assert_eq!(ret(&ix, state, "billing", &models), Some(url.clone()));
+        assert_eq!(ret(&ix, state, "query", &models), Some(Ty::named("String")));
+        assert_eq!(
+            ret(&ix, state, "base", &models),
+            Some(Ty::reference(url.clone()))
+        );
+        // Not a method of a trait it does not implement.
+        assert_eq!(ret(&ix, state, "name", &models), None);
+    }
+
+    #[test]
+    fn a_trait_returning_framework_values_is_a_followed_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let ix = index_of(dir.path());
+        let models = Models::builtin().unwrap();
+        let names = ix.framework_names(0, &models);
+        assert_eq!(names.get("Config"), Some(&ItemKind::Value));
+        assert_eq!(names.get("Endpoints"), Some(&ItemKind::Value));
+        // Its methods give only a `String`. (Names are matched as words:
+        // `Source`, giving the crate's own `Url`, counts too, which only
+        // keeps a body parsed; its values stay the local type.)
+        assert!(!names.contains_key("Named"), "{names:?}");
+    }
+}

@@ -1173,6 +1173,47 @@ mod tests {
     }
 
     #[test]
+    fn a_trait_keeps_its_method_signatures_and_supertraits_not_its_bodies() {
+        let text = "pub trait Config: Endpoints + Send + 'static {\n\
+                    fn base(&self) -> &Url;\n\
+                    fn billing(&self) -> Url { let u = secret_body(); u }\n\
+                    fn api(&self) -> &Url { self.inner.api() }\n}\n";
+        let s = FileSummary::of_text(text);
+        let Some(ItemSig::Trait {
+            name,
+            supertraits,
+            methods,
+            ..
+        }) = s.items.first()
+        else {
+            panic!("{s:?}");
+        };
+        assert_eq!(name, "Config");
+        assert_eq!(
+            supertraits,
+            &[vec!["Endpoints".to_string()], vec!["Send".to_string()]]
+        );
+        let names: Vec<&str> = methods.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["base", "billing", "api"]);
+        assert!(matches!(&methods[0].1.ret, TypeExpr::Ref(_)), "{methods:?}");
+        assert!(methods[1].1.returns.is_none(), "{methods:?}");
+        // A one-chain default body keeps its projection, as a method's does.
+        let api = methods[2].1.returns.as_ref().expect("a projection");
+        assert_eq!(api.param, None);
+        assert_eq!(
+            api.steps,
+            [Step::Field("inner".into()), Step::Method("api".into())]
+        );
+        assert!(!without_bodies(text).contains("secret_body"));
+        // A default body's edit leaves the summary as it was.
+        let edited = text.replace("secret_body()", "other_body(1)");
+        assert_eq!(
+            s.interface_hash(),
+            FileSummary::of_text(&edited).interface_hash()
+        );
+    }
+
+    #[test]
     fn bad_text_is_unparsable_not_a_panic() {
         assert!(FileSummary::of_text("fn f( {").unparsable);
         assert!(FileSummary::of_text("\"unterminated").unparsable);
