@@ -197,6 +197,9 @@ struct ImplContext {
     ty: Ty,
     handler_trait: bool,
     connector: bool,
+    /// The impl's type parameters bounded by a crate trait
+    /// (`impl<C: Config> Client<C>`), for its methods' parameters.
+    bounded: Vec<(String, Ty)>,
 }
 
 /// Facts about the whole file, gathered before the walk.
@@ -482,7 +485,8 @@ impl<'m> Scope<'m> {
             }
             _ => None,
         };
-        let ty = self.resolve_type(&imp.self_ty);
+        let bounded = self.bounded_generics(&imp.generics);
+        let ty = with_bounds(self.resolve_type(&imp.self_ty), &bounded);
         let handler_trait = imp.trait_.as_ref().is_some_and(|(_, path, _)| {
             self.resolve_path(path)
                 .is_some_and(|p| self.models.is_handler_trait(&p))
@@ -495,6 +499,7 @@ impl<'m> Scope<'m> {
             ty,
             handler_trait,
             connector,
+            bounded,
         });
     }
 
@@ -506,7 +511,10 @@ impl<'m> Scope<'m> {
     /// parameters.
     pub fn enter_fn(&mut self, sig: &syn::Signature, is_test: bool) {
         self.test_depth += usize::from(is_test);
-        let bounded = self.bounded_generics(&sig.generics);
+        let mut bounded = self.bounded_generics(&sig.generics);
+        if let Some(imp) = self.impls.last() {
+            bounded.extend(imp.bounded.iter().cloned());
+        }
         let params: Vec<(&syn::Pat, Ty)> = sig
             .inputs
             .iter()
