@@ -221,9 +221,9 @@ pub struct Index {
     pub file_count: usize,
     /// Impl blocks met while building, linked when every module is known.
     pending_impls: Vec<(usize, Vec<String>, Vec<ItemSig>)>,
-    /// Traits with supertraits met while building: crate, module, the
-    /// trait's path and its supertraits' paths as written.
-    pending_supertraits: Vec<(usize, Vec<String>, Arc<str>, Vec<Vec<String>>)>,
+    /// Traits with supertraits met while building, linked when every
+    /// module is known.
+    pending_supertraits: Vec<PendingSupertraits>,
     /// Per crate and models: [`Index::framework_items`].
     matchers: Mutex<MatcherCache>,
     /// Paths already resolved (see [`Index::resolve_in`]): every file of a
@@ -233,6 +233,16 @@ pub struct Index {
     resolved: Mutex<HashMap<ResolveKey, Option<Resolved>>>,
     /// Whether [`Index::resolved`] may be filled: not while building.
     built: bool,
+}
+
+/// A trait's supertraits waiting to be linked: the crate and module the
+/// trait is written in, its path, and its supertraits' paths as written.
+#[derive(Debug)]
+struct PendingSupertraits {
+    krate: usize,
+    module: Vec<String>,
+    path: Arc<str>,
+    supertraits: Vec<Vec<String>>,
 }
 
 /// A path to resolve: the crate, the module it is written in, its segments.
@@ -627,12 +637,12 @@ impl Index {
                         });
                     }
                     if !supertraits.is_empty() {
-                        self.pending_supertraits.push((
+                        self.pending_supertraits.push(PendingSupertraits {
                             krate,
-                            module.to_vec(),
-                            path.clone(),
-                            supertraits.clone(),
-                        ));
+                            module: module.to_vec(),
+                            path: path.clone(),
+                            supertraits: supertraits.clone(),
+                        });
                     }
                     self.defs.insert(path, Def::Trait);
                 }
@@ -753,12 +763,12 @@ impl Index {
         let pending = std::mem::take(&mut self.pending_supertraits);
         for _ in 0..4 {
             let mut changed = false;
-            for (krate, module, path, supers) in &pending {
-                for sup in supers {
-                    let Some(inherited) = self.trait_methods_of(*krate, module, sup) else {
+            for p in &pending {
+                for sup in &p.supertraits {
+                    let Some(inherited) = self.trait_methods_of(p.krate, &p.module, sup) else {
                         continue;
                     };
-                    let entry = self.methods.entry(path.to_string()).or_default();
+                    let entry = self.methods.entry(p.path.to_string()).or_default();
                     for (name, m) in inherited {
                         if let std::collections::hash_map::Entry::Vacant(v) = entry.entry(name) {
                             v.insert(m);
