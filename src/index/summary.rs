@@ -1205,11 +1205,17 @@ mod tests {
             [Step::Field("inner".into()), Step::Method("api".into())]
         );
         assert!(!without_bodies(text).contains("secret_body"));
-        // A default body's edit leaves the summary as it was.
+        // A default body's edit leaves the summary as it was; a method's
+        // return type is part of it.
         let edited = text.replace("secret_body()", "other_body(1)");
         assert_eq!(
             s.interface_hash(),
             FileSummary::of_text(&edited).interface_hash()
+        );
+        let retyped = text.replace("fn base(&self) -> &Url", "fn base(&self) -> &str");
+        assert_ne!(
+            s.interface_hash(),
+            FileSummary::of_text(&retyped).interface_hash()
         );
     }
 
