@@ -10,6 +10,7 @@
 //! mistaken for `url::Url`.
 
 mod bind;
+mod bounds;
 mod infer;
 mod items;
 pub mod route_attrs;
@@ -486,7 +487,7 @@ impl<'m> Scope<'m> {
             _ => None,
         };
         let bounded = self.bounded_generics(&imp.generics);
-        let ty = with_bounds(self.resolve_type(&imp.self_ty), &bounded);
+        let ty = bounds::with_bounds(self.resolve_type(&imp.self_ty), &bounded);
         let handler_trait = imp.trait_.as_ref().is_some_and(|(_, path, _)| {
             self.resolve_path(path)
                 .is_some_and(|p| self.models.is_handler_trait(&p))
@@ -519,9 +520,10 @@ impl<'m> Scope<'m> {
             .inputs
             .iter()
             .filter_map(|arg| match arg {
-                syn::FnArg::Typed(pt) => {
-                    Some((&*pt.pat, with_bounds(self.resolve_type(&pt.ty), &bounded)))
-                }
+                syn::FnArg::Typed(pt) => Some((
+                    &*pt.pat,
+                    bounds::with_bounds(self.resolve_type(&pt.ty), &bounded),
+                )),
                 syn::FnArg::Receiver(_) => None,
             })
             .collect();
@@ -947,55 +949,6 @@ impl<'m> Scope<'m> {
         self.binding(name).cloned().unwrap_or_default()
     }
 
-    /// The first of `bounds` that is a trait of the user's crate, as a
-    /// type: a value of `impl Config`, `dyn Config + Send` or a `C:
-    /// Config` has the trait's methods ([`crate::index::Index::is_trait`]).
-    /// A framework trait (`B: HttpBody`) or an unknown one gives nothing.
-    fn crate_trait<'t>(
-        &self,
-        bounds: impl IntoIterator<Item = &'t syn::TypeParamBound>,
-    ) -> Option<Ty> {
-        let (ix, _) = self.index.as_ref()?;
-        bounds.into_iter().find_map(|b| match b {
-            syn::TypeParamBound::Trait(tb) => self
-                .resolve_path(&tb.path)
-                .filter(|p| ix.is_trait(p))
-                .map(|p| Ty::named(&p)),
-            _ => None,
-        })
-    }
-
-    /// The function's type parameters bounded by a crate trait, inline
-    /// (`<C: Config>`) or in its `where` clause, each with that trait.
-    fn bounded_generics(&self, generics: &syn::Generics) -> Vec<(String, Ty)> {
-        if self.index.is_none() {
-            return Vec::new();
-        }
-        let mut out: Vec<(String, Ty)> = generics
-            .type_params()
-            .filter_map(|p| Some((p.ident.to_string(), self.crate_trait(&p.bounds)?)))
-            .collect();
-        let predicates = generics.where_clause.iter().flat_map(|w| &w.predicates);
-        for pred in predicates {
-            let syn::WherePredicate::Type(pt) = pred else {
-                continue;
-            };
-            let syn::Type::Path(p) = &pt.bounded_ty else {
-                continue;
-            };
-            let Some(name) = p.path.get_ident().map(|i| i.to_string()) else {
-                continue;
-            };
-            let declared = generics.type_params().any(|tp| tp.ident == name);
-            if declared && !out.iter().any(|(n, _)| *n == name) {
-                if let Some(ty) = self.crate_trait(&pt.bounds) {
-                    out.push((name, ty));
-                }
-            }
-        }
-        out
-    }
-
     /// The type a type expression denotes.
     pub fn resolve_type(&self, t: &syn::Type) -> Ty {
         match t {
@@ -1029,27 +982,5 @@ impl<'m> Scope<'m> {
             }
             _ => Ty::Unknown,
         }
-    }
-}
-
-/// `ty` with each type parameter of `bounded` (resolved as a bare name,
-/// `C`) replaced by its crate trait: `&C` with `C: Config` is `&Config`.
-fn with_bounds(ty: Ty, bounded: &[(String, Ty)]) -> Ty {
-    if bounded.is_empty() {
-        return ty;
-    }
-    match ty {
-        Ty::Path { path, args } if args.is_empty() => bounded
-            .iter()
-            .find(|(n, _)| **n == *path)
-            .map(|(_, t)| t.clone())
-            .unwrap_or(Ty::Path { path, args }),
-        Ty::Path { path, args } => Ty::Path {
-            path,
-            args: args.into_iter().map(|a| with_bounds(a, bounded)).collect(),
-        },
-        Ty::Ref(inner) => Ty::Ref(Box::new(with_bounds(*inner, bounded))),
-        Ty::Tuple(items) => Ty::Tuple(items.into_iter().map(|t| with_bounds(t, bounded)).collect()),
-        other => other,
     }
 }
