@@ -617,11 +617,18 @@ impl Index {
                     self.defs.insert(path.clone().unwrap_or_default(), def);
                 }
                 ItemSig::Trait {
+                    name,
                     generics,
                     supertraits,
                     methods,
-                    ..
                 } => {
+                    // The trait's own generics are bound by the value's
+                    // type (`P: Provider<Url>` is `Provider<Url>`).
+                    let self_ty = TypeExpr::Path {
+                        leading_colon: false,
+                        segs: vec![name.clone()],
+                        args: generics.iter().map(|g| type_named(g)).collect(),
+                    };
                     let path = path.clone().unwrap_or_default();
                     self.crates[krate]
                         .trait_methods
@@ -632,7 +639,7 @@ impl Index {
                         sig_origin.generics.extend(sig.generics.iter().cloned());
                         entry.entry(name.clone()).or_insert(Method {
                             origin: sig_origin,
-                            self_ty: self_type(),
+                            self_ty: self_ty.clone(),
                             sig: sig.clone(),
                         });
                     }
@@ -1433,11 +1440,11 @@ pub enum ItemKind {
     Function,
 }
 
-/// `Self`, the self type of a trait's methods.
-fn self_type() -> TypeExpr {
+/// A type written as one name (`T`).
+fn type_named(name: &str) -> TypeExpr {
     TypeExpr::Path {
         leading_colon: false,
-        segs: vec!["Self".to_string()],
+        segs: vec![name.to_string()],
         args: Vec::new(),
     }
 }
@@ -1484,7 +1491,8 @@ mod trait_tests {
                      fn billing(&self) -> Url { secret_body(self) }\n\
                      fn me(&self) -> &Self { self }\n\
                  }\n\
-                 pub trait Named { fn name(&self) -> String; }\n",
+                 pub trait Named { fn name(&self) -> String; }\n\
+                 pub trait Provider<T> { fn get(&self) -> &T; }\n",
             ),
             (
                 "src/state.rs",
@@ -1548,6 +1556,14 @@ mod trait_tests {
             Some(Ty::reference(Ty::named("app#0::local::Url")))
         );
         assert_eq!(ret(&ix, config, "missing", &models), None);
+        // A generic trait's parameter is the value's type argument.
+        let provider = |arg: Ty| Ty::generic("app#0::config::Provider", vec![arg]);
+        let get = |arg: Ty| ix.method(&provider(arg), "get", &models).map(|c| c.ret);
+        assert_eq!(get(url.clone()), Some(Ty::reference(url.clone())));
+        assert_eq!(
+            get(Ty::named("String")),
+            Some(Ty::reference(Ty::named("String")))
+        );
     }
 
     #[test]

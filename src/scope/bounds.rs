@@ -26,7 +26,12 @@ impl Scope<'_> {
             syn::TypeParamBound::Trait(tb) => self
                 .resolve_path(&tb.path)
                 .filter(|p| ix.is_trait(p))
-                .map(|p| Ty::named(&p)),
+                .map(|p| {
+                    let args = crate::models::generic_args(&tb.path)
+                        .map(|a| self.resolve_type(a))
+                        .collect();
+                    Ty::generic(&p, args)
+                }),
             _ => None,
         })
     }
