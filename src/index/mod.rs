@@ -1137,6 +1137,11 @@ impl Index {
                 vec![self.ty(origin, inner, models, depth + 1)],
             ),
             TypeExpr::Other => Ty::Unknown,
+            // `dyn Config`, `impl Config`: the crate's trait, or nothing.
+            TypeExpr::Bound(inner) => match self.ty(origin, inner, models, depth + 1) {
+                t if t.path().is_some_and(|p| self.is_trait(p)) => t,
+                _ => Ty::Unknown,
+            },
             TypeExpr::Path {
                 leading_colon,
                 segs,
@@ -1499,7 +1504,9 @@ mod trait_tests {
                 "use crate::config::{Config, Endpoints};\nuse url::Url;\n\
                  pub struct AppState { pub base: Url }\n\
                  impl Endpoints for AppState { fn api(&self) -> &Url { &self.base } }\n\
-                 impl Config for AppState { fn base(&self) -> &Url { &self.base } }\n",
+                 impl Config for AppState { fn base(&self) -> &Url { &self.base } }\n\
+                 pub struct Services { pub config: std::sync::Arc<dyn Config + Send>, \
+                 pub other: Box<dyn std::fmt::Display> }\n",
             ),
             (
                 "src/local.rs",
@@ -1564,6 +1571,25 @@ mod trait_tests {
             get(Ty::named("String")),
             Some(Ty::reference(Ty::named("String")))
         );
+    }
+
+    #[test]
+    fn a_trait_object_of_a_crate_trait_is_the_trait() {
+        let dir = tempfile::tempdir().unwrap();
+        let ix = index_of(dir.path());
+        let models = Models::builtin().unwrap();
+        let services = Ty::named("app#0::state::Services");
+        let config = ix.field(&services, "config", &models);
+        assert_eq!(
+            config,
+            Some(Ty::generic(
+                "std::sync::Arc",
+                vec![Ty::named("app#0::config::Config")]
+            ))
+        );
+        // A std trait object is nothing the analysis follows.
+        let other = ix.field(&services, "other", &models);
+        assert_eq!(other, Some(Ty::generic("Box", vec![Ty::Unknown])));
     }
 
     #[test]

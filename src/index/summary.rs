@@ -28,8 +28,10 @@ pub enum TypeExpr {
     Tuple(Vec<TypeExpr>),
     /// `[T]` and `[T; N]`.
     Slice(Box<TypeExpr>),
-    /// `impl Trait`, `dyn Trait`, arrays, function pointers ...: nothing the
-    /// analysis follows.
+    /// `impl Trait`, `dyn Trait + Send`: the first trait bound's path. A
+    /// value of it has the trait's methods when the trait is the crate's.
+    Bound(Box<TypeExpr>),
+    /// Function pointers, macros ...: nothing the analysis follows.
     Other,
 }
 
@@ -54,8 +56,25 @@ impl TypeExpr {
                     .map(TypeExpr::of)
                     .collect(),
             },
+            syn::Type::ImplTrait(i) => TypeExpr::bound(&i.bounds),
+            syn::Type::TraitObject(o) => TypeExpr::bound(&o.bounds),
             _ => TypeExpr::Other,
         }
+    }
+
+    fn bound<'b>(bounds: impl IntoIterator<Item = &'b syn::TypeParamBound>) -> TypeExpr {
+        bounds
+            .into_iter()
+            .find_map(|b| match b {
+                syn::TypeParamBound::Trait(tb) => {
+                    Some(TypeExpr::of(&syn::Type::Path(syn::TypePath {
+                        qself: None,
+                        path: tb.path.clone(),
+                    })))
+                }
+                _ => None,
+            })
+            .map_or(TypeExpr::Other, |t| TypeExpr::Bound(Box::new(t)))
     }
 
     fn of_return(r: &syn::ReturnType) -> TypeExpr {
@@ -71,7 +90,7 @@ impl TypeExpr {
             TypeExpr::Path { segs, args, .. } => {
                 segs.iter().any(|s| f(s)) || args.iter().any(|a| a.any_name(f))
             }
-            TypeExpr::Ref(t) | TypeExpr::Slice(t) => t.any_name(f),
+            TypeExpr::Ref(t) | TypeExpr::Slice(t) | TypeExpr::Bound(t) => t.any_name(f),
             TypeExpr::Tuple(items) => items.iter().any(|t| t.any_name(f)),
             TypeExpr::Other => false,
         }
@@ -86,7 +105,7 @@ impl TypeExpr {
                     a.names(out);
                 }
             }
-            TypeExpr::Ref(t) | TypeExpr::Slice(t) => t.names(out),
+            TypeExpr::Ref(t) | TypeExpr::Slice(t) | TypeExpr::Bound(t) => t.names(out),
             TypeExpr::Tuple(items) => items.iter().for_each(|t| t.names(out)),
             TypeExpr::Other => {}
         }
