@@ -6,13 +6,33 @@
 //! spells as a trait: a parameter whose type is a generic parameter bounded
 //! by a crate trait (`fn h<C: Config>(c: &C)`, `where C: Config`, an
 //! impl's `impl<C: Config> Client<C>`), `impl Config` and `dyn Config`
-//! (also inside `Box`/`Arc`, whose models deref to it). A bound on a
-//! framework or std trait gives nothing: those values stay unknown.
+//! (also inside `Box`/`Arc`, whose models deref to it), and `self` in the
+//! trait's own default methods. A bound on a framework or std trait gives
+//! nothing: those values stay unknown.
 
 use super::Scope;
 use crate::models::ty::Ty;
 
 impl Scope<'_> {
+    /// Enter a trait's declaration: in its default methods, `self` is a
+    /// value of the trait (left with [`Scope::exit_impl`]).
+    pub fn enter_trait(&mut self, t: &syn::ItemTrait) {
+        let own = self
+            .resolve_segments(&[t.ident.to_string()], false)
+            .filter(|p| self.index.as_ref().is_some_and(|(ix, _)| ix.is_trait(p)));
+        let ty = own.map_or(Ty::Unknown, |p| {
+            Ty::generic(&p, vec![Ty::Unknown; t.generics.type_params().count()])
+        });
+        let bounded = self.bounded_generics(&t.generics);
+        self.impls.push(super::ImplContext {
+            local_name: None,
+            ty,
+            handler_trait: false,
+            connector: false,
+            bounded,
+        });
+    }
+
     /// The first of `bounds` that is a trait of the user's crate, as a
     /// type: a value of `impl Config`, `dyn Config + Send` or a `C:
     /// Config` has the trait's methods ([`crate::index::Index::is_trait`]).
