@@ -31,12 +31,19 @@ use foldhash::{HashMap, HashMapExt, HashSet};
 /// Whether `text` names an encoder at all: a cheap test before
 /// [`text_encodes_for_query`].
 pub fn may_encode(text: &str) -> bool {
-    let has = |word: &str| {
-        text.as_bytes()
-            .windows(word.len())
-            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    // In any case, as `text_encodes_for_query` lowercases: each word is
+    // looked for where one of its rarer letters is (a vectorized search).
+    let bytes = text.as_bytes();
+    let has = |word: &str, at: usize| {
+        let letter = word.as_bytes()[at];
+        memchr::memchr2_iter(letter, letter.to_ascii_uppercase(), bytes).any(|i| {
+            i >= at
+                && bytes
+                    .get(i - at..i - at + word.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+        })
     };
-    has("encode") || has("serialize") || has("escape")
+    has("encode", 3) || has("serialize", 7) || has("escape", 4)
 }
 
 pub fn text_encodes_for_query(text: &str) -> bool {
@@ -981,6 +988,31 @@ impl<'m> Scope<'m> {
                 }
             }
             _ => Ty::Unknown,
+        }
+    }
+}
+
+#[cfg(test)]
+mod encoder_tests {
+    use super::{may_encode, text_encodes_for_query};
+
+    #[test]
+    fn may_encode_holds_wherever_an_encoder_is_named_in_any_case() {
+        for text in [
+            "let q = urlencoding::encode(&v);",
+            "let q = URLEncode(v);",
+            "let q = serde_urlencoded::to_string(&p).serialize();",
+            "let h = html_escape(v);",
+            "let c = ENCODE_SET;",
+        ] {
+            assert!(may_encode(text), "{text}");
+        }
+        for text in ["let q = decode(v);", "let n = v.len();", "let c = code;"] {
+            assert!(!may_encode(text), "{text}");
+        }
+        // The cheap test never hides what the full one finds.
+        for text in ["percent_encode(x, NON_ALPHANUMERIC)", "x.EnCoDe()"] {
+            assert!(may_encode(text) || !text_encodes_for_query(text), "{text}");
         }
     }
 }
