@@ -535,6 +535,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.fn_body(&f.sig, &f.attrs, &f.block);
     }
 
+    fn visit_item_trait(&mut self, t: &'ast syn::ItemTrait) {
+        self.scope.enter_trait(t);
+        syn::visit::visit_item_trait(self, t);
+        self.scope.exit_impl();
+    }
+
     fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
         if let Some(block) = &f.default {
             self.fn_body(&f.sig, &f.attrs, block);

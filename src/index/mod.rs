@@ -64,6 +64,10 @@ pub enum Def {
     Mod,
     /// An enum: its values are one of its variants.
     Enum,
+    /// A trait: its methods are in [`Index::methods`] under its path, so a
+    /// value typed by it (`c: &C` with `C: Config`, `&dyn Config`) has
+    /// them, and so has a type implementing it without defining them.
+    Trait,
     /// Traits, macros and other items: known to be the user's, with
     /// nothing more the analysis follows.
     Opaque,
@@ -217,6 +221,9 @@ pub struct Index {
     pub file_count: usize,
     /// Impl blocks met while building, linked when every module is known.
     pending_impls: Vec<(usize, Vec<String>, Vec<ItemSig>)>,
+    /// Traits with supertraits met while building, linked when every
+    /// module is known.
+    pending_supertraits: Vec<PendingSupertraits>,
     /// Per crate and models: [`Index::framework_items`].
     matchers: Mutex<MatcherCache>,
     /// Paths already resolved (see [`Index::resolve_in`]): every file of a
@@ -226,6 +233,16 @@ pub struct Index {
     resolved: Mutex<HashMap<ResolveKey, Option<Resolved>>>,
     /// Whether [`Index::resolved`] may be filled: not while building.
     built: bool,
+}
+
+/// A trait's supertraits waiting to be linked: the crate and module the
+/// trait is written in, its path, and its supertraits' paths as written.
+#[derive(Debug)]
+struct PendingSupertraits {
+    krate: usize,
+    module: Vec<String>,
+    path: Arc<str>,
+    supertraits: Vec<Vec<String>>,
 }
 
 /// Paths [`Index::resolved`] remembers before it starts again: about 2 MiB
@@ -607,12 +624,42 @@ impl Index {
                     };
                     self.defs.insert(path.clone().unwrap_or_default(), def);
                 }
-                ItemSig::Trait { methods, .. } => {
+                ItemSig::Trait {
+                    name,
+                    generics,
+                    supertraits,
+                    methods,
+                } => {
+                    // The trait's own generics are bound by the value's
+                    // type (`P: Provider<Url>` is `Provider<Url>`).
+                    let self_ty = TypeExpr::Path {
+                        leading_colon: false,
+                        segs: vec![name.clone()],
+                        args: generics.iter().map(|g| type_named(g)).collect(),
+                    };
+                    let path = path.clone().unwrap_or_default();
                     self.crates[krate]
                         .trait_methods
-                        .extend(methods.iter().cloned());
-                    self.defs
-                        .insert(path.clone().unwrap_or_default(), Def::Opaque);
+                        .extend(methods.iter().map(|(n, _)| n.clone()));
+                    let entry = self.methods.entry(path.to_string()).or_default();
+                    for (name, sig) in methods {
+                        let mut sig_origin = origin(generics);
+                        sig_origin.generics.extend(sig.generics.iter().cloned());
+                        entry.entry(name.clone()).or_insert(Method {
+                            origin: sig_origin,
+                            self_ty: self_ty.clone(),
+                            sig: sig.clone(),
+                        });
+                    }
+                    if !supertraits.is_empty() {
+                        self.pending_supertraits.push(PendingSupertraits {
+                            krate,
+                            module: module.to_vec(),
+                            path: path.clone(),
+                            supertraits: supertraits.clone(),
+                        });
+                    }
+                    self.defs.insert(path, Def::Trait);
                 }
                 ItemSig::Impl { trait_path, .. } => {
                     if trait_path.is_some() {
@@ -709,15 +756,60 @@ impl Index {
         self.crates[krate].modules.insert(module.to_vec(), ns);
     }
 
-    /// Attach impl methods to the user's types they are written for.
+    /// The methods of the crate trait `trait_path` names where it is
+    /// written, when it is one.
+    fn trait_methods_of(
+        &self,
+        krate: usize,
+        module: &[String],
+        trait_path: &[String],
+    ) -> Option<HashMap<String, Method>> {
+        match self.resolve_in(krate, module, trait_path, 0)? {
+            Resolved::Local(p) if matches!(self.defs.get(p.as_str()), Some(Def::Trait)) => {
+                self.methods.get(&p).cloned()
+            }
+            _ => None,
+        }
+    }
+
+    /// A trait has its supertraits' methods (`trait A: B`: a `C: A` value
+    /// has `B`'s methods too), through chains of a few supertraits.
+    fn link_supertraits(&mut self) {
+        let pending = std::mem::take(&mut self.pending_supertraits);
+        for _ in 0..4 {
+            let mut changed = false;
+            for p in &pending {
+                for sup in &p.supertraits {
+                    let Some(inherited) = self.trait_methods_of(p.krate, &p.module, sup) else {
+                        continue;
+                    };
+                    let entry = self.methods.entry(p.path.to_string()).or_default();
+                    for (name, m) in inherited {
+                        if let std::collections::hash_map::Entry::Vacant(v) = entry.entry(name) {
+                            v.insert(m);
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    /// Attach impl methods to the user's types they are written for; an
+    /// impl of a crate trait also gives the type the trait's methods it
+    /// does not define (default methods), with the trait's signatures.
     fn link_impls(&mut self) {
+        self.link_supertraits();
         for (krate, module, impls) in std::mem::take(&mut self.pending_impls) {
             for imp in impls {
                 let ItemSig::Impl {
                     generics,
                     self_ty,
                     methods,
-                    ..
+                    trait_path,
                 } = imp
                 else {
                     continue;
@@ -733,6 +825,9 @@ impl Index {
                     module: module.as_slice().into(),
                     generics,
                 };
+                let defaults = trait_path
+                    .as_deref()
+                    .and_then(|t| self.trait_methods_of(krate, &module, t));
                 let entry = self.methods.entry(path).or_default();
                 for (name, sig) in methods {
                     let mut sig_origin = origin.clone();
@@ -742,6 +837,9 @@ impl Index {
                         self_ty: self_ty.clone(),
                         sig,
                     });
+                }
+                for (name, m) in defaults.into_iter().flatten() {
+                    entry.entry(name).or_insert(m);
                 }
             }
         }
@@ -790,6 +888,13 @@ impl Index {
     pub fn is_enum(&self, ty: &Ty) -> bool {
         ty.path()
             .is_some_and(|p| matches!(self.defs.get(p), Some(Def::Enum)))
+    }
+
+    /// Is `path` (canonical) one of the user's traits? A value typed by it
+    /// (a generic parameter bounded by it, `dyn` or `impl` it) has its
+    /// methods ([`Index::method`]).
+    pub fn is_trait(&self, path: &str) -> bool {
+        matches!(self.defs.get(path), Some(Def::Trait))
     }
 
     /// The files the index places in a crate's module tree.
@@ -1046,6 +1151,11 @@ impl Index {
                 vec![self.ty(origin, inner, models, depth + 1)],
             ),
             TypeExpr::Other => Ty::Unknown,
+            // `dyn Config`, `impl Config`: the crate's trait, or nothing.
+            TypeExpr::Bound(inner) => match self.ty(origin, inner, models, depth + 1) {
+                t if t.path().is_some_and(|p| self.is_trait(p)) => t,
+                _ => Ty::Unknown,
+            },
             TypeExpr::Path {
                 leading_colon,
                 segs,
@@ -1269,6 +1379,13 @@ impl Index {
                             && sig.params.iter().any(|p| mentions(p, &interesting)))
                     .then_some(ItemKind::Function),
                     Def::Const { ty, .. } => mentions(ty, &interesting).then_some(ItemKind::Value),
+                    // A trait whose methods return one: a value typed by
+                    // it (`c: &C` with `C: Config`) gives one.
+                    Def::Trait => self
+                        .methods
+                        .get(&***path)
+                        .is_some_and(|ms| ms.values().any(|m| mentions(&m.sig.ret, &interesting)))
+                        .then_some(ItemKind::Value),
                     _ => None,
                 };
                 if let Some(kind) = hit {
@@ -1345,6 +1462,15 @@ pub enum ItemKind {
     Function,
 }
 
+/// A type written as one name (`T`).
+fn type_named(name: &str) -> TypeExpr {
+    TypeExpr::Path {
+        leading_colon: false,
+        segs: vec![name.to_string()],
+        args: Vec::new(),
+    }
+}
+
 fn canonical(krate: &str, module: &[String], name: &str) -> String {
     let mut s = String::from(krate);
     s.push_str("::");
@@ -1358,4 +1484,159 @@ fn canonical(krate: &str, module: &[String], name: &str) -> String {
 
 pub(crate) fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod trait_tests {
+    use super::*;
+
+    /// A crate whose trait is declared in one file and implemented in
+    /// another; `local.rs` has its own `Url` and a trait giving it.
+    fn index_of(dir: &Path) -> Index {
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        let files = [
+            (
+                "Cargo.toml",
+                "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            (
+                "src/main.rs",
+                "mod config;\nmod local;\nmod state;\nfn main() {}\n",
+            ),
+            (
+                "src/config.rs",
+                "use url::Url;\n\
+                 pub trait Endpoints { fn api(&self) -> &Url; }\n\
+                 pub trait Config: Endpoints {\n\
+                     fn base(&self) -> &Url;\n\
+                     fn query(&self) -> String { String::new() }\n\
+                     fn billing(&self) -> Url { secret_body(self) }\n\
+                     fn me(&self) -> &Self { self }\n\
+                 }\n\
+                 pub trait Named { fn name(&self) -> String; }\n\
+                 pub trait Provider<T> { fn get(&self) -> &T; }\n",
+            ),
+            (
+                "src/state.rs",
+                "use crate::config::{Config, Endpoints};\nuse url::Url;\n\
+                 pub struct AppState { pub base: Url }\n\
+                 impl Endpoints for AppState { fn api(&self) -> &Url { &self.base } }\n\
+                 impl Config for AppState { fn base(&self) -> &Url { &self.base } }\n\
+                 pub struct Services { pub config: std::sync::Arc<dyn Config + Send>, \
+                 pub other: Box<dyn std::fmt::Display> }\n",
+            ),
+            (
+                "src/local.rs",
+                "pub struct Url { pub raw: String }\n\
+                 pub trait Source { fn url(&self) -> &Url; }\n",
+            ),
+        ];
+        let mut paths = Vec::new();
+        for (name, text) in files {
+            std::fs::write(dir.join(name), text).unwrap();
+            if name.ends_with(".rs") {
+                paths.push(dir.join(name));
+            }
+        }
+        Index::build(&paths, &|p: &Path| std::fs::read_to_string(p).ok(), &|_| {
+            true
+        })
+    }
+
+    fn ret(ix: &Index, recv: &str, method: &str, models: &Models) -> Option<Ty> {
+        ix.method(&Ty::named(recv), method, models).map(|c| c.ret)
+    }
+
+    #[test]
+    fn a_trait_gives_its_method_signatures_to_values_typed_by_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let ix = index_of(dir.path());
+        let models = Models::builtin().unwrap();
+        let url = Ty::named("url::Url");
+        let config = "app#0::config::Config";
+        assert!(ix.is_trait(config));
+        assert!(!ix.is_trait("app#0::state::AppState"));
+        assert_eq!(
+            ret(&ix, config, "base", &models),
+            Some(Ty::reference(url.clone()))
+        );
+        assert_eq!(ret(&ix, config, "billing", &models), Some(url.clone()));
+        assert_eq!(
+            ret(&ix, config, "query", &models),
+            Some(Ty::named("String"))
+        );
+        // Through the supertrait.
+        assert_eq!(
+            ret(&ix, config, "api", &models),
+            Some(Ty::reference(url.clone()))
+        );
+        // `Self` is the receiver's type.
+        let state = Ty::named("app#0::state::AppState");
+        let me = ix.method(&state, "me", &models).map(|c| c.ret);
+        assert_eq!(me, Some(Ty::reference(state.clone())));
+        // A local trait gives the crate's own `Url`, not the framework's.
+        assert_eq!(
+            ret(&ix, "app#0::local::Source", "url", &models),
+            Some(Ty::reference(Ty::named("app#0::local::Url")))
+        );
+        assert_eq!(ret(&ix, config, "missing", &models), None);
+        // A generic trait's parameter is the value's type argument.
+        let provider = |arg: Ty| Ty::generic("app#0::config::Provider", vec![arg]);
+        let get = |arg: Ty| ix.method(&provider(arg), "get", &models).map(|c| c.ret);
+        assert_eq!(get(url.clone()), Some(Ty::reference(url.clone())));
+        assert_eq!(
+            get(Ty::named("String")),
+            Some(Ty::reference(Ty::named("String")))
+        );
+    }
+
+    #[test]
+    fn a_trait_object_of_a_crate_trait_is_the_trait() {
+        let dir = tempfile::tempdir().unwrap();
+        let ix = index_of(dir.path());
+        let models = Models::builtin().unwrap();
+        let services = Ty::named("app#0::state::Services");
+        let config = ix.field(&services, "config", &models);
+        assert_eq!(
+            config,
+            Some(Ty::generic(
+                "std::sync::Arc",
+                vec![Ty::named("app#0::config::Config")]
+            ))
+        );
+        // A std trait object is nothing the analysis follows.
+        let other = ix.field(&services, "other", &models);
+        assert_eq!(other, Some(Ty::generic("Box", vec![Ty::Unknown])));
+    }
+
+    #[test]
+    fn an_implementor_has_the_default_methods_it_does_not_define() {
+        let dir = tempfile::tempdir().unwrap();
+        let ix = index_of(dir.path());
+        let models = Models::builtin().unwrap();
+        let state = "app#0::state::AppState";
+        let url = Ty::named("url::Url");
+        assert_eq!(ret(&ix, state, "billing", &models), Some(url.clone()));
+        assert_eq!(ret(&ix, state, "query", &models), Some(Ty::named("String")));
+        assert_eq!(
+            ret(&ix, state, "base", &models),
+            Some(Ty::reference(url.clone()))
+        );
+        // Not a method of a trait it does not implement.
+        assert_eq!(ret(&ix, state, "name", &models), None);
+    }
+
+    #[test]
+    fn a_trait_returning_framework_values_is_a_followed_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let ix = index_of(dir.path());
+        let models = Models::builtin().unwrap();
+        let names = ix.framework_names(0, &models);
+        assert_eq!(names.get("Config"), Some(&ItemKind::Value));
+        assert_eq!(names.get("Endpoints"), Some(&ItemKind::Value));
+        // Its methods give only a `String`. (Names are matched as words:
+        // `Source`, giving the crate's own `Url`, counts too, which only
+        // keeps a body parsed; its values stay the local type.)
+        assert!(!names.contains_key("Named"), "{names:?}");
+    }
 }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-const FORMAT: &str = "scope-lint-index-v4";
+const FORMAT: &str = "scope-lint-index-v5";
 
 use crate::cache::Stamp;
 use serde_bytes::ByteBuf;

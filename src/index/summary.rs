@@ -28,8 +28,10 @@ pub enum TypeExpr {
     Tuple(Vec<TypeExpr>),
     /// `[T]` and `[T; N]`.
     Slice(Box<TypeExpr>),
-    /// `impl Trait`, `dyn Trait`, arrays, function pointers ...: nothing the
-    /// analysis follows.
+    /// `impl Trait`, `dyn Trait + Send`: the first trait bound's path. A
+    /// value of it has the trait's methods when the trait is the crate's.
+    Bound(Box<TypeExpr>),
+    /// Function pointers, macros ...: nothing the analysis follows.
     Other,
 }
 
@@ -54,8 +56,25 @@ impl TypeExpr {
                     .map(TypeExpr::of)
                     .collect(),
             },
+            syn::Type::ImplTrait(i) => TypeExpr::bound(&i.bounds),
+            syn::Type::TraitObject(o) => TypeExpr::bound(&o.bounds),
             _ => TypeExpr::Other,
         }
+    }
+
+    fn bound<'b>(bounds: impl IntoIterator<Item = &'b syn::TypeParamBound>) -> TypeExpr {
+        bounds
+            .into_iter()
+            .find_map(|b| match b {
+                syn::TypeParamBound::Trait(tb) => {
+                    Some(TypeExpr::of(&syn::Type::Path(syn::TypePath {
+                        qself: None,
+                        path: tb.path.clone(),
+                    })))
+                }
+                _ => None,
+            })
+            .map_or(TypeExpr::Other, |t| TypeExpr::Bound(Box::new(t)))
     }
 
     fn of_return(r: &syn::ReturnType) -> TypeExpr {
@@ -71,7 +90,7 @@ impl TypeExpr {
             TypeExpr::Path { segs, args, .. } => {
                 segs.iter().any(|s| f(s)) || args.iter().any(|a| a.any_name(f))
             }
-            TypeExpr::Ref(t) | TypeExpr::Slice(t) => t.any_name(f),
+            TypeExpr::Ref(t) | TypeExpr::Slice(t) | TypeExpr::Bound(t) => t.any_name(f),
             TypeExpr::Tuple(items) => items.iter().any(|t| t.any_name(f)),
             TypeExpr::Other => false,
         }
@@ -86,7 +105,7 @@ impl TypeExpr {
                     a.names(out);
                 }
             }
-            TypeExpr::Ref(t) | TypeExpr::Slice(t) => t.names(out),
+            TypeExpr::Ref(t) | TypeExpr::Slice(t) | TypeExpr::Bound(t) => t.names(out),
             TypeExpr::Tuple(items) => items.iter().for_each(|t| t.names(out)),
             TypeExpr::Other => {}
         }
@@ -319,9 +338,14 @@ pub enum ItemSig {
         ty: TypeExpr,
         lit: Option<String>,
     },
+    /// A trait: its supertraits' paths (`trait A: B + Send`) and its
+    /// methods' signatures, default methods included (their bodies are
+    /// dropped like any other, a one-chain body kept as a projection).
     Trait {
         name: String,
-        methods: Vec<String>,
+        generics: Vec<String>,
+        supertraits: Vec<Vec<String>>,
+        methods: Vec<(String, FnSig)>,
     },
     Impl {
         generics: Vec<String>,
@@ -880,11 +904,29 @@ fn item_of(item: &syn::Item) -> Option<ItemSig> {
         },
         syn::Item::Trait(t) => ItemSig::Trait {
             name: t.ident.to_string(),
+            generics: type_params(&t.generics),
+            supertraits: t
+                .supertraits
+                .iter()
+                .filter_map(|b| match b {
+                    syn::TypeParamBound::Trait(tb) => Some(
+                        tb.path
+                            .segments
+                            .iter()
+                            .map(|s| s.ident.to_string())
+                            .collect(),
+                    ),
+                    _ => None,
+                })
+                .collect(),
             methods: t
                 .items
                 .iter()
                 .filter_map(|i| match i {
-                    syn::TraitItem::Fn(f) => Some(f.sig.ident.to_string()),
+                    syn::TraitItem::Fn(f) => Some((
+                        f.sig.ident.to_string(),
+                        FnSig::of(&f.sig, f.default.as_ref()),
+                    )),
                     _ => None,
                 })
                 .collect(),
@@ -1147,6 +1189,53 @@ mod tests {
         assert_eq!(one.interface_hash(), renamed.interface_hash());
         assert_eq!(one.interface_hash(), chain.interface_hash());
         assert_ne!(one.interface_hash(), other.interface_hash());
+    }
+
+    #[test]
+    fn a_trait_keeps_its_method_signatures_and_supertraits_not_its_bodies() {
+        let text = "pub trait Config: Endpoints + Send + 'static {\n\
+                    fn base(&self) -> &Url;\n\
+                    fn billing(&self) -> Url { let u = secret_body(); u }\n\
+                    fn api(&self) -> &Url { self.inner.api() }\n}\n";
+        let s = FileSummary::of_text(text);
+        let Some(ItemSig::Trait {
+            name,
+            supertraits,
+            methods,
+            ..
+        }) = s.items.first()
+        else {
+            panic!("{s:?}");
+        };
+        assert_eq!(name, "Config");
+        assert_eq!(
+            supertraits,
+            &[vec!["Endpoints".to_string()], vec!["Send".to_string()]]
+        );
+        let names: Vec<&str> = methods.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["base", "billing", "api"]);
+        assert!(matches!(&methods[0].1.ret, TypeExpr::Ref(_)), "{methods:?}");
+        assert!(methods[1].1.returns.is_none(), "{methods:?}");
+        // A one-chain default body keeps its projection, as a method's does.
+        let api = methods[2].1.returns.as_ref().expect("a projection");
+        assert_eq!(api.param, None);
+        assert_eq!(
+            api.steps,
+            [Step::Field("inner".into()), Step::Method("api".into())]
+        );
+        assert!(!without_bodies(text).contains("secret_body"));
+        // A default body's edit leaves the summary as it was; a method's
+        // return type is part of it.
+        let edited = text.replace("secret_body()", "other_body(1)");
+        assert_eq!(
+            s.interface_hash(),
+            FileSummary::of_text(&edited).interface_hash()
+        );
+        let retyped = text.replace("fn base(&self) -> &Url", "fn base(&self) -> &str");
+        assert_ne!(
+            s.interface_hash(),
+            FileSummary::of_text(&retyped).interface_hash()
+        );
     }
 
     #[test]

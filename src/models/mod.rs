@@ -65,6 +65,11 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "tracing-actix-web.toml",
         include_str!("../../rules/tracing-actix-web.toml"),
     ),
+    ("tokio.toml", include_str!("../../rules/tokio.toml")),
+    (
+        "parking_lot.toml",
+        include_str!("../../rules/parking_lot.toml"),
+    ),
 ];
 
 /// How a type takes part in request handlers.

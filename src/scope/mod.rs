@@ -10,6 +10,7 @@
 //! mistaken for `url::Url`.
 
 mod bind;
+mod bounds;
 mod infer;
 mod items;
 pub mod route_attrs;
@@ -204,6 +205,9 @@ struct ImplContext {
     ty: Ty,
     handler_trait: bool,
     connector: bool,
+    /// The impl's type parameters bounded by a crate trait
+    /// (`impl<C: Config> Client<C>`), for its methods' parameters.
+    bounded: Vec<(String, Ty)>,
 }
 
 /// Facts about the whole file, gathered before the walk.
@@ -489,7 +493,8 @@ impl<'m> Scope<'m> {
             }
             _ => None,
         };
-        let ty = self.resolve_type(&imp.self_ty);
+        let bounded = self.bounded_generics(&imp.generics);
+        let ty = bounds::with_bounds(self.resolve_type(&imp.self_ty), &bounded);
         let handler_trait = imp.trait_.as_ref().is_some_and(|(_, path, _)| {
             self.resolve_path(path)
                 .is_some_and(|p| self.models.is_handler_trait(&p))
@@ -502,6 +507,7 @@ impl<'m> Scope<'m> {
             ty,
             handler_trait,
             connector,
+            bounded,
         });
     }
 
@@ -513,11 +519,18 @@ impl<'m> Scope<'m> {
     /// parameters.
     pub fn enter_fn(&mut self, sig: &syn::Signature, is_test: bool) {
         self.test_depth += usize::from(is_test);
+        let mut bounded = self.bounded_generics(&sig.generics);
+        if let Some(imp) = self.impls.last() {
+            bounded.extend(imp.bounded.iter().cloned());
+        }
         let params: Vec<(&syn::Pat, Ty)> = sig
             .inputs
             .iter()
             .filter_map(|arg| match arg {
-                syn::FnArg::Typed(pt) => Some((&*pt.pat, self.resolve_type(&pt.ty))),
+                syn::FnArg::Typed(pt) => Some((
+                    &*pt.pat,
+                    bounds::with_bounds(self.resolve_type(&pt.ty), &bounded),
+                )),
                 syn::FnArg::Receiver(_) => None,
             })
             .collect();
@@ -946,6 +959,8 @@ impl<'m> Scope<'m> {
     /// The type a type expression denotes.
     pub fn resolve_type(&self, t: &syn::Type) -> Ty {
         match t {
+            syn::Type::TraitObject(o) => self.crate_trait(&o.bounds).unwrap_or_default(),
+            syn::Type::ImplTrait(i) => self.crate_trait(&i.bounds).unwrap_or_default(),
             syn::Type::Reference(r) => Ty::reference(self.resolve_type(&r.elem)),
             syn::Type::Paren(p) => self.resolve_type(&p.elem),
             syn::Type::Group(g) => self.resolve_type(&g.elem),
