@@ -346,5 +346,13 @@ mod tests {
             assert!(words.iter().any(|x| x == w), "{w} missing from {words:?}");
         }
         assert!(!words.iter().any(|x| x == "std"));
+        // Locks only pass on what they hold: a file naming `tokio::` alone
+        // brings no followed value.
+        for w in ["tokio", "parking_lot"] {
+            assert!(!words.iter().any(|x| x == w), "{w} in {words:?}");
+        }
+        assert!(!p.may_match(
+            b"async fn f(m: &tokio::sync::Mutex<u8>) { let a = m.lock().await; a.join(\"x\"); }"
+        ));
     }
 }

@@ -833,6 +833,28 @@ impl Models {
                     .chain(t.fields.values())
                     .any(|m| !m.roles.is_empty() || !m.request_roles.is_empty())
         };
+        // Locks and guards (`tokio::sync::Mutex`) only pass on what they
+        // hold: a file naming one but nothing else modelled has no value
+        // a rule follows, so their crate is not a word of its own.
+        let plumbing = |t: &TypeModel| {
+            t.roles.is_empty()
+                && t.handler.is_none()
+                && t.wrong.is_empty()
+                && t.debug_shows.is_empty()
+                && !t.complete
+                && t.fields.is_empty()
+                && t.functions.is_empty()
+                && t.methods
+                    .values()
+                    .all(|m| m.keep_roles && m.roles.is_empty() && m.request_roles.is_empty())
+        };
+        let matters = |t: &TypeModel| {
+            if with_macros {
+                !plumbing(t)
+            } else {
+                matters(t)
+            }
+        };
         let mut words: Vec<String> = self
             .types
             .iter()
