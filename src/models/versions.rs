@@ -178,7 +178,7 @@ impl Resolver {
             let parsed = self.parsed_locks.entry(lock.clone()).or_insert_with(|| {
                 // The stamp before the read: an edit after it is seen next time.
                 let stamp = stamp_of(lock);
-                match read_lock(lock) {
+                match read_lock(lock, &self.crates) {
                     Ok(packages) => ParsedLock {
                         stamp,
                         packages,
@@ -238,8 +238,9 @@ impl Resolver {
     }
 }
 
-fn read_lock(path: &Path) -> Result<Vec<Locked>, String> {
+fn read_lock(path: &Path, crates: &[String]) -> Result<Vec<Locked>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
+    let text = lock_parts(&text, crates);
     let table = toml::from_str::<toml::Table>(&text).map_err(|e| {
         format!(
             "not a Cargo.lock: {}",
@@ -266,6 +267,37 @@ fn read_lock(path: &Path) -> Result<Vec<Locked>, String> {
             })
         })
         .collect())
+}
+
+/// The parts of a lock's text the versions are read from: what comes
+/// before the first package, every package of the workspace (no
+/// `source`: their dependency lists name the versions they use) and the
+/// packages of `crates`. An application's lock holds hundreds of packages;
+/// TOML-parsing all of them was most of a cold run's set-up. Cargo writes
+/// each package as a `[[package]]` line after an empty line; a lock written
+/// otherwise (CRLF, by hand) is kept whole.
+fn lock_parts(text: &str, crates: &[String]) -> String {
+    const HEADER: &str = "\n[[package]]\n";
+    let mut blocks = text.split(HEADER);
+    let mut out = String::from(blocks.next().unwrap_or(""));
+    for block in blocks {
+        let field = |key: &str| {
+            block
+                .lines()
+                .find_map(|l| l.strip_prefix(key)?.strip_prefix(" = "))
+        };
+        let local = field("source").is_none();
+        let wanted = || {
+            field("name")
+                .and_then(|n| n.trim().strip_prefix('"')?.strip_suffix('"'))
+                .is_some_and(|n| crates.iter().any(|c| *c == n.replace('-', "_")))
+        };
+        if local || wanted() {
+            out.push_str(HEADER);
+            out.push_str(block);
+        }
+    }
+    out
 }
 
 /// The version of `krate` that `package` uses: its own dependency entry in
@@ -413,6 +445,29 @@ pub fn lowest(req: &VersionReq) -> Option<Version> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lock_is_read_for_the_workspace_and_the_modelled_crates_only() {
+        let lock = "# generated\nversion = 4\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\n \"axum 0.7.5\",\n \"serde\",\n]\n\n[[package]]\nname = \"axum\"\nversion = \"0.7.5\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n[[package]]\nname = \"serde\"\nversion = \"1.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n[[package]]\nname = \"tower-http\"\nversion = \"0.6.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
+        let crates = ["axum".to_string(), "tower_http".to_string()];
+        let parts = lock_parts(lock, &crates);
+        assert!(parts.contains("name = \"app\"") && parts.contains("name = \"axum\""));
+        assert!(parts.contains("name = \"tower-http\""), "{parts}");
+        assert!(!parts.contains("name = \"serde\""), "{parts}");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Cargo.lock");
+        std::fs::write(&path, lock).unwrap();
+        let locked = read_lock(&path, &crates).unwrap();
+        let names: Vec<&str> = locked.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["app", "axum", "tower_http"]);
+        assert_eq!(
+            locked_version(&locked, "app", "axum"),
+            Some(Version::new(0, 7, 5))
+        );
+        // Not split the way cargo writes it: read whole.
+        let crlf = lock.replace('\n', "\r\n");
+        assert_eq!(lock_parts(&crlf, &crates), crlf);
+    }
 
     fn write(dir: &Path, file: &str, text: &str) {
         let p = dir.join(file);
