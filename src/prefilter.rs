@@ -28,6 +28,10 @@ pub struct Prefilter {
     /// Per pattern: whether a key character must come right before it (a
     /// trigger written `\w=`: `?key=` builds a query, `w!("=")` does not).
     after_key: Vec<bool>,
+    /// The triggers of rules that need no framework value alone, with
+    /// their `after_key`: a small automaton for
+    /// [`Prefilter::model_free_triggers`], which runs on every parsed file.
+    free: Option<(AhoCorasick, Vec<bool>)>,
 }
 
 /// The trigger prefix that asks for a key character before the match.
@@ -110,12 +114,25 @@ impl Prefilter {
             .map(|p| p.trim_end_matches("::").as_bytes().to_vec())
             .collect();
         crates.sort();
+        let mut free_ids: Vec<usize> = rules
+            .iter()
+            .filter(|(_, needs_models)| !needs_models)
+            .flat_map(|(ids, _)| ids.iter().copied())
+            .collect();
+        free_ids.sort_unstable();
+        free_ids.dedup();
+        let free = (!free_ids.is_empty()).then(|| {
+            let ac = AhoCorasick::new(free_ids.iter().map(|&id| &patterns[id]))
+                .expect("literal patterns always build");
+            (ac, free_ids.iter().map(|&id| after_key[id]).collect())
+        });
         Prefilter {
             ac,
             crates,
             models_end,
             rules,
             after_key,
+            free,
         }
     }
 
@@ -128,15 +145,11 @@ impl Prefilter {
     /// Where the text holds triggers of rules that need no framework value
     /// (start offsets, ascending).
     pub fn model_free_triggers<'a>(&'a self, text: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
-        self.ac.find_overlapping_iter(text).filter_map(move |m| {
-            let id = m.pattern().as_usize();
-            (id >= self.models_end
-                && !(self.after_key[id] && !(m.start() > 0 && is_key_byte(text[m.start() - 1])))
-                && self
-                    .rules
-                    .iter()
-                    .any(|(triggers, needs_models)| !needs_models && triggers.contains(&id)))
-            .then_some(m.start())
+        self.free.iter().flat_map(move |(ac, after_key)| {
+            ac.find_overlapping_iter(text).filter_map(move |m| {
+                let key_before = m.start() > 0 && is_key_byte(text[m.start() - 1]);
+                (!after_key[m.pattern().as_usize()] || key_before).then_some(m.start())
+            })
         })
     }
 
