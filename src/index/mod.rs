@@ -210,6 +210,10 @@ pub struct Index {
     /// under it that no `mod` reaches yet (a new file in an editor) gets
     /// the module path its location gives.
     root_dirs: Vec<(PathBuf, usize)>,
+    /// Each root directory → its first place in `root_dirs`, made on first
+    /// use: a run over hundreds of packages asks for every file outside
+    /// them, and scanning the list took a million instructions a file.
+    root_dir_at: std::sync::OnceLock<HashMap<PathBuf, usize>>,
     files: HashMap<PathBuf, FileContext>,
     defs: HashMap<Arc<str>, Def>,
     /// Inherent and trait methods of the user's types: type path → name →
@@ -868,8 +872,17 @@ impl Index {
         if let Some(found) = self.files.get(&abs) {
             return Some(found.clone());
         }
-        // Not reached by any `mod` (yet): placed by its location.
-        let (dir, krate) = self.root_dirs.iter().find(|(d, _)| abs.starts_with(d))?;
+        // Not reached by any `mod` (yet): placed by its location, under the
+        // first root directory (libraries come first) holding it.
+        let at = self.root_dir_at.get_or_init(|| {
+            let mut at = HashMap::new();
+            for (i, (dir, _)) in self.root_dirs.iter().enumerate() {
+                at.entry(dir.clone()).or_insert(i);
+            }
+            at
+        });
+        let first = abs.ancestors().filter_map(|d| at.get(d)).min()?;
+        let (dir, krate) = &self.root_dirs[*first];
         let rel = abs.strip_prefix(dir).ok()?.with_extension("");
         let mut module: Vec<String> = rel
             .components()
@@ -1484,6 +1497,53 @@ fn canonical(krate: &str, module: &[String], name: &str) -> String {
 
 pub(crate) fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod placement_tests {
+    use super::*;
+
+    #[test]
+    fn a_file_no_mod_reaches_is_placed_under_the_first_root_holding_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let files = [
+            (
+                "Cargo.toml",
+                "[package]\nname = \"app\"\nversion = \"0.1.0\"\n[dependencies]\nurl = \"2\"\n",
+            ),
+            ("src/lib.rs", "pub mod state;\n"),
+            (
+                "src/state.rs",
+                "pub struct AppState { pub base: url::Url }\n",
+            ),
+            ("src/bin/tool.rs", "fn main() {}\n"),
+        ];
+        let mut paths = Vec::new();
+        for (name, text) in files {
+            let p = root.join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, text).unwrap();
+            if name.ends_with(".rs") {
+                paths.push(p);
+            }
+        }
+        let ix = Index::build(&paths, &|p: &Path| std::fs::read_to_string(p).ok(), &|_| {
+            true
+        });
+        let lib = ix.file(&root.join("src/state.rs")).expect("reached by mod");
+        assert_eq!(lib.module, ["state"]);
+        let new = ix.file(&root.join("src/routes/new.rs")).expect("under src");
+        assert_eq!(
+            (new.krate, new.module.clone()),
+            (lib.krate, vec!["routes".to_string(), "new".to_string()])
+        );
+        // Under the library's and the binary's directories: the library's.
+        let both = ix.file(&root.join("src/bin/extra.rs")).expect("under both");
+        assert_eq!(both.krate, lib.krate);
+        assert_eq!(both.module, ["bin", "extra"]);
+        assert!(ix.file(&root.join("elsewhere/x.rs")).is_none());
+    }
 }
 
 #[cfg(test)]
