@@ -6,7 +6,7 @@
 
 use crate::baseline::Baseline;
 use crate::config::{Config, Discovery};
-use crate::diagnostic::IO_ERROR;
+use crate::diagnostic::{Level, IO_ERROR};
 use crate::fix;
 use crate::index::known_names::KnownNames;
 use crate::index::{Index, SharedIndex, Store};
@@ -125,6 +125,9 @@ struct Linters {
     time_budget: Option<std::time::Duration>,
     /// Notes for stderr (a damaged cache discarded).
     notes: Vec<String>,
+    /// Prefilters by models ([`Models::id`]) and rule levels: linters whose
+    /// versions select the same models share one.
+    prefilters: HashMap<(usize, Vec<(&'static str, Level)>), Prefilter>,
 }
 
 impl Linters {
@@ -184,8 +187,17 @@ impl Linters {
             k.push_str(&format!("{:?}", config.layers));
             xxhash_rust::xxh3::xxh3_64(k.as_bytes())
         };
+        let prefilter_key = (
+            models.id(),
+            levels.iter().map(|(r, l)| (r.meta().code, *l)).collect(),
+        );
         let rules = RuleSet::new(levels);
-        let mut linter = Linter::new(models, rules);
+        let prefilter = self
+            .prefilters
+            .entry(prefilter_key)
+            .or_insert_with(|| Prefilter::new(&rules, &models))
+            .clone();
+        let mut linter = Linter::with_prefilter(models, rules, prefilter);
         if self.no_prefilter {
             linter.prefilter = None;
         }
@@ -305,6 +317,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         index: None,
         time_budget: opts.time_budget,
         notes: Vec::new(),
+        prefilters: HashMap::new(),
     };
     let threads = crate::lint::cap_threads(opts.threads);
     let config_for = |discovery: &mut Discovery, path: &Path| -> Result<Option<PathBuf>, String> {
@@ -375,6 +388,12 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         return Ok(outcome);
     }
 
+    // The builtin models are parsed and built (for the newest versions)
+    // on another thread while the tree is walked and indexed: the linters
+    // then find them made (see `Models::load_for`).
+    let models_ready = std::thread::spawn(|| {
+        let _ = Models::builtin();
+    });
     let walk_started = std::time::Instant::now();
     let walked = walk::collect(&opts.paths, threads).map_err(|e| e.to_string())?;
     let walk_time = walk_started.elapsed();
@@ -403,6 +422,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     drop(stamps);
     let index_time = index_started.elapsed();
     let linters_started = std::time::Instant::now();
+    let _ = models_ready.join();
     if let Some(dir) = &linters.cache_dir {
         linters.remembered = Remembered::open(dir);
         linters.notes.extend(linters.remembered.note.take());
@@ -538,6 +558,10 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     if let Some(path) = &opts.baseline {
         Baseline::load(path)?.filter(path, &mut outcome.results);
     }
+    // Freeing the index, the models and the caches takes tens of
+    // milliseconds on a big tree: another thread does it, which a process
+    // that exits once the report is out does not wait for.
+    std::thread::spawn(move || drop(linters));
     Ok(outcome)
 }
 

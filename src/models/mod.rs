@@ -238,9 +238,44 @@ impl std::fmt::Display for ModelError {
 
 impl std::error::Error for ModelError {}
 
-/// All loaded framework models.
+/// All loaded framework models: the crate versions they were chosen for,
+/// and what those versions select ([`ModelData`], shared: a run builds
+/// models for every package it meets, and packages whose versions select
+/// the same entries share one copy, cloned by a pointer).
 #[derive(Debug, Default, Clone)]
 pub struct Models {
+    data: Arc<ModelData>,
+    /// The version of each versioned crate these models were chosen for.
+    pub versions: VersionSet,
+}
+
+impl Models {
+    /// Models with the same id hold the same entries (they were chosen for
+    /// versions that select the same ones); an id is never reused while
+    /// the process runs.
+    pub fn id(&self) -> usize {
+        Arc::as_ptr(&self.data) as usize
+    }
+}
+
+impl std::ops::Deref for Models {
+    type Target = ModelData;
+    fn deref(&self) -> &ModelData {
+        &self.data
+    }
+}
+
+impl std::ops::DerefMut for Models {
+    /// Only while models are built: a shared copy is copied first.
+    fn deref_mut(&mut self) -> &mut ModelData {
+        Arc::make_mut(&mut self.data)
+    }
+}
+
+/// The model entries that apply, by type, function and macro (see
+/// [`Models`]).
+#[derive(Debug, Default, Clone)]
+pub struct ModelData {
     types: HashMap<Arc<str>, TypeModel>,
     aliases: HashMap<String, Arc<str>>,
     /// Module prefix rewrites, longest `from` first.
@@ -254,8 +289,6 @@ pub struct Models {
     modules: HashSet<String>,
     /// A hash of every model file loaded, in order: part of the cache key.
     pub fingerprint: u64,
-    /// The version of each versioned crate these models were chosen for.
-    pub versions: VersionSet,
     /// The model files that apply, in load order.
     pub files: Vec<String>,
     routers: Vec<RouterModel>,
@@ -269,7 +302,9 @@ pub struct Models {
 impl Models {
     /// The models shipped in `rules/`.
     pub fn builtin() -> Result<Models, ModelError> {
-        Models::load(&[])
+        // Built once: a run asks from several threads at its start.
+        static BUILT: std::sync::OnceLock<Result<Models, ModelError>> = std::sync::OnceLock::new();
+        BUILT.get_or_init(|| Models::load(&[])).clone()
     }
 
     /// The builtin models plus every `*.toml` in `dirs`, in name order, for
@@ -295,8 +330,8 @@ impl Models {
     pub fn versioned_crates(dirs: &[PathBuf]) -> Result<Vec<String>, ModelError> {
         let mut out = Vec::new();
         for (name, text) in Models::sources(dirs)? {
-            let spec = parse_file(&name, &text)?;
-            out.extend(ranges_of(&spec, &name)?.into_iter().map(|(c, _)| c));
+            let parsed = parse_file(&name, &text)?;
+            out.extend(parsed.ranges.iter().map(|(c, _)| c.clone()));
         }
         out.sort();
         out.dedup();
@@ -313,13 +348,13 @@ impl Models {
         let mut every_range = Vec::new();
         let mut sources_key = Vec::new();
         for (name, text) in Models::sources(dirs)? {
-            let spec = parse_file(&name, &text)?;
-            for (c, r) in ranges_of(&spec, &name)? {
+            let file = parse_file(&name, &text)?;
+            for (c, r) in &file.ranges {
                 ranges.entry(c.clone()).or_default().push(r.clone());
-                every_range.push((c, r));
+                every_range.push((c.clone(), r.clone()));
             }
-            sources_key.push((name.clone(), xxhash_rust::xxh3::xxh3_64(text.as_bytes())));
-            parsed.push((name, text, spec));
+            sources_key.push((name.clone(), file.hash));
+            parsed.push((name, text, file));
         }
         let mut models = Models {
             versions: resolved.clone(),
@@ -345,11 +380,11 @@ impl Models {
         {
             return Ok(Models {
                 versions: models.versions,
-                ..found.clone()
+                data: found.data.clone(),
             });
         }
-        for (name, text, spec) in parsed {
-            models.add_spec(&name, &text, ModelFile::clone(&spec))?;
+        for (name, text, file) in parsed {
+            models.add_spec(&name, &text, ModelFile::clone(&file.spec))?;
         }
         selections()
             .lock()
@@ -383,13 +418,13 @@ impl Models {
 
     /// Parse and add one model file. Later files extend earlier ones.
     pub fn add_source(&mut self, file: &str, text: &str) -> Result<(), ModelError> {
-        let spec = ModelFile::clone(&*parse_file(file, text)?);
+        let parsed = parse_file(file, text)?;
         let mut ranges: BTreeMap<String, Vec<VersionReq>> = BTreeMap::new();
-        for (c, r) in ranges_of(&spec, file)? {
-            ranges.entry(c).or_default().push(r);
+        for (c, r) in &parsed.ranges {
+            ranges.entry(c.clone()).or_default().push(r.clone());
         }
         self.assume_newest(&ranges);
-        self.add_spec(file, text, spec)
+        self.add_spec(file, text, ModelFile::clone(&parsed.spec))
     }
 
     fn add_spec(&mut self, file: &str, text: &str, spec: ModelFile) -> Result<(), ModelError> {
@@ -522,6 +557,11 @@ impl Models {
             let types = canon(&r.types, self)?;
             let arguments = canon(&r.arguments, self)?;
             let functions = r.functions.iter().map(|f| self.canonical(f)).collect();
+            let path_args = r
+                .path_args
+                .into_iter()
+                .map(|(f, i)| (self.canonical(&f), i))
+                .collect();
             self.routers.push(RouterModel {
                 krate,
                 types,
@@ -541,11 +581,7 @@ impl Models {
                 capture_names_conflict: r.capture_names_conflict,
                 edit_fix,
                 mounts: r.mounts,
-                path_args: r
-                    .path_args
-                    .into_iter()
-                    .map(|(f, i)| (self.canonical(&f), i))
-                    .collect(),
+                path_args,
                 launch_collisions: r.launch_collisions,
                 panics_on: r.panics_on,
                 panic_why: r.panic_why,
@@ -557,8 +593,9 @@ impl Models {
                 continue;
             }
             self.note_module(parent_of(&a.path));
+            let path = self.canonical(&a.path);
             self.access_logs.push(AccessLogModel {
-                path: self.canonical(&a.path),
+                path,
                 records: a.records,
                 unless: a.unless,
                 format_arg: a.format_arg,
@@ -1049,22 +1086,31 @@ fn selections() -> &'static std::sync::Mutex<Selections> {
     BUILT.get_or_init(Default::default)
 }
 
+/// A model file parsed, with the version ranges it declares (checked) and
+/// the hash of its text.
+struct ParsedFile {
+    spec: ModelFile,
+    ranges: Vec<(String, VersionReq)>,
+    hash: u64,
+}
+
 /// Parse a model file, once per process for each name and text: a run
 /// builds models for every set of crate versions it meets (one per
 /// application in a tree of many), from the same few files.
-fn parse_file(file: &str, text: &str) -> Result<std::sync::Arc<ModelFile>, ModelError> {
+fn parse_file(file: &str, text: &str) -> Result<std::sync::Arc<ParsedFile>, ModelError> {
     use std::sync::{Arc, Mutex, OnceLock};
-    type Parsed = HashMap<(String, u64), Result<Arc<ModelFile>, ModelError>>;
+    type Parsed = HashMap<(String, u64), Result<Arc<ParsedFile>, ModelError>>;
     static PARSED: OnceLock<Mutex<Parsed>> = OnceLock::new();
-    let key = (
-        file.to_string(),
-        xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
-    );
+    let hash = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
+    let key = (file.to_string(), hash);
     let memo = PARSED.get_or_init(Default::default);
     if let Some(found) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         return found.clone();
     }
-    let parsed = parse_file_uncached(file, text).map(Arc::new);
+    let parsed = parse_file_uncached(file, text).and_then(|spec| {
+        let ranges = ranges_of(&spec, file)?;
+        Ok(Arc::new(ParsedFile { spec, ranges, hash }))
+    });
     memo.lock()
         .unwrap_or_else(|e| e.into_inner())
         .insert(key, parsed.clone());
@@ -1375,6 +1421,32 @@ mod tests {
             "{}",
             body("0.14.32")
         );
+    }
+
+    #[test]
+    fn versions_that_select_the_same_entries_share_one_copy() {
+        // 0.8.3 and 0.8.4 fall in the same ranges; 0.7.9 does not.
+        let a = Models::load_for(&[], &at("axum", "0.8.3")).unwrap();
+        let b = Models::load_for(&[], &at("axum", "0.8.4")).unwrap();
+        let old = Models::load_for(&[], &at("axum", "0.7.9")).unwrap();
+        assert_eq!(a.id(), b.id());
+        assert_ne!(a.id(), old.id());
+        // Each keeps its own versions.
+        assert_eq!(a.versions["axum"].0.to_string(), "0.8.3");
+        assert_eq!(b.versions["axum"].0.to_string(), "0.8.4");
+        // Changing a shared copy copies it first: the other is untouched.
+        let mut changed = b.clone();
+        changed
+            .add_source(
+                "ext.toml",
+                "[[type]]\npath = \"axum::Router\"\nmethods.only_here = \"()\"\n",
+            )
+            .unwrap();
+        assert_ne!(changed.id(), a.id());
+        let router = |m: &Models| m.type_model("axum::Router").unwrap().methods.clone();
+        assert!(router(&changed).contains_key("only_here"));
+        assert!(!router(&a).contains_key("only_here"));
+        assert!(!router(&b).contains_key("only_here"));
     }
 
     #[test]
