@@ -27,6 +27,7 @@ pub mod lint;
 pub mod macros;
 pub mod memory;
 pub mod models;
+pub mod path_key;
 pub mod prefilter;
 pub mod progress;
 pub mod project;

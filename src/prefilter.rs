@@ -200,38 +200,42 @@ impl Prefilter {
         if self.rules.iter().any(|(t, m)| t.is_empty() && !m) {
             return true;
         }
-        let mut seen = vec![false; self.ac.patterns_len()];
-        let mut model_seen = names_framework;
-        if model_seen && self.rules.iter().any(|(t, m)| t.is_empty() && *m) {
-            return true;
+        // A rule may fire when one of its triggers is there (or it has
+        // none) and, if it needs models, a crate word is there. Looking
+        // for the crate words first (by each `::`, see
+        // [`Prefilter::names_a_crate`]) spares most files the automaton:
+        // with a crate word, the builtin rules without triggers (SL001)
+        // may fire; without one, only the rules that need no models can.
+        if names_framework || self.mentions_a_crate_word(text) {
+            return self.rules.iter().any(|(t, m)| t.is_empty() && *m) || self.any_trigger(text);
         }
-        for m in self.ac.find_overlapping_iter(text) {
+        self.model_free_trigger(text)
+    }
+
+    /// Does a crate word stand before a `::` anywhere (comments included:
+    /// the automaton's `word::` with no word character before it)?
+    fn mentions_a_crate_word(&self, text: &[u8]) -> bool {
+        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        memchr::memmem::find_iter(text, b"::").any(|colons| {
+            let start = text[..colons]
+                .iter()
+                .rposition(|&b| !is_word(b))
+                .map_or(0, |i| i + 1);
+            start < colons
+                && self
+                    .crates
+                    .binary_search_by(|w| w.as_slice().cmp(&text[start..colons]))
+                    .is_ok()
+        })
+    }
+
+    /// Is any rule's trigger in the text (a `\w` one after a key byte)?
+    fn any_trigger(&self, text: &[u8]) -> bool {
+        self.ac.find_overlapping_iter(text).any(|m| {
             let id = m.pattern().as_usize();
-            if seen[id] {
-                continue;
-            }
-            // `log::` inside `Dialog::` is not the `log` crate.
-            let inside_word = m.start() > 0 && {
-                let b = text[m.start() - 1];
-                b.is_ascii_alphanumeric() || b == b'_'
-            };
-            if id < self.models_end && inside_word {
-                continue;
-            }
-            if self.after_key[id] && !(m.start() > 0 && is_key_byte(text[m.start() - 1])) {
-                continue;
-            }
-            seen[id] = true;
-            model_seen |= id < self.models_end;
-            let satisfied = self.rules.iter().any(|(triggers, needs_models)| {
-                (triggers.is_empty() || triggers.iter().any(|&t| seen[t]))
-                    && (!needs_models || model_seen)
-            });
-            if satisfied {
-                return true;
-            }
-        }
-        false
+            id >= self.models_end
+                && (!self.after_key[id] || (m.start() > 0 && is_key_byte(text[m.start() - 1])))
+        })
     }
 }
 
@@ -247,6 +251,15 @@ mod tests {
         assert!(!p.may_match(b"use axum::Router;"));
         assert!(!p.may_match(b"// see https://axum.rs: q.split('&')"));
         assert!(!p.may_match(b"use my_axum::Uri; q.split('&')"));
+        assert!(p.may_match(b"use ::axum::Uri; q.split('&')"));
+        assert!(p.may_match(b"let u = axum::Uri::default();\nq.split('&')"));
+        // At the start of the text, and the trigger before the word.
+        assert!(p.may_match(b"axum::x(); q.split('&')"));
+        assert!(p.may_match(b"q.split('&'); axum::x()"));
+        // A rule without triggers may fire wherever a crate word is.
+        let p = Prefilter::from_parts(vec!["axum".into()], vec![(vec![], true)]);
+        assert!(p.may_match(b"use axum::Router;"));
+        assert!(!p.may_match(b"use tower::Layer;"));
         let p = Prefilter::from_parts(vec!["axum".into()], vec![(vec!["={".into()], false)]);
         assert!(p.may_match(b"format!(\"?a={a}\")"));
         // `\w=`: only after a query key's last character.

@@ -11,6 +11,7 @@
 //! then the same (the result cache trusts that hash the same way).
 
 use super::FrameworkNames;
+use crate::path_key::PathKey;
 use foldhash::{HashMap, HashMapExt};
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
@@ -32,7 +33,7 @@ struct NamesFile {
     files: Vec<(ByteBuf, u64, u32)>,
 }
 
-type Key = (PathBuf, u64);
+type Key = (PathKey, u64);
 
 /// The names of one run: read when first asked (a warm run whose files
 /// are all cached never asks), learnt while linting, saved once.
@@ -70,6 +71,7 @@ impl KnownNames {
         // Damaged or foreign: start empty; the names are only a shortcut.
         if let Ok(Some((f, _))) = crate::sealed::read_decoded::<NamesFile>(file) {
             if f.format == FORMAT && f.build == crate::build::id() && f.index == self.index {
+                known.reserve(f.files.len());
                 let lists: Vec<FrameworkNames> = f
                     .lists
                     .into_iter()
@@ -82,7 +84,7 @@ impl KnownNames {
                         let path = PathBuf::from(unsafe {
                             std::ffi::OsStr::from_encoded_bytes_unchecked(&path)
                         });
-                        known.insert((path, models), names.clone());
+                        known.insert((path.into(), models), names.clone());
                     }
                 }
             }
@@ -98,7 +100,7 @@ impl KnownNames {
         fingerprint: u64,
         find: impl FnOnce() -> FrameworkNames,
     ) -> FrameworkNames {
-        let key = (path.to_path_buf(), fingerprint);
+        let key = (PathKey::from(path), fingerprint);
         if let Some(found) = self
             .known
             .lock()

@@ -1373,8 +1373,10 @@ impl Index {
                 words.contains(n) || interesting.get(n).is_some_and(|k| *k == ItemKind::Value)
             })
         };
-        // A few rounds reach items that hold items that hold framework types.
-        for _ in 0..4 {
+        // Rounds until nothing is added reach items that hold items that
+        // hold framework types, however deep, whatever order the items
+        // come in (the set only grows: the rounds end).
+        loop {
             let before = interesting.len();
             for (path, def) in &defs {
                 let name = path.rsplit("::").next().unwrap_or(path);
@@ -1499,6 +1501,24 @@ pub(crate) fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// The index of a package written into `root` from `(path, text)` pairs
+/// (a `Cargo.toml` among them), every `.rs` file walked: for tests.
+#[cfg(test)]
+fn index_of_files(root: &Path, files: &[(&str, &str)]) -> Index {
+    let mut paths = Vec::new();
+    for (name, text) in files {
+        let p = root.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        if name.ends_with(".rs") {
+            paths.push(p);
+        }
+    }
+    Index::build(&paths, &|p: &Path| std::fs::read_to_string(p).ok(), &|_| {
+        true
+    })
+}
+
 #[cfg(test)]
 mod placement_tests {
     use super::*;
@@ -1519,18 +1539,7 @@ mod placement_tests {
             ),
             ("src/bin/tool.rs", "fn main() {}\n"),
         ];
-        let mut paths = Vec::new();
-        for (name, text) in files {
-            let p = root.join(name);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(&p, text).unwrap();
-            if name.ends_with(".rs") {
-                paths.push(p);
-            }
-        }
-        let ix = Index::build(&paths, &|p: &Path| std::fs::read_to_string(p).ok(), &|_| {
-            true
-        });
+        let ix = index_of_files(root, &files);
         let lib = ix.file(&root.join("src/state.rs")).expect("reached by mod");
         assert_eq!(lib.module, ["state"]);
         let new = ix.file(&root.join("src/routes/new.rs")).expect("under src");
@@ -1553,7 +1562,6 @@ mod trait_tests {
     /// A crate whose trait is declared in one file and implemented in
     /// another; `local.rs` has its own `Url` and a trait giving it.
     fn index_of(dir: &Path) -> Index {
-        std::fs::create_dir_all(dir.join("src")).unwrap();
         let files = [
             (
                 "Cargo.toml",
@@ -1591,16 +1599,7 @@ mod trait_tests {
                  pub trait Source { fn url(&self) -> &Url; }\n",
             ),
         ];
-        let mut paths = Vec::new();
-        for (name, text) in files {
-            std::fs::write(dir.join(name), text).unwrap();
-            if name.ends_with(".rs") {
-                paths.push(dir.join(name));
-            }
-        }
-        Index::build(&paths, &|p: &Path| std::fs::read_to_string(p).ok(), &|_| {
-            true
-        })
+        index_of_files(dir, &files)
     }
 
     fn ret(ix: &Index, recv: &str, method: &str, models: &Models) -> Option<Ty> {
@@ -1698,5 +1697,37 @@ mod trait_tests {
         // `Source`, giving the crate's own `Url`, counts too, which only
         // keeps a body parsed; its values stay the local type.)
         assert!(!names.contains_key("Named"), "{names:?}");
+    }
+
+    #[test]
+    fn items_that_hold_framework_values_are_found_however_deep() {
+        // Each struct holds the next; the last holds a `Url`. Declared
+        // outermost first, one round of the search reaches one level.
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = String::from("use url::Url;\n");
+        for i in 0..8 {
+            state.push_str(&format!("pub struct S{i} {{ pub inner: S{} }}\n", i + 1));
+        }
+        state.push_str("pub struct S8 { pub base: Url }\npub struct Plain { pub n: u32 }\n");
+        let ix = index_of_files(
+            dir.path(),
+            &[
+                (
+                    "Cargo.toml",
+                    "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+                ),
+                ("src/main.rs", "mod state;\nfn main() {}\n"),
+                ("src/state.rs", &state),
+            ],
+        );
+        let names = ix.framework_names(0, &Models::builtin().unwrap());
+        for i in 0..=8 {
+            assert_eq!(
+                names.get(&format!("S{i}")),
+                Some(&ItemKind::Value),
+                "S{i}: {names:?}"
+            );
+        }
+        assert!(!names.contains_key("Plain"));
     }
 }

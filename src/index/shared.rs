@@ -10,6 +10,7 @@
 use super::known_names::KnownNames;
 use super::Index;
 use crate::models::Models;
+use crate::path_key::{PathKey, PathRef};
 use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -40,7 +41,7 @@ struct Parts {
     packages: OnceLock<Packages>,
     list: Mutex<Option<Listing>>,
     build: BuildPart,
-    built: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<Index>>>>>,
+    built: Mutex<HashMap<PathKey, Arc<OnceLock<Arc<Index>>>>>,
     /// The index of files outside every package: nothing.
     empty: Arc<Index>,
 }
@@ -55,22 +56,25 @@ enum Listing {
 #[derive(Default)]
 struct Packages {
     /// The manifest of each file of the walk, and the files of each.
-    manifest_of: HashMap<PathBuf, PathBuf>,
-    files_of: HashMap<PathBuf, Vec<PathBuf>>,
+    manifest_of: HashMap<PathKey, PathKey>,
+    files_of: HashMap<PathKey, Vec<PathBuf>>,
 }
 
 impl Packages {
     fn of(list: Vec<(PathBuf, Option<PathBuf>)>) -> Packages {
-        let mut packages = Packages::default();
+        let mut packages = Packages {
+            manifest_of: HashMap::with_capacity(list.len()),
+            files_of: HashMap::new(),
+        };
         for (file, manifest) in list {
-            if let Some(m) = manifest {
+            if let Some(m) = manifest.map(PathKey::from) {
                 packages
                     .files_of
                     .entry(m.clone())
                     .or_default()
                     .push(file.clone());
                 // As the walk wrote it: the linted paths are the walk's.
-                packages.manifest_of.insert(file, m);
+                packages.manifest_of.insert(file.into(), m);
             }
         }
         packages
@@ -187,7 +191,7 @@ impl SharedIndex {
             return whole.clone();
         }
         let packages = parts.packages();
-        let Some(manifest) = packages.manifest_of.get(path) else {
+        let Some(manifest) = packages.manifest_of.get(PathRef::new(path)) else {
             return parts.empty.clone();
         };
         let cell = parts

@@ -11,6 +11,7 @@
 //! run whose inputs are all unchanged reads the first part alone.
 
 use super::summary::FileSummary;
+use crate::path_key::{PathKey, PathRef};
 use foldhash::{HashMap, HashMapExt};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -109,10 +110,10 @@ fn bytes_path(bytes: &[u8]) -> PathBuf {
 pub struct Store {
     file: Option<PathBuf>,
     /// The entries read, decoded from `undecoded` when first needed.
-    old: std::sync::OnceLock<HashMap<PathBuf, Known>>,
+    old: std::sync::OnceLock<HashMap<PathKey, Known>>,
     /// The file read, and where its entries start.
     undecoded: Mutex<Option<(crate::sealed::Opened, usize)>>,
-    new: Mutex<HashMap<PathBuf, Known>>,
+    new: Mutex<HashMap<PathKey, Known>>,
     last: Option<LastIndex>,
     new_last: Option<LastIndex>,
     /// When the store file was written (ns): stamps not older are racy.
@@ -179,7 +180,7 @@ impl Store {
     /// The entries of the store file, decoded now if not yet. Entries
     /// that do not decode (the checksum held: a foreign writer) are
     /// dropped, as a foreign store is.
-    fn old(&self) -> &HashMap<PathBuf, Known> {
+    fn old(&self) -> &HashMap<PathKey, Known> {
         self.old.get_or_init(|| {
             let Some((opened, at)) = self.undecoded.lock().expect("store lock").take() else {
                 return HashMap::new();
@@ -188,7 +189,7 @@ impl Store {
                 .map(|entries| {
                     entries
                         .into_iter()
-                        .map(|(p, k)| (bytes_path(&p), k))
+                        .map(|(p, k)| (PathKey::from(bytes_path(&p)), k))
                         .collect()
                 })
                 .unwrap_or_default()
@@ -219,10 +220,10 @@ impl Store {
         if self.file.is_none() {
             return;
         }
-        let in_walk: std::collections::HashSet<&Path> =
-            walked.iter().map(|(p, _)| p.as_path()).collect();
+        let in_walk: foldhash::HashSet<&PathRef> =
+            walked.iter().map(|(p, _)| PathRef::new(p)).collect();
         let mut rest: Vec<(ByteBuf, Stamp)> = others
-            .filter(|p| !in_walk.contains(p.as_path()))
+            .filter(|p| !in_walk.contains(PathRef::new(p)))
             .filter_map(|p| {
                 let m = std::fs::metadata(&p).ok()?;
                 Some((path_bytes(&p), crate::cache::stamp(&m)))
@@ -260,6 +261,7 @@ impl Store {
         // Keyed by absolute path, as the last index's inputs are: a run
         // over `src` and the barrier must find the same entries.
         let path = &super::absolute(path);
+        let path = PathRef::new(path);
         if let Some(k) = self.new.lock().expect("store lock").get(path) {
             return (k.stamp == stamp).then(|| k.clone());
         }
@@ -277,9 +279,9 @@ impl Store {
         }
         let path = &super::absolute(path);
         let mut new = self.new.lock().expect("store lock");
-        let entry = new.entry(path.to_path_buf()).or_insert_with(|| {
+        let entry = new.entry(PathKey::from(path.as_path())).or_insert_with(|| {
             self.old()
-                .get(path)
+                .get(PathRef::new(path))
                 .filter(|k| k.stamp == stamp && stamp.trusted(self.written))
                 .cloned()
                 .unwrap_or(Known {
@@ -302,7 +304,7 @@ impl Store {
         }
         // Files of this run's walk exist (they were stamped): only the
         // others are looked for.
-        let walked: std::collections::HashSet<&[u8]> = self
+        let walked: foldhash::HashSet<&[u8]> = self
             .new_last
             .iter()
             .flat_map(|l| &l.inputs[..l.walked.min(l.inputs.len())])
@@ -371,7 +373,7 @@ impl Store {
             }
             // Unreadable reads as empty, as when the index was built.
             let text = crate::read::read_source_text(&path).unwrap_or_default();
-            let known = self.old().get(&path).cloned();
+            let known = self.old().get(PathRef::new(&path)).cloned();
             let was_relevant = known.as_ref().and_then(|k| k.relevant);
             // A file that made its package worth indexing must still, and
             // one of a package not indexed must still not.
