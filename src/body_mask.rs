@@ -20,6 +20,11 @@
 //! a module is never blanked (they add to what the file knows).
 //! `--no-prefilter` parses every body; the benchmark checks that both give
 //! the same findings on its corpora.
+//!
+//! A file where no framework value can appear at all (it names no
+//! modelled crate nor an item of its crate that holds one, yet holds a
+//! trigger of a rule that needs no models) goes further: every top-level
+//! item without such a trigger is blanked ([`mask_to_triggers`]).
 
 use crate::incremental::{file_tokens, fn_extents_of};
 use foldhash::HashMap;
@@ -142,6 +147,110 @@ pub fn mask(text: &str, followed: &[&Followed], triggers: &[usize]) -> Masked {
         blanked,
         tokens,
     }
+}
+
+/// The text with every top-level item that holds none of the `triggers`
+/// (offsets) blanked, for a file where no framework value can appear
+/// ([`crate::prefilter::Admit::AtTriggers`]): only rules that need no
+/// models may fire there, and only in an item holding one of their
+/// triggers. A 1.3 MB generated `windows` file passing on one string
+/// constant (`",locale="`) is then parsed as that constant, not as a
+/// 65 MB syntax tree. `None` when the file's delimiters do not balance
+/// (it is parsed whole and its error reported).
+pub fn mask_to_triggers(text: &str, triggers: &[usize]) -> Option<Masked> {
+    let tokens = file_tokens(text);
+    let items = top_level_items(text, &tokens)?;
+    let mut bytes = text.as_bytes().to_vec();
+    let mut gone: Vec<Range<usize>> = Vec::new();
+    for item in items {
+        let first = triggers.partition_point(|&at| at < item.start);
+        if triggers.get(first).is_some_and(|&at| at < item.end) {
+            continue;
+        }
+        for b in &mut bytes[item.clone()] {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+        gone.push(item);
+    }
+    let blanked = gone.len();
+    let tokens = tokens
+        .into_iter()
+        .filter(|t| {
+            let i = gone.partition_point(|g| g.end <= t.1);
+            gone.get(i).is_none_or(|g| g.start > t.1)
+        })
+        .collect();
+    // Whole items of ASCII-delimited tokens were blanked, but a blanked
+    // item may hold any text: rebuild the string from what is left.
+    let text = String::from_utf8(bytes).ok()?;
+    Some(Masked {
+        text: Some(text),
+        bodies: 0,
+        blanked,
+        tokens,
+    })
+}
+
+/// The byte ranges of the file's top-level items (attributes and the
+/// comments before them included):
+/// an item ends at a `;` outside every delimiter, or at a `}` closing to
+/// the top level when what follows starts another item. `None` when the
+/// delimiters do not balance.
+fn top_level_items(text: &str, tokens: &[(K, usize, usize)]) -> Option<Vec<Range<usize>>> {
+    const ITEM_WORDS: &[&str] = &[
+        "pub",
+        "fn",
+        "struct",
+        "enum",
+        "union",
+        "impl",
+        "trait",
+        "mod",
+        "use",
+        "const",
+        "static",
+        "type",
+        "extern",
+        "unsafe",
+        "async",
+        "macro_rules",
+        "crate",
+        "self",
+    ];
+    let starts_item = |i: usize| match tokens.get(i) {
+        None => true,
+        Some(&(K::Pound, ..)) => true,
+        Some(&(K::Ident, s, e)) => {
+            ITEM_WORDS.contains(&&text[s..e]) || tokens.get(i + 1).is_some_and(|t| t.0 == K::Bang)
+        }
+        _ => false,
+    };
+    let mut items = Vec::new();
+    let mut depth = 0usize;
+    // An item starts where the last one ended: with the comments before
+    // it (a doc comment left without its item would not parse).
+    let mut begin = 0;
+    for (i, &(k, _, e)) in tokens.iter().enumerate() {
+        let ends = match k {
+            K::OpenBrace | K::OpenParen | K::OpenBracket => {
+                depth += 1;
+                false
+            }
+            K::CloseBrace | K::CloseParen | K::CloseBracket => {
+                depth = depth.checked_sub(1)?;
+                depth == 0 && k == K::CloseBrace && starts_item(i + 1)
+            }
+            K::Semi => depth == 0,
+            _ => false,
+        };
+        if ends {
+            items.push(begin..e);
+            begin = e;
+        }
+    }
+    (depth == 0).then_some(items)
 }
 
 /// The sorted offsets of every mention of a followed name (or of an alias
@@ -426,5 +535,56 @@ mod tests {
         let masked = mask_with(text, &f).text.expect("g blanked");
         assert!(masked.contains("a.x()"), "{masked}");
         assert!(!masked.contains("n as u32"), "{masked}");
+    }
+
+    /// `mask_to_triggers` with a trigger at each `?k=` of the text.
+    fn to_triggers(text: &str) -> Option<Masked> {
+        let at: Vec<usize> = text.match_indices("?k=").map(|(i, _)| i).collect();
+        mask_to_triggers(text, &at)
+    }
+
+    #[test]
+    fn only_the_items_holding_a_trigger_are_left() {
+        let text = "//! Crate docs.\n#![allow(dead_code)]\n\
+            /// Docs of A.\n#[derive(Debug)]\npub struct A { n: u32 }\n\
+            const C: u32 = if true { 1 } else { 2 };\n\
+            impl A {\n    fn url(&self) -> String { format!(\"/x?k={}\", self.n) }\n    fn other(&self) {}\n}\n\
+            thread_local! { static T: u8 = 0; }\n\
+            pub const WIDE: &str = \"?k=\";\n\
+            fn f() { let broken = ; }\n";
+        let m = to_triggers(text).expect("balanced");
+        let out = m.text.expect("a text");
+        assert_eq!(out.len(), text.len());
+        assert_eq!(out.lines().count(), text.lines().count());
+        // The impl holding a trigger stays whole, as does the constant.
+        assert!(out.contains("fn url(&self)"), "{out}");
+        assert!(out.contains("fn other(&self) {}"), "{out}");
+        assert!(out.contains("pub const WIDE: &str = \"?k=\";"), "{out}");
+        // The others go, with their docs and attributes; an `if .. else`
+        // in a constant is one item.
+        for gone in [
+            "Docs of A",
+            "derive",
+            "struct A",
+            "const C",
+            "else",
+            "thread_local",
+            "broken",
+        ] {
+            assert!(!out.contains(gone), "{gone}: {out}");
+        }
+        assert!(syn::parse_file(&out).is_ok(), "{out}");
+        assert_eq!(m.blanked, 4);
+        // Tokens are those of what is left.
+        assert!(m.tokens.iter().all(|t| !out[t.1..t.2].trim().is_empty()));
+    }
+
+    #[test]
+    fn unbalanced_delimiters_leave_the_file_whole() {
+        assert!(to_triggers("fn f() { \"?k=\"\n").is_none());
+        assert!(to_triggers("fn f() } \"?k=\" {\n").is_none());
+        // Nothing holds a trigger: everything goes.
+        let m = to_triggers("fn f() {}\nstruct S;\n").unwrap();
+        assert!(m.text.unwrap().trim().is_empty());
     }
 }

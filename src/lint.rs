@@ -10,7 +10,7 @@ use crate::engine;
 use crate::incremental::Analysis;
 use crate::index::crates::{PackageCache, PackageFacts};
 use crate::models::Models;
-use crate::prefilter::Prefilter;
+use crate::prefilter::{Admit, Prefilter};
 use crate::read;
 use crate::rules::RuleSet;
 use crate::source::SourceFile;
@@ -285,16 +285,17 @@ impl Linter {
         previous: Option<&Analysis>,
         keep: bool,
     ) -> (FileResult, Option<Analysis>) {
+        let mut admit = Admit::Whole;
         if let Some(p) = &self.prefilter {
             // A file that names no framework crate may still name one of
             // its crate's items that hold framework values. The index is
             // asked last: its package's part may have to be built for it.
-            let may = p.may_match(text.as_bytes())
-                || p.may_match_with(text.as_bytes(), true)
-                    && self.index.as_ref().is_some_and(|s| {
-                        s.names_framework_item(path, &self.models, text.as_bytes())
-                    });
-            if !may {
+            admit = p.admit(text.as_bytes(), || {
+                self.index
+                    .as_ref()
+                    .is_some_and(|s| s.names_framework_item(path, &self.models, text.as_bytes()))
+            });
+            if admit == Admit::Skip {
                 self.stats.skipped.fetch_add(1, Ordering::Relaxed);
                 let skipped = FileResult {
                     path: path.to_path_buf(),
@@ -318,7 +319,7 @@ impl Linter {
             if keep {
                 self.check_reusing(&source, started, previous)
             } else {
-                (self.lint_source(&source, started, None), None)
+                (self.lint_source(&source, started, None, admit), None)
             }
         }));
         // Spans of this file are no longer needed; free proc-macro2's
@@ -380,14 +381,14 @@ impl Linter {
     ) -> (Checked, Option<Analysis>) {
         let index = self.index.as_ref();
         if index.is_none_or(|s| s.get().file(&source.path).is_none()) {
-            return (self.lint_source(source, started, None), None);
+            return (self.lint_source(source, started, None, Admit::Whole), None);
         }
         let complete =
             |c: &Checked| c.parsed && !c.diagnostics.iter().any(|d| d.code == TOO_COMPLEX);
         if let Some(previous) = previous {
             if let Some(plan) = crate::incremental::plan(previous, &source.text, index) {
                 let masked = SourceFile::new(&source.path, plan.masked(&source.text));
-                let fresh = self.lint_source(&masked, started, Some(plan.focus()));
+                let fresh = self.lint_source(&masked, started, Some(plan.focus()), Admit::Whole);
                 if complete(&fresh) {
                     if let Some(raw) = plan.merge(previous, fresh.diagnostics) {
                         let analysis = Analysis {
@@ -406,7 +407,7 @@ impl Linter {
                 }
             }
         }
-        let checked = self.lint_source(source, started, None);
+        let checked = self.lint_source(source, started, None, Admit::Whole);
         let analysis = complete(&checked).then(|| Analysis {
             text: source.text.clone(),
             fns: crate::incremental::fn_extents(&source.text),
@@ -495,15 +496,22 @@ impl Linter {
         source: &SourceFile,
         started: Instant,
         focus: Option<std::ops::Range<usize>>,
+        admit: Admit,
     ) -> Checked {
         let package = self.package_of(&source.path);
         let index = self.index.as_ref().map(|s| s.get_for(&source.path));
         // Bodies that cannot matter are not parsed (the incremental path
-        // masks its own).
-        let masked = focus
-            .is_none()
-            .then(|| self.mask_bodies(source, index.as_deref()))
-            .flatten();
+        // masks its own); where no framework value can appear, neither
+        // are the items without a trigger.
+        let masked = match (&focus, admit, &self.prefilter) {
+            (Some(_), ..) => None,
+            (None, Admit::AtTriggers, Some(p)) => {
+                let mut at: Vec<usize> = p.model_free_triggers(source.text.as_bytes()).collect();
+                at.sort_unstable();
+                crate::body_mask::mask_to_triggers(&source.text, &at)
+            }
+            (None, ..) => self.mask_bodies(source, index.as_deref()),
+        };
         let prepared = match &masked {
             Some(m) => crate::complexity::prepare_tokens(
                 m.text.as_deref().unwrap_or(&source.text),

@@ -34,6 +34,16 @@ pub struct Prefilter {
     free: Option<(AhoCorasick, Vec<bool>)>,
 }
 
+/// What [`Prefilter::admit`] lets through of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admit {
+    Skip,
+    /// Only rules that need no models may fire, and only in an item that
+    /// holds one of their triggers ([`crate::body_mask::mask_to_triggers`]).
+    AtTriggers,
+    Whole,
+}
+
 /// The trigger prefix that asks for a key character before the match.
 const AFTER_KEY: &str = "\\w";
 
@@ -192,6 +202,31 @@ impl Prefilter {
         })
     }
 
+    /// What of a file may matter: nothing, the items holding a trigger of
+    /// a rule that needs no models (no framework value can appear in the
+    /// file: it names no modelled crate, nor, by `names_framework`, an
+    /// item of its crate that holds a framework value), or all of it.
+    /// `names_framework` is asked last (the index may have to be built
+    /// for it).
+    pub fn admit(&self, text: &[u8], names_framework: impl FnOnce() -> bool) -> Admit {
+        if self.mentions_a_crate_word(text) {
+            return match self.may_match_with(text, true) {
+                true => Admit::Whole,
+                false => Admit::Skip,
+            };
+        }
+        if self.may_match_with(text, true) && names_framework() {
+            return Admit::Whole;
+        }
+        if self.rules.iter().any(|(t, m)| t.is_empty() && !m) {
+            return Admit::Whole;
+        }
+        match self.model_free_trigger(text) {
+            true => Admit::AtTriggers,
+            false => Admit::Skip,
+        }
+    }
+
     /// [`Prefilter::may_match`], when the file is already known to name a
     /// framework value another way (`names_framework`: one of its crate's
     /// items that hold one, see [`crate::index::Index`]).
@@ -242,6 +277,24 @@ impl Prefilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_without_framework_values_is_admitted_at_its_triggers() {
+        let p = Prefilter::from_parts(
+            vec!["axum".into()],
+            vec![(vec![], true), (vec!["\\w={".into()], false)],
+        );
+        let never = || -> bool { panic!("the index is not asked") };
+        assert_eq!(p.admit(b"use axum::Uri;", never), Admit::Whole);
+        assert_eq!(p.admit(b"format!(\"?a={a}\")", || false), Admit::AtTriggers);
+        // Naming an item of its crate that holds a framework value.
+        assert_eq!(p.admit(b"format!(\"?a={a}\")", || true), Admit::Whole);
+        assert_eq!(p.admit(b"st.base.len()", || true), Admit::Whole);
+        assert_eq!(p.admit(b"st.base.len()", || false), Admit::Skip);
+        // A rule that needs neither: every file, whole.
+        let p = Prefilter::from_parts(vec![], vec![(vec![], false)]);
+        assert_eq!(p.admit(b"fn f() {}", || false), Admit::Whole);
+    }
 
     #[test]
     fn a_rule_needs_its_trigger_and_a_crate_word() {

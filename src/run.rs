@@ -127,8 +127,11 @@ struct Linters {
     notes: Vec<String>,
     /// Prefilters by models ([`Models::id`]) and rule levels: linters whose
     /// versions select the same models share one.
-    prefilters: HashMap<(usize, Vec<(&'static str, Level)>), Prefilter>,
+    prefilters: HashMap<PrefilterKey, Prefilter>,
 }
+
+/// [`Models::id`] and the level of each rule.
+type PrefilterKey = (usize, Vec<(&'static str, Level)>);
 
 impl Linters {
     /// The configuration in `file` (the defaults for `None`) and the linter
