@@ -110,12 +110,8 @@ struct Linters {
     cli_ignore: Vec<&'static dyn Rule>,
     /// Per configuration file and crate versions (see [`Linters::get`]).
     by_config: HashMap<LinterKey, (Arc<Config>, Arc<Linter>)>,
-    /// Each configuration, and the crates whose versions select its models.
-    configs: HashMap<Option<PathBuf>, (Arc<Config>, Vec<String>)>,
-    /// Finds crate versions, per list of versioned crates.
-    resolvers: HashMap<Vec<String>, Resolver>,
-    /// The crate versions of earlier runs, per package.
-    remembered: Remembered,
+    /// Which configuration and crate versions each file has.
+    slots: Slots,
     /// Where caches live, when caching.
     cache_dir: Option<PathBuf>,
     no_prefilter: bool,
@@ -133,15 +129,25 @@ struct Linters {
 /// [`Models::id`] and the level of each rule.
 type PrefilterKey = (usize, Vec<(&'static str, Level)>);
 
-impl Linters {
-    /// The configuration in `file` (the defaults for `None`) and the linter
-    /// for `path`: one per configuration and set of crate versions, whose
-    /// models are those of the versions `path`'s crate is built against.
-    fn get(
-        &mut self,
-        file: Option<PathBuf>,
-        path: &Path,
-    ) -> Result<(Arc<Config>, Arc<Linter>), String> {
+/// The configuration and crate versions of a file: they need the walk
+/// alone, so a run finds them while the index is built.
+#[derive(Default)]
+struct Slots {
+    /// Each configuration, and the crates whose versions select its models.
+    configs: HashMap<Option<PathBuf>, (Arc<Config>, Vec<String>)>,
+    /// Finds crate versions, per list of versioned crates.
+    resolvers: HashMap<Vec<String>, Resolver>,
+    /// The crate versions of earlier runs, per package.
+    remembered: Remembered,
+}
+
+/// A file's configuration and what its linter is keyed by.
+type Slot = Arc<(Arc<Config>, LinterKey)>;
+
+impl Slots {
+    /// The configuration in `file` (the defaults for `None`) and the crate
+    /// versions `path`'s crate is built against.
+    fn slot(&mut self, file: Option<PathBuf>, path: &Path) -> Result<Slot, String> {
         let (config, crates) = match self.configs.get(&file) {
             Some(found) => found.clone(),
             None => {
@@ -162,10 +168,30 @@ impl Linters {
             .or_insert_with(|| Resolver::new(crates))
             .resolve_remembered(path, &mut self.remembered)
             .versions;
-        let slot = (file, versions);
-        if let Some(found) = self.by_config.get(&slot) {
+        Ok(Arc::new((config, (file, versions))))
+    }
+}
+
+impl Linters {
+    /// The configuration in `file` (the defaults for `None`) and the linter
+    /// for `path`: one per configuration and set of crate versions, whose
+    /// models are those of the versions `path`'s crate is built against.
+    fn get(
+        &mut self,
+        file: Option<PathBuf>,
+        path: &Path,
+    ) -> Result<(Arc<Config>, Arc<Linter>), String> {
+        let slot = self.slots.slot(file, path)?;
+        self.linter(&slot)
+    }
+
+    /// The linter of a [`Slot`], made the first time.
+    fn linter(&mut self, slot: &Slot) -> Result<(Arc<Config>, Arc<Linter>), String> {
+        let (config, slot) = (&slot.0, &slot.1);
+        if let Some(found) = self.by_config.get(slot) {
             return Ok(found.clone());
         }
+        let config = config.clone();
         let models =
             Models::load_for(&config.model_dirs(), &slot.1).map_err(|e| model_error(&config, e))?;
         let levels = config.rule_levels(&self.cli_select, &self.cli_ignore);
@@ -214,7 +240,7 @@ impl Linters {
             cache
         });
         let entry = (config, Arc::new(linter));
-        self.by_config.insert(slot, entry.clone());
+        self.by_config.insert(slot.clone(), entry.clone());
         Ok(entry)
     }
 }
@@ -308,9 +334,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         cli_select: rules_named(&opts.select)?,
         cli_ignore: rules_named(&opts.ignore)?,
         by_config: HashMap::new(),
-        configs: HashMap::new(),
-        resolvers: HashMap::new(),
-        remembered: Remembered::none(),
+        slots: Slots::default(),
         cache_dir: caching.then(|| {
             opts.cache_dir
                 .clone()
@@ -402,55 +426,86 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     let walk_time = walk_started.elapsed();
     let files_found = walked.files.len();
     let index_started = std::time::Instant::now();
-    // Each file is `stat`ed once, on every thread: its stamp tells the
-    // index store and the result cache whether it changed.
-    let metas: Vec<Option<std::fs::Metadata>> = in_pool(threads, || {
-        walked
-            .files
-            .par_iter()
-            .map(|f| std::fs::metadata(f).ok())
-            .collect()
-    });
-    let stamps: Vec<Option<crate::cache::Stamp>> = metas
-        .iter()
-        .map(|m| m.as_ref().map(crate::cache::stamp))
-        .collect();
-    linters.index = Some(Arc::new(shared_index(
-        &walked,
-        &stamps,
-        linters.cache_dir.as_deref(),
-        threads,
-        &mut linters.notes,
-    )?));
-    drop(stamps);
-    let index_time = index_started.elapsed();
-    let linters_started = std::time::Instant::now();
-    let _ = models_ready.join();
-    if let Some(dir) = &linters.cache_dir {
-        linters.remembered = Remembered::open(dir);
-        linters.notes.extend(linters.remembered.note.take());
-    }
     let changed = match &opts.changed_since {
         Some(rev) => Some(changed_files(rev)?),
         None => None,
     };
     let mut discovery = Discovery::with_walk(&walked.roots, &walked.config_files);
+    // Each file's configuration and crate versions need the walk alone:
+    // they are found on another thread while the index is built. `None`:
+    // a file `--changed-since` leaves out.
+    let (metas, index, slots) = std::thread::scope(|scope| {
+        let (slots, files, cache_dir) = (&mut linters.slots, &walked.files, &linters.cache_dir);
+        let changed = &changed;
+        let config_for = &config_for;
+        let finding = scope.spawn(move || -> Result<Vec<Option<Slot>>, String> {
+            if let Some(dir) = cache_dir {
+                slots.remembered = Remembered::open(dir);
+            }
+            let mut out = Vec::with_capacity(files.len());
+            let mut last: Option<(Option<&Path>, Slot)> = None;
+            for path in files {
+                if let Some(changed) = changed {
+                    if changed.binary_search(&absolute(path)).is_err() {
+                        out.push(None);
+                        continue;
+                    }
+                }
+                // Files come sorted: neighbours share a directory.
+                let dir = path.parent();
+                let slot = match &last {
+                    Some((d, slot)) if *d == dir => slot.clone(),
+                    _ => {
+                        let slot = slots.slot(config_for(&mut discovery, path)?, path)?;
+                        last = Some((dir, slot.clone()));
+                        slot
+                    }
+                };
+                out.push(Some(slot));
+            }
+            Ok(out)
+        });
+        // Each file is `stat`ed once, on every thread: its stamp tells the
+        // index store and the result cache whether it changed.
+        let metas: Vec<Option<std::fs::Metadata>> = in_pool(threads, || {
+            walked
+                .files
+                .par_iter()
+                .map(|f| std::fs::metadata(f).ok())
+                .collect()
+        });
+        let stamps: Vec<Option<crate::cache::Stamp>> = metas
+            .iter()
+            .map(|m| m.as_ref().map(crate::cache::stamp))
+            .collect();
+        let index = shared_index(
+            &walked,
+            &stamps,
+            linters.cache_dir.as_deref(),
+            threads,
+            &mut linters.notes,
+        );
+        let slots = finding
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (metas, index, slots)
+    });
+    linters.index = Some(Arc::new(index?));
+    let slots = slots?;
+    linters.notes.extend(linters.slots.remembered.note.take());
+    let index_time = index_started.elapsed();
+    let linters_started = std::time::Instant::now();
+    let _ = models_ready.join();
     type Job = (PathBuf, Option<std::fs::Metadata>, Arc<Config>, Arc<Linter>);
     let mut jobs: Vec<Job> = Vec::new();
-    let mut last: Option<(Option<PathBuf>, Arc<Config>, Arc<Linter>)> = None;
-    for (path, meta) in walked.files.into_iter().zip(metas) {
-        if let Some(changed) = &changed {
-            if changed.binary_search(&absolute(&path)).is_err() {
-                continue;
-            }
-        }
-        // Files come sorted: neighbours share a directory and its linter.
-        let dir = path.parent().map(Path::to_path_buf);
+    let mut last: Option<(Slot, Arc<Config>, Arc<Linter>)> = None;
+    for ((path, meta), slot) in walked.files.into_iter().zip(metas).zip(slots) {
+        let Some(slot) = slot else { continue };
         let (config, linter) = match &last {
-            Some((d, c, l)) if *d == dir => (c.clone(), l.clone()),
+            Some((s, c, l)) if Arc::ptr_eq(s, &slot) => (c.clone(), l.clone()),
             _ => {
-                let found = linters.get(config_for(&mut discovery, &path)?, &path)?;
-                last = Some((dir, found.0.clone(), found.1.clone()));
+                let found = linters.linter(&slot)?;
+                last = Some((slot, found.0.clone(), found.1.clone()));
                 found
             }
         };
@@ -500,8 +555,8 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     outcome.timings.walk = walk_time;
     outcome.timings.index = index_time;
     outcome.timings.linters = linters_time;
-    outcome.timings.versions_read = linters.remembered.resolved;
-    outcome.timings.versions_recalled = linters.remembered.recalled;
+    outcome.timings.versions_read = linters.slots.remembered.resolved;
+    outcome.timings.versions_recalled = linters.slots.remembered.recalled;
     outcome.timings.indexed = linters.index.as_ref().map_or(0, |ix| ix.files_indexed());
     for (_, linter) in linters.by_config.values() {
         let s = &linter.stats;
@@ -523,10 +578,10 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     drop(jobs);
     drop(last);
     outcome.warnings.append(&mut linters.notes);
-    for resolver in linters.resolvers.values() {
+    for resolver in linters.slots.resolvers.values() {
         outcome.warnings.extend(resolver.problems.iter().cloned());
     }
-    std::mem::take(&mut linters.remembered).save();
+    std::mem::take(&mut linters.slots.remembered).save();
     if let Some(index) = &linters.index {
         index.save_names();
     }
@@ -650,9 +705,13 @@ fn shared_index(
     };
     if let Some(hash) = hash {
         // What the barrier learnt (new stamps of edited files) is kept
-        // now; the store stays open for the packages built later.
-        store.save();
+        // now, written on another thread while the run goes on; the store
+        // stays open for the packages built later.
         let store = Arc::new(store);
+        let saving = {
+            let store = store.clone();
+            std::thread::spawn(move || store.save())
+        };
         // Files changed since the index was stored (the barrier was asked):
         // some will be linted, and need their package's part.
         let changed = relevance.is_some();
@@ -691,7 +750,8 @@ fn shared_index(
                 relevance.get_or_init(|| Relevance::new().expect("the builtin models load"));
             relevance.index(files, &read_file, &store)
         })
-        .with_names(KnownNames::open(dir, hash));
+        .with_names(KnownNames::open(dir, hash))
+        .saving(saving);
         if changed {
             index.list_packages_now();
         }
@@ -708,9 +768,9 @@ fn shared_index(
     let walked_inputs = walked.files.iter().map(abs).zip(stamps.iter().copied());
     let others = walked.config_files.iter().chain(index.files()).map(abs);
     store.record_index(walk_hash, walked_inputs.collect(), others, index.hash);
-    store.save();
+    let saving = std::thread::spawn(move || store.save());
     let names = KnownNames::open(dir, index.hash);
-    Ok(SharedIndex::ready(index).with_names(names))
+    Ok(SharedIndex::ready(index).with_names(names).saving(saving))
 }
 
 /// Apply the configuration's per-file ignores to one file's findings.

@@ -32,6 +32,8 @@ pub struct SharedIndex {
     parts: Option<Parts>,
     /// The names each file's crate gives framework values, remembered.
     names: KnownNames,
+    /// Writing the summary store, on another thread ([`SharedIndex::saving`]).
+    saving: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 /// The index built per package, on demand.
@@ -104,6 +106,7 @@ impl SharedIndex {
             build: Mutex::new(None),
             parts: None,
             names: KnownNames::none(),
+            saving: Mutex::new(None),
         }
     }
 
@@ -115,6 +118,7 @@ impl SharedIndex {
             build: Mutex::new(Some(Box::new(build))),
             parts: None,
             names: KnownNames::none(),
+            saving: Mutex::new(None),
         }
     }
 
@@ -142,6 +146,7 @@ impl SharedIndex {
                 }),
             }),
             names: KnownNames::none(),
+            saving: Mutex::new(None),
         }
     }
 
@@ -229,9 +234,20 @@ impl SharedIndex {
             .named_in(text)
     }
 
-    /// Keep the names learnt this run.
+    /// Keep the names learnt this run, and wait for the store being
+    /// written ([`SharedIndex::saving`]).
     pub fn save_names(&self) {
         self.names.save();
+        if let Some(saving) = self.saving.lock().expect("index saving lock").take() {
+            let _ = saving.join();
+        }
+    }
+
+    /// The summary store is being written by `saving`: the run waits for
+    /// it before it ends ([`SharedIndex::save_names`]).
+    pub fn saving(self, saving: std::thread::JoinHandle<()>) -> SharedIndex {
+        *self.saving.lock().expect("index saving lock") = Some(saving);
+        self
     }
 
     /// The index if it was built (for `--timings`).
