@@ -858,39 +858,30 @@ impl Models {
             .cloned()
             .chain(self.access_logs.iter().map(|a| a.path.clone()))
             .filter(|_| with_macros);
-        // Without macros, only types that matter to a rule count: not the
+        // With macros (the prefilter's words), every type counts but locks
+        // and guards (`tokio::sync::Mutex`): they only pass on what they
+        // hold, so a file naming one but nothing else modelled has no value
+        // a rule follows. Without macros (the crates whose values are
+        // followed), only types that matter to a rule count: not the
         // collections (`hashbrown::HashMap`) modelled for their `get`.
         let matters = |t: &TypeModel| {
-            with_macros
-                || !t.roles.is_empty()
+            let gives_roles = !t.roles.is_empty()
                 || t.handler.is_some()
                 || !t.wrong.is_empty()
                 || t.methods
                     .values()
                     .chain(t.fields.values())
-                    .any(|m| !m.roles.is_empty() || !m.request_roles.is_empty())
-        };
-        // Locks and guards (`tokio::sync::Mutex`) only pass on what they
-        // hold: a file naming one but nothing else modelled has no value
-        // a rule follows, so their crate is not a word of its own.
-        let plumbing = |t: &TypeModel| {
-            t.roles.is_empty()
-                && t.handler.is_none()
-                && t.wrong.is_empty()
+                    .any(|m| !m.roles.is_empty() || !m.request_roles.is_empty());
+            if !with_macros {
+                return gives_roles;
+            }
+            let plumbing = !gives_roles
                 && t.debug_shows.is_empty()
                 && !t.complete
                 && t.fields.is_empty()
                 && t.functions.is_empty()
-                && t.methods
-                    .values()
-                    .all(|m| m.keep_roles && m.roles.is_empty() && m.request_roles.is_empty())
-        };
-        let matters = |t: &TypeModel| {
-            if with_macros {
-                !plumbing(t)
-            } else {
-                matters(t)
-            }
+                && t.methods.values().all(|m| m.keep_roles);
+            !plumbing
         };
         let mut words: Vec<String> = self
             .types
