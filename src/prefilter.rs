@@ -175,20 +175,7 @@ impl Prefilter {
     /// runs on every file of a cold run. (A word right after another word
     /// character, `myurl::`, is not the crate.)
     pub fn names_a_crate(&self, text: &[u8]) -> bool {
-        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-        memchr::memmem::find_iter(text, b"::").any(|colons| {
-            let start = text[..colons]
-                .iter()
-                .rposition(|&b| !is_word(b))
-                .map_or(0, |i| i + 1);
-            if start == colons
-                || self
-                    .crates
-                    .binary_search_by(|w| w.as_slice().cmp(&text[start..colons]))
-                    .is_err()
-            {
-                return false;
-            }
+        self.crate_words_at(text).any(|(start, colons)| {
             let line_start = text[..start]
                 .iter()
                 .rposition(|&b| b == b'\n')
@@ -199,6 +186,26 @@ impl Prefilter {
                 && text
                     .get(colons + 2)
                     .is_some_and(|&b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'{' | b'*'))
+        })
+    }
+
+    /// Each crate word right before a `::` (its start, and where the `::`
+    /// is), the whole word before it: a word right after another word
+    /// character (`myurl::`) is not the crate.
+    fn crate_words_at<'t>(&'t self, text: &'t [u8]) -> impl Iterator<Item = (usize, usize)> + 't {
+        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        memchr::memmem::find_iter(text, b"::").filter_map(move |colons| {
+            let start = text[..colons]
+                .iter()
+                .rposition(|&b| !is_word(b))
+                .map_or(0, |i| i + 1);
+            let word = &text[start..colons];
+            (start < colons
+                && self
+                    .crates
+                    .binary_search_by(|w| w.as_slice().cmp(word))
+                    .is_ok())
+            .then_some((start, colons))
         })
     }
 
@@ -250,18 +257,7 @@ impl Prefilter {
     /// Does a crate word stand before a `::` anywhere (comments included:
     /// the automaton's `word::` with no word character before it)?
     fn mentions_a_crate_word(&self, text: &[u8]) -> bool {
-        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-        memchr::memmem::find_iter(text, b"::").any(|colons| {
-            let start = text[..colons]
-                .iter()
-                .rposition(|&b| !is_word(b))
-                .map_or(0, |i| i + 1);
-            start < colons
-                && self
-                    .crates
-                    .binary_search_by(|w| w.as_slice().cmp(&text[start..colons]))
-                    .is_ok()
-        })
+        self.crate_words_at(text).next().is_some()
     }
 
     /// Is any rule's trigger in the text (a `\w` one after a key byte)?

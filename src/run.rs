@@ -521,7 +521,11 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     let lint_started = std::time::Instant::now();
     let progress = crate::progress::Progress::new(opts.progress, jobs.len());
     let per_file: Vec<FileOutcome> = in_pool(threads, || {
+        // One file per task: a few heavy files (generated code, macro
+        // tests) side by side would otherwise leave one thread with the
+        // tail of the run (log-heavy corpus, 2 threads: 1.25 -> 0.97 s).
         jobs.par_iter()
+            .with_max_len(1)
             .map(|(path, meta, config, linter)| {
                 let result = finish(config, linter.lint_path_with(path, meta.clone()));
                 progress.tick();
