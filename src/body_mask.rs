@@ -160,11 +160,52 @@ pub fn mask(text: &str, followed: &[&Followed], triggers: &[usize]) -> Masked {
 pub fn mask_to_triggers(text: &str, triggers: &[usize]) -> Option<Masked> {
     let tokens = file_tokens(text);
     let items = top_level_items(text, &tokens)?;
+    // Every word of an item's text, literals included: a format string
+    // captures names (`"?limit={LIMIT}"`).
+    let words = |bytes: &Range<usize>| {
+        text[bytes.clone()]
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<&str>>()
+    };
+    let mut kept: Vec<bool> = items
+        .iter()
+        .map(|(bytes, _)| {
+            let first = triggers.partition_point(|&at| at < bytes.start);
+            triggers.get(first).is_some_and(|&at| at < bytes.end)
+        })
+        .collect();
+    // What a kept item names of the file's other items is kept too (a
+    // constant, an enum, a struct and its impls): a value's type or
+    // constness still shows. Names are matched as words, to a fixpoint.
+    let mut used: foldhash::HashSet<&str> = items
+        .iter()
+        .zip(&kept)
+        .filter(|(_, k)| **k)
+        .flat_map(|((bytes, _), _)| words(bytes))
+        .collect();
+    loop {
+        let mut grew = false;
+        for (i, (bytes, toks)) in items.iter().enumerate() {
+            if kept[i]
+                || !item_names(text, &tokens, toks)
+                    .iter()
+                    .any(|n| used.contains(n))
+            {
+                continue;
+            }
+            kept[i] = true;
+            grew = true;
+            used.extend(words(bytes));
+        }
+        if !grew {
+            break;
+        }
+    }
     let mut bytes = text.as_bytes().to_vec();
     let mut gone: Vec<Range<usize>> = Vec::new();
-    for item in items {
-        let first = triggers.partition_point(|&at| at < item.start);
-        if triggers.get(first).is_some_and(|&at| at < item.end) {
+    for ((item, _), keep) in items.into_iter().zip(kept) {
+        if keep {
             continue;
         }
         for b in &mut bytes[item.clone()] {
@@ -193,12 +234,86 @@ pub fn mask_to_triggers(text: &str, triggers: &[usize]) -> Option<Masked> {
     })
 }
 
-/// The byte ranges of the file's top-level items (attributes and the
-/// comments before them included):
-/// an item ends at a `;` outside every delimiter, or at a `}` closing to
-/// the top level when what follows starts another item. `None` when the
-/// delimiters do not balance.
-fn top_level_items(text: &str, tokens: &[(K, usize, usize)]) -> Option<Vec<Range<usize>>> {
+/// The names an item declares or is about: `const NAME`, `struct NAME`,
+/// `fn NAME` ...; for an `impl`, its type's name (`impl<T> Trait for
+/// Name<T>`), so it goes with its type.
+fn item_names<'t>(
+    text: &'t str,
+    tokens: &[(K, usize, usize)],
+    toks: &Range<usize>,
+) -> Vec<&'t str> {
+    const DECLARES: &[&str] = &[
+        "const", "static", "enum", "struct", "union", "type", "fn", "trait", "mod",
+    ];
+    const NOT_A_NAME: &[&str] = &["fn", "mut", "unsafe", "async", "extern"];
+    let word = |i: usize| &text[tokens[i].1..tokens[i].2];
+    let mut i = toks.start;
+    while i < toks.end {
+        if tokens[i].0 == K::Ident {
+            let w = word(i);
+            if w == "impl" {
+                // The type's last path segment: after `for` in a trait
+                // impl, else after the impl's own generics.
+                let header: Vec<usize> = (i + 1..toks.end)
+                    .take_while(|&j| tokens[j].0 != K::OpenBrace)
+                    .collect();
+                let mut at = match header.iter().rposition(|&j| word(j) == "for") {
+                    Some(p) => p + 1,
+                    None => skip_generics(&header, tokens),
+                };
+                let mut name = None;
+                while let Some(&j) = header.get(at) {
+                    match tokens[j].0 {
+                        K::Ident if word(j) == "where" => break,
+                        K::Ident => name = Some(word(j)),
+                        K::Lt => break,
+                        _ => {}
+                    }
+                    at += 1;
+                }
+                return name.into_iter().collect();
+            }
+            if DECLARES.contains(&w) {
+                let name = (i + 1..toks.end)
+                    .find(|&j| tokens[j].0 == K::Ident && !NOT_A_NAME.contains(&word(j)));
+                return name.map(word).into_iter().collect();
+            }
+        }
+        i += 1;
+    }
+    Vec::new()
+}
+
+/// Where an impl header goes on after its generics (`impl<T: A<B>>`).
+fn skip_generics(header: &[usize], tokens: &[(K, usize, usize)]) -> usize {
+    if header.first().is_none_or(|&j| tokens[j].0 != K::Lt) {
+        return 0;
+    }
+    let mut depth = 0usize;
+    for (at, &j) in header.iter().enumerate() {
+        match tokens[j].0 {
+            K::Lt => depth += 1,
+            K::Gt => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return at + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    header.len()
+}
+
+/// The file's top-level items (attributes and the comments before them
+/// included), as byte ranges and token index ranges: an item ends at a
+/// `;` outside every delimiter, or at a `}` closing to the top level when
+/// what follows starts another item. `None` when the delimiters do not
+/// balance.
+fn top_level_items(
+    text: &str,
+    tokens: &[(K, usize, usize)],
+) -> Option<Vec<(Range<usize>, Range<usize>)>> {
     const ITEM_WORDS: &[&str] = &[
         "pub",
         "fn",
@@ -231,7 +346,7 @@ fn top_level_items(text: &str, tokens: &[(K, usize, usize)]) -> Option<Vec<Range
     let mut depth = 0usize;
     // An item starts where the last one ended: with the comments before
     // it (a doc comment left without its item would not parse).
-    let mut begin = 0;
+    let (mut begin, mut first) = (0, 0);
     for (i, &(k, _, e)) in tokens.iter().enumerate() {
         let ends = match k {
             K::OpenBrace | K::OpenParen | K::OpenBracket => {
@@ -246,8 +361,9 @@ fn top_level_items(text: &str, tokens: &[(K, usize, usize)]) -> Option<Vec<Range
             _ => false,
         };
         if ends {
-            items.push(begin..e);
+            items.push((begin..e, first..i + 1));
             begin = e;
+            first = i + 1;
         }
     }
     (depth == 0).then_some(items)
@@ -551,30 +667,39 @@ mod tests {
             impl A {\n    fn url(&self) -> String { format!(\"/x?k={}\", self.n) }\n    fn other(&self) {}\n}\n\
             thread_local! { static T: u8 = 0; }\n\
             pub const WIDE: &str = \"?k=\";\n\
+            const PREFIX: &str = \"/v1\";\nconst LIMIT: &str = PREFIX;\nconst UNUSED: u8 = 1;\n\
+            pub fn limited() -> String { /* core clone */ format!(\"?k={LIMIT}\") }\n\
+            struct B;\nimpl ::core::clone::Clone for B { fn clone(&self) -> B { B } }\n\
             fn f() { let broken = ; }\n";
         let m = to_triggers(text).expect("balanced");
         let out = m.text.expect("a text");
         assert_eq!(out.len(), text.len());
         assert_eq!(out.lines().count(), text.lines().count());
-        // The impl holding a trigger stays whole, as does the constant.
+        // The items holding a trigger stay whole: the impl, the constant,
+        // the function.
         assert!(out.contains("fn url(&self)"), "{out}");
         assert!(out.contains("fn other(&self) {}"), "{out}");
         assert!(out.contains("pub const WIDE: &str = \"?k=\";"), "{out}");
-        // The others go, with their docs and attributes; an `if .. else`
-        // in a constant is one item.
+        // And what they name: the impl's type (with its docs), the
+        // constant a format string captures and the one that names.
+        for kept in ["Docs of A", "pub struct A", "const LIMIT", "const PREFIX"] {
+            assert!(out.contains(kept), "{kept}: {out}");
+        }
+        // The others go; an `if .. else` in a constant is one item.
+        // An impl goes with its type, not with the words of its trait.
         for gone in [
-            "Docs of A",
-            "derive",
-            "struct A",
             "const C",
             "else",
             "thread_local",
+            "UNUSED",
+            "struct B",
+            "for B",
             "broken",
         ] {
             assert!(!out.contains(gone), "{gone}: {out}");
         }
         assert!(syn::parse_file(&out).is_ok(), "{out}");
-        assert_eq!(m.blanked, 4);
+        assert_eq!(m.blanked, 6);
         // Tokens are those of what is left.
         assert!(m.tokens.iter().all(|t| !out[t.1..t.2].trim().is_empty()));
     }
