@@ -153,7 +153,8 @@ pub fn mask(text: &str, followed: &[&Followed], triggers: &[usize]) -> Masked {
 /// (offsets) blanked, for a file where no framework value can appear
 /// ([`crate::prefilter::Admit::AtTriggers`]): only rules that need no
 /// models may fire there, and only in an item holding one of their
-/// triggers. A 1.3 MB generated `windows` file passing on one string
+/// triggers. The items those name are kept with them (see below). A
+/// 1.3 MB generated `windows` file passing on one string
 /// constant (`",locale="`) is then parsed as that constant, not as a
 /// 65 MB syntax tree. `None` when the file's delimiters do not balance
 /// (it is parsed whole and its error reported).

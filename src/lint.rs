@@ -143,17 +143,11 @@ impl FileResult {
 impl Linter {
     /// A linter with its prefilter and no cache.
     pub fn new(models: Models, rules: RuleSet) -> Linter {
-        let prefilter = Prefilter::new(&rules, &models);
-        Linter::with_prefilter(models, rules, prefilter)
-    }
-
-    /// [`Linter::new`] with the prefilter of these models and rules built
-    /// already (a run shares one between linters whose models are shared).
-    pub fn with_prefilter(models: Models, rules: RuleSet, prefilter: Prefilter) -> Linter {
+        let prefilter = Some(Prefilter::new(&rules, &models));
         Linter {
             models,
             rules,
-            prefilter: Some(prefilter),
+            prefilter,
             cache: None,
             stats: Stats::default(),
             index: None,

@@ -55,6 +55,20 @@ fn is_key_byte(b: u8) -> bool {
 impl Prefilter {
     /// The prefilter for `rules` under `models`.
     pub fn new(rules: &RuleSet, models: &Models) -> Prefilter {
+        // Once per process for each set of model entries and rules: a run
+        // makes a linter for every set of crate versions it meets, most
+        // sharing both (and working out the words is not free). The entry
+        // keeps its models, so their id stays theirs and unchanged.
+        type Built = std::collections::HashMap<(usize, Vec<&'static str>), (Models, Prefilter)>;
+        static BUILT: std::sync::OnceLock<std::sync::Mutex<Built>> = std::sync::OnceLock::new();
+        let built = BUILT.get_or_init(Default::default);
+        let key = (
+            models.id(),
+            rules.rules().map(|(r, _)| r.meta().code).collect(),
+        );
+        if let Some((_, found)) = built.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return found.clone();
+        }
         let per_rule: Vec<(Vec<String>, bool)> = rules
             .rules()
             .map(|(r, _)| {
@@ -65,7 +79,12 @@ impl Prefilter {
                 )
             })
             .collect();
-        Prefilter::from_parts(models.crate_words(), per_rule)
+        let prefilter = Prefilter::from_parts(models.crate_words(), per_rule);
+        built
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, (models.clone(), prefilter.clone()));
+        prefilter
     }
 
     /// Built from explicit words: tests use it to take triggers away.
@@ -400,6 +419,23 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn changed_models_get_their_own_prefilter() {
+        let rules = RuleSet::all();
+        let models = Models::builtin().unwrap();
+        let text = b"use mycrate::Thing; fn f(t: Thing) -> u8 { t.x() }";
+        assert!(!Prefilter::new(&rules, &models).may_match(text));
+        let mut mine = models.clone();
+        mine.add_source(
+            "mine.toml",
+            "[[type]]\npath = \"mycrate::Thing\"\nroles = [\"request-uri\"]\n",
+        )
+        .unwrap();
+        assert!(Prefilter::new(&rules, &mine).may_match(text));
+        // The shared models keep theirs.
+        assert!(!Prefilter::new(&rules, &models).may_match(text));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use crate::baseline::Baseline;
 use crate::config::{Config, Discovery};
-use crate::diagnostic::{Level, IO_ERROR};
+use crate::diagnostic::IO_ERROR;
 use crate::fix;
 use crate::index::known_names::KnownNames;
 use crate::index::{Index, SharedIndex, Store};
@@ -121,13 +121,7 @@ struct Linters {
     time_budget: Option<std::time::Duration>,
     /// Notes for stderr (a damaged cache discarded).
     notes: Vec<String>,
-    /// Prefilters by models ([`Models::id`]) and rule levels: linters whose
-    /// versions select the same models share one.
-    prefilters: HashMap<PrefilterKey, Prefilter>,
 }
-
-/// [`Models::id`] and the level of each rule.
-type PrefilterKey = (usize, Vec<(&'static str, Level)>);
 
 /// The configuration and crate versions of a file: they need the walk
 /// alone, so a run finds them while the index is built.
@@ -216,17 +210,8 @@ impl Linters {
             k.push_str(&format!("{:?}", config.layers));
             xxhash_rust::xxh3::xxh3_64(k.as_bytes())
         };
-        let prefilter_key = (
-            models.id(),
-            levels.iter().map(|(r, l)| (r.meta().code, *l)).collect(),
-        );
         let rules = RuleSet::new(levels);
-        let prefilter = self
-            .prefilters
-            .entry(prefilter_key)
-            .or_insert_with(|| Prefilter::new(&rules, &models))
-            .clone();
-        let mut linter = Linter::with_prefilter(models, rules, prefilter);
+        let mut linter = Linter::new(models, rules);
         if self.no_prefilter {
             linter.prefilter = None;
         }
@@ -344,7 +329,6 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         index: None,
         time_budget: opts.time_budget,
         notes: Vec::new(),
-        prefilters: HashMap::new(),
     };
     let threads = crate::lint::cap_threads(opts.threads);
     let config_for = |discovery: &mut Discovery, path: &Path| -> Result<Option<PathBuf>, String> {

@@ -250,9 +250,10 @@ pub struct Models {
 }
 
 impl Models {
-    /// Models with the same id hold the same entries (they were chosen for
-    /// versions that select the same ones); an id is never reused while
-    /// the process runs.
+    /// Models with the same id share their entries (they were chosen for
+    /// versions that select the same ones). Changing shared models copies
+    /// them first, so an id names one content while a copy of it lives;
+    /// after the last copy is dropped the address may be reused.
     pub fn id(&self) -> usize {
         Arc::as_ptr(&self.data) as usize
     }
