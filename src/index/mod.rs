@@ -19,6 +19,7 @@ pub mod live;
 pub mod query_secrets;
 mod returns;
 pub mod shared;
+pub mod signatures;
 pub mod store;
 pub mod summary;
 

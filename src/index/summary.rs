@@ -6,9 +6,10 @@
 //! of whole-crate analysis: editing inside a function body leaves it
 //! unchanged, so the files that use the file's items need no new analysis.
 //! It is also cheap to build: the text is lexed once, every function body
-//! is replaced by `{}` at the token level, and syn parses what is left
-//! (mostly signatures). A summary holds no spans, so it is `Send` and can be
-//! hashed, compared and shared between threads.
+//! is replaced by `{}` at the token level, and what is left (mostly
+//! signatures) is read without syn ([`super::signatures`]), or by syn when
+//! that reader declines. A summary holds no spans, so it is `Send` and can
+//! be hashed, compared and shared between threads.
 
 use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
@@ -156,7 +157,7 @@ pub enum ReachKind {
 
 /// The marker macro `without_bodies` leaves in a stripped body to carry
 /// its [`Reach`]es to [`FnSig::of`].
-const REACH_MARKER: &str = "__scope_lint_reach";
+pub(super) const REACH_MARKER: &str = "__scope_lint_reach";
 
 /// `param.a.b()?` as data: which parameter (`None`: `self`), then each step.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -227,6 +228,11 @@ impl FnSig {
 /// the steps of an unwrapped chain, ended by `;`.
 fn parse_reach(tokens: &proc_macro2::TokenStream, names: &[Option<String>]) -> Vec<Reach> {
     let words: Vec<String> = tokens.clone().into_iter().map(|t| t.to_string()).collect();
+    parse_reach_words(&words, names)
+}
+
+/// [`parse_reach`] over the marker's tokens as words.
+pub(super) fn parse_reach_words(words: &[String], names: &[Option<String>]) -> Vec<Reach> {
     words
         .split(|w| w == ";")
         .filter_map(|group| {
@@ -291,16 +297,27 @@ fn projection(e: &syn::Expr, params: &[Option<String>], has_self: bool) -> Optio
             syn::Expr::Path(p) => {
                 let id = p.path.get_ident()?.to_string();
                 steps.reverse();
-                let param = if id == "self" && has_self {
-                    None
-                } else {
-                    Some(params.iter().position(|n| n.as_deref() == Some(&id))?)
-                };
-                return Some(Projection { param, steps });
+                return projection_of_chain(&id, steps, params, has_self);
             }
             _ => return None,
         }
     }
+}
+
+/// The projection of a chain from `root` (a parameter or `self`) through
+/// `steps`, in the order written.
+pub(super) fn projection_of_chain(
+    root: &str,
+    steps: Vec<Step>,
+    params: &[Option<String>],
+    has_self: bool,
+) -> Option<Projection> {
+    let param = if root == "self" && has_self {
+        None
+    } else {
+        Some(params.iter().position(|n| n.as_deref() == Some(root))?)
+    };
+    Some(Projection { param, steps })
 }
 
 /// One name a `use` brings in: `name` → the path as written.
@@ -425,6 +442,22 @@ impl FileSummary {
     /// with the same of both have the same summary (the live index skips
     /// the parse when an edit inside a body left them as they were).
     pub fn of_reduced(
+        reduced: &str,
+        query_secret: Option<super::query_secrets::QuerySecret>,
+    ) -> FileSummary {
+        // Most texts are read without syn (see `super::signatures`).
+        if let Some(items) = super::signatures::items(reduced) {
+            return FileSummary {
+                items,
+                unparsable: false,
+                query_secret,
+            };
+        }
+        FileSummary::of_reduced_by_syn(reduced, query_secret)
+    }
+
+    /// [`FileSummary::of_reduced`] through syn's syntax tree, for any text.
+    pub fn of_reduced_by_syn(
         reduced: &str,
         query_secret: Option<super::query_secrets::QuerySecret>,
     ) -> FileSummary {
