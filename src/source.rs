@@ -40,14 +40,11 @@ impl SourceFile {
         let text: Arc<str> = text.into();
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let mut line_starts = vec![bom];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         let mut checkpoints = std::collections::HashMap::new();
-        for (i, &start) in line_starts.iter().enumerate() {
+        // Most files are ASCII: no line needs checkpoints.
+        let ascii = text.is_ascii();
+        for (i, &start) in line_starts.iter().enumerate().filter(|_| !ascii) {
             let end = line_starts.get(i + 1).copied().unwrap_or(text.len());
             let line = &text[start..end];
             if !line.is_ascii() {

@@ -718,14 +718,31 @@ const LOUD_MACROS: &[&str] = &[
 type Found = (&'static str, usize, usize, Vec<Step>);
 
 /// Which parameters the body unwraps (through a chain) or logs whole, the
-/// first of each kind per parameter (per chain for unwraps).
+/// first of each kind per parameter (per chain for unwraps). A `let` that
+/// binds a parameter's projection (`let h = headers.get("x");`, `let u =
+/// &uri;`) is followed: `h.unwrap()` unwraps `headers.get()`, a log of `u`
+/// logs `uri` whole. Only plain bindings (`let name = chain;`, not `mut`)
+/// count, and a later `let` of the same name ends one.
 fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found> {
     use ra_ap_rustc_lexer::TokenKind as K;
     let mut found: Vec<Found> = Vec::new();
     if params.iter().all(Option::is_none) || body.len() > 20_000 {
         return found;
     }
-    let index_of = |w: &str| params.iter().position(|p| p.as_deref() == Some(w));
+    // `let` bindings: a parameter's projection, or `None` for anything
+    // else (a binding that shadows a parameter hides it).
+    // Each holds from the end of its statement (`from`, a token index): its
+    // own initializer still sees what it shadows.
+    let mut bound: Vec<(usize, Binding<'_>)> = Vec::new();
+    let index_of = |w: &str, bound: &[(usize, Binding<'_>)], at: usize| {
+        if let Some((_, (_, b, counts))) = bound.iter().rev().find(|b| b.0 <= at && b.1 .0 == w) {
+            return b.clone().map(|(p, steps)| (p, steps, *counts));
+        }
+        params
+            .iter()
+            .position(|p| p.as_deref() == Some(w))
+            .map(|p| (p, Vec::new(), true))
+    };
     let mut note = |kind: &'static str, param: usize, at: usize, steps: Vec<Step>| {
         let seen = found
             .iter()
@@ -739,6 +756,19 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
         let (kind, a, b) = body[j];
         let word = &text[a..b];
         let after_dot = j > 0 && matches!(body[j - 1].0, K::Dot | K::Colon);
+        if kind == K::Ident && word == "let" {
+            if let Some(b) = let_binding(text, &body[j + 1..], &|w| index_of(w, &bound, j)) {
+                // The statement ends at its `;` outside every group.
+                let mut end = j + 1;
+                while end < body.len() && body[end].0 != K::Semi {
+                    end = match body[end].0 {
+                        K::OpenParen | K::OpenBracket | K::OpenBrace => matching(body, end) + 1,
+                        _ => end + 1,
+                    };
+                }
+                bound.push((end, b));
+            }
+        }
         if kind == K::Ident {
             // `name!(..)`, `tracing::name!(..)`: a loud macro logging a
             // parameter whole.
@@ -758,18 +788,34 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
                                 && !body
                                     .get(k + 1)
                                     .is_some_and(|t| matches!(t.0, K::Dot | K::OpenParen | K::Eq));
-                            if let (true, Some(p)) = (whole, index_of(w)) {
-                                note("l", p, ka, Vec::new());
+                            if let (true, Some((p, steps, _))) = (whole, index_of(w, &bound, k)) {
+                                if steps.is_empty() {
+                                    note("l", p, ka, Vec::new());
+                                }
                             }
                         }
                         K::Literal { .. } => {
-                            for (p, name) in params.iter().enumerate() {
-                                let Some(name) = name else { continue };
-                                if w.contains(&format!("{{{name}}}"))
-                                    || w.contains(&format!("{{{name}:"))
+                            // `{name}` captured by the format string.
+                            let names = params
+                                .iter()
+                                .flatten()
+                                .map(String::as_str)
+                                .chain(bound.iter().map(|b| b.1 .0));
+                            let mut logged: Vec<usize> = Vec::new();
+                            for name in names {
+                                if !(w.contains(&format!("{{{name}}}"))
+                                    || w.contains(&format!("{{{name}:")))
                                 {
-                                    note("l", p, ka, Vec::new());
+                                    continue;
                                 }
+                                if let Some((p, steps, _)) = index_of(name, &bound, k) {
+                                    if steps.is_empty() && !logged.contains(&p) {
+                                        logged.push(p);
+                                    }
+                                }
+                            }
+                            for p in logged {
+                                note("l", p, ka, Vec::new());
                             }
                         }
                         _ => {}
@@ -778,10 +824,10 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
                 j = end;
                 continue;
             }
-            // `param.a().b.unwrap()`.
-            if let Some(p) = index_of(word).filter(|_| !after_dot) {
+            // `param.a().b.unwrap()`, or through a binding of one.
+            if let Some((p, mut steps, _)) = index_of(word, &bound, j).filter(|b| !after_dot && b.2)
+            {
                 let mut k = j + 1;
-                let mut steps = Vec::new();
                 while k + 1 < body.len() {
                     match body[k].0 {
                         K::Question => {
@@ -810,6 +856,97 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
         j += 1;
     }
     found
+}
+
+/// A `let` binding seen by [`body_reach`]: the name, the parameter and
+/// steps it projects if it does, and whether an unwrap through it counts.
+type Binding<'t> = (&'t str, Option<(usize, Vec<Step>)>, bool);
+
+/// What a name stands for in [`body_reach`]: parameter, steps, and
+/// whether an unwrap through it counts.
+type Resolved = Option<(usize, Vec<Step>, bool)>;
+
+/// The binding of `let name = root.a().b?;` (the tokens after `let`):
+/// `root` a parameter or a binding `resolve` knows. `None` when the `let`
+/// binds a pattern or `mut` (nothing followed, nothing hidden); the name
+/// with `None` when its value is anything else. An unwrap through the
+/// binding counts only when the name is used once after it, and so was
+/// each binding it comes from (`resolve`'s flag): `let k = h.get(..); if
+/// k.is_none() { return ..; } k.unwrap()` is checked first.
+fn let_binding<'t>(
+    text: &'t str,
+    rest: &[Tok],
+    resolve: &dyn Fn(&str) -> Resolved,
+) -> Option<Binding<'t>> {
+    use ra_ap_rustc_lexer::TokenKind as K;
+    let word = |t: &Tok| &text[t.1..t.2];
+    let (first, after) = (rest.first()?, rest.get(1)?);
+    if first.0 != K::Ident || matches!(word(first), "mut" | "ref" | "_") {
+        return None;
+    }
+    let name = word(first);
+    // `let name: Type = ..`: the type up to `=` (no generics with `=`).
+    let mut i = 1;
+    if after.0 == K::Colon {
+        while rest.get(i).is_some_and(|t| t.0 != K::Eq && t.0 != K::Semi) {
+            i += 1;
+        }
+    }
+    if rest.get(i).is_none_or(|t| t.0 != K::Eq) {
+        return Some((name, None, false));
+    }
+    i += 1;
+    while rest.get(i).is_some_and(|t| t.0 == K::And) {
+        i += 1;
+    }
+    let mut unwrap_counts = false;
+    let projection = (|| {
+        let root = rest.get(i)?;
+        if root.0 != K::Ident {
+            return None;
+        }
+        let (p, mut steps, root_counts) = resolve(word(root))?;
+        i += 1;
+        loop {
+            let t = rest.get(i)?;
+            match t.0 {
+                K::Semi => {
+                    // Uses of the name after the statement, not as a field.
+                    let uses = rest[i..]
+                        .iter()
+                        .enumerate()
+                        .filter(|(k, t)| {
+                            t.0 == K::Ident
+                                && word(t) == name
+                                && (*k == 0 || rest[i + k - 1].0 != K::Dot)
+                        })
+                        .count();
+                    unwrap_counts = root_counts && uses == 1;
+                    return Some((p, steps));
+                }
+                K::Question => {
+                    steps.push(Step::Try);
+                    i += 1;
+                }
+                K::Dot => {
+                    let m = rest.get(i + 1).filter(|t| t.0 == K::Ident)?;
+                    let m = word(m);
+                    if matches!(m, "unwrap" | "expect") {
+                        return None;
+                    }
+                    i += 2;
+                    if rest.get(i).is_some_and(|t| t.0 == K::OpenParen) {
+                        i = matching(rest, i) + 1;
+                        steps.push(Step::Method(m.to_string()));
+                    } else if m != "await" {
+                        steps.push(Step::Field(m.to_string()));
+                    }
+                }
+                _ => return None,
+            }
+        }
+    })();
+    Some((name, projection, unwrap_counts))
 }
 
 /// The index of the token closing the group opened at `open` (the number
@@ -1107,6 +1244,63 @@ mod tests {
         };
         assert_eq!(methods[0].1.reach[0].param, 1);
         assert_eq!(methods[0].1.reach[0].kind, ReachKind::Log);
+    }
+
+    #[test]
+    fn reaches_are_followed_through_let_bindings() {
+        let text = "fn f(headers: &HeaderMap, uri: &Uri, n: u8) {\n    \
+                    let h = headers.get(\"x\");\n    \
+                    let v = h.unwrap();\n    \
+                    let u = &uri;\n    \
+                    tracing::info!(\"{u}\");\n    \
+                    let p = uri.path();\n    \
+                    tracing::info!(\"{}\", p);\n}";
+        let summary = FileSummary::of_text(text);
+        let Some(ItemSig::Fn { sig, .. }) = summary.items.first() else {
+            panic!("{summary:?}");
+        };
+        let got: Vec<_> = sig
+            .reach
+            .iter()
+            .map(|r| (r.name.as_str(), r.kind, r.line, r.steps.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "headers",
+                    ReachKind::Unwrap,
+                    3,
+                    vec![Step::Method("get".into())]
+                ),
+                // `u` is `uri` whole; `p` is only its path.
+                ("uri", ReachKind::Log, 5, vec![]),
+            ]
+        );
+        // A binding to something else hides the parameter; a binding's own
+        // initializer still sees it.
+        assert_eq!(
+            reach_of("fn f(uri: &Uri) { let uri = Uri::default(); info!(\"{}\", uri); }"),
+            []
+        );
+        assert_eq!(
+            reach_of("fn f(h: &HeaderMap) {\n let h = h.get(\"a\").unwrap(); }"),
+            [("h".to_string(), ReachKind::Unwrap, 2)]
+        );
+        // A binding checked before its unwrap (used twice), or one coming
+        // from such a binding, does not count.
+        assert_eq!(
+            reach_of(
+                "fn f(h: &HeaderMap) { let k = h.get(\"a\"); let d = k.map(g); \
+                 if k.is_none() { return; } d.unwrap(); }"
+            ),
+            []
+        );
+        // `mut` bindings and patterns are not followed.
+        assert_eq!(
+            reach_of("fn f(h: &HeaderMap) { let mut g = h.get(\"a\"); g = None; g.unwrap(); }"),
+            []
+        );
     }
 
     #[test]
