@@ -25,7 +25,8 @@
 //! summary, file by file, on the fixtures and the corpora.
 
 use super::summary::{
-    parse_reach_words, projection_of_chain, FnSig, ItemSig, ModSig, Step, TypeExpr, UseEntry,
+    parse_reach_words, projection_of_chain, use_name, FnSig, ItemSig, ModSig, Step, TypeExpr,
+    UseEntry,
 };
 use ra_ap_rustc_lexer::{LiteralKind as L, TokenKind as K};
 
@@ -613,29 +614,16 @@ impl<'a> Parser<'a> {
                     prefix.pop();
                     return r;
                 }
-                if self.eat_word("as") {
-                    let name = if self.eat_word("_") {
-                        return Some(());
+                let rename = if self.eat_word("as") {
+                    Some(if self.eat_word("_") {
+                        "_".to_string()
                     } else {
                         self.name()?
-                    };
-                    let mut path = prefix.clone();
-                    if ident != "self" {
-                        path.push(ident);
-                    }
-                    out.push(UseEntry::Name { name, path });
-                } else if ident == "self" {
-                    if let Some(last) = prefix.last() {
-                        out.push(UseEntry::Name {
-                            name: last.clone(),
-                            path: prefix.clone(),
-                        });
-                    }
+                    })
                 } else {
-                    let mut path = prefix.clone();
-                    path.push(ident.clone());
-                    out.push(UseEntry::Name { name: ident, path });
-                }
+                    None
+                };
+                use_name(prefix, ident, rename, out);
             }
             _ => return None,
         }
@@ -763,14 +751,7 @@ impl<'a> Parser<'a> {
             self.at += 1;
             return Some(ItemSig::Other(name));
         }
-        self.where_clause()?;
-        self.expect(K::OpenBrace)?;
-        let mut methods = Vec::new();
-        while !self.eat(K::CloseBrace) {
-            if let Some(m) = self.assoc_item(false)? {
-                methods.push(m);
-            }
-        }
+        let methods = self.assoc_items(false)?;
         Some(ItemSig::Trait {
             name,
             generics,
@@ -796,20 +777,26 @@ impl<'a> Parser<'a> {
         } else {
             (None, first)
         };
-        self.where_clause()?;
-        self.expect(K::OpenBrace)?;
-        let mut methods = Vec::new();
-        while !self.eat(K::CloseBrace) {
-            if let Some(m) = self.assoc_item(true)? {
-                methods.push(m);
-            }
-        }
+        let methods = self.assoc_items(true)?;
         Some(ItemSig::Impl {
             generics,
             self_ty,
             trait_path,
             methods,
         })
+    }
+
+    /// A trait's or an impl's `where` clause and `{ items }`: its methods.
+    fn assoc_items(&mut self, in_impl: bool) -> Option<Vec<(String, FnSig)>> {
+        self.where_clause()?;
+        self.expect(K::OpenBrace)?;
+        let mut methods = Vec::new();
+        while !self.eat(K::CloseBrace) {
+            if let Some(m) = self.assoc_item(in_impl)? {
+                methods.push(m);
+            }
+        }
+        Some(methods)
     }
 
     /// One item of a trait or an impl: a method is returned (in an impl,

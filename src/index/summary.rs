@@ -1164,6 +1164,35 @@ fn str_lit(e: &syn::Expr) -> Option<String> {
     }
 }
 
+/// The entry of `prefix::ident [as rename]` in a `use` tree: `self` names
+/// the prefix's last segment, `as _` brings no name.
+pub(super) fn use_name(
+    prefix: &[String],
+    ident: String,
+    rename: Option<String>,
+    out: &mut Vec<UseEntry>,
+) {
+    let mut path = prefix.to_vec();
+    let name = match rename {
+        Some(r) if r == "_" => return,
+        Some(r) => {
+            if ident != "self" {
+                path.push(ident);
+            }
+            r
+        }
+        None if ident == "self" => match prefix.last() {
+            Some(last) => last.clone(),
+            None => return,
+        },
+        None => {
+            path.push(ident.clone());
+            ident
+        }
+    };
+    out.push(UseEntry::Name { name, path });
+}
+
 fn use_entries(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<UseEntry>) {
     match tree {
         syn::UseTree::Path(p) => {
@@ -1171,31 +1200,9 @@ fn use_entries(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<UseE
             use_entries(&p.tree, prefix, out);
             prefix.pop();
         }
-        syn::UseTree::Name(n) => {
-            let ident = n.ident.to_string();
-            if ident == "self" {
-                if let Some(last) = prefix.last() {
-                    out.push(UseEntry::Name {
-                        name: last.clone(),
-                        path: prefix.clone(),
-                    });
-                }
-            } else {
-                let mut path = prefix.clone();
-                path.push(ident.clone());
-                out.push(UseEntry::Name { name: ident, path });
-            }
-        }
+        syn::UseTree::Name(n) => use_name(prefix, n.ident.to_string(), None, out),
         syn::UseTree::Rename(r) => {
-            let name = r.rename.to_string();
-            if name == "_" {
-                return;
-            }
-            let mut path = prefix.clone();
-            if r.ident != "self" {
-                path.push(r.ident.to_string());
-            }
-            out.push(UseEntry::Name { name, path });
+            use_name(prefix, r.ident.to_string(), Some(r.rename.to_string()), out)
         }
         syn::UseTree::Glob(_) => out.push(UseEntry::Glob(prefix.clone())),
         syn::UseTree::Group(g) => {
