@@ -224,6 +224,30 @@ impl<'a> Parser<'a> {
         Some(w)
     }
 
+    /// Past `for<'a>`, if there.
+    fn higher_ranked(&mut self) -> Option<()> {
+        if self.eat_word("for") {
+            if self.peek() != Some(K::Lt) {
+                return None;
+            }
+            self.at += 1;
+            self.skip_until(&[K::Gt], true)?;
+            self.at += 1;
+        }
+        Some(())
+    }
+
+    /// `as name` or `as _`, if there; `None` for `as` and anything else.
+    fn rename(&mut self) -> Option<Option<String>> {
+        if !self.eat_word("as") {
+            return Some(None);
+        }
+        if self.eat_word("_") {
+            return Some(Some("_".to_string()));
+        }
+        Some(Some(self.name()?))
+    }
+
     fn deeper(&mut self) -> Option<()> {
         self.depth += 1;
         (self.depth <= MAX_DEPTH).then_some(())
@@ -458,21 +482,15 @@ impl<'a> Parser<'a> {
                 self.eat_word("mut");
                 Some(self.const_item()?)
             }
-            "trait" => {
-                self.at += 1;
-                Some(self.trait_item()?)
-            }
-            "unsafe" if next == "trait" => {
-                self.at += 2;
-                Some(self.trait_item()?)
-            }
-            "impl" => {
-                self.at += 1;
-                Some(self.impl_item()?)
-            }
-            "unsafe" if next == "impl" => {
-                self.at += 2;
-                Some(self.impl_item()?)
+            // `[unsafe] trait`, `[unsafe] impl`.
+            "trait" | "impl" | "unsafe" if w != "unsafe" || matches!(next, "trait" | "impl") => {
+                self.eat_word("unsafe");
+                if self.eat_word("trait") {
+                    Some(self.trait_item()?)
+                } else {
+                    self.at += 1;
+                    Some(self.impl_item()?)
+                }
             }
             "extern" if next == "crate" => {
                 self.at += 2;
@@ -481,15 +499,7 @@ impl<'a> Parser<'a> {
                 } else {
                     self.name()?
                 };
-                let alias = if self.eat_word("as") {
-                    Some(if self.eat_word("_") {
-                        "_".to_string()
-                    } else {
-                        self.name()?
-                    })
-                } else {
-                    None
-                };
+                let alias = self.rename()?;
                 self.expect(K::Semi)?;
                 Some(ItemSig::ExternCrate {
                     name,
@@ -614,15 +624,7 @@ impl<'a> Parser<'a> {
                     prefix.pop();
                     return r;
                 }
-                let rename = if self.eat_word("as") {
-                    Some(if self.eat_word("_") {
-                        "_".to_string()
-                    } else {
-                        self.name()?
-                    })
-                } else {
-                    None
-                };
+                let rename = self.rename()?;
                 use_name(prefix, ident, rename, out);
             }
             _ => return None,
@@ -1196,14 +1198,7 @@ impl<'a> Parser<'a> {
                     }
                 }
                 "fn" | "unsafe" | "extern" | "for" => {
-                    if self.eat_word("for") {
-                        if self.peek() != Some(K::Lt) {
-                            return None;
-                        }
-                        self.at += 1;
-                        self.skip_until(&[K::Gt], true)?;
-                        self.at += 1;
-                    }
+                    self.higher_ranked()?;
                     self.eat_word("unsafe");
                     if self.eat_word("extern") && matches!(self.peek(), Some(K::Literal { .. })) {
                         self.at += 1;
@@ -1372,14 +1367,7 @@ impl<'a> Parser<'a> {
                 }
                 _ => {
                     self.eat(K::Question);
-                    if self.eat_word("for") {
-                        if self.peek() != Some(K::Lt) {
-                            return None;
-                        }
-                        self.at += 1;
-                        self.skip_until(&[K::Gt], true)?;
-                        self.at += 1;
-                    }
+                    self.higher_ranked()?;
                     let leading_colon = self.is_path_sep();
                     if leading_colon {
                         self.at += 2;
