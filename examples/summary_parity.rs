@@ -8,7 +8,7 @@
 //! file where the two summaries differ (exit code 1 then).
 
 use rayon::prelude::*;
-use scope_lint::index::summary::{without_bodies, FileSummary};
+use scope_lint::index::summary::{without_bodies, without_bodies_tokens, FileSummary, Lexed};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -27,7 +27,17 @@ fn main() {
             };
             let reduced = without_bodies(&text);
             let by_syn = FileSummary::of_reduced_by_syn(&reduced, None);
-            match scope_lint::index::signatures::items(&reduced) {
+            // The index's own path (tokens written with the text) reads the
+            // same as a fresh lexer pass over it.
+            let (_, tokens) = without_bodies_tokens(&Lexed::of(&text));
+            let fast = scope_lint::index::signatures::items(&reduced);
+            if scope_lint::index::signatures::items_of_tokens(&reduced, tokens) != fast {
+                differ.lock().unwrap().push(format!(
+                    "{}\n  the written tokens read otherwise",
+                    p.display()
+                ));
+            }
+            match fast {
                 None => {
                     let at = scope_lint::index::signatures::declined_at(&reduced).unwrap_or(0);
                     let boundary = |mut i: usize| {

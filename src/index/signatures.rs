@@ -46,17 +46,35 @@ pub fn declined_at(reduced: &str) -> Option<usize> {
     read(reduced).err()
 }
 
+/// [`items`] over the tokens [`super::summary::without_bodies_tokens`]
+/// gave with the text: no second lexer pass.
+pub fn items_of_tokens(reduced: &str, tokens: Vec<Tok>) -> Option<Vec<ItemSig>> {
+    parse(reduced, tokens).ok()
+}
+
 fn read(reduced: &str) -> Result<Vec<ItemSig>, usize> {
     let mut tokens = Vec::with_capacity(reduced.len() / 3);
     let mut pos = 0;
     for t in ra_ap_rustc_lexer::tokenize(reduced, ra_ap_rustc_lexer::FrontmatterAllowed::No) {
         let end = pos + t.len as usize;
-        match t.kind {
-            K::Whitespace | K::LineComment { doc_style: None } => {}
+        if !matches!(t.kind, K::Whitespace | K::LineComment { doc_style: None }) {
+            tokens.push((t.kind, pos, end));
+        }
+        pos = end;
+    }
+    parse(reduced, tokens)
+}
+
+/// The tokens as the parser takes them (`r#type` an identifier), or the
+/// offset of one it does not take.
+fn parse(reduced: &str, mut tokens: Vec<Tok>) -> Result<Vec<ItemSig>, usize> {
+    for t in &mut tokens {
+        let (kind, pos, end) = *t;
+        match kind {
             K::Ident
             | K::Lifetime {
                 starts_with_number: false,
-            } => tokens.push((t.kind, pos, end)),
+            } => {}
             // `r#type`: a name like any other, written so (syn's
             // `Ident::to_string` keeps the `r#` too).
             K::RawIdent
@@ -65,9 +83,9 @@ fn read(reduced: &str) -> Result<Vec<ItemSig>, usize> {
                     "r#self" | "r#super" | "r#crate" | "r#Self" | "r#_"
                 ) =>
             {
-                tokens.push((K::Ident, pos, end))
+                t.0 = K::Ident
             }
-            K::Literal { kind, .. } if valid_literal(kind) => tokens.push((t.kind, pos, end)),
+            K::Literal { kind, .. } if valid_literal(kind) => {}
             K::Semi
             | K::Comma
             | K::Dot
@@ -94,10 +112,9 @@ fn read(reduced: &str) -> Result<Vec<ItemSig>, usize> {
             | K::Star
             | K::Slash
             | K::Caret
-            | K::Percent => tokens.push((t.kind, pos, end)),
+            | K::Percent => {}
             _ => return Err(pos),
         }
-        pos = end;
     }
     let mut p = Parser {
         text: reduced,
@@ -1457,10 +1474,13 @@ mod tests {
     /// body-less form.
     fn both(text: &str) -> (Option<Vec<ItemSig>>, FileSummary) {
         let reduced = without_bodies(text);
-        (
-            items(&reduced),
-            FileSummary::of_reduced_by_syn(&reduced, None),
-        )
+        let fast = items(&reduced);
+        // The tokens written with the text are those the text lexes to.
+        let (written, tokens) =
+            crate::index::summary::without_bodies_tokens(&crate::index::summary::Lexed::of(text));
+        assert_eq!(written, reduced);
+        assert_eq!(items_of_tokens(&written, tokens), fast, "in {text}");
+        (fast, FileSummary::of_reduced_by_syn(&reduced, None))
     }
 
     fn assert_read_alike(text: &str) {

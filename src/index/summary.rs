@@ -431,10 +431,18 @@ impl FileSummary {
     /// gives an empty summary marked `unparsable`.
     pub fn of_text(text: &str) -> FileSummary {
         let lexed = Lexed::of(text);
-        let reduced = without_bodies_lexed(&lexed);
+        let (reduced, tokens) = without_bodies_tokens(&lexed);
         let query_secret = super::query_secrets::scan_lexed(&lexed);
         drop(lexed);
-        FileSummary::of_reduced(&reduced, query_secret)
+        // Most texts are read without syn (see `super::signatures`).
+        match super::signatures::items_of_tokens(&reduced, tokens) {
+            Some(items) => FileSummary {
+                items,
+                unparsable: false,
+                query_secret,
+            },
+            None => FileSummary::of_reduced_by_syn(&reduced, query_secret),
+        }
     }
 
     /// Summarize a text from what [`FileSummary::of_text`] reads of it:
@@ -545,6 +553,18 @@ impl<'a> Lexed<'a> {
 
 /// [`without_bodies`] over tokens already lexed.
 pub fn without_bodies_lexed(lexed: &Lexed<'_>) -> String {
+    without_bodies_into(lexed, None)
+}
+
+/// [`without_bodies_lexed`], and the tokens of the text it returns
+/// (offsets in that text), for [`super::signatures::items_of_tokens`].
+pub fn without_bodies_tokens(lexed: &Lexed<'_>) -> (String, Vec<Tok>) {
+    let mut tokens = Vec::with_capacity(lexed.tokens.len() / 2);
+    let text = without_bodies_into(lexed, Some(&mut tokens));
+    (text, tokens)
+}
+
+fn without_bodies_into(lexed: &Lexed<'_>, mut written: Option<&mut Vec<Tok>>) -> String {
     use ra_ap_rustc_lexer::TokenKind as K;
     let (text, tokens) = (lexed.text, &lexed.tokens);
     let mut out = String::with_capacity(text.len() / 3);
@@ -597,6 +617,7 @@ pub fn without_bodies_lexed(lexed: &Lexed<'_>) -> String {
             K::OpenBrace if after_fn && depth == fn_depth => {
                 after_fn = false;
                 let close = matching(tokens, i);
+                let from = out.len();
                 out.push_str(" {");
                 let params = param_names(text, &tokens[fn_at..i]);
                 let reach = body_reach(text, &tokens[i + 1..close.min(tokens.len())], &params);
@@ -624,6 +645,20 @@ pub fn without_bodies_lexed(lexed: &Lexed<'_>) -> String {
                     out.push_str(&chain);
                 }
                 out.push_str("} ");
+                if let Some(written) = written.as_deref_mut() {
+                    // What was written for the body, lexed (a few tokens).
+                    let mut pos = from;
+                    for t in ra_ap_rustc_lexer::tokenize(
+                        &out[from..],
+                        ra_ap_rustc_lexer::FrontmatterAllowed::No,
+                    ) {
+                        let end = pos + t.len as usize;
+                        if t.kind != K::Whitespace {
+                            written.push((t.kind, pos, end));
+                        }
+                        pos = end;
+                    }
+                }
                 i = close + 1;
                 continue;
             }
@@ -632,6 +667,9 @@ pub fn without_bodies_lexed(lexed: &Lexed<'_>) -> String {
         // Tokens that touched in the text still touch (`::`, `->`, `=>`).
         if i > 0 && tokens[i - 1].2 != a {
             out.push(' ');
+        }
+        if let Some(written) = written.as_deref_mut() {
+            written.push((kind, out.len(), out.len() + word.len()));
         }
         out.push_str(word);
         i += 1;
