@@ -401,7 +401,8 @@ impl<'a> Parser<'a> {
         Some(())
     }
 
-    /// One item; `Ok(None)` for an item a summary does not record.
+    /// One item: `Some(None)` for one a summary does not record, `None` to
+    /// decline the text.
     fn item(&mut self) -> Option<Option<ItemSig>> {
         let attrs = self.attrs()?;
         let vis_at = self.at;
