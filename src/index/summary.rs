@@ -434,15 +434,8 @@ impl FileSummary {
         let (reduced, tokens) = without_bodies_tokens(&lexed);
         let query_secret = super::query_secrets::scan_lexed(&lexed);
         drop(lexed);
-        // Most texts are read without syn (see `super::signatures`).
-        match super::signatures::items_of_tokens(&reduced, tokens) {
-            Some(items) => FileSummary {
-                items,
-                unparsable: false,
-                query_secret,
-            },
-            None => FileSummary::of_reduced_by_syn(&reduced, query_secret),
-        }
+        let read = super::signatures::items_of_tokens(&reduced, tokens);
+        FileSummary::of_items_or_syn(read, &reduced, query_secret)
     }
 
     /// Summarize a text from what [`FileSummary::of_text`] reads of it:
@@ -453,15 +446,25 @@ impl FileSummary {
         reduced: &str,
         query_secret: Option<super::query_secrets::QuerySecret>,
     ) -> FileSummary {
-        // Most texts are read without syn (see `super::signatures`).
-        if let Some(items) = super::signatures::items(reduced) {
-            return FileSummary {
+        let read = super::signatures::items(reduced);
+        FileSummary::of_items_or_syn(read, reduced, query_secret)
+    }
+
+    /// The items [`super::signatures`] read of a body-less text (most
+    /// texts), or, when it declined, syn's reading of it.
+    fn of_items_or_syn(
+        read: Option<Vec<ItemSig>>,
+        reduced: &str,
+        query_secret: Option<super::query_secrets::QuerySecret>,
+    ) -> FileSummary {
+        match read {
+            Some(items) => FileSummary {
                 items,
                 unparsable: false,
                 query_secret,
-            };
+            },
+            None => FileSummary::of_reduced_by_syn(reduced, query_secret),
         }
-        FileSummary::of_reduced_by_syn(reduced, query_secret)
     }
 
     /// [`FileSummary::of_reduced`] through syn's syntax tree, for any text.
@@ -865,29 +868,9 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
             // `param.a().b.unwrap()`, or through a binding of one.
             if let Some((p, mut steps, _)) = index_of(word, &bound, j).filter(|b| !after_dot && b.2)
             {
-                let mut k = j + 1;
-                while k + 1 < body.len() {
-                    match body[k].0 {
-                        K::Question => {
-                            steps.push(Step::Try);
-                            k += 1;
-                        }
-                        K::Dot if body[k + 1].0 == K::Ident => {
-                            let m = &text[body[k + 1].1..body[k + 1].2];
-                            if m == "unwrap" || m == "expect" {
-                                note("u", p, body[k + 1].1, std::mem::take(&mut steps));
-                                break;
-                            }
-                            k += 2;
-                            if body.get(k).is_some_and(|t| t.0 == K::OpenParen) {
-                                k = matching(body, k) + 1;
-                                steps.push(Step::Method(m.to_string()));
-                            } else if m != "await" {
-                                steps.push(Step::Field(m.to_string()));
-                            }
-                        }
-                        _ => break,
-                    }
+                if let (more, at, true) = chain_steps(text, body, j + 1) {
+                    steps.extend(more);
+                    note("u", p, body[at].1, steps);
                 }
             }
         }
@@ -944,47 +927,56 @@ fn let_binding<'t>(
             return None;
         }
         let (p, mut steps, root_counts) = resolve(word(root))?;
-        i += 1;
-        loop {
-            let t = rest.get(i)?;
-            match t.0 {
-                K::Semi => {
-                    // Uses of the name after the statement, not as a field.
-                    let uses = rest[i..]
-                        .iter()
-                        .enumerate()
-                        .filter(|(k, t)| {
-                            t.0 == K::Ident
-                                && word(t) == name
-                                && (*k == 0 || rest[i + k - 1].0 != K::Dot)
-                        })
-                        .count();
-                    unwrap_counts = root_counts && uses == 1;
-                    return Some((p, steps));
-                }
-                K::Question => {
-                    steps.push(Step::Try);
-                    i += 1;
-                }
-                K::Dot => {
-                    let m = rest.get(i + 1).filter(|t| t.0 == K::Ident)?;
-                    let m = word(m);
-                    if matches!(m, "unwrap" | "expect") {
-                        return None;
-                    }
-                    i += 2;
-                    if rest.get(i).is_some_and(|t| t.0 == K::OpenParen) {
-                        i = matching(rest, i) + 1;
-                        steps.push(Step::Method(m.to_string()));
-                    } else if m != "await" {
-                        steps.push(Step::Field(m.to_string()));
-                    }
-                }
-                _ => return None,
-            }
+        let (more, end, unwrapped) = chain_steps(text, rest, i + 1);
+        // The chain must end the statement (not at an unwrap).
+        if unwrapped || rest.get(end).is_none_or(|t| t.0 != K::Semi) {
+            return None;
         }
+        steps.extend(more);
+        // Uses of the name after the statement, not as a field.
+        let uses = rest[end..]
+            .iter()
+            .enumerate()
+            .filter(|(k, t)| {
+                t.0 == K::Ident && word(t) == name && (*k == 0 || rest[end + k - 1].0 != K::Dot)
+            })
+            .count();
+        unwrap_counts = root_counts && uses == 1;
+        Some((p, steps))
     })();
     Some((name, projection, unwrap_counts))
+}
+
+/// The steps of a chain from `tokens[from]` on (`?`, `.field`, `.method(..)`;
+/// `.await` passes through), the index of the token it stops at, and
+/// whether that is the `unwrap`/`expect` of `.unwrap()` (else it is the
+/// first token that continues no chain).
+fn chain_steps(text: &str, tokens: &[Tok], from: usize) -> (Vec<Step>, usize, bool) {
+    use ra_ap_rustc_lexer::TokenKind as K;
+    let mut steps = Vec::new();
+    let mut k = from;
+    loop {
+        match tokens.get(k).map(|t| t.0) {
+            Some(K::Question) => {
+                steps.push(Step::Try);
+                k += 1;
+            }
+            Some(K::Dot) if tokens.get(k + 1).is_some_and(|t| t.0 == K::Ident) => {
+                let m = &text[tokens[k + 1].1..tokens[k + 1].2];
+                if m == "unwrap" || m == "expect" {
+                    return (steps, k + 1, true);
+                }
+                k += 2;
+                if tokens.get(k).is_some_and(|t| t.0 == K::OpenParen) {
+                    k = matching(tokens, k) + 1;
+                    steps.push(Step::Method(m.to_string()));
+                } else if m != "await" {
+                    steps.push(Step::Field(m.to_string()));
+                }
+            }
+            _ => return (steps, k, false),
+        }
+    }
 }
 
 /// The index of the token closing the group opened at `open` (the number
