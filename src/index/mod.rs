@@ -1234,6 +1234,21 @@ impl Index {
         Some(self.callee(&m.origin, Some(&m.self_ty), &m.sig, Some(recv), models))
     }
 
+    /// [`Index::method`]'s signature alone, its types not resolved: for
+    /// rules that read what a helper does with its parameters.
+    pub fn method_sig(&self, recv: &Ty, name: &str) -> Option<&FnSig> {
+        Some(&self.methods.get(recv.path()?)?.get(name)?.sig)
+    }
+
+    /// [`Index::call`]'s signature alone, its types not resolved.
+    pub fn call_sig(&self, path: &str) -> Option<&FnSig> {
+        if let Some(Def::Fn { sig, .. }) = self.defs.get(path) {
+            return Some(sig);
+        }
+        let (owner, name) = path.rsplit_once("::")?;
+        Some(&self.methods.get(owner)?.get(name)?.sig)
+    }
+
     /// A free function, or an associated function `Type::name`, by
     /// canonical path.
     pub fn call(&self, path: &str, models: &Models) -> Option<Callee<'_>> {

@@ -235,6 +235,10 @@ pub struct Context<'a> {
     /// The crates the file's package may name (its `Cargo.toml`); `None`
     /// for a file outside any package.
     pub dependencies: Option<&'a crate::index::crates::Dependencies>,
+    /// [`Context::user_call`]'s callee, found once per node: more than
+    /// one rule asks (SL006, SL008), and the lookup through the index is
+    /// most of what they cost.
+    pub user_callee: std::cell::OnceCell<Option<(String, &'a crate::index::summary::FnSig)>>,
 }
 
 impl<'a> Context<'a> {
@@ -257,20 +261,35 @@ impl<'a> Context<'a> {
         &self,
         node: Node<'e>,
     ) -> Option<(String, &'a crate::index::summary::FnSig, Vec<&'e syn::Expr>)> {
+        let (name, sig) = self
+            .user_callee
+            .get_or_init(|| self.find_user_callee(node))
+            .clone()?;
+        let args = match node {
+            Node::Call(call) => call.args.iter().skip(usize::from(sig.has_self)).collect(),
+            Node::MethodCall(m) => m.args.iter().collect(),
+            _ => return None,
+        };
+        Some((name, sig, args))
+    }
+
+    fn find_user_callee(
+        &self,
+        node: Node<'_>,
+    ) -> Option<(String, &'a crate::index::summary::FnSig)> {
         let ix = self.scope.index()?;
         match node {
             Node::Call(call) => {
                 let path = self.scope.callee_path(call)?;
-                let callee = ix.call(&path, self.models())?;
-                let skip = usize::from(callee.sig.has_self);
+                let sig = ix.call_sig(&path)?;
                 let name = path.rsplit("::").next().unwrap_or(&path).to_string();
-                Some((name, callee.sig, call.args.iter().skip(skip).collect()))
+                Some((name, sig))
             }
             Node::MethodCall(m) => {
                 let recv = self.value_of(&m.receiver);
                 let name = m.method.to_string();
-                let callee = ix.method(recv.ty.strip_refs(), &name, self.models())?;
-                Some((name, callee.sig, m.args.iter().collect()))
+                let sig = ix.method_sig(recv.ty.strip_refs(), &name)?;
+                Some((name, sig))
             }
             _ => None,
         }

@@ -63,7 +63,13 @@ impl Rule for UrlParseRequestUri {
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let (arg, whole, what) = match node {
             Node::Call(call) => {
-                if cx.scope.callee_path(call).as_deref() != Some("url::Url::parse") {
+                // An associated function cannot be imported under another
+                // name: only a path ending in `parse` can be `Url::parse`.
+                let ends_in_parse = matches!(&*call.func, syn::Expr::Path(p)
+                    if p.path.segments.last().is_some_and(|s| s.ident == "parse"));
+                if !ends_in_parse
+                    || cx.scope.callee_path(call).as_deref() != Some("url::Url::parse")
+                {
                     return;
                 }
                 let Some(arg) = call.args.first() else { return };

@@ -260,7 +260,8 @@ pub struct Scope<'m> {
     /// `HeaderMap` hundreds of times, and each resolution walks the frames,
     /// the `use`s and the index. Emptied whenever a frame declaring names
     /// opens or closes ([`Scope::names_changed`]).
-    resolved: std::cell::RefCell<HashMap<Vec<String>, Option<String>>>,
+    /// Keyed by the path as written, segments joined by `::`.
+    resolved: std::cell::RefCell<HashMap<String, Option<String>>>,
     /// The crate's items that hold framework values, once per file.
     framework_items: std::cell::OnceCell<Option<std::sync::Arc<crate::index::FrameworkItems>>>,
 }
@@ -738,21 +739,43 @@ impl<'m> Scope<'m> {
     /// The canonical path a source path names, or `None` when it names
     /// something declared in the linted code (or `crate::`/`self::` paths).
     pub fn resolve_path(&self, path: &syn::Path) -> Option<String> {
-        let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-        self.resolve_segments(&segs, path.leading_colon.is_some())
+        let segs = || {
+            path.segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect::<Vec<_>>()
+        };
+        if path.leading_colon.is_some() {
+            return self.resolve_segments_anew(&segs(), true);
+        }
+        // Most paths were met before in the file: look them up by their
+        // text, written into one buffer, before making a segment list.
+        let mut key = String::new();
+        for (i, s) in path.segments.iter().enumerate() {
+            if i > 0 {
+                key.push_str("::");
+            }
+            use std::fmt::Write;
+            let _ = write!(key, "{}", s.ident);
+        }
+        if let Some(found) = self.resolved.borrow().get(&key) {
+            return found.clone();
+        }
+        let found = self.resolve_segments_anew(&segs(), false);
+        self.resolved.borrow_mut().insert(key, found.clone());
+        found
     }
 
     pub fn resolve_segments(&self, segs: &[String], leading_colon: bool) -> Option<String> {
         if leading_colon {
             return self.resolve_segments_anew(segs, true);
         }
-        if let Some(found) = self.resolved.borrow().get(segs) {
+        let key = segs.join("::");
+        if let Some(found) = self.resolved.borrow().get(&key) {
             return found.clone();
         }
         let found = self.resolve_segments_anew(segs, false);
-        self.resolved
-            .borrow_mut()
-            .insert(segs.to_vec(), found.clone());
+        self.resolved.borrow_mut().insert(key, found.clone());
         found
     }
 
