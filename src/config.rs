@@ -671,33 +671,22 @@ fn read_table(
 /// Finds the configuration for each linted file, once per directory.
 #[derive(Default)]
 pub struct Discovery {
-    /// Directories whose configuration files are all in `present` (the
-    /// walked trees), and those files: no `stat` needed inside them.
-    walked: Vec<PathBuf>,
-    present: foldhash::HashSet<PathBuf>,
+    /// What the walk saw: no `stat` needed inside the walked trees.
+    seen: std::sync::Arc<crate::walk::Seen>,
     cwd: PathBuf,
-    cache: foldhash::HashMap<PathBuf, Option<PathBuf>>,
+    cache: foldhash::HashMap<crate::path_key::PathKey, Option<PathBuf>>,
     /// The same answers keyed by the directory as the walk spelled it, so
     /// most files cost one hash lookup.
-    by_given_dir: foldhash::HashMap<PathBuf, Option<PathBuf>>,
+    by_given_dir: foldhash::HashMap<crate::path_key::PathKey, Option<PathBuf>>,
 }
 
 impl Discovery {
     /// Discovery that trusts a walk's list of configuration files for the
     /// directories it covered.
-    pub fn with_walk(roots: &[PathBuf], config_files: &[PathBuf]) -> Discovery {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        let abs = |p: &Path| {
-            if p.is_absolute() {
-                p.to_path_buf()
-            } else {
-                cwd.join(p)
-            }
-        };
+    pub fn with_walk(seen: std::sync::Arc<crate::walk::Seen>) -> Discovery {
         Discovery {
-            walked: roots.iter().map(|r| abs(r)).collect(),
-            present: config_files.iter().map(|f| abs(f)).collect(),
-            cwd: cwd.clone(),
+            seen,
+            cwd: std::env::current_dir().unwrap_or_default(),
             ..Discovery::default()
         }
     }
@@ -705,7 +694,10 @@ impl Discovery {
     /// The nearest configuration file for the file at `path`, if any.
     pub fn config_file_for(&mut self, path: &Path) -> Result<Option<PathBuf>, ConfigError> {
         let given_dir = path.parent().unwrap_or(Path::new(""));
-        if let Some(found) = self.by_given_dir.get(given_dir) {
+        if let Some(found) = self
+            .by_given_dir
+            .get(crate::path_key::PathRef::new(given_dir))
+        {
             return Ok(found.clone());
         }
         let abs = if given_dir.is_absolute() {
@@ -716,25 +708,20 @@ impl Discovery {
             self.cwd.join(given_dir)
         };
         let found = self.lookup(&abs)?;
-        self.by_given_dir
-            .insert(given_dir.to_path_buf(), found.clone());
+        self.by_given_dir.insert(given_dir.into(), found.clone());
         Ok(found)
     }
 
     fn lookup(&mut self, dir: &Path) -> Result<Option<PathBuf>, ConfigError> {
-        if let Some(found) = self.cache.get(dir) {
+        if let Some(found) = self.cache.get(crate::path_key::PathRef::new(dir)) {
             return Ok(found.clone());
         }
         let mut found = None;
-        let inside_walk = self.walked.iter().any(|r| dir.starts_with(r));
         for name in crate::walk::CONFIG_NAMES {
             let candidate = dir.join(name);
-            let exists = if inside_walk {
-                self.present.contains(&candidate)
-            } else {
-                candidate.is_file()
-            };
-            if exists && (name != "Cargo.toml" || read_config(&candidate)?.is_some()) {
+            if self.seen.is_file(&candidate)
+                && (name != "Cargo.toml" || read_config(&candidate)?.is_some())
+            {
                 found = Some(candidate);
                 break;
             }
@@ -744,7 +731,7 @@ impl Discovery {
                 found = self.lookup(parent)?;
             }
         }
-        self.cache.insert(dir.to_path_buf(), found.clone());
+        self.cache.insert(dir.into(), found.clone());
         Ok(found)
     }
 }

@@ -34,6 +34,46 @@ pub struct Walk {
     pub config_files: Vec<PathBuf>,
 }
 
+/// What a walk saw of the files that configure a tree. Inside the
+/// directories it walked, a configuration file or manifest exists exactly
+/// when the walk met one: configuration discovery and the search for each
+/// directory's `Cargo.toml` then need no `stat` there (a tree of 4,800
+/// directories asked for 6,500 of them on every run, warm or cold).
+#[derive(Debug, Default)]
+pub struct Seen {
+    roots: Vec<PathBuf>,
+    files: foldhash::HashSet<PathBuf>,
+}
+
+impl Seen {
+    /// Made absolute against the working directory, as the files asked
+    /// about will be.
+    pub fn new(roots: &[PathBuf], config_files: &[PathBuf]) -> Seen {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let abs = |p: &PathBuf| {
+            if p.is_absolute() {
+                p.clone()
+            } else {
+                cwd.join(p)
+            }
+        };
+        Seen {
+            roots: roots.iter().map(abs).collect(),
+            files: config_files.iter().map(abs).collect(),
+        }
+    }
+
+    /// Is `path` (absolute; one of [`CONFIG_NAMES`]) a file? Asked of the
+    /// file system only outside the walked directories.
+    pub fn is_file(&self, path: &Path) -> bool {
+        if self.roots.iter().any(|r| path.starts_with(r)) {
+            self.files.contains(path)
+        } else {
+            path.is_file()
+        }
+    }
+}
+
 /// File names that may hold configuration.
 pub const CONFIG_NAMES: [&str; 3] = ["scope-lint.toml", ".scope-lint.toml", "Cargo.toml"];
 
@@ -144,7 +184,8 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
                                     .1
                                     .push((e.into_path(), Litter::backup_message())),
                             }
-                        } else if is_file
+                        } else if (is_file
+                            || e.file_type().is_some_and(|t| t.is_symlink()) && e.path().is_file())
                             && e.file_name()
                                 .to_str()
                                 .is_some_and(|n| CONFIG_NAMES.contains(&n))
@@ -190,6 +231,34 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inside_a_walk_manifests_are_those_it_saw() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("tree");
+        for d in ["tree/app/src", "tree/ignored", "outside"] {
+            std::fs::create_dir_all(tmp.path().join(d)).unwrap();
+        }
+        for f in [
+            "tree/app/Cargo.toml",
+            "tree/ignored/Cargo.toml",
+            "outside/Cargo.toml",
+        ] {
+            std::fs::write(tmp.path().join(f), "[package]\n").unwrap();
+        }
+        std::fs::write(tmp.path().join("tree/.gitignore"), "ignored/\n").unwrap();
+        std::fs::write(tmp.path().join("tree/app/src/main.rs"), "fn main() {}\n").unwrap();
+        let walked = collect(std::slice::from_ref(&root), 1).unwrap();
+        let seen = Seen::new(&walked.roots, &walked.config_files);
+        assert!(seen.is_file(&root.join("app/Cargo.toml")));
+        assert!(!seen.is_file(&root.join("app/src/Cargo.toml")));
+        // Not walked (ignored), so not seen, though it exists: no linted
+        // file sits under it.
+        assert!(!seen.is_file(&root.join("ignored/Cargo.toml")));
+        // Outside the walk the file system answers.
+        assert!(seen.is_file(&tmp.path().join("outside/Cargo.toml")));
+        assert!(!seen.is_file(&tmp.path().join("Cargo.toml")));
+    }
 
     #[test]
     fn walk_errors_keep_their_path_under_a_depth() {

@@ -121,7 +121,7 @@ pub struct PackageFacts {
 /// names no builtin framework, only a user model's), each manifest once.
 #[derive(Debug, Default)]
 pub struct PackageCache {
-    dirs: HashMap<PathBuf, Option<PathBuf>>,
+    dirs: HashMap<crate::path_key::PathKey, Option<PathBuf>>,
     manifests: HashMap<PathBuf, Option<Package>>,
 }
 
@@ -186,19 +186,30 @@ fn edition_of(package: &toml::Table, dir: &Path) -> u16 {
 /// every directory looked at, so a tree costs one look per directory.
 pub fn manifest_above<S: std::hash::BuildHasher>(
     dir: &Path,
-    known: &mut std::collections::HashMap<PathBuf, Option<PathBuf>, S>,
+    known: &mut std::collections::HashMap<crate::path_key::PathKey, Option<PathBuf>, S>,
 ) -> Option<PathBuf> {
-    if let Some(found) = known.get(dir) {
+    manifest_above_seen(dir, known, &crate::walk::Seen::default())
+}
+
+/// [`manifest_above`], trusting what a walk `seen` of the manifests in
+/// the trees it walked (`dir` absolute).
+pub fn manifest_above_seen<S: std::hash::BuildHasher>(
+    dir: &Path,
+    known: &mut std::collections::HashMap<crate::path_key::PathKey, Option<PathBuf>, S>,
+    seen: &crate::walk::Seen,
+) -> Option<PathBuf> {
+    if let Some(found) = known.get(crate::path_key::PathRef::new(dir)) {
         return found.clone();
     }
     let m = dir.join("Cargo.toml");
-    let here = m.is_file() && std::fs::read_to_string(&m).is_ok_and(|t| is_package(&t));
+    let here = seen.is_file(&m) && std::fs::read_to_string(&m).is_ok_and(|t| is_package(&t));
     let found = if here {
         Some(m)
     } else {
-        dir.parent().and_then(|p| manifest_above(p, known))
+        dir.parent()
+            .and_then(|p| manifest_above_seen(p, known, seen))
     };
-    known.insert(dir.to_path_buf(), found.clone());
+    known.insert(dir.into(), found.clone());
     found
 }
 

@@ -378,7 +378,7 @@ impl Index {
             src.store.learn(f, stamp, |k| k.relevant = Some(r));
             r
         };
-        let mut by_dir: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+        let mut by_dir: HashMap<crate::path_key::PathKey, Option<PathBuf>> = HashMap::new();
         let mut by_manifest: HashMap<PathBuf, Vec<&PathBuf>> = HashMap::new();
         for f in files {
             let abs = absolute(f);

@@ -14,6 +14,7 @@
 
 use super::versions::{Origin, Resolution, VersionSet};
 use crate::cache::Stamp;
+use crate::path_key::{PathKey, PathRef};
 use foldhash::HashMap;
 use semver::Version;
 use serde::{Deserialize, Serialize};
@@ -77,13 +78,13 @@ fn path(bytes: &[u8]) -> PathBuf {
 pub struct Remembered {
     /// `None`: remembers nothing (no cache directory).
     file: Option<PathBuf>,
-    old: HashMap<PathBuf, Entry>,
-    new: HashMap<PathBuf, Entry>,
+    old: HashMap<PathKey, Entry>,
+    new: HashMap<PathKey, Entry>,
     /// When the file was written (ns): stamps not older are racy.
     written: u64,
     /// What each input is now, each looked at once per run (many
     /// manifests share the directories above them).
-    now: HashMap<PathBuf, Option<Stamp>>,
+    now: HashMap<PathKey, Option<Stamp>>,
     /// Answers recalled, and manifests resolved again, this run.
     pub recalled: usize,
     pub resolved: usize,
@@ -104,7 +105,7 @@ impl Remembered {
             Ok(Some((s, written))) if s.format == FORMAT && s.build == crate::build::id() => (
                 s.entries
                     .into_iter()
-                    .map(|e| (path(&e.manifest), e))
+                    .map(|e| (path(&e.manifest).into(), e))
                     .collect(),
                 written,
             ),
@@ -125,11 +126,11 @@ impl Remembered {
     }
 
     fn now(&mut self, input: &Path) -> Option<Stamp> {
-        if let Some(s) = self.now.get(input) {
+        if let Some(s) = self.now.get(PathRef::new(input)) {
             return *s;
         }
         let s = stamp_of(input);
-        self.now.insert(input.to_path_buf(), s);
+        self.now.insert(input.into(), s);
         s
     }
 
@@ -138,7 +139,7 @@ impl Remembered {
     pub fn recall(&mut self, manifest: &Path, crates: &[String]) -> Option<Answer> {
         let entry = self
             .old
-            .get(manifest)
+            .get(PathRef::new(manifest))
             .filter(|e| e.crates == crates)?
             .clone();
         let written = self.written;
@@ -185,7 +186,7 @@ impl Remembered {
             lock: answer.resolution.lock.as_deref().map(bytes),
             problem: answer.problem.clone(),
         };
-        self.new.insert(manifest.clone(), entry);
+        self.new.insert(manifest.clone().into(), entry);
     }
 
     /// Write the answers when some were resolved again: this run's and

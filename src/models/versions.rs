@@ -11,7 +11,8 @@
 
 use super::remembered::{stamp_of, Answer, Input, Remembered};
 use crate::cache::Stamp;
-use crate::index::crates::manifest_above;
+use crate::index::crates::manifest_above_seen;
+use crate::path_key::{PathKey, PathRef};
 use foldhash::{HashMap, HashMapExt, HashSet};
 use semver::{Comparator, Op, Version, VersionReq};
 use serde::{Deserialize, Serialize};
@@ -67,8 +68,10 @@ struct Locked {
 pub struct Resolver {
     /// The crates whose versions are wanted (those the models version).
     crates: Vec<String>,
-    manifests: HashMap<PathBuf, Option<PathBuf>>,
-    by_manifest: HashMap<PathBuf, Resolution>,
+    /// The manifests a walk saw ([`Resolver::trusting`]).
+    seen: std::sync::Arc<crate::walk::Seen>,
+    manifests: HashMap<PathKey, Option<PathBuf>>,
+    by_manifest: HashMap<PathKey, Resolution>,
     locks: HashMap<PathBuf, Option<PathBuf>>,
     /// Each lock read: its stamp when read, its packages, or why it could
     /// not be read.
@@ -97,6 +100,13 @@ impl Resolver {
         }
     }
 
+    /// Trust that inside the trees a walk covered, the manifests are those
+    /// it `seen`: no `stat` per directory.
+    pub fn trusting(mut self, seen: std::sync::Arc<crate::walk::Seen>) -> Resolver {
+        self.seen = seen;
+        self
+    }
+
     /// The versions that apply to `file` (a source file or a directory).
     pub fn resolve(&mut self, file: &Path) -> Resolution {
         let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
@@ -122,10 +132,10 @@ impl Resolver {
         if self.crates.is_empty() {
             return Resolution::default();
         }
-        let Some(manifest) = manifest_above(dir, &mut self.manifests) else {
+        let Some(manifest) = manifest_above_seen(dir, &mut self.manifests, &self.seen) else {
             return Resolution::default();
         };
-        if let Some(r) = self.by_manifest.get(&manifest) {
+        if let Some(r) = self.by_manifest.get(PathRef::new(&manifest)) {
             return r.clone();
         }
         let answer = match memory.recall(&manifest, &self.crates) {
@@ -143,7 +153,7 @@ impl Resolver {
             }
         }
         let r = answer.resolution;
-        self.by_manifest.insert(manifest, r.clone());
+        self.by_manifest.insert(manifest.into(), r.clone());
         r
     }
 

@@ -298,7 +298,7 @@ fn rendered(result: &FileResult, d: &Diagnostic) -> String {
 /// The package and target of each file, by the nearest `Cargo.toml`.
 #[derive(Default)]
 struct Packages {
-    manifests: HashMap<PathBuf, Option<PathBuf>>,
+    manifests: HashMap<crate::path_key::PathKey, Option<PathBuf>>,
     loaded: HashMap<PathBuf, Option<(String, Value, crates::Package)>>,
 }
 
