@@ -9,7 +9,9 @@
 //! a file must mention to hold one. A new rule or a user's model is
 //! therefore never skipped silently. A rule may fire in a file when one of
 //! its triggers is present (or it has none) and, if it needs models, a
-//! crate word is present too.
+//! crate word is present too. The crate words are
+//! [`Models::admission_words`]: a crate that gives only macros (`tracing`)
+//! brings no framework value of its own.
 
 use crate::models::Models;
 use crate::rules::RuleSet;
@@ -79,7 +81,7 @@ impl Prefilter {
                 )
             })
             .collect();
-        let prefilter = Prefilter::from_parts(models.crate_words(), per_rule);
+        let prefilter = Prefilter::from_parts(models.admission_words(), per_rule);
         built
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -436,6 +438,31 @@ mod tests {
         assert!(Prefilter::new(&rules, &mine).may_match(text));
         // The shared models keep theirs.
         assert!(!Prefilter::new(&rules, &models).may_match(text));
+    }
+
+    #[test]
+    fn crates_that_give_only_macros_admit_nothing_alone() {
+        let models = Models::builtin().unwrap();
+        let p = Prefilter::new(&RuleSet::all(), &models);
+        let text = b"pub fn backoff(a: u32, base: &str) -> usize {
+            log::debug!(\"retry {a} of {base}\");
+            tracing::info!(\"{a}\");
+            base.split('&').count()
+        }";
+        assert_eq!(p.admit(text, || false), Admit::Skip);
+        // An item of the file's crate that holds a framework value (the
+        // index answers) lets it through.
+        assert_eq!(p.admit(text, || true), Admit::Whole);
+        let with_url = b"use url::Url; fn f(u: &Url) { tracing::info!(\"{u}\"); }";
+        assert_eq!(p.admit(with_url, || false), Admit::Whole);
+        let words = models.admission_words();
+        for w in ["log", "tracing", "anyhow", "eyre"] {
+            assert!(!words.iter().any(|x| x == w), "{w} in {words:?}");
+        }
+        // SL014's access-log layers come from crates that may give no value.
+        for w in ["axum", "url", "http", "tower_http", "tracing_actix_web"] {
+            assert!(words.iter().any(|x| x == w), "{w} missing from {words:?}");
+        }
     }
 
     #[test]

@@ -139,6 +139,14 @@ pub struct FunctionModel {
     pub callback: Option<Callback>,
 }
 
+/// Which crate words [`Models`] gives (see [`Models::crate_words`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Words {
+    All,
+    Values,
+    Admission,
+}
+
 /// What a known macro does with its arguments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MacroKind {
@@ -842,23 +850,39 @@ impl Models {
     /// own crate): a file that names none of them holds no framework value.
     /// The std prelude's names are not among them.
     pub fn crate_words(&self) -> Vec<String> {
-        self.words(true)
+        self.words(Words::All)
     }
 
     /// The crates whose *values* the models describe (types and functions,
     /// not only macros: `log` and `tracing` are left out). Only a package
     /// naming one of them can declare items that hold framework values.
     pub fn value_crate_words(&self) -> Vec<String> {
-        self.words(false)
+        self.words(Words::Values)
     }
 
-    fn words(&self, with_macros: bool) -> Vec<String> {
+    /// The crates whose mention lets a file hold something a rule follows:
+    /// the prefilter's words. Those of [`Models::crate_words`] but the
+    /// crates that give nothing but macros (`log`, `tracing`, `anyhow`): a
+    /// log line matters only when it shows a framework value, and that
+    /// comes from another modelled crate or from an item of the file's
+    /// crate (which the prefilter asks the index about). On the log-heavy
+    /// corpus most files naming `tracing::` name nothing else.
+    pub fn admission_words(&self) -> Vec<String> {
+        self.words(Words::Admission)
+    }
+
+    fn words(&self, which: Words) -> Vec<String> {
         let macros = self
             .macros
             .keys()
             .cloned()
-            .chain(self.access_logs.iter().map(|a| a.path.clone()))
-            .filter(|_| with_macros);
+            .filter(|_| which == Words::All)
+            .chain(
+                self.access_logs
+                    .iter()
+                    .map(|a| a.path.clone())
+                    .filter(|_| which != Words::Values),
+            );
         // With macros (the prefilter's words), every type counts but locks
         // and guards (`tokio::sync::Mutex`): they only pass on what they
         // hold, so a file naming one but nothing else modelled has no value
@@ -873,7 +897,7 @@ impl Models {
                     .values()
                     .chain(t.fields.values())
                     .any(|m| !m.roles.is_empty() || !m.request_roles.is_empty());
-            if !with_macros {
+            if which == Words::Values {
                 return gives_roles;
             }
             let plumbing = !gives_roles
