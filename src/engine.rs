@@ -192,7 +192,7 @@ impl Walker<'_> {
             source: self.source,
             chain: &self.chain,
             dependencies: self.dependencies,
-            user_callee: Default::default(),
+            reaching_callee: Default::default(),
         };
         self.rules.check(node, &cx, &mut self.out);
     }

@@ -238,6 +238,8 @@ pub struct Index {
     resolved: Mutex<HashMap<ResolveKey, Option<Resolved>>>,
     /// Whether [`Index::resolved`] may be filled: not while building.
     built: bool,
+    /// [`Index::may_reach`]'s names, once built.
+    reaching: std::sync::OnceLock<foldhash::HashSet<String>>,
 }
 
 /// A trait's supertraits waiting to be linked: the crate and module the
@@ -1232,6 +1234,33 @@ impl Index {
     pub fn method(&self, recv: &Ty, name: &str, models: &Models) -> Option<Callee<'_>> {
         let m = self.methods.get(recv.path()?)?.get(name)?;
         Some(self.callee(&m.origin, Some(&m.self_ty), &m.sig, Some(recv), models))
+    }
+
+    /// Whether a function or method named `name` (its own name, as
+    /// declared) unwraps or logs a parameter ([`FnSig::reach`]). Most
+    /// calls go elsewhere: the rules that follow reaches ask this before
+    /// resolving a callee. Always true while the index is built.
+    pub fn may_reach(&self, name: &str) -> bool {
+        if !self.built {
+            return true;
+        }
+        self.reaching
+            .get_or_init(|| {
+                let fns = self.defs.iter().filter_map(|(path, d)| match d {
+                    Def::Fn { sig, .. } if !sig.reach.is_empty() => {
+                        Some(path.rsplit("::").next().unwrap_or(path).to_string())
+                    }
+                    _ => None,
+                });
+                let methods = self.methods.values().flat_map(|by_name| {
+                    by_name
+                        .iter()
+                        .filter(|(_, m)| !m.sig.reach.is_empty())
+                        .map(|(n, _)| n.clone())
+                });
+                fns.chain(methods).collect()
+            })
+            .contains(name)
     }
 
     /// [`Index::method`]'s signature alone, its types not resolved: for

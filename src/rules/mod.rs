@@ -235,10 +235,10 @@ pub struct Context<'a> {
     /// The crates the file's package may name (its `Cargo.toml`); `None`
     /// for a file outside any package.
     pub dependencies: Option<&'a crate::index::crates::Dependencies>,
-    /// [`Context::user_call`]'s callee, found once per node: more than
-    /// one rule asks (SL006, SL008), and the lookup through the index is
-    /// most of what they cost.
-    pub user_callee: std::cell::OnceCell<Option<(String, &'a crate::index::summary::FnSig)>>,
+    /// [`Context::reaching_call`]'s callee, found once per node: more
+    /// than one rule asks (SL006, SL008), and the lookup through the index
+    /// is most of what they cost.
+    pub reaching_callee: std::cell::OnceCell<Option<(String, &'a crate::index::summary::FnSig)>>,
 }
 
 impl<'a> Context<'a> {
@@ -254,16 +254,18 @@ impl<'a> Context<'a> {
         self.scope.models
     }
 
-    /// The user function a call goes to, through the crate index: its
-    /// name, signature, and the arguments matched to its typed parameters
-    /// (`self` left out).
-    pub fn user_call<'e>(
+    /// The user function a call goes to, through the crate index, when it
+    /// unwraps or logs a parameter ([`crate::index::summary::FnSig::reach`]):
+    /// its name, signature, and the arguments matched to its typed
+    /// parameters (`self` left out). Calls of other functions, most of
+    /// them, are `None` before their callee is resolved.
+    pub fn reaching_call<'e>(
         &self,
         node: Node<'e>,
     ) -> Option<(String, &'a crate::index::summary::FnSig, Vec<&'e syn::Expr>)> {
         let (name, sig) = self
-            .user_callee
-            .get_or_init(|| self.find_user_callee(node))
+            .reaching_callee
+            .get_or_init(|| self.find_reaching_callee(node))
             .clone()?;
         let args = match node {
             Node::Call(call) => call.args.iter().skip(usize::from(sig.has_self)).collect(),
@@ -273,21 +275,29 @@ impl<'a> Context<'a> {
         Some((name, sig, args))
     }
 
-    fn find_user_callee(
+    fn find_reaching_callee(
         &self,
         node: Node<'_>,
     ) -> Option<(String, &'a crate::index::summary::FnSig)> {
         let ix = self.scope.index()?;
         match node {
             Node::Call(call) => {
+                // An import may rename a function: its declared name is
+                // known once the path is resolved.
                 let path = self.scope.callee_path(call)?;
+                let name = path.rsplit("::").next().unwrap_or(&path);
+                if !ix.may_reach(name) {
+                    return None;
+                }
                 let sig = ix.call_sig(&path)?;
-                let name = path.rsplit("::").next().unwrap_or(&path).to_string();
-                Some((name, sig))
+                Some((name.to_string(), sig))
             }
             Node::MethodCall(m) => {
-                let recv = self.value_of(&m.receiver);
                 let name = m.method.to_string();
+                if !ix.may_reach(&name) {
+                    return None;
+                }
+                let recv = self.value_of(&m.receiver);
                 let sig = ix.method_sig(recv.ty.strip_refs(), &name)?;
                 Some((name, sig))
             }

@@ -172,7 +172,7 @@ pub(super) fn check_helper_call(
     if check == LogCheck::Debug || !matches!(node, Node::Call(_) | Node::MethodCall(_)) {
         return;
     }
-    let Some((name, sig, args)) = cx.user_call(node) else {
+    let Some((name, sig, args)) = cx.reaching_call(node) else {
         return;
     };
     for reach in sig.reach.iter().filter(|r| r.kind == ReachKind::Log) {

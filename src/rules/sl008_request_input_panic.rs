@@ -76,7 +76,7 @@ fn helper_unwraps(node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if !matches!(node, Node::Call(_) | Node::MethodCall(_)) {
         return;
     }
-    let Some((name, sig, args)) = cx.user_call(node) else {
+    let Some((name, sig, args)) = cx.reaching_call(node) else {
         return;
     };
     for reach in sig.reach.iter().filter(|r| r.kind == ReachKind::Unwrap) {

@@ -467,6 +467,14 @@ impl Rule for RoutePathSyntax {
                 let Some(first) = call.args.first() else {
                     return;
                 };
+                // Most calls are of no router's methods: no value is
+                // worked out for them.
+                if !routers
+                    .iter()
+                    .any(|r| r.mounts.contains(&method) || r.methods.contains(&method))
+                {
+                    return;
+                }
                 let recv = cx.value_of(&call.receiver);
                 let recv_ty = recv.ty.path().map(str::to_string);
                 if let Some(router) = routers.iter().find(|r| {

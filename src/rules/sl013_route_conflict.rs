@@ -180,10 +180,22 @@ impl Rule for RouteConflict {
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Node::MethodCall(call) = node else { return };
+        let method = call.method.to_string();
+        // Most calls are of no router's methods: no value is worked out
+        // for them.
+        let routing = |r: &RouterModel| {
+            r.mounts.contains(&method)
+                || r.http_methods.contains_key(&method)
+                || r.merges.contains(&method)
+                || r.services.contains(&method)
+                || r.registers.contains(&method)
+        };
+        if !cx.models().routers().iter().any(routing) {
+            return;
+        }
         let Some(router) = self.router_of(call, cx) else {
             return;
         };
-        let method = call.method.to_string();
         if router.mounts.contains(&method) {
             if router.launch_collisions {
                 check_mount(router, call, cx, out);
