@@ -284,16 +284,27 @@ impl FrameworkNames {
 
     /// Does `text` name one of them, as a whole word?
     pub fn named_in(&self, text: &[u8]) -> bool {
+        // Built once per crate and models, for a few files each: an NFA
+        // (a DFA took a million instructions to build, more than its
+        // searches saved). The words are identifiers, so a match inside a
+        // longer word never hides a whole-word one: leftmost-longest
+        // matches need no overlapping search.
         let matcher = self.matcher.get_or_init(|| {
             (!self.words.is_empty())
-                .then(|| aho_corasick::AhoCorasick::new(self.words.iter()).ok())
+                .then(|| {
+                    aho_corasick::AhoCorasick::builder()
+                        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                        .build(self.words.iter())
+                        .ok()
+                })
                 .flatten()
         });
         let Some(ac) = matcher else {
             return false;
         };
         let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-        ac.find_overlapping_iter(text).any(|m| {
+        ac.find_iter(text).any(|m| {
             let before = m.start() > 0 && word(text[m.start() - 1]);
             let after = text.get(m.end()).is_some_and(|b| word(*b));
             !before && !after

@@ -754,8 +754,21 @@ impl Models {
             return Ok(Ty::Unknown);
         }
         check_type_text(text)?;
-        let parsed: syn::Type =
-            syn::parse_str(text).map_err(|e| format!("type `{text}` does not parse: {e}"))?;
+        // Each selection of models for a set of crate versions parses the
+        // same type texts again (an application corpus made four): each
+        // text is parsed once per thread (syn's trees cannot be shared).
+        thread_local! {
+            static PARSED: std::cell::RefCell<HashMap<String, syn::Type>> = Default::default();
+        }
+        let parsed = PARSED.with(|memo| {
+            if let Some(t) = memo.borrow().get(text) {
+                return Ok(t.clone());
+            }
+            let t: syn::Type =
+                syn::parse_str(text).map_err(|e| format!("type `{text}` does not parse: {e}"))?;
+            memo.borrow_mut().insert(text.to_string(), t.clone());
+            Ok::<_, String>(t)
+        })?;
         Ok(self.model_ty(&parsed, generics))
     }
 
