@@ -1418,10 +1418,14 @@ impl Index {
         let crates: Vec<usize> = std::iter::once(krate)
             .chain(self.crates[krate].deps.values().copied())
             .collect();
-        let defs: Vec<(&Arc<str>, &Def)> = crates
+        // Each item with its own name, worked out once for every round.
+        let defs: Vec<(&Arc<str>, &str, &Def)> = crates
             .iter()
             .flat_map(|&k| &self.crates[k].defs)
-            .filter_map(|p| self.defs.get(p).map(|d| (p, d)))
+            .filter_map(|p| {
+                let name = p.rfind(':').map_or(&**p, |i| &p[i + 1..]);
+                self.defs.get(p).map(|d| (p, name, d))
+            })
             .collect();
         let mut interesting: HashMap<String, ItemKind> = HashMap::new();
         let mentions = |t: &TypeExpr, interesting: &HashMap<String, ItemKind>| {
@@ -1434,8 +1438,7 @@ impl Index {
         // come in (the set only grows: the rounds end).
         loop {
             let before = interesting.len();
-            for (path, def) in &defs {
-                let name = path.rsplit("::").next().unwrap_or(path);
+            for &(path, name, def) in &defs {
                 if interesting.contains_key(name) {
                     continue;
                 }
@@ -1454,7 +1457,7 @@ impl Index {
                     // it (`c: &C` with `C: Config`) gives one.
                     Def::Trait => self
                         .methods
-                        .get(&***path)
+                        .get(&**path)
                         .is_some_and(|ms| ms.values().any(|m| mentions(&m.sig.ret, &interesting)))
                         .then_some(ItemKind::Value),
                     _ => None,
