@@ -888,8 +888,8 @@ impl Models {
         let macros = self
             .macros
             .keys()
-            .cloned()
             .filter(|_| which == Words::All)
+            .cloned()
             .chain(
                 self.access_logs
                     .iter()
