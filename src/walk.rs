@@ -79,24 +79,31 @@ pub const CONFIG_NAMES: [&str; 3] = ["scope-lint.toml", ".scope-lint.toml", "Car
 
 /// Hidden entries are skipped, except a `.scope-lint.toml` and what an
 /// interrupted `--fix` left (see [`crate::rewrite`]).
-fn is_hidden(e: &ignore::DirEntry) -> bool {
+fn is_hidden(e: &ignore::DirEntry, name: &std::ffi::OsStr) -> bool {
     e.depth() > 0
-        && e.file_name()
+        && name
             .to_str()
             .is_some_and(|n| n.starts_with('.') && n != ".scope-lint.toml")
-        && (Litter::of(e.file_name()).is_none() || e.file_type().is_some_and(|t| t.is_dir()))
+        && (Litter::of(name).is_none() || e.file_type().is_some_and(|t| t.is_dir()))
 }
 
 /// Cargo's build directory: named `target` and tagged by cargo (a source
 /// module that happens to be called `target` is linted).
-fn is_build_dir(e: &ignore::DirEntry) -> bool {
+fn is_build_dir(e: &ignore::DirEntry, name: &std::ffi::OsStr) -> bool {
     e.file_type().is_some_and(|t| t.is_dir())
-        && e.file_name() == "target"
+        && name == "target"
         && (e.path().join("CACHEDIR.TAG").exists() || e.path().join(".rustc_info.json").exists())
 }
 
 fn is_rust(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "rs")
+}
+
+/// [`is_rust`] of a file name alone (`Path::extension` of a whole path
+/// walks its components: a tenth of a warm run's walk).
+fn has_rust_extension(name: &std::ffi::OsStr) -> bool {
+    let b = name.as_encoded_bytes();
+    b.len() > 3 && b.ends_with(b".rs")
 }
 
 /// The kind of a `*.rs` entry that is neither a file, a directory nor a
@@ -165,7 +172,12 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
             .require_git(false)
             .follow_links(false)
             .threads(threads)
-            .filter_entry(|e| !is_hidden(e) && !is_build_dir(e));
+            .filter_entry(|e| {
+                // `DirEntry::file_name` works the name out of the path
+                // each time: once an entry.
+                let name = e.file_name();
+                !is_hidden(e, name) && !is_build_dir(e, name)
+            });
         let found = Mutex::new((Vec::new(), Vec::new()));
         let configs = Mutex::new(Vec::new());
         builder.build_parallel().run(|| {
@@ -173,7 +185,8 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
                 match entry {
                     Ok(e) => {
                         let is_file = e.file_type().is_some_and(|t| t.is_file());
-                        if let Some(litter) = Litter::of(e.file_name()).filter(|_| is_file) {
+                        let name = e.file_name();
+                        if let Some(litter) = Litter::of(name).filter(|_| is_file) {
                             // Never linted: a stale temporary file is
                             // removed, a backup is reported.
                             match litter {
@@ -186,12 +199,10 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
                             }
                         } else if (is_file
                             || e.file_type().is_some_and(|t| t.is_symlink()) && e.path().is_file())
-                            && e.file_name()
-                                .to_str()
-                                .is_some_and(|n| CONFIG_NAMES.contains(&n))
+                            && name.to_str().is_some_and(|n| CONFIG_NAMES.contains(&n))
                         {
                             configs.lock().expect("walk lock").push(e.into_path());
-                        } else if is_file && is_rust(e.path()) {
+                        } else if is_file && has_rust_extension(name) {
                             found.lock().expect("walk lock").0.push(e.into_path());
                         } else if let Some(kind) = special_rust_file(&e) {
                             // A FIFO or device named `*.rs`: reported, never
@@ -231,6 +242,21 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_is_rust_as_its_path_is() {
+        for name in [
+            "main.rs", "a.rs", "..rs", ".rs", "rs", "x.rsx", "x.rs.bak", "mod.RS", "é.rs",
+        ] {
+            let n = std::ffi::OsStr::new(name);
+            assert_eq!(has_rust_extension(n), is_rust(Path::new(name)), "{name}");
+            assert_eq!(
+                has_rust_extension(n),
+                is_rust(&Path::new("src/x").join(name)),
+                "{name}"
+            );
+        }
+    }
 
     #[test]
     fn inside_a_walk_manifests_are_those_it_saw() {
