@@ -95,12 +95,9 @@ fn is_build_dir(e: &ignore::DirEntry, name: &std::ffi::OsStr) -> bool {
         && (e.path().join("CACHEDIR.TAG").exists() || e.path().join(".rustc_info.json").exists())
 }
 
-fn is_rust(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "rs")
-}
-
-/// [`is_rust`] of a file name alone (`Path::extension` of a whole path
-/// walks its components: a tenth of a warm run's walk).
+/// Is a file of this name Rust (`*.rs`, as `Path::extension` says)? Asked
+/// of the name alone: `Path::extension` of a whole path walks its
+/// components, a tenth of a warm run's walk.
 fn has_rust_extension(name: &std::ffi::OsStr) -> bool {
     let b = name.as_encoded_bytes();
     b.len() > 3 && b.ends_with(b".rs")
@@ -110,7 +107,7 @@ fn has_rust_extension(name: &std::ffi::OsStr) -> bool {
 /// symbolic link (links are not followed in a walk).
 fn special_rust_file(e: &ignore::DirEntry) -> Option<&'static str> {
     let ty = e.file_type()?;
-    if ty.is_dir() || ty.is_symlink() || !is_rust(e.path()) {
+    if ty.is_dir() || ty.is_symlink() || !has_rust_extension(e.file_name()) {
         return None;
     }
     crate::read::special_kind(ty)
@@ -249,10 +246,11 @@ mod tests {
             "main.rs", "a.rs", "..rs", ".rs", "rs", "x.rsx", "x.rs.bak", "mod.RS", "é.rs",
         ] {
             let n = std::ffi::OsStr::new(name);
-            assert_eq!(has_rust_extension(n), is_rust(Path::new(name)), "{name}");
+            let by_path = |p: &Path| p.extension().is_some_and(|e| e == "rs");
+            assert_eq!(has_rust_extension(n), by_path(Path::new(name)), "{name}");
             assert_eq!(
                 has_rust_extension(n),
-                is_rust(&Path::new("src/x").join(name)),
+                by_path(&Path::new("src/x").join(name)),
                 "{name}"
             );
         }

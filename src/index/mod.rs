@@ -118,6 +118,12 @@ struct Method {
     sig: FnSig,
 }
 
+/// What [`Index::fn_at`] finds.
+enum FnAt<'a> {
+    Free(&'a Origin, &'a FnSig),
+    Associated(&'a Method),
+}
+
 /// A user function a call reaches: its declared return type, and its
 /// signature (with what its body returns, when that is a projection of a
 /// parameter).
@@ -1243,8 +1249,22 @@ impl Index {
     /// A method of a user type: its return type (`Self` and the impl's
     /// generics filled in from the receiver) and what its body returns.
     pub fn method(&self, recv: &Ty, name: &str, models: &Models) -> Option<Callee<'_>> {
-        let m = self.methods.get(recv.path()?)?.get(name)?;
+        let m = self.method_at(recv, name)?;
         Some(self.callee(&m.origin, Some(&m.self_ty), &m.sig, Some(recv), models))
+    }
+
+    fn method_at(&self, recv: &Ty, name: &str) -> Option<&Method> {
+        self.methods.get(recv.path()?)?.get(name)
+    }
+
+    /// A free function (with where it is written) or an associated
+    /// function `Type::name`, by canonical path.
+    fn fn_at(&self, path: &str) -> Option<FnAt<'_>> {
+        if let Some(Def::Fn { origin, sig }) = self.defs.get(path) {
+            return Some(FnAt::Free(origin, sig));
+        }
+        let (owner, name) = path.rsplit_once("::")?;
+        Some(FnAt::Associated(self.methods.get(owner)?.get(name)?))
     }
 
     /// Whether a function or method named `name` (its own name, as
@@ -1277,29 +1297,28 @@ impl Index {
     /// [`Index::method`]'s signature alone, its types not resolved: for
     /// rules that read what a helper does with its parameters.
     pub fn method_sig(&self, recv: &Ty, name: &str) -> Option<&FnSig> {
-        Some(&self.methods.get(recv.path()?)?.get(name)?.sig)
+        Some(&self.method_at(recv, name)?.sig)
     }
 
     /// [`Index::call`]'s signature alone, its types not resolved.
     pub fn call_sig(&self, path: &str) -> Option<&FnSig> {
-        if let Some(Def::Fn { sig, .. }) = self.defs.get(path) {
-            return Some(sig);
-        }
-        let (owner, name) = path.rsplit_once("::")?;
-        Some(&self.methods.get(owner)?.get(name)?.sig)
+        Some(match self.fn_at(path)? {
+            FnAt::Free(_, sig) => sig,
+            FnAt::Associated(m) => &m.sig,
+        })
     }
 
     /// A free function, or an associated function `Type::name`, by
     /// canonical path.
     pub fn call(&self, path: &str, models: &Models) -> Option<Callee<'_>> {
-        if let Some(Def::Fn { origin, sig }) = self.defs.get(path) {
-            let mut origin = origin.clone();
-            origin.generics = sig.generics.clone();
-            return Some(self.callee(&origin, None, sig, None, models));
-        }
-        let (owner, name) = path.rsplit_once("::")?;
-        let m = self.methods.get(owner)?.get(name)?;
-        Some(self.callee(&m.origin, Some(&m.self_ty), &m.sig, None, models))
+        Some(match self.fn_at(path)? {
+            FnAt::Free(origin, sig) => {
+                let mut origin = origin.clone();
+                origin.generics = sig.generics.clone();
+                self.callee(&origin, None, sig, None, models)
+            }
+            FnAt::Associated(m) => self.callee(&m.origin, Some(&m.self_ty), &m.sig, None, models),
+        })
     }
 
     /// Resolve a callee's signature where it is written: generic
