@@ -21,8 +21,8 @@ use aho_corasick::AhoCorasick;
 #[derive(Clone)]
 pub struct Prefilter {
     ac: AhoCorasick,
-    /// The crate words alone, sorted, for [`Prefilter::names_a_crate`].
-    crates: Vec<Vec<u8>>,
+    /// The crate words alone, for [`Prefilter::names_a_crate`].
+    crates: CrateWords,
     /// Pattern ids of the crate words: `0..models_end`.
     models_end: usize,
     /// Per rule: its trigger pattern ids, and whether it needs models.
@@ -34,6 +34,40 @@ pub struct Prefilter {
     /// their `after_key`: a small automaton for
     /// [`Prefilter::model_free_triggers`], which runs on every parsed file.
     free: Option<(AhoCorasick, Vec<bool>)>,
+}
+
+/// The crate words, asked of the word before every `::` of every file a
+/// cold run meets: most such words (`std`, `Self`, `String`) are turned
+/// away by their length or first byte before a lookup.
+#[derive(Clone, Default)]
+struct CrateWords {
+    words: foldhash::HashSet<Box<[u8]>>,
+    /// Bit `n`: some word is `n` bytes long (63: longer).
+    lengths: u64,
+    /// Bit `b`: some word starts with byte `b`.
+    firsts: [u64; 4],
+}
+
+impl CrateWords {
+    fn new<'w>(words: impl Iterator<Item = &'w [u8]>) -> CrateWords {
+        let mut out = CrateWords::default();
+        for w in words {
+            let Some(&first) = w.first() else { continue };
+            out.lengths |= 1 << w.len().min(63);
+            out.firsts[usize::from(first >> 6)] |= 1 << (first & 63);
+            out.words.insert(w.into());
+        }
+        out
+    }
+
+    fn contains(&self, word: &[u8]) -> bool {
+        let Some(&first) = word.first() else {
+            return false;
+        };
+        self.lengths & (1 << word.len().min(63)) != 0
+            && self.firsts[usize::from(first >> 6)] & (1 << (first & 63)) != 0
+            && self.words.contains(word)
+    }
 }
 
 /// What [`Prefilter::admit`] lets through of a file.
@@ -140,11 +174,11 @@ impl Prefilter {
             rules.push((ids, needs_models));
         }
         let ac = AhoCorasick::new(&patterns).expect("literal patterns always build");
-        let mut crates: Vec<Vec<u8>> = patterns[..models_end]
-            .iter()
-            .map(|p| p.trim_end_matches("::").as_bytes().to_vec())
-            .collect();
-        crates.sort();
+        let crates = CrateWords::new(
+            patterns[..models_end]
+                .iter()
+                .map(|p| p.trim_end_matches("::").as_bytes()),
+        );
         let mut free_ids: Vec<usize> = rules
             .iter()
             .filter(|(_, needs_models)| !needs_models)
@@ -220,13 +254,9 @@ impl Prefilter {
                 .iter()
                 .rposition(|&b| !is_word(b))
                 .map_or(0, |i| i + 1);
-            let word = &text[start..colons];
-            (start < colons
-                && self
-                    .crates
-                    .binary_search_by(|w| w.as_slice().cmp(word))
-                    .is_ok())
-            .then_some((start, colons))
+            self.crates
+                .contains(&text[start..colons])
+                .then_some((start, colons))
         })
     }
 

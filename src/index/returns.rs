@@ -8,7 +8,12 @@
 //! (no parse: the summary never parses bodies), follows `let` bindings
 //! (`let q = uri.query(); let q = q.unwrap_or_default(); return q;`) and
 //! accepts early `if cond { return x; }` statements when every return gives
-//! the same projection. It stays conservative: a return it cannot read, a
+//! the same projection. An `Option` or `Result` taken apart by hand is the
+//! projection unwrapped, as `unwrap_or` would give it: `match uri.query() {
+//! Some(q) => q, None => "" }`, `if let Some(q) = uri.query() { q } else {
+//! "" }` and `let Some(q) = uri.query() else { return "" };` when the other
+//! arm names nothing the body follows (a literal, a default, a `return` of
+//! one). It stays conservative: a return it cannot read, a
 //! binding to something else, an assignment to a binding on the way, or a
 //! `let mut` binding used again, and the body returns nothing known.
 //!
@@ -62,9 +67,17 @@ pub(super) fn returned_chain(
     body: &[Tok],
     params: &[Option<String>],
 ) -> Option<String> {
+    if body.len() > MAX_TOKENS || body.is_empty() {
+        return None;
+    }
     // A body ending in a block (`if`, `match`, a struct literal) ends in
-    // no chain.
-    if body.len() > MAX_TOKENS || body.last().is_none_or(|t| t.0 == K::CloseBrace) {
+    // no chain, unless it takes an `Option` or `Result` apart.
+    let takes_apart = || {
+        body.iter()
+            .any(|t| t.0 == K::Ident && matches!(&text[t.1..t.2], "Some" | "Ok"))
+    };
+    let ends_in_block = body.last().is_some_and(|t| t.0 == K::CloseBrace);
+    if ends_in_block && !takes_apart() {
         return None;
     }
     let word = |t: &Tok| word(text, t);
@@ -75,7 +88,13 @@ pub(super) fn returned_chain(
         Some((r, rest)) if word(r) == "return" => rest,
         _ => tail,
     };
-    chain_of(text, tail, &|n| Some(chain_root(n)))?;
+    if is_taken_apart(text, tail) {
+        if !takes_apart() {
+            return None;
+        }
+    } else {
+        chain_of(text, tail, &|n| Some(chain_root(n)))?;
+    }
     // What each name holds now: a chain, or `None` once it is something
     // else (a `let` of another value, an assignment, a mutation).
     let mut names: HashMap<&str, Option<Chain>> = HashMap::new();
@@ -95,13 +114,26 @@ pub(super) fn returned_chain(
         }
         match first {
             "let" => {
-                if has_return(text, toks) {
+                let eq = top_level_eq(toks)?;
+                let (mut pat, mut init) = (&toks[1..eq], &toks[eq + 1..]);
+                // `let Some(q) = uri.query() else { return "" };`: `q` is
+                // the value unwrapped, the `else` must name nothing
+                // followed.
+                let mut unwrapped = false;
+                if let Some((value, otherwise)) = let_else(text, init) {
+                    if !names_nothing(text, otherwise, &names) {
+                        return None;
+                    }
+                    unwrapped_binding(text, pat)?;
+                    (init, pat, unwrapped) = (value, &pat[2..3], true);
+                } else if has_return(text, toks) && taken_apart(text, init, &names).is_none() {
                     return None;
                 }
-                let eq = top_level_eq(toks)?;
-                let (pat, init) = (&toks[1..eq], &toks[eq + 1..]);
                 kill_assigned(text, init, &mut names, &muts);
-                let value = resolve(text, init, &names);
+                let value = resolve(text, init, &names).map(|c| match unwrapped {
+                    true => unwrap(c),
+                    false => c,
+                });
                 match pat.iter().map(word).collect::<Vec<_>>().as_slice() {
                     [name] | [name, ":", ..] => {
                         muts.remove(name);
@@ -219,7 +251,179 @@ fn has_return(text: &str, toks: &[Tok]) -> bool {
 /// The chain `toks` is, from what the names hold: `&q.a.b()?`, where `q`
 /// holds a chain of a parameter.
 fn resolve(text: &str, toks: &[Tok], names: &HashMap<&str, Option<Chain>>) -> Option<Chain> {
+    if is_taken_apart(text, toks) {
+        return taken_apart(text, toks, names);
+    }
     chain_of(text, toks, &|n| names.get(n).cloned().flatten())
+}
+
+/// The chain unwrapped, as `unwrap_or` gives it.
+fn unwrap(mut chain: Chain) -> Chain {
+    chain.steps.push(Step::Method("unwrap_or".to_string()));
+    chain
+}
+
+/// Does the expression start as a `match` or an `if let`?
+fn is_taken_apart(text: &str, toks: &[Tok]) -> bool {
+    match toks {
+        [m, ..] if word(text, m) == "match" => true,
+        [i, l, ..] => word(text, i) == "if" && word(text, l) == "let",
+        _ => false,
+    }
+}
+
+/// An `Option` or `Result` of a followed chain taken apart by hand, the
+/// value kept and the other case given something the body does not
+/// follow: `match q { Some(v) => v.f(), None => "" }` (`Ok(v)`, `_`,
+/// `Err(_)`), `if let Some(v) = q { v } else { "" }`. The chain, unwrapped,
+/// then the kept arm's steps.
+fn taken_apart(text: &str, toks: &[Tok], names: &HashMap<&str, Option<Chain>>) -> Option<Chain> {
+    let w = |i: usize| toks.get(i).map(|t| word(text, t));
+    let (scrutinee, kept, other): (&[Tok], (&str, &[Tok]), &[Tok]) = if w(0) == Some("match") {
+        let open = block_start(toks, 1)?;
+        if matching(toks, open) + 1 != toks.len() {
+            return None;
+        }
+        let arms = match_arms(&toks[open + 1..toks.len() - 1])?;
+        let [(p1, b1), (p2, b2)] = arms.as_slice() else {
+            return None;
+        };
+        let (kept, other) = match (unwrapped_binding(text, p1), unwrapped_binding(text, p2)) {
+            (Some(v), None) if other_case(text, p2) => ((v, *b1), *b2),
+            (None, Some(v)) if other_case(text, p1) => ((v, *b2), *b1),
+            _ => return None,
+        };
+        (&toks[1..open], kept, other)
+    } else {
+        // `if let PAT = scrutinee { kept } else { other }`
+        let eq = top_level_eq(&toks[2..])? + 2;
+        let v = unwrapped_binding(text, &toks[2..eq])?;
+        let open = block_start(toks, eq + 1)?;
+        let close = matching(toks, open);
+        if w(close + 1) != Some("else") || toks.get(close + 2).is_none_or(|t| t.0 != K::OpenBrace) {
+            return None;
+        }
+        let else_close = matching(toks, close + 2);
+        if else_close + 1 != toks.len() {
+            return None;
+        }
+        (
+            &toks[eq + 1..open],
+            (v, &toks[open..=close]),
+            &toks[close + 2..=else_close],
+        )
+    };
+    if !names_nothing(text, other, names) {
+        return None;
+    }
+    let value = unwrap(resolve(text, scrutinee, names)?);
+    let (v, body) = kept;
+    let body = block_value(body)?;
+    if has_return(text, body) {
+        return None;
+    }
+    chain_of(text, body, &|n| (n == v).then(|| value.clone()))
+}
+
+/// `Some(v)` or `Ok(v)`: the name it binds.
+fn unwrapped_binding<'t>(text: &'t str, pat: &[Tok]) -> Option<&'t str> {
+    match pat {
+        [wrap, open, v, close]
+            if matches!(word(text, wrap), "Some" | "Ok")
+                && open.0 == K::OpenParen
+                && v.0 == K::Ident
+                && close.0 == K::CloseParen
+                && !matches!(word(text, v), "_" | "mut" | "ref") =>
+        {
+            Some(word(text, v))
+        }
+        _ => None,
+    }
+}
+
+/// The case a kept `Some(v)`/`Ok(v)` leaves: `None`, `_`, `Err(..)`.
+fn other_case(text: &str, pat: &[Tok]) -> bool {
+    match pat {
+        [one] => matches!(word(text, one), "None" | "_"),
+        [err, open, .., close] => {
+            word(text, err) == "Err" && open.0 == K::OpenParen && close.0 == K::CloseParen
+        }
+        _ => false,
+    }
+}
+
+/// A match's arms: pattern and body, split at `=>` and at the commas (or
+/// block ends) between arms. `None` for a guard (`if` in a pattern).
+fn match_arms(toks: &[Tok]) -> Option<Vec<(&[Tok], &[Tok])>> {
+    let mut arms = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let arrow = (i..toks.len().saturating_sub(1)).find(|&j| {
+            toks[j].0 == K::Eq && toks[j + 1].0 == K::Gt && toks[j].2 == toks[j + 1].1
+        })?;
+        let pat = &toks[i..arrow];
+        let start = arrow + 2;
+        let mut depth = 0usize;
+        let mut j = start;
+        while j < toks.len() {
+            match toks[j].0 {
+                K::OpenParen | K::OpenBracket | K::OpenBrace => depth += 1,
+                K::CloseParen | K::CloseBracket => depth = depth.saturating_sub(1),
+                K::CloseBrace => {
+                    depth = depth.saturating_sub(1);
+                    // A block body ends its arm.
+                    if depth == 0 && toks[start].0 == K::OpenBrace {
+                        j += 1;
+                        break;
+                    }
+                }
+                K::Comma if depth == 0 => break,
+                _ => {}
+            }
+            j += 1;
+        }
+        arms.push((pat, &toks[start..j.min(toks.len())]));
+        i = j;
+        if toks.get(i).is_some_and(|t| t.0 == K::Comma) {
+            i += 1;
+        }
+    }
+    Some(arms)
+}
+
+/// What a block or expression gives: `{ v.f() }` is `v.f()`.
+fn block_value(toks: &[Tok]) -> Option<&[Tok]> {
+    match toks {
+        [open, inner @ .., close] if open.0 == K::OpenBrace && close.0 == K::CloseBrace => {
+            // A block of one expression, no statement before it.
+            (!inner.iter().any(|t| t.0 == K::Semi) && !inner.is_empty()).then_some(inner)
+        }
+        [] => None,
+        _ => Some(toks),
+    }
+}
+
+/// `PAT = value else { .. }` of a `let`: the value and the `else` block
+/// (which must end the statement).
+fn let_else<'b>(text: &str, init: &'b [Tok]) -> Option<(&'b [Tok], &'b [Tok])> {
+    let at = init
+        .iter()
+        .position(|t| t.0 == K::Ident && word(text, t) == "else")?;
+    let (value, rest) = (&init[..at], &init[at + 1..]);
+    (rest.first()?.0 == K::OpenBrace
+        && matching(rest, 0) + 1 == rest.len()
+        && !value.iter().any(|t| t.0 == K::OpenBrace))
+    .then_some((value, rest))
+}
+
+/// Does the code name nothing the body follows (no parameter, `self`, or
+/// binding holding a chain; no format string that could capture one)?
+fn names_nothing(text: &str, toks: &[Tok], names: &HashMap<&str, Option<Chain>>) -> bool {
+    toks.iter().all(|t| match t.0 {
+        K::Ident => names.get(word(text, t)).is_none_or(Option::is_none),
+        K::Literal { .. } => !word(text, t).contains('{'),
+        _ => true,
+    })
 }
 
 /// The chain `toks` is, its root's own chain given by `root`.
@@ -413,7 +617,7 @@ mod tests {
             // Two returns that differ.
             r#"if uri.path().is_empty() { return uri.path(); } uri.query().unwrap_or("")"#,
             // A return it cannot read.
-            r#"let q = match uri.query() { Some(q) => q, None => return "" }; q"#,
+            r#"let q = match uri.query() { Some(q) => q, None => return uri.path() }; q"#,
             r#"for s in xs { if s { return ""; } } uri.query().unwrap_or("")"#,
             r#"if a { return uri.query().unwrap_or(""); } else { return ""; }"#,
             // Rebound to something else.
@@ -428,6 +632,64 @@ mod tests {
             r#"let q = other.query(); q"#,
             r#"let q = uri.query(); Ok(q)"#,
             r#"let q = uri.query(); if q.is_some() { q } else { None }"#,
+        ] {
+            assert_eq!(returned(body, &["uri"]), None, "{body}");
+        }
+    }
+
+    #[test]
+    fn an_option_taken_apart_by_hand_is_the_projection_unwrapped() {
+        let q = Some("uri.query().unwrap_or()".to_string());
+        for body in [
+            r#"match uri.query() { Some(q) => q, None => "" }"#,
+            r#"match uri.query() { None => "", Some(q) => { q } }"#,
+            r#"match uri.query() { Some(q) => q, _ => Default::default() }"#,
+            r#"if let Some(q) = uri.query() { q } else { "" }"#,
+            r#"let q = match uri.query() { Some(q) => q, None => return "" }; q"#,
+            r#"let Some(q) = uri.query() else { return ""; }; q"#,
+            r#"let Some(q) = uri.query() else { tracing::debug!("none"); return "" }; return q;"#,
+            r#"let u = uri; match u.query() { Some(v) => v, None => { warn(); "" } }"#,
+        ] {
+            assert_eq!(returned(body, &["uri"]), q, "{body}");
+        }
+        assert_eq!(
+            returned(
+                r#"match uri.query() { Some(q) => q.to_string(), None => String::new() }"#,
+                &["uri"]
+            ),
+            Some("uri.query().unwrap_or().to_string()".to_string())
+        );
+        assert_eq!(
+            returned(
+                r#"match self.query.parse() { Ok(v) => v, Err(_) => 0 }"#,
+                &[]
+            ),
+            Some("self.query.parse().unwrap_or()".to_string())
+        );
+    }
+
+    #[test]
+    fn an_option_taken_apart_with_a_followed_other_arm_gives_nothing() {
+        for body in [
+            // The other arm gives another projection.
+            r#"match uri.query() { Some(q) => q, None => uri.path() }"#,
+            r#"if let Some(q) = uri.query() { q } else { uri.path() }"#,
+            r#"let Some(q) = uri.query() else { return uri.path(); }; q"#,
+            // A format string may capture a parameter.
+            r#"match uri.query() { Some(q) => q.to_string(), None => format!("{uri}") }"#,
+            // The kept arm is not the bound value.
+            r#"match uri.query() { Some(_) => "x", None => "" }"#,
+            r#"match uri.query() { Some(q) => other(q), None => "" }"#,
+            r#"match uri.query() { Some(q) => { log(q); q } None => "" }"#,
+            // A guard, three arms, a scrutinee that is no projection.
+            r#"match uri.query() { Some(q) if q.len() > 1 => q, _ => "" }"#,
+            r#"match uri.query() { Some(q) => q, None => "", _ => "" }"#,
+            r#"match other.query() { Some(q) => q, None => "" }"#,
+            // `if let` without `else`, or with `else if`.
+            r#"if let Some(q) = uri.query() { q }"#,
+            r#"if let Some(q) = uri.query() { q } else if a { "" } else { "" }"#,
+            // The kept arm returns from the function.
+            r#"match uri.query() { Some(q) => return q, None => "" }"#,
         ] {
             assert_eq!(returned(body, &["uri"]), None, "{body}");
         }
