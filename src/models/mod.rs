@@ -322,14 +322,27 @@ impl Models {
         Models::load_for(dirs, &VersionSet::new())
     }
 
-    /// The model files, builtin first, unparsed.
-    fn sources(dirs: &[PathBuf]) -> Result<Vec<(String, String)>, ModelError> {
-        let mut out: Vec<(String, String)> = BUILTIN
-            .iter()
-            .map(|(n, t)| (n.to_string(), t.to_string()))
-            .collect();
+    /// The model files, builtin first, parsed. Every linter of a run asks
+    /// (a tree of 600 packages makes 65): the builtin files are parsed once
+    /// a process, and not copied.
+    fn sources(dirs: &[PathBuf]) -> Result<Vec<Source>, ModelError> {
+        let mut out: Vec<Source> = Vec::with_capacity(BUILTIN.len());
+        for (i, (name, text)) in BUILTIN.iter().enumerate() {
+            out.push(Source {
+                name: std::borrow::Cow::Borrowed(name),
+                text: std::borrow::Cow::Borrowed(text),
+                parsed: parse_builtin(i)?,
+            });
+        }
         for dir in dirs {
-            out.extend(read_model_dir(dir)?);
+            for (name, text) in read_model_dir(dir)? {
+                let parsed = parse_file(&name, &text)?;
+                out.push(Source {
+                    name: name.into(),
+                    text: text.into(),
+                    parsed,
+                });
+            }
         }
         Ok(out)
     }
@@ -338,9 +351,8 @@ impl Models {
     /// version in Cargo.lock selects models.
     pub fn versioned_crates(dirs: &[PathBuf]) -> Result<Vec<String>, ModelError> {
         let mut out = Vec::new();
-        for (name, text) in Models::sources(dirs)? {
-            let parsed = parse_file(&name, &text)?;
-            out.extend(parsed.ranges.iter().map(|(c, _)| c.clone()));
+        for source in Models::sources(dirs)? {
+            out.extend(source.parsed.ranges.iter().map(|(c, _)| c.clone()));
         }
         out.sort();
         out.dedup();
@@ -356,13 +368,17 @@ impl Models {
         let mut ranges: BTreeMap<String, Vec<VersionReq>> = BTreeMap::new();
         let mut every_range = Vec::new();
         let mut sources_key = Vec::new();
-        for (name, text) in Models::sources(dirs)? {
-            let file = parse_file(&name, &text)?;
+        for Source {
+            name,
+            text,
+            parsed: file,
+        } in Models::sources(dirs)?
+        {
             for (c, r) in &file.ranges {
                 ranges.entry(c.clone()).or_default().push(r.clone());
                 every_range.push((c.clone(), r.clone()));
             }
-            sources_key.push((name.clone(), file.hash));
+            sources_key.push((name.to_string(), file.hash));
             parsed.push((name, text, file));
         }
         let mut models = Models {
@@ -1144,6 +1160,36 @@ fn parse_file(file: &str, text: &str) -> Result<std::sync::Arc<ParsedFile>, Mode
         .unwrap_or_else(|e| e.into_inner())
         .insert(key, parsed.clone());
     parsed
+}
+
+/// A model file with its name and text.
+struct Source {
+    name: std::borrow::Cow<'static, str>,
+    text: std::borrow::Cow<'static, str>,
+    parsed: std::sync::Arc<ParsedFile>,
+}
+
+/// The `i`th builtin model file, parsed once a process. The builtin files
+/// are not checked against [`limits`] (they are the crate's own; the test
+/// `every_builtin_model_loads` checks them).
+fn parse_builtin(i: usize) -> Result<std::sync::Arc<ParsedFile>, ModelError> {
+    type Parsed = Vec<Result<std::sync::Arc<ParsedFile>, ModelError>>;
+    static PARSED: std::sync::OnceLock<Parsed> = std::sync::OnceLock::new();
+    PARSED.get_or_init(|| {
+        BUILTIN
+            .iter()
+            .map(|(file, text)| {
+                let spec: ModelFile = toml::from_str(text).map_err(|e| ModelError {
+                    file: file.to_string(),
+                    message: e.to_string(),
+                })?;
+                let ranges = ranges_of(&spec, file)?;
+                let hash = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
+                Ok(std::sync::Arc::new(ParsedFile { spec, ranges, hash }))
+            })
+            .collect()
+    })[i]
+        .clone()
 }
 
 fn parse_file_uncached(file: &str, text: &str) -> Result<ModelFile, ModelError> {
