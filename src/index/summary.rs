@@ -13,6 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
+use std::ops::Range;
 
 /// A type as written in a signature, without spans.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -763,7 +764,9 @@ type Found = (&'static str, usize, usize, Vec<Step>);
 /// binds a parameter's projection (`let h = headers.get("x");`, `let u =
 /// &uri;`) is followed: `h.unwrap()` unwraps `headers.get()`, a log of `u`
 /// logs `uri` whole. Only plain bindings (`let name = chain;`, not `mut`)
-/// count, and a later `let` of the same name ends one.
+/// and `Some(v)`/`Ok(v)` of `if let`, `while let` and `let .. else` (see
+/// [`unwrapped_binding`]) count, and a later `let` of the same name ends
+/// one.
 fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found> {
     use ra_ap_rustc_lexer::TokenKind as K;
     let mut found: Vec<Found> = Vec::new();
@@ -774,9 +777,14 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
     // else (a binding that shadows a parameter hides it).
     // Each holds from the end of its statement (`from`, a token index): its
     // own initializer still sees what it shadows.
-    let mut bound: Vec<(usize, Binding<'_>)> = Vec::new();
-    let index_of = |w: &str, bound: &[(usize, Binding<'_>)], at: usize| {
-        if let Some((_, (_, b, counts))) = bound.iter().rev().find(|b| b.0 <= at && b.1 .0 == w) {
+    // An `if let`/`while let` binding holds until its block ends.
+    let mut bound: Vec<(Range<usize>, Binding<'_>)> = Vec::new();
+    let index_of = |w: &str, bound: &[(Range<usize>, Binding<'_>)], at: usize| {
+        if let Some((_, (_, b, counts))) = bound
+            .iter()
+            .rev()
+            .find(|b| b.0.start <= at && at < b.0.end && b.1 .0 == w)
+        {
             return b.clone().map(|(p, steps)| (p, steps, *counts));
         }
         params
@@ -798,7 +806,10 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
         let word = &text[a..b];
         let after_dot = j > 0 && matches!(body[j - 1].0, K::Dot | K::Colon);
         if kind == K::Ident && word == "let" {
-            if let Some(b) = let_binding(text, &body[j + 1..], &|w| index_of(w, &bound, j)) {
+            let resolve = |w: &str| index_of(w, &bound, j);
+            if let Some((holds, b)) = unwrapped_binding(text, body, j, &resolve) {
+                bound.push((holds, b));
+            } else if let Some(b) = let_binding(text, &body[j + 1..], &resolve) {
                 // The statement ends at its `;` outside every group.
                 let mut end = j + 1;
                 while end < body.len() && body[end].0 != K::Semi {
@@ -807,7 +818,7 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
                         _ => end + 1,
                     };
                 }
-                bound.push((end, b));
+                bound.push((end..usize::MAX, b));
             }
         }
         if kind == K::Ident {
@@ -877,6 +888,85 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
         j += 1;
     }
     found
+}
+
+/// The binding of `if let Some(v) = root.a() {`, `while let Ok(v) = ..
+/// {` (held in the block) or `let Some(v) = root.a() else { .. };` (held
+/// after the statement), `let` at `body[at]`: the value unwrapped, as
+/// `unwrap_or` gives it (`headers.get("x")` then `v.to_str().unwrap()`
+/// unwraps `headers.get().unwrap_or().to_str()`). The name with `None`
+/// when the value is anything else (it hides a parameter of that name);
+/// `None` for any other `let`. As for [`let_binding`], an unwrap through
+/// the name counts only when it is used once where the binding holds.
+fn unwrapped_binding<'t>(
+    text: &'t str,
+    body: &[Tok],
+    at: usize,
+    resolve: &dyn Fn(&str) -> Resolved,
+) -> Option<(Range<usize>, Binding<'t>)> {
+    use ra_ap_rustc_lexer::TokenKind as K;
+    let word = |i: usize| body.get(i).map_or("", |t| &text[t.1..t.2]);
+    let kind = |i: usize| body.get(i).map(|t| t.0);
+    let in_block = at > 0 && matches!(word(at - 1), "if" | "while");
+    if !matches!(word(at + 1), "Some" | "Ok")
+        || kind(at + 2) != Some(K::OpenParen)
+        || kind(at + 3) != Some(K::Ident)
+        || matches!(word(at + 3), "mut" | "ref" | "_")
+        || kind(at + 4) != Some(K::CloseParen)
+        || kind(at + 5) != Some(K::Eq)
+    {
+        return None;
+    }
+    let name = word(at + 3);
+    let mut root = at + 6;
+    while kind(root) == Some(K::And) {
+        root += 1;
+    }
+    let resolved = (kind(root) == Some(K::Ident))
+        .then(|| resolve(word(root)))
+        .flatten();
+    // The value ends at the block's `{` or at the `else` of a `let`.
+    let mut end = root;
+    while end < body.len() {
+        match body[end].0 {
+            K::OpenParen | K::OpenBracket => end = matching(body, end) + 1,
+            K::OpenBrace if in_block => break,
+            K::Ident if !in_block && word(end) == "else" => break,
+            K::OpenBrace | K::Semi => return None,
+            _ => end += 1,
+        }
+    }
+    // Where the binding holds: the block, or after the `let .. else`.
+    let holds = if in_block {
+        end + 1..matching(body, end)
+    } else {
+        if kind(end + 1) != Some(K::OpenBrace) {
+            return None;
+        }
+        matching(body, end + 1) + 1..usize::MAX
+    };
+    // A projection only when the whole value is one chain.
+    let (more, chain_end, unwrapped) = chain_steps(text, body, root + 1);
+    let projection =
+        resolved
+            .filter(|_| !unwrapped && chain_end == end)
+            .map(|(p, mut steps, counts)| {
+                steps.extend(more);
+                steps.push(Step::Method("unwrap_or".to_string()));
+                (p, steps, counts)
+            });
+    let uses = body[holds.start.min(body.len())..holds.end.min(body.len())]
+        .iter()
+        .enumerate()
+        .filter(|(k, t)| {
+            t.0 == K::Ident && &text[t.1..t.2] == name && body[holds.start + k - 1].0 != K::Dot
+        })
+        .count();
+    let counts = projection.as_ref().is_some_and(|p| p.2) && uses == 1;
+    Some((
+        holds,
+        (name, projection.map(|(p, steps, _)| (p, steps)), counts),
+    ))
 }
 
 /// A `let` binding seen by [`body_reach`]: the name, the parameter and
@@ -1337,6 +1427,61 @@ mod tests {
         assert_eq!(
             reach_of("fn f(h: &HeaderMap) { let mut g = h.get(\"a\"); g = None; g.unwrap(); }"),
             []
+        );
+    }
+
+    #[test]
+    fn reaches_are_followed_into_if_let_and_let_else() {
+        let steps = |text: &str| -> Vec<(String, u32, Vec<Step>)> {
+            let summary = FileSummary::of_text(text);
+            let Some(ItemSig::Fn { sig, .. }) = summary.items.first() else {
+                panic!("{summary:?}");
+            };
+            sig.reach
+                .iter()
+                .map(|r| (r.name.clone(), r.line, r.steps.clone()))
+                .collect()
+        };
+        let unwrapped = vec![
+            Step::Method("get".into()),
+            Step::Method("unwrap_or".into()),
+            Step::Method("to_str".into()),
+        ];
+        for text in [
+            r#"fn f(h: &HeaderMap) -> u8 {
+ if let Some(v) = h.get("x") {
+ v.to_str().unwrap(); }
+ 0 }"#,
+            r#"fn f(h: &HeaderMap) {
+ while let Some(v) = h.get("x") {
+ v.to_str().unwrap(); } }"#,
+            r#"fn f(h: &HeaderMap) {
+ let Some(v) = h.get("x") else { return; };
+ v.to_str().unwrap(); }"#,
+        ] {
+            assert_eq!(
+                steps(text),
+                [("h".to_string(), 3, unwrapped.clone())],
+                "{text}"
+            );
+        }
+        for text in [
+            // Checked before the unwrap (used twice in the block).
+            r#"fn f(h: &HeaderMap) { if let Some(v) = h.get("x") { if v.is_empty() { return; } v.to_str().unwrap(); } }"#,
+            // Bound to something else: it hides the parameter in the block.
+            r#"fn f(h: &HeaderMap) { if let Some(h) = other() { h.get("x").unwrap(); } }"#,
+            // Another pattern.
+            r#"fn f(h: &HeaderMap) { if let Some((a, b)) = h.get("x") { a.unwrap(); } }"#,
+        ] {
+            assert_eq!(steps(text), [], "{text}");
+        }
+        // The binding holds in its block only: after it, `v` is the
+        // parameter again.
+        assert_eq!(
+            steps(
+                r#"fn f(h: &HeaderMap, v: &str) { if let Some(v) = h.get("x") { g(v); } let n: u8 = v.parse().unwrap(); }"#
+            ),
+            [("v".to_string(), 1, vec![Step::Method("parse".into())])]
         );
     }
 
