@@ -388,7 +388,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         let relevance = Relevance::new()?;
         // The index parses the text too: on a big stack, like the lint.
         let index = in_pool(1, || {
-            relevance.index(std::slice::from_ref(&abs), &overlay, &Store::none())
+            relevance.index(std::slice::from_ref(&abs), &overlay, &Store::none(), None)
         });
         linters.index = Some(Arc::new(SharedIndex::ready(index)));
         let (config, linter) = linters.get(config_for(&mut Discovery::default(), name)?, &abs)?;
@@ -450,7 +450,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     };
     let seen = Arc::new(crate::walk::Seen::new(&walked.roots, &walked.config_files));
     linters.slots.seen = seen.clone();
-    let mut discovery = Discovery::with_walk(seen);
+    let mut discovery = Discovery::with_walk(seen.clone());
     // Each file's configuration and crate versions need the walk alone:
     // they are found on another thread while the index is built. `None`:
     // a file `--changed-since` leaves out.
@@ -500,6 +500,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
             .collect();
         let index = shared_index(
             &walked,
+            &seen,
             &stamps,
             linters.cache_dir.as_deref(),
             threads,
@@ -673,6 +674,7 @@ impl Relevance {
         files: &[PathBuf],
         read: &(dyn Fn(&Path) -> Option<String> + Sync),
         store: &Store,
+        seen: Option<&crate::walk::Seen>,
     ) -> Index {
         let relevant = |text: &str| self.prefilter.names_a_crate(text.as_bytes());
         let sources = crate::index::Sources {
@@ -681,6 +683,7 @@ impl Relevance {
             framework: self.crates.clone(),
             store,
             memo: None,
+            seen,
         };
         Index::build_from(files, &sources)
     }
@@ -696,6 +699,7 @@ fn read_file(p: &Path) -> Option<String> {
 /// the result cache.
 fn shared_index(
     walked: &walk::Walk,
+    seen: &Arc<crate::walk::Seen>,
     stamps: &[Option<crate::cache::Stamp>],
     cache_dir: Option<&Path>,
     threads: usize,
@@ -704,7 +708,7 @@ fn shared_index(
     let Some(dir) = cache_dir else {
         let relevance = Relevance::new()?;
         let index = in_pool(threads, || {
-            relevance.index(&walked.files, &read_file, &Store::none())
+            relevance.index(&walked.files, &read_file, &Store::none(), Some(seen))
         });
         return Ok(SharedIndex::ready(index));
     };
@@ -746,6 +750,7 @@ fn shared_index(
         }
         let relevance = cell;
         let files = walked.files.clone();
+        let (seen_by_list, seen_by_build) = (seen.clone(), seen.clone());
         let list = move || {
             let mut by_dir = HashMap::new();
             // Sorted: neighbours share a directory and its manifest.
@@ -758,9 +763,13 @@ fn shared_index(
                         Some((d, m)) if *d == dir => m.clone(),
                         _ => {
                             let abs = std::path::absolute(&f).unwrap_or_else(|_| f.clone());
-                            let m = abs
-                                .parent()
-                                .and_then(|d| crate::index::crates::manifest_above(d, &mut by_dir));
+                            let m = abs.parent().and_then(|d| {
+                                crate::index::crates::manifest_above_seen(
+                                    d,
+                                    &mut by_dir,
+                                    &seen_by_list,
+                                )
+                            });
                             last = Some((dir, m.clone()));
                             m
                         }
@@ -773,7 +782,7 @@ fn shared_index(
             // Every linter loaded the builtin models before a file asks.
             let relevance =
                 relevance.get_or_init(|| Relevance::new().expect("the builtin models load"));
-            relevance.index(files, &read_file, &store)
+            relevance.index(files, &read_file, &store, Some(&seen_by_build))
         })
         .with_names(KnownNames::open(dir, hash))
         .saving(saving);
@@ -787,7 +796,7 @@ fn shared_index(
         None => Relevance::new()?,
     };
     let index = in_pool(threads, || {
-        relevance.index(&walked.files, &read_file, &store)
+        relevance.index(&walked.files, &read_file, &store, Some(seen))
     });
     let abs = |p: &PathBuf| std::path::absolute(p).unwrap_or_else(|_| p.clone());
     let walked_inputs = walked.files.iter().map(abs).zip(stamps.iter().copied());

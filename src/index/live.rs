@@ -271,6 +271,7 @@ impl LiveIndex {
             framework: self.framework.clone(),
             store: &Store::none(),
             memo: Some(&self.memo),
+            seen: None,
         };
         let index = Index::build_from(&files, &sources);
         self.current = Arc::new(SharedIndex::ready(index));

@@ -335,6 +335,9 @@ pub struct Sources<'a> {
     /// Summaries of texts already seen in this process (an editor session,
     /// see [`live`]): a text is summarized once.
     pub memo: Option<&'a live::Memo>,
+    /// What the walk saw of the manifests in its trees: finding a file's
+    /// package then takes no `stat` there (`None`: ask the file system).
+    pub seen: Option<&'a crate::walk::Seen>,
 }
 
 /// A file of a crate waiting to be summarized: its module path, and the
@@ -372,6 +375,7 @@ impl Index {
                 framework: HashSet::new(),
                 store: &Store::none(),
                 memo: None,
+                seen: None,
             },
         )
     }
@@ -402,7 +406,11 @@ impl Index {
         for f in files {
             let abs = absolute(f);
             let Some(dir) = abs.parent() else { continue };
-            if let Some(m) = crates::manifest_above(dir, &mut by_dir) {
+            let manifest = match src.seen {
+                Some(seen) => crates::manifest_above_seen(dir, &mut by_dir, seen),
+                None => crates::manifest_above(dir, &mut by_dir),
+            };
+            if let Some(m) = manifest {
                 by_manifest.entry(m).or_default().push(f);
             }
         }
