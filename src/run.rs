@@ -388,7 +388,13 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         let relevance = Relevance::new()?;
         // The index parses the text too: on a big stack, like the lint.
         let index = in_pool(1, || {
-            relevance.index(std::slice::from_ref(&abs), &overlay, &Store::none(), None)
+            relevance.index(
+                std::slice::from_ref(&abs),
+                &overlay,
+                &Store::none(),
+                None,
+                None,
+            )
         });
         linters.index = Some(Arc::new(SharedIndex::ready(index)));
         let (config, linter) = linters.get(config_for(&mut Discovery::default(), name)?, &abs)?;
@@ -675,6 +681,7 @@ impl Relevance {
         read: &(dyn Fn(&Path) -> Option<String> + Sync),
         store: &Store,
         seen: Option<&crate::walk::Seen>,
+        hash: Option<u64>,
     ) -> Index {
         let relevant = |text: &str| self.prefilter.names_a_crate(text.as_bytes());
         let sources = crate::index::Sources {
@@ -684,6 +691,7 @@ impl Relevance {
             store,
             memo: None,
             seen,
+            hash,
         };
         Index::build_from(files, &sources)
     }
@@ -708,7 +716,7 @@ fn shared_index(
     let Some(dir) = cache_dir else {
         let relevance = Relevance::new()?;
         let index = in_pool(threads, || {
-            relevance.index(&walked.files, &read_file, &Store::none(), Some(seen))
+            relevance.index(&walked.files, &read_file, &Store::none(), Some(seen), None)
         });
         return Ok(SharedIndex::ready(index));
     };
@@ -782,7 +790,7 @@ fn shared_index(
             // Every linter loaded the builtin models before a file asks.
             let relevance =
                 relevance.get_or_init(|| Relevance::new().expect("the builtin models load"));
-            relevance.index(files, &read_file, &store, Some(&seen_by_build))
+            relevance.index(files, &read_file, &store, Some(&seen_by_build), Some(hash))
         })
         .with_names(KnownNames::open(dir, hash))
         .saving(saving);
@@ -796,7 +804,7 @@ fn shared_index(
         None => Relevance::new()?,
     };
     let index = in_pool(threads, || {
-        relevance.index(&walked.files, &read_file, &store, Some(seen))
+        relevance.index(&walked.files, &read_file, &store, Some(seen), None)
     });
     let abs = |p: &PathBuf| std::path::absolute(p).unwrap_or_else(|_| p.clone());
     let walked_inputs = walked.files.iter().map(abs).zip(stamps.iter().copied());

@@ -272,6 +272,7 @@ impl LiveIndex {
             store: &Store::none(),
             memo: Some(&self.memo),
             seen: None,
+            hash: None,
         };
         let index = Index::build_from(&files, &sources);
         self.current = Arc::new(SharedIndex::ready(index));

@@ -338,6 +338,9 @@ pub struct Sources<'a> {
     /// What the walk saw of the manifests in its trees: finding a file's
     /// package then takes no `stat` there (`None`: ask the file system).
     pub seen: Option<&'a crate::walk::Seen>,
+    /// The index's hash, when the caller knows it (a package's part of an
+    /// index whose hash the store kept): not worked out again.
+    pub hash: Option<u64>,
 }
 
 /// A file of a crate waiting to be summarized: its module path, and the
@@ -376,6 +379,7 @@ impl Index {
                 store: &Store::none(),
                 memo: None,
                 seen: None,
+                hash: None,
             },
         )
     }
@@ -416,7 +420,7 @@ impl Index {
         }
         // Fixes depend on every package's manifest (its dependencies), also
         // of packages not indexed: their text is part of the index hash.
-        let manifests_hash = {
+        let manifests_hash = src.hash.is_none().then(|| {
             let mut all: Vec<&PathBuf> = by_manifest.keys().collect();
             all.sort();
             let mut bytes = Vec::new();
@@ -425,7 +429,7 @@ impl Index {
                 bytes.extend_from_slice(&std::fs::read(m).unwrap_or_default());
             }
             xxhash_rust::xxh3::xxh3_64(&bytes)
-        };
+        });
         let mut manifests: Vec<PathBuf> = by_manifest
             .into_par_iter()
             .filter(|(_, fs)| fs.iter().any(|f| is_relevant(f)))
@@ -541,7 +545,12 @@ impl Index {
                     .collect();
             for (p, s) in made {
                 if let Some(s) = s {
-                    hashes.insert(p.clone(), s.interface_hash());
+                    // Only for the index's hash, when it is not known.
+                    let hash = match src.hash {
+                        Some(_) => 0,
+                        None => s.interface_hash(),
+                    };
+                    hashes.insert(p.clone(), hash);
                     summaries.insert(p, s);
                 }
             }
@@ -582,6 +591,10 @@ impl Index {
         index.file_count = hashes.len();
         index.link_impls();
         index.built = true;
+        let Some(manifests_hash) = manifests_hash else {
+            index.hash = src.hash.unwrap_or_default();
+            return index;
+        };
         let mut hashes: Vec<(PathBuf, u64)> = hashes.into_iter().collect();
         hashes.sort();
         let mut bytes = Vec::new();
