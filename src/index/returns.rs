@@ -24,6 +24,7 @@
 use super::summary::{matching, Step};
 use ra_ap_rustc_lexer::TokenKind as K;
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 type Tok = (K, usize, usize);
 
@@ -124,7 +125,7 @@ pub(super) fn returned_chain(
                     if !names_nothing(text, otherwise, &names) {
                         return None;
                     }
-                    unwrapped_binding(text, pat)?;
+                    some_binding(text, pat)?;
                     (init, pat, unwrapped) = (value, &pat[2..3], true);
                 } else if has_return(text, toks) && taken_apart(text, init, &names).is_none() {
                     return None;
@@ -284,20 +285,27 @@ fn taken_apart(text: &str, toks: &[Tok], names: &HashMap<&str, Option<Chain>>) -
         if matching(toks, open) + 1 != toks.len() {
             return None;
         }
-        let arms = match_arms(&toks[open + 1..toks.len() - 1])?;
+        let inside = &toks[open + 1..toks.len() - 1];
+        let arms = match_arms(inside)?;
         let [(p1, b1), (p2, b2)] = arms.as_slice() else {
             return None;
         };
-        let (kept, other) = match (unwrapped_binding(text, p1), unwrapped_binding(text, p2)) {
-            (Some(v), None) if other_case(text, p2) => ((v, *b1), *b2),
-            (None, Some(v)) if other_case(text, p1) => ((v, *b2), *b1),
+        let (p1, b1, p2, b2) = (
+            &inside[p1.clone()],
+            &inside[b1.clone()],
+            &inside[p2.clone()],
+            &inside[b2.clone()],
+        );
+        let (kept, other) = match (some_binding(text, p1), some_binding(text, p2)) {
+            (Some(v), None) if other_case(text, p2) => ((v, b1), b2),
+            (None, Some(v)) if other_case(text, p1) => ((v, b2), b1),
             _ => return None,
         };
         (&toks[1..open], kept, other)
     } else {
         // `if let PAT = scrutinee { kept } else { other }`
         let eq = top_level_eq(&toks[2..])? + 2;
-        let v = unwrapped_binding(text, &toks[2..eq])?;
+        let v = some_binding(text, &toks[2..eq])?;
         let open = block_start(toks, eq + 1)?;
         let close = matching(toks, open);
         if w(close + 1) != Some("else") || toks.get(close + 2).is_none_or(|t| t.0 != K::OpenBrace) {
@@ -326,7 +334,7 @@ fn taken_apart(text: &str, toks: &[Tok], names: &HashMap<&str, Option<Chain>>) -
 }
 
 /// `Some(v)` or `Ok(v)`: the name it binds.
-fn unwrapped_binding<'t>(text: &'t str, pat: &[Tok]) -> Option<&'t str> {
+pub(super) fn some_binding<'t>(text: &'t str, pat: &[Tok]) -> Option<&'t str> {
     match pat {
         [wrap, open, v, close]
             if matches!(word(text, wrap), "Some" | "Ok")
@@ -352,16 +360,19 @@ fn other_case(text: &str, pat: &[Tok]) -> bool {
     }
 }
 
-/// A match's arms: pattern and body, split at `=>` and at the commas (or
-/// block ends) between arms. `None` for a guard (`if` in a pattern).
-fn match_arms(toks: &[Tok]) -> Option<Vec<(&[Tok], &[Tok])>> {
+/// A match's arms (the tokens between its braces): each pattern's and
+/// body's token ranges, split at `=>` and at the commas (or block ends)
+/// between arms. A guard stays in its pattern (`Some(q) if ..`), which
+/// then binds nothing [`some_binding`] knows. `None` when an arm has no
+/// `=>`.
+pub(super) fn match_arms(toks: &[Tok]) -> Option<Vec<(Range<usize>, Range<usize>)>> {
     let mut arms = Vec::new();
     let mut i = 0;
     while i < toks.len() {
         let arrow = (i..toks.len().saturating_sub(1)).find(|&j| {
             toks[j].0 == K::Eq && toks[j + 1].0 == K::Gt && toks[j].2 == toks[j + 1].1
         })?;
-        let pat = &toks[i..arrow];
+        let pat = i..arrow;
         let start = arrow + 2;
         let mut depth = 0usize;
         let mut j = start;
@@ -382,7 +393,7 @@ fn match_arms(toks: &[Tok]) -> Option<Vec<(&[Tok], &[Tok])>> {
             }
             j += 1;
         }
-        arms.push((pat, &toks[start..j.min(toks.len())]));
+        arms.push((pat, start..j.min(toks.len())));
         i = j;
         if toks.get(i).is_some_and(|t| t.0 == K::Comma) {
             i += 1;

@@ -764,9 +764,9 @@ type Found = (&'static str, usize, usize, Vec<Step>);
 /// binds a parameter's projection (`let h = headers.get("x");`, `let u =
 /// &uri;`) is followed: `h.unwrap()` unwraps `headers.get()`, a log of `u`
 /// logs `uri` whole. Only plain bindings (`let name = chain;`, not `mut`)
-/// and `Some(v)`/`Ok(v)` of `if let`, `while let` and `let .. else` (see
-/// [`unwrapped_binding`]) count, and a later `let` of the same name ends
-/// one.
+/// and `Some(v)`/`Ok(v)` of `if let`, `while let`, `let .. else` (see
+/// [`unwrapped_binding`]) and `match` arms ([`match_bindings`]) count, and
+/// a later `let` of the same name ends one.
 fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found> {
     use ra_ap_rustc_lexer::TokenKind as K;
     let mut found: Vec<Found> = Vec::new();
@@ -805,6 +805,11 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
         let (kind, a, b) = body[j];
         let word = &text[a..b];
         let after_dot = j > 0 && matches!(body[j - 1].0, K::Dot | K::Colon);
+        if kind == K::Ident && word == "match" && !after_dot {
+            let resolve = |w: &str| index_of(w, &bound, j);
+            let arms = match_bindings(text, body, j, &resolve);
+            bound.extend(arms);
+        }
         if kind == K::Ident && word == "let" {
             let resolve = |w: &str| index_of(w, &bound, j);
             if let Some((holds, b)) = unwrapped_binding(text, body, j, &resolve) {
@@ -967,6 +972,75 @@ fn unwrapped_binding<'t>(
         holds,
         (name, projection.map(|(p, steps, _)| (p, steps)), counts),
     ))
+}
+
+/// The bindings of the `Some(v)`/`Ok(v)` arms of `match root.a() { .. }`
+/// (`match` at `body[at]`), each held in its arm: the value unwrapped, as
+/// for [`unwrapped_binding`]. An arm of a value that is no chain of a
+/// parameter hides the parameter its name shadows. A guarded arm (`Some(v)
+/// if ..`) binds nothing followed.
+fn match_bindings<'t>(
+    text: &'t str,
+    body: &[Tok],
+    at: usize,
+    resolve: &dyn Fn(&str) -> Resolved,
+) -> Vec<(Range<usize>, Binding<'t>)> {
+    use ra_ap_rustc_lexer::TokenKind as K;
+    let kind = |i: usize| body.get(i).map(|t| t.0);
+    let mut root = at + 1;
+    while kind(root) == Some(K::And) {
+        root += 1;
+    }
+    // The scrutinee ends at the first `{` outside its groups.
+    let mut open = root;
+    while open < body.len() {
+        match body[open].0 {
+            K::OpenParen | K::OpenBracket => open = matching(body, open) + 1,
+            K::OpenBrace => break,
+            K::Semi => return Vec::new(),
+            _ => open += 1,
+        }
+    }
+    if open >= body.len() {
+        return Vec::new();
+    }
+    let close = matching(body, open).min(body.len());
+    let resolved = (kind(root) == Some(K::Ident))
+        .then(|| resolve(&text[body[root].1..body[root].2]))
+        .flatten();
+    let (more, end, unwrapped) = chain_steps(text, body, root + 1);
+    let projection =
+        resolved
+            .filter(|_| !unwrapped && end == open)
+            .map(|(p, mut steps, counts)| {
+                steps.extend(more);
+                steps.push(Step::Method("unwrap_or".to_string()));
+                (p, steps, counts)
+            });
+    let inside = &body[open + 1..close];
+    let Some(arms) = super::returns::match_arms(inside) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (pat, arm) in arms {
+        let Some(name) = super::returns::some_binding(text, &inside[pat]) else {
+            continue;
+        };
+        let holds = open + 1 + arm.start..open + 1 + arm.end;
+        let uses = body[holds.clone()]
+            .iter()
+            .enumerate()
+            .filter(|(k, t)| {
+                t.0 == K::Ident
+                    && &text[t.1..t.2] == name
+                    && (*k == 0 || body[holds.start + k - 1].0 != K::Dot)
+            })
+            .count();
+        let counts = projection.as_ref().is_some_and(|p| p.2) && uses == 1;
+        let value = projection.as_ref().map(|(p, steps, _)| (*p, steps.clone()));
+        out.push((holds, (name, value, counts)));
+    }
+    out
 }
 
 /// A `let` binding seen by [`body_reach`]: the name, the parameter and
@@ -1472,6 +1546,25 @@ mod tests {
             r#"fn f(h: &HeaderMap) { if let Some(h) = other() { h.get("x").unwrap(); } }"#,
             // Another pattern.
             r#"fn f(h: &HeaderMap) { if let Some((a, b)) = h.get("x") { a.unwrap(); } }"#,
+        ] {
+            assert_eq!(steps(text), [], "{text}");
+        }
+        // A `match` arm's binding, in its arm.
+        assert_eq!(
+            steps(
+                r#"fn f(h: &HeaderMap) -> &str {
+ match h.get("x") {
+ Some(v) => v.to_str().unwrap(),
+ None => "" } }"#
+            ),
+            [("h".to_string(), 3, unwrapped.clone())]
+        );
+        for text in [
+            // A guard, a value that is no chain of a parameter, an arm
+            // that checks first.
+            r#"fn f(h: &HeaderMap) { match h.get("x") { Some(v) if ok(v) => v.to_str().unwrap(), _ => "" }; }"#,
+            r#"fn f(h: &HeaderMap) { match other(h) { Some(h) => h.get("x").unwrap(), None => "" }; }"#,
+            r#"fn f(h: &HeaderMap) { match h.get("x") { Some(v) => { if v.is_empty() { return; } v.to_str().unwrap(); } None => {} } }"#,
         ] {
             assert_eq!(steps(text), [], "{text}");
         }
