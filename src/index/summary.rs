@@ -923,24 +923,7 @@ fn unwrapped_binding<'t>(
         return None;
     }
     let name = word(at + 3);
-    let mut root = at + 6;
-    while kind(root) == Some(K::And) {
-        root += 1;
-    }
-    let resolved = (kind(root) == Some(K::Ident))
-        .then(|| resolve(word(root)))
-        .flatten();
-    // The value ends at the block's `{` or at the `else` of a `let`.
-    let mut end = root;
-    while end < body.len() {
-        match body[end].0 {
-            K::OpenParen | K::OpenBracket => end = matching(body, end) + 1,
-            K::OpenBrace if in_block => break,
-            K::Ident if !in_block && word(end) == "else" => break,
-            K::OpenBrace | K::Semi => return None,
-            _ => end += 1,
-        }
-    }
+    let (root, end) = value_extent(text, body, at + 6, !in_block)?;
     // Where the binding holds: the block, or after the `let .. else`.
     let holds = if in_block {
         end + 1..matching(body, end)
@@ -950,23 +933,8 @@ fn unwrapped_binding<'t>(
         }
         matching(body, end + 1) + 1..usize::MAX
     };
-    // A projection only when the whole value is one chain.
-    let (more, chain_end, unwrapped) = chain_steps(text, body, root + 1);
-    let projection =
-        resolved
-            .filter(|_| !unwrapped && chain_end == end)
-            .map(|(p, mut steps, counts)| {
-                steps.extend(more);
-                steps.push(Step::Method("unwrap_or".to_string()));
-                (p, steps, counts)
-            });
-    let uses = body[holds.start.min(body.len())..holds.end.min(body.len())]
-        .iter()
-        .enumerate()
-        .filter(|(k, t)| {
-            t.0 == K::Ident && &text[t.1..t.2] == name && body[holds.start + k - 1].0 != K::Dot
-        })
-        .count();
+    let projection = unwrapped_chain(text, body, root, end, resolve);
+    let uses = uses_in(text, body, &holds, name);
     let counts = projection.as_ref().is_some_and(|p| p.2) && uses == 1;
     Some((
         holds,
@@ -985,38 +953,11 @@ fn match_bindings<'t>(
     at: usize,
     resolve: &dyn Fn(&str) -> Resolved,
 ) -> Vec<(Range<usize>, Binding<'t>)> {
-    use ra_ap_rustc_lexer::TokenKind as K;
-    let kind = |i: usize| body.get(i).map(|t| t.0);
-    let mut root = at + 1;
-    while kind(root) == Some(K::And) {
-        root += 1;
-    }
-    // The scrutinee ends at the first `{` outside its groups.
-    let mut open = root;
-    while open < body.len() {
-        match body[open].0 {
-            K::OpenParen | K::OpenBracket => open = matching(body, open) + 1,
-            K::OpenBrace => break,
-            K::Semi => return Vec::new(),
-            _ => open += 1,
-        }
-    }
-    if open >= body.len() {
+    let Some((root, open)) = value_extent(text, body, at + 1, false) else {
         return Vec::new();
-    }
+    };
     let close = matching(body, open).min(body.len());
-    let resolved = (kind(root) == Some(K::Ident))
-        .then(|| resolve(&text[body[root].1..body[root].2]))
-        .flatten();
-    let (more, end, unwrapped) = chain_steps(text, body, root + 1);
-    let projection =
-        resolved
-            .filter(|_| !unwrapped && end == open)
-            .map(|(p, mut steps, counts)| {
-                steps.extend(more);
-                steps.push(Step::Method("unwrap_or".to_string()));
-                (p, steps, counts)
-            });
+    let projection = unwrapped_chain(text, body, root, open, resolve);
     let inside = &body[open + 1..close];
     let Some(arms) = super::returns::match_arms(inside) else {
         return Vec::new();
@@ -1027,20 +968,70 @@ fn match_bindings<'t>(
             continue;
         };
         let holds = open + 1 + arm.start..open + 1 + arm.end;
-        let uses = body[holds.clone()]
-            .iter()
-            .enumerate()
-            .filter(|(k, t)| {
-                t.0 == K::Ident
-                    && &text[t.1..t.2] == name
-                    && (*k == 0 || body[holds.start + k - 1].0 != K::Dot)
-            })
-            .count();
+        let uses = uses_in(text, body, &holds, name);
         let counts = projection.as_ref().is_some_and(|p| p.2) && uses == 1;
         let value = projection.as_ref().map(|(p, steps, _)| (*p, steps.clone()));
         out.push((holds, (name, value, counts)));
     }
     out
+}
+
+/// Where the value written from `body[from]` starts (past `&`s) and ends:
+/// at the first `{` outside its groups, or with `until_else` at the
+/// `else` of a `let .. else`. `None` at a `;` first.
+fn value_extent(text: &str, body: &[Tok], from: usize, until_else: bool) -> Option<(usize, usize)> {
+    use ra_ap_rustc_lexer::TokenKind as K;
+    let mut root = from;
+    while body.get(root).is_some_and(|t| t.0 == K::And) {
+        root += 1;
+    }
+    let mut end = root;
+    while end < body.len() {
+        match body[end].0 {
+            K::OpenParen | K::OpenBracket => end = matching(body, end) + 1,
+            K::OpenBrace if !until_else => return Some((root, end)),
+            K::Ident if until_else && &text[body[end].1..body[end].2] == "else" => {
+                return Some((root, end))
+            }
+            K::OpenBrace | K::Semi => return None,
+            _ => end += 1,
+        }
+    }
+    None
+}
+
+/// The value `body[root..end]` unwrapped, as `unwrap_or` gives it, when it
+/// is a chain (no unwrap on the way) from a name `resolve` knows.
+fn unwrapped_chain(
+    text: &str,
+    body: &[Tok],
+    root: usize,
+    end: usize,
+    resolve: &dyn Fn(&str) -> Resolved,
+) -> Resolved {
+    let first = body
+        .get(root)
+        .filter(|t| t.0 == ra_ap_rustc_lexer::TokenKind::Ident)?;
+    let (p, mut steps, counts) = resolve(&text[first.1..first.2])?;
+    let (more, chain_end, unwrapped) = chain_steps(text, body, root + 1);
+    if unwrapped || chain_end != end {
+        return None;
+    }
+    steps.extend(more);
+    steps.push(Step::Method("unwrap_or".to_string()));
+    Some((p, steps, counts))
+}
+
+/// How often `name` is used (not as a field) in `body[range]`.
+fn uses_in(text: &str, body: &[Tok], range: &Range<usize>, name: &str) -> usize {
+    use ra_ap_rustc_lexer::TokenKind as K;
+    let range = range.start.min(body.len())..range.end.min(body.len());
+    (range.clone())
+        .filter(|&k| {
+            let t = body[k];
+            t.0 == K::Ident && &text[t.1..t.2] == name && (k == 0 || body[k - 1].0 != K::Dot)
+        })
+        .count()
 }
 
 /// A `let` binding seen by [`body_reach`]: the name, the parameter and
