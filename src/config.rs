@@ -719,8 +719,14 @@ impl Discovery {
         let mut found = None;
         for name in crate::walk::CONFIG_NAMES {
             let candidate = dir.join(name);
-            if self.seen.is_file(&candidate)
-                && (name != "Cargo.toml" || read_config(&candidate)?.is_some())
+            // Most manifests say nothing about us: their text, read once a
+            // run (the search for each file's package reads it too), says
+            // so without parsing; one that cannot be read is reported.
+            let holds_config = |candidate: &Path| match self.seen.text(candidate) {
+                Some(text) if !text.contains("scope-lint") => Ok(false),
+                _ => read_config(candidate).map(|c| c.is_some()),
+            };
+            if self.seen.is_file(&candidate) && (name != "Cargo.toml" || holds_config(&candidate)?)
             {
                 found = Some(candidate);
                 break;

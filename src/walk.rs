@@ -43,6 +43,10 @@ pub struct Walk {
 pub struct Seen {
     roots: Vec<PathBuf>,
     files: foldhash::HashSet<PathBuf>,
+    /// Manifest texts read during the run (a walk's view only): the search
+    /// for each file's package and configuration discovery both read
+    /// every package's `Cargo.toml`.
+    texts: Option<std::sync::Mutex<foldhash::HashMap<PathBuf, Option<std::sync::Arc<str>>>>>,
 }
 
 impl Seen {
@@ -60,7 +64,30 @@ impl Seen {
         Seen {
             roots: roots.iter().map(abs).collect(),
             files: config_files.iter().map(abs).collect(),
+            texts: Some(Default::default()),
         }
+    }
+
+    /// The text of the manifest at `path` (absolute), read once a run when
+    /// this is a walk's view; `None` when it cannot be read as UTF-8.
+    pub fn text(&self, path: &Path) -> Option<std::sync::Arc<str>> {
+        let read = || {
+            std::fs::read_to_string(path)
+                .ok()
+                .map(std::sync::Arc::<str>::from)
+        };
+        let Some(texts) = &self.texts else {
+            return read();
+        };
+        if let Some(known) = texts.lock().expect("seen lock").get(path) {
+            return known.clone();
+        }
+        let text = read();
+        texts
+            .lock()
+            .expect("seen lock")
+            .insert(path.to_path_buf(), text.clone());
+        text
     }
 
     /// Is `path` (absolute; one of [`CONFIG_NAMES`]) a file? Asked of the

@@ -202,7 +202,7 @@ pub fn manifest_above_seen<S: std::hash::BuildHasher>(
         return found.clone();
     }
     let m = dir.join("Cargo.toml");
-    let here = seen.is_file(&m) && std::fs::read_to_string(&m).is_ok_and(|t| is_package(&t));
+    let here = seen.is_file(&m) && seen.text(&m).is_some_and(|t| is_package(&t));
     let found = if here {
         Some(m)
     } else {
