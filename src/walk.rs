@@ -312,6 +312,25 @@ mod tests {
     }
 
     #[test]
+    fn a_walk_reads_each_manifest_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let manifest = tmp.path().join("Cargo.toml");
+        std::fs::write(&manifest, "[package]\n").unwrap();
+        let seen = Seen::new(&[tmp.path().to_path_buf()], std::slice::from_ref(&manifest));
+        assert_eq!(seen.text(&manifest).as_deref(), Some("[package]\n"));
+        // Read once a run: what the run read first is what it knows.
+        std::fs::write(&manifest, "[workspace]\n").unwrap();
+        assert_eq!(seen.text(&manifest).as_deref(), Some("[package]\n"));
+        // A view that is no walk's reads the file system each time (the
+        // language server's discovery lives across edits).
+        assert_eq!(
+            Seen::default().text(&manifest).as_deref(),
+            Some("[workspace]\n")
+        );
+        assert_eq!(seen.text(&tmp.path().join("absent/Cargo.toml")), None);
+    }
+
+    #[test]
     fn walk_errors_keep_their_path_under_a_depth() {
         // What the parallel walker reports for a directory it cannot list.
         let err = ignore::Error::WithDepth {
