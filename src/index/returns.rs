@@ -89,11 +89,8 @@ pub(super) fn returned_chain(
         Some((r, rest)) if word(r) == "return" => rest,
         _ => tail,
     };
-    if is_taken_apart(text, tail) {
-        if !takes_apart() {
-            return None;
-        }
-    } else {
+    // A tail taken apart is read below (`taken_apart`).
+    if !is_taken_apart(text, tail) {
         chain_of(text, tail, &|n| Some(chain_root(n)))?;
     }
     // What each name holds now: a chain, or `None` once it is something
@@ -260,7 +257,7 @@ fn resolve(text: &str, toks: &[Tok], names: &HashMap<&str, Option<Chain>>) -> Op
 
 /// The chain unwrapped, as `unwrap_or` gives it.
 fn unwrap(mut chain: Chain) -> Chain {
-    chain.steps.push(Step::Method("unwrap_or".to_string()));
+    chain.steps.push(Step::unwrapped());
     chain
 }
 

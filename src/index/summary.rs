@@ -174,6 +174,15 @@ pub enum Step {
     Try,
 }
 
+impl Step {
+    /// An `Option` or `Result` taken apart by hand (`Some(v) =>`, `if let
+    /// Some(v)`), read as `unwrap_or` reads: the value inside, its roles
+    /// kept.
+    pub(super) fn unwrapped() -> Step {
+        Step::Method("unwrap_or".to_string())
+    }
+}
+
 impl FnSig {
     fn of(sig: &syn::Signature, body: Option<&syn::Block>) -> FnSig {
         let names: Vec<Option<String>> = sig
@@ -913,16 +922,10 @@ fn unwrapped_binding<'t>(
     let word = |i: usize| body.get(i).map_or("", |t| &text[t.1..t.2]);
     let kind = |i: usize| body.get(i).map(|t| t.0);
     let in_block = at > 0 && matches!(word(at - 1), "if" | "while");
-    if !matches!(word(at + 1), "Some" | "Ok")
-        || kind(at + 2) != Some(K::OpenParen)
-        || kind(at + 3) != Some(K::Ident)
-        || matches!(word(at + 3), "mut" | "ref" | "_")
-        || kind(at + 4) != Some(K::CloseParen)
-        || kind(at + 5) != Some(K::Eq)
-    {
+    let name = super::returns::some_binding(text, body.get(at + 1..at + 5)?)?;
+    if kind(at + 5) != Some(K::Eq) {
         return None;
     }
-    let name = word(at + 3);
     let (root, end) = value_extent(text, body, at + 6, !in_block)?;
     // Where the binding holds: the block, or after the `let .. else`.
     let holds = if in_block {
@@ -1018,7 +1021,7 @@ fn unwrapped_chain(
         return None;
     }
     steps.extend(more);
-    steps.push(Step::Method("unwrap_or".to_string()));
+    steps.push(Step::unwrapped());
     Some((p, steps, counts))
 }
 
