@@ -446,7 +446,11 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         let _ = Models::builtin();
     });
     let walk_started = std::time::Instant::now();
-    let walked = walk::collect(&opts.paths, threads).map_err(|e| e.to_string())?;
+    // In the pool: a remembered walk `stat`s its directories in parallel.
+    let walked = crate::lint::in_pool(threads, || {
+        walk::collect_in(&opts.paths, threads, linters.cache_dir.as_deref())
+    })
+    .map_err(|e| e.to_string())?;
     let walk_time = walk_started.elapsed();
     let files_found = walked.files.len();
     let index_started = std::time::Instant::now();

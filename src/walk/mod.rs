@@ -3,6 +3,8 @@
 //! hidden entries and `target/`, never following symlinks, so no loops);
 //! files named on the command line are always linted, as pre-commit expects.
 
+mod remembered;
+
 use crate::rewrite::Litter;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -164,6 +166,17 @@ fn error_path(err: &ignore::Error) -> (Option<PathBuf>, String) {
 
 /// Collect the Rust files under `paths`.
 pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
+    collect_in(paths, threads, None)
+}
+
+/// Collect the Rust files under `paths`; with a cache directory, a walk
+/// of the same directories whose directories did not change since is
+/// remembered, not walked again (see [`remembered`]).
+pub fn collect_in(
+    paths: &[PathBuf],
+    threads: usize,
+    cache_dir: Option<&Path>,
+) -> Result<Walk, PathError> {
     let mut walk = Walk::default();
     let mut dirs = Vec::new();
     for path in paths {
@@ -185,73 +198,11 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
             walk.explicit.insert(path.clone());
         }
     }
-    if let Some((first, rest)) = dirs.split_first() {
-        let mut builder = ignore::WalkBuilder::new(first);
-        for d in rest {
-            builder.add(d);
-        }
-        builder
-            .hidden(false)
-            .git_ignore(true)
-            .require_git(false)
-            .follow_links(false)
-            .threads(threads)
-            .filter_entry(|e| {
-                // `DirEntry::file_name` works the name out of the path
-                // each time: once an entry.
-                let name = e.file_name();
-                !is_hidden(e, name) && !is_build_dir(e, name)
-            });
-        let found = Mutex::new((Vec::new(), Vec::new()));
-        let configs = Mutex::new(Vec::new());
-        builder.build_parallel().run(|| {
-            Box::new(|entry| {
-                match entry {
-                    Ok(e) => {
-                        let is_file = e.file_type().is_some_and(|t| t.is_file());
-                        let name = e.file_name();
-                        if let Some(litter) = Litter::of(name).filter(|_| is_file) {
-                            // Never linted: a stale temporary file is
-                            // removed, a backup is reported.
-                            match litter {
-                                Litter::Temp => crate::rewrite::remove_if_stale(e.path()),
-                                Litter::Backup => found
-                                    .lock()
-                                    .expect("walk lock")
-                                    .1
-                                    .push((e.into_path(), Litter::backup_message())),
-                            }
-                        } else if (is_file
-                            || e.file_type().is_some_and(|t| t.is_symlink()) && e.path().is_file())
-                            && name.to_str().is_some_and(|n| CONFIG_NAMES.contains(&n))
-                        {
-                            configs.lock().expect("walk lock").push(e.into_path());
-                        } else if is_file && has_rust_extension(name) {
-                            found.lock().expect("walk lock").0.push(e.into_path());
-                        } else if let Some(kind) = special_rust_file(&e) {
-                            // A FIFO or device named `*.rs`: reported, never
-                            // opened (a FIFO would block the run).
-                            let message = crate::read::ReadError::NotRegular(kind).to_string();
-                            found
-                                .lock()
-                                .expect("walk lock")
-                                .1
-                                .push((e.into_path(), message));
-                        }
-                    }
-                    Err(err) => {
-                        let (path, message) = error_path(&err);
-                        let path = path.unwrap_or_else(|| first.clone());
-                        found.lock().expect("walk lock").1.push((path, message));
-                    }
-                }
-                ignore::WalkState::Continue
-            })
-        });
-        let (files, unreadable) = found.into_inner().expect("walk lock");
-        walk.files.extend(files);
-        walk.unreadable = unreadable;
-        walk.config_files = configs.into_inner().expect("walk lock");
+    if !dirs.is_empty() {
+        let found = remembered::walk(&dirs, threads, cache_dir);
+        walk.files.extend(found.files);
+        walk.unreadable = found.unreadable;
+        walk.config_files = found.config_files;
         walk.roots = dirs;
     }
     // Byte order of the path: deterministic, and much cheaper than
@@ -261,6 +212,117 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Result<Walk, PathError> {
     walk.files.dedup();
     walk.unreadable.sort();
     Ok(walk)
+}
+
+/// What a walk of directories found.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(crate) struct Found {
+    pub files: Vec<PathBuf>,
+    pub unreadable: Vec<(PathBuf, String)>,
+    pub config_files: Vec<PathBuf>,
+}
+
+/// Walk `dirs` (each readable) with the `ignore` crate; `record` learns
+/// what a later run needs to trust the result without walking.
+fn walk_dirs(
+    dirs: &[PathBuf],
+    threads: usize,
+    record: Option<std::sync::Arc<remembered::Recorder>>,
+) -> Found {
+    let skipped = record.clone();
+    let (first, rest) = dirs.split_first().expect("a directory to walk");
+    let mut builder = ignore::WalkBuilder::new(first);
+    for d in rest {
+        builder.add(d);
+    }
+    builder
+        .hidden(false)
+        .git_ignore(true)
+        .require_git(false)
+        .follow_links(false)
+        .threads(threads)
+        .filter_entry(move |e| {
+            // `DirEntry::file_name` works the name out of the path
+            // each time: once an entry.
+            let name = e.file_name();
+            if is_hidden(e, name) {
+                return false;
+            }
+            if is_build_dir(e, name) {
+                if let Some(r) = &skipped {
+                    r.skipped(e.path());
+                }
+                return false;
+            }
+            true
+        });
+    let found = Mutex::new((Vec::new(), Vec::new()));
+    let configs = Mutex::new(Vec::new());
+    let record = record.as_deref();
+    builder.build_parallel().run(|| {
+        Box::new(|entry| {
+            match entry {
+                Ok(e) => {
+                    let is_file = e.file_type().is_some_and(|t| t.is_file());
+                    let name = e.file_name();
+                    if let Some(r) = record.filter(|_| e.file_type().is_some_and(|t| t.is_dir())) {
+                        // Before the walker lists it: a change made while
+                        // it is listed shows in a later stamp.
+                        r.visited(e.path());
+                    }
+                    if let Some(litter) = Litter::of(name).filter(|_| is_file) {
+                        // Never linted: a stale temporary file is
+                        // removed, a backup is reported.
+                        if let Some(r) = record {
+                            r.spoil();
+                        }
+                        match litter {
+                            Litter::Temp => crate::rewrite::remove_if_stale(e.path()),
+                            Litter::Backup => found
+                                .lock()
+                                .expect("walk lock")
+                                .1
+                                .push((e.into_path(), Litter::backup_message())),
+                        }
+                    } else if (is_file
+                        || e.file_type().is_some_and(|t| t.is_symlink()) && e.path().is_file())
+                        && name.to_str().is_some_and(|n| CONFIG_NAMES.contains(&n))
+                    {
+                        if !is_file {
+                            // A link's target may come and go unseen.
+                            if let Some(r) = record {
+                                r.spoil();
+                            }
+                        }
+                        configs.lock().expect("walk lock").push(e.into_path());
+                    } else if is_file && has_rust_extension(name) {
+                        found.lock().expect("walk lock").0.push(e.into_path());
+                    } else if let Some(kind) = special_rust_file(&e) {
+                        // A FIFO or device named `*.rs`: reported, never
+                        // opened (a FIFO would block the run).
+                        let message = crate::read::ReadError::NotRegular(kind).to_string();
+                        found
+                            .lock()
+                            .expect("walk lock")
+                            .1
+                            .push((e.into_path(), message));
+                    }
+                }
+                Err(err) => {
+                    let (path, message) = error_path(&err);
+                    let path = path.unwrap_or_else(|| first.clone());
+                    found.lock().expect("walk lock").1.push((path, message));
+                }
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    let (files, unreadable) = found.into_inner().expect("walk lock");
+    Found {
+        files,
+        unreadable,
+        config_files: configs.into_inner().expect("walk lock"),
+    }
 }
 
 #[cfg(test)]
