@@ -621,15 +621,20 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     if let Some(index) = &linters.index {
         index.save_names();
     }
-    for (_, (_, linter)) in linters.by_config.drain() {
-        if let Some(cache) = Arc::into_inner(linter).and_then(|l| l.cache) {
-            if let Err(e) = cache.save() {
-                outcome
-                    .warnings
-                    .push(format!("could not save the cache: {e}"));
-            }
-        }
-    }
+    // Each linter's result cache is its own file: saved in parallel.
+    let caches: Vec<_> = linters
+        .by_config
+        .drain()
+        .filter_map(|(_, (_, linter))| Arc::into_inner(linter).and_then(|l| l.cache))
+        .collect();
+    let failed: Vec<String> = in_pool(threads, || {
+        caches
+            .into_par_iter()
+            .filter_map(|cache| cache.save().err())
+            .map(|e| format!("could not save the cache: {e}"))
+            .collect()
+    });
+    outcome.warnings.extend(failed);
     for file in per_file {
         outcome.warnings.extend(file.note);
         outcome.fixed += file.fixed;
@@ -741,7 +746,9 @@ fn shared_index(
         None => {
             let r = relevance.insert(Relevance::new()?);
             let relevant = |t: &str| r.prefilter.names_a_crate(t.as_bytes());
-            store.unchanged_interfaces(walk_hash, stamps, &relevant)
+            in_pool(threads, || {
+                store.unchanged_interfaces(walk_hash, stamps, &relevant)
+            })
         }
     };
     if let Some(hash) = hash {

@@ -56,6 +56,14 @@ struct StoreHead {
     last: Option<LastIndex>,
 }
 
+/// What the barrier learnt of a changed file whose interface is the same.
+enum Learnt {
+    /// Its new summary (and whether it names a framework crate, as before).
+    Summary(FileSummary, Option<bool>),
+    /// Never summarized; it names a framework crate as before (or not).
+    Relevant(bool),
+}
+
 /// Path bytes (copied as bytes, see [`Known::summary`]) and what is known.
 type Entries = Vec<(ByteBuf, Known)>;
 
@@ -342,6 +350,49 @@ impl Store {
         let _ = crate::sealed::write(file, &bytes);
     }
 
+    /// Whether the edited source file at `path` (stamped `then` when the
+    /// index was built) still shows other files what it showed: `None`
+    /// when it may not (then anything may follow); else what to learn.
+    fn still_same(
+        &self,
+        path: &Path,
+        then: Stamp,
+        relevant: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Option<Option<Learnt>> {
+        // Manifests and configuration files: anything may follow.
+        if path.extension().is_none_or(|e| e != "rs") {
+            return None;
+        }
+        // Unreadable reads as empty, as when the index was built.
+        let text = crate::read::read_source_text(path).unwrap_or_default();
+        let known = self.old().get(PathRef::new(path));
+        let was_relevant = known.and_then(|k| k.relevant);
+        // A file that made its package worth indexing must still, and
+        // one of a package not indexed must still not.
+        if was_relevant.is_some_and(|r| r != relevant(&text)) {
+            return None;
+        }
+        if let Some(old) = known.and_then(Known::summary) {
+            if text.len() > super::MAX_SUMMARY_BYTES {
+                return None;
+            }
+            let new = FileSummary::of_text(&text);
+            if new.interface_hash() != old.interface_hash() {
+                return None;
+            }
+            return Some(Some(Learnt::Summary(new, was_relevant)));
+        }
+        if then.size as usize > super::MAX_SUMMARY_BYTES && text.len() <= super::MAX_SUMMARY_BYTES {
+            // Too big to summarize then; it may not be now.
+            return None;
+        }
+        // Else never summarized nor asked: outside every module tree of a
+        // package indexed for another file, it adds nothing. (A file in a
+        // module tree that could not be read as UTF-8 is not told apart:
+        // it has to change its interface as well to be missed.)
+        Some(was_relevant.map(Learnt::Relevant))
+    }
+
     /// The invalidation barrier: when the last run's index had the same
     /// walk and every input that changed since is a source file whose
     /// item summary (what other files can see of it) is the same, the
@@ -355,57 +406,38 @@ impl Store {
         &mut self,
         walk: u64,
         walked: &[Option<Stamp>],
-        relevant: &dyn Fn(&str) -> bool,
+        relevant: &(dyn Fn(&str) -> bool + Sync),
     ) -> Option<u64> {
+        use rayon::prelude::*;
         let last = self.last.clone().filter(|l| l.walk == walk)?;
         let mut inputs = Vec::with_capacity(last.inputs.len());
+        let mut changed = Vec::new();
         for (bytes, then, now) in last.now(walked)? {
-            let old_stamp = &then;
             let stamp = now?;
-            if stamp == *old_stamp && stamp.trusted(self.written) {
-                inputs.push((ByteBuf::from(bytes), stamp));
-                continue;
+            if !(stamp == then && stamp.trusted(self.written)) {
+                changed.push((inputs.len(), then, stamp));
             }
-            let path = bytes_path(bytes);
-            // Manifests and configuration files: anything may follow.
-            if path.extension().is_none_or(|e| e != "rs") {
-                return None;
-            }
-            // Unreadable reads as empty, as when the index was built.
-            let text = crate::read::read_source_text(&path).unwrap_or_default();
-            let known = self.old().get(PathRef::new(&path)).cloned();
-            let was_relevant = known.as_ref().and_then(|k| k.relevant);
-            // A file that made its package worth indexing must still, and
-            // one of a package not indexed must still not.
-            if was_relevant.is_some_and(|r| r != relevant(&text)) {
-                return None;
-            }
-            if let Some(old) = known.as_ref().and_then(Known::summary) {
-                if text.len() > super::MAX_SUMMARY_BYTES {
-                    return None;
-                }
-                let new = FileSummary::of_text(&text);
-                if new.interface_hash() != old.interface_hash() {
-                    return None;
-                }
-                self.learn(&path, Some(stamp), |k| {
+            inputs.push((ByteBuf::from(bytes), stamp));
+        }
+        // Each changed file is read and summarized again on its own (in
+        // the caller's pool); what is learnt is kept after.
+        let this = &*self;
+        let learnt: Vec<Option<Learnt>> = changed
+            .par_iter()
+            .map(|&(i, then, _)| this.still_same(&bytes_path(&inputs[i].0), then, relevant))
+            .collect::<Option<_>>()?;
+        for ((i, _, stamp), learnt) in changed.iter().zip(learnt) {
+            let path = bytes_path(&inputs[*i].0);
+            match learnt {
+                Some(Learnt::Summary(new, was_relevant)) => self.learn(&path, Some(*stamp), |k| {
                     k.set_summary(&new);
                     k.relevant = was_relevant;
-                });
-            } else if old_stamp.size as usize > super::MAX_SUMMARY_BYTES
-                && text.len() <= super::MAX_SUMMARY_BYTES
-            {
-                // Too big to summarize then; it may not be now.
-                return None;
-            } else if let Some(r) = was_relevant {
-                self.learn(&path, Some(stamp), |k| k.relevant = Some(r));
+                }),
+                Some(Learnt::Relevant(r)) => {
+                    self.learn(&path, Some(*stamp), |k| k.relevant = Some(r))
+                }
+                None => {}
             }
-            // Else never summarized nor asked: outside every module tree
-            // of a package indexed for another file, it adds nothing. (A
-            // file in a module tree that could not be read as UTF-8 is not
-            // told apart: it has to change its interface as well to be
-            // missed.)
-            inputs.push((ByteBuf::from(bytes), stamp));
         }
         self.new_last = Some(LastIndex {
             walk,
