@@ -46,7 +46,8 @@ impl Known {
 }
 
 /// The start of the file; the entries (path bytes and what is known of
-/// the file, `Vec<(Vec<u8>, Known)>`) follow it.
+/// the file, `Vec<(bytes, Known)>`, the summaries copied as bytes, see
+/// [`Known::summary`]) follow it.
 #[derive(Serialize, Deserialize)]
 struct StoreHead {
     format: String,
@@ -63,9 +64,6 @@ enum Learnt {
     /// Never summarized; it names a framework crate as before (or not).
     Relevant(bool),
 }
-
-/// Path bytes (copied as bytes, see [`Known::summary`]) and what is known.
-type Entries = Vec<(ByteBuf, Known)>;
 
 /// The index the last run built: its hash, and every input it came from
 /// (the files of the walk, the files indexed, the manifests) with their
@@ -193,11 +191,12 @@ impl Store {
             let Some((opened, at)) = self.undecoded.lock().expect("store lock").take() else {
                 return HashMap::new();
             };
-            postcard::from_bytes::<Entries>(&opened.payload()[at..])
+            // The paths are borrowed from the file, copied once into keys.
+            postcard::from_bytes::<Vec<(&serde_bytes::Bytes, Known)>>(&opened.payload()[at..])
                 .map(|entries| {
                     entries
                         .into_iter()
-                        .map(|(p, k)| (PathKey::from(bytes_path(&p)), k))
+                        .map(|(p, k)| (PathKey::from(bytes_path(p)), k))
                         .collect()
                 })
                 .unwrap_or_default()
@@ -319,28 +318,39 @@ impl Store {
             .filter(|(_, s)| s.mtime != 0)
             .map(|(p, _)| p.as_slice())
             .collect();
-        let entries: Vec<(ByteBuf, &Known)> = self
+        let mut size = 0;
+        let entries: Vec<(&serde_bytes::Bytes, &Known)> = self
             .old()
             .iter()
             .filter(|(p, _)| !new.contains_key(*p))
             .chain(new.iter())
-            .filter(|(p, _)| walked.contains(p.as_os_str().as_encoded_bytes()) || p.exists())
-            .map(|(p, k)| (path_bytes(p), k))
+            .map(|(p, k)| (p.as_os_str().as_encoded_bytes(), k))
+            .filter(|(p, _)| walked.contains(p) || bytes_path(p).exists())
+            .map(|(p, k)| {
+                size += p.len() + k.summary.as_ref().map_or(0, Vec::len) + 48;
+                (serde_bytes::Bytes::new(p), k)
+            })
             .collect();
-        // A `StoreHead` then the `Entries` (same fields, borrowed).
+        // A `StoreHead` then the `Entries` (same fields, borrowed; paths as bytes).
         #[derive(Serialize)]
         struct StoreFileRef<'a> {
             format: &'a str,
             build: String,
             last: Option<&'a LastIndex>,
-            entries: Vec<(ByteBuf, &'a Known)>,
+            entries: Vec<(&'a serde_bytes::Bytes, &'a Known)>,
         }
-        let Ok(bytes) = postcard::to_stdvec(&StoreFileRef {
-            format: FORMAT,
-            build: build_id(),
-            last: self.new_last.as_ref().or(self.last.as_ref()),
-            entries,
-        }) else {
+        let last = self.new_last.as_ref().or(self.last.as_ref());
+        size += last.map_or(0, |l| l.inputs.iter().map(|(p, _)| p.len() + 40).sum());
+        // Sized once: the store is megabytes, doubling would copy it often.
+        let Ok(bytes) = postcard::to_extend(
+            &StoreFileRef {
+                format: FORMAT,
+                build: build_id(),
+                last,
+                entries,
+            },
+            Vec::with_capacity(size + 8),
+        ) else {
             return;
         };
         let Some(dir) = file.parent() else { return };
