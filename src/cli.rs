@@ -392,7 +392,7 @@ pub(crate) fn check(args: CheckArgs) -> Result<ExitCode, String> {
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
         let _ = writeln!(
             std::io::stderr(),
-            "files seen: {}\nskipped by prefilter: {}\nparsed: {}\nfunction bodies: {} ({} not parsed: nothing a rule follows)\ncache hits: {}\nwalk: {:.1} ms\nindex: {:.1} ms ({} files summarized)\nlinters: {:.1} ms (crate versions of {} packages read, {} remembered)\nlint (wall): {:.1} ms\n  read (cpu): {:.1} ms\n  parse (cpu): {:.1} ms\n  scope+rules (cpu): {:.1} ms\ntotal: {:.1} ms",
+            "files seen: {}\nskipped by prefilter: {}\nparsed: {}\nfunction bodies: {} ({} not parsed: nothing a rule follows)\ncache hits: {}\nwalk: {:.1} ms{}\nindex: {:.1} ms ({} files summarized)\nlinters: {:.1} ms (crate versions of {} packages read, {} remembered)\nlint (wall): {:.1} ms\n  read (cpu): {:.1} ms\n  parse (cpu): {:.1} ms\n  scope+rules (cpu): {:.1} ms\ntotal: {:.1} ms",
             t.files_seen,
             t.skipped_by_prefilter,
             t.parsed,
@@ -400,6 +400,11 @@ pub(crate) fn check(args: CheckArgs) -> Result<ExitCode, String> {
             t.blanked,
             t.cache_hits,
             ms(t.walk),
+            if t.walk_remembered {
+                " (remembered)"
+            } else {
+                ""
+            },
             ms(t.index),
             t.indexed,
             ms(t.linters),

@@ -63,6 +63,8 @@ pub struct Timings {
     pub blanked: usize,
     pub cache_hits: usize,
     pub walk: std::time::Duration,
+    /// The walk was the last run's (see `walk::remembered`).
+    pub walk_remembered: bool,
     /// Building the crate index, and the files it summarized.
     pub index: std::time::Duration,
     pub indexed: usize,
@@ -453,6 +455,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     .map_err(|e| e.to_string())?;
     let walk_time = walk_started.elapsed();
     let files_found = walked.files.len();
+    let walk_remembered = walked.remembered;
     let index_started = std::time::Instant::now();
     let changed = match &opts.changed_since {
         Some(rev) => Some(changed_files(rev)?),
@@ -589,6 +592,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     };
     outcome.timings.lint_wall = lint_started.elapsed();
     outcome.timings.walk = walk_time;
+    outcome.timings.walk_remembered = walk_remembered;
     outcome.timings.index = index_time;
     outcome.timings.linters = linters_time;
     outcome.timings.versions_read = linters.slots.remembered.resolved;
@@ -752,6 +756,12 @@ fn shared_index(
         }
     };
     if let Some(hash) = hash {
+        if relevance.is_some() {
+            // Files were edited: some will be linted, and their packages'
+            // parts built; those parts take the walk's stamps, not a
+            // `stat` again.
+            store.know_walk(walked.files.clone(), stamps.to_vec());
+        }
         // What the barrier learnt (new stamps of edited files) is kept
         // now, written on another thread while the run goes on; the store
         // stays open for the packages built later.

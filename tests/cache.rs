@@ -677,3 +677,54 @@ fn new_package(root: &Path, manifest: &str) {
     fs::write(root.join("Cargo.toml"), manifest).unwrap();
     fs::create_dir(root.join("src")).unwrap();
 }
+
+/// Whether `--timings` says the walk was the last run's.
+fn walk_remembered(stderr: &str) -> bool {
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("walk:"))
+        .unwrap_or_else(|| panic!("no `walk:` in {stderr}"));
+    line.ends_with("(remembered)")
+}
+
+#[test]
+fn a_remembered_walk_still_sees_files_added_removed_and_ignored() {
+    let dir = tree();
+    let root = dir.path();
+    // The first run makes the cache directory (the root's stamp moves);
+    // stamps less than a second older than a walk are not trusted to
+    // vouch for it: let the tree settle.
+    let (_, _, err) = run(root, &[".", "--timings"]);
+    assert!(!walk_remembered(&err));
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let (_, cold, err) = run(root, &[".", "--timings", "--format", "json"]);
+    assert!(!walk_remembered(&err));
+    let (_, warm, err) = run(root, &[".", "--timings", "--format", "json"]);
+    assert!(walk_remembered(&err), "{err}");
+    assert_eq!(warm, cold);
+
+    // A new file in a new directory, a file removed: both seen.
+    fs::create_dir_all(root.join("src/routes")).unwrap();
+    fs::write(root.join("src/routes/d.rs"), DIRTY).unwrap();
+    fs::remove_file(root.join("src/c.rs")).unwrap();
+    let (_, out, err) = run(root, &[".", "--timings", "--format", "json"]);
+    assert!(!walk_remembered(&err));
+    assert!(out.contains("routes/d.rs"), "{out}");
+    assert!(!out.contains("c.rs"), "{out}");
+
+    // An ignore rule edited in place (the directory's stamp stays).
+    fs::write(root.join(".gitignore"), "nothing\n").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    run(root, &["."]);
+    let (_, _, err) = run(root, &[".", "--timings"]);
+    assert!(walk_remembered(&err), "{err}");
+    fs::write(root.join(".gitignore"), "routes/\n").unwrap();
+    let (_, out, err) = run(root, &[".", "--timings", "--format", "json"]);
+    assert!(!walk_remembered(&err));
+    assert!(!out.contains("routes/d.rs"), "{out}");
+    assert!(out.contains("a.rs"), "{out}");
+
+    // Without the cache nothing is remembered.
+    let (_, _, err) = run(root, &[".", "--timings", "--no-cache"]);
+    assert!(!walk_remembered(&err));
+}

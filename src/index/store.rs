@@ -124,6 +124,8 @@ pub struct Store {
     new_last: Option<LastIndex>,
     /// When the store file was written (ns): stamps not older are racy.
     written: u64,
+    /// The walk's files (sorted by their bytes) and their stamps this run.
+    walk: Option<(Vec<PathBuf>, Vec<Option<Stamp>>)>,
     /// Why the store on disk was discarded, for a note on stderr.
     pub note: Option<String>,
 }
@@ -144,6 +146,7 @@ impl Store {
             new_last: None,
             written: 0,
             note: None,
+            walk: None,
         }
     }
 
@@ -180,6 +183,7 @@ impl Store {
             new_last: None,
             written,
             note,
+            walk: None,
         }
     }
 
@@ -253,10 +257,25 @@ impl Store {
         });
     }
 
+    /// The walk's files, sorted by their bytes as a walk sorts them, and
+    /// their stamps this run: [`Store::stamp`] of one of them is not
+    /// asked of the file system again.
+    pub fn know_walk(&mut self, files: Vec<PathBuf>, stamps: Vec<Option<Stamp>>) {
+        debug_assert!(files.is_sorted_by(|a, b| a.as_os_str() <= b.as_os_str()));
+        if files.len() == stamps.len() {
+            self.walk = Some((files, stamps));
+        }
+    }
+
     /// What is known of `path` if it is unchanged (`None` for a store that
     /// remembers nothing, or a file that cannot be `stat`ed).
     pub fn stamp(&self, path: &Path) -> Option<Stamp> {
         self.file.as_ref()?;
+        if let Some((files, stamps)) = &self.walk {
+            if let Ok(i) = files.binary_search_by(|f| f.as_os_str().cmp(path.as_os_str())) {
+                return stamps[i];
+            }
+        }
         std::fs::metadata(path)
             .ok()
             .filter(|m| m.is_file())

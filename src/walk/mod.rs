@@ -34,6 +34,9 @@ pub struct Walk {
     /// configuration discovery then needs no `stat` inside the tree.
     pub roots: Vec<PathBuf>,
     pub config_files: Vec<PathBuf>,
+    /// The directories' files were the last run's, not listed again
+    /// (see [`remembered`]).
+    pub remembered: bool,
 }
 
 /// What a walk saw of the files that configure a tree. Inside the
@@ -199,7 +202,8 @@ pub fn collect_in(
         }
     }
     if !dirs.is_empty() {
-        let found = remembered::walk(&dirs, threads, cache_dir);
+        let (found, remembered) = remembered::walk(&dirs, threads, cache_dir);
+        walk.remembered = remembered;
         walk.files.extend(found.files);
         walk.unreadable = found.unreadable;
         walk.config_files = found.config_files;

@@ -186,18 +186,13 @@ fn global_files() -> Vec<PathBuf> {
 }
 
 /// The files under `dirs` as the last walk found them, when nothing it
-/// depends on changed since; else a walk, remembered for the next run
-/// when `cache_dir` is given.
-pub(super) fn walk(dirs: &[PathBuf], threads: usize, cache_dir: Option<&Path>) -> Found {
-    walk_telling(dirs, threads, cache_dir).0
-}
-
-/// [`walk`], and whether the result was remembered.
-fn walk_telling(dirs: &[PathBuf], threads: usize, cache_dir: Option<&Path>) -> (Found, bool) {
+/// depends on changed since (and `true`); else a walk, remembered for the
+/// next run when `cache_dir` is given.
+pub(super) fn walk(dirs: &[PathBuf], threads: usize, cache_dir: Option<&Path>) -> (Found, bool) {
     walk_with_margin(dirs, threads, cache_dir, RACY_MARGIN_NS)
 }
 
-/// [`walk_telling`], trusting stamps older than `margin` (ns) before the
+/// [`walk`], trusting stamps older than `margin` (ns) before the
 /// walk began.
 fn walk_with_margin(
     dirs: &[PathBuf],
