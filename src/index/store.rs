@@ -350,7 +350,7 @@ impl Store {
                 (serde_bytes::Bytes::new(p), k)
             })
             .collect();
-        // A `StoreHead` then the `Entries` (same fields, borrowed; paths as bytes).
+        // A `StoreHead` then the entries (same fields, borrowed; paths as bytes).
         #[derive(Serialize)]
         struct StoreFileRef<'a> {
             format: &'a str,
