@@ -214,11 +214,18 @@ fn walk_with_margin(
     // The walker is gone, and with it the other holder.
     let memo = std::sync::Arc::into_inner(recorder)
         .and_then(|recorder| memo_of(&found, recorder, dirs, key, started.saturating_sub(margin)));
-    if let Some(memo) = memo {
-        if let Ok(payload) = postcard::to_stdvec(&memo) {
-            // The cache only saves time: a failed write is a walk next run.
-            let _ = std::fs::create_dir_all(cache_dir)
-                .and_then(|()| crate::sealed::write(&file, &payload));
+    match memo {
+        Some(memo) => {
+            if let Ok(payload) = postcard::to_stdvec(&memo) {
+                // The cache only saves time: a failed write is a walk next
+                // run.
+                let _ = std::fs::create_dir_all(cache_dir)
+                    .and_then(|()| crate::sealed::write(&file, &payload));
+            }
+        }
+        // A stale memo would be read and checked in vain on every run.
+        None => {
+            let _ = std::fs::remove_file(&file);
         }
     }
     (found, false)
@@ -524,9 +531,20 @@ mod tests {
         // A `.git` file (a worktree or submodule): its excludes live
         // elsewhere.
         let tree = Tree::new();
+        tree.walk();
+        assert!(tree.walk().1);
         tree.write("tree/src/.git", "gitdir: ../../elsewhere\n");
         tree.walk();
         assert!(!tree.walk().1);
+        // And the memo it no longer holds to is gone, not checked again.
+        let memos = std::fs::read_dir(tree.path("cache"))
+            .unwrap()
+            .filter(|e| {
+                let name = e.as_ref().unwrap().file_name();
+                name.to_str().unwrap().starts_with("walk-")
+            })
+            .count();
+        assert_eq!(memos, 0);
         // A stamp taken while (or just before) the walk ran.
         let tree = Tree::new();
         let root = tree.path("tree");
