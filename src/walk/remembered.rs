@@ -82,9 +82,7 @@ pub(crate) struct Recorder {
 impl Recorder {
     /// A directory the walker is about to list.
     pub fn visited(&self, dir: &Path) {
-        let stamp = std::fs::symlink_metadata(dir)
-            .ok()
-            .map(|m| crate::cache::stamp(&m));
+        let stamp = stamp_of(dir);
         self.listed
             .lock()
             .expect("recorder lock")
@@ -122,6 +120,38 @@ fn held_now(path: &Path, then: &Held) -> Held {
         Ok(m) if matches!(then, Held::Directory) && m.is_dir() => Held::Directory,
         Ok(m) => Held::Stamped(crate::cache::stamp(&m)),
     }
+}
+
+/// A path's stamp as [`held_now`] reads it (following links: a root
+/// named through a link is stamped as the directory it lists).
+fn stamp_of(path: &Path) -> Option<Stamp> {
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| crate::cache::stamp(&m))
+}
+
+/// What decides the `.git/info/exclude` rules read in `dir`: the file,
+/// present or absent, when `dir/.git` is a directory; with `presence`,
+/// also whether `dir/.git` exists (a parent of a root, whose own stamp is
+/// not checked). `None`: a `.git` file (a worktree or submodule keeps its
+/// excludes elsewhere), which nothing here can vouch for.
+fn git_checks(dir: &Path, presence: bool) -> Option<Vec<(PathBuf, Held)>> {
+    let git = dir.join(".git");
+    let mut checks = Vec::new();
+    match std::fs::symlink_metadata(&git) {
+        Ok(m) if m.is_dir() => {
+            let exclude = git.join("info/exclude");
+            let held = held_now(&exclude, &Held::Absent);
+            if presence {
+                checks.push((git, Held::Directory));
+            }
+            checks.push((exclude, held));
+        }
+        Ok(_) => return None,
+        Err(_) if presence => checks.push((git, Held::Absent)),
+        Err(_) => {}
+    }
+    Some(checks)
 }
 
 /// The environment variables git's global configuration is found by.
@@ -288,15 +318,8 @@ fn memo_of(
                     held.push((p, Held::Stamped(crate::cache::stamp(&m))));
                 }
             }
-            let git = dir.join(".git");
-            match std::fs::symlink_metadata(&git) {
-                Ok(m) if m.is_dir() => {
-                    let exclude = git.join("info/exclude");
-                    held.push((exclude.clone(), held_now(&exclude, &Held::Absent)));
-                }
-                Ok(_) => return None,
-                Err(_) => {}
-            }
+            // Its `.git` comes and goes with the directory's stamp.
+            held.extend(git_checks(dir, false)?);
             Some(held)
         })
         .collect();
@@ -304,8 +327,8 @@ fn memo_of(
         checks.extend(held?);
     }
     for dir in skipped {
-        let stamp = std::fs::symlink_metadata(&dir).ok()?;
-        checks.push((dir, Held::Stamped(crate::cache::stamp(&stamp))));
+        let stamp = stamp_of(&dir)?;
+        checks.push((dir, Held::Stamped(stamp)));
     }
     // The roots' parents: their ignore files, present or not, and
     // whether each has a `.git` directory.
@@ -327,17 +350,7 @@ fn memo_of(
             let held = held_now(&p, &Held::Absent);
             checks.push((p, held));
         }
-        let git = parent.join(".git");
-        match std::fs::symlink_metadata(&git) {
-            Ok(m) if m.is_dir() => {
-                let exclude = git.join("info/exclude");
-                let held = held_now(&exclude, &Held::Absent);
-                checks.push((git, Held::Directory));
-                checks.push((exclude, held));
-            }
-            Ok(_) => return None,
-            Err(_) => checks.push((git, Held::Absent)),
-        }
+        checks.extend(git_checks(&parent, true)?);
     }
     for file in global_files() {
         let held = held_now(&file, &Held::Absent);
@@ -551,6 +564,17 @@ mod tests {
         let cache = tree.path("cache");
         walk_with_margin(std::slice::from_ref(&root), 2, Some(&cache), 60_000_000_000);
         assert!(!walk_with_margin(std::slice::from_ref(&root), 2, Some(&cache), 0).1);
+        // A root named through a link is remembered (its stamp is the
+        // directory's, when walked and when checked).
+        #[cfg(unix)]
+        {
+            let link = tree.path("link");
+            std::os::unix::fs::symlink(&root, &link).unwrap();
+            settle();
+            let dirs = std::slice::from_ref(&link);
+            walk_with_margin(dirs, 2, Some(&cache), 0);
+            assert!(walk_with_margin(dirs, 2, Some(&cache), 0).1);
+        }
         // Without a cache directory nothing is kept.
         walk_with_margin(std::slice::from_ref(&root), 2, None, 0);
         assert!(!walk_with_margin(&[root], 2, None, 0).1);
