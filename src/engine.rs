@@ -220,12 +220,19 @@ impl Walker<'_> {
             }
         }
         let is_test = is_test_fn(attrs);
-        self.scope.enter_fn(sig, is_test);
-        self.scope.set_body(body);
-        self.param_types(sig.inputs.iter().filter_map(|a| match a {
+        let params = sig.inputs.iter().filter_map(|a| match a {
             syn::FnArg::Typed(pt) => Some(&*pt.ty),
             syn::FnArg::Receiver(_) => None,
-        }));
+        });
+        // An empty body (half of them: the bodies that name nothing a rule
+        // follows are blanked before parsing) binds nothing worth binding.
+        if block.stmts.is_empty() && !is_test {
+            self.param_types(params);
+            return;
+        }
+        self.scope.enter_fn(sig, is_test);
+        self.scope.set_body(body);
+        self.param_types(params);
         self.visit_block(block);
         self.scope.exit_fn(is_test);
     }
@@ -271,7 +278,9 @@ impl Walker<'_> {
             fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
                 let callback = self
                     .scope
-                    .callee_path(c)
+                    .call_may_name(c, |n| self.scope.models.is_callback_function_name(n))
+                    .then(|| self.scope.callee_path(c))
+                    .flatten()
                     .and_then(|p| self.scope.models.function(&p))
                     .and_then(|f| f.callback.clone());
                 if let Some(cb) = callback {
@@ -674,7 +683,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.visit_expr(&c.func);
         let callback = self
             .scope
-            .callee_path(c)
+            .call_may_name(c, |n| self.scope.models.is_callback_function_name(n))
+            .then(|| self.scope.callee_path(c))
+            .flatten()
             .and_then(|p| self.scope.models.function(&p))
             .and_then(|f| f.callback.clone());
         self.chain.push(None);
@@ -719,14 +730,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let Some(kind) = self.scope.macro_kind(&m.path) else {
             return;
         };
-        // A log line of locals of unknown type: nothing to parse.
-        let logs = matches!(
-            kind,
-            crate::models::MacroKind::Log
-                | crate::models::MacroKind::Print
-                | crate::models::MacroKind::Panic
-        );
-        if logs && !crate::macros::args_may_matter(&m.tokens, &self.scope) {
+        // A log line (or an error, or a string built) of locals of unknown
+        // type: nothing to parse. A format string with a query value in it
+        // (`"?token={t}"`) is parsed all the same: SL007 reads it whatever
+        // the value's type.
+        use crate::models::MacroKind;
+        let may_skip = match kind {
+            MacroKind::Log | MacroKind::Print | MacroKind::Panic | MacroKind::Error => true,
+            MacroKind::Format => !crate::macros::may_hold_query_value(&m.tokens),
+        };
+        if may_skip && !crate::macros::args_may_matter(&m.tokens, &self.scope) {
             return;
         }
         let call = MacroCall::parse(&m.tokens);

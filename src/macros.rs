@@ -316,6 +316,19 @@ pub fn args_may_matter(tokens: &TokenStream, names: &dyn ArgNames) -> bool {
     false
 }
 
+/// Whether a literal among a macro's top-level arguments may put a value
+/// into a query (`"?token={t}"`, `"&page={}"`): it holds a `=` and a `?`
+/// or a `&`.
+pub fn may_hold_query_value(tokens: &TokenStream) -> bool {
+    tokens.clone().into_iter().any(|t| match t {
+        TokenTree::Literal(lit) => {
+            let text = lit.to_string();
+            text.contains('=') && text.contains(['?', '&'])
+        }
+        _ => false,
+    })
+}
+
 /// What [`args_may_matter`] asks about a name.
 pub trait ArgNames {
     /// Bound to a value a rule can follow (`self` included).

@@ -241,11 +241,15 @@ pub struct Index {
     /// crate asks for the same few names, and a resolution walks `use`s
     /// and globs. Filled only once the index is built; never invalidated,
     /// because a built index does not change (an edit builds a new one).
-    resolved: Mutex<HashMap<ResolveKey, Option<Resolved>>>,
+    resolved: Mutex<HashMap<u64, Vec<ResolveEntry>>>,
     /// Whether [`Index::resolved`] may be filled: not while building.
     built: bool,
     /// [`Index::may_reach`]'s names, once built.
     reaching: std::sync::OnceLock<foldhash::HashSet<String>>,
+    /// [`Index::names_anywhere`]'s names, once built.
+    names: std::sync::OnceLock<foldhash::HashSet<String>>,
+    /// [`Index::is_rename`]'s names, once built.
+    renames: std::sync::OnceLock<foldhash::HashSet<String>>,
 }
 
 /// A trait's supertraits waiting to be linked: the crate and module the
@@ -266,8 +270,9 @@ const RESOLVED_MEMO_CAP: usize = 10_000;
 /// come package by package, and each thread asks for the crate it is in.
 const MATCHERS_CAP: usize = 64;
 
-/// A path to resolve: the crate, the module it is written in, its segments.
-type ResolveKey = (usize, Vec<String>, Vec<String>);
+/// A path resolved: the crate, the module it is written in, its segments,
+/// and what it names.
+type ResolveEntry = (usize, Vec<String>, Vec<String>, Option<Resolved>);
 
 type MatcherCache = HashMap<(usize, u64), Arc<FrameworkItems>>;
 
@@ -1017,10 +1022,33 @@ impl Index {
         if !self.built || depth > 0 {
             return self.resolve_rel(krate, module, segs, depth, true);
         }
-        let key = (krate, module.to_vec(), segs.to_vec());
+        // Most paths a body names are the prelude's and the frameworks'
+        // (`Some`, `String`, `Json`): no module of the index declares or
+        // imports them, so no `use` or glob can lead to them.
+        if let Some(first) = segs.first() {
+            if !matches!(first.as_str(), "crate" | "self" | "super")
+                && !self.crates[krate].deps.contains_key(first)
+                && !self.names_anywhere(first)
+            {
+                return None;
+            }
+        }
+        // Looked up by a hash of the path, so that a hit (most asks)
+        // allocates nothing; the entries under it say which path it was.
+        let hash = {
+            use std::hash::{BuildHasher, Hash, Hasher};
+            let mut h = foldhash::fast::FixedState::default().build_hasher();
+            (krate, module, segs).hash(&mut h);
+            h.finish()
+        };
         let memo = || self.resolved.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(found) = memo().get(&key) {
-            return found.clone();
+        if let Some(entries) = memo().get(&hash) {
+            if let Some((.., found)) = entries
+                .iter()
+                .find(|(k, m, s, _)| *k == krate && m.as_slice() == module && s.as_slice() == segs)
+            {
+                return found.clone();
+            }
         }
         let found = self.resolve_rel(krate, module, segs, depth, true);
         let mut memo = memo();
@@ -1029,8 +1057,49 @@ impl Index {
         if memo.len() >= RESOLVED_MEMO_CAP {
             memo.clear();
         }
-        memo.insert(key, found.clone());
+        memo.entry(hash)
+            .or_default()
+            .push((krate, module.to_vec(), segs.to_vec(), found.clone()));
         found
+    }
+
+    /// Whether any module of any crate of the index declares or imports
+    /// `name` (a path's first segment can resolve through the index only
+    /// then). Always true while the index is built.
+    fn names_anywhere(&self, name: &str) -> bool {
+        if !self.built {
+            return true;
+        }
+        self.names
+            .get_or_init(|| {
+                self.crates
+                    .iter()
+                    .flat_map(|c| c.modules.values())
+                    .flat_map(|ns| ns.items.keys().chain(ns.uses.keys()))
+                    .cloned()
+                    .collect()
+            })
+            .contains(name)
+    }
+
+    /// Whether some module of the index imports an item under `name`,
+    /// not its own name (`use util::raw_query as rq;`, `pub use` of that).
+    /// Always true while the index is built.
+    pub fn is_rename(&self, name: &str) -> bool {
+        if !self.built {
+            return true;
+        }
+        self.renames
+            .get_or_init(|| {
+                self.crates
+                    .iter()
+                    .flat_map(|c| c.modules.values())
+                    .flat_map(|ns| ns.uses.iter())
+                    .filter(|(name, target)| target.last() != Some(*name))
+                    .map(|(name, _)| name.clone())
+                    .collect()
+            })
+            .contains(name)
     }
 
     /// [`Index::resolve_in`], looking through glob imports or not.

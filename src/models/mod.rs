@@ -306,6 +306,10 @@ pub struct ModelData {
     followed: std::sync::OnceLock<Vec<String>>,
     /// [`Models::free_function_names`] as a set, once.
     free_functions: std::sync::OnceLock<HashSet<String>>,
+    /// [`Models::is_callback_function_name`]'s names, once.
+    callback_functions: std::sync::OnceLock<HashSet<String>>,
+    /// [`Models::is_router_function_name`]'s names, once.
+    router_functions: std::sync::OnceLock<HashSet<String>>,
 }
 
 impl Models {
@@ -455,6 +459,8 @@ impl Models {
     fn add_spec(&mut self, file: &str, text: &str, spec: ModelFile) -> Result<(), ModelError> {
         self.followed = std::sync::OnceLock::new();
         self.free_functions = std::sync::OnceLock::new();
+        self.callback_functions = std::sync::OnceLock::new();
+        self.router_functions = std::sync::OnceLock::new();
         let err = |message: String| ModelError {
             file: file.to_string(),
             message,
@@ -1066,6 +1072,36 @@ impl Models {
             .contains(name)
     }
 
+    /// Is `name` the last segment of a modelled function that takes a
+    /// callback ([`FunctionModel::callback`])? Asked of every call before
+    /// its path is resolved.
+    pub fn is_callback_function_name(&self, name: &str) -> bool {
+        self.callback_functions
+            .get_or_init(|| {
+                self.functions
+                    .iter()
+                    .filter(|(_, f)| f.callback.is_some())
+                    .map(|(p, _)| last_segment(p).to_string())
+                    .collect()
+            })
+            .contains(name)
+    }
+
+    /// Is `name` the last segment of a router's function
+    /// ([`RouterModel::functions`])? Asked of every call before its path
+    /// is resolved.
+    pub fn is_router_function_name(&self, name: &str) -> bool {
+        self.router_functions
+            .get_or_init(|| {
+                self.routers
+                    .iter()
+                    .flat_map(|r| &r.functions)
+                    .map(|p| last_segment(p).to_string())
+                    .collect()
+            })
+            .contains(name)
+    }
+
     pub fn free_function_names(&self) -> Vec<String> {
         // `Router::new` is named by its type already.
         let free = |p: &&str| {
@@ -1109,6 +1145,10 @@ impl Models {
 /// Parse a model file, its strings within [`limits`] first.
 /// The last segments of `paths` outside std (`http::Uri` gives `Uri`),
 /// sorted, once each.
+fn last_segment(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
+}
+
 fn last_segments<'a>(paths: impl Iterator<Item = &'a str>) -> Vec<String> {
     let mut names: Vec<String> = paths
         .filter(|p| {

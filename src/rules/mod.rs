@@ -282,6 +282,9 @@ impl<'a> Context<'a> {
         let ix = self.scope.index()?;
         match node {
             Node::Call(call) => {
+                if !self.scope.call_may_name(call, |n| ix.may_reach(n)) {
+                    return None;
+                }
                 // An import may rename a function: its declared name is
                 // known once the path is resolved.
                 let path = self.scope.callee_path(call)?;

@@ -203,8 +203,14 @@ impl Rule for NonexistentMember {
 /// The closest real member by edit distance, if it is close enough to be a
 /// typo rather than a different idea.
 fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).clamp(1, 3);
+    let length = name.chars().count();
+    let limit = (length / 3).clamp(1, 3);
     candidates
+        // The distance is at least the difference in length: most
+        // members are too long or too short to be near at all.
+        .filter(|c| {
+            c.len().abs_diff(name.len()) <= limit * 4 && c.chars().count().abs_diff(length) <= limit
+        })
         .map(|c| (strsim::damerau_levenshtein(name, c), c))
         .filter(|&(d, _)| d <= limit)
         .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))

@@ -59,6 +59,9 @@ fn parses_request_input(cx: &Context<'_>, expr: &syn::Expr) -> bool {
     let syn::Expr::Call(call) = expr else {
         return false;
     };
+    if !cx.scope.call_may_name(call, |n| n.starts_with("from_")) {
+        return false;
+    }
     let Some(path) = cx.scope.callee_path(call) else {
         return false;
     };

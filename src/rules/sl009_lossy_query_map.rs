@@ -87,6 +87,9 @@ impl Rule for LossyQueryMap {
                 (map, "query extractor")
             }
             Node::Call(call) => {
+                if !cx.scope.call_may_name(call, |n| n == "query") {
+                    return;
+                }
                 let Some(path) = cx.scope.callee_path(call) else {
                     return;
                 };

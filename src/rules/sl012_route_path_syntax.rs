@@ -505,6 +505,12 @@ impl Rule for RoutePathSyntax {
                 let syn::Expr::Path(p) = &*call.func else {
                     return;
                 };
+                if !cx
+                    .scope
+                    .call_may_name(call, |n| cx.models().is_router_function_name(n))
+                {
+                    return;
+                }
                 let Some(func) = cx.scope.resolve_path(&p.path) else {
                     return;
                 };

@@ -614,6 +614,23 @@ impl Scope<'_> {
     }
 
     /// The canonical path a call's callee names, if it is a plain path.
+    /// Whether a call, as written, may go to a function whose own name
+    /// `named` accepts: the last segment of its path, or a name an import
+    /// gives some item (in this file or anywhere in the crate). Most calls
+    /// name nothing a rule looks for, and this is much cheaper than
+    /// resolving the path ([`Scope::callee_path`]); models never rename a
+    /// function, so the last segment is its own name.
+    pub fn call_may_name(&self, call: &syn::ExprCall, named: impl Fn(&str) -> bool) -> bool {
+        let syn::Expr::Path(p) = &*call.func else {
+            return false;
+        };
+        let Some(last) = p.path.segments.last() else {
+            return false;
+        };
+        let last = last.ident.to_string();
+        named(&last) || self.is_rename(&last)
+    }
+
     pub fn callee_path(&self, call: &syn::ExprCall) -> Option<String> {
         match &*call.func {
             syn::Expr::Path(p) if p.qself.is_none() => self.resolve_path(&p.path),

@@ -262,6 +262,8 @@ pub struct Scope<'m> {
     /// opens or closes ([`Scope::names_changed`]).
     /// Keyed by the path as written, segments joined by `::`.
     resolved: std::cell::RefCell<HashMap<String, Option<String>>>,
+    /// [`Scope::resolve_path`]'s buffer for a path's text.
+    path_text: std::cell::Cell<String>,
     /// The crate's items that hold framework values, once per file.
     framework_items: std::cell::OnceCell<Option<std::sync::Arc<crate::index::FrameworkItems>>>,
 }
@@ -300,6 +302,7 @@ impl<'m> Scope<'m> {
             memo: Default::default(),
             memo_log: Default::default(),
             resolved: Default::default(),
+            path_text: Default::default(),
             framework_items: Default::default(),
             macro_depth: std::cell::Cell::new(0),
         }
@@ -721,6 +724,18 @@ impl<'m> Scope<'m> {
     /// The frames whose item names are visible here: up to and including
     /// the innermost module (Rust modules do not inherit their parent's
     /// imports).
+    /// Whether `name` is an import's new name for an item (`use a::b as
+    /// name;`) here or anywhere in the crate.
+    pub(crate) fn is_rename(&self, name: &str) -> bool {
+        self.frames.iter().any(|f| {
+            matches!(f.items.get(name), Some(Item::Import(full))
+                if full.rsplit("::").next() != Some(name))
+        }) || self
+            .index
+            .as_ref()
+            .is_some_and(|(ix, _)| ix.is_rename(name))
+    }
+
     fn item_frames(&self) -> impl Iterator<Item = &Frame> {
         let mut done = false;
         self.frames.iter().rev().take_while(move |f| {
@@ -749,8 +764,10 @@ impl<'m> Scope<'m> {
             return self.resolve_segments_anew(&segs(), true);
         }
         // Most paths were met before in the file: look them up by their
-        // text, written into one buffer, before making a segment list.
-        let mut key = String::new();
+        // text, written into one reused buffer, before making a segment
+        // list.
+        let mut key = self.path_text.take();
+        key.clear();
         for (i, s) in path.segments.iter().enumerate() {
             if i > 0 {
                 key.push_str("::");
@@ -758,11 +775,18 @@ impl<'m> Scope<'m> {
             use std::fmt::Write;
             let _ = write!(key, "{}", s.ident);
         }
-        if let Some(found) = self.resolved.borrow().get(&key) {
-            return found.clone();
-        }
-        let found = self.resolve_segments_anew(&segs(), false);
-        self.resolved.borrow_mut().insert(key, found.clone());
+        let known = self.resolved.borrow().get(key.as_str()).cloned();
+        let found = match known {
+            Some(found) => found,
+            None => {
+                let found = self.resolve_segments_anew(&segs(), false);
+                self.resolved
+                    .borrow_mut()
+                    .insert(key.clone(), found.clone());
+                found
+            }
+        };
+        self.path_text.set(key);
         found
     }
 
