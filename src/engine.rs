@@ -75,15 +75,8 @@ pub fn check_file_focused(
     focus: Option<std::ops::Range<usize>>,
 ) -> Vec<Diagnostic> {
     let context = index.and_then(|ix| ix.file(&source.path).map(|c| (ix, c)));
-    // A crate's evidence covers all its files; a file alone is its own.
-    let query_secret = match &context {
-        Some((ix, c)) => ix
-            .query_secret(c.krate)
-            .map(|(p, e)| (p.to_path_buf(), e.clone())),
-        None => crate::index::query_secrets::scan(&source.text).map(|e| (source.path.clone(), e)),
-    };
     let mut walker = Walker {
-        query_secret,
+        query_secret: Default::default(),
         scope: Scope::new(models, file, is_test_path(&source.path), context),
         source,
         rules,
@@ -168,8 +161,9 @@ impl Guard {
 }
 
 struct Walker<'a> {
-    /// Where the file's crate shows it takes secrets in query strings.
-    query_secret: Option<(PathBuf, QuerySecret)>,
+    /// Where the file's crate shows it takes secrets in query strings:
+    /// found when a rule first asks ([`Context::query_secret`]).
+    query_secret: std::cell::OnceCell<Option<(PathBuf, QuerySecret)>>,
     scope: Scope<'a>,
     source: &'a SourceFile,
     rules: &'a RuleSet,
@@ -187,7 +181,7 @@ struct Walker<'a> {
 impl Walker<'_> {
     fn dispatch(&mut self, node: Node<'_>) {
         let cx = Context {
-            query_secret: self.query_secret.as_ref(),
+            query_secret: &self.query_secret,
             scope: &self.scope,
             source: self.source,
             chain: &self.chain,

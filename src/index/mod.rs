@@ -1036,10 +1036,8 @@ impl Index {
         // Looked up by a hash of the path, so that a hit (most asks)
         // allocates nothing; the entries under it say which path it was.
         let hash = {
-            use std::hash::{BuildHasher, Hash, Hasher};
-            let mut h = foldhash::fast::FixedState::default().build_hasher();
-            (krate, module, segs).hash(&mut h);
-            h.finish()
+            use std::hash::BuildHasher;
+            foldhash::fast::FixedState::default().hash_one((krate, module, segs))
         };
         let memo = || self.resolved.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(entries) = memo().get(&hash) {

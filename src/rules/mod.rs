@@ -223,12 +223,17 @@ pub trait Rule: Sync + Send {
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
 }
 
+/// A file with evidence that its crate takes secrets in query strings,
+/// and that evidence.
+pub type QuerySecretAt = (std::path::PathBuf, crate::index::query_secrets::QuerySecret);
+
 /// What a rule may ask while it checks a node.
 pub struct Context<'a> {
     pub scope: &'a Scope<'a>,
     /// Where the file's crate shows that it takes secrets in query strings
-    /// (see [`crate::index::query_secrets`]).
-    pub query_secret: Option<&'a (std::path::PathBuf, crate::index::query_secrets::QuerySecret)>,
+    /// (see [`crate::index::query_secrets`]), once asked
+    /// ([`Context::query_secret`]).
+    pub query_secret: &'a std::cell::OnceCell<Option<QuerySecretAt>>,
     pub source: &'a SourceFile,
     /// The walk's method chain (see [`Context::applied`]).
     pub chain: &'a [Option<String>],
@@ -273,6 +278,22 @@ impl<'a> Context<'a> {
             _ => return None,
         };
         Some((name, sig, args))
+    }
+
+    /// Where the file's crate shows that it takes secrets in query
+    /// strings: a crate's evidence covers all its files; a file alone is
+    /// its own. Looked for when first asked: a file outside the index is
+    /// lexed whole for it, and most files never log a secret.
+    pub fn query_secret(&self) -> Option<&'a QuerySecretAt> {
+        self.query_secret
+            .get_or_init(|| match self.scope.index_crate() {
+                Some((ix, krate)) => ix
+                    .query_secret(krate)
+                    .map(|(p, e)| (p.to_path_buf(), e.clone())),
+                None => crate::index::query_secrets::scan(&self.source.text)
+                    .map(|e| (self.source.path.clone(), e)),
+            })
+            .as_ref()
     }
 
     fn find_reaching_callee(

@@ -195,7 +195,7 @@ pub(super) fn check_helper_call(
         let Some((what, headers)) = secret(cx, &value) else {
             continue;
         };
-        let evidence = cx.query_secret.filter(|_| !headers);
+        let evidence = cx.query_secret().filter(|_| !headers);
         match (check, evidence) {
             (LogCheck::Unproven, Some(_)) => continue,
             (LogCheck::Unproven, None) if headers => continue,
@@ -252,7 +252,7 @@ pub(super) fn check_log(
         let Some((what, headers)) = secret(cx, &value) else {
             continue;
         };
-        let evidence = cx.query_secret.filter(|_| !headers);
+        let evidence = cx.query_secret().filter(|_| !headers);
         let label = match (check, evidence) {
             (LogCheck::Unproven, Some(_)) => continue,
             (LogCheck::Unproven, None) if headers => continue,

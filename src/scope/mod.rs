@@ -369,6 +369,11 @@ impl<'m> Scope<'m> {
         self.index.as_ref().map(|(ix, _)| *ix)
     }
 
+    /// The index and the crate of the file, when the index knows it.
+    pub fn index_crate(&self) -> Option<(&'m Index, usize)> {
+        self.index.as_ref().map(|(ix, ctx)| (*ix, ctx.krate))
+    }
+
     /// The module path of the innermost module frame, in the index.
     fn current_module(&self) -> Option<&[String]> {
         self.frames
