@@ -241,7 +241,7 @@ pub struct Index {
     /// crate asks for the same few names, and a resolution walks `use`s
     /// and globs. Filled only once the index is built; never invalidated,
     /// because a built index does not change (an edit builds a new one).
-    resolved: Mutex<HashMap<u64, Vec<ResolveEntry>>>,
+    resolved: Mutex<HashMap<u64, ResolveEntry>>,
     /// Whether [`Index::resolved`] may be filled: not while building.
     built: bool,
     /// [`Index::may_reach`]'s names, once built.
@@ -1034,30 +1034,31 @@ impl Index {
             }
         }
         // Looked up by a hash of the path, so that a hit (most asks)
-        // allocates nothing; the entries under it say which path it was.
+        // allocates nothing; the entry says which path it was.
         let hash = {
             use std::hash::BuildHasher;
             foldhash::fast::FixedState::default().hash_one((krate, module, segs))
         };
         let memo = || self.resolved.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(entries) = memo().get(&hash) {
-            if let Some((.., found)) = entries
-                .iter()
-                .find(|(k, m, s, _)| *k == krate && m.as_slice() == module && s.as_slice() == segs)
-            {
+        let mut taken = false;
+        if let Some((k, m, s, found)) = memo().get(&hash) {
+            if *k == krate && m.as_slice() == module && s.as_slice() == segs {
                 return found.clone();
             }
+            // Another path with the same hash keeps its place.
+            taken = true;
         }
         let found = self.resolve_rel(krate, module, segs, depth, true);
+        if taken {
+            return found;
+        }
         let mut memo = memo();
         // Files come package by package: a bounded memo keeps what the
         // current crates ask for, not every path of a long run.
         if memo.len() >= RESOLVED_MEMO_CAP {
             memo.clear();
         }
-        memo.entry(hash)
-            .or_default()
-            .push((krate, module.to_vec(), segs.to_vec(), found.clone()));
+        memo.insert(hash, (krate, module.to_vec(), segs.to_vec(), found.clone()));
         found
     }
 
