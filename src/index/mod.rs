@@ -1062,6 +1062,11 @@ impl Index {
         found
     }
 
+    /// Every module of every crate of the index.
+    fn all_modules(&self) -> impl Iterator<Item = &ModuleNs> {
+        self.crates.iter().flat_map(|c| c.modules.values())
+    }
+
     /// Whether any module of any crate of the index declares or imports
     /// `name` (a path's first segment can resolve through the index only
     /// then). Always true while the index is built.
@@ -1071,9 +1076,7 @@ impl Index {
         }
         self.names
             .get_or_init(|| {
-                self.crates
-                    .iter()
-                    .flat_map(|c| c.modules.values())
+                self.all_modules()
                     .flat_map(|ns| ns.items.keys().chain(ns.uses.keys()))
                     .cloned()
                     .collect()
@@ -1090,9 +1093,7 @@ impl Index {
         }
         self.renames
             .get_or_init(|| {
-                self.crates
-                    .iter()
-                    .flat_map(|c| c.modules.values())
+                self.all_modules()
                     .flat_map(|ns| ns.uses.iter())
                     .filter(|(name, target)| target.last() != Some(*name))
                     .map(|(name, _)| name.clone())

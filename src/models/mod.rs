@@ -1142,13 +1142,13 @@ impl Models {
     }
 }
 
-/// Parse a model file, its strings within [`limits`] first.
-/// The last segments of `paths` outside std (`http::Uri` gives `Uri`),
-/// sorted, once each.
+/// The last segment of a path (`http::Uri` gives `Uri`).
 fn last_segment(path: &str) -> &str {
     path.rsplit("::").next().unwrap_or(path)
 }
 
+/// The last segments of `paths` outside std (`http::Uri` gives `Uri`),
+/// sorted, once each.
 fn last_segments<'a>(paths: impl Iterator<Item = &'a str>) -> Vec<String> {
     let mut names: Vec<String> = paths
         .filter(|p| {

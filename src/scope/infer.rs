@@ -613,7 +613,6 @@ impl Scope<'_> {
         v
     }
 
-    /// The canonical path a call's callee names, if it is a plain path.
     /// Whether a call, as written, may go to a function whose own name
     /// `named` accepts: the last segment of its path, or a name an import
     /// gives some item (in this file or anywhere in the crate). Most calls
@@ -631,6 +630,7 @@ impl Scope<'_> {
         named(&last) || self.is_rename(&last)
     }
 
+    /// The canonical path a call's callee names, if it is a plain path.
     pub fn callee_path(&self, call: &syn::ExprCall) -> Option<String> {
         match &*call.func {
             syn::Expr::Path(p) if p.qself.is_none() => self.resolve_path(&p.path),

@@ -726,9 +726,6 @@ impl<'m> Scope<'m> {
         None
     }
 
-    /// The frames whose item names are visible here: up to and including
-    /// the innermost module (Rust modules do not inherit their parent's
-    /// imports).
     /// Whether `name` is an import's new name for an item (`use a::b as
     /// name;`) here or anywhere in the crate.
     pub(crate) fn is_rename(&self, name: &str) -> bool {
@@ -741,6 +738,9 @@ impl<'m> Scope<'m> {
             .is_some_and(|(ix, _)| ix.is_rename(name))
     }
 
+    /// The frames whose item names are visible here: up to and including
+    /// the innermost module (Rust modules do not inherit their parent's
+    /// imports).
     fn item_frames(&self) -> impl Iterator<Item = &Frame> {
         let mut done = false;
         self.frames.iter().rev().take_while(move |f| {
