@@ -626,8 +626,9 @@ impl Scope<'_> {
         let Some(last) = p.path.segments.last() else {
             return false;
         };
-        let last = last.ident.to_string();
-        named(&last) || self.is_rename(&last)
+        let known = self.call_name(&last.ident);
+        let (name, renamed) = &*known;
+        *renamed || named(name)
     }
 
     /// The canonical path a call's callee names, if it is a plain path.

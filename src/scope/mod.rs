@@ -264,6 +264,10 @@ pub struct Scope<'m> {
     resolved: std::cell::RefCell<HashMap<String, Option<String>>>,
     /// [`Scope::resolve_path`]'s buffer for a path's text.
     path_text: std::cell::Cell<String>,
+    /// [`Scope::call_may_name`]'s last call name and whether an import
+    /// gives it (the askers of one call come one after another). Emptied
+    /// with [`Scope::resolved`].
+    call_name: std::cell::RefCell<Option<(String, bool)>>,
     /// The crate's items that hold framework values, once per file.
     framework_items: std::cell::OnceCell<Option<std::sync::Arc<crate::index::FrameworkItems>>>,
 }
@@ -303,6 +307,7 @@ impl<'m> Scope<'m> {
             memo_log: Default::default(),
             resolved: Default::default(),
             path_text: Default::default(),
+            call_name: Default::default(),
             framework_items: Default::default(),
             macro_depth: std::cell::Cell::new(0),
         }
@@ -460,6 +465,22 @@ impl<'m> Scope<'m> {
     /// The names in scope changed: paths may resolve differently.
     fn names_changed(&mut self) {
         self.resolved.get_mut().clear();
+        self.call_name.get_mut().take();
+    }
+
+    /// The last segment of a call's path, and whether it is an import's
+    /// new name here ([`Scope::is_rename`]): worked out once for the
+    /// several askers of one call.
+    pub(crate) fn call_name(&self, last: &syn::Ident) -> std::cell::Ref<'_, (String, bool)> {
+        let known = matches!(&*self.call_name.borrow(), Some((name, _)) if last == name);
+        if !known {
+            let name = last.to_string();
+            let renamed = self.is_rename(&name);
+            *self.call_name.borrow_mut() = Some((name, renamed));
+        }
+        std::cell::Ref::map(self.call_name.borrow(), |slot| {
+            slot.as_ref().expect("set just now")
+        })
     }
 
     fn declare_items<'a>(&mut self, list: impl Iterator<Item = &'a syn::Item>) {
