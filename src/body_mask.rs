@@ -26,7 +26,7 @@
 //! trigger of a rule that needs no models) goes further: every top-level
 //! item without such a trigger is blanked ([`mask_to_triggers`]).
 
-use crate::incremental::{file_tokens, fn_extents_of};
+use crate::incremental::{file_tokens, file_tokens_and_docs, fn_extents_of};
 use foldhash::HashMap;
 use ra_ap_rustc_lexer::TokenKind as K;
 use std::ops::Range;
@@ -72,7 +72,8 @@ impl Followed {
 /// What [`mask`] did to a text.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Masked {
-    /// The text with the bodies blanked; `None` when every body matters.
+    /// The text with the bodies blanked and doc comments made plain ones;
+    /// `None` when every body matters and there is no doc comment.
     pub text: Option<String>,
     /// Function bodies, and those blanked.
     pub bodies: usize,
@@ -92,7 +93,7 @@ pub struct Masked {
 /// lexed once (comments and the inside of literals name nothing); each
 /// function then asks whether a mention falls in its range.
 pub fn mask(text: &str, followed: &[&Followed], triggers: &[usize]) -> Masked {
-    let tokens = file_tokens(text);
+    let (tokens, docs) = file_tokens_and_docs(text);
     let fns = fn_extents_of(text, &tokens);
     let bodies = fns.len();
     let mentions = mentions(text, &tokens, followed, triggers);
@@ -125,6 +126,15 @@ pub fn mask(text: &str, followed: &[&Followed], triggers: &[usize]) -> Masked {
             }
         }
     }
+    // Doc comments become plain ones: syn makes each an attribute (a
+    // string literal parsed and kept) that no rule reads, and on
+    // documented code they are a good part of what it parses.
+    if !docs.is_empty() {
+        let out = bytes.get_or_insert_with(|| text.as_bytes().to_vec());
+        for at in docs {
+            out[at] = b' ';
+        }
+    }
     let tokens = if gone.is_empty() {
         tokens
     } else {
@@ -141,7 +151,8 @@ pub fn mask(text: &str, followed: &[&Followed], triggers: &[usize]) -> Masked {
             .collect()
     };
     Masked {
-        // Whole bodies between ASCII braces were blanked: still UTF-8.
+        // Whole bodies between ASCII braces were blanked, and ASCII marks of
+        // doc comments: still UTF-8.
         text: bytes.map(|b| String::from_utf8(b).expect("blanking whole bodies keeps UTF-8")),
         bodies,
         blanked,
@@ -525,6 +536,38 @@ mod tests {
             m.tokens,
             file_tokens(&masked),
             "the tokens of the masked text"
+        );
+    }
+
+    #[test]
+    fn doc_comments_become_plain_comments_and_nothing_else_moves() {
+        let text = "//! Crate.\n/// Outer, with `Url`.\n/** Block. */\n/*! Inner. */\n\
+            //// Not a doc.\n/**/ /*** Not a doc. */\n\
+            fn f(u: &Url) -> bool { /// inside\n u.query().is_some() }\n\
+            const S: &str = \"/// in a string\";\n";
+        let m = mask_with(text, &followed());
+        let masked = m.text.expect("doc comments were made plain");
+        assert_eq!(masked.len(), text.len());
+        let want = text
+            .replace("//! C", "//  C")
+            .replace("/// Outer", "//  Outer")
+            .replace("/** B", "/*  B")
+            .replace("/*! I", "/*  I")
+            .replace("/// inside", "//  inside");
+        assert_eq!(masked, want);
+        // What is left parses with no doc attribute at all.
+        let file = syn::parse_file(&masked).unwrap();
+        let docs = file
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("doc"))
+            .count();
+        assert_eq!(docs, 0);
+        assert_eq!(m.blanked, 0, "the body mentions `Url`");
+        assert!(
+            mask_with("fn f(u: Url) { u.query(); }\n// plain\n", &followed())
+                .text
+                .is_none()
         );
     }
 

@@ -77,17 +77,26 @@ pub fn fn_extents(text: &str) -> Vec<FnExtent> {
 /// The tokens of `text` without whitespace and comments, as kind, start
 /// and end offsets in `text` (after a BOM and a shebang line).
 pub fn file_tokens(text: &str) -> Vec<(K, usize, usize)> {
+    file_tokens_and_docs(text).0
+}
+
+/// [`file_tokens`], and where its doc comments are
+/// ([`crate::index::summary::Lexed::docs`], offsets in `text`).
+pub fn file_tokens_and_docs(text: &str) -> (Vec<(K, usize, usize)>, Vec<usize>) {
     // Offsets in `text`: the lexed text starts after a BOM and a shebang.
     let lexed = crate::index::summary::Lexed::of(text);
     let skip = text.len() - lexed.text.len();
-    let mut tokens = lexed.tokens;
+    let (mut tokens, mut docs) = (lexed.tokens, lexed.docs);
     if skip > 0 {
         for t in &mut tokens {
             t.1 += skip;
             t.2 += skip;
         }
+        for d in &mut docs {
+            *d += skip;
+        }
     }
-    tokens
+    (tokens, docs)
 }
 
 /// [`fn_extents`] over the tokens of [`file_tokens`].

@@ -541,6 +541,10 @@ pub struct Lexed<'a> {
     pub text: &'a str,
     /// Kind, start and end of each token in [`Lexed::text`].
     pub tokens: Vec<(ra_ap_rustc_lexer::TokenKind, usize, usize)>,
+    /// Where each doc comment has the byte that makes it one (the third
+    /// of `///`, `//!`, `/**`, `/*!`), in [`Lexed::text`]: a space there
+    /// leaves a plain comment ([`crate::body_mask::mask`]).
+    pub docs: Vec<usize>,
 }
 
 impl<'a> Lexed<'a> {
@@ -550,17 +554,23 @@ impl<'a> Lexed<'a> {
         let start = ra_ap_rustc_lexer::strip_shebang(text).unwrap_or(0);
         let text = &text[start..];
         let mut tokens = Vec::with_capacity(text.len() / 4);
+        let mut docs = Vec::new();
         let mut pos = 0;
         for t in tokenize(text, FrontmatterAllowed::No) {
             let end = pos + t.len as usize;
             match t.kind {
                 // Doc comments are attributes nothing here needs.
+                K::LineComment { doc_style: Some(_) }
+                | K::BlockComment {
+                    doc_style: Some(_),
+                    terminated: true,
+                } => docs.push(pos + 2),
                 K::Whitespace | K::LineComment { .. } | K::BlockComment { .. } => {}
                 kind => tokens.push((kind, pos, end)),
             }
             pos = end;
         }
-        Lexed { text, tokens }
+        Lexed { text, tokens, docs }
     }
 }
 
