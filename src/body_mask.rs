@@ -26,7 +26,7 @@
 //! trigger of a rule that needs no models) goes further: every top-level
 //! item without such a trigger is blanked ([`mask_to_triggers`]).
 
-use crate::incremental::{file_tokens, file_tokens_and_docs, fn_extents_of};
+use crate::incremental::{file_tokens, file_tokens_and_docs, fn_extents_of, FnExtent};
 use foldhash::HashMap;
 use ra_ap_rustc_lexer::TokenKind as K;
 use std::ops::Range;
@@ -96,7 +96,7 @@ pub fn mask(text: &str, followed: &[&Followed], triggers: &[usize]) -> Masked {
     let (tokens, docs) = file_tokens_and_docs(text);
     let fns = fn_extents_of(text, &tokens);
     let bodies = fns.len();
-    let mentions = mentions(text, &tokens, followed, triggers);
+    let mentions = mentions(text, &tokens, &fns, followed, triggers);
     let mentioned = |r: &Range<usize>| {
         let first = mentions.partition_point(|&at| at < r.start);
         mentions.get(first).is_some_and(|&at| at < r.end)
@@ -110,10 +110,20 @@ pub fn mask(text: &str, followed: &[&Followed], triggers: &[usize]) -> Masked {
         }
         let signature = &text[f.item.start..f.body.start];
         let takes_self = has_word(signature, "self");
+        // `self` holds what the impl's type names (its generics and
+        // where clause included), not what its trait's arguments do:
+        // `impl Service<Request<B>> for Logger` makes `self` a `Logger`.
         let self_matters = takes_self
-            && f.container
-                .as_ref()
-                .is_none_or(|head| has_word(&text[head.clone()], "trait") || mentioned(head));
+            && f.container.as_ref().is_none_or(|head| {
+                has_word(&text[head.clone()], "trait")
+                    || match impl_trait_path(text, &tokens, head) {
+                        Some(of_trait) => {
+                            mentioned(&(head.start..of_trait.start))
+                                || mentioned(&(of_trait.end..head.end))
+                        }
+                        None => mentioned(head),
+                    }
+            });
         if self_matters || mentioned(&f.item) {
             continue;
         }
@@ -386,6 +396,7 @@ fn top_level_items(
 fn mentions(
     text: &str,
     tokens: &[(K, usize, usize)],
+    fns: &[FnExtent],
     followed: &[&Followed],
     triggers: &[usize],
 ) -> Vec<usize> {
@@ -437,12 +448,17 @@ fn mentions(
                 // Written bare, a function must be in scope: imported or
                 // declared in the file (a `path` parameter is not `warp::path`).
                 let reachable = qualified || in_scope.has(w);
+                // `log::trace!(..)` is a macro, not `axum::routing::trace`.
+                let macro_call = next == Some(K::Bang);
                 prev != Some(K::Dot)
                     && !declared
                     && !under_type
+                    && !macro_call
                     && reachable
                     && (!path_after || turbofish)
                     && (next == Some(K::OpenParen) || turbofish || qualified || passed)
+                    // A parameter or `let` of that name hides the function.
+                    && (qualified || path_after || !bound_locally(text, tokens, fns, i))
             }
         };
         if written {
@@ -451,6 +467,211 @@ fn mentions(
     }
     at.sort_unstable();
     at
+}
+
+/// The byte range of the trait path of the `impl` whose header is `head`
+/// (`Service<Request<B>>` in `impl<B> Service<Request<B>> for Logger`);
+/// `None` for an inherent impl, a head that is not an impl, or a type
+/// that is one of the impl's own parameters (`impl<T: Ext> Trait for T`:
+/// then the bounds say what `self` may be).
+fn impl_trait_path(
+    text: &str,
+    tokens: &[(K, usize, usize)],
+    head: &Range<usize>,
+) -> Option<Range<usize>> {
+    let word = |j: usize| &text[tokens[j].1..tokens[j].2];
+    let first = tokens.partition_point(|t| t.1 < head.start);
+    let end = tokens.partition_point(|t| t.1 < head.end);
+    let imp = (first..end).find(|&j| tokens[j].0 == K::Ident && word(j) == "impl")?;
+    // The impl's generics and the names of its type parameters.
+    let mut params: Vec<&str> = Vec::new();
+    let mut at = imp + 1;
+    if tokens.get(at).is_some_and(|t| t.0 == K::Lt) {
+        let mut depth = 0usize;
+        while at < end {
+            match tokens[at].0 {
+                K::Lt => depth += 1,
+                // `impl<F: Fn() -> R>`: the arrow closes nothing.
+                K::Gt if tokens[at - 1].0 != K::Minus => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                K::Ident if depth == 1 && matches!(tokens[at - 1].0, K::Lt | K::Comma) => {
+                    params.push(word(at));
+                }
+                _ => {}
+            }
+            at += 1;
+        }
+        at += 1;
+    }
+    let trait_start = at;
+    let mut depth = 0usize;
+    let mut of = None;
+    while at < end {
+        match tokens[at].0 {
+            K::Lt => depth += 1,
+            K::Gt if tokens[at - 1].0 != K::Minus => depth = depth.saturating_sub(1),
+            K::Ident if depth == 0 && word(at) == "where" => break,
+            K::Ident
+                if depth == 0
+                    && word(at) == "for"
+                    && tokens.get(at + 1).is_some_and(|t| t.0 != K::Lt) =>
+            {
+                of = Some(at);
+                break;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    let of = of?;
+    let ty = (of + 1..end).find(|&j| {
+        !(matches!(tokens[j].0, K::And | K::Lifetime { .. })
+            || (tokens[j].0 == K::Ident && matches!(word(j), "mut" | "dyn")))
+    })?;
+    if tokens[ty].0 == K::Ident && params.contains(&word(ty)) {
+        return None;
+    }
+    Some(tokens.get(trait_start)?.1..tokens[of].1)
+}
+
+/// Whether the identifier at token `i` names a parameter of the function
+/// it is in, or a `let` binding before it in an enclosing block of that
+/// function. Closure parameters and `match` or `if let` bindings are not
+/// followed (the name then still counts: a body is kept, never wrongly
+/// blanked), nor is anything in a function nested in the body.
+fn bound_locally(text: &str, tokens: &[(K, usize, usize)], fns: &[FnExtent], i: usize) -> bool {
+    let at = tokens[i].1;
+    let Some(f) = fns
+        .get(fns.partition_point(|f| f.item.start <= at).wrapping_sub(1))
+        .filter(|f| f.item.contains(&at))
+    else {
+        return false;
+    };
+    let name = &text[tokens[i].1..tokens[i].2];
+    let word = |j: usize| &text[tokens[j].1..tokens[j].2];
+    let fn_kw = tokens.partition_point(|t| t.1 < f.item.start);
+    let open = tokens.partition_point(|t| t.1 < f.body.start);
+    // The parameters: from the first `(` after the name (and generics).
+    let Some(params) = (fn_kw..open).find(|&j| tokens[j].0 == K::OpenParen) else {
+        return false;
+    };
+    let mut j = params + 1;
+    let mut depth = 0usize;
+    let mut in_pattern = true;
+    let mut param = false;
+    while j < open {
+        match tokens[j].0 {
+            K::OpenParen | K::OpenBracket | K::OpenBrace | K::Lt => depth += 1,
+            K::CloseParen | K::CloseBracket | K::CloseBrace if depth == 0 => break,
+            K::CloseParen | K::CloseBracket | K::CloseBrace => depth -= 1,
+            K::Gt if tokens[j - 1].0 != K::Minus => depth = depth.saturating_sub(1),
+            K::Comma if depth == 0 => in_pattern = true,
+            K::Colon if depth == 0 && !is_path_colon(tokens, j) => in_pattern = false,
+            K::Ident if in_pattern && word(j) == name && binds(tokens, j, depth == 0) => {
+                if j == i {
+                    // The binding itself.
+                    return true;
+                }
+                param = true;
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    if i <= open {
+        return false;
+    }
+    // `let` statements before the mention, in the blocks still open there.
+    let mut blocks: Vec<bool> = Vec::new();
+    // The block depth a `let` binding the name ends at.
+    let mut pending: Option<usize> = None;
+    let mut j = open;
+    while j < i {
+        match tokens[j].0 {
+            K::OpenBrace => blocks.push(false),
+            K::CloseBrace => {
+                blocks.pop();
+                if pending.is_some_and(|d| d > blocks.len()) {
+                    pending = None;
+                }
+            }
+            K::Semi if pending == Some(blocks.len()) => {
+                if let Some(b) = blocks.last_mut() {
+                    *b = true;
+                }
+                pending = None;
+            }
+            K::Ident if word(j) == "fn" && tokens.get(j + 1).is_some_and(|t| t.0 == K::Ident) => {
+                // A nested function sees none of this one's bindings.
+                let Some(body) = (j..i).find(|&k| tokens[k].0 == K::OpenBrace) else {
+                    return false;
+                };
+                let close = crate::incremental::matching(tokens, body);
+                if close >= i {
+                    return false;
+                }
+                j = close + 1;
+                continue;
+            }
+            K::Ident
+                if word(j) == "let"
+                    && pending.is_none()
+                    && matches!(tokens[j - 1].0, K::Semi | K::OpenBrace | K::CloseBrace) =>
+            {
+                let mut k = j + 1;
+                let mut depth = 0usize;
+                while k <= i {
+                    match tokens[k].0 {
+                        K::OpenParen | K::OpenBracket | K::OpenBrace => depth += 1,
+                        K::CloseParen | K::CloseBracket | K::CloseBrace => {
+                            if depth == 0 {
+                                break;
+                            }
+                            depth -= 1;
+                        }
+                        K::Eq | K::Semi if depth == 0 => break,
+                        K::Colon if depth == 0 && !is_path_colon(tokens, k) => break,
+                        K::Ident if word(k) == name && binds(tokens, k, depth == 0) => {
+                            if k == i {
+                                // The binding itself.
+                                return true;
+                            }
+                            pending = Some(blocks.len());
+                        }
+                        _ => {}
+                    }
+                    k += 1;
+                }
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    param || blocks.iter().any(|&b| b)
+}
+
+/// Whether the `:` at `j` is half of a `::`.
+fn is_path_colon(tokens: &[(K, usize, usize)], j: usize) -> bool {
+    tokens.get(j + 1).is_some_and(|t| t.0 == K::Colon)
+        || j.checked_sub(1).is_some_and(|p| tokens[p].0 == K::Colon)
+}
+
+/// Whether the identifier at `j` of a pattern binds a name: not a path
+/// segment, a tuple struct or struct name, nor a field name (`Foo { a: b
+/// }` binds `b`); at the pattern's top level `name: Type` binds `name`.
+fn binds(tokens: &[(K, usize, usize)], j: usize, top: bool) -> bool {
+    let next = tokens.get(j + 1).map(|t| t.0);
+    let prev = tokens[j - 1].0;
+    let colon_next = next == Some(K::Colon);
+    let path_next = colon_next && is_path_colon(tokens, j + 1);
+    let a_name = matches!(next, Some(K::OpenParen | K::OpenBrace | K::Bang));
+    let a_segment = path_next || (prev == K::Colon && is_path_colon(tokens, j - 1));
+    let a_field = colon_next && !top;
+    !(a_name || a_segment || a_field)
 }
 
 /// The names a file can write bare as functions: those its `use` items
@@ -661,6 +882,88 @@ mod tests {
         assert!(!masked.contains("self.count()"));
         // A trait's default method may run on a framework type.
         assert!(masked.contains("self.x()"));
+    }
+
+    #[test]
+    fn a_macro_named_like_a_function_is_not_it() {
+        let mut f = followed();
+        f.add("trace", Need::Function);
+        let text = "fn logs() { log::trace!(\"x\"); }\nfn routes() { axum::routing::trace(h); }\n";
+        let masked = mask_with(text, &f).text.expect("logs blanked");
+        assert!(!masked.contains("trace!"), "{masked}");
+        assert!(masked.contains("routing::trace(h)"), "{masked}");
+    }
+
+    #[test]
+    fn parameters_and_lets_hide_a_function_of_their_name() {
+        let f = followed();
+        let kept = |item: &str| {
+            mask_with(&format!("use hyper::service::*;\n{item}\n"), &f)
+                .text
+                .is_none()
+        };
+        assert!(
+            kept("fn f(p: u8) { g(service_fn) }"),
+            "the function, passed"
+        );
+        assert!(!kept("fn f(service_fn: u8) { g(service_fn) }"));
+        assert!(!kept("fn f(mut service_fn: u8) { g(service_fn, 1) }"));
+        assert!(!kept(
+            "fn f(Path((a, service_fn)): Path<(u8, u8)>) { g(service_fn) }"
+        ));
+        assert!(!kept("fn f(S { x: service_fn }: S) { g(service_fn) }"));
+        assert!(
+            kept("fn f(S { service_fn: x }: S) { g(service_fn) }"),
+            "a field name binds nothing"
+        );
+        assert!(!kept("fn f() { let service_fn = 1; g(service_fn) }"));
+        assert!(!kept(
+            "fn f() { let Some(service_fn) = h() else { return; }; g(service_fn) }"
+        ));
+        assert!(kept("fn f() { let s = service_fn(h); }"));
+        assert!(
+            kept("fn f() { let service_fn = service_fn(h); }"),
+            "the let's own value"
+        );
+        assert!(
+            kept("fn f() { { let service_fn = 1; } g(service_fn) }"),
+            "out of its block"
+        );
+        assert!(
+            kept("fn f(service_fn: u8) { fn n() { g(service_fn) } }"),
+            "a nested function"
+        );
+        assert!(
+            kept("fn f(service_fn: u8) { g(hyper::service::service_fn) }"),
+            "a path is not the parameter"
+        );
+    }
+
+    #[test]
+    fn self_follows_the_impls_type_not_its_traits_arguments() {
+        let mut f = followed();
+        f.add("Request", Need::Word);
+        let kept = |item: &str| mask_with(item, &f).text.is_none();
+        assert!(!kept(
+            "impl<B> Service<Request<B>> for Logger { fn poll(&self) { self.x() } }"
+        ));
+        assert!(!kept(
+            "impl<F: Fn() -> u8> Service<Request> for Logger<F> { fn poll(&self) { self.x() } }"
+        ));
+        assert!(kept(
+            "impl<B> Ext<B> for Request<B> { fn q(&self) { self.uri() } }"
+        ));
+        assert!(kept(
+            "impl<B> Ext for Wrap<B> where B: Into<Request> { fn q(&self) { self.x() } }"
+        ));
+        assert!(kept(
+            "impl Ext for &mut Request { fn q(&self) { self.uri() } }"
+        ));
+        assert!(
+            kept("impl<T> Service<Request> for T { fn poll(&self) { self.x() } }"),
+            "a type parameter may be anything its bounds allow"
+        );
+        assert!(kept("impl Wrap<Request> { fn q(&self) { self.x() } }"));
     }
 
     #[test]

@@ -126,6 +126,19 @@ pub fn fn_extents_of(text: &str, tokens: &[(K, usize, usize)]) -> Vec<FnExtent> 
                         && word(j) == "fn"
                         && tokens.get(j + 1).is_some_and(|t| t.0 == K::Ident)
                 });
+                // A struct pattern among the parameters (`fn f(S { a }: S)`)
+                // is not the body.
+                let in_params = fn_at.is_some_and(|f| {
+                    (f..i).fold(0isize, |open, j| match tokens[j].0 {
+                        K::OpenParen => open + 1,
+                        K::CloseParen => open - 1,
+                        _ => open,
+                    }) > 0
+                });
+                if in_params {
+                    i = close + 1;
+                    continue;
+                }
                 if let Some(f) = fn_at.filter(|_| close < tokens.len()) {
                     let declares = (i + 1..close).any(|j| {
                         tokens[j].0 == K::Ident && matches!(word(j), "impl" | "trait" | "mod")
@@ -162,7 +175,7 @@ pub fn fn_extents_of(text: &str, tokens: &[(K, usize, usize)]) -> Vec<FnExtent> 
 
 /// The index of the brace closing the one at `open` (`tokens.len()` when
 /// unbalanced).
-fn matching(tokens: &[(K, usize, usize)], open: usize) -> usize {
+pub(crate) fn matching(tokens: &[(K, usize, usize)], open: usize) -> usize {
     let mut depth = 0usize;
     for (j, t) in tokens.iter().enumerate().skip(open) {
         match t.0 {
@@ -360,6 +373,18 @@ mod tests {
             name: "x",
         };
         Diagnostic::new(code, crate::diagnostic::Level::Warning, range, "m")
+    }
+
+    #[test]
+    fn a_struct_pattern_parameter_is_not_the_body() {
+        let text = "fn f(S { a, b: c }: S, T(d): T) -> u8 { a + c }\nfn g() {}\n";
+        let fns = fn_extents(text);
+        let bodies: Vec<&str> = fns.iter().map(|f| &text[f.body.clone()]).collect();
+        assert_eq!(bodies, ["{ a + c }", "{}"]);
+        assert_eq!(
+            &text[fns[0].item.clone()],
+            &text[..text.find('\n').unwrap()]
+        );
     }
 
     #[test]
