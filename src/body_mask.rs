@@ -539,10 +539,12 @@ fn impl_trait_path(
 }
 
 /// Whether the identifier at token `i` names a parameter of the function
-/// it is in, or a `let` binding before it in an enclosing block of that
-/// function. Closure parameters and `match` or `if let` bindings are not
-/// followed (the name then still counts: a body is kept, never wrongly
-/// blanked), nor is anything in a function nested in the body.
+/// it is in, a `let` binding before it in an enclosing block of that
+/// function, a `for` loop's binding inside its loop, or a closure's
+/// parameter inside the closure. `match`, `if let` and `while let`
+/// bindings are not followed (the name then still counts: a body is kept,
+/// never wrongly blanked), nor is anything in a function nested in the
+/// body.
 fn bound_locally(text: &str, tokens: &[(K, usize, usize)], fns: &[FnExtent], i: usize) -> bool {
     let at = tokens[i].1;
     let Some(f) = fns
@@ -617,6 +619,81 @@ fn bound_locally(text: &str, tokens: &[(K, usize, usize)], fns: &[FnExtent], i: 
                 j = close + 1;
                 continue;
             }
+            // `|a, (b, c): (u8, u8)| ..`: the parameters hide the name
+            // up to the end of the closure's body, the first `,` or `;`
+            // of the group it is in (or that group's end).
+            K::Or if starts_expression(text, tokens, j) => {
+                let mut k = j + 1;
+                let mut depth = 0usize;
+                let mut in_pattern = true;
+                let (mut bound, mut itself) = (false, false);
+                let mut closure = true;
+                while k < tokens.len() {
+                    match tokens[k].0 {
+                        K::Or if depth == 0 => break,
+                        // Not parameters (`match x { | A => .. }`).
+                        K::Eq | K::Semi if depth == 0 => {
+                            closure = false;
+                            break;
+                        }
+                        K::OpenParen | K::OpenBracket | K::OpenBrace | K::Lt => depth += 1,
+                        K::CloseParen | K::CloseBracket | K::CloseBrace if depth == 0 => break,
+                        K::CloseParen | K::CloseBracket | K::CloseBrace => depth -= 1,
+                        K::Gt if tokens[k - 1].0 != K::Minus => depth = depth.saturating_sub(1),
+                        K::Comma if depth == 0 => in_pattern = true,
+                        K::Colon if depth == 0 && !is_path_colon(tokens, k) => in_pattern = false,
+                        K::Ident
+                            if in_pattern && word(k) == name && binds(tokens, k, depth == 0) =>
+                        {
+                            itself |= k == i;
+                            bound = true;
+                        }
+                        _ => {}
+                    }
+                    k += 1;
+                }
+                // The parameter itself, or a mention in the closure's body.
+                if closure && (itself || (bound && k < i && i < expression_end(tokens, k + 1))) {
+                    return true;
+                }
+                j = k.max(j) + 1;
+                continue;
+            }
+            // `for name in ..{ .. }`: the name inside the loop's block.
+            K::Ident if word(j) == "for" && tokens.get(j + 1).is_some_and(|t| t.0 != K::Lt) => {
+                let mut k = j + 1;
+                let mut bound = false;
+                while k <= i && !(tokens[k].0 == K::Ident && word(k) == "in") {
+                    if tokens[k].0 == K::Ident && word(k) == name && binds(tokens, k, false) {
+                        if k == i {
+                            // The binding itself.
+                            return true;
+                        }
+                        bound = true;
+                    }
+                    k += 1;
+                }
+                if bound {
+                    let mut depth = 0usize;
+                    let block = (k..i).find(|&b| match tokens[b].0 {
+                        K::OpenParen | K::OpenBracket => {
+                            depth += 1;
+                            false
+                        }
+                        K::CloseParen | K::CloseBracket => {
+                            depth = depth.saturating_sub(1);
+                            false
+                        }
+                        K::OpenBrace => depth == 0,
+                        _ => false,
+                    });
+                    if let Some(open) = block {
+                        if i < crate::incremental::matching(tokens, open) {
+                            return true;
+                        }
+                    }
+                }
+            }
             K::Ident
                 if word(j) == "let"
                     && pending.is_none()
@@ -652,6 +729,42 @@ fn bound_locally(text: &str, tokens: &[(K, usize, usize)], fns: &[FnExtent], i: 
         j += 1;
     }
     param || blocks.iter().any(|&b| b)
+}
+
+/// Whether the `|` at `j` opens a closure's parameters: it starts an
+/// expression (`(`, `,`, `=`, `{`, `;`, `=>`, `move`, `return` ...
+/// before it), where a binary `|` follows an operand.
+fn starts_expression(text: &str, tokens: &[(K, usize, usize)], j: usize) -> bool {
+    let Some(p) = j.checked_sub(1) else {
+        return false;
+    };
+    match tokens[p].0 {
+        K::OpenParen | K::OpenBracket | K::OpenBrace | K::Comma | K::Semi | K::Eq => true,
+        // `=>`, and `-> T` is not an expression.
+        K::Gt => p > 0 && tokens[p - 1].0 == K::Eq,
+        K::Ident => matches!(
+            &text[tokens[p].1..tokens[p].2],
+            "move" | "async" | "return" | "in" | "break"
+        ),
+        _ => false,
+    }
+}
+
+/// Where the expression starting at token `from` ends: the first `,` or
+/// `;` outside the delimiters it opens, or the close of the group it is
+/// in.
+fn expression_end(tokens: &[(K, usize, usize)], from: usize) -> usize {
+    let mut depth = 0usize;
+    for (k, t) in tokens.iter().enumerate().skip(from) {
+        match t.0 {
+            K::OpenParen | K::OpenBracket | K::OpenBrace => depth += 1,
+            K::CloseParen | K::CloseBracket | K::CloseBrace if depth == 0 => return k,
+            K::CloseParen | K::CloseBracket | K::CloseBrace => depth -= 1,
+            K::Comma | K::Semi if depth == 0 => return k,
+            _ => {}
+        }
+    }
+    tokens.len()
 }
 
 /// Whether the `:` at `j` is half of a `::`.
@@ -936,6 +1049,41 @@ mod tests {
         assert!(
             kept("fn f(service_fn: u8) { g(hyper::service::service_fn) }"),
             "a path is not the parameter"
+        );
+        assert!(!kept("fn f(v: V) { v.map(|service_fn| g(service_fn)); }"));
+        assert!(
+            !kept("fn f(v: V) { v.map(|(a, service_fn)| 1); }"),
+            "the parameter itself"
+        );
+        assert!(!kept(
+            "fn f(v: V) { v.map(move |a, (b, service_fn): (u8, u8)| { g(service_fn) }); }"
+        ));
+        assert!(
+            kept("fn f(v: V) { h(|service_fn| 1, g(service_fn)); }"),
+            "after the closure"
+        );
+        assert!(
+            kept("fn f(v: V) { let c = |service_fn| 1; g(service_fn) }"),
+            "after the closure"
+        );
+        assert!(kept("fn f(a: u8) { a || g(service_fn) }"), "a logical or");
+        assert!(
+            kept("fn f(a: u8) { match a { | A => g(service_fn), B | C => 1 } }"),
+            "or-patterns"
+        );
+        assert!(!kept(
+            "fn f(v: V) { for service_fn in v { g(service_fn); } }"
+        ));
+        assert!(!kept(
+            "fn f(v: V) { for (a, service_fn) in v.iter().map(|x| { x }) { g(service_fn); } }"
+        ));
+        assert!(
+            kept("fn f(v: V) { for service_fn in v {} g(service_fn); }"),
+            "after the loop"
+        );
+        assert!(
+            kept("fn f(v: V) { for a in h(service_fn) {} }"),
+            "the loop's iterator"
         );
     }
 
