@@ -145,10 +145,31 @@ pub fn mask(text: &str, followed: &[&Followed], triggers: &[usize]) -> Masked {
             out[at] = b' ';
         }
     }
+    // So do the attributes no part of the analysis reads (`#[derive(..)]`,
+    // `#[serde(..)]`, `#[allow(..)]`), outside the bodies already blanked.
+    let attributes: Vec<Range<usize>> = unread_attributes(text, &tokens)
+        .into_iter()
+        .filter(|a| {
+            let i = gone.partition_point(|g| g.end <= a.start);
+            gone.get(i).is_none_or(|g| g.start > a.start)
+        })
+        .collect();
+    if !attributes.is_empty() {
+        let out = bytes.get_or_insert_with(|| text.as_bytes().to_vec());
+        for a in &attributes {
+            for b in &mut out[a.clone()] {
+                if *b != b'\n' {
+                    *b = b' ';
+                }
+            }
+        }
+        gone.extend(attributes);
+        gone.sort_unstable_by_key(|g| g.start);
+    }
     let tokens = if gone.is_empty() {
         tokens
     } else {
-        // Functions come in text order: so do the blanked ranges.
+        // The blanked ranges are sorted and do not overlap.
         let mut next = 0;
         tokens
             .into_iter()
@@ -161,13 +182,100 @@ pub fn mask(text: &str, followed: &[&Followed], triggers: &[usize]) -> Masked {
             .collect()
     };
     Masked {
-        // Whole bodies between ASCII braces were blanked, and ASCII marks of
-        // doc comments: still UTF-8.
+        // Every byte of a blanked body or attribute became a space, and
+        // ASCII marks of doc comments did: still UTF-8.
         text: bytes.map(|b| String::from_utf8(b).expect("blanking whole bodies keeps UTF-8")),
         bodies,
         blanked,
         tokens,
     }
+}
+
+/// The words that make an attribute one the analysis reads: test markers
+/// (`#[test]`, `#[tokio::test]`), `#[cfg(..)]`, `#[macro_use]`,
+/// `#[path]`, and rocket's route attributes (`#[get("/<id>")]`). An
+/// attribute naming one anywhere (`#[cfg_attr(test, ..)]`) is kept.
+const READ_ATTRIBUTES: &[&str] = &[
+    "test",
+    "bench",
+    "cfg",
+    "macro_use",
+    "macro_export",
+    "path",
+    "get",
+    "post",
+    "put",
+    "delete",
+    "patch",
+    "head",
+    "options",
+    "route",
+    "catch",
+];
+
+/// The byte ranges of the attributes (`#[..]`, `#![..]`) that name none
+/// of [`READ_ATTRIBUTES`], in text order. Those in a macro's arguments
+/// or in a `macro_rules!` body are the macro's tokens, not attributes:
+/// they are left alone.
+fn unread_attributes(text: &str, tokens: &[(K, usize, usize)]) -> Vec<Range<usize>> {
+    let word = |j: usize| &text[tokens[j].1..tokens[j].2];
+    let kind = |j: usize| tokens.get(j).map(|t| t.0);
+    let mut out = Vec::new();
+    // Per open delimiter: whether it belongs to a macro.
+    let mut groups: Vec<bool> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        match tokens[i].0 {
+            K::OpenParen | K::OpenBracket | K::OpenBrace => {
+                let call = i >= 2 && kind(i - 1) == Some(K::Bang) && kind(i - 2) == Some(K::Ident);
+                let rules = i >= 3
+                    && kind(i - 1) == Some(K::Ident)
+                    && kind(i - 2) == Some(K::Bang)
+                    && word(i - 3) == "macro_rules";
+                groups.push(call || rules || groups.last() == Some(&true));
+            }
+            K::CloseParen | K::CloseBracket | K::CloseBrace => {
+                groups.pop();
+            }
+            K::Pound if groups.last() != Some(&true) => {
+                let open = i + 1 + usize::from(kind(i + 1) == Some(K::Bang));
+                if kind(open) == Some(K::OpenBracket) {
+                    let close = closing(tokens, open);
+                    if close < tokens.len() {
+                        let read = (open + 1..close)
+                            .any(|j| tokens[j].0 == K::Ident && READ_ATTRIBUTES.contains(&word(j)));
+                        if !read {
+                            out.push(tokens[i].1..tokens[close].2);
+                        }
+                        i = close + 1;
+                        continue;
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The index of the delimiter closing the one at `open`, whatever their
+/// kinds (`tokens.len()` when unbalanced).
+fn closing(tokens: &[(K, usize, usize)], open: usize) -> usize {
+    let mut depth = 0usize;
+    for (j, t) in tokens.iter().enumerate().skip(open) {
+        match t.0 {
+            K::OpenParen | K::OpenBracket | K::OpenBrace => depth += 1,
+            K::CloseParen | K::CloseBracket | K::CloseBrace => {
+                depth -= 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    tokens.len()
 }
 
 /// The text with every top-level item that holds none of the `triggers`
@@ -903,6 +1011,47 @@ mod tests {
                 .text
                 .is_none()
         );
+    }
+
+    #[test]
+    fn attributes_no_analysis_reads_are_blanked() {
+        let text = "#![allow(dead_code)]\n\
+            #[derive(Debug, serde::Deserialize)]\n#[serde(rename_all = \"camelCase\", rename = \"é\")]\n\
+            struct Q { #[serde(default)] token: String }\n\
+            #[cfg(test)]\nmod tests {\n    #[tokio::test]\n    async fn t() {}\n}\n\
+            #[get(\"/<id>\")]\nfn show(id: u8, u: Url) -> u8 { #[allow(unused)] let x = 1; id }\n\
+            #[cfg_attr(test, derive(Clone))]\nstruct S;\n\
+            macro_rules! m { ($(#[$m:meta])*) => { #[derive(Debug)] struct M; } }\n\
+            lazy_static! { #[doc(hidden)] static ref X: u8 = 1; }\n";
+        let m = mask_with(text, &followed());
+        let out = m.text.expect("attributes blanked");
+        assert_eq!(out.len(), text.len());
+        assert_eq!(out.lines().count(), text.lines().count());
+        for gone in [
+            "allow(dead_code)",
+            "derive(Debug, serde",
+            "rename_all",
+            "é",
+            "serde(default)",
+            "allow(unused)",
+        ] {
+            assert!(!out.contains(gone), "{gone}: {out}");
+        }
+        for kept in [
+            "#[cfg(test)]",
+            "#[tokio::test]",
+            "#[get(\"/<id>\")]",
+            "#[cfg_attr(test, derive(Clone))]",
+            "#[$m:meta]",
+            "{ #[derive(Debug)] struct M; }",
+            "#[doc(hidden)]",
+            "let x = 1;",
+        ] {
+            assert!(out.contains(kept), "{kept}: {out}");
+        }
+        let file = syn::parse_file(&out).expect("still parses");
+        assert!(matches!(&file.items[0], syn::Item::Struct(s) if s.attrs.is_empty()));
+        assert_eq!(m.tokens, file_tokens(&out), "the tokens of the masked text");
     }
 
     #[test]
