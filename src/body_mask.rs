@@ -240,7 +240,7 @@ fn unread_attributes(text: &str, tokens: &[(K, usize, usize)]) -> Vec<Range<usiz
             K::Pound if groups.last() != Some(&true) => {
                 let open = i + 1 + usize::from(kind(i + 1) == Some(K::Bang));
                 if kind(open) == Some(K::OpenBracket) {
-                    let close = closing(tokens, open);
+                    let close = crate::index::summary::matching(tokens, open);
                     if close < tokens.len() {
                         let read = (open + 1..close)
                             .any(|j| tokens[j].0 == K::Ident && READ_ATTRIBUTES.contains(&word(j)));
@@ -257,25 +257,6 @@ fn unread_attributes(text: &str, tokens: &[(K, usize, usize)]) -> Vec<Range<usiz
         i += 1;
     }
     out
-}
-
-/// The index of the delimiter closing the one at `open`, whatever their
-/// kinds (`tokens.len()` when unbalanced).
-fn closing(tokens: &[(K, usize, usize)], open: usize) -> usize {
-    let mut depth = 0usize;
-    for (j, t) in tokens.iter().enumerate().skip(open) {
-        match t.0 {
-            K::OpenParen | K::OpenBracket | K::OpenBrace => depth += 1,
-            K::CloseParen | K::CloseBracket | K::CloseBrace => {
-                depth -= 1;
-                if depth == 0 {
-                    return j;
-                }
-            }
-            _ => {}
-        }
-    }
-    tokens.len()
 }
 
 /// The text with every top-level item that holds none of the `triggers`

@@ -1149,7 +1149,7 @@ fn chain_steps(text: &str, tokens: &[Tok], from: usize) -> (Vec<Step>, usize, bo
 
 /// The index of the token closing the group opened at `open` (the number
 /// of tokens when the text ends first).
-pub(super) fn matching(
+pub(crate) fn matching(
     tokens: &[(ra_ap_rustc_lexer::TokenKind, usize, usize)],
     open: usize,
 ) -> usize {
