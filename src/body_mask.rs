@@ -21,6 +21,11 @@
 //! `--no-prefilter` parses every body; the benchmark checks that both give
 //! the same findings on its corpora.
 //!
+//! What no rule reads goes too: doc comments become plain comments and
+//! attributes the analysis never looks at (`#[derive(..)]`,
+//! `#[serde(..)]`) are blanked, since syn would build a syntax tree for
+//! each.
+//!
 //! A file where no framework value can appear at all (it names no
 //! modelled crate nor an item of its crate that holds one, yet holds a
 //! trigger of a rule that needs no models) goes further: every top-level
@@ -72,8 +77,8 @@ impl Followed {
 /// What [`mask`] did to a text.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Masked {
-    /// The text with the bodies blanked and doc comments made plain ones;
-    /// `None` when every body matters and there is no doc comment.
+    /// The text with the bodies and unread attributes blanked and doc
+    /// comments made plain ones; `None` when there was none of these.
     pub text: Option<String>,
     /// Function bodies, and those blanked.
     pub bodies: usize,
