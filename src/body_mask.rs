@@ -655,29 +655,13 @@ fn bound_locally(text: &str, tokens: &[(K, usize, usize)], fns: &[FnExtent], i: 
     let Some(params) = (fn_kw..open).find(|&j| tokens[j].0 == K::OpenParen) else {
         return false;
     };
-    let mut j = params + 1;
-    let mut depth = 0usize;
-    let mut in_pattern = true;
-    let mut param = false;
-    while j < open {
-        match tokens[j].0 {
-            K::OpenParen | K::OpenBracket | K::OpenBrace | K::Lt => depth += 1,
-            K::CloseParen | K::CloseBracket | K::CloseBrace if depth == 0 => break,
-            K::CloseParen | K::CloseBracket | K::CloseBrace => depth -= 1,
-            K::Gt if tokens[j - 1].0 != K::Minus => depth = depth.saturating_sub(1),
-            K::Comma if depth == 0 => in_pattern = true,
-            K::Colon if depth == 0 && !is_path_colon(tokens, j) => in_pattern = false,
-            K::Ident if in_pattern && word(j) == name && binds(tokens, j, depth == 0) => {
-                if j == i {
-                    // The binding itself.
-                    return true;
-                }
-                param = true;
-            }
-            _ => {}
-        }
-        j += 1;
+    let Some(param) = parameters(text, tokens, params + 1, name, i) else {
+        return false;
+    };
+    if param.binding == Some(i) {
+        return true;
     }
+    let param = param.binding.is_some();
     if i <= open {
         return false;
     }
@@ -717,40 +701,19 @@ fn bound_locally(text: &str, tokens: &[(K, usize, usize)], fns: &[FnExtent], i: 
             // up to the end of the closure's body, the first `,` or `;`
             // of the group it is in (or that group's end).
             K::Or if starts_expression(text, tokens, j) => {
-                let mut k = j + 1;
-                let mut depth = 0usize;
-                let mut in_pattern = true;
-                let (mut bound, mut itself) = (false, false);
-                let mut closure = true;
-                while k < tokens.len() {
-                    match tokens[k].0 {
-                        K::Or if depth == 0 => break,
-                        // Not parameters (`match x { | A => .. }`).
-                        K::Eq | K::Semi if depth == 0 => {
-                            closure = false;
-                            break;
-                        }
-                        K::OpenParen | K::OpenBracket | K::OpenBrace | K::Lt => depth += 1,
-                        K::CloseParen | K::CloseBracket | K::CloseBrace if depth == 0 => break,
-                        K::CloseParen | K::CloseBracket | K::CloseBrace => depth -= 1,
-                        K::Gt if tokens[k - 1].0 != K::Minus => depth = depth.saturating_sub(1),
-                        K::Comma if depth == 0 => in_pattern = true,
-                        K::Colon if depth == 0 && !is_path_colon(tokens, k) => in_pattern = false,
-                        K::Ident
-                            if in_pattern && word(k) == name && binds(tokens, k, depth == 0) =>
-                        {
-                            itself |= k == i;
-                            bound = true;
-                        }
-                        _ => {}
-                    }
-                    k += 1;
-                }
+                let Some(closure) = parameters(text, tokens, j + 1, name, i)
+                    .filter(|c| tokens.get(c.end).is_some_and(|t| t.0 == K::Or))
+                else {
+                    j += 1;
+                    continue;
+                };
+                let end = closure.end;
                 // The parameter itself, or a mention in the closure's body.
-                if closure && (itself || (bound && k < i && i < expression_end(tokens, k + 1))) {
+                let hides = |b: usize| b == i || (end < i && i < expression_end(tokens, end + 1));
+                if closure.binding.is_some_and(hides) {
                     return true;
                 }
-                j = k.max(j) + 1;
+                j = end.max(j) + 1;
                 continue;
             }
             // `for name in ..{ .. }`: the name inside the loop's block.
@@ -823,6 +786,57 @@ fn bound_locally(text: &str, tokens: &[(K, usize, usize)], fns: &[FnExtent], i: 
         j += 1;
     }
     param || blocks.iter().any(|&b| b)
+}
+
+/// A parameter list's patterns, read by [`parameters`].
+struct Parameters {
+    /// The token ending the list: its `)` or closing `|`.
+    end: usize,
+    /// A token of a pattern binding the name asked for (the first one,
+    /// or the one being asked about).
+    binding: Option<usize>,
+}
+
+/// The parameter list starting at token `from` (after a function's `(`
+/// or a closure's `|`), up to the `)` or `|` closing it: where a pattern
+/// binds `name` (`name: T`, `Path(name): Path<T>`, `S { f: name }: S`).
+/// `None` when what follows is no parameter list (a `=` or `;` at its top
+/// level: `match x { | A => .. }`). A binding at token `at` is the one
+/// returned, if there is one there.
+fn parameters(
+    text: &str,
+    tokens: &[(K, usize, usize)],
+    from: usize,
+    name: &str,
+    at: usize,
+) -> Option<Parameters> {
+    let word = |j: usize| &text[tokens[j].1..tokens[j].2];
+    let mut depth = 0usize;
+    let mut in_pattern = true;
+    let mut binding = None;
+    let mut j = from;
+    while j < tokens.len() {
+        match tokens[j].0 {
+            K::Or if depth == 0 => break,
+            K::Eq | K::Semi if depth == 0 => return None,
+            K::OpenParen | K::OpenBracket | K::OpenBrace | K::Lt => depth += 1,
+            K::CloseParen | K::CloseBracket | K::CloseBrace if depth == 0 => break,
+            K::CloseParen | K::CloseBracket | K::CloseBrace => depth -= 1,
+            K::Gt if tokens[j - 1].0 != K::Minus => depth = depth.saturating_sub(1),
+            K::Comma if depth == 0 => in_pattern = true,
+            K::Colon if depth == 0 && !is_path_colon(tokens, j) => in_pattern = false,
+            K::Ident if in_pattern && word(j) == name && binds(tokens, j, depth == 0) => {
+                if j == at {
+                    binding = Some(j);
+                } else {
+                    binding.get_or_insert(j);
+                }
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    Some(Parameters { end: j, binding })
 }
 
 /// Whether the `|` at `j` opens a closure's parameters: it starts an
