@@ -175,7 +175,7 @@ pub fn fn_extents_of(text: &str, tokens: &[(K, usize, usize)]) -> Vec<FnExtent> 
 
 /// The index of the brace closing the one at `open` (`tokens.len()` when
 /// unbalanced).
-pub(crate) fn matching(tokens: &[(K, usize, usize)], open: usize) -> usize {
+fn matching(tokens: &[(K, usize, usize)], open: usize) -> usize {
     let mut depth = 0usize;
     for (j, t) in tokens.iter().enumerate().skip(open) {
         match t.0 {

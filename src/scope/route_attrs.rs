@@ -29,7 +29,7 @@ pub struct RouteAttr {
 }
 
 /// The attribute names of route methods, and their HTTP methods.
-const METHODS: &[(&str, &str)] = &[
+pub(crate) const METHODS: &[(&str, &str)] = &[
     ("get", "GET"),
     ("post", "POST"),
     ("put", "PUT"),

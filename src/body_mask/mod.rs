@@ -31,6 +31,9 @@
 //! trigger of a rule that needs no models) goes further: every top-level
 //! item without such a trigger is blanked ([`mask_to_triggers`]).
 
+mod attributes;
+mod bindings;
+
 use crate::incremental::{file_tokens, file_tokens_and_docs, fn_extents_of, FnExtent};
 use foldhash::HashMap;
 use ra_ap_rustc_lexer::TokenKind as K;
@@ -106,7 +109,6 @@ pub fn mask(text: &str, followed: &[&Followed], triggers: &[usize]) -> Masked {
         let first = mentions.partition_point(|&at| at < r.start);
         mentions.get(first).is_some_and(|&at| at < r.end)
     };
-    let mut bytes: Option<Vec<u8>> = None;
     let mut blanked = 0;
     let mut gone: Vec<Range<usize>> = Vec::new();
     for f in fns {
@@ -134,58 +136,29 @@ pub fn mask(text: &str, followed: &[&Followed], triggers: &[usize]) -> Masked {
         }
         blanked += 1;
         gone.push(f.body.start + 1..f.body.end - 1);
-        let out = bytes.get_or_insert_with(|| text.as_bytes().to_vec());
-        for b in &mut out[f.body.start + 1..f.body.end - 1] {
-            if *b != b'\n' {
-                *b = b' ';
-            }
-        }
     }
+    // The attributes no part of the analysis reads (`#[derive(..)]`,
+    // `#[serde(..)]`, `#[allow(..)]`) go too, outside the bodies gone.
+    let attributes: Vec<Range<usize>> = attributes::unread_attributes(text, &tokens)
+        .into_iter()
+        .filter(|a| !inside(&gone, a.start))
+        .collect();
+    gone.extend(attributes);
+    gone.sort_unstable_by_key(|g| g.start);
     // Doc comments become plain ones: syn makes each an attribute (a
     // string literal parsed and kept) that no rule reads, and on
     // documented code they are a good part of what it parses.
-    if !docs.is_empty() {
-        let out = bytes.get_or_insert_with(|| text.as_bytes().to_vec());
+    let bytes = (!gone.is_empty() || !docs.is_empty()).then(|| {
+        let mut out = text.as_bytes().to_vec();
+        for g in &gone {
+            blank(&mut out[g.clone()]);
+        }
         for at in docs {
             out[at] = b' ';
         }
-    }
-    // So do the attributes no part of the analysis reads (`#[derive(..)]`,
-    // `#[serde(..)]`, `#[allow(..)]`), outside the bodies already blanked.
-    let attributes: Vec<Range<usize>> = unread_attributes(text, &tokens)
-        .into_iter()
-        .filter(|a| {
-            let i = gone.partition_point(|g| g.end <= a.start);
-            gone.get(i).is_none_or(|g| g.start > a.start)
-        })
-        .collect();
-    if !attributes.is_empty() {
-        let out = bytes.get_or_insert_with(|| text.as_bytes().to_vec());
-        for a in &attributes {
-            for b in &mut out[a.clone()] {
-                if *b != b'\n' {
-                    *b = b' ';
-                }
-            }
-        }
-        gone.extend(attributes);
-        gone.sort_unstable_by_key(|g| g.start);
-    }
-    let tokens = if gone.is_empty() {
-        tokens
-    } else {
-        // The blanked ranges are sorted and do not overlap.
-        let mut next = 0;
-        tokens
-            .into_iter()
-            .filter(|t| {
-                while gone.get(next).is_some_and(|g| g.end <= t.1) {
-                    next += 1;
-                }
-                gone.get(next).is_none_or(|g| g.start > t.1)
-            })
-            .collect()
-    };
+        out
+    });
+    let tokens = tokens_outside(tokens, &gone);
     Masked {
         // Every byte of a blanked body or attribute became a space, and
         // ASCII marks of doc comments did: still UTF-8.
@@ -196,72 +169,28 @@ pub fn mask(text: &str, followed: &[&Followed], triggers: &[usize]) -> Masked {
     }
 }
 
-/// The words that make an attribute one the analysis reads: test markers
-/// (`#[test]`, `#[tokio::test]`), `#[cfg(..)]`, `#[macro_use]`,
-/// `#[path]`, and rocket's route attributes (`#[get("/<id>")]`). An
-/// attribute naming one anywhere (`#[cfg_attr(test, ..)]`) is kept.
-const READ_ATTRIBUTES: &[&str] = &[
-    "test",
-    "bench",
-    "cfg",
-    "macro_use",
-    "macro_export",
-    "path",
-    "get",
-    "post",
-    "put",
-    "delete",
-    "patch",
-    "head",
-    "options",
-    "route",
-    "catch",
-];
-
-/// The byte ranges of the attributes (`#[..]`, `#![..]`) that name none
-/// of [`READ_ATTRIBUTES`], in text order. Those in a macro's arguments
-/// or in a `macro_rules!` body are the macro's tokens, not attributes:
-/// they are left alone.
-fn unread_attributes(text: &str, tokens: &[(K, usize, usize)]) -> Vec<Range<usize>> {
-    let word = |j: usize| &text[tokens[j].1..tokens[j].2];
-    let kind = |j: usize| tokens.get(j).map(|t| t.0);
-    let mut out = Vec::new();
-    // Per open delimiter: whether it belongs to a macro.
-    let mut groups: Vec<bool> = Vec::new();
-    let mut i = 0;
-    while i < tokens.len() {
-        match tokens[i].0 {
-            K::OpenParen | K::OpenBracket | K::OpenBrace => {
-                let call = i >= 2 && kind(i - 1) == Some(K::Bang) && kind(i - 2) == Some(K::Ident);
-                let rules = i >= 3
-                    && kind(i - 1) == Some(K::Ident)
-                    && kind(i - 2) == Some(K::Bang)
-                    && word(i - 3) == "macro_rules";
-                groups.push(call || rules || groups.last() == Some(&true));
-            }
-            K::CloseParen | K::CloseBracket | K::CloseBrace => {
-                groups.pop();
-            }
-            K::Pound if groups.last() != Some(&true) => {
-                let open = i + 1 + usize::from(kind(i + 1) == Some(K::Bang));
-                if kind(open) == Some(K::OpenBracket) {
-                    let close = crate::index::summary::matching(tokens, open);
-                    if close < tokens.len() {
-                        let read = (open + 1..close)
-                            .any(|j| tokens[j].0 == K::Ident && READ_ATTRIBUTES.contains(&word(j)));
-                        if !read {
-                            out.push(tokens[i].1..tokens[close].2);
-                        }
-                        i = close + 1;
-                        continue;
-                    }
-                }
-            }
-            _ => {}
+/// Every byte of `bytes` but newlines made a space: lines and offsets
+/// stay, and the text stays UTF-8 whatever it held.
+fn blank(bytes: &mut [u8]) {
+    for b in bytes {
+        if *b != b'\n' {
+            *b = b' ';
         }
-        i += 1;
     }
-    out
+}
+
+/// Whether `at` falls in one of the sorted, disjoint `ranges`.
+fn inside(ranges: &[Range<usize>], at: usize) -> bool {
+    let i = ranges.partition_point(|g| g.end <= at);
+    ranges.get(i).is_some_and(|g| g.start <= at)
+}
+
+/// The tokens that start outside the sorted, disjoint `gone` ranges.
+fn tokens_outside(tokens: Vec<(K, usize, usize)>, gone: &[Range<usize>]) -> Vec<(K, usize, usize)> {
+    if gone.is_empty() {
+        return tokens;
+    }
+    tokens.into_iter().filter(|t| !inside(gone, t.1)).collect()
 }
 
 /// The text with every top-level item that holds none of the `triggers`
@@ -324,23 +253,11 @@ pub fn mask_to_triggers(text: &str, triggers: &[usize]) -> Option<Masked> {
         if keep {
             continue;
         }
-        for b in &mut bytes[item.clone()] {
-            if *b != b'\n' {
-                *b = b' ';
-            }
-        }
+        blank(&mut bytes[item.clone()]);
         gone.push(item);
     }
     let blanked = gone.len();
-    let tokens = tokens
-        .into_iter()
-        .filter(|t| {
-            let i = gone.partition_point(|g| g.end <= t.1);
-            gone.get(i).is_none_or(|g| g.start > t.1)
-        })
-        .collect();
-    // Whole items of ASCII-delimited tokens were blanked, but a blanked
-    // item may hold any text: rebuild the string from what is left.
+    let tokens = tokens_outside(tokens, &gone);
     let text = String::from_utf8(bytes).ok()?;
     Some(Masked {
         text: Some(text),
@@ -552,7 +469,7 @@ fn mentions(
                     && (!path_after || turbofish)
                     && (next == Some(K::OpenParen) || turbofish || qualified || passed)
                     // A parameter or `let` of that name hides the function.
-                    && (qualified || path_after || !bound_locally(text, tokens, fns, i))
+                    && (qualified || path_after || !bindings::bound_locally(text, tokens, fns, i))
             }
         };
         if written {
@@ -630,269 +547,6 @@ fn impl_trait_path(
         return None;
     }
     Some(tokens.get(trait_start)?.1..tokens[of].1)
-}
-
-/// Whether the identifier at token `i` names a parameter of the function
-/// it is in, a `let` binding before it in an enclosing block of that
-/// function, a `for` loop's binding inside its loop, or a closure's
-/// parameter inside the closure. `match`, `if let` and `while let`
-/// bindings are not followed (the name then still counts: a body is kept,
-/// never wrongly blanked), nor is anything in a function nested in the
-/// body.
-fn bound_locally(text: &str, tokens: &[(K, usize, usize)], fns: &[FnExtent], i: usize) -> bool {
-    let at = tokens[i].1;
-    let Some(f) = fns
-        .get(fns.partition_point(|f| f.item.start <= at).wrapping_sub(1))
-        .filter(|f| f.item.contains(&at))
-    else {
-        return false;
-    };
-    let name = &text[tokens[i].1..tokens[i].2];
-    let word = |j: usize| &text[tokens[j].1..tokens[j].2];
-    let fn_kw = tokens.partition_point(|t| t.1 < f.item.start);
-    let open = tokens.partition_point(|t| t.1 < f.body.start);
-    // The parameters: from the first `(` after the name (and generics).
-    let Some(params) = (fn_kw..open).find(|&j| tokens[j].0 == K::OpenParen) else {
-        return false;
-    };
-    let Some(param) = parameters(text, tokens, params + 1, name, i) else {
-        return false;
-    };
-    if param.binding == Some(i) {
-        return true;
-    }
-    let param = param.binding.is_some();
-    if i <= open {
-        return false;
-    }
-    // `let` statements before the mention, in the blocks still open there.
-    let mut blocks: Vec<bool> = Vec::new();
-    // The block depth a `let` binding the name ends at.
-    let mut pending: Option<usize> = None;
-    let mut j = open;
-    while j < i {
-        match tokens[j].0 {
-            K::OpenBrace => blocks.push(false),
-            K::CloseBrace => {
-                blocks.pop();
-                if pending.is_some_and(|d| d > blocks.len()) {
-                    pending = None;
-                }
-            }
-            K::Semi if pending == Some(blocks.len()) => {
-                if let Some(b) = blocks.last_mut() {
-                    *b = true;
-                }
-                pending = None;
-            }
-            K::Ident if word(j) == "fn" && tokens.get(j + 1).is_some_and(|t| t.0 == K::Ident) => {
-                // A nested function sees none of this one's bindings.
-                let Some(body) = (j..i).find(|&k| tokens[k].0 == K::OpenBrace) else {
-                    return false;
-                };
-                let close = crate::incremental::matching(tokens, body);
-                if close >= i {
-                    return false;
-                }
-                j = close + 1;
-                continue;
-            }
-            // `|a, (b, c): (u8, u8)| ..`: the parameters hide the name
-            // up to the end of the closure's body, the first `,` or `;`
-            // of the group it is in (or that group's end).
-            K::Or if starts_expression(text, tokens, j) => {
-                let Some(closure) = parameters(text, tokens, j + 1, name, i)
-                    .filter(|c| tokens.get(c.end).is_some_and(|t| t.0 == K::Or))
-                else {
-                    j += 1;
-                    continue;
-                };
-                let end = closure.end;
-                // The parameter itself, or a mention in the closure's body.
-                let hides = |b: usize| b == i || (end < i && i < expression_end(tokens, end + 1));
-                if closure.binding.is_some_and(hides) {
-                    return true;
-                }
-                j = end.max(j) + 1;
-                continue;
-            }
-            // `for name in ..{ .. }`: the name inside the loop's block.
-            K::Ident if word(j) == "for" && tokens.get(j + 1).is_some_and(|t| t.0 != K::Lt) => {
-                let mut k = j + 1;
-                let mut bound = false;
-                while k <= i && !(tokens[k].0 == K::Ident && word(k) == "in") {
-                    if tokens[k].0 == K::Ident && word(k) == name && binds(tokens, k, false) {
-                        if k == i {
-                            // The binding itself.
-                            return true;
-                        }
-                        bound = true;
-                    }
-                    k += 1;
-                }
-                if bound {
-                    let mut depth = 0usize;
-                    let block = (k..i).find(|&b| match tokens[b].0 {
-                        K::OpenParen | K::OpenBracket => {
-                            depth += 1;
-                            false
-                        }
-                        K::CloseParen | K::CloseBracket => {
-                            depth = depth.saturating_sub(1);
-                            false
-                        }
-                        K::OpenBrace => depth == 0,
-                        _ => false,
-                    });
-                    if let Some(open) = block {
-                        if i < crate::incremental::matching(tokens, open) {
-                            return true;
-                        }
-                    }
-                }
-            }
-            K::Ident
-                if word(j) == "let"
-                    && pending.is_none()
-                    && matches!(tokens[j - 1].0, K::Semi | K::OpenBrace | K::CloseBrace) =>
-            {
-                let mut k = j + 1;
-                let mut depth = 0usize;
-                while k <= i {
-                    match tokens[k].0 {
-                        K::OpenParen | K::OpenBracket | K::OpenBrace => depth += 1,
-                        K::CloseParen | K::CloseBracket | K::CloseBrace => {
-                            if depth == 0 {
-                                break;
-                            }
-                            depth -= 1;
-                        }
-                        K::Eq | K::Semi if depth == 0 => break,
-                        K::Colon if depth == 0 && !is_path_colon(tokens, k) => break,
-                        K::Ident if word(k) == name && binds(tokens, k, depth == 0) => {
-                            if k == i {
-                                // The binding itself.
-                                return true;
-                            }
-                            pending = Some(blocks.len());
-                        }
-                        _ => {}
-                    }
-                    k += 1;
-                }
-            }
-            _ => {}
-        }
-        j += 1;
-    }
-    param || blocks.iter().any(|&b| b)
-}
-
-/// A parameter list's patterns, read by [`parameters`].
-struct Parameters {
-    /// The token ending the list: its `)` or closing `|`.
-    end: usize,
-    /// A token of a pattern binding the name asked for (the first one,
-    /// or the one being asked about).
-    binding: Option<usize>,
-}
-
-/// The parameter list starting at token `from` (after a function's `(`
-/// or a closure's `|`), up to the `)` or `|` closing it: where a pattern
-/// binds `name` (`name: T`, `Path(name): Path<T>`, `S { f: name }: S`).
-/// `None` when what follows is no parameter list (a `=` or `;` at its top
-/// level: `match x { | A => .. }`). A binding at token `at` is the one
-/// returned, if there is one there.
-fn parameters(
-    text: &str,
-    tokens: &[(K, usize, usize)],
-    from: usize,
-    name: &str,
-    at: usize,
-) -> Option<Parameters> {
-    let word = |j: usize| &text[tokens[j].1..tokens[j].2];
-    let mut depth = 0usize;
-    let mut in_pattern = true;
-    let mut binding = None;
-    let mut j = from;
-    while j < tokens.len() {
-        match tokens[j].0 {
-            K::Or if depth == 0 => break,
-            K::Eq | K::Semi if depth == 0 => return None,
-            K::OpenParen | K::OpenBracket | K::OpenBrace | K::Lt => depth += 1,
-            K::CloseParen | K::CloseBracket | K::CloseBrace if depth == 0 => break,
-            K::CloseParen | K::CloseBracket | K::CloseBrace => depth -= 1,
-            K::Gt if tokens[j - 1].0 != K::Minus => depth = depth.saturating_sub(1),
-            K::Comma if depth == 0 => in_pattern = true,
-            K::Colon if depth == 0 && !is_path_colon(tokens, j) => in_pattern = false,
-            K::Ident if in_pattern && word(j) == name && binds(tokens, j, depth == 0) => {
-                if j == at {
-                    binding = Some(j);
-                } else {
-                    binding.get_or_insert(j);
-                }
-            }
-            _ => {}
-        }
-        j += 1;
-    }
-    Some(Parameters { end: j, binding })
-}
-
-/// Whether the `|` at `j` opens a closure's parameters: it starts an
-/// expression (`(`, `,`, `=`, `{`, `;`, `=>`, `move`, `return` ...
-/// before it), where a binary `|` follows an operand.
-fn starts_expression(text: &str, tokens: &[(K, usize, usize)], j: usize) -> bool {
-    let Some(p) = j.checked_sub(1) else {
-        return false;
-    };
-    match tokens[p].0 {
-        K::OpenParen | K::OpenBracket | K::OpenBrace | K::Comma | K::Semi | K::Eq => true,
-        // `=>`, and `-> T` is not an expression.
-        K::Gt => p > 0 && tokens[p - 1].0 == K::Eq,
-        K::Ident => matches!(
-            &text[tokens[p].1..tokens[p].2],
-            "move" | "async" | "return" | "in" | "break"
-        ),
-        _ => false,
-    }
-}
-
-/// Where the expression starting at token `from` ends: the first `,` or
-/// `;` outside the delimiters it opens, or the close of the group it is
-/// in.
-fn expression_end(tokens: &[(K, usize, usize)], from: usize) -> usize {
-    let mut depth = 0usize;
-    for (k, t) in tokens.iter().enumerate().skip(from) {
-        match t.0 {
-            K::OpenParen | K::OpenBracket | K::OpenBrace => depth += 1,
-            K::CloseParen | K::CloseBracket | K::CloseBrace if depth == 0 => return k,
-            K::CloseParen | K::CloseBracket | K::CloseBrace => depth -= 1,
-            K::Comma | K::Semi if depth == 0 => return k,
-            _ => {}
-        }
-    }
-    tokens.len()
-}
-
-/// Whether the `:` at `j` is half of a `::`.
-fn is_path_colon(tokens: &[(K, usize, usize)], j: usize) -> bool {
-    tokens.get(j + 1).is_some_and(|t| t.0 == K::Colon)
-        || j.checked_sub(1).is_some_and(|p| tokens[p].0 == K::Colon)
-}
-
-/// Whether the identifier at `j` of a pattern binds a name: not a path
-/// segment, a tuple struct or struct name, nor a field name (`Foo { a: b
-/// }` binds `b`); at the pattern's top level `name: Type` binds `name`.
-fn binds(tokens: &[(K, usize, usize)], j: usize, top: bool) -> bool {
-    let next = tokens.get(j + 1).map(|t| t.0);
-    let prev = tokens[j - 1].0;
-    let colon_next = next == Some(K::Colon);
-    let path_next = colon_next && is_path_colon(tokens, j + 1);
-    let a_name = matches!(next, Some(K::OpenParen | K::OpenBrace | K::Bang));
-    let a_segment = path_next || (prev == K::Colon && is_path_colon(tokens, j - 1));
-    let a_field = colon_next && !top;
-    !(a_name || a_segment || a_field)
 }
 
 /// The names a file can write bare as functions: those its `use` items
