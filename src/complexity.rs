@@ -161,7 +161,7 @@ pub fn prepare_tokens(
         let word = || &text[at..at + len];
         if after_brace {
             after_brace = false;
-            if kind == K::Ident && word() == "else" {
+            if matches!(kind, K::Ident) && word() == "else" {
                 let top = levels.last_mut().expect("a level is always open");
                 let run = top.ladder + LINK_WEIGHT;
                 depth = depth - top.run + run;
@@ -184,7 +184,7 @@ pub fn prepare_tokens(
         }
         let weight = match kind {
             K::OpenParen | K::OpenBracket | K::OpenBrace => {
-                let weight = if kind == K::OpenBrace {
+                let weight = if matches!(kind, K::OpenBrace) {
                     BRACE_WEIGHT
                 } else {
                     GROUP_WEIGHT
@@ -201,14 +201,14 @@ pub fn prepare_tokens(
                     let l = levels.pop().expect("more than one level");
                     depth -= l.run + l.weight;
                 }
-                after_brace = kind == K::CloseBrace;
+                after_brace = matches!(kind, K::CloseBrace);
                 0
             }
             K::Semi | K::Comma => {
                 end_run(&mut levels, &mut depth);
                 0
             }
-            K::Gt if prev == K::Eq => {
+            K::Gt if matches!(prev, K::Eq) => {
                 // `=>`: the `=` counted one.
                 end_run(&mut levels, &mut depth);
                 0

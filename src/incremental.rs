@@ -118,13 +118,13 @@ pub fn fn_extents_of(text: &str, tokens: &[(K, usize, usize)]) -> Vec<FnExtent> 
                 let head = start..i;
                 let has = |w: &str| {
                     head.clone()
-                        .any(|j| tokens[j].0 == K::Ident && word(j) == w)
+                        .any(|j| matches!(tokens[j].0, K::Ident) && word(j) == w)
                 };
                 let close = matching(tokens, i);
                 let fn_at = head.clone().find(|&j| {
-                    tokens[j].0 == K::Ident
+                    matches!(tokens[j].0, K::Ident)
                         && word(j) == "fn"
-                        && tokens.get(j + 1).is_some_and(|t| t.0 == K::Ident)
+                        && tokens.get(j + 1).is_some_and(|t| matches!(t.0, K::Ident))
                 });
                 // A struct pattern among the parameters (`fn f(S { a }: S)`)
                 // is not the body.
@@ -141,7 +141,8 @@ pub fn fn_extents_of(text: &str, tokens: &[(K, usize, usize)]) -> Vec<FnExtent> 
                 }
                 if let Some(f) = fn_at.filter(|_| close < tokens.len()) {
                     let declares = (i + 1..close).any(|j| {
-                        tokens[j].0 == K::Ident && matches!(word(j), "impl" | "trait" | "mod")
+                        matches!(tokens[j].0, K::Ident)
+                            && matches!(word(j), "impl" | "trait" | "mod")
                     });
                     out.push(FnExtent {
                         item: tokens[f].1..tokens[close].2,

@@ -46,10 +46,12 @@ pub(super) fn unread_attributes(text: &str, tokens: &[(K, usize, usize)]) -> Vec
     while i < tokens.len() {
         match tokens[i].0 {
             K::OpenParen | K::OpenBracket | K::OpenBrace => {
-                let call = i >= 2 && kind(i - 1) == Some(K::Bang) && kind(i - 2) == Some(K::Ident);
+                let call = i >= 2
+                    && matches!(kind(i - 1), Some(K::Bang))
+                    && matches!(kind(i - 2), Some(K::Ident));
                 let rules = i >= 3
-                    && kind(i - 1) == Some(K::Ident)
-                    && kind(i - 2) == Some(K::Bang)
+                    && matches!(kind(i - 1), Some(K::Ident))
+                    && matches!(kind(i - 2), Some(K::Bang))
                     && word(i - 3) == "macro_rules";
                 groups.push(call || rules || groups.last() == Some(&true));
             }
@@ -57,12 +59,12 @@ pub(super) fn unread_attributes(text: &str, tokens: &[(K, usize, usize)]) -> Vec
                 groups.pop();
             }
             K::Pound if groups.last() != Some(&true) => {
-                let open = i + 1 + usize::from(kind(i + 1) == Some(K::Bang));
-                if kind(open) == Some(K::OpenBracket) {
+                let open = i + 1 + usize::from(matches!(kind(i + 1), Some(K::Bang)));
+                if matches!(kind(open), Some(K::OpenBracket)) {
                     let close = crate::index::summary::matching(tokens, open);
                     if close < tokens.len() {
-                        let read =
-                            (open + 1..close).any(|j| tokens[j].0 == K::Ident && is_read(word(j)));
+                        let read = (open + 1..close)
+                            .any(|j| matches!(tokens[j].0, K::Ident) && is_read(word(j)));
                         if !read {
                             out.push(tokens[i].1..tokens[close].2);
                         }

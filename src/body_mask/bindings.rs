@@ -32,7 +32,7 @@ pub(super) fn bound_locally(
     let fn_kw = tokens.partition_point(|t| t.1 < f.item.start);
     let open = tokens.partition_point(|t| t.1 < f.body.start);
     // The parameters: from the first `(` after the name (and generics).
-    let Some(params) = (fn_kw..open).find(|&j| tokens[j].0 == K::OpenParen) else {
+    let Some(params) = (fn_kw..open).find(|&j| matches!(tokens[j].0, K::OpenParen)) else {
         return false;
     };
     let Some(param) = parameters(text, tokens, params + 1, name, i) else {
@@ -65,9 +65,12 @@ pub(super) fn bound_locally(
                 }
                 pending = None;
             }
-            K::Ident if word(j) == "fn" && tokens.get(j + 1).is_some_and(|t| t.0 == K::Ident) => {
+            K::Ident
+                if word(j) == "fn"
+                    && tokens.get(j + 1).is_some_and(|t| matches!(t.0, K::Ident)) =>
+            {
                 // A nested function sees none of this one's bindings.
-                let Some(body) = (j..i).find(|&k| tokens[k].0 == K::OpenBrace) else {
+                let Some(body) = (j..i).find(|&k| matches!(tokens[k].0, K::OpenBrace)) else {
                     return false;
                 };
                 let close = crate::index::summary::matching(tokens, body);
@@ -82,7 +85,7 @@ pub(super) fn bound_locally(
             // of the group it is in (or that group's end).
             K::Or if starts_expression(text, tokens, j) => {
                 let Some(closure) = parameters(text, tokens, j + 1, name, i)
-                    .filter(|c| tokens.get(c.end).is_some_and(|t| t.0 == K::Or))
+                    .filter(|c| tokens.get(c.end).is_some_and(|t| matches!(t.0, K::Or)))
                 else {
                     j += 1;
                     continue;
@@ -97,11 +100,14 @@ pub(super) fn bound_locally(
                 continue;
             }
             // `for name in ..{ .. }`: the name inside the loop's block.
-            K::Ident if word(j) == "for" && tokens.get(j + 1).is_some_and(|t| t.0 != K::Lt) => {
+            K::Ident
+                if word(j) == "for" && tokens.get(j + 1).is_some_and(|t| !matches!(t.0, K::Lt)) =>
+            {
                 let mut k = j + 1;
                 let mut bound = false;
-                while k <= i && !(tokens[k].0 == K::Ident && word(k) == "in") {
-                    if tokens[k].0 == K::Ident && word(k) == name && binds(tokens, k, false) {
+                while k <= i && !(matches!(tokens[k].0, K::Ident) && word(k) == "in") {
+                    if matches!(tokens[k].0, K::Ident) && word(k) == name && binds(tokens, k, false)
+                    {
                         if k == i {
                             // The binding itself.
                             return true;
@@ -202,7 +208,7 @@ fn parameters(
             K::OpenParen | K::OpenBracket | K::OpenBrace | K::Lt => depth += 1,
             K::CloseParen | K::CloseBracket | K::CloseBrace if depth == 0 => break,
             K::CloseParen | K::CloseBracket | K::CloseBrace => depth -= 1,
-            K::Gt if tokens[j - 1].0 != K::Minus => depth = depth.saturating_sub(1),
+            K::Gt if !matches!(tokens[j - 1].0, K::Minus) => depth = depth.saturating_sub(1),
             K::Comma if depth == 0 => in_pattern = true,
             K::Colon if depth == 0 && !is_path_colon(tokens, j) => in_pattern = false,
             K::Ident if in_pattern && word(j) == name && binds(tokens, j, depth == 0) => {
@@ -229,7 +235,7 @@ fn starts_expression(text: &str, tokens: &[(K, usize, usize)], j: usize) -> bool
     match tokens[p].0 {
         K::OpenParen | K::OpenBracket | K::OpenBrace | K::Comma | K::Semi | K::Eq => true,
         // `=>`, and `-> T` is not an expression.
-        K::Gt => p > 0 && tokens[p - 1].0 == K::Eq,
+        K::Gt => p > 0 && matches!(tokens[p - 1].0, K::Eq),
         K::Ident => matches!(
             &text[tokens[p].1..tokens[p].2],
             "move" | "async" | "return" | "in" | "break"
@@ -257,8 +263,9 @@ fn expression_end(tokens: &[(K, usize, usize)], from: usize) -> usize {
 
 /// Whether the `:` at `j` is half of a `::`.
 fn is_path_colon(tokens: &[(K, usize, usize)], j: usize) -> bool {
-    tokens.get(j + 1).is_some_and(|t| t.0 == K::Colon)
-        || j.checked_sub(1).is_some_and(|p| tokens[p].0 == K::Colon)
+    tokens.get(j + 1).is_some_and(|t| matches!(t.0, K::Colon))
+        || j.checked_sub(1)
+            .is_some_and(|p| matches!(tokens[p].0, K::Colon))
 }
 
 /// Whether the identifier at `j` of a pattern binds a name: not a path
@@ -267,10 +274,10 @@ fn is_path_colon(tokens: &[(K, usize, usize)], j: usize) -> bool {
 fn binds(tokens: &[(K, usize, usize)], j: usize, top: bool) -> bool {
     let next = tokens.get(j + 1).map(|t| t.0);
     let prev = tokens[j - 1].0;
-    let colon_next = next == Some(K::Colon);
+    let colon_next = matches!(next, Some(K::Colon));
     let path_next = colon_next && is_path_colon(tokens, j + 1);
     let a_name = matches!(next, Some(K::OpenParen | K::OpenBrace | K::Bang));
-    let a_segment = path_next || (prev == K::Colon && is_path_colon(tokens, j - 1));
+    let a_segment = path_next || (matches!(prev, K::Colon) && is_path_colon(tokens, j - 1));
     let a_field = colon_next && !top;
     !(a_name || a_segment || a_field)
 }

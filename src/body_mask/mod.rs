@@ -187,10 +187,16 @@ fn inside(ranges: &[Range<usize>], at: usize) -> bool {
 
 /// The tokens that start outside the sorted, disjoint `gone` ranges.
 fn tokens_outside(tokens: Vec<(K, usize, usize)>, gone: &[Range<usize>]) -> Vec<(K, usize, usize)> {
-    if gone.is_empty() {
-        return tokens;
-    }
-    tokens.into_iter().filter(|t| !inside(gone, t.1)).collect()
+    let mut tokens = tokens;
+    // Both are in order: one pass, the next range to pass kept at hand.
+    let mut next = 0;
+    tokens.retain(|t| {
+        while gone.get(next).is_some_and(|g| g.end <= t.1) {
+            next += 1;
+        }
+        gone.get(next).is_none_or(|g| t.1 < g.start)
+    });
+    tokens
 }
 
 /// The text with every top-level item that holds none of the `triggers`
@@ -282,13 +288,13 @@ fn item_names<'t>(
     let word = |i: usize| &text[tokens[i].1..tokens[i].2];
     let mut i = toks.start;
     while i < toks.end {
-        if tokens[i].0 == K::Ident {
+        if matches!(tokens[i].0, K::Ident) {
             let w = word(i);
             if w == "impl" {
                 // The type's last path segment: after `for` in a trait
                 // impl, else after the impl's own generics.
                 let header: Vec<usize> = (i + 1..toks.end)
-                    .take_while(|&j| tokens[j].0 != K::OpenBrace)
+                    .take_while(|&j| !matches!(tokens[j].0, K::OpenBrace))
                     .collect();
                 let mut at = match header.iter().rposition(|&j| word(j) == "for") {
                     Some(p) => p + 1,
@@ -308,7 +314,7 @@ fn item_names<'t>(
             }
             if DECLARES.contains(&w) {
                 let name = (i + 1..toks.end)
-                    .find(|&j| tokens[j].0 == K::Ident && !NOT_A_NAME.contains(&word(j)));
+                    .find(|&j| matches!(tokens[j].0, K::Ident) && !NOT_A_NAME.contains(&word(j)));
                 return name.map(word).into_iter().collect();
             }
         }
@@ -319,7 +325,10 @@ fn item_names<'t>(
 
 /// Where an impl header goes on after its generics (`impl<T: A<B>>`).
 fn skip_generics(header: &[usize], tokens: &[(K, usize, usize)]) -> usize {
-    if header.first().is_none_or(|&j| tokens[j].0 != K::Lt) {
+    if header
+        .first()
+        .is_none_or(|&j| !matches!(tokens[j].0, K::Lt))
+    {
         return 0;
     }
     let mut depth = 0usize;
@@ -371,7 +380,8 @@ fn top_level_items(
         None => true,
         Some(&(K::Pound, ..)) => true,
         Some(&(K::Ident, s, e)) => {
-            ITEM_WORDS.contains(&&text[s..e]) || tokens.get(i + 1).is_some_and(|t| t.0 == K::Bang)
+            ITEM_WORDS.contains(&&text[s..e])
+                || tokens.get(i + 1).is_some_and(|t| matches!(t.0, K::Bang))
         }
         _ => false,
     };
@@ -388,7 +398,7 @@ fn top_level_items(
             }
             K::CloseBrace | K::CloseParen | K::CloseBracket => {
                 depth = depth.checked_sub(1)?;
-                depth == 0 && k == K::CloseBrace && starts_item(i + 1)
+                depth == 0 && matches!(k, K::CloseBrace) && starts_item(i + 1)
             }
             K::Semi => depth == 0,
             _ => false,
@@ -417,10 +427,10 @@ fn mentions(
     // `use url::Url as Address;`, `extern crate url as u;`
     let mut aliases = Followed::default();
     for i in 1..tokens.len().saturating_sub(1) {
-        if kind(i) == Some(K::Ident)
+        if matches!(kind(i), Some(K::Ident))
             && word(i) == "as"
-            && kind(i - 1) == Some(K::Ident)
-            && kind(i + 1) == Some(K::Ident)
+            && matches!(kind(i - 1), Some(K::Ident))
+            && matches!(kind(i + 1), Some(K::Ident))
             && lookup(word(i - 1)).is_some()
         {
             aliases.add(word(i + 1), Need::Word);
@@ -429,7 +439,7 @@ fn mentions(
     let in_scope = BareNames::of(text, tokens);
     let mut at: Vec<usize> = triggers.to_vec();
     for (i, &(k, start, _)) in tokens.iter().enumerate() {
-        if k != K::Ident {
+        if !matches!(k, K::Ident) {
             continue;
         }
         let w = word(i);
@@ -437,8 +447,10 @@ fn mentions(
             continue;
         };
         let prev = i.checked_sub(1).and_then(kind);
-        let path_after = kind(i + 1) == Some(K::Colon) && kind(i + 2) == Some(K::Colon);
-        let qualified = prev == Some(K::Colon) && i >= 2 && kind(i - 2) == Some(K::Colon);
+        let path_after =
+            matches!(kind(i + 1), Some(K::Colon)) && matches!(kind(i + 2), Some(K::Colon));
+        let qualified =
+            matches!(prev, Some(K::Colon)) && i >= 2 && matches!(kind(i - 2), Some(K::Colon));
         let written = match need {
             Need::Word => true,
             Need::Path => path_after,
@@ -447,11 +459,11 @@ fn mentions(
                 // Under a module, not a type: `Url::parse` is not `parse`.
                 let under_type = qualified
                     && i >= 3
-                    && kind(i - 3) == Some(K::Ident)
+                    && matches!(kind(i - 3), Some(K::Ident))
                     && word(i - 3).starts_with(|c: char| c.is_ascii_uppercase());
-                let turbofish = path_after && kind(i + 3) == Some(K::Lt);
+                let turbofish = path_after && matches!(kind(i + 3), Some(K::Lt));
                 // Its own declaration (`fn raw_query(`) calls nothing.
-                let declared = prev == Some(K::Ident) && word(i - 1) == "fn";
+                let declared = matches!(prev, Some(K::Ident)) && word(i - 1) == "fn";
                 let next = kind(i + 1);
                 // Passed (`.map(raw_query)`), not a parameter (`(path: &str`).
                 let passed = matches!(prev, Some(K::OpenParen | K::Comma))
@@ -460,14 +472,14 @@ fn mentions(
                 // declared in the file (a `path` parameter is not `warp::path`).
                 let reachable = qualified || in_scope.has(w);
                 // `log::trace!(..)` is a macro, not `axum::routing::trace`.
-                let macro_call = next == Some(K::Bang);
-                prev != Some(K::Dot)
+                let macro_call = matches!(next, Some(K::Bang));
+                !matches!(prev, Some(K::Dot))
                     && !declared
                     && !under_type
                     && !macro_call
                     && reachable
                     && (!path_after || turbofish)
-                    && (next == Some(K::OpenParen) || turbofish || qualified || passed)
+                    && (matches!(next, Some(K::OpenParen)) || turbofish || qualified || passed)
                     // A parameter or `let` of that name hides the function.
                     && (qualified || path_after || !bindings::bound_locally(text, tokens, fns, i))
             }
@@ -493,17 +505,17 @@ fn impl_trait_path(
     let word = |j: usize| &text[tokens[j].1..tokens[j].2];
     let first = tokens.partition_point(|t| t.1 < head.start);
     let end = tokens.partition_point(|t| t.1 < head.end);
-    let imp = (first..end).find(|&j| tokens[j].0 == K::Ident && word(j) == "impl")?;
+    let imp = (first..end).find(|&j| matches!(tokens[j].0, K::Ident) && word(j) == "impl")?;
     // The impl's generics and the names of its type parameters.
     let mut params: Vec<&str> = Vec::new();
     let mut at = imp + 1;
-    if tokens.get(at).is_some_and(|t| t.0 == K::Lt) {
+    if tokens.get(at).is_some_and(|t| matches!(t.0, K::Lt)) {
         let mut depth = 0usize;
         while at < end {
             match tokens[at].0 {
                 K::Lt => depth += 1,
                 // `impl<F: Fn() -> R>`: the arrow closes nothing.
-                K::Gt if tokens[at - 1].0 != K::Minus => {
+                K::Gt if !matches!(tokens[at - 1].0, K::Minus) => {
                     depth -= 1;
                     if depth == 0 {
                         break;
@@ -524,12 +536,12 @@ fn impl_trait_path(
     while at < end {
         match tokens[at].0 {
             K::Lt => depth += 1,
-            K::Gt if tokens[at - 1].0 != K::Minus => depth = depth.saturating_sub(1),
+            K::Gt if !matches!(tokens[at - 1].0, K::Minus) => depth = depth.saturating_sub(1),
             K::Ident if depth == 0 && word(at) == "where" => break,
             K::Ident
                 if depth == 0
                     && word(at) == "for"
-                    && tokens.get(at + 1).is_some_and(|t| t.0 != K::Lt) =>
+                    && tokens.get(at + 1).is_some_and(|t| !matches!(t.0, K::Lt)) =>
             {
                 of = Some(at);
                 break;
@@ -541,9 +553,9 @@ fn impl_trait_path(
     let of = of?;
     let ty = (of + 1..end).find(|&j| {
         !(matches!(tokens[j].0, K::And | K::Lifetime { .. })
-            || (tokens[j].0 == K::Ident && matches!(word(j), "mut" | "dyn")))
+            || (matches!(tokens[j].0, K::Ident) && matches!(word(j), "mut" | "dyn")))
     })?;
-    if tokens[ty].0 == K::Ident && params.contains(&word(ty)) {
+    if matches!(tokens[ty].0, K::Ident) && params.contains(&word(ty)) {
         return None;
     }
     Some(tokens.get(trait_start)?.1..tokens[of].1)

@@ -104,7 +104,7 @@ pub fn scan_lexed(lexed: &super::summary::Lexed<'_>) -> Option<QuerySecret> {
         let word = &text[a..b];
         // Test code (`#[test]`, `#[tokio::test]`, `#[cfg(test)]`) is not
         // what the server accepts: skip the attribute's item.
-        if kind == K::Pound {
+        if matches!(kind, K::Pound) {
             if let Some(end) = test_item_end(text, tokens, i) {
                 i = end + 1;
                 continue;
@@ -171,10 +171,10 @@ fn test_item_end(text: &str, tokens: &[(K, usize, usize)], pound: usize) -> Opti
     let attr = tokens.get(open + 1..close)?;
     let is_test = attr
         .iter()
-        .any(|&(k, a, b)| k == K::Ident && &text[a..b] == "test");
+        .any(|&(k, a, b)| matches!(k, K::Ident) && &text[a..b] == "test");
     let is_cfg_not = attr
         .iter()
-        .any(|&(k, a, b)| k == K::Ident && &text[a..b] == "not");
+        .any(|&(k, a, b)| matches!(k, K::Ident) && &text[a..b] == "not");
     if !is_test || is_cfg_not {
         return None;
     }
@@ -242,7 +242,7 @@ fn starts_with_ignore_case(text: &str, word: &str) -> bool {
 /// A credential field of the struct whose `struct` keyword starts
 /// `tokens`: its name and byte offset.
 fn credential_struct(text: &str, tokens: &[(K, usize, usize)]) -> Option<(String, usize)> {
-    let (_, a, b) = *tokens.get(1).filter(|t| t.0 == K::Ident)?;
+    let (_, a, b) = *tokens.get(1).filter(|t| matches!(t.0, K::Ident))?;
     let name = text[a..b].to_ascii_lowercase();
     if !["query", "param", "callback"]
         .iter()
@@ -253,7 +253,7 @@ fn credential_struct(text: &str, tokens: &[(K, usize, usize)]) -> Option<(String
     let open = tokens
         .iter()
         .position(|t| matches!(t.0, K::OpenBrace | K::Semi | K::OpenParen))?;
-    if tokens[open].0 != K::OpenBrace {
+    if !matches!(tokens[open].0, K::OpenBrace) {
         return None;
     }
     let mut depth = 0usize;
@@ -268,9 +268,9 @@ fn credential_struct(text: &str, tokens: &[(K, usize, usize)]) -> Option<(String
                 }
             }
             K::Ident if depth == 1 => {
-                let next_is_colon = tokens.get(j + 1).is_some_and(|t| t.0 == K::Colon)
-                    && tokens.get(j + 2).is_none_or(|t| t.0 != K::Colon);
-                let prev_is_colon = j > 0 && tokens[j - 1].0 == K::Colon;
+                let next_is_colon = tokens.get(j + 1).is_some_and(|t| matches!(t.0, K::Colon))
+                    && tokens.get(j + 2).is_none_or(|t| !matches!(t.0, K::Colon));
+                let prev_is_colon = j > 0 && matches!(tokens[j - 1].0, K::Colon);
                 if next_is_colon && !prev_is_colon {
                     fields.push((&text[a..b], a));
                 }

@@ -75,9 +75,9 @@ pub(super) fn returned_chain(
     // no chain, unless it takes an `Option` or `Result` apart.
     let takes_apart = || {
         body.iter()
-            .any(|t| t.0 == K::Ident && matches!(&text[t.1..t.2], "Some" | "Ok"))
+            .any(|t| matches!(t.0, K::Ident) && matches!(&text[t.1..t.2], "Some" | "Ok"))
     };
-    let ends_in_block = body.last().is_some_and(|t| t.0 == K::CloseBrace);
+    let ends_in_block = body.last().is_some_and(|t| matches!(t.0, K::CloseBrace));
     if ends_in_block && !takes_apart() {
         return None;
     }
@@ -143,7 +143,7 @@ pub(super) fn returned_chain(
                     }
                     // A pattern: whatever it binds is not followed.
                     _ => {
-                        for t in pat.iter().filter(|t| t.0 == K::Ident) {
+                        for t in pat.iter().filter(|t| matches!(t.0, K::Ident)) {
                             names.insert(word(t), None);
                         }
                     }
@@ -200,7 +200,7 @@ fn early_return(
     }
     let inner = &toks[open + 1..close];
     let inner = match inner.last() {
-        Some(t) if t.0 == K::Semi => &inner[..inner.len() - 1],
+        Some(t) if matches!(t.0, K::Semi) => &inner[..inner.len() - 1],
         _ => inner,
     };
     match inner.split_first() {
@@ -243,7 +243,7 @@ fn top_level_eq(toks: &[Tok]) -> Option<usize> {
 
 fn has_return(text: &str, toks: &[Tok]) -> bool {
     toks.iter()
-        .any(|t| t.0 == K::Ident && &text[t.1..t.2] == "return")
+        .any(|t| matches!(t.0, K::Ident) && &text[t.1..t.2] == "return")
 }
 
 /// The chain `toks` is, from what the names hold: `&q.a.b()?`, where `q`
@@ -305,7 +305,11 @@ fn taken_apart(text: &str, toks: &[Tok], names: &HashMap<&str, Option<Chain>>) -
         let v = some_binding(text, &toks[2..eq])?;
         let open = block_start(toks, eq + 1)?;
         let close = matching(toks, open);
-        if w(close + 1) != Some("else") || toks.get(close + 2).is_none_or(|t| t.0 != K::OpenBrace) {
+        if w(close + 1) != Some("else")
+            || toks
+                .get(close + 2)
+                .is_none_or(|t| !matches!(t.0, K::OpenBrace))
+        {
             return None;
         }
         let else_close = matching(toks, close + 2);
@@ -367,7 +371,9 @@ pub(super) fn match_arms(toks: &[Tok]) -> Option<Vec<(Range<usize>, Range<usize>
     let mut i = 0;
     while i < toks.len() {
         let arrow = (i..toks.len().saturating_sub(1)).find(|&j| {
-            toks[j].0 == K::Eq && toks[j + 1].0 == K::Gt && toks[j].2 == toks[j + 1].1
+            matches!(toks[j].0, K::Eq)
+                && matches!(toks[j + 1].0, K::Gt)
+                && toks[j].2 == toks[j + 1].1
         })?;
         let pat = i..arrow;
         let start = arrow + 2;
@@ -380,7 +386,7 @@ pub(super) fn match_arms(toks: &[Tok]) -> Option<Vec<(Range<usize>, Range<usize>
                 K::CloseBrace => {
                     depth = depth.saturating_sub(1);
                     // A block body ends its arm.
-                    if depth == 0 && toks[start].0 == K::OpenBrace {
+                    if depth == 0 && matches!(toks[start].0, K::OpenBrace) {
                         j += 1;
                         break;
                     }
@@ -392,7 +398,7 @@ pub(super) fn match_arms(toks: &[Tok]) -> Option<Vec<(Range<usize>, Range<usize>
         }
         arms.push((pat, start..j.min(toks.len())));
         i = j;
-        if toks.get(i).is_some_and(|t| t.0 == K::Comma) {
+        if toks.get(i).is_some_and(|t| matches!(t.0, K::Comma)) {
             i += 1;
         }
     }
@@ -404,7 +410,7 @@ fn block_value(toks: &[Tok]) -> Option<&[Tok]> {
     match toks {
         [open, inner @ .., close] if open.0 == K::OpenBrace && close.0 == K::CloseBrace => {
             // A block of one expression, no statement before it.
-            (!inner.iter().any(|t| t.0 == K::Semi) && !inner.is_empty()).then_some(inner)
+            (!inner.iter().any(|t| matches!(t.0, K::Semi)) && !inner.is_empty()).then_some(inner)
         }
         [] => None,
         _ => Some(toks),
@@ -416,11 +422,11 @@ fn block_value(toks: &[Tok]) -> Option<&[Tok]> {
 fn let_else<'b>(text: &str, init: &'b [Tok]) -> Option<(&'b [Tok], &'b [Tok])> {
     let at = init
         .iter()
-        .position(|t| t.0 == K::Ident && word(text, t) == "else")?;
+        .position(|t| matches!(t.0, K::Ident) && word(text, t) == "else")?;
     let (value, rest) = (&init[..at], &init[at + 1..]);
     (rest.first()?.0 == K::OpenBrace
         && matching(rest, 0) + 1 == rest.len()
-        && !value.iter().any(|t| t.0 == K::OpenBrace))
+        && !value.iter().any(|t| matches!(t.0, K::OpenBrace)))
     .then_some((value, rest))
 }
 
@@ -437,13 +443,13 @@ fn names_nothing(text: &str, toks: &[Tok], names: &HashMap<&str, Option<Chain>>)
 /// The chain `toks` is, its root's own chain given by `root`.
 fn chain_of(text: &str, toks: &[Tok], root: &dyn Fn(&str) -> Option<Chain>) -> Option<Chain> {
     let mut i = 0;
-    while toks.get(i).is_some_and(|t| t.0 == K::And) {
+    while toks.get(i).is_some_and(|t| matches!(t.0, K::And)) {
         i += 1;
     }
     if toks.get(i).is_some_and(|t| &text[t.1..t.2] == "mut") {
         i += 1;
     }
-    let first = toks.get(i).filter(|t| t.0 == K::Ident)?;
+    let first = toks.get(i).filter(|t| matches!(t.0, K::Ident))?;
     let mut chain = root(&text[first.1..first.2])?;
     i += 1;
     while i < toks.len() {
@@ -454,11 +460,11 @@ fn chain_of(text: &str, toks: &[Tok], root: &dyn Fn(&str) -> Option<Chain>) -> O
                 let name = &text[a..b];
                 let is_index =
                     matches!(kind, K::Literal { .. }) && name.bytes().all(|c| c.is_ascii_digit());
-                if !(kind == K::Ident && name != "await" || is_index) {
+                if !(matches!(kind, K::Ident) && name != "await" || is_index) {
                     return None;
                 }
                 i += 1;
-                if toks.get(i + 1).is_some_and(|t| t.0 == K::OpenParen) && !is_index {
+                if toks.get(i + 1).is_some_and(|t| matches!(t.0, K::OpenParen)) && !is_index {
                     i = matching(toks, i + 1);
                     chain.steps.push(Step::Method(name.to_string()));
                 } else {
@@ -482,17 +488,18 @@ fn kill_assigned<'t>(
     muts: &HashSet<&str>,
 ) {
     for (j, t) in toks.iter().enumerate() {
-        if t.0 != K::Ident {
+        if !matches!(t.0, K::Ident) {
             continue;
         }
         let name = &text[t.1..t.2];
         if !names.contains_key(name) || j > 0 && matches!(toks[j - 1].0, K::Dot | K::Colon) {
             continue;
         }
-        let borrowed =
-            j >= 2 && toks[j - 2].0 == K::And && &text[toks[j - 1].1..toks[j - 1].2] == "mut";
+        let borrowed = j >= 2
+            && matches!(toks[j - 2].0, K::And)
+            && &text[toks[j - 1].1..toks[j - 1].2] == "mut";
         let mut k = j + 1;
-        while toks.get(k).is_some_and(|t| t.0 == K::Dot)
+        while toks.get(k).is_some_and(|t| matches!(t.0, K::Dot))
             && toks
                 .get(k + 1)
                 .is_some_and(|t| matches!(t.0, K::Ident | K::Literal { .. }))
@@ -516,10 +523,10 @@ fn assigns(toks: &[Tok]) -> bool {
         )
     };
     match kind(0) {
-        Some(K::Eq) => kind(1) != Some(K::Eq) && kind(1) != Some(K::Gt),
-        k if op(k) => kind(1) == Some(K::Eq),
-        Some(K::Lt) => kind(1) == Some(K::Lt) && kind(2) == Some(K::Eq),
-        Some(K::Gt) => kind(1) == Some(K::Gt) && kind(2) == Some(K::Eq),
+        Some(K::Eq) => !matches!(kind(1), Some(K::Eq)) && !matches!(kind(1), Some(K::Gt)),
+        k if op(k) => matches!(kind(1), Some(K::Eq)),
+        Some(K::Lt) => matches!(kind(1), Some(K::Lt)) && matches!(kind(2), Some(K::Eq)),
+        Some(K::Gt) => matches!(kind(1), Some(K::Gt)) && matches!(kind(2), Some(K::Eq)),
         _ => false,
     }
 }
@@ -532,13 +539,17 @@ fn statements<'b>(text: &str, body: &'b [Tok]) -> Option<Vec<(&'b [Tok], bool)>>
     let mut i = 0;
     while i < body.len() {
         // Attributes on a statement.
-        if body[i].0 == K::Pound && body.get(i + 1).is_some_and(|t| t.0 == K::OpenBracket) {
+        if matches!(body[i].0, K::Pound)
+            && body
+                .get(i + 1)
+                .is_some_and(|t| matches!(t.0, K::OpenBracket))
+        {
             i = matching(body, i + 1) + 1;
             continue;
         }
         let start = i;
         let first = &text[body[i].1..body[i].2];
-        let block_like = body[i].0 == K::OpenBrace
+        let block_like = matches!(body[i].0, K::OpenBrace)
             || matches!(body[i].0, K::Lifetime { .. })
             || matches!(first, "if" | "match" | "for" | "while" | "loop" | "unsafe");
         if block_like {
@@ -554,7 +565,7 @@ fn statements<'b>(text: &str, body: &'b [Tok]) -> Option<Vec<(&'b [Tok], bool)>>
             }
             let next = body.get(close + 1).map(|t| t.0);
             if !matches!(next, Some(K::Dot | K::Question)) {
-                let semi = next == Some(K::Semi);
+                let semi = matches!(next, Some(K::Semi));
                 out.push((&body[start..=close.min(body.len() - 1)], semi));
                 i = close + 1 + usize::from(semi);
                 continue;

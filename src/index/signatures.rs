@@ -192,11 +192,11 @@ impl<'a> Parser<'a> {
 
     /// The next token is the identifier `w`.
     fn is(&self, w: &str) -> bool {
-        self.peek() == Some(K::Ident) && self.word() == w
+        matches!(self.peek(), Some(K::Ident)) && self.word() == w
     }
 
     fn is_at(&self, i: usize, w: &str) -> bool {
-        self.kind(i) == Some(K::Ident) && self.word_at(i) == w
+        matches!(self.kind(i), Some(K::Ident)) && self.word_at(i) == w
     }
 
     fn eat_word(&mut self, w: &str) -> bool {
@@ -233,7 +233,7 @@ impl<'a> Parser<'a> {
 
     /// An identifier that is a name, not a keyword.
     fn name(&mut self) -> Option<String> {
-        if self.peek() != Some(K::Ident) || RESERVED.contains(&self.word()) {
+        if !matches!(self.peek(), Some(K::Ident)) || RESERVED.contains(&self.word()) {
             return None;
         }
         let w = self.word().to_string();
@@ -244,7 +244,7 @@ impl<'a> Parser<'a> {
     /// Past `for<'a>`, if there.
     fn higher_ranked(&mut self) -> Option<()> {
         if self.eat_word("for") {
-            if self.peek() != Some(K::Lt) {
+            if !matches!(self.peek(), Some(K::Lt)) {
                 return None;
             }
             self.at += 1;
@@ -308,7 +308,8 @@ impl<'a> Parser<'a> {
         let mut angles = 0usize;
         loop {
             let k = self.peek()?;
-            let arrow = k == K::Gt && self.at > 0 && self.joint(self.at - 1, K::Minus, K::Gt);
+            let arrow =
+                matches!(k, K::Gt) && self.at > 0 && self.joint(self.at - 1, K::Minus, K::Gt);
             if angles == 0 && stops.contains(&k) && !arrow {
                 return Some(());
             }
@@ -335,7 +336,7 @@ impl<'a> Parser<'a> {
     fn items(&mut self) -> Option<Vec<ItemSig>> {
         let mut out = Vec::new();
         while let Some(k) = self.peek() {
-            if k == K::CloseBrace {
+            if matches!(k, K::CloseBrace) {
                 break;
             }
             if let Some(item) = self.item()? {
@@ -347,17 +348,17 @@ impl<'a> Parser<'a> {
 
     fn attrs(&mut self) -> Option<Attrs> {
         let mut attrs = Attrs::default();
-        while self.peek() == Some(K::Pound) {
+        while matches!(self.peek(), Some(K::Pound)) {
             self.at += 1;
             // Inner attributes: left to syn.
-            if self.peek() != Some(K::OpenBracket) {
+            if !matches!(self.peek(), Some(K::OpenBracket)) {
                 return None;
             }
             let open = self.at;
             self.skip_group()?;
             let inside = open + 1..self.at - 1;
             let head = self.word_at(inside.start);
-            if self.kind(inside.start) != Some(K::Ident) {
+            if !matches!(self.kind(inside.start), Some(K::Ident)) {
                 return None;
             }
             match head {
@@ -365,7 +366,7 @@ impl<'a> Parser<'a> {
                 "path" => {
                     let lit = inside.start + 2;
                     if inside.len() == 3
-                        && self.kind(inside.start + 1) == Some(K::Eq)
+                        && matches!(self.kind(inside.start + 1), Some(K::Eq))
                         && attrs.path.is_none()
                     {
                         attrs.path = self.str_value(lit);
@@ -382,12 +383,12 @@ impl<'a> Parser<'a> {
         if !self.eat_word("pub") {
             return Some(());
         }
-        if self.peek() == Some(K::OpenParen) {
+        if matches!(self.peek(), Some(K::OpenParen)) {
             let inner = self.at + 1;
             let short = ["crate", "self", "super"]
                 .iter()
                 .any(|w| self.is_at(inner, w))
-                && self.kind(inner + 1) == Some(K::CloseParen);
+                && matches!(self.kind(inner + 1), Some(K::CloseParen));
             if short {
                 self.at += 3;
             } else if self.is_at(inner, "in") {
@@ -413,7 +414,7 @@ impl<'a> Parser<'a> {
             self.at += 2;
             return self.macro_item();
         }
-        if self.peek() != Some(K::Ident) {
+        if !matches!(self.peek(), Some(K::Ident)) {
             return None;
         }
         let w = self.word();
@@ -459,7 +460,7 @@ impl<'a> Parser<'a> {
                 let name = self.name()?;
                 self.generics()?;
                 self.where_clause()?;
-                if self.peek() != Some(K::OpenBrace) {
+                if !matches!(self.peek(), Some(K::OpenBrace)) {
                     return None;
                 }
                 self.skip_group()?;
@@ -470,7 +471,7 @@ impl<'a> Parser<'a> {
                 let name = self.name()?;
                 let generics = self.generics()?;
                 self.where_clause()?;
-                if self.peek() != Some(K::OpenBrace) {
+                if !matches!(self.peek(), Some(K::OpenBrace)) {
                     return None;
                 }
                 self.skip_group()?;
@@ -480,7 +481,7 @@ impl<'a> Parser<'a> {
                 self.at += 1;
                 let name = self.name()?;
                 let generics = self.generics()?;
-                if self.peek() == Some(K::Colon) {
+                if matches!(self.peek(), Some(K::Colon)) {
                     // Bounds on a free alias: syn reads it as verbatim.
                     return None;
                 }
@@ -527,7 +528,7 @@ impl<'a> Parser<'a> {
             }
             // `extern "C" { .. }`, `unsafe extern { .. }`: nothing recorded.
             "extern" | "unsafe" if self.foreign_block_ahead() => {
-                while self.peek() != Some(K::OpenBrace) {
+                while !matches!(self.peek(), Some(K::OpenBrace)) {
                     self.at += 1;
                 }
                 self.skip_group()?;
@@ -563,14 +564,14 @@ impl<'a> Parser<'a> {
         if matches!(self.kind(i), Some(K::Literal { .. })) {
             i += 1;
         }
-        self.kind(i) == Some(K::OpenBrace)
+        matches!(self.kind(i), Some(K::OpenBrace))
     }
 
     /// `name! { .. }`, `a::b!(..);`, `macro_rules! name { .. }`.
     fn macro_item(&mut self) -> Option<Option<ItemSig>> {
         let mut path = Vec::new();
         loop {
-            if self.peek() != Some(K::Ident) {
+            if !matches!(self.peek(), Some(K::Ident)) {
                 return None;
             }
             path.push(self.word());
@@ -582,12 +583,12 @@ impl<'a> Parser<'a> {
             }
         }
         self.expect(K::Bang)?;
-        let named = if self.peek() == Some(K::Ident) {
+        let named = if matches!(self.peek(), Some(K::Ident)) {
             Some(self.name()?)
         } else {
             None
         };
-        let brace = self.peek() == Some(K::OpenBrace);
+        let brace = matches!(self.peek(), Some(K::OpenBrace));
         if !matches!(
             self.peek(),
             Some(K::OpenBrace | K::OpenParen | K::OpenBracket)
@@ -692,7 +693,7 @@ impl<'a> Parser<'a> {
 
     /// A field's attributes (none survive `without_bodies`) and visibility.
     fn field_start(&mut self) -> Option<()> {
-        if self.peek() == Some(K::Pound) {
+        if matches!(self.peek(), Some(K::Pound)) {
             return None;
         }
         self.visibility()
@@ -717,7 +718,7 @@ impl<'a> Parser<'a> {
         self.at += 1;
         // `"lit"`, `&"lit"`, `&&mut "lit"`.
         let mut i = start;
-        while i < end && self.kind(i) == Some(K::And) {
+        while i < end && matches!(self.kind(i), Some(K::And)) {
             i += 1;
             if self.is_at(i, "mut") {
                 i += 1;
@@ -765,7 +766,7 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        if self.peek() == Some(K::Eq) {
+        if matches!(self.peek(), Some(K::Eq)) {
             // A trait alias.
             self.skip_until(&[K::Semi], false)?;
             self.at += 1;
@@ -822,11 +823,11 @@ impl<'a> Parser<'a> {
     /// One item of a trait or an impl: a method is returned (in an impl,
     /// only with a body, as syn reads it).
     fn assoc_item(&mut self, in_impl: bool) -> Option<Option<(String, FnSig)>> {
-        if self.peek() == Some(K::Pound) {
+        if matches!(self.peek(), Some(K::Pound)) {
             self.attrs()?;
         }
         self.visibility()?;
-        if self.peek() != Some(K::Ident) {
+        if !matches!(self.peek(), Some(K::Ident)) {
             return None;
         }
         let next = self.word_at(self.at + 1);
@@ -885,7 +886,7 @@ impl<'a> Parser<'a> {
         let mut names: Vec<Option<String>> = Vec::new();
         let mut first = true;
         while !self.eat(K::CloseParen) {
-            if self.peek() == Some(K::Pound) {
+            if matches!(self.peek(), Some(K::Pound)) {
                 return None;
             }
             if first && self.receiver()? {
@@ -998,7 +999,7 @@ impl<'a> Parser<'a> {
         if self.is(super::summary::REACH_MARKER) {
             self.at += 1;
             self.expect(K::Bang)?;
-            if self.peek() != Some(K::OpenParen) {
+            if !matches!(self.peek(), Some(K::OpenParen)) {
                 return None;
             }
             let open = self.at;
@@ -1016,7 +1017,7 @@ impl<'a> Parser<'a> {
         while self.eat(K::And) {
             self.eat_word("mut");
         }
-        if self.peek() != Some(K::Ident) {
+        if !matches!(self.peek(), Some(K::Ident)) {
             return None;
         }
         let root = self.word();
@@ -1044,8 +1045,8 @@ impl<'a> Parser<'a> {
                         K::Ident => {
                             let m = self.word();
                             self.at += 1;
-                            if self.peek() == Some(K::OpenParen) {
-                                if self.kind(self.at + 1) != Some(K::CloseParen) {
+                            if matches!(self.peek(), Some(K::OpenParen)) {
+                                if !matches!(self.kind(self.at + 1), Some(K::CloseParen)) {
                                     return None;
                                 }
                                 self.at += 2;
@@ -1095,7 +1096,7 @@ impl<'a> Parser<'a> {
             if self.eat(K::Gt) {
                 break;
             }
-            if self.peek() == Some(K::Pound) {
+            if matches!(self.peek(), Some(K::Pound)) {
                 return None;
             }
             match self.peek()? {
@@ -1221,7 +1222,7 @@ impl<'a> Parser<'a> {
                     if self.eat_word("extern") && matches!(self.peek(), Some(K::Literal { .. })) {
                         self.at += 1;
                     }
-                    if !self.eat_word("fn") || self.peek() != Some(K::OpenParen) {
+                    if !self.eat_word("fn") || !matches!(self.peek(), Some(K::OpenParen)) {
                         return None;
                     }
                     self.skip_group()?;
@@ -1261,7 +1262,7 @@ impl<'a> Parser<'a> {
             _ => return None,
         };
         // A bare trait object (`Box<Error + Send>`): syn's.
-        if plus && self.peek() == Some(K::Plus) {
+        if plus && matches!(self.peek(), Some(K::Plus)) {
             return None;
         }
         Some(t)
@@ -1273,7 +1274,7 @@ impl<'a> Parser<'a> {
         let mut segs = Vec::new();
         let mut args = Vec::new();
         loop {
-            if self.peek() != Some(K::Ident) {
+            if !matches!(self.peek(), Some(K::Ident)) {
                 return None;
             }
             let w = self.word();
@@ -1283,12 +1284,12 @@ impl<'a> Parser<'a> {
             segs.push(w.to_string());
             self.at += 1;
             args.clear();
-            if self.is_path_sep() && self.kind(self.at + 2) == Some(K::Lt) {
+            if self.is_path_sep() && matches!(self.kind(self.at + 2), Some(K::Lt)) {
                 self.at += 2;
             }
-            if self.peek() == Some(K::Lt) {
+            if matches!(self.peek(), Some(K::Lt)) {
                 args = self.generic_args()?;
-            } else if self.peek() == Some(K::OpenParen) {
+            } else if matches!(self.peek(), Some(K::OpenParen)) {
                 // `Fn(A) -> B`: no type arguments.
                 self.skip_group()?;
                 if self.is_arrow() {
@@ -1299,7 +1300,7 @@ impl<'a> Parser<'a> {
                     return None;
                 }
                 return Some((segs, args, false));
-            } else if in_type && self.peek() == Some(K::Bang) {
+            } else if in_type && matches!(self.peek(), Some(K::Bang)) {
                 self.at += 1;
                 if !matches!(
                     self.peek(),
@@ -1333,7 +1334,7 @@ impl<'a> Parser<'a> {
                 }
                 K::Ident
                     if matches!(self.kind(self.at + 1), Some(K::Eq))
-                        || (self.kind(self.at + 1) == Some(K::Colon)
+                        || (matches!(self.kind(self.at + 1), Some(K::Colon))
                             && !self.is_path_sep_at(self.at + 1)) =>
                 {
                     // `Item = T`, `Item: Bound`.
@@ -1370,7 +1371,7 @@ impl<'a> Parser<'a> {
                     out.push(None);
                 }
                 // `use<'a, T>`: what an `impl Trait` captures.
-                K::Ident if self.is("use") && self.kind(self.at + 1) == Some(K::Lt) => {
+                K::Ident if self.is("use") && matches!(self.kind(self.at + 1), Some(K::Lt)) => {
                     self.at += 2;
                     self.skip_until(&[K::Gt], true)?;
                     self.at += 1;
@@ -1390,7 +1391,7 @@ impl<'a> Parser<'a> {
                     if leading_colon {
                         self.at += 2;
                     }
-                    if self.peek() != Some(K::Ident) {
+                    if !matches!(self.peek(), Some(K::Ident)) {
                         return None;
                     }
                     let (segs, args, mac) = self.path(false)?;

@@ -549,16 +549,21 @@ pub struct Lexed<'a> {
 
 impl<'a> Lexed<'a> {
     pub fn of(text: &'a str) -> Lexed<'a> {
-        use ra_ap_rustc_lexer::{tokenize, FrontmatterAllowed, TokenKind as K};
+        use ra_ap_rustc_lexer::{Cursor, FrontmatterAllowed, TokenKind as K};
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let start = ra_ap_rustc_lexer::strip_shebang(text).unwrap_or(0);
         let text = &text[start..];
         let mut tokens = Vec::with_capacity(text.len() / 4);
         let mut docs = Vec::new();
         let mut pos = 0;
-        for t in tokenize(text, FrontmatterAllowed::No) {
+        // The cursor itself, not `tokenize`: its end test is a
+        // `TokenKind` comparison not inlined here, a call per token.
+        let mut cursor = Cursor::new(text, FrontmatterAllowed::No);
+        loop {
+            let t = cursor.advance_token();
             let end = pos + t.len as usize;
             match t.kind {
+                K::Eof => break,
                 // Doc comments are attributes nothing here needs.
                 K::LineComment { doc_style: Some(_) }
                 | K::BlockComment {
@@ -607,11 +612,15 @@ fn without_bodies_into(lexed: &Lexed<'_>, mut written: Option<&mut Vec<Tok>>) ->
         // Attributes are dropped but for the two a summary reads
         // (`#[path = ..]`, `#[macro_use]`): derives, docs and serde
         // options are most of the signatures of application code.
-        if kind == K::Pound {
-            let open = i + 1 + usize::from(tokens.get(i + 1).is_some_and(|t| t.0 == K::Bang));
-            if tokens.get(open).is_some_and(|t| t.0 == K::OpenBracket) {
+        if matches!(kind, K::Pound) {
+            let open =
+                i + 1 + usize::from(tokens.get(i + 1).is_some_and(|t| matches!(t.0, K::Bang)));
+            if tokens
+                .get(open)
+                .is_some_and(|t| matches!(t.0, K::OpenBracket))
+            {
                 let read = tokens.get(open + 1).is_some_and(|t| {
-                    t.0 == K::Ident && matches!(&text[t.1..t.2], "path" | "macro_use")
+                    matches!(t.0, K::Ident) && matches!(&text[t.1..t.2], "path" | "macro_use")
                 });
                 if !read {
                     i = matching(tokens, open) + 1;
@@ -630,7 +639,7 @@ fn without_bodies_into(lexed: &Lexed<'_>, mut written: Option<&mut Vec<Tok>>) ->
             K::Ident
                 if word == "fn"
                     && !(after_fn && depth > fn_depth)
-                    && tokens.get(i + 1).is_some_and(|t| t.0 == K::Ident) =>
+                    && tokens.get(i + 1).is_some_and(|t| matches!(t.0, K::Ident)) =>
             {
                 after_fn = true;
                 fn_at = i;
@@ -728,7 +737,7 @@ type Tok = (ra_ap_rustc_lexer::TokenKind, usize, usize);
 /// pattern), from the tokens between `fn` and the body.
 fn param_names(text: &str, sig: &[Tok]) -> Vec<Option<String>> {
     use ra_ap_rustc_lexer::TokenKind as K;
-    let Some(open) = sig.iter().position(|t| t.0 == K::OpenParen) else {
+    let Some(open) = sig.iter().position(|t| matches!(t.0, K::OpenParen)) else {
         return Vec::new();
     };
     let close = matching(sig, open).min(sig.len());
@@ -824,19 +833,19 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
         let (kind, a, b) = body[j];
         let word = &text[a..b];
         let after_dot = j > 0 && matches!(body[j - 1].0, K::Dot | K::Colon);
-        if kind == K::Ident && word == "match" && !after_dot {
+        if matches!(kind, K::Ident) && word == "match" && !after_dot {
             let resolve = |w: &str| index_of(w, &bound, j);
             let arms = match_bindings(text, body, j, &resolve);
             bound.extend(arms);
         }
-        if kind == K::Ident && word == "let" {
+        if matches!(kind, K::Ident) && word == "let" {
             let resolve = |w: &str| index_of(w, &bound, j);
             if let Some((holds, b)) = unwrapped_binding(text, body, j, &resolve) {
                 bound.push((holds, b));
             } else if let Some(b) = let_binding(text, &body[j + 1..], &resolve) {
                 // The statement ends at its `;` outside every group.
                 let mut end = j + 1;
-                while end < body.len() && body[end].0 != K::Semi {
+                while end < body.len() && !matches!(body[end].0, K::Semi) {
                     end = match body[end].0 {
                         K::OpenParen | K::OpenBracket | K::OpenBrace => matching(body, end) + 1,
                         _ => end + 1,
@@ -845,11 +854,11 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
                 bound.push((end..usize::MAX, b));
             }
         }
-        if kind == K::Ident {
+        if matches!(kind, K::Ident) {
             // `name!(..)`, `tracing::name!(..)`: a loud macro logging a
             // parameter whole.
             if LOUD_MACROS.contains(&word)
-                && body.get(j + 1).is_some_and(|t| t.0 == K::Bang)
+                && body.get(j + 1).is_some_and(|t| matches!(t.0, K::Bang))
                 && body
                     .get(j + 2)
                     .is_some_and(|t| matches!(t.0, K::OpenParen | K::OpenBracket | K::OpenBrace))
@@ -933,7 +942,7 @@ fn unwrapped_binding<'t>(
     let kind = |i: usize| body.get(i).map(|t| t.0);
     let in_block = at > 0 && matches!(word(at - 1), "if" | "while");
     let name = super::returns::some_binding(text, body.get(at + 1..at + 5)?)?;
-    if kind(at + 5) != Some(K::Eq) {
+    if !matches!(kind(at + 5), Some(K::Eq)) {
         return None;
     }
     let (root, end) = value_extent(text, body, at + 6, !in_block)?;
@@ -941,7 +950,7 @@ fn unwrapped_binding<'t>(
     let holds = if in_block {
         end + 1..matching(body, end)
     } else {
-        if kind(end + 1) != Some(K::OpenBrace) {
+        if !matches!(kind(end + 1), Some(K::OpenBrace)) {
             return None;
         }
         matching(body, end + 1) + 1..usize::MAX
@@ -995,7 +1004,7 @@ fn match_bindings<'t>(
 fn value_extent(text: &str, body: &[Tok], from: usize, until_else: bool) -> Option<(usize, usize)> {
     use ra_ap_rustc_lexer::TokenKind as K;
     let mut root = from;
-    while body.get(root).is_some_and(|t| t.0 == K::And) {
+    while body.get(root).is_some_and(|t| matches!(t.0, K::And)) {
         root += 1;
     }
     let mut end = root;
@@ -1042,7 +1051,9 @@ fn uses_in(text: &str, body: &[Tok], range: &Range<usize>, name: &str) -> usize 
     (range.clone())
         .filter(|&k| {
             let t = body[k];
-            t.0 == K::Ident && &text[t.1..t.2] == name && (k == 0 || body[k - 1].0 != K::Dot)
+            matches!(t.0, K::Ident)
+                && &text[t.1..t.2] == name
+                && (k == 0 || !matches!(body[k - 1].0, K::Dot))
         })
         .count()
 }
@@ -1077,15 +1088,18 @@ fn let_binding<'t>(
     // `let name: Type = ..`: the type up to `=` (no generics with `=`).
     let mut i = 1;
     if after.0 == K::Colon {
-        while rest.get(i).is_some_and(|t| t.0 != K::Eq && t.0 != K::Semi) {
+        while rest
+            .get(i)
+            .is_some_and(|t| !matches!(t.0, K::Eq) && !matches!(t.0, K::Semi))
+        {
             i += 1;
         }
     }
-    if rest.get(i).is_none_or(|t| t.0 != K::Eq) {
+    if rest.get(i).is_none_or(|t| !matches!(t.0, K::Eq)) {
         return Some((name, None, false));
     }
     i += 1;
-    while rest.get(i).is_some_and(|t| t.0 == K::And) {
+    while rest.get(i).is_some_and(|t| matches!(t.0, K::And)) {
         i += 1;
     }
     let mut unwrap_counts = false;
@@ -1097,7 +1111,7 @@ fn let_binding<'t>(
         let (p, mut steps, root_counts) = resolve(word(root))?;
         let (more, end, unwrapped) = chain_steps(text, rest, i + 1);
         // The chain must end the statement (not at an unwrap).
-        if unwrapped || rest.get(end).is_none_or(|t| t.0 != K::Semi) {
+        if unwrapped || rest.get(end).is_none_or(|t| !matches!(t.0, K::Semi)) {
             return None;
         }
         steps.extend(more);
@@ -1106,7 +1120,9 @@ fn let_binding<'t>(
             .iter()
             .enumerate()
             .filter(|(k, t)| {
-                t.0 == K::Ident && word(t) == name && (*k == 0 || rest[end + k - 1].0 != K::Dot)
+                matches!(t.0, K::Ident)
+                    && word(t) == name
+                    && (*k == 0 || rest[end + k - 1].0 != K::Dot)
             })
             .count();
         unwrap_counts = root_counts && uses == 1;
@@ -1129,13 +1145,13 @@ fn chain_steps(text: &str, tokens: &[Tok], from: usize) -> (Vec<Step>, usize, bo
                 steps.push(Step::Try);
                 k += 1;
             }
-            Some(K::Dot) if tokens.get(k + 1).is_some_and(|t| t.0 == K::Ident) => {
+            Some(K::Dot) if tokens.get(k + 1).is_some_and(|t| matches!(t.0, K::Ident)) => {
                 let m = &text[tokens[k + 1].1..tokens[k + 1].2];
                 if m == "unwrap" || m == "expect" {
                     return (steps, k + 1, true);
                 }
                 k += 2;
-                if tokens.get(k).is_some_and(|t| t.0 == K::OpenParen) {
+                if tokens.get(k).is_some_and(|t| matches!(t.0, K::OpenParen)) {
                     k = matching(tokens, k) + 1;
                     steps.push(Step::Method(m.to_string()));
                 } else if m != "await" {
@@ -1179,7 +1195,7 @@ fn chain_text(text: &str, body: &[(ra_ap_rustc_lexer::TokenKind, usize, usize)])
     }
     let mut out = String::new();
     let mut i = 0;
-    if body[0].0 == K::And {
+    if matches!(body[0].0, K::And) {
         out.push('&');
         i = 1;
     }
@@ -1197,13 +1213,13 @@ fn chain_text(text: &str, body: &[(ra_ap_rustc_lexer::TokenKind, usize, usize)])
                 let name = &text[a..b];
                 let is_index =
                     matches!(kind, K::Literal { .. }) && name.bytes().all(|c| c.is_ascii_digit());
-                if kind != K::Ident && !is_index {
+                if !matches!(kind, K::Ident) && !is_index {
                     return None;
                 }
                 out.push('.');
                 out.push_str(name);
                 i += 1;
-                if body.get(i + 1).is_some_and(|t| t.0 == K::OpenParen) && !is_index {
+                if body.get(i + 1).is_some_and(|t| matches!(t.0, K::OpenParen)) && !is_index {
                     i = matching(body, i + 1);
                     out.push_str("()");
                 }
