@@ -529,13 +529,13 @@ impl Index {
                 v.dedup();
                 v
             };
-            let made: Vec<(PathBuf, Option<FileSummary>)> =
-                todo.par_iter()
-                    .map(|p| {
-                        let (stamp, k) = known(p);
-                        if let Some(summary) = k.and_then(|k| k.summary()) {
-                            return (p.to_path_buf(), Some(summary));
-                        }
+            // Each summary with its interface hash (only for the index's
+            // hash, when it is not known), both made on every thread.
+            let made: Vec<(PathBuf, Option<(FileSummary, u64)>)> = todo
+                .par_iter()
+                .map(|p| {
+                    let (stamp, k) = known(p);
+                    let summary = k.and_then(|k| k.summary()).or_else(|| {
                         let summary = read(p).filter(|t| t.len() <= MAX_SUMMARY_BYTES).map(|t| {
                             match src.memo {
                                 Some(memo) => memo.summary(p, &t),
@@ -545,16 +545,20 @@ impl Index {
                         if let Some(s) = &summary {
                             src.store.learn(p, stamp, |k| k.set_summary(s));
                         }
-                        (p.to_path_buf(), summary)
-                    })
-                    .collect();
-            for (p, s) in made {
-                if let Some(s) = s {
-                    // Only for the index's hash, when it is not known.
-                    let hash = match src.hash {
-                        Some(_) => 0,
-                        None => s.interface_hash(),
-                    };
+                        summary
+                    });
+                    let hashed = summary.map(|s| {
+                        let hash = match src.hash {
+                            Some(_) => 0,
+                            None => s.interface_hash(),
+                        };
+                        (s, hash)
+                    });
+                    (p.to_path_buf(), hashed)
+                })
+                .collect();
+            for (p, hashed) in made {
+                if let Some((s, hash)) = hashed {
                     hashes.insert(p.clone(), hash);
                     summaries.insert(p, s);
                 }
