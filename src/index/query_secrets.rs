@@ -228,9 +228,22 @@ fn key_assignment(content: &str) -> Option<&'static str> {
 
 /// Does `text` contain `word` (lowercase ASCII), in any case?
 fn contains_ignore_case(text: &str, word: &str) -> bool {
-    text.as_bytes()
-        .windows(word.len())
-        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    let (bytes, word) = (text.as_bytes(), word.as_bytes());
+    let Some(&first) = word.first() else {
+        return true;
+    };
+    // Only where the first letter is, in either case (most identifiers
+    // and literals hold none).
+    memchr::memchr2_iter(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        bytes,
+    )
+    .any(|at| {
+        bytes
+            .get(at..at + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    })
 }
 
 fn starts_with_ignore_case(text: &str, word: &str) -> bool {
