@@ -576,10 +576,18 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         }
         fix_file(path, config, linter, result, opts)
     };
-    // The biggest files first: a heavy file met last would leave one
-    // thread with the tail of the run while the others wait.
+    // The biggest files first (a heavy file met last would leave one
+    // thread with the tail of the run while the others wait), then the
+    // rest in path order: neighbours share a package, and sorting all by
+    // size made the bench corpus 9% slower.
+    let size = |i: usize| jobs[i].1.as_ref().map_or(0, |m| m.len());
     let mut order: Vec<usize> = (0..jobs.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].1.as_ref().map_or(0, |m| m.len())));
+    let heavy = (jobs.len() / 100).max(4 * threads.max(1)).min(jobs.len());
+    if heavy > 0 && heavy < jobs.len() {
+        order.select_nth_unstable_by_key(heavy - 1, |&i| std::cmp::Reverse(size(i)));
+    }
+    order[..heavy].sort_unstable_by_key(|&i| std::cmp::Reverse(size(i)));
+    order[heavy..].sort_unstable();
     let mut per_file: Vec<(usize, FileOutcome)> = in_pool(threads, || {
         // One file per task: a few heavy files (generated code, macro
         // tests) side by side would otherwise leave one thread with the
