@@ -535,6 +535,10 @@ pub fn without_bodies(text: &str) -> String {
 
 /// A file's tokens without whitespace and comments, lexed once for both
 /// the summary and the query-secret scan.
+///
+/// Code that runs over every token compares kinds with `matches!`, not
+/// `==`: `TokenKind`'s derived `PartialEq` is not inlined across the
+/// crate boundary, and a call per comparison was 2% of a cold run.
 pub struct Lexed<'a> {
     /// The text after a byte-order mark and a shebang line (the shebang's
     /// newline stays: line numbers do not move).
