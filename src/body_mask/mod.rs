@@ -628,6 +628,11 @@ mod tests {
         mask(text, &[f], &[])
     }
 
+    /// Whether masking leaves `text` as it is (every body kept).
+    fn untouched(text: &str, f: &Followed) -> bool {
+        mask_with(text, f).text.is_none()
+    }
+
     #[test]
     fn bodies_without_followed_names_are_blanked_with_offsets_kept() {
         let text = "use url::Url;\n\nfn plain(a: u32) -> u32 {\n    let b = a + 1;\n    b * 2\n}\n\nfn parses(s: &str) {\n    let u = Url::parse(s);\n}\n\nfn takes(u: &Url) -> bool {\n    u.query().is_some()\n}\n";
@@ -672,11 +677,10 @@ mod tests {
             .count();
         assert_eq!(docs, 0);
         assert_eq!(m.blanked, 0, "the body mentions `Url`");
-        assert!(
-            mask_with("fn f(u: Url) { u.query(); }\n// plain\n", &followed())
-                .text
-                .is_none()
-        );
+        assert!(untouched(
+            "fn f(u: Url) { u.query(); }\n// plain\n",
+            &followed()
+        ));
     }
 
     #[test]
@@ -723,23 +727,17 @@ mod tests {
     #[test]
     fn names_count_only_written_as_they_need() {
         let f = followed();
-        let kept = |body: &str| {
-            mask_with(&format!("fn f() {{ {body} }}"), &f)
-                .text
-                .is_none()
-        };
+        let kept = |body: &str| untouched(&format!("fn f() {{ {body} }}"), &f);
         assert!(kept("let r = axum::Router::new();"));
         assert!(
             !kept("let axum = 1; axum + 1"),
             "a variable named like a crate"
         );
         let imported = |body: &str| {
-            mask_with(
+            untouched(
                 &format!("use hyper::service::service_fn;\nfn f() {{ {body} }}"),
                 &f,
             )
-            .text
-            .is_none()
         };
         assert!(imported("let s = service_fn(handle);"));
         assert!(kept("let s = hyper::service::service_fn::<B>(handle);"));
@@ -750,9 +748,7 @@ mod tests {
             "bare, a function must be imported or declared"
         );
         assert!(
-            mask_with("use hyper::service::*;\nfn f() { service_fn(h) }", &f)
-                .text
-                .is_none(),
+            untouched("use hyper::service::*;\nfn f() { service_fn(h) }", &f),
             "a glob import may bring it"
         );
         assert!(
@@ -825,11 +821,7 @@ mod tests {
     #[test]
     fn parameters_and_lets_hide_a_function_of_their_name() {
         let f = followed();
-        let kept = |item: &str| {
-            mask_with(&format!("use hyper::service::*;\n{item}\n"), &f)
-                .text
-                .is_none()
-        };
+        let kept = |item: &str| untouched(&format!("use hyper::service::*;\n{item}\n"), &f);
         assert!(
             kept("fn f(p: u8) { g(service_fn) }"),
             "the function, passed"
@@ -906,7 +898,7 @@ mod tests {
     fn self_follows_the_impls_type_not_its_traits_arguments() {
         let mut f = followed();
         f.add("Request", Need::Word);
-        let kept = |item: &str| mask_with(item, &f).text.is_none();
+        let kept = |item: &str| untouched(item, &f);
         assert!(!kept(
             "impl<B> Service<Request<B>> for Logger { fn poll(&self) { self.x() } }"
         ));
