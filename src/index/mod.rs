@@ -563,9 +563,23 @@ impl Index {
                     summaries.insert(p, s);
                 }
             }
+            // A file's summary goes into the index with its last job of the
+            // level (a file two crates share is copied for the first).
+            let mut jobs_left: HashMap<PathBuf, usize> = HashMap::new();
+            for job in &queue {
+                *jobs_left.entry(job.path.clone()).or_default() += 1;
+            }
             let mut next = Vec::new();
             for job in std::mem::take(&mut queue) {
-                let Some(summary) = summaries.get(&job.path) else {
+                let left = jobs_left.get_mut(&job.path).map(|n| {
+                    *n -= 1;
+                    *n
+                });
+                let summary = match left {
+                    Some(0) => summaries.remove(&job.path),
+                    _ => summaries.get(&job.path).cloned(),
+                };
+                let Some(summary) = summary else {
                     continue;
                 };
                 if index.crates[job.krate].modules.contains_key(&job.module)
@@ -589,7 +603,7 @@ impl Index {
                 index.add_module(
                     job.krate,
                     &job.module,
-                    &summary.items,
+                    summary.items,
                     &job.child_dir,
                     &mut next,
                 );
@@ -627,7 +641,7 @@ impl Index {
         &mut self,
         krate: usize,
         module: &[String],
-        items: &[ItemSig],
+        items: Vec<ItemSig>,
         child_dir: &Path,
         queue: &mut Vec<Pending>,
     ) {
@@ -639,6 +653,10 @@ impl Index {
             module: shared.clone(),
             generics: generics.to_vec(),
         };
+        // Impls are linked once every module is known (`link_impls`).
+        let mut impls: Vec<ItemSig> = Vec::new();
+        // The items are moved into the index, not copied: a summary is
+        // built for this module alone (see `Index::build_from`).
         for item in items {
             // One allocation per canonical path, shared by the module's
             // namespace, the definitions and the crate's list.
@@ -651,30 +669,30 @@ impl Index {
                     generics, fields, ..
                 } => {
                     let def = Def::Struct {
-                        origin: origin(generics),
-                        fields: fields.clone(),
+                        origin: origin(&generics),
+                        fields,
                     };
                     self.defs.insert(path.clone().unwrap_or_default(), def);
                 }
                 ItemSig::Alias { generics, ty, .. } => {
                     let def = Def::Alias {
-                        origin: origin(generics),
-                        ty: ty.clone(),
+                        origin: origin(&generics),
+                        ty,
                     };
                     self.defs.insert(path.clone().unwrap_or_default(), def);
                 }
                 ItemSig::Fn { sig, .. } => {
                     let def = Def::Fn {
                         origin: origin(&[]),
-                        sig: sig.clone(),
+                        sig,
                     };
                     self.defs.insert(path.clone().unwrap_or_default(), def);
                 }
                 ItemSig::Const { ty, lit, .. } => {
                     let def = Def::Const {
                         origin: origin(&[]),
-                        ty: ty.clone(),
-                        lit: lit.clone(),
+                        ty,
+                        lit,
                     };
                     self.defs.insert(path.clone().unwrap_or_default(), def);
                 }
@@ -688,7 +706,7 @@ impl Index {
                     // type (`P: Provider<Url>` is `Provider<Url>`).
                     let self_ty = TypeExpr::Path {
                         leading_colon: false,
-                        segs: vec![name.clone()],
+                        segs: vec![name],
                         args: generics.iter().map(|g| type_named(g)).collect(),
                     };
                     let path = path.clone().unwrap_or_default();
@@ -697,12 +715,12 @@ impl Index {
                         .extend(methods.iter().map(|(n, _)| n.clone()));
                     let entry = self.methods.entry(path.to_string()).or_default();
                     for (name, sig) in methods {
-                        let mut sig_origin = origin(generics);
+                        let mut sig_origin = origin(&generics);
                         sig_origin.generics.extend(sig.generics.iter().cloned());
-                        entry.entry(name.clone()).or_insert(Method {
+                        entry.entry(name).or_insert(Method {
                             origin: sig_origin,
                             self_ty: self_ty.clone(),
-                            sig: sig.clone(),
+                            sig,
                         });
                     }
                     if !supertraits.is_empty() {
@@ -710,26 +728,29 @@ impl Index {
                             krate,
                             module: module.to_vec(),
                             path: path.clone(),
-                            supertraits: supertraits.clone(),
+                            supertraits,
                         });
                     }
                     self.defs.insert(path, Def::Trait);
                 }
-                ItemSig::Impl { trait_path, .. } => {
+                ItemSig::Impl {
+                    ref trait_path,
+                    ref methods,
+                    ..
+                } => {
                     if trait_path.is_some() {
-                        if let ItemSig::Impl { methods, .. } = item {
-                            let names = methods.iter().map(|(n, _)| n.clone());
-                            self.crates[krate].trait_methods.extend(names);
-                        }
+                        let names = methods.iter().map(|(n, _)| n.clone());
+                        self.crates[krate].trait_methods.extend(names);
                     }
+                    impls.push(item);
                 }
                 ItemSig::Use(entries) => {
                     for e in entries {
                         match e {
                             UseEntry::Name { name, path } => {
-                                ns.uses.insert(name.clone(), path.clone());
+                                ns.uses.insert(name, path);
                             }
-                            UseEntry::Glob(path) => ns.globs.push(path.clone()),
+                            UseEntry::Glob(path) => ns.globs.push(path),
                         }
                     }
                 }
@@ -737,7 +758,7 @@ impl Index {
                     self.defs.insert(path.clone().unwrap_or_default(), Def::Mod);
                     let mut child = module.to_vec();
                     child.push(m.name.clone());
-                    match &m.inline {
+                    match m.inline {
                         Some(inner) => {
                             let dir = child_dir.join(&m.name);
                             self.add_module(krate, &child, inner, &dir, queue);
@@ -771,19 +792,19 @@ impl Index {
                     }
                 }
                 ItemSig::MacroRules(name) => {
-                    self.crates[krate].macro_rules.insert(name.clone());
+                    self.crates[krate].macro_rules.insert(name);
                 }
                 ItemSig::ExternCrate {
                     name,
                     alias,
                     macro_use,
                 } => {
-                    if *macro_use {
+                    if macro_use {
                         self.crates[krate].macro_use.push(name.clone());
                     }
-                    let local = alias.clone().unwrap_or_else(|| name.clone());
-                    if local != "_" && local != *name {
-                        ns.uses.insert(local, vec![name.clone()]);
+                    let local = alias.unwrap_or_else(|| name.clone());
+                    if local != "_" && local != name {
+                        ns.uses.insert(local, vec![name]);
                     }
                 }
                 ItemSig::Enum { .. } => {
@@ -796,12 +817,6 @@ impl Index {
                 }
             }
         }
-        // Impls are linked once every module is known (`link_impls`).
-        let impls: Vec<ItemSig> = items
-            .iter()
-            .filter(|i| matches!(i, ItemSig::Impl { .. }))
-            .cloned()
-            .collect();
         if !impls.is_empty() {
             self.pending_impls.push((krate, module.to_vec(), impls));
         }
