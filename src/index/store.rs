@@ -7,8 +7,9 @@
 //! bytes, so names that are not UTF-8 are kept apart (and do not stop the
 //! store from being saved). A damaged store is discarded with a note, a
 //! foreign one ignored. The file holds the last index's inputs before the
-//! files' entries, which are decoded only when a run needs them: a warm
-//! run whose inputs are all unchanged reads the first part alone.
+//! files' entries, each part with its checksum: the entries are read and
+//! decoded only when a run needs them, so a warm run whose inputs are all
+//! unchanged reads the first part alone (see [`crate::sealed::OpenedParts`]).
 
 use super::summary::FileSummary;
 use crate::path_key::{PathKey, PathRef};
@@ -17,12 +18,12 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-const FORMAT: &str = "scope-lint-index-v5";
+const FORMAT: &str = "scope-lint-index-v6";
 
 use crate::cache::Stamp;
 use serde_bytes::ByteBuf;
 
-#[derive(Serialize, Deserialize, Clone, Default)]
+#[derive(Serialize, Clone, Default)]
 pub struct Known {
     pub stamp: Stamp,
     /// Names a framework crate in code (see `Index::build`); `None`: not
@@ -31,23 +32,56 @@ pub struct Known {
     /// The item summary, serialized (postcard): a run holds every file's
     /// entry until it saves, so entries stay small. Written as bytes, not
     /// a sequence of numbers: decoded and encoded by copying.
-    #[serde(with = "serde_bytes")]
-    summary: Option<Vec<u8>>,
+    summary: Option<SummaryBytes>,
+}
+
+/// A [`Known`] as the store file holds it, borrowed from the file.
+#[derive(Deserialize)]
+struct KnownInFile<'a> {
+    stamp: Stamp,
+    relevant: Option<bool>,
+    #[serde(borrow)]
+    summary: Option<&'a serde_bytes::Bytes>,
+}
+
+/// A summary's bytes: made this run, or a part of the store's entries as
+/// read (shared, not copied: the store holds megabytes of summaries, and
+/// an edit's run decodes every entry but looks at few summaries).
+#[derive(Clone)]
+enum SummaryBytes {
+    Made(Vec<u8>),
+    Stored(std::sync::Arc<Vec<u8>>, std::ops::Range<usize>),
+}
+
+impl SummaryBytes {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            SummaryBytes::Made(b) => b,
+            SummaryBytes::Stored(all, at) => &all[at.clone()],
+        }
+    }
+}
+
+/// Written as a byte string, as `serde_bytes` writes a `Vec<u8>`.
+impl Serialize for SummaryBytes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.bytes())
+    }
 }
 
 impl Known {
     pub fn summary(&self) -> Option<FileSummary> {
-        postcard::from_bytes(self.summary.as_deref()?).ok()
+        postcard::from_bytes(self.summary.as_ref()?.bytes()).ok()
     }
 
     pub fn set_summary(&mut self, summary: &FileSummary) {
-        self.summary = postcard::to_stdvec(summary).ok();
+        self.summary = postcard::to_stdvec(summary).ok().map(SummaryBytes::Made);
     }
 }
 
-/// The start of the file; the entries (path bytes and what is known of
-/// the file, `Vec<(bytes, Known)>`, the summaries copied as bytes, see
-/// [`Known::summary`]) follow it.
+/// The file's head; its rest is the entries (path bytes and what is
+/// known of the file, `Vec<(bytes, Known)>`, the summaries copied as
+/// bytes, see [`Known::summary`]).
 #[derive(Serialize, Deserialize)]
 struct StoreHead {
     format: String,
@@ -73,15 +107,41 @@ enum Learnt {
 pub struct LastIndex {
     /// A hash of the walk's file list (a new or removed file changes it).
     pub walk: u64,
-    /// Path bytes and stamps: first the walk's files, in the walk's order
-    /// (the same walk lists them so again), then the other inputs.
-    pub inputs: Vec<(ByteBuf, Stamp)>,
-    /// How many of `inputs` are the walk's files.
+    /// The inputs' path bytes, each ended by a 0 byte (no path holds
+    /// one): first the walk's files, in the walk's order (the same walk
+    /// lists them so again), then the other inputs. One buffer, not one
+    /// per path: a warm run decodes this for every file of the tree.
+    paths: ByteBuf,
+    /// The inputs' stamps, in the same order.
+    stamps: Vec<Stamp>,
+    /// How many of the inputs are the walk's files.
     pub walked: usize,
     pub hash: u64,
 }
 
 impl LastIndex {
+    fn new(walk: u64, inputs: &[(ByteBuf, Stamp)], walked: usize, hash: u64) -> LastIndex {
+        let mut paths = Vec::with_capacity(inputs.iter().map(|(p, _)| p.len() + 1).sum());
+        for (p, _) in inputs {
+            paths.extend_from_slice(p);
+            paths.push(0);
+        }
+        LastIndex {
+            walk,
+            paths: ByteBuf::from(paths),
+            stamps: inputs.iter().map(|(_, s)| *s).collect(),
+            walked,
+            hash,
+        }
+    }
+
+    /// Each input's path bytes and stamp.
+    fn inputs(&self) -> impl Iterator<Item = (&[u8], Stamp)> + '_ {
+        self.paths
+            .split(|b| *b == 0)
+            .zip(self.stamps.iter().copied())
+    }
+
     /// Each input with its stamp now: the walk's files from `walked`
     /// (stamped once for the whole run, `None` when that failed), the
     /// others `stat`ed now.
@@ -89,15 +149,15 @@ impl LastIndex {
         &'a self,
         walked: &'a [Option<Stamp>],
     ) -> Option<impl Iterator<Item = (&'a [u8], Stamp, Option<Stamp>)> + 'a> {
-        (walked.len() == self.walked && self.walked <= self.inputs.len()).then(|| {
-            self.inputs.iter().enumerate().map(move |(i, (p, then))| {
+        (walked.len() == self.walked && self.walked <= self.stamps.len()).then(|| {
+            self.inputs().enumerate().map(move |(i, (p, then))| {
                 let now = match walked.get(i) {
                     Some(s) => *s,
                     None => std::fs::metadata(bytes_path(p))
                         .ok()
                         .map(|m| crate::cache::stamp(&m)),
                 };
-                (p.as_slice(), *then, now)
+                (p, then, now)
             })
         })
     }
@@ -117,8 +177,8 @@ pub struct Store {
     file: Option<PathBuf>,
     /// The entries read, decoded from `undecoded` when first needed.
     old: std::sync::OnceLock<HashMap<PathKey, Known>>,
-    /// The file read, and where its entries start.
-    undecoded: Mutex<Option<(crate::sealed::Opened, usize)>>,
+    /// The file opened, its entries not read yet.
+    undecoded: Mutex<Option<crate::sealed::OpenedParts>>,
     new: Mutex<HashMap<PathKey, Known>>,
     last: Option<LastIndex>,
     new_last: Option<LastIndex>,
@@ -151,14 +211,13 @@ impl Store {
     }
 
     pub fn open(dir: &Path) -> Store {
-        let file = dir.join("index-v4.bin");
+        let file = dir.join("index-v6.bin");
         let mut note = None;
-        let (undecoded, last, written) = match crate::sealed::read(&file) {
-            Ok(opened) => match postcard::take_from_bytes::<StoreHead>(opened.payload()) {
-                Ok((head, rest)) if head.format == FORMAT && head.build == build_id() => {
-                    let at = opened.payload().len() - rest.len();
+        let (undecoded, last, written) = match crate::sealed::read_head(&file) {
+            Ok(opened) => match postcard::from_bytes::<StoreHead>(opened.head()) {
+                Ok(head) if head.format == FORMAT && head.build == build_id() => {
                     let written = opened.written;
-                    (Some((opened, at)), head.last, written)
+                    (Some(opened), head.last, written)
                 }
                 // Another build's store (summaries may differ): start
                 // empty, say nothing.
@@ -192,18 +251,39 @@ impl Store {
     /// dropped, as a foreign store is.
     fn old(&self) -> &HashMap<PathKey, Known> {
         self.old.get_or_init(|| {
-            let Some((opened, at)) = self.undecoded.lock().expect("store lock").take() else {
+            let Some(opened) = self.undecoded.lock().expect("store lock").take() else {
                 return HashMap::new();
             };
-            // The paths are borrowed from the file, copied once into keys.
-            postcard::from_bytes::<Vec<(&serde_bytes::Bytes, Known)>>(&opened.payload()[at..])
-                .map(|entries| {
-                    entries
-                        .into_iter()
-                        .map(|(p, k)| (PathKey::from(bytes_path(p)), k))
-                        .collect()
+            // Entries that were damaged since the head was written are
+            // dropped like ones that do not decode: the files are read
+            // and summarized again.
+            let Ok(bytes) = opened.rest() else {
+                return HashMap::new();
+            };
+            let bytes = std::sync::Arc::new(bytes);
+            // The paths are borrowed from the file, copied once into keys;
+            // the summaries stay in it.
+            let start = bytes.as_ptr() as usize;
+            let Ok(entries) =
+                postcard::from_bytes::<Vec<(&serde_bytes::Bytes, KnownInFile)>>(&bytes)
+            else {
+                return HashMap::new();
+            };
+            entries
+                .into_iter()
+                .map(|(p, k)| {
+                    let summary = k.summary.map(|b| {
+                        let at = b.as_ptr() as usize - start;
+                        SummaryBytes::Stored(bytes.clone(), at..at + b.len())
+                    });
+                    let known = Known {
+                        stamp: k.stamp,
+                        relevant: k.relevant,
+                        summary,
+                    };
+                    (PathKey::from(bytes_path(p)), known)
                 })
-                .unwrap_or_default()
+                .collect()
         })
     }
 
@@ -249,12 +329,7 @@ impl Store {
             .collect();
         let walked = inputs.len();
         inputs.extend(rest);
-        self.new_last = Some(LastIndex {
-            walk,
-            inputs,
-            walked,
-            hash,
-        });
+        self.new_last = Some(LastIndex::new(walk, &inputs, walked, hash));
     }
 
     /// The walk's files, sorted by their bytes as a walk sorts them, and
@@ -333,9 +408,9 @@ impl Store {
         let walked: foldhash::HashSet<&[u8]> = self
             .new_last
             .iter()
-            .flat_map(|l| &l.inputs[..l.walked.min(l.inputs.len())])
+            .flat_map(|l| l.inputs().take(l.walked))
             .filter(|(_, s)| s.mtime != 0)
-            .map(|(p, _)| p.as_slice())
+            .map(|(p, _)| p)
             .collect();
         let mut size = 0;
         let entries: Vec<(&serde_bytes::Bytes, &Known)> = self
@@ -346,29 +421,29 @@ impl Store {
             .map(|(p, k)| (p.as_os_str().as_encoded_bytes(), k))
             .filter(|(p, _)| walked.contains(p) || bytes_path(p).exists())
             .map(|(p, k)| {
-                size += p.len() + k.summary.as_ref().map_or(0, Vec::len) + 48;
+                size += p.len() + k.summary.as_ref().map_or(0, |s| s.bytes().len()) + 48;
                 (serde_bytes::Bytes::new(p), k)
             })
             .collect();
-        // A `StoreHead` then the entries (same fields, borrowed; paths as bytes).
+        // A `StoreHead` (same fields, borrowed), then the entries (paths as
+        // bytes), each part sealed on its own (see `sealed::OpenedParts`).
         #[derive(Serialize)]
-        struct StoreFileRef<'a> {
+        struct StoreHeadRef<'a> {
             format: &'a str,
             build: String,
             last: Option<&'a LastIndex>,
-            entries: Vec<(&'a serde_bytes::Bytes, &'a Known)>,
         }
         let last = self.new_last.as_ref().or(self.last.as_ref());
-        size += last.map_or(0, |l| l.inputs.iter().map(|(p, _)| p.len() + 40).sum());
+        let head = StoreHeadRef {
+            format: FORMAT,
+            build: build_id(),
+            last,
+        };
+        let head_size = last.map_or(0, |l| l.paths.len() + l.stamps.len() * 40);
         // Sized once: the store is megabytes, doubling would copy it often.
-        let Ok(bytes) = postcard::to_extend(
-            &StoreFileRef {
-                format: FORMAT,
-                build: build_id(),
-                last,
-                entries,
-            },
-            Vec::with_capacity(size + 8),
+        let (Ok(head), Ok(entries)) = (
+            postcard::to_extend(&head, Vec::with_capacity(head_size + 64)),
+            postcard::to_extend(&entries, Vec::with_capacity(size + 8)),
         ) else {
             return;
         };
@@ -376,7 +451,9 @@ impl Store {
         if std::fs::create_dir_all(dir).is_err() {
             return;
         }
-        let _ = crate::sealed::write(file, &bytes);
+        let _ = crate::sealed::write_parts(file, &head, &entries);
+        // The store of builds before the two-part file, megabytes.
+        let _ = std::fs::remove_file(dir.join("index-v4.bin"));
     }
 
     /// Whether the edited source file at `path` (stamped `then` when the
@@ -438,42 +515,42 @@ impl Store {
         relevant: &(dyn Fn(&str) -> bool + Sync),
     ) -> Option<u64> {
         use rayon::prelude::*;
-        let last = self.last.clone().filter(|l| l.walk == walk)?;
-        let mut inputs = Vec::with_capacity(last.inputs.len());
+        let last = self.last.as_ref().filter(|l| l.walk == walk)?;
+        let mut stamps = Vec::with_capacity(last.stamps.len());
         let mut changed = Vec::new();
         for (bytes, then, now) in last.now(walked)? {
             let stamp = now?;
             if !(stamp == then && stamp.trusted(self.written)) {
-                changed.push((inputs.len(), then, stamp));
+                changed.push((bytes_path(bytes), then, stamp));
             }
-            inputs.push((ByteBuf::from(bytes), stamp));
+            stamps.push(stamp);
         }
+        // The same inputs, with their stamps now.
+        let new_last = LastIndex {
+            stamps,
+            ..last.clone()
+        };
         // Each changed file is read and summarized again on its own (in
         // the caller's pool); what is learnt is kept after.
         let this = &*self;
         let learnt: Vec<Option<Learnt>> = changed
             .par_iter()
-            .map(|&(i, then, _)| this.still_same(&bytes_path(&inputs[i].0), then, relevant))
+            .map(|(path, then, _)| this.still_same(path, *then, relevant))
             .collect::<Option<_>>()?;
-        for ((i, _, stamp), learnt) in changed.iter().zip(learnt) {
-            let path = bytes_path(&inputs[*i].0);
+        for ((path, _, stamp), learnt) in changed.iter().zip(learnt) {
             match learnt {
-                Some(Learnt::Summary(new, was_relevant)) => self.learn(&path, Some(*stamp), |k| {
+                Some(Learnt::Summary(new, was_relevant)) => self.learn(path, Some(*stamp), |k| {
                     k.set_summary(&new);
                     k.relevant = was_relevant;
                 }),
                 Some(Learnt::Relevant(r)) => {
-                    self.learn(&path, Some(*stamp), |k| k.relevant = Some(r))
+                    self.learn(path, Some(*stamp), |k| k.relevant = Some(r))
                 }
                 None => {}
             }
         }
-        self.new_last = Some(LastIndex {
-            walk,
-            inputs,
-            walked: last.walked,
-            hash: last.hash,
-        });
-        Some(last.hash)
+        let hash = new_last.hash;
+        self.new_last = Some(new_last);
+        Some(hash)
     }
 }
