@@ -1271,7 +1271,10 @@ impl<'a> Parser<'a> {
     /// A path's segments (at an identifier), the type arguments of its last
     /// segment, and whether it is a macro call (`m!(..)`).
     fn path(&mut self, in_type: bool) -> Option<(Vec<String>, Vec<TypeExpr>, bool)> {
-        let mut segs = Vec::new();
+        // Most paths are one segment with at most one argument: sized for
+        // that, not for four (a `Vec`'s first growth). The summaries go
+        // into the index as they are (see `Index::add_module`).
+        let mut segs = Vec::with_capacity(1);
         let mut args = Vec::new();
         loop {
             if !matches!(self.peek(), Some(K::Ident)) {
@@ -1322,7 +1325,7 @@ impl<'a> Parser<'a> {
     /// `<A, 'a, Item = B, 3>` (at `<`): the type arguments.
     fn generic_args(&mut self) -> Option<Vec<TypeExpr>> {
         self.expect(K::Lt)?;
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(1);
         loop {
             if self.eat(K::Gt) {
                 break;
