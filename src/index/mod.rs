@@ -565,19 +565,17 @@ impl Index {
             }
             // A file's summary goes into the index with its last job of the
             // level (a file two crates share is copied for the first).
-            let mut jobs_left: HashMap<PathBuf, usize> = HashMap::new();
-            for job in &queue {
-                *jobs_left.entry(job.path.clone()).or_default() += 1;
-            }
+            let jobs = std::mem::take(&mut queue);
+            let mut later = std::collections::HashSet::new();
+            let mut last: Vec<bool> = jobs.iter().rev().map(|j| later.insert(&j.path)).collect();
+            last.reverse();
+            drop(later);
             let mut next = Vec::new();
-            for job in std::mem::take(&mut queue) {
-                let left = jobs_left.get_mut(&job.path).map(|n| {
-                    *n -= 1;
-                    *n
-                });
-                let summary = match left {
-                    Some(0) => summaries.remove(&job.path),
-                    _ => summaries.get(&job.path).cloned(),
+            for (job, last) in jobs.into_iter().zip(last) {
+                let summary = if last {
+                    summaries.remove(&job.path)
+                } else {
+                    summaries.get(&job.path).cloned()
                 };
                 let Some(summary) = summary else {
                     continue;
