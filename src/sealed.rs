@@ -149,15 +149,8 @@ fn short() -> Unusable {
 
 /// Write a two-part file (see [`OpenedParts`]) atomically.
 pub fn write_parts(file: &Path, head: &[u8], rest: &[u8]) -> std::io::Result<()> {
-    let dir = file.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(&checksum(head))?;
-    tmp.write_all(&(head.len() as u64).to_le_bytes())?;
-    tmp.write_all(head)?;
-    tmp.write_all(&checksum(rest))?;
-    tmp.write_all(rest)?;
-    tmp.persist(file).map_err(|e| e.error)?;
-    Ok(())
+    let len = (head.len() as u64).to_le_bytes();
+    write_atomically(file, &[&checksum(head), &len, head, &checksum(rest), rest])
 }
 
 /// A sealed file decoded as postcard `T`, with its write time: `Ok(None)`
@@ -186,10 +179,17 @@ pub fn damaged_note(file: &Path, why: &str) -> String {
 /// Write `payload` and its checksum to `file` atomically (a temporary file
 /// in the same directory, renamed over it).
 pub fn write(file: &Path, payload: &[u8]) -> std::io::Result<()> {
+    write_atomically(file, &[&checksum(payload), payload])
+}
+
+/// Write `pieces` one after another to a temporary file in `file`'s
+/// directory, then rename it over `file`.
+fn write_atomically(file: &Path, pieces: &[&[u8]]) -> std::io::Result<()> {
     let dir = file.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(&checksum(payload))?;
-    tmp.write_all(payload)?;
+    for piece in pieces {
+        tmp.write_all(piece)?;
+    }
     tmp.persist(file).map_err(|e| e.error)?;
     Ok(())
 }

@@ -31,7 +31,8 @@ pub struct Known {
     pub relevant: Option<bool>,
     /// The item summary, serialized (postcard): a run holds every file's
     /// entry until it saves, so entries stay small. Written as bytes, not
-    /// a sequence of numbers: decoded and encoded by copying.
+    /// a sequence of numbers: read without decoding (see [`SummaryBytes`])
+    /// and written by copying.
     summary: Option<SummaryBytes>,
 }
 
@@ -80,8 +81,8 @@ impl Known {
 }
 
 /// The file's head; its rest is the entries (path bytes and what is
-/// known of the file, `Vec<(bytes, Known)>`, the summaries copied as
-/// bytes, see [`Known::summary`]).
+/// known of the file, `Vec<(bytes, Known)>`, the summaries as byte
+/// strings, see [`Known::summary`]).
 #[derive(Serialize, Deserialize)]
 struct StoreHead {
     format: String,
