@@ -75,9 +75,10 @@ pub fn check_file_focused(
     focus: Option<std::ops::Range<usize>>,
 ) -> Vec<Diagnostic> {
     let context = index.and_then(|ix| ix.file(&source.path).map(|c| (ix, c)));
+    let test_file = is_test_file(&source.path, context.as_ref());
     let mut walker = Walker {
         query_secret: Default::default(),
-        scope: Scope::new(models, file, is_test_path(&source.path), context),
+        scope: Scope::new(models, file, test_file, context),
         source,
         rules,
         dependencies,
@@ -322,6 +323,33 @@ impl Walker<'_> {
             syn::Expr::Paren(p) => self.bind_lets(&p.expr),
             _ => {}
         }
+    }
+}
+
+/// Whether the file at `path` holds only test code ([`is_test_path`]),
+/// judged by the part of its path below its package's directory when
+/// `context` (the crate index's view of the file) gives that directory: a
+/// project checked out under `~/src/test/` or `/builds/tests/` is not all
+/// tests. The part below the package says "test" only where the whole
+/// path does, so a caller may ask [`is_test_path`] first and this only
+/// when it says yes.
+pub fn is_test_file(
+    path: &std::path::Path,
+    context: Option<&(&crate::index::Index, crate::index::FileContext)>,
+) -> bool {
+    if !is_test_path(path) {
+        return false;
+    }
+    let Some((ix, ctx)) = context else {
+        return true;
+    };
+    let dir = ix.package_dir(ctx.krate);
+    match path.strip_prefix(dir) {
+        Ok(below) => is_test_path(below),
+        Err(_) => match std::path::absolute(path) {
+            Ok(abs) => abs.strip_prefix(dir).map_or(true, is_test_path),
+            Err(_) => true,
+        },
     }
 }
 

@@ -284,6 +284,9 @@ impl Linter {
             // A file that names no framework crate may still name one of
             // its crate's items that hold framework values. The index is
             // asked last: its package's part may have to be built for it.
+            // In test code (by its path) the rules that skip tests cannot
+            // fire: they do not let the file in.
+            let p = p.for_tests(self.holds_only_tests(path));
             admit = p.admit(text.as_bytes(), || {
                 self.index
                     .as_ref()
@@ -500,6 +503,7 @@ impl Linter {
         let masked = match (&focus, admit, &self.prefilter) {
             (Some(_), ..) => None,
             (None, Admit::AtTriggers, Some(p)) => {
+                let p = p.for_tests(self.holds_only_tests(&source.path));
                 let mut at: Vec<usize> = p.model_free_triggers(source.text.as_bytes()).collect();
                 at.sort_unstable();
                 crate::body_mask::mask_to_triggers(&source.text, &at)
@@ -587,6 +591,20 @@ impl Linter {
                 }
             }
         }
+    }
+
+    /// Whether the file at `path` holds only test code, as the analysis
+    /// will judge it ([`engine::is_test_file`]); the index is asked only
+    /// when the path names a test folder or file.
+    fn holds_only_tests(&self, path: &Path) -> bool {
+        if !engine::is_test_path(path) {
+            return false;
+        }
+        let index = self.index.as_ref().map(|s| s.get_for(path));
+        let context = index
+            .as_deref()
+            .and_then(|ix| ix.file(path).map(|c| (ix, c)));
+        engine::is_test_file(path, context.as_ref())
     }
 
     /// The dependencies and edition of the package around `path`: from

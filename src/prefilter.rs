@@ -23,6 +23,11 @@ pub struct Prefilter {
     ac: AhoCorasick,
     /// The crate words alone, for [`Prefilter::names_a_crate`].
     crates: CrateWords,
+    /// The same for the rules that still apply in test code, for files
+    /// whose path says they hold only tests (`tests/`, `benches/`, see
+    /// [`crate::engine::is_test_file`]): a rule that skips tests cannot
+    /// fire there. `None` when every rule applies in tests.
+    in_tests: Option<std::sync::Arc<Prefilter>>,
     /// Pattern ids of the crate words: `0..models_end`.
     models_end: usize,
     /// Per rule: its trigger pattern ids, and whether it needs models.
@@ -105,17 +110,24 @@ impl Prefilter {
         if let Some((_, found)) = built.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
             return found.clone();
         }
-        let per_rule: Vec<(Vec<String>, bool)> = rules
-            .rules()
-            .map(|(r, _)| {
-                let m = r.meta();
-                (
-                    m.triggers.iter().map(|t| t.to_string()).collect(),
-                    m.needs_models,
-                )
-            })
-            .collect();
-        let prefilter = Prefilter::from_parts(models.admission_words(), per_rule);
+        let per_rule = |in_tests: bool| -> Vec<(Vec<String>, bool)> {
+            rules
+                .rules()
+                .map(|(r, _)| r.meta())
+                .filter(|m| !(in_tests && m.skip_in_tests))
+                .map(|m| {
+                    (
+                        m.triggers.iter().map(|t| t.to_string()).collect(),
+                        m.needs_models,
+                    )
+                })
+                .collect()
+        };
+        let mut prefilter = Prefilter::from_parts(models.admission_words(), per_rule(false));
+        if rules.rules().any(|(r, _)| r.meta().skip_in_tests) {
+            let in_tests = Prefilter::from_parts(models.admission_words(), per_rule(true));
+            prefilter.in_tests = Some(std::sync::Arc::new(in_tests));
+        }
         built
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -192,12 +204,23 @@ impl Prefilter {
             (ac, free_ids.iter().map(|&id| after_key[id]).collect())
         });
         Prefilter {
+            in_tests: None,
             ac,
             crates,
             models_end,
             rules,
             after_key,
             free,
+        }
+    }
+
+    /// The prefilter for a file that holds only tests (`in_tests`, see
+    /// [`crate::engine::is_test_file`]) or not: in tests, the rules that
+    /// skip tests are left out.
+    pub fn for_tests(&self, in_tests: bool) -> &Prefilter {
+        match &self.in_tests {
+            Some(only) if in_tests => only,
+            _ => self,
         }
     }
 
@@ -468,6 +491,33 @@ mod tests {
         assert!(Prefilter::new(&rules, &mine).may_match(text));
         // The shared models keep theirs.
         assert!(!Prefilter::new(&rules, &models).may_match(text));
+    }
+
+    #[test]
+    fn in_tests_the_rules_that_skip_tests_let_nothing_in() {
+        let models = Models::builtin().unwrap();
+        let p = Prefilter::new(&RuleSet::all(), &models);
+        // SL007 needs no framework value but skips tests.
+        let query = b"fn f(k: &str) -> String { format!(\"/a?key={k}\") }";
+        assert_eq!(p.for_tests(false).admit(query, || false), Admit::AtTriggers);
+        assert_eq!(p.for_tests(true).admit(query, || false), Admit::Skip);
+        // SL001 and SL002 still apply in tests; SL100 does too.
+        let uri = b"use axum::http::Uri; fn f(u: Uri) { u.query_params(); }";
+        assert_eq!(p.for_tests(true).admit(uri, || false), Admit::Whole);
+        let suppressed = b"// scope-lint: allow(SL007)\nfn f() {}";
+        assert_eq!(
+            p.for_tests(true).admit(suppressed, || false),
+            Admit::AtTriggers
+        );
+        // Rules that all apply in tests need no second prefilter.
+        let sl001 = RuleSet::new(
+            RuleSet::all()
+                .rules()
+                .filter(|(r, _)| r.meta().code == "SL001")
+                .collect(),
+        );
+        let only = Prefilter::new(&sl001, &models);
+        assert!(std::ptr::eq(only.for_tests(true), &only));
     }
 
     #[test]

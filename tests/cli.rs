@@ -552,3 +552,92 @@ fn bodies_that_name_nothing_followed_are_not_parsed() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("(0 not parsed"), "{err}");
 }
+
+/// A crate's findings, copied under `parent`, as `code line` pairs.
+fn findings_of_crate_under(parent: &Path, name: &str) -> Vec<String> {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/crates")
+        .join(name);
+    let to = parent.join(name);
+    copy_tree(&from, &to);
+    let (_, out, err) = common::output(scope_lint().args([
+        to.to_str().unwrap(),
+        "--no-cache",
+        "--select",
+        "ALL",
+        "--format",
+        "json",
+    ]));
+    assert!(err.is_empty(), "{err}");
+    let mut found: Vec<String> = common::json_items(&out)
+        .iter()
+        .map(|i| {
+            let file = Path::new(i["file"].as_str().unwrap());
+            let below = file.strip_prefix(&to).unwrap().display();
+            format!("{} {below}:{}", i["code"].as_str().unwrap(), i["line"])
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_project_under_a_folder_named_tests_is_not_test_code() {
+    // Test code is judged by the path below the package: a checkout in
+    // `/builds/tests/` or `~/src/test/` keeps every rule.
+    let dir = tempfile::tempdir().unwrap();
+    let plain = findings_of_crate_under(&dir.path().join("plain"), "state_across_files");
+    assert!(plain.iter().any(|f| f.starts_with("SL007 ")), "{plain:?}");
+    assert!(plain.iter().any(|f| f.starts_with("SL008 ")), "{plain:?}");
+    for parent in ["tests", "benches", "src/test", "src/mocks"] {
+        let under = findings_of_crate_under(&dir.path().join(parent), "state_across_files");
+        assert_eq!(under, plain, "under {parent}/");
+    }
+}
+
+#[test]
+fn a_test_file_is_not_parsed_for_rules_that_skip_tests() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    let builds_a_query = "pub fn link(k: &str) -> String {\n    format!(\"/a?key={k}\")\n}\n";
+    write("src/lib.rs", builds_a_query);
+    write("tests/links.rs", builds_a_query);
+    let (code, out, err) = common::output(scope_lint().args([
+        dir.path().to_str().unwrap(),
+        "--no-cache",
+        "--timings",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 1, "{out}{err}");
+    // SL007 skips tests: the library's query is found, the test's file is
+    // not even parsed.
+    let found = common::json_fields(&out, &["code", "file"], " ");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("SL007 ") && found[0].ends_with("lib.rs"),
+        "{found:?}"
+    );
+    assert!(err.contains("skipped by prefilter: 1\n"), "{err}");
+}

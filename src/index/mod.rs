@@ -103,6 +103,9 @@ struct CrateData {
     dependencies: crates::Dependencies,
     /// Its package's edition.
     edition: u16,
+    /// Its package's directory (absolute): what a file's path says of
+    /// test code is read below it ([`crate::engine::is_test_file`]).
+    package_dir: PathBuf,
     /// The first file (by path) with evidence that the crate takes secrets
     /// in query strings, and that evidence.
     query_secret: Option<(PathBuf, query_secrets::QuerySecret)>,
@@ -482,6 +485,7 @@ impl Index {
                 name: key,
                 dependencies: packages[pkg].dependencies_of(t),
                 edition: packages[pkg].edition,
+                package_dir: absolute(&packages[pkg].dir),
                 ..CrateData::default()
             });
             package_of.push(pkg);
@@ -1011,6 +1015,11 @@ impl Index {
     /// The edition of `krate`'s package.
     pub fn edition(&self, krate: usize) -> u16 {
         self.crates[krate].edition
+    }
+
+    /// The directory of `krate`'s package (absolute).
+    pub fn package_dir(&self, krate: usize) -> &Path {
+        &self.crates[krate].package_dir
     }
 
     pub fn macro_use(&self, krate: usize) -> &[String] {
