@@ -335,7 +335,7 @@ impl Packages {
                 )
             });
         let target = match best {
-            Some(t) => target_json(&t.name, kind_name(t), &t.root, edition),
+            Some(t) => target_json(&t.name, kind_name(t, &package.dir), &t.root, edition),
             None => target_json("unknown", "lib", &abs, edition),
         };
         let manifest = manifest
@@ -345,12 +345,16 @@ impl Packages {
     }
 }
 
-fn kind_name(t: &crates::Target) -> &'static str {
+/// Cargo's name for the kind of target `t` of the package in `dir`; the
+/// root's folders are read below `dir` (a package checked out under
+/// `~/examples/` is not all examples).
+fn kind_name(t: &crates::Target, dir: &Path) -> &'static str {
     match t.kind {
         TargetKind::Lib => "lib",
         TargetKind::Bin => "bin",
         TargetKind::Other => {
-            let has = |c: &str| t.root.components().any(|x| x.as_os_str() == c);
+            let below = t.root.strip_prefix(dir).unwrap_or(&t.root);
+            let has = |c: &str| below.components().any(|x| x.as_os_str() == c);
             if t.root.file_name().is_some_and(|n| n == "build.rs") {
                 "custom-build"
             } else if has("examples") {
@@ -403,4 +407,27 @@ fn load(manifest: &Path) -> Option<(String, Value, crates::Package)> {
         crate::report::sarif::path_uri(&package.dir)
     );
     Some((id, json!(edition), package))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kind_name;
+    use crate::index::crates::{Target, TargetKind};
+    use std::path::Path;
+
+    #[test]
+    fn a_target_kind_is_read_below_the_package() {
+        let kind = |root: &str| {
+            let t = Target {
+                kind: TargetKind::Other,
+                name: "t".into(),
+                root: root.into(),
+            };
+            kind_name(&t, Path::new("/work/examples/app"))
+        };
+        assert_eq!(kind("/work/examples/app/tests/api.rs"), "test");
+        assert_eq!(kind("/work/examples/app/benches/b.rs"), "bench");
+        assert_eq!(kind("/work/examples/app/examples/demo.rs"), "example");
+        assert_eq!(kind("/work/examples/app/build.rs"), "custom-build");
+    }
 }
