@@ -327,12 +327,13 @@ impl Walker<'_> {
 }
 
 /// Whether the file at `path` holds only test code ([`is_test_path`]),
-/// judged by the part of its path below its package's directory when
-/// `context` (the crate index's view of the file) gives that directory: a
-/// project checked out under `~/src/test/` or `/builds/tests/` is not all
-/// tests. The part below the package says "test" only where the whole
-/// path does, so a caller may ask [`is_test_path`] first and this only
-/// when it says yes.
+/// judged by the part of its path below the top of its tree of packages
+/// when `context` (the crate index's view of the file) gives it
+/// ([`crate::index::Index::test_base`]): a project checked out under
+/// `~/src/test/` or `/builds/tests/` is not all tests, a fixture crate
+/// under a package's `tests/` is. The part below says "test" only where
+/// the whole path does, so a caller may ask [`is_test_path`] first and
+/// this only when it says yes.
 pub fn is_test_file(
     path: &std::path::Path,
     context: Option<&(&crate::index::Index, crate::index::FileContext)>,
@@ -343,7 +344,7 @@ pub fn is_test_file(
     let Some((ix, ctx)) = context else {
         return true;
     };
-    let dir = ix.package_dir(ctx.krate);
+    let dir = ix.test_base(ctx.krate);
     match path.strip_prefix(dir) {
         Ok(below) => is_test_path(below),
         Err(_) => match std::path::absolute(path) {

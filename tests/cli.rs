@@ -606,6 +606,26 @@ fn a_project_under_a_folder_named_tests_is_not_test_code() {
         let under = findings_of_crate_under(&dir.path().join(parent), "state_across_files");
         assert_eq!(under, plain, "under {parent}/");
     }
+    // A crate under another package's `tests/` is that package's test
+    // code: only the rules that run in tests (SL001, SL002 ...) report.
+    let outer = dir.path().join("outer");
+    std::fs::create_dir_all(outer.join("src")).unwrap();
+    std::fs::write(
+        outer.join("Cargo.toml"),
+        "[package]\nname = \"outer\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .unwrap();
+    std::fs::write(outer.join("src/lib.rs"), "").unwrap();
+    let fixture = findings_of_crate_under(&outer.join("tests/fixtures"), "state_across_files");
+    let in_tests: Vec<&String> = plain
+        .iter()
+        .filter(|f| ["SL001 ", "SL002 "].iter().any(|c| f.starts_with(c)))
+        .collect();
+    assert!(
+        !in_tests.is_empty() && in_tests.len() < plain.len(),
+        "{plain:?}"
+    );
+    assert_eq!(fixture.iter().collect::<Vec<_>>(), in_tests);
 }
 
 #[test]

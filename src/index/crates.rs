@@ -181,6 +181,25 @@ fn edition_of(package: &toml::Table, dir: &Path) -> u16 {
     }
 }
 
+/// The outermost directory at or above `dir` (absolute) that holds a
+/// `Cargo.toml`: the top of the tree of packages `dir` is in. What a path
+/// says of test code is read below it ([`crate::engine::is_test_file`]): a
+/// fixture crate under another package's `tests/` is test code, a checkout
+/// under `/builds/tests/` is not. `holds` remembers, per directory,
+/// whether it holds a manifest.
+pub fn outermost_package_dir(dir: &Path, holds: &mut HashMap<PathBuf, bool>) -> PathBuf {
+    let mut top = dir;
+    for above in dir.ancestors().skip(1) {
+        let found = *holds
+            .entry(above.to_path_buf())
+            .or_insert_with(|| above.join("Cargo.toml").is_file());
+        if found {
+            top = above;
+        }
+    }
+    top.to_path_buf()
+}
+
 /// The `Cargo.toml` of the package around `dir`, if any: the nearest one
 /// upward that has a `[package]` table. `known` remembers the answer for
 /// every directory looked at, so a tree costs one look per directory.

@@ -103,9 +103,10 @@ struct CrateData {
     dependencies: crates::Dependencies,
     /// Its package's edition.
     edition: u16,
-    /// Its package's directory (absolute): what a file's path says of
+    /// The outermost package directory at or above its package's
+    /// ([`crates::outermost_package_dir`]): what a file's path says of
     /// test code is read below it ([`crate::engine::is_test_file`]).
-    package_dir: PathBuf,
+    test_base: PathBuf,
     /// The first file (by path) with evidence that the crate takes secrets
     /// in query strings, and that evidence.
     query_secret: Option<(PathBuf, query_secrets::QuerySecret)>,
@@ -470,6 +471,11 @@ impl Index {
         order.sort_by_key(|(_, t)| t.kind != crates::TargetKind::Lib);
         let mut lib_of: HashMap<PathBuf, (String, usize)> = HashMap::new();
         let mut package_of: Vec<usize> = Vec::new();
+        let mut holds_manifest = HashMap::default();
+        let test_bases: Vec<PathBuf> = packages
+            .iter()
+            .map(|p| crates::outermost_package_dir(&absolute(&p.dir), &mut holds_manifest))
+            .collect();
         for (pkg, t) in order {
             let krate = index.crates.len();
             // Each target is a crate. Canonical paths carry a `#` so the
@@ -485,7 +491,7 @@ impl Index {
                 name: key,
                 dependencies: packages[pkg].dependencies_of(t),
                 edition: packages[pkg].edition,
-                package_dir: absolute(&packages[pkg].dir),
+                test_base: test_bases[pkg].clone(),
                 ..CrateData::default()
             });
             package_of.push(pkg);
@@ -1017,9 +1023,11 @@ impl Index {
         self.crates[krate].edition
     }
 
-    /// The directory of `krate`'s package (absolute).
-    pub fn package_dir(&self, krate: usize) -> &Path {
-        &self.crates[krate].package_dir
+    /// The directory below which a path of `krate` says whether it is test
+    /// code: its package's, or the outermost package's above it
+    /// ([`crates::outermost_package_dir`]).
+    pub fn test_base(&self, krate: usize) -> &Path {
+        &self.crates[krate].test_base
     }
 
     pub fn macro_use(&self, krate: usize) -> &[String] {
