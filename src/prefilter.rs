@@ -35,10 +35,13 @@ pub struct Prefilter {
     /// Per pattern: whether a key character must come right before it (a
     /// trigger written `\w=`: `?key=` builds a query, `w!("=")` does not).
     after_key: Vec<bool>,
-    /// The triggers of rules that need no framework value alone, with
-    /// their `after_key`: a small automaton for
-    /// [`Prefilter::model_free_triggers`], which runs on every parsed file.
-    free: Option<(AhoCorasick, Vec<bool>)>,
+    /// The triggers of rules that need no framework value, each with its
+    /// `after_key`, for [`Prefilter::model_free_triggers`], which runs on
+    /// every file that names no modelled crate: a vectorized search per
+    /// trigger (there are two or three, each of two bytes or more) is
+    /// several times faster than an automaton asked for overlapping
+    /// matches of all of them (3.5% of a cold run on the bench corpus).
+    free: Vec<(memchr::memmem::Finder<'static>, bool)>,
 }
 
 /// The crate words, asked of the word before every `::` of every file a
@@ -198,11 +201,13 @@ impl Prefilter {
             .collect();
         free_ids.sort_unstable();
         free_ids.dedup();
-        let free = (!free_ids.is_empty()).then(|| {
-            let ac = AhoCorasick::new(free_ids.iter().map(|&id| &patterns[id]))
-                .expect("literal patterns always build");
-            (ac, free_ids.iter().map(|&id| after_key[id]).collect())
-        });
+        let free = free_ids
+            .iter()
+            .map(|&id| {
+                let finder = memchr::memmem::Finder::new(patterns[id].as_bytes()).into_owned();
+                (finder, after_key[id])
+            })
+            .collect();
         Prefilter {
             in_tests: None,
             ac,
@@ -231,12 +236,13 @@ impl Prefilter {
     }
 
     /// Where the text holds triggers of rules that need no framework value
-    /// (start offsets, ascending).
+    /// (start offsets: ascending for each trigger, one trigger after the
+    /// other).
     pub fn model_free_triggers<'a>(&'a self, text: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
-        self.free.iter().flat_map(move |(ac, after_key)| {
-            ac.find_overlapping_iter(text).filter_map(move |m| {
-                let key_before = m.start() > 0 && is_key_byte(text[m.start() - 1]);
-                (!after_key[m.pattern().as_usize()] || key_before).then_some(m.start())
+        self.free.iter().flat_map(move |(finder, after_key)| {
+            finder.find_iter(text).filter(move |&at| {
+                let key_before = at > 0 && is_key_byte(text[at - 1]);
+                !after_key || key_before
             })
         })
     }
@@ -491,6 +497,31 @@ mod tests {
         assert!(Prefilter::new(&rules, &mine).may_match(text));
         // The shared models keep theirs.
         assert!(!Prefilter::new(&rules, &models).may_match(text));
+    }
+
+    #[test]
+    fn every_model_free_trigger_is_found_where_it_starts() {
+        let p = Prefilter::from_parts(
+            vec!["axum".into()],
+            vec![
+                (vec!["\\w={".into(), "\\w=\"".into()], false),
+                (vec!["scope-lint:".into()], false),
+                (vec!["split".into()], true),
+            ],
+        );
+        let text = b"a={x} b=\"y\" w!(\"=\") c={z} // scope-lint: allow(SL007)\n q.split('&')";
+        let mut at: Vec<usize> = p.model_free_triggers(text).collect();
+        at.sort_unstable();
+        let find = |w: &str, from: usize| {
+            from + text[from..]
+                .windows(w.len())
+                .position(|x| x == w.as_bytes())
+                .unwrap()
+        };
+        // Not `w!("=")`: no key character before its `="`; not `split`,
+        // which needs a framework value.
+        let c = find("c={", 0) + 1;
+        assert_eq!(at, vec![1, find("=\"y", 0), c, find("scope-lint:", 0)]);
     }
 
     #[test]
