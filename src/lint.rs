@@ -284,14 +284,19 @@ impl Linter {
             // A file that names no framework crate may still name one of
             // its crate's items that hold framework values. The index is
             // asked last: its package's part may have to be built for it.
-            // In test code (by its path) the rules that skip tests cannot
-            // fire: they do not let the file in.
-            let p = p.for_tests(self.holds_only_tests(path));
-            admit = p.admit(text.as_bytes(), || {
+            let names_framework = || {
                 self.index
                     .as_ref()
                     .is_some_and(|s| s.names_framework_item(path, &self.models, text.as_bytes()))
-            });
+            };
+            admit = p.admit(text.as_bytes(), names_framework);
+            // In test code the rules that skip tests cannot fire: they do
+            // not let the file in. Asked only of a file let in (whether it
+            // is test code may take its package's part of the index, which
+            // its analysis needs anyway).
+            if admit != Admit::Skip && self.holds_only_tests(path) {
+                admit = p.for_tests(true).admit(text.as_bytes(), names_framework);
+            }
             if admit == Admit::Skip {
                 self.stats.skipped.fetch_add(1, Ordering::Relaxed);
                 let skipped = FileResult {
