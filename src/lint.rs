@@ -280,6 +280,10 @@ impl Linter {
         keep: bool,
     ) -> (FileResult, Option<Analysis>) {
         let mut admit = Admit::Whole;
+        // The prefilter that let the file in: in test code, the one for
+        // the rules that run in tests. What it lets in, it also keeps of
+        // the file's bodies and items.
+        let mut admitted_by = self.prefilter.as_ref();
         if let Some(p) = &self.prefilter {
             // A file that names no framework crate may still name one of
             // its crate's items that hold framework values. The index is
@@ -295,7 +299,9 @@ impl Linter {
             // is test code may take its package's part of the index, which
             // its analysis needs anyway).
             if admit != Admit::Skip && self.holds_only_tests(path) {
-                admit = p.for_tests(true).admit(text.as_bytes(), names_framework);
+                let in_tests = p.for_tests(true);
+                admit = in_tests.admit(text.as_bytes(), names_framework);
+                admitted_by = Some(in_tests);
             }
             if admit == Admit::Skip {
                 self.stats.skipped.fetch_add(1, Ordering::Relaxed);
@@ -321,7 +327,8 @@ impl Linter {
             if keep {
                 self.check_reusing(&source, started, previous)
             } else {
-                (self.lint_source(&source, started, None, admit), None)
+                let admitted = (admit, admitted_by);
+                (self.lint_source(&source, started, None, admitted), None)
             }
         }));
         // Spans of this file are no longer needed; free proc-macro2's
@@ -383,14 +390,14 @@ impl Linter {
     ) -> (Checked, Option<Analysis>) {
         let index = self.index.as_ref();
         if index.is_none_or(|s| s.get().file(&source.path).is_none()) {
-            return (self.lint_source(source, started, None, Admit::Whole), None);
+            return (self.lint_source(source, started, None, self.whole()), None);
         }
         let complete =
             |c: &Checked| c.parsed && !c.diagnostics.iter().any(|d| d.code == TOO_COMPLEX);
         if let Some(previous) = previous {
             if let Some(plan) = crate::incremental::plan(previous, &source.text, index) {
                 let masked = SourceFile::new(&source.path, plan.masked(&source.text));
-                let fresh = self.lint_source(&masked, started, Some(plan.focus()), Admit::Whole);
+                let fresh = self.lint_source(&masked, started, Some(plan.focus()), self.whole());
                 if complete(&fresh) {
                     if let Some(raw) = plan.merge(previous, fresh.diagnostics) {
                         let analysis = Analysis {
@@ -409,7 +416,7 @@ impl Linter {
                 }
             }
         }
-        let checked = self.lint_source(source, started, None, Admit::Whole);
+        let checked = self.lint_source(source, started, None, self.whole());
         let analysis = complete(&checked).then(|| Analysis {
             text: source.text.clone(),
             fns: crate::incremental::fn_extents(&source.text),
@@ -419,8 +426,6 @@ impl Linter {
         (checked, analysis)
     }
 
-    /// Parse and analyse a text (only the function bodies inside `focus`,
-    /// when given).
     /// The text with the function bodies no rule can fire in blanked (see
     /// [`crate::body_mask`]); `None` to parse it all: without the
     /// prefilter (`--no-prefilter`), or for a file outside the index.
@@ -428,8 +433,9 @@ impl Linter {
         &self,
         source: &SourceFile,
         index: Option<&crate::index::Index>,
+        prefilter: Option<&Prefilter>,
     ) -> Option<crate::body_mask::Masked> {
-        let prefilter = self.prefilter.as_ref()?;
+        let prefilter = prefilter?;
         let ix = index?;
         let ctx = ix.file(&source.path)?;
         let krate = ctx.krate;
@@ -493,27 +499,34 @@ impl Linter {
         Some(masked)
     }
 
+    /// A file let in whole by the linter's own prefilter (if any).
+    fn whole(&self) -> (Admit, Option<&Prefilter>) {
+        (Admit::Whole, self.prefilter.as_ref())
+    }
+
+    /// Parse and analyse `source` (only the function bodies inside
+    /// `focus`, when given), let in as `admitted` says: what of it, and by
+    /// which prefilter (`None`: `--no-prefilter`).
     fn lint_source(
         &self,
         source: &SourceFile,
         started: Instant,
         focus: Option<std::ops::Range<usize>>,
-        admit: Admit,
+        admitted: (Admit, Option<&Prefilter>),
     ) -> Checked {
         let package = self.package_of(&source.path);
         let index = self.index.as_ref().map(|s| s.get_for(&source.path));
         // Bodies that cannot matter are not parsed (the incremental path
         // masks its own); where no framework value can appear, neither
         // are the items without a trigger.
-        let masked = match (&focus, admit, &self.prefilter) {
-            (Some(_), ..) => None,
-            (None, Admit::AtTriggers, Some(p)) => {
-                let p = p.for_tests(self.holds_only_tests(&source.path));
+        let masked = match (&focus, admitted) {
+            (Some(_), _) => None,
+            (None, (Admit::AtTriggers, Some(p))) => {
                 let mut at: Vec<usize> = p.model_free_triggers(source.text.as_bytes()).collect();
                 at.sort_unstable();
                 crate::body_mask::mask_to_triggers(&source.text, &at)
             }
-            (None, ..) => self.mask_bodies(source, index.as_deref()),
+            (None, (_, p)) => self.mask_bodies(source, index.as_deref(), p),
         };
         let prepared = match &masked {
             Some(m) => crate::complexity::prepare_tokens(
