@@ -477,6 +477,9 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
             }
             let mut out = Vec::with_capacity(files.len());
             let mut last: Option<(Option<&Path>, Slot)> = None;
+            // Directories with the same anchor have the same slot.
+            let mut by_anchor: HashMap<PathBuf, Slot> = HashMap::new();
+            let seen = slots.seen.clone();
             for path in files {
                 if let Some(changed) = changed {
                     if changed.binary_search(&absolute(path)).is_err() {
@@ -489,7 +492,15 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
                 let slot = match &last {
                     Some((d, slot)) if *d == dir => slot.clone(),
                     _ => {
-                        let slot = slots.slot(config_for(&mut discovery, path)?, path)?;
+                        let anchor = seen.anchor(dir.unwrap_or(Path::new("")));
+                        let slot = match by_anchor.get(&anchor) {
+                            Some(slot) => slot.clone(),
+                            None => {
+                                let slot = slots.slot(config_for(&mut discovery, path)?, path)?;
+                                by_anchor.insert(anchor, slot.clone());
+                                slot
+                            }
+                        };
                         last = Some((dir, slot.clone()));
                         slot
                     }
