@@ -402,24 +402,28 @@ impl Models {
             })
             .collect();
         let key = (sources_key, selection);
-        if let Some(found) = selections()
+        // Linters are made on several threads: one that asks for a
+        // selection being built waits for it rather than build it too.
+        let cell = selections()
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-        {
-            return Ok(Models {
-                versions: models.versions,
-                data: found.data.clone(),
-            });
-        }
-        for (name, text, file) in parsed {
-            models.add_spec(&name, &text, ModelFile::clone(&file.spec))?;
-        }
-        selections()
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, models.clone());
-        Ok(models)
+            .entry(key)
+            .or_default()
+            .clone();
+        let built = cell.get_or_init(|| {
+            let mut built = Models {
+                versions: models.versions.clone(),
+                ..Models::default()
+            };
+            for (name, text, file) in parsed {
+                built.add_spec(&name, &text, ModelFile::clone(&file.spec))?;
+            }
+            Ok(built.data)
+        });
+        Ok(Models {
+            versions: models.versions,
+            data: built.clone()?,
+        })
     }
 
     /// Take every versioned crate without a resolved version at the newest
@@ -1162,9 +1166,13 @@ fn last_segments<'a>(paths: impl Iterator<Item = &'a str>) -> Vec<String> {
     names
 }
 
-/// Models already built in this process, by model sources and the
-/// outcome of each version range (see [`Models::load_for`]).
-type Selections = HashMap<(Vec<(String, u64)>, Vec<bool>), Models>;
+/// Models already built in this process (or being built), by model
+/// sources and the outcome of each version range (see
+/// [`Models::load_for`]).
+type Selections = HashMap<
+    (Vec<(String, u64)>, Vec<bool>),
+    Arc<std::sync::OnceLock<Result<Arc<ModelData>, ModelError>>>,
+>;
 
 fn selections() -> &'static std::sync::Mutex<Selections> {
     static BUILT: std::sync::OnceLock<std::sync::Mutex<Selections>> = std::sync::OnceLock::new();
