@@ -208,14 +208,17 @@ pub fn stamp(meta: &std::fs::Metadata) -> Stamp {
 /// The key of a file: the bytes of its absolute path (so runs from other
 /// directories share entries, and names that are not UTF-8 stay apart).
 fn path_key(cwd: &Path, path: &Path) -> Vec<u8> {
-    let joined;
-    let abs = if path.is_absolute() {
-        path
+    with_path_key(cwd, path, <[u8]>::to_vec)
+}
+
+/// `f` of the key of `path`, made without a copy when `path` is absolute
+/// (a warm run asks the cache of every file of the tree).
+fn with_path_key<T>(cwd: &Path, path: &Path, f: impl FnOnce(&[u8]) -> T) -> T {
+    if path.is_absolute() {
+        f(path.as_os_str().as_encoded_bytes())
     } else {
-        joined = cwd.join(path);
-        &joined
-    };
-    abs.as_os_str().as_encoded_bytes().to_vec()
+        f(cwd.join(path).as_os_str().as_encoded_bytes())
+    }
 }
 
 /// The path a key was made from.
@@ -272,11 +275,11 @@ impl Cache {
         hash: Option<u64>,
         stamp: Stamp,
     ) -> Option<(usize, Vec<Diagnostic>)> {
-        let key = path_key(&self.cwd, path);
-        let entry = self.old.get(&key).filter(|e| match hash {
-            Some(h) => e.hash == h,
-            None => e.stamp == stamp && stamp.trusted(self.written),
-        })?;
+        let entry =
+            with_path_key(&self.cwd, path, |key| self.old.get(key)).filter(|e| match hash {
+                Some(h) => e.hash == h,
+                None => e.stamp == stamp && stamp.trusted(self.written),
+            })?;
         let diagnostics = entry
             .diagnostics
             .iter()
@@ -291,7 +294,10 @@ impl Cache {
             let mut kept = entry.clone();
             kept.stamp = stamp;
             self.dirty.store(true, std::sync::atomic::Ordering::Relaxed);
-            self.new.lock().expect("cache lock").insert(key, kept);
+            self.new
+                .lock()
+                .expect("cache lock")
+                .insert(path_key(&self.cwd, path), kept);
         }
         Some((entry.lines, diagnostics))
     }
