@@ -165,16 +165,16 @@ impl Linter {
 
     /// [`Linter::lint_path`] with the file's metadata when the caller
     /// has it already (`None`: looked up here).
-    pub fn lint_path_with(&self, path: &Path, meta: Option<std::fs::Metadata>) -> FileResult {
-        let meta = match meta.map_or_else(|| std::fs::metadata(path), Ok) {
+    pub fn lint_path_with(&self, path: &Path, meta: Option<read::Stat>) -> FileResult {
+        let meta = match meta.map_or_else(|| read::Stat::of_path(path), Ok) {
             Ok(meta) => meta,
             Err(e) => return FileResult::problem(path, IO_ERROR, format!("cannot read: {e}")),
         };
-        if let Some(kind) = read::special_kind(meta.file_type()) {
+        if let Some(kind) = meta.special {
             let e = read::ReadError::NotRegular(kind);
             return FileResult::problem(path, IO_ERROR, e.to_string());
         }
-        let stamp = cache::stamp(&meta);
+        let stamp = meta.stamp;
         // Unchanged since the cache saw it: not even read, unless there are
         // findings to show from it.
         if let Some((lines, diagnostics)) =

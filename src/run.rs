@@ -511,17 +511,15 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         });
         // Each file is `stat`ed once, on every thread: its stamp tells the
         // index store and the result cache whether it changed.
-        let metas: Vec<Option<std::fs::Metadata>> = in_pool(threads, || {
+        let metas: Vec<Option<crate::read::Stat>> = in_pool(threads, || {
             walked
                 .files
                 .par_iter()
-                .map(|f| std::fs::metadata(f).ok())
+                .map(|f| crate::read::Stat::of_path(f).ok())
                 .collect()
         });
-        let stamps: Vec<Option<crate::cache::Stamp>> = metas
-            .iter()
-            .map(|m| m.as_ref().map(crate::cache::stamp))
-            .collect();
+        let stamps: Vec<Option<crate::cache::Stamp>> =
+            metas.iter().map(|m| m.map(|m| m.stamp)).collect();
         let index = shared_index(
             &walked,
             &seen,
@@ -542,9 +540,9 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     let linters_started = std::time::Instant::now();
     let _ = models_ready.join();
     linters.make_all(&slots, threads)?;
-    type Job = (PathBuf, Option<std::fs::Metadata>, Arc<Config>, Arc<Linter>);
-    // Sized once: a job holds the file's metadata (about 200 bytes), and
-    // growing by doubling copied megabytes on a big tree's warm run.
+    type Job = (PathBuf, Option<crate::read::Stat>, Arc<Config>, Arc<Linter>);
+    // Sized once: growing by doubling copied megabytes on a big tree's
+    // warm run.
     let mut jobs: Vec<Job> = Vec::with_capacity(walked.files.len());
     let mut last: Option<(Slot, Arc<Config>, Arc<Linter>)> = None;
     for ((path, meta), slot) in walked.files.into_iter().zip(metas).zip(slots) {
@@ -569,7 +567,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     let lint_started = std::time::Instant::now();
     let progress = crate::progress::Progress::new(opts.progress, jobs.len());
     let lint_one = |(path, meta, config, linter): &Job| {
-        let result = finish(config, linter.lint_path_with(path, meta.clone()));
+        let result = finish(config, linter.lint_path_with(path, *meta));
         progress.tick();
         if fixing {
             if let Some(note) = unfixable_note(&result) {
@@ -591,7 +589,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     };
     let sizes: Vec<u64> = jobs
         .iter()
-        .map(|j| j.1.as_ref().map_or(0, |m| m.len()))
+        .map(|j| j.1.map_or(0, |m| m.stamp.size))
         .collect();
     let order = lint_order(&sizes, threads);
     let mut per_file: Vec<(usize, FileOutcome)> = in_pool(threads, || {
