@@ -163,8 +163,8 @@ impl Linter {
         self.lint_path_with(path, None)
     }
 
-    /// [`Linter::lint_path`] with the file's metadata when the caller
-    /// has it already (`None`: looked up here).
+    /// [`Linter::lint_path`] with what a `stat` of the file said when the
+    /// caller has it already (`None`: asked here).
     pub fn lint_path_with(&self, path: &Path, meta: Option<read::Stat>) -> FileResult {
         let meta = match meta.map_or_else(|| read::Stat::of_path(path), Ok) {
             Ok(meta) => meta,
