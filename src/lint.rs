@@ -165,16 +165,16 @@ impl Linter {
 
     /// [`Linter::lint_path`] with what a `stat` of the file said when the
     /// caller has it already (`None`: asked here).
-    pub fn lint_path_with(&self, path: &Path, meta: Option<read::Stat>) -> FileResult {
-        let meta = match meta.map_or_else(|| read::Stat::of_path(path), Ok) {
-            Ok(meta) => meta,
+    pub fn lint_path_with(&self, path: &Path, stat: Option<read::Stat>) -> FileResult {
+        let stat = match stat.map_or_else(|| read::Stat::of_path(path), Ok) {
+            Ok(stat) => stat,
             Err(e) => return FileResult::problem(path, IO_ERROR, format!("cannot read: {e}")),
         };
-        if let Some(kind) = meta.special {
+        if let Some(kind) = stat.special {
             let e = read::ReadError::NotRegular(kind);
             return FileResult::problem(path, IO_ERROR, e.to_string());
         }
-        let stamp = meta.stamp;
+        let stamp = stat.stamp;
         // Unchanged since the cache saw it: not even read, unless there are
         // findings to show from it.
         if let Some((lines, diagnostics)) =

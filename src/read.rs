@@ -66,7 +66,7 @@ pub struct Stat {
 }
 
 impl Stat {
-    pub fn of(meta: &std::fs::Metadata) -> Stat {
+    fn of(meta: &std::fs::Metadata) -> Stat {
         Stat {
             stamp: crate::cache::stamp(meta),
             special: special_kind(meta.file_type()),

@@ -467,7 +467,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     // Each file's configuration and crate versions need the walk alone:
     // they are found on another thread while the index is built. `None`:
     // a file `--changed-since` leaves out.
-    let (metas, index, slots) = std::thread::scope(|scope| {
+    let (stats, index, slots) = std::thread::scope(|scope| {
         let (slots, files, cache_dir) = (&mut linters.slots, &walked.files, &linters.cache_dir);
         let changed = &changed;
         let config_for = &config_for;
@@ -511,7 +511,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         });
         // Each file is `stat`ed once, on every thread: its stamp tells the
         // index store and the result cache whether it changed.
-        let metas: Vec<Option<crate::read::Stat>> = in_pool(threads, || {
+        let stats: Vec<Option<crate::read::Stat>> = in_pool(threads, || {
             walked
                 .files
                 .par_iter()
@@ -519,7 +519,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
                 .collect()
         });
         let stamps: Vec<Option<crate::cache::Stamp>> =
-            metas.iter().map(|m| m.map(|m| m.stamp)).collect();
+            stats.iter().map(|s| s.map(|s| s.stamp)).collect();
         let index = shared_index(
             &walked,
             &seen,
@@ -531,7 +531,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         let slots = finding
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (metas, index, slots)
+        (stats, index, slots)
     });
     linters.index = Some(Arc::new(index?));
     let slots = slots?;
@@ -545,7 +545,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     // warm run.
     let mut jobs: Vec<Job> = Vec::with_capacity(walked.files.len());
     let mut last: Option<(Slot, Arc<Config>, Arc<Linter>)> = None;
-    for ((path, meta), slot) in walked.files.into_iter().zip(metas).zip(slots) {
+    for ((path, stat), slot) in walked.files.into_iter().zip(stats).zip(slots) {
         let Some(slot) = slot else { continue };
         let (config, linter) = match &last {
             Some((s, c, l)) if Arc::ptr_eq(s, &slot) => (c.clone(), l.clone()),
@@ -559,15 +559,15 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         if config.is_excluded(&path) && (!named || opts.force_exclude) {
             continue;
         }
-        jobs.push((path, meta, config, linter));
+        jobs.push((path, stat, config, linter));
     }
     let linters_time = linters_started.elapsed();
 
     let fixing = opts.fix || opts.diff;
     let lint_started = std::time::Instant::now();
     let progress = crate::progress::Progress::new(opts.progress, jobs.len());
-    let lint_one = |(path, meta, config, linter): &Job| {
-        let result = finish(config, linter.lint_path_with(path, *meta));
+    let lint_one = |(path, stat, config, linter): &Job| {
+        let result = finish(config, linter.lint_path_with(path, *stat));
         progress.tick();
         if fixing {
             if let Some(note) = unfixable_note(&result) {
@@ -589,7 +589,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     };
     let sizes: Vec<u64> = jobs
         .iter()
-        .map(|j| j.1.map_or(0, |m| m.stamp.size))
+        .map(|j| j.1.map_or(0, |s| s.stamp.size))
         .collect();
     let order = lint_order(&sizes, threads);
     let mut per_file: Vec<(usize, FileOutcome)> = in_pool(threads, || {

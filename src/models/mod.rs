@@ -1547,6 +1547,30 @@ mod tests {
     }
 
     #[test]
+    fn threads_asking_for_a_selection_at_once_share_one_copy() {
+        // A selection no other test asks for (models are kept per
+        // process): the threads all find it missing at the same moment.
+        let mut versions = at("axum", "0.7.1");
+        versions.insert(
+            "hyper".to_string(),
+            (semver::Version::parse("0.14.3").unwrap(), Origin::Lock),
+        );
+        let start = std::sync::Barrier::new(4);
+        let ids: Vec<usize> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| {
+                    s.spawn(|| {
+                        start.wait();
+                        Models::load_for(&[], &versions).unwrap().id()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(ids.iter().all(|&id| id == ids[0]), "{ids:?}");
+    }
+
+    #[test]
     fn versions_that_select_the_same_entries_share_one_copy() {
         // 0.8.3 and 0.8.4 fall in the same ranges; 0.7.9 does not.
         let a = Models::load_for(&[], &at("axum", "0.8.3")).unwrap();
