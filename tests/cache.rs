@@ -270,6 +270,50 @@ fn a_helper_body_edit_relints_callers_only_when_its_return_changes() {
     assert_eq!(counts(&err).1, 0, "every file is re-linted: {err}");
 }
 
+/// Line numbers are not part of what a file shows others: a line added
+/// in one body moves the helpers below it (one whose parameter reaches a
+/// log line, a `?token=` the crate reads), yet only that file is linted
+/// again. (They were part of it: one such edit re-linted the whole tree.)
+#[test]
+fn a_line_added_above_a_helper_relints_only_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    new_package(root, "[package]\nname = \"app\"\nversion = \"0.1.0\"\n");
+    fs::write(
+        root.join("src/main.rs"),
+        "mod util;\nmod routes;\nfn main() {}\n",
+    )
+    .unwrap();
+    let util = |body: &str| {
+        format!("pub fn first() -> u32 {{\n    {body}\n}}\npub fn note(x: &str) {{\n    tracing::info!(\"seen {{}}\", x);\n}}\npub fn url(t: &str) -> String {{\n    format!(\"/a?token={{t}}\")\n}}\n")
+    };
+    fs::write(root.join("src/util.rs"), util("1")).unwrap();
+    fs::write(
+        root.join("src/routes.rs"),
+        "use axum::http::Uri;\npub async fn h(uri: Uri) -> usize {\n    crate::util::note(&uri.to_string());\n    uri.query().unwrap_or(\"\").split('&').count()\n}\n",
+    )
+    .unwrap();
+    let args = ["src", "--timings", "--format", "json"];
+    let (code, cold, err) = run(root, &args);
+    assert_eq!(code, 1, "{cold}{err}");
+    assert!(
+        cold.contains("SL006"),
+        "the helper's reach is known: {cold}"
+    );
+    fs::write(root.join("src/util.rs"), util("let a = 1;\n    a")).unwrap();
+    let (_, out, err) = run(root, &args);
+    // util.rs's own finding moves down a line; routes.rs's stay.
+    let moved = cold
+        .replace("\"line\": 8,", "\"line\": 9,")
+        .replace("\"end_line\": 8,", "\"end_line\": 9,");
+    assert_eq!(out, moved);
+    assert_eq!(
+        counts(&err).1,
+        2,
+        "main.rs and routes.rs from the cache: {err}"
+    );
+}
+
 /// The invalidation barrier across packages: a body edit in one package
 /// of a workspace keeps the index's hash, so the edited file is linted
 /// against an index of its own package alone (the other package is never

@@ -201,6 +201,38 @@ fn nearest_configuration_wins_and_flags_override() {
 }
 
 #[test]
+fn a_manifest_given_a_configuration_table_between_runs_is_read_again() {
+    // Warm runs remember much of each manifest (crate versions, the walk):
+    // a manifest that gains a table between runs must still be read again.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("src")).unwrap();
+    let manifest = "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\naxum = \"0.8\"\n";
+    fs::write(root.join("Cargo.toml"), manifest).unwrap();
+    fs::write(
+        root.join("src/lib.rs"),
+        HANDLER.replace(" // scope-lint: allow(SL005)", ""),
+    )
+    .unwrap();
+    let levels = || {
+        let (_, out, err) = common::output(scope_lint(root).args([".", "--format", "json"]));
+        assert!(err.is_empty(), "{err}");
+        common::json_fields(&out, &["code", "level"], " ")
+    };
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let first = levels();
+    assert_eq!(first, ["SL002 warning"]);
+    assert_eq!(levels(), first, "warm");
+    fs::write(
+        root.join("Cargo.toml"),
+        format!("{manifest}\n[package.metadata.scope-lint]\nlevel = {{ SL002 = \"note\" }}\n"),
+    )
+    .unwrap();
+    assert_eq!(levels(), ["SL002 note"]);
+    assert_eq!(levels(), ["SL002 note"], "warm again");
+}
+
+#[test]
 fn per_file_ignores_exclude_and_force_exclude() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();

@@ -26,10 +26,19 @@ use ra_ap_rustc_lexer::{LiteralKind, TokenKind as K};
 use serde::{Deserialize, Serialize};
 
 /// One piece of evidence: the key and the 1-based line it is on.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuerySecret {
     pub key: String,
     pub line: u32,
+}
+
+/// The key alone: the line is not part of what other files see of this
+/// one (a line added above would otherwise change the index's hash and
+/// re-lint every file). Findings elsewhere name the file, not the line.
+impl std::hash::Hash for QuerySecret {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key.hash(state);
+    }
 }
 
 /// Keys whose value is a secret when a query carries them (`key=` form).

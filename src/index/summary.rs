@@ -142,8 +142,6 @@ pub struct Reach {
     pub param: usize,
     pub name: String,
     pub kind: ReachKind,
-    /// 1-based line in the function's file.
-    pub line: u32,
     /// For an unwrap: the steps from the parameter to the unwrapped value
     /// (`field.content_disposition().get_filename()`), so a caller can tell
     /// whether that value is client input.
@@ -234,8 +232,8 @@ impl FnSig {
     }
 }
 
-/// `u 0 12 m get f x t ; l 1 30 ;`: per reach, kind, parameter, line and
-/// the steps of an unwrapped chain, ended by `;`.
+/// `u 0 m get f x t ; l 1 ;`: per reach, kind, parameter and the steps
+/// of an unwrapped chain, ended by `;`.
 fn parse_reach(tokens: &proc_macro2::TokenStream, names: &[Option<String>]) -> Vec<Reach> {
     let words: Vec<String> = tokens.clone().into_iter().map(|t| t.to_string()).collect();
     parse_reach_words(&words, names)
@@ -246,7 +244,7 @@ pub(super) fn parse_reach_words(words: &[String], names: &[Option<String>]) -> V
     words
         .split(|w| w == ";")
         .filter_map(|group| {
-            let [kind, param, line, rest @ ..] = group else {
+            let [kind, param, rest @ ..] = group else {
                 return None;
             };
             let kind = match kind.as_str() {
@@ -274,7 +272,6 @@ pub(super) fn parse_reach_words(words: &[String], names: &[Option<String>]) -> V
                 param,
                 name: names.get(param)?.clone()?,
                 kind,
-                line: line.parse().ok()?,
                 steps,
             })
         })
@@ -608,7 +605,6 @@ fn without_bodies_into(lexed: &Lexed<'_>, mut written: Option<&mut Vec<Tok>>) ->
     // (commas of parameter lists and `where` clauses do not).
     let mut depth = 0usize;
     let mut fn_depth = 0usize;
-    let mut lines = LineCounter::default();
     let mut i = 0;
     while i < tokens.len() {
         let (kind, a, b) = tokens[i];
@@ -660,9 +656,10 @@ fn without_bodies_into(lexed: &Lexed<'_>, mut written: Option<&mut Vec<Tok>>) ->
                 if !reach.is_empty() {
                     out.push_str(REACH_MARKER);
                     out.push_str("!(");
-                    for (kind, param, at, steps) in reach {
-                        let line = lines.line_at(text, at);
-                        out.push_str(&format!("{kind} {param} {line} "));
+                    // No line: a line added above would change what other
+                    // files see of this one, and re-lint the whole tree.
+                    for (kind, param, _, steps) in reach {
+                        out.push_str(&format!("{kind} {param} "));
                         for step in steps {
                             match step {
                                 Step::Method(m) => out.push_str(&format!("m {m} ")),
@@ -711,28 +708,6 @@ fn without_bodies_into(lexed: &Lexed<'_>, mut written: Option<&mut Vec<Tok>>) ->
         i += 1;
     }
     out
-}
-
-/// Lines of byte offsets met in increasing order, without rescanning.
-#[derive(Default)]
-struct LineCounter {
-    pos: usize,
-    line: u32,
-}
-
-impl LineCounter {
-    fn line_at(&mut self, text: &str, at: usize) -> u32 {
-        if at < self.pos {
-            self.pos = 0;
-            self.line = 0;
-        }
-        self.line += text.as_bytes()[self.pos..at]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u32;
-        self.pos = at;
-        self.line + 1
-    }
 }
 
 type Tok = (ra_ap_rustc_lexer::TokenKind, usize, usize);
@@ -1434,15 +1409,12 @@ fn use_entries(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<UseE
 #[cfg(test)]
 mod tests {
 
-    fn reach_of(text: &str) -> Vec<(String, ReachKind, u32)> {
+    fn reach_of(text: &str) -> Vec<(String, ReachKind)> {
         let summary = FileSummary::of_text(text);
         let Some(ItemSig::Fn { sig, .. }) = summary.items.first() else {
             panic!("no fn in {summary:?}");
         };
-        sig.reach
-            .iter()
-            .map(|r| (r.name.clone(), r.kind, r.line))
-            .collect()
+        sig.reach.iter().map(|r| (r.name.clone(), r.kind)).collect()
     }
 
     #[test]
@@ -1453,8 +1425,8 @@ mod tests {
         assert_eq!(
             reach_of(text),
             [
-                ("field".to_string(), ReachKind::Unwrap, 2),
-                ("dir".to_string(), ReachKind::Log, 3)
+                ("field".to_string(), ReachKind::Unwrap),
+                ("dir".to_string(), ReachKind::Log)
             ]
         );
         // A field of a parameter is not the parameter; `x.len()` in a log
@@ -1487,7 +1459,7 @@ mod tests {
         let got: Vec<_> = sig
             .reach
             .iter()
-            .map(|r| (r.name.as_str(), r.kind, r.line, r.steps.clone()))
+            .map(|r| (r.name.as_str(), r.kind, r.steps.clone()))
             .collect();
         assert_eq!(
             got,
@@ -1495,11 +1467,10 @@ mod tests {
                 (
                     "headers",
                     ReachKind::Unwrap,
-                    3,
                     vec![Step::Method("get".into())]
                 ),
                 // `u` is `uri` whole; `p` is only its path.
-                ("uri", ReachKind::Log, 5, vec![]),
+                ("uri", ReachKind::Log, vec![]),
             ]
         );
         // A binding to something else hides the parameter; a binding's own
@@ -1510,7 +1481,7 @@ mod tests {
         );
         assert_eq!(
             reach_of("fn f(h: &HeaderMap) {\n let h = h.get(\"a\").unwrap(); }"),
-            [("h".to_string(), ReachKind::Unwrap, 2)]
+            [("h".to_string(), ReachKind::Unwrap)]
         );
         // A binding checked before its unwrap (used twice), or one coming
         // from such a binding, does not count.
@@ -1530,14 +1501,14 @@ mod tests {
 
     #[test]
     fn reaches_are_followed_into_if_let_and_let_else() {
-        let steps = |text: &str| -> Vec<(String, u32, Vec<Step>)> {
+        let steps = |text: &str| -> Vec<(String, Vec<Step>)> {
             let summary = FileSummary::of_text(text);
             let Some(ItemSig::Fn { sig, .. }) = summary.items.first() else {
                 panic!("{summary:?}");
             };
             sig.reach
                 .iter()
-                .map(|r| (r.name.clone(), r.line, r.steps.clone()))
+                .map(|r| (r.name.clone(), r.steps.clone()))
                 .collect()
         };
         let unwrapped = vec![
@@ -1559,7 +1530,7 @@ mod tests {
         ] {
             assert_eq!(
                 steps(text),
-                [("h".to_string(), 3, unwrapped.clone())],
+                [("h".to_string(), unwrapped.clone())],
                 "{text}"
             );
         }
@@ -1581,7 +1552,7 @@ mod tests {
  Some(v) => v.to_str().unwrap(),
  None => "" } }"#
             ),
-            [("h".to_string(), 3, unwrapped.clone())]
+            [("h".to_string(), unwrapped.clone())]
         );
         for text in [
             // A guard, a value that is no chain of a parameter, an arm
@@ -1598,7 +1569,7 @@ mod tests {
             steps(
                 r#"fn f(h: &HeaderMap, v: &str) { if let Some(v) = h.get("x") { g(v); } let n: u8 = v.parse().unwrap(); }"#
             ),
-            [("v".to_string(), 1, vec![Step::Method("parse".into())])]
+            [("v".to_string(), vec![Step::Method("parse".into())])]
         );
     }
 

@@ -209,8 +209,8 @@ pub(super) fn check_helper_call(
                 format!("`{name}` logs {what} passed here"),
             )
             .with_label(format!(
-                "`{name}` logs its parameter `{}` whole (line {} of its file)",
-                reach.name, reach.line
+                "`{name}` logs its parameter `{}` whole",
+                reach.name
             ))
             .with_help("pass `.path()` or a copy with the query's secrets redacted"),
         );
@@ -258,10 +258,12 @@ pub(super) fn check_log(
             (LogCheck::Unproven, None) if headers => continue,
             (LogCheck::Secret, None) if !headers => continue,
             (_, Some((path, e))) => {
+                // Another file's line is left out: a line added above it
+                // would leave this file's cached finding behind.
                 let at = if *path == cx.source.path || path.ends_with(&cx.source.path) {
                     format!("line {}", e.line)
                 } else {
-                    format!("{}:{}", path.display(), e.line)
+                    format!("in {}", path.display())
                 };
                 format!("this crate takes `{}` in query strings ({at})", e.key)
             }

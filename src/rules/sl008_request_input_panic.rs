@@ -112,8 +112,8 @@ fn helper_unwraps(node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 format!("`{name}` unwraps a value the client controls"),
             )
             .with_label(format!(
-                "`{name}` unwraps its parameter `{}` (line {} of its file): it panics when the client leaves it out or sends bad bytes",
-                reach.name, reach.line
+                "`{name}` unwraps its parameter `{}`: it panics when the client leaves it out or sends bad bytes",
+                reach.name
             ))
             .with_help(HELP),
         );
