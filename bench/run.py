@@ -60,7 +60,10 @@ def main():
                          "written as its own section (default: bench/corpus/fetch.sh)")
     ap.add_argument("--write", help="also write the results as Markdown to this file")
     ap.add_argument("--skip-ast-grep", action="store_true")
+    ap.add_argument("--edit-candidates", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.edit_candidates:
+        return edit_candidates(args.edit_candidates)
 
     sh(["cargo", "build", "--release", "-q", "--bin", "scope-lint", "--example", "parse_floor"], cwd=ROOT)
     corpora = [pathlib.Path(c) for c in (args.corpus or [
@@ -101,31 +104,39 @@ FN_LINE = re.compile(r'^\s*(pub(\([^)]*\))?\s+)?(const\s+)?(async\s+)?(unsafe\s+
 FRAMEWORK = re.compile(r'\b((axum|actix_web|hyper|http|url|warp|tungstenite|tokio_tungstenite|reqwest)::|(Url|Uri)\b)')
 
 
+def edit_candidates(corpus):
+    """The files of `corpus` that name a framework and have a body to edit."""
+    for p in sorted(pathlib.Path(corpus).rglob("*.rs")):
+        try:
+            text = p.read_text()
+        except (OSError, UnicodeDecodeError):
+            continue
+        if FRAMEWORK.search(text) and any(FN_LINE.match(l) for l in text.splitlines()):
+            print(p)
+
+
 class BodyEdits:
     """One edit inside one function body per run: a statement added at
     the top of a body, in turn in a few files that name a framework.
     Each run changes one file, as an editor's save does."""
 
-    def __init__(self, files, rng):
-        candidates = []
-        for p in files:
-            try:
-                text = p.read_text()
-            except (OSError, UnicodeDecodeError):
-                continue
-            if not FRAMEWORK.search(text):
-                continue
-            lines = text.splitlines(keepends=True)
-            at = [i for i, l in enumerate(lines) if FN_LINE.match(l)]
-            if at:
-                candidates.append((p, lines, at))
+    def __init__(self, corpus, rng):
+        # Files are read in a child process: this one's memory is what
+        # each measured run's peak RSS starts from before it execs.
+        out = sh([sys.executable, __file__, "--edit-candidates", str(corpus)],
+                 capture_output=True).stdout
+        candidates = [pathlib.Path(l) for l in out.splitlines()]
         if not candidates:
             sys.exit("no function body to edit in the corpus")
         self.edits = rng.sample(candidates, min(8, len(candidates)))
         self.count = 0
 
     def next(self):
-        p, lines, at = self.edits[self.count % len(self.edits)]
+        p = self.edits[self.count % len(self.edits)]
+        # The file as it was: without the statement an earlier run added.
+        lines = [l for l in p.read_text().splitlines(keepends=True)
+                 if not l.startswith("    let _bench_edit = ")]
+        at = [i for i, l in enumerate(lines) if FN_LINE.match(l)]
         line = at[self.count % len(at)]
         self.count += 1
         edited = lines[:line + 1] + [f"    let _bench_edit = {self.count};\n"] + lines[line + 1:]
@@ -160,7 +171,7 @@ def bench_corpus(corpus_src, args, sg, work):
 
     rows = {}
     rng = random.Random(1)
-    body_edits = BodyEdits(files, random.Random(2))
+    body_edits = BodyEdits(corpus, random.Random(2))
     for threads in (1, 2):
         t = ["--threads", str(threads)]
         cache = work / f"cache-{threads}"
