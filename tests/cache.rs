@@ -208,6 +208,21 @@ fn a_signature_edit_relints_users_and_a_body_edit_only_its_file() {
     assert!(out.contains("routes.rs") && out.contains("SL001"), "{out}");
 }
 
+/// A package `app` whose `main.rs` declares `mod util;` and `mod routes;`.
+fn app_with_util_and_routes() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    new_package(
+        dir.path(),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\n",
+    );
+    fs::write(
+        dir.path().join("src/main.rs"),
+        "mod util;\nmod routes;\nfn main() {}\n",
+    )
+    .unwrap();
+    dir
+}
+
 /// A helper's body counts for its callers only through what it returns:
 /// an edit of a multi-statement body that keeps the returned projection
 /// (a renamed binding, a log line) re-lints the helper's file alone; one
@@ -215,14 +230,8 @@ fn a_signature_edit_relints_users_and_a_body_edit_only_its_file() {
 /// whose finding goes.
 #[test]
 fn a_helper_body_edit_relints_callers_only_when_its_return_changes() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = app_with_util_and_routes();
     let root = dir.path();
-    new_package(root, "[package]\nname = \"app\"\nversion = \"0.1.0\"\n");
-    fs::write(
-        root.join("src/main.rs"),
-        "mod util;\nmod routes;\nfn main() {}\n",
-    )
-    .unwrap();
     let util = |body: &str| {
         format!("use axum::http::Uri;\npub fn raw_query(uri: &Uri) -> &str {{\n    {body}\n}}\n")
     };
@@ -276,14 +285,8 @@ fn a_helper_body_edit_relints_callers_only_when_its_return_changes() {
 /// again. (They were part of it: one such edit re-linted the whole tree.)
 #[test]
 fn a_line_added_above_a_helper_relints_only_its_file() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = app_with_util_and_routes();
     let root = dir.path();
-    new_package(root, "[package]\nname = \"app\"\nversion = \"0.1.0\"\n");
-    fs::write(
-        root.join("src/main.rs"),
-        "mod util;\nmod routes;\nfn main() {}\n",
-    )
-    .unwrap();
     let util = |body: &str| {
         format!("pub fn first() -> u32 {{\n    {body}\n}}\npub fn note(x: &str) {{\n    tracing::info!(\"seen {{}}\", x);\n}}\npub fn url(t: &str) -> String {{\n    format!(\"/a?token={{t}}\")\n}}\n")
     };
