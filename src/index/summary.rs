@@ -658,7 +658,7 @@ fn without_bodies_into(lexed: &Lexed<'_>, mut written: Option<&mut Vec<Tok>>) ->
                     out.push_str("!(");
                     // No line: a line added above would change what other
                     // files see of this one, and re-lint the whole tree.
-                    for (kind, param, _, steps) in reach {
+                    for (kind, param, steps) in reach {
                         out.push_str(&format!("{kind} {param} "));
                         for step in steps {
                             match step {
@@ -763,8 +763,8 @@ const LOUD_MACROS: &[&str] = &[
 ];
 
 /// One parameter reaching an unwrap or a log: (`"u"`/`"l"`, parameter
-/// index, byte offset, steps from the parameter to the unwrapped value).
-type Found = (&'static str, usize, usize, Vec<Step>);
+/// index, steps from the parameter to the unwrapped value).
+type Found = (&'static str, usize, Vec<Step>);
 
 /// Which parameters the body unwraps (through a chain) or logs whole, the
 /// first of each kind per parameter (per chain for unwraps). A `let` that
@@ -799,12 +799,12 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
             .position(|p| p.as_deref() == Some(w))
             .map(|p| (p, Vec::new(), true))
     };
-    let mut note = |kind: &'static str, param: usize, at: usize, steps: Vec<Step>| {
+    let mut note = |kind: &'static str, param: usize, steps: Vec<Step>| {
         let seen = found
             .iter()
-            .any(|f| f.0 == kind && f.1 == param && f.3 == steps);
+            .any(|f| f.0 == kind && f.1 == param && f.2 == steps);
         if !seen && found.len() < 32 {
-            found.push((kind, param, at, steps));
+            found.push((kind, param, steps));
         }
     };
     let mut j = 0;
@@ -854,7 +854,7 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
                                     .is_some_and(|t| matches!(t.0, K::Dot | K::OpenParen | K::Eq));
                             if let (true, Some((p, steps, _))) = (whole, index_of(w, &bound, k)) {
                                 if steps.is_empty() {
-                                    note("l", p, ka, Vec::new());
+                                    note("l", p, Vec::new());
                                 }
                             }
                         }
@@ -879,7 +879,7 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
                                 }
                             }
                             for p in logged {
-                                note("l", p, ka, Vec::new());
+                                note("l", p, Vec::new());
                             }
                         }
                         _ => {}
@@ -891,9 +891,9 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
             // `param.a().b.unwrap()`, or through a binding of one.
             if let Some((p, mut steps, _)) = index_of(word, &bound, j).filter(|b| !after_dot && b.2)
             {
-                if let (more, at, true) = chain_steps(text, body, j + 1) {
+                if let (more, _, true) = chain_steps(text, body, j + 1) {
                     steps.extend(more);
-                    note("u", p, body[at].1, steps);
+                    note("u", p, steps);
                 }
             }
         }
