@@ -293,7 +293,7 @@ fn a_line_added_above_a_helper_relints_only_its_file() {
     fs::write(root.join("src/util.rs"), util("1")).unwrap();
     fs::write(
         root.join("src/routes.rs"),
-        "use axum::http::Uri;\npub async fn h(uri: Uri) -> usize {\n    crate::util::note(&uri.to_string());\n    uri.query().unwrap_or(\"\").split('&').count()\n}\n",
+        "use axum::http::Uri;\npub async fn h(uri: Uri) -> usize {\n    crate::util::note(&uri.to_string());\n    tracing::info!(\"{}\", uri);\n    uri.query().unwrap_or(\"\").split('&').count()\n}\n",
     )
     .unwrap();
     let args = ["src", "--timings", "--format", "json"];
@@ -314,6 +314,17 @@ fn a_line_added_above_a_helper_relints_only_its_file() {
         counts(&err).1,
         2,
         "main.rs and routes.rs from the cache: {err}"
+    );
+    // What routes.rs says of util.rs names no line of it, so it stays true.
+    let (_, human, _) = run(root, &["src/routes.rs"]);
+    assert!(
+        human.contains("`note` logs its parameter `x` whole"),
+        "{human}"
+    );
+    assert!(
+        human.contains("this crate takes `token` in query strings (in ")
+            && human.contains("util.rs)"),
+        "{human}"
     );
 }
 
