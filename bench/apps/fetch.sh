@@ -2,8 +2,14 @@
 # Fetch the application corpus and print, on stdout, the directory to lint.
 #
 #   scope-lint "$(bash bench/apps/fetch.sh)" --statistics
+#   scope-lint "$(bash bench/apps/fetch.sh bench/apps/heldout.txt)"
 #
-# Each application of apps.txt (name, exact version) is fetched from the
+# The optional argument is the list to fetch: apps.txt (the benchmark's
+# application corpus, into /tmp/scope-lint-apps) by default, or another
+# list of the same form (heldout.txt: applications the rules were never
+# tuned on, into /tmp/scope-lint-heldout).
+#
+# Each application of apps.txt (name, exact version) of the list is fetched from the
 # registry by a throw-away package that depends on it (`cargo fetch`; a
 # binary-only dependency is fine for fetching), then its source directory
 # is copied from $CARGO_HOME/registry/src into $SCOPE_LINT_APPS_DIR
@@ -13,11 +19,16 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cargo_home="${CARGO_HOME:-$HOME/.cargo}"
-out="${SCOPE_LINT_APPS_DIR:-/tmp/scope-lint-apps}"
+list="${1:-$here/apps.txt}"
+case "$(basename "$list" .txt)" in
+    apps) default_out=/tmp/scope-lint-apps ;;
+    *) default_out="/tmp/scope-lint-$(basename "$list" .txt)" ;;
+esac
+out="${SCOPE_LINT_APPS_DIR:-$default_out}"
 mkdir -p "$out"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-grep -v '^#' "$here/apps.txt" | while read -r name version _; do
+grep -v '^#' "$list" | while read -r name version _; do
     [ -n "$name" ] || continue
     dest="$out/$name-$version"
     if [ -d "$dest" ]; then continue; fi
