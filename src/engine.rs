@@ -456,24 +456,42 @@ fn is_test_fn(attrs: &[syn::Attribute]) -> bool {
     })
 }
 
-/// `x` of `x.is_none()` or `x.is_err()`.
-fn absent_check(cond: &syn::Expr) -> Option<String> {
+/// What an `if` condition checks the presence of: a binding
+/// (`x.is_none()`), or an expression that gives the same value each time
+/// it is written (`req.match_info().get("id").is_none()`, then
+/// `req.match_info().get("id").unwrap()`).
+#[derive(Debug, PartialEq)]
+enum Checked {
+    Name(String),
+    Expr(String),
+}
+
+impl Checked {
+    fn of(recv: &syn::Expr) -> Option<Checked> {
+        if let syn::Expr::Path(p) = recv {
+            if let Some(id) = p.path.get_ident() {
+                return Some(Checked::Name(id.to_string()));
+            }
+        }
+        crate::scope::repeatable_key(recv).map(Checked::Expr)
+    }
+}
+
+/// `x.is_none()` / `x.is_err()`: what the condition proves absent.
+fn absent_check(cond: &syn::Expr) -> Option<Checked> {
     let syn::Expr::MethodCall(m) = cond else {
         return None;
     };
     if m.method != "is_none" && m.method != "is_err" {
         return None;
     }
-    match &*m.receiver {
-        syn::Expr::Path(p) => p.path.get_ident().map(|i| i.to_string()),
-        _ => None,
-    }
+    Checked::of(&m.receiver)
 }
 
-/// Names an `if` condition proves present inside its branch:
+/// What an `if` condition proves present inside its branch:
 /// `x.is_some()`, `x.is_ok()`, `x.is_some_and(..)`,
 /// `x.as_ref().is_some_and(..)`, joined by `&&`.
-fn present_checks(cond: &syn::Expr, out: &mut Vec<String>) {
+fn present_checks(cond: &syn::Expr, out: &mut Vec<Checked>) {
     match cond {
         syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
             present_checks(&b.left, out);
@@ -489,15 +507,11 @@ fn present_checks(cond: &syn::Expr, out: &mut Vec<String>) {
             let mut recv = &*m.receiver;
             while let syn::Expr::MethodCall(inner) = recv {
                 if inner.method != "as_ref" && inner.method != "as_deref" {
-                    return;
+                    break;
                 }
                 recv = &inner.receiver;
             }
-            if let syn::Expr::Path(p) = recv {
-                if let Some(id) = p.path.get_ident() {
-                    out.push(id.to_string());
-                }
-            }
+            out.extend(Checked::of(recv));
         }
         _ => {}
     }
@@ -529,6 +543,15 @@ fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
                 words.iter().any(|w| w == "test") && !words.iter().any(|w| w == "not")
             })
     })
+}
+
+impl Walker<'_> {
+    fn mark_checked(&mut self, checked: Checked) {
+        match checked {
+            Checked::Name(name) => self.scope.mark_checked(&name),
+            Checked::Expr(key) => self.scope.mark_expr_checked(key),
+        }
+    }
 }
 
 impl<'ast> Visit<'ast> for Walker<'_> {
@@ -782,18 +805,27 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         // `if x.is_some() { x.unwrap() }`: present inside the branch.
         let mut present = Vec::new();
         present_checks(&i.cond, &mut present);
-        for name in present {
-            self.scope.mark_checked(&name);
+        for checked in present {
+            self.mark_checked(checked);
         }
         self.visit_block(&i.then_branch);
         self.scope.exit();
+        let absent = absent_check(&i.cond);
         if let Some((_, els)) = &i.else_branch {
-            self.visit_expr(els);
-        }
-        // `if x.is_none() { return ..; }`: past it, `x` is present.
-        if let Some(name) = absent_check(&i.cond) {
-            if i.else_branch.is_none() && diverges(&i.then_branch) {
-                self.scope.mark_checked(&name);
+            // `if x.is_err() { .. } else { x.unwrap() }`: present in `else`.
+            match absent {
+                Some(checked) => {
+                    self.scope.enter_scope();
+                    self.mark_checked(checked);
+                    self.visit_expr(els);
+                    self.scope.exit();
+                }
+                None => self.visit_expr(els),
+            }
+        } else if let Some(checked) = absent {
+            // `if x.is_none() { return ..; }`: past it, `x` is present.
+            if diverges(&i.then_branch) {
+                self.mark_checked(checked);
             }
         }
     }

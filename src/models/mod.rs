@@ -87,6 +87,8 @@ pub struct Member {
     pub roles: Roles,
     pub request_roles: Roles,
     pub keep_roles: bool,
+    /// Fails only on the code's own mistake ([`spec::MemberTable::present`]).
+    pub present: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -767,6 +769,7 @@ impl Models {
                 roles: parse_roles(&m.roles)?,
                 request_roles: parse_roles(&m.request_roles)?,
                 keep_roles: m.keep_roles,
+                present: m.present,
             }),
         }
     }

@@ -211,6 +211,12 @@ pub struct MemberTable {
     /// The result keeps the receiver's roles (`HeaderMap::get`).
     #[serde(default)]
     pub keep_roles: bool,
+    /// The `Option` or `Result` it returns fails only on the code's own
+    /// mistake, never on what a client sends: a route's path parameter
+    /// (`match_info().get("id")` is `Some` whenever the route declares
+    /// `{id}`). SL008 leaves its `unwrap` alone.
+    #[serde(default)]
+    pub present: bool,
     /// The versions of the type's crate that have this member.
     #[serde(default)]
     pub versions: Option<String>,

@@ -72,6 +72,17 @@ fn parses_request_input(cx: &Context<'_>, expr: &syn::Expr) -> bool {
             .is_some_and(|a| cx.value_of(a).from_request())
 }
 
+/// `Some(x)` or `Ok(x)`, as written: never `None` nor an `Err`.
+fn is_wrapped_present(arg: &syn::Expr) -> bool {
+    match arg {
+        syn::Expr::Call(call) => matches!(&*call.func, syn::Expr::Path(p)
+            if p.path.get_ident().is_some_and(|i| i == "Some" || i == "Ok")),
+        syn::Expr::Paren(p) => is_wrapped_present(&p.expr),
+        syn::Expr::Reference(r) => is_wrapped_present(&r.expr),
+        _ => false,
+    }
+}
+
 /// `save(&mut field)` where the crate's `save` unwraps its parameter:
 /// client input passed to a helper that panics on it.
 fn helper_unwraps(node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -86,6 +97,11 @@ fn helper_unwraps(node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(arg) = args.get(reach.param) else {
             continue;
         };
+        // `new(Some(path.z))`: the helper unwraps an `Option` the caller
+        // built present; the client's value is already parsed.
+        if reach.steps.is_empty() && is_wrapped_present(arg) {
+            continue;
+        }
         let arg_value = cx.value_of(arg);
         if !arg_value.from_request() || arg_value.checked {
             continue;
@@ -140,7 +156,7 @@ impl Rule for RequestInputPanic {
                     }
                 }
                 let recv = cx.value_of(&call.receiver);
-                if recv.checked {
+                if recv.checked || cx.scope.expr_checked(&call.receiver) {
                     return;
                 }
                 let fallible =

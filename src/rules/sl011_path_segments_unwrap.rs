@@ -90,7 +90,7 @@ impl Rule for PathSegmentsUnwrap {
         }) {
             return;
         }
-        if guarded_before(cx, call.span()) {
+        if guarded_before(cx, call.span()) || cx.scope.expr_checked(&call.receiver) {
             return;
         }
         out.push(

@@ -468,7 +468,11 @@ impl Scope<'_> {
         if recv.from_request() {
             roles = roles.union(member.request_roles);
         }
-        self.typed(member.returns.instantiate(&recv.ty), roles)
+        let value = self.typed(member.returns.instantiate(&recv.ty), roles);
+        Value {
+            checked: member.present,
+            ..value
+        }
     }
 
     /// The result of a call: a modelled free function or an associated

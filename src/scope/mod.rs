@@ -166,6 +166,9 @@ struct Frame {
     body: Option<std::ops::Range<usize>>,
     /// For module frames of a file in the crate index: the module's path.
     module: Option<Vec<String>>,
+    /// Expressions proved present here ([`repeatable_key`] of each):
+    /// `if req.match_info().get("id").is_none() { return .. }`.
+    checked_exprs: Vec<String>,
 }
 
 impl Frame {
@@ -179,6 +182,7 @@ impl Frame {
             handler: false,
             body: None,
             module: None,
+            checked_exprs: Vec::new(),
         }
     }
 }
@@ -691,6 +695,33 @@ impl<'m> Scope<'m> {
             .and_then(|f| f.body.clone())
     }
 
+    /// After `if e.is_none() { return .. }` for an expression `e` that
+    /// gives the same value each time it is written ([`repeatable_key`]).
+    pub fn mark_expr_checked(&mut self, key: String) {
+        if let Some(frame) = self.frames.last_mut() {
+            frame.checked_exprs.push(key);
+        }
+    }
+
+    /// Whether `expr` repeats an expression an earlier check proved
+    /// present in this function ([`Scope::mark_expr_checked`]).
+    pub fn expr_checked(&self, expr: &syn::Expr) -> bool {
+        let mut frames = Vec::new();
+        for frame in self.frames.iter().rev() {
+            if !frame.checked_exprs.is_empty() {
+                frames.push(frame);
+            }
+            if matches!(frame.kind, FrameKind::Function | FrameKind::Module) {
+                break;
+            }
+        }
+        if frames.is_empty() {
+            return false;
+        }
+        repeatable_key(expr)
+            .is_some_and(|key| frames.iter().any(|f| f.checked_exprs.contains(&key)))
+    }
+
     /// After `if x.is_none() { return .. }`: `x` is known to be present.
     pub fn mark_checked(&mut self, name: &str) {
         if let Some(v) = self.binding(name).cloned() {
@@ -1088,4 +1119,63 @@ mod encoder_tests {
             assert!(may_encode(text) || !text_encodes_for_query(text), "{text}");
         }
     }
+}
+
+/// Methods whose result differs from one call to the next.
+const STATEFUL_METHODS: &[&str] = &[
+    "next",
+    "next_back",
+    "pop",
+    "pop_front",
+    "pop_back",
+    "take",
+    "remove",
+    "recv",
+    "try_recv",
+    "read",
+    "read_line",
+    "poll",
+    "poll_next",
+    "drain",
+    "split_off",
+    "swap_remove",
+    "replace",
+    "insert",
+    "push",
+    "elapsed",
+    "now",
+    "gen",
+    "random",
+];
+
+/// A key for an expression that gives the same value each time it is
+/// written: a chain of fields and of method calls that read (no `next`,
+/// `pop`, `take`..) on a path, with literal or path arguments. `None` for
+/// anything else (a closure, a block, a macro, a call of a free function).
+pub fn repeatable_key(expr: &syn::Expr) -> Option<String> {
+    fn plain(e: &syn::Expr) -> bool {
+        match e {
+            syn::Expr::Path(_) | syn::Expr::Lit(_) => true,
+            syn::Expr::Reference(r) => plain(&r.expr),
+            syn::Expr::Paren(p) => plain(&p.expr),
+            syn::Expr::Field(f) => plain(&f.base),
+            _ => false,
+        }
+    }
+    fn chain(e: &syn::Expr) -> bool {
+        match e {
+            syn::Expr::MethodCall(m) => {
+                !STATEFUL_METHODS.contains(&m.method.to_string().as_str())
+                    && m.args.iter().all(plain)
+                    && chain(&m.receiver)
+            }
+            syn::Expr::Field(f) => chain(&f.base),
+            syn::Expr::Reference(r) => chain(&r.expr),
+            syn::Expr::Paren(p) => chain(&p.expr),
+            syn::Expr::Path(_) => true,
+            _ => false,
+        }
+    }
+    (!matches!(expr, syn::Expr::Path(_)) && chain(expr))
+        .then(|| quote::ToTokens::to_token_stream(expr).to_string())
 }
