@@ -1096,31 +1096,6 @@ impl<'m> Scope<'m> {
     }
 }
 
-#[cfg(test)]
-mod encoder_tests {
-    use super::{may_encode, text_encodes_for_query};
-
-    #[test]
-    fn may_encode_holds_wherever_an_encoder_is_named_in_any_case() {
-        for text in [
-            "let q = urlencoding::encode(&v);",
-            "let q = URLEncode(v);",
-            "let q = serde_urlencoded::to_string(&p).serialize();",
-            "let h = html_escape(v);",
-            "let c = ENCODE_SET;",
-        ] {
-            assert!(may_encode(text), "{text}");
-        }
-        for text in ["let q = decode(v);", "let n = v.len();", "let c = code;"] {
-            assert!(!may_encode(text), "{text}");
-        }
-        // The cheap test never hides what the full one finds.
-        for text in ["percent_encode(x, NON_ALPHANUMERIC)", "x.EnCoDe()"] {
-            assert!(may_encode(text) || !text_encodes_for_query(text), "{text}");
-        }
-    }
-}
-
 /// Methods whose result differs from one call to the next.
 const STATEFUL_METHODS: &[&str] = &[
     "next",
@@ -1178,4 +1153,50 @@ pub fn repeatable_key(expr: &syn::Expr) -> Option<String> {
     }
     (!matches!(expr, syn::Expr::Path(_)) && chain(expr))
         .then(|| quote::ToTokens::to_token_stream(expr).to_string())
+}
+
+#[cfg(test)]
+mod encoder_tests {
+    use super::{may_encode, text_encodes_for_query};
+
+    #[test]
+    fn may_encode_holds_wherever_an_encoder_is_named_in_any_case() {
+        for text in [
+            "let q = urlencoding::encode(&v);",
+            "let q = URLEncode(v);",
+            "let q = serde_urlencoded::to_string(&p).serialize();",
+            "let h = html_escape(v);",
+            "let c = ENCODE_SET;",
+        ] {
+            assert!(may_encode(text), "{text}");
+        }
+        for text in ["let q = decode(v);", "let n = v.len();", "let c = code;"] {
+            assert!(!may_encode(text), "{text}");
+        }
+        // The cheap test never hides what the full one finds.
+        for text in ["percent_encode(x, NON_ALPHANUMERIC)", "x.EnCoDe()"] {
+            assert!(may_encode(text) || !text_encodes_for_query(text), "{text}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod repeatable_tests {
+    use super::repeatable_key;
+
+    fn key(src: &str) -> Option<String> {
+        repeatable_key(&syn::parse_str(src).unwrap())
+    }
+
+    #[test]
+    fn reads_repeat_and_stateful_calls_do_not() {
+        assert!(key(r#"req.headers().get("x-user")"#).is_some());
+        assert_eq!(key("a . b . c()"), key("a.b.c()"));
+        assert!(key("req.match_info().get(NAME)").is_some());
+        assert_eq!(key("it.next()"), None);
+        assert_eq!(key(r#"headers.remove("x")"#), None);
+        assert_eq!(key("make().get(1)"), None);
+        assert_eq!(key("m.get(&f(x))"), None);
+        assert_eq!(key("x"), None, "a bare name is a binding, checked by name");
+    }
 }
