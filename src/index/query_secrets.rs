@@ -13,9 +13,10 @@
 //! - a string literal holding `key=` after `?`, `&` or at its start, for a
 //!   secret-bearing key (`"?token="`, `"&api_key="`, `"code="`);
 //! - a string literal that is exactly such a key (`"token"`,
-//!   `"access_token"`, `"x-amz-signature"`), in a file that also names a
-//!   query (`query_params.get("token")`): bare words like these are common
-//!   elsewhere (JSON bodies, headers), so they need the query nearby;
+//!   `"access_token"`, `"x-amz-signature"`), a few dozen tokens from a word
+//!   naming a query (`query_params.get("token")`): bare words like these
+//!   are common elsewhere (JSON bodies, a `signature` header), so they need
+//!   the query nearby;
 //! - a `#[derive(Deserialize)]` struct named for a query (`..Query`,
 //!   `..Params`, `..Callback`) with a token-like field (`token`, `api_key`,
 //!   `signature`...) or the OAuth callback pair `code` and `state`: the
@@ -64,6 +65,13 @@ const QUERY_KEYS: &[&str] = &[
     "x-amz-security-token",
 ];
 
+/// Whether a query key's value is a secret (`token`, `sig`,
+/// `X-Amz-Signature`): `SL007` reports such values built into a query
+/// unencoded.
+pub fn is_secret_query_key(key: &str) -> bool {
+    QUERY_KEYS.contains(&key.to_ascii_lowercase().as_str())
+}
+
 /// Keys specific enough to count as a bare literal near a query.
 const BARE_KEYS: &[&str] = &[
     "token",
@@ -104,8 +112,10 @@ pub fn scan(text: &str) -> Option<QuerySecret> {
 pub fn scan_lexed(lexed: &super::summary::Lexed<'_>) -> Option<QuerySecret> {
     let (text, tokens) = (lexed.text, &lexed.tokens);
     let line = |at: usize| 1 + text[..at].bytes().filter(|&b| b == b'\n').count() as u32;
-    let mut names_query = false;
-    let mut bare: Option<QuerySecret> = None;
+    // Token positions of words naming a query, and of bare keys: a bare
+    // key is evidence only within [`BARE_WINDOW`] tokens of such a word.
+    let mut query_at: Vec<usize> = Vec::new();
+    let mut bares: Vec<(usize, QuerySecret)> = Vec::new();
     let mut deserialize = false;
     let mut i = 0;
     while i < tokens.len() {
@@ -120,7 +130,7 @@ pub fn scan_lexed(lexed: &super::summary::Lexed<'_>) -> Option<QuerySecret> {
             }
         }
         match kind {
-            K::Ident if !names_query && contains_ignore_case(word, "query") => names_query = true,
+            K::Ident if contains_ignore_case(word, "query") => query_at.push(i),
             K::Ident if word == "Deserialize" => deserialize = true,
             K::Ident if word == "enum" || word == "fn" || word == "impl" => deserialize = false,
             K::Ident if word == "struct" && deserialize => {
@@ -137,8 +147,8 @@ pub fn scan_lexed(lexed: &super::summary::Lexed<'_>) -> Option<QuerySecret> {
                 ..
             } => {
                 let content = literal_content(word);
-                if !names_query && contains_ignore_case(content, "query") {
-                    names_query = true;
+                if contains_ignore_case(content, "query") {
+                    query_at.push(i);
                 }
                 if let Some(key) = key_assignment(content) {
                     return Some(QuerySecret {
@@ -155,19 +165,30 @@ pub fn scan_lexed(lexed: &super::summary::Lexed<'_>) -> Option<QuerySecret> {
                 };
                 let is_bare = BARE_KEYS.contains(&exact)
                     || (exact.starts_with("x-amz-") && QUERY_KEYS.contains(&exact));
-                if is_bare && bare.is_none() {
-                    bare = Some(QuerySecret {
-                        key: exact.to_string(),
-                        line: line(a),
-                    });
+                if is_bare {
+                    bares.push((
+                        i,
+                        QuerySecret {
+                            key: exact.to_string(),
+                            line: line(a),
+                        },
+                    ));
                 }
             }
             _ => {}
         }
         i += 1;
     }
-    bare.filter(|_| names_query)
+    bares
+        .into_iter()
+        .find(|(at, _)| query_at.iter().any(|q| q.abs_diff(*at) <= BARE_WINDOW))
+        .map(|(_, found)| found)
 }
+
+/// How many tokens apart a bare key and a word naming a query may be:
+/// `query_params.get("token")` is 4, a `match` over a query's pairs a few
+/// dozen; a header name fifty lines from a `url.query()` is not evidence.
+const BARE_WINDOW: usize = 48;
 
 /// When the attribute at `pound` marks test code, the index of the last
 /// token of the item it is on.
@@ -364,7 +385,12 @@ mod tests {
         assert_eq!(
             key(r#"fn f(query: Q) { q.remove("X-Amz-Signature"); }"#).as_deref(),
             Some("x-amz-signature")
+        ); // A header named `signature` far from the file's one query.
+        let far = format!(
+            "fn f(h: &H) {{ h.get(\"signature\"); {} }}\nfn g(u: &Url) {{ u.query(); }}",
+            "let _ = 1;".repeat(20)
         );
+        assert_eq!(key(&far), None);
     }
 
     #[test]

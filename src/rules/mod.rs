@@ -25,6 +25,8 @@ mod sl013_route_conflict;
 mod sl014_access_log_default;
 mod sl015_secret_in_debug_log;
 mod sl016_uri_in_log;
+mod sl017_unencoded_query_value;
+mod sl018_url_join_absolute_path;
 mod sl100_unused_suppression;
 
 mod query_loop;
@@ -59,6 +61,8 @@ pub static ALL: &[&dyn Rule] = &[
     &sl014_access_log_default::AccessLogDefault,
     &sl015_secret_in_debug_log::SecretInDebugLog,
     &sl016_uri_in_log::UriInLog,
+    &sl017_unencoded_query_value::UnencodedQueryValue,
+    &sl018_url_join_absolute_path::UrlJoinAbsolutePath,
     &sl100_unused_suppression::UnusedSuppression,
 ];
 

@@ -1,8 +1,10 @@
 //! ## What it does
 //! Flags `Url::join` on a base whose literal path does not end in `/`
 //! (`Url::parse("https://api.x.io/v1")?.join("users")` gives `/users`), and
-//! `join` with an argument literal that starts with `/` (it drops the
-//! base's path) or `//` (it switches to another host).
+//! `join` with an argument literal that starts with `/` on a base whose
+//! literal path it drops (`/v1`), or with `//` (it switches to another
+//! host). A leading `/` on a base whose path is not known is the opt-in
+//! `SL018` (`url-join-absolute-path`): there the root is usually meant.
 //!
 //! ## Why is this bad?
 //! `join` resolves a relative reference the way a browser resolves a link
@@ -52,7 +54,7 @@ static META: RuleMeta = RuleMeta {
 };
 
 /// The path of an absolute URL literal (`/v1` of `https://x.io/v1?q`).
-fn url_path(url: &str) -> Option<&str> {
+pub(super) fn url_path(url: &str) -> Option<&str> {
     let rest = &url[url.find("://")? + 3..];
     let rest = rest.split(['?', '#']).next().unwrap_or("");
     Some(rest.find('/').map_or("", |i| &rest[i..]))
@@ -60,7 +62,7 @@ fn url_path(url: &str) -> Option<&str> {
 
 /// The format string of `format!("/users/{id}")` (also behind `&`): a
 /// joined `format!` starts with its literal text.
-fn format_literal(arg: &syn::Expr) -> Option<String> {
+pub(super) fn format_literal(arg: &syn::Expr) -> Option<String> {
     let mut e = arg;
     while let syn::Expr::Reference(r) = e {
         e = &r.expr;
@@ -78,6 +80,34 @@ fn format_literal(arg: &syn::Expr) -> Option<String> {
         })
         .ok()?;
     Some(lit.value())
+}
+
+/// The finding for `join("/..")`, reported as `meta` (SL010 on a base
+/// with a path, SL018 on a base whose path is unknown), with the unsafe fix
+/// that drops the leading `/` of a plain string literal.
+pub(super) fn leading_slash(
+    meta: &'static RuleMeta,
+    cx: &Context<'_>,
+    call: &syn::ExprMethodCall,
+    text: &str,
+    from_format: bool,
+) -> Diagnostic {
+    let arg = &call.args[0];
+    let range = cx.member_range(call.method.span(), call.span());
+    let arg_range = cx.range(arg.span());
+    let raw = cx.snippet(arg.span());
+    let mut d = cx
+        .diagnostic(meta, range, format!("`join(\"{text}\")` drops the base URL's path"))
+        .with_label("a leading `/` resolves from the root")
+        .with_help("drop the leading `/` and end the base with `/`, or push segments with `path_segments_mut()`");
+    if raw.starts_with('"') && !from_format {
+        d = d.with_fix(Fix::replace(
+            Applicability::Unsafe,
+            arg_range,
+            format!("\"{}\"", &raw[2..raw.len() - 1]),
+        ));
+    }
+    d
 }
 
 impl Rule for UrlJoinDropsSegment {
@@ -117,23 +147,12 @@ impl Rule for UrlJoinDropsSegment {
                 return;
             }
             if text.starts_with('/') {
-                if base_path.is_some_and(|p| p.is_empty() || p == "/") {
+                // A base whose path is unknown is SL018's (opt-in): the
+                // root is often what is meant.
+                if base_path.is_none_or(|p| p.is_empty() || p == "/") {
                     return;
                 }
-                let arg_range = cx.range(arg.span());
-                let raw = cx.snippet(arg.span());
-                let mut d = cx
-                    .diagnostic(&META, range, format!("`join(\"{text}\")` drops the base URL's path"))
-                    .with_label("a leading `/` resolves from the root")
-                    .with_help("drop the leading `/` and end the base with `/`, or push segments with `path_segments_mut()`");
-                if raw.starts_with('"') && from_format.is_none() {
-                    d = d.with_fix(Fix::replace(
-                        Applicability::Unsafe,
-                        arg_range,
-                        format!("\"{}\"", &raw[2..raw.len() - 1]),
-                    ));
-                }
-                out.push(d);
+                out.push(leading_slash(&META, cx, call, text, from_format.is_some()));
                 return;
             }
         }
