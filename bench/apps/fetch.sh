@@ -9,7 +9,7 @@
 # list of the same form (heldout.txt: applications the rules were never
 # tuned on, into /tmp/scope-lint-heldout).
 #
-# Each application of apps.txt (name, exact version) of the list is fetched from the
+# Each application (name, exact version) of the list is fetched from the
 # registry by a throw-away package that depends on it (`cargo fetch`; a
 # binary-only dependency is fine for fetching), then its source directory
 # is copied from $CARGO_HOME/registry/src into $SCOPE_LINT_APPS_DIR
