@@ -25,10 +25,13 @@ pub enum Role {
     /// Text already percent-encoded for a query (`urlencoding::encode`,
     /// `form_urlencoded::byte_serialize`, a `let` bound from such a value).
     Encoded,
+    /// The URL of a response an HTTP client fetched (`reqwest::Response::url`):
+    /// its scheme is `http` or `https`, so it always has path segments.
+    FetchedUrl,
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::Url,
         Role::Uri,
         Role::Request,
@@ -37,6 +40,7 @@ impl Role {
         Role::RequestInput,
         Role::RequestHeaders,
         Role::Encoded,
+        Role::FetchedUrl,
     ];
 
     pub fn name(self) -> &'static str {
@@ -49,6 +53,7 @@ impl Role {
             Role::RequestInput => "request-input",
             Role::RequestHeaders => "request-headers",
             Role::Encoded => "encoded",
+            Role::FetchedUrl => "fetched-url",
         }
     }
 

@@ -1,9 +1,10 @@
 //! ## What it does
 //! Flags `url.path_segments().unwrap()` and `.expect(..)`, and the same on
 //! `path_segments_mut()`, unless the URL is a literal with a special scheme
-//! (`https:`, `file:` ...), which always has segments, or the function
-//! checks `cannot_be_a_base()` or the scheme first. Test code is not
-//! flagged.
+//! (`https:`, `file:` ...) or the URL of a response an HTTP client fetched
+//! (`resp.url()`: `http` or `https`), which always have segments, or the
+//! function checks `cannot_be_a_base()` or the scheme first. Test code is
+//! not flagged.
 //!
 //! ## Why is this bad?
 //! `path_segments()` is `None` for URLs that cannot be a base (`mailto:`,
@@ -27,6 +28,7 @@
 
 use super::{Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
+use crate::models::roles::Role;
 use syn::spanned::Spanned;
 
 pub struct PathSegmentsUnwrap;
@@ -88,6 +90,10 @@ impl Rule for PathSegmentsUnwrap {
                 .iter()
                 .any(|s| l.text.starts_with(s))
         }) {
+            return;
+        }
+        // The URL of a fetched response: `http` or `https`.
+        if url.has(Role::FetchedUrl) {
             return;
         }
         if guarded_before(cx, call.span()) || cx.scope.expr_checked(&call.receiver) {
