@@ -110,25 +110,35 @@ pub(super) fn leading_slash(
     d
 }
 
+/// `base.join(arg)` on a `url::Url`, with the base's value; not when the
+/// argument is a request URI (SL004's finding).
+pub(super) fn url_join<'a>(
+    node: Node<'a>,
+    cx: &Context<'_>,
+) -> Option<(&'a syn::ExprMethodCall, crate::scope::Value)> {
+    let Node::MethodCall(call) = node else {
+        return None;
+    };
+    if call.method != "join" || call.args.len() != 1 {
+        return None;
+    }
+    let base = cx.value_of(&call.receiver);
+    if !base.ty.is("url::Url") || cx.value_of(&call.args[0]).has(Role::RequestUri) {
+        return None;
+    }
+    Some((call, base))
+}
+
 impl Rule for UrlJoinDropsSegment {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Node::MethodCall(call) = node else { return };
-        if call.method != "join" || call.args.len() != 1 {
+        let Some((call, base)) = url_join(node, cx) else {
             return;
-        }
-        let base = cx.value_of(&call.receiver);
-        if !base.ty.is("url::Url") {
-            return;
-        }
+        };
         let arg = &call.args[0];
-        // A request URI as the argument is SL004's finding.
-        if cx.value_of(arg).has(Role::RequestUri) {
-            return;
-        }
         let base_lit = base.lit.as_ref();
         let base_path = base_lit.and_then(|l| url_path(&l.text));
         let range = cx.member_range(call.method.span(), call.span());

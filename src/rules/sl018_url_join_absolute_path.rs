@@ -33,10 +33,9 @@
 //! The fix removes the leading `/`. It changes which URL is requested
 //! (relative to the base's last segment), so it is unsafe.
 
-use super::sl010_url_join_drops_segment::{format_literal, leading_slash, url_path};
+use super::sl010_url_join_drops_segment::{format_literal, leading_slash, url_join, url_path};
 use super::{literal_text, Context, Group, Node, NodeKind, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Level};
-use crate::models::roles::Role;
 
 pub struct UrlJoinAbsolutePath;
 
@@ -60,23 +59,14 @@ impl Rule for UrlJoinAbsolutePath {
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Node::MethodCall(call) = node else { return };
-        if call.method != "join" || call.args.len() != 1 {
+        let Some((call, base)) = url_join(node, cx) else {
             return;
-        }
-        let base = cx.value_of(&call.receiver);
-        if !base.ty.is("url::Url") {
-            return;
-        }
+        };
         // A base whose literal path is known is SL010's.
         if base.lit.as_ref().and_then(|l| url_path(&l.text)).is_some() {
             return;
         }
         let arg = &call.args[0];
-        // A request URI as the argument is SL004's finding.
-        if cx.value_of(arg).has(Role::RequestUri) {
-            return;
-        }
         let from_format = format_literal(arg);
         let Some(text) = literal_text(arg).or_else(|| from_format.clone()) else {
             return;
