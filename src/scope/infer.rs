@@ -275,8 +275,18 @@ impl Scope<'_> {
     /// after a `/` (a path segment, shown as `{}`).
     fn path_only_format(&self, arg: &syn::Expr) -> Option<Literal> {
         let mut e = arg;
-        while let syn::Expr::Reference(r) = e {
-            e = &r.expr;
+        // `&format!(..)`, `format!(..).as_str()`: the same text.
+        loop {
+            match e {
+                syn::Expr::Reference(r) => e = &r.expr,
+                syn::Expr::MethodCall(m)
+                    if m.args.is_empty()
+                        && matches!(m.method.to_string().as_str(), "as_str" | "as_ref") =>
+                {
+                    e = &m.receiver
+                }
+                _ => break,
+            }
         }
         let syn::Expr::Macro(m) = e else { return None };
         if self.macro_kind(&m.mac.path) != Some(MacroKind::Format) {
