@@ -355,7 +355,7 @@ impl Rule for UnencodedQueryBuild {
 
 #[cfg(test)]
 mod tests {
-    use super::query_key_at_end;
+    use super::{names_credential, query_key_at_end, value_name};
 
     #[test]
     fn query_keys() {
@@ -365,5 +365,33 @@ mod tests {
         assert_eq!(query_key_at_end("WHERE b="), None);
         assert_eq!(query_key_at_end("?a b="), None);
         assert_eq!(query_key_at_end("?token"), None);
+    }
+
+    #[test]
+    fn credential_names_are_whole_words() {
+        for name in [
+            "token",
+            "auth_token",
+            "tok",
+            "client-secret",
+            "API_KEY",
+            "sig",
+            "jwt",
+        ] {
+            assert!(names_credential(name), "{name}");
+        }
+        for name in ["stock", "tokens_left", "signal", "keyboard", "user", "sid"] {
+            assert!(!names_credential(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_value_goes_by_its_last_name() {
+        let name = |src: &str| value_name(&syn::parse_str(src).unwrap());
+        assert_eq!(name("&self.token").as_deref(), Some("token"));
+        assert_eq!(name("cfg.token.as_str()").as_deref(), Some("token"));
+        assert_eq!(name("tok.0").as_deref(), Some("tok"));
+        assert_eq!(name("resp.await?.sid").as_deref(), Some("sid"));
+        assert_eq!(name("make()"), None);
     }
 }
