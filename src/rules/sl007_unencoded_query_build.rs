@@ -238,13 +238,16 @@ fn value_name(expr: &syn::Expr) -> Option<String> {
 /// Whether a value built into a query unencoded does harm a reviewer
 /// accepts as a bug: the client chose it (a parameter of its choosing
 /// smuggled into another request), it is a credential (base64's `+`, `/`
-/// and `=` corrupt it), or its key holds URLs or free text.
+/// and `=` corrupt it), or its key or its own name says it holds a URL or
+/// free text (`?p={query}`).
 fn is_harmful(key: &str, name: Option<&str>, value: &crate::scope::Value) -> bool {
     let key = key.to_ascii_lowercase();
     value.from_request()
         || crate::index::query_secrets::is_secret_query_key(&key)
         || TEXT_KEYS.contains(&key.as_str())
-        || name.is_some_and(names_credential)
+        || name.is_some_and(|n| {
+            names_credential(n) || TEXT_KEYS.contains(&n.to_ascii_lowercase().as_str())
+        })
         || value
             .ty
             .path()

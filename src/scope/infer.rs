@@ -169,6 +169,17 @@ impl Scope<'_> {
             }
             syn::Expr::Call(c) => self.call_value(c),
             syn::Expr::Cast(c) => self.typed(self.resolve_type(&c.ty), Roles::NONE),
+            syn::Expr::Binary(b) => self.binary_value(b),
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(i),
+                ..
+            }) => Value::new(
+                Ty::named(match i.suffix() {
+                    "" => "i32",
+                    suffix => suffix,
+                }),
+                Roles::NONE,
+            ),
             syn::Expr::Macro(m) => self.macro_value(&m.mac),
             syn::Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Str(s),
@@ -184,6 +195,53 @@ impl Scope<'_> {
                 extract: None,
                 routes: None,
             },
+            _ => Value::UNKNOWN,
+        }
+    }
+
+    /// Arithmetic on numbers is a number (`page * 30 + 1`); a comparison
+    /// or `&&`/`||` is a `bool`. Anything else (`String + &str`) is not
+    /// followed.
+    fn binary_value(&self, b: &syn::ExprBinary) -> Value {
+        use syn::BinOp as B;
+        const NUMBERS: &[&str] = &[
+            "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+            "f32", "f64",
+        ];
+        match b.op {
+            B::Eq(_)
+            | B::Ne(_)
+            | B::Lt(_)
+            | B::Le(_)
+            | B::Gt(_)
+            | B::Ge(_)
+            | B::And(_)
+            | B::Or(_) => Value::new(Ty::named("bool"), Roles::NONE),
+            B::Add(_)
+            | B::Sub(_)
+            | B::Mul(_)
+            | B::Div(_)
+            | B::Rem(_)
+            | B::Shl(_)
+            | B::Shr(_)
+            | B::BitAnd(_)
+            | B::BitOr(_)
+            | B::BitXor(_) => {
+                let number = |e: &syn::Expr| {
+                    let v = self.value_of(e);
+                    let ty = v.ty.strip_refs().clone();
+                    ty.path()
+                        .is_some_and(|p| NUMBERS.contains(&p))
+                        .then_some(ty)
+                };
+                // `i32` stands for an unsuffixed literal: the other side's
+                // type wins.
+                match (number(&b.left), number(&b.right)) {
+                    (Some(l), Some(r)) if l.path() == Some("i32") => Value::new(r, Roles::NONE),
+                    (Some(l), Some(_)) => Value::new(l, Roles::NONE),
+                    _ => Value::UNKNOWN,
+                }
+            }
             _ => Value::UNKNOWN,
         }
     }
