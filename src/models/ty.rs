@@ -71,6 +71,15 @@ impl Ty {
         }
     }
 
+    /// A primitive number, behind any references (`u32`, `&i64`, `f64`).
+    pub fn is_number(&self) -> bool {
+        const NUMBERS: &[&str] = &[
+            "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+            "f32", "f64",
+        ];
+        self.path().is_some_and(|p| NUMBERS.contains(&p))
+    }
+
     pub fn is(&self, path: &str) -> bool {
         self.path() == Some(path)
     }

@@ -82,24 +82,10 @@ pub fn query_key_at_end(text: &str) -> Option<&str> {
 
 /// Values that need no encoding, or are already encoded.
 fn is_safe_value(cx: &Context<'_>, expr: Option<&syn::Expr>, value: &crate::scope::Value) -> bool {
+    // Besides numbers and `bool`: hex digits and `-`; digits, `.` and
+    // `:`: nothing a query decoder reads as a separator.
     const PLAIN: &[&str] = &[
-        "u8",
-        "u16",
-        "u32",
-        "u64",
-        "u128",
-        "usize",
-        "i8",
-        "i16",
-        "i32",
-        "i64",
-        "i128",
-        "isize",
         "bool",
-        "f32",
-        "f64",
-        // Hex digits and `-`; digits, `.` and `:`: nothing a query decoder
-        // reads as a separator.
         "uuid::Uuid",
         "std::net::IpAddr",
         "std::net::Ipv4Addr",
@@ -108,7 +94,10 @@ fn is_safe_value(cx: &Context<'_>, expr: Option<&syn::Expr>, value: &crate::scop
         "std::num::NonZeroU64",
         "std::num::NonZeroUsize",
     ];
-    if value.ty.path().is_some_and(|p| PLAIN.contains(&p)) || value.roles.has(Role::Encoded) {
+    let plain = |ty: &crate::models::ty::Ty| {
+        ty.is_number() || ty.path().is_some_and(|p| PLAIN.contains(&p))
+    };
+    if plain(&value.ty) || value.roles.has(Role::Encoded) {
         return true;
     }
     // A value of one of the crate's enums prints one of a few fixed words.
@@ -140,7 +129,7 @@ fn is_safe_value(cx: &Context<'_>, expr: Option<&syn::Expr>, value: &crate::scop
     }
     if !std::ptr::eq(inner, expr) {
         let v = cx.value_of(inner);
-        if v.ty.path().is_some_and(|p| PLAIN.contains(&p)) {
+        if plain(&v.ty) {
             return true;
         }
     }

@@ -204,10 +204,6 @@ impl Scope<'_> {
     /// followed.
     fn binary_value(&self, b: &syn::ExprBinary) -> Value {
         use syn::BinOp as B;
-        const NUMBERS: &[&str] = &[
-            "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
-            "f32", "f64",
-        ];
         match b.op {
             B::Eq(_)
             | B::Ne(_)
@@ -229,10 +225,7 @@ impl Scope<'_> {
             | B::BitXor(_) => {
                 let number = |e: &syn::Expr| {
                     let v = self.value_of(e);
-                    let ty = v.ty.strip_refs().clone();
-                    ty.path()
-                        .is_some_and(|p| NUMBERS.contains(&p))
-                        .then_some(ty)
+                    v.ty.is_number().then(|| v.ty.strip_refs().clone())
                 };
                 // `i32` stands for an unsuffixed literal: the other side's
                 // type wins.

@@ -706,20 +706,21 @@ impl<'m> Scope<'m> {
     /// Whether `expr` repeats an expression an earlier check proved
     /// present in this function ([`Scope::mark_expr_checked`]).
     pub fn expr_checked(&self, expr: &syn::Expr) -> bool {
-        let mut frames = Vec::new();
+        // The key is made only when some frame holds checks (rarely).
+        let mut key: Option<Option<String>> = None;
         for frame in self.frames.iter().rev() {
             if !frame.checked_exprs.is_empty() {
-                frames.push(frame);
+                match key.get_or_insert_with(|| repeatable_key(expr)) {
+                    Some(k) if frame.checked_exprs.contains(k) => return true,
+                    None => return false,
+                    Some(_) => {}
+                }
             }
             if matches!(frame.kind, FrameKind::Function | FrameKind::Module) {
                 break;
             }
         }
-        if frames.is_empty() {
-            return false;
-        }
-        repeatable_key(expr)
-            .is_some_and(|key| frames.iter().any(|f| f.checked_exprs.contains(&key)))
+        false
     }
 
     /// After `if x.is_none() { return .. }`: `x` is known to be present.
