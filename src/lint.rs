@@ -516,6 +516,15 @@ impl Linter {
     ) -> Checked {
         let package = self.package_of(&source.path);
         let index = self.index.as_ref().map(|s| s.get_for(&source.path));
+        // A file no crate of the index holds is analysed alone, with its
+        // own items known (its body mask is still the whole-file one).
+        let own_index = match &index {
+            Some(ix) if ix.file(&source.path).is_some() => None,
+            _ => Some(crate::index::Index::of_lone_file(
+                &source.path,
+                &source.text,
+            )),
+        };
         // Bodies that cannot matter are not parsed (the incremental path
         // masks its own); where no framework value can appear, neither
         // are the items without a trigger.
@@ -576,7 +585,7 @@ impl Linter {
                     source,
                     &self.models,
                     &self.rules,
-                    index.as_deref(),
+                    own_index.as_ref().or(index.as_deref()),
                     package.as_ref().map(|p| &p.dependencies),
                     started.checked_add(self.time_budget),
                     focus,

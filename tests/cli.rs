@@ -335,6 +335,44 @@ fn a_file_sees_the_items_of_its_crate_from_the_tree_a_named_file_and_stdin() {
     assert!(text.contains("new_handler.rs:4:"), "{text}");
 }
 
+/// A file outside every package (a snippet, a script; stdin without a
+/// name) is analysed alone and still knows its own items: the issue's
+/// first example, a field of a local state struct, is SL001; an integer
+/// field and an enum of the same file put into a query are not SL017.
+#[test]
+fn a_loose_file_knows_its_own_structs_and_enums() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("snippet.rs");
+    let text = "use axum::extract::State;\nuse url::Url;\npub struct AppState { pub billing_base: Url, pub page: Page }\npub struct Page { pub number: u32 }\n#[derive(Debug)]\npub enum Sort { Asc, Desc }\nasync fn h(State(st): State<AppState>) {\n    let p = st.billing_base.query_params();\n}\nfn q(page: Page, sort: Sort) -> String {\n    format!(\"https://api.example.com/items?page={}&sort={sort:?}\", page.number)\n}\n";
+    std::fs::write(&file, text).unwrap();
+    let args = [
+        "--format",
+        "short",
+        "--no-cache",
+        "--isolated",
+        "--select",
+        "SL001,SL017",
+    ];
+    let from_file = scope_lint().arg(&file).args(args).output().unwrap();
+    let from_stdin = scope_lint()
+        .current_dir(dir.path())
+        .args(["--stdin-filename", "buffer.rs"])
+        .args(args)
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    for out in [from_file, from_stdin] {
+        let text = String::from_utf8_lossy(&out.stdout);
+        let lines: Vec<&str> = text.lines().filter(|l| l.contains(": SL")).collect();
+        assert_eq!(lines.len(), 1, "{text}");
+        assert!(
+            lines[0].contains(":8:")
+                && lines[0].contains("`url::Url` has no method `query_params`"),
+            "{text}"
+        );
+    }
+}
+
 /// Short-format findings for one file, configuration files ignored.
 fn short_isolated(file: &Path, args: &[&str]) -> String {
     let out = scope_lint()

@@ -644,6 +644,43 @@ impl Index {
         index
     }
 
+    /// The index of one file analysed alone (outside every package, or
+    /// not reached by any module tree of its package; stdin): a crate of
+    /// its own with the file as its root, so that its own structs' fields,
+    /// enums, aliases, consts and helpers are known as they are in a
+    /// package. Its `mod foo;`s are not followed (the file is alone), and
+    /// nothing is read: its findings depend on its text only, as a cache
+    /// key without the index's hash needs.
+    pub fn of_lone_file(path: &Path, text: &str) -> Index {
+        let mut index = Index::default();
+        let summary = FileSummary::of_text(text);
+        // `#lone`: never a crate another index can name.
+        let key = "self#lone".to_string();
+        index.by_key.insert(key.clone(), 0);
+        index.crates.push(CrateData {
+            name: key,
+            // As a file without an index: a loose file is read as 2018+,
+            // and its path alone says whether it holds tests.
+            edition: 2021,
+            test_base: PathBuf::new(),
+            query_secret: summary.query_secret.map(|e| (path.to_path_buf(), e)),
+            ..CrateData::default()
+        });
+        index.files.insert(
+            path.to_path_buf(),
+            FileContext {
+                krate: 0,
+                module: Vec::new(),
+            },
+        );
+        let mut not_followed = Vec::new();
+        index.add_module(0, &[], summary.items, Path::new(""), &mut not_followed);
+        index.file_count = 1;
+        index.link_impls();
+        index.built = true;
+        index
+    }
+
     /// Declare one module's items; queue the files of its `mod foo;`s.
     fn add_module(
         &mut self,
@@ -771,6 +808,8 @@ impl Index {
                             let dir = child_dir.join(&m.name);
                             self.add_module(krate, &child, inner, &dir, queue);
                         }
+                        // A lone file's modules are not followed (no I/O).
+                        None if child_dir.as_os_str().is_empty() => {}
                         None => {
                             let file = match &m.path_attr {
                                 Some(p) => Some(child_dir.join(p)),
