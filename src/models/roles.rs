@@ -28,10 +28,15 @@ pub enum Role {
     /// The URL of a response an HTTP client fetched (`reqwest::Response::url`):
     /// its scheme is `http` or `https`, so it always has path segments.
     FetchedUrl,
+    /// A URL known to have a special scheme (`http`, `https`, `ws`, `wss`,
+    /// `ftp`, `file`), so it always has path segments: one parsed from such
+    /// a literal keeps it after `path_segments_mut()` or `set_query(..)`
+    /// make it forget the literal (no such call changes a scheme).
+    SpecialScheme,
 }
 
 impl Role {
-    pub const ALL: [Role; 9] = [
+    pub const ALL: [Role; 10] = [
         Role::Url,
         Role::Uri,
         Role::Request,
@@ -41,6 +46,7 @@ impl Role {
         Role::RequestHeaders,
         Role::Encoded,
         Role::FetchedUrl,
+        Role::SpecialScheme,
     ];
 
     pub fn name(self) -> &'static str {
@@ -54,6 +60,7 @@ impl Role {
             Role::RequestHeaders => "request-headers",
             Role::Encoded => "encoded",
             Role::FetchedUrl => "fetched-url",
+            Role::SpecialScheme => "special-scheme",
         }
     }
 

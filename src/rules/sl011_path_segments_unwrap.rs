@@ -85,15 +85,16 @@ impl Rule for PathSegmentsUnwrap {
             return;
         }
         // A literal with a special scheme always has path segments.
-        if url.lit.as_ref().is_some_and(|l| {
-            ["http:", "https:", "ws:", "wss:", "ftp:", "file:"]
-                .iter()
-                .any(|s| l.text.starts_with(s))
-        }) {
+        if url
+            .lit
+            .as_ref()
+            .is_some_and(|l| crate::scope::has_special_scheme(&l.text))
+        {
             return;
         }
-        // The URL of a fetched response: `http` or `https`.
-        if url.has(Role::FetchedUrl) {
+        // The URL of a fetched response (`http` or `https`), or a literal's
+        // after a call that changed its path or query.
+        if url.has(Role::FetchedUrl) || url.has(Role::SpecialScheme) {
             return;
         }
         if guarded_before(cx, call.span()) || cx.scope.expr_checked(&call.receiver) {

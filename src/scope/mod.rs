@@ -731,11 +731,24 @@ impl<'m> Scope<'m> {
     }
 
     /// `url.query_pairs_mut()`, `url.set_query(..)`: the binding no longer
-    /// holds the literal it was made from.
+    /// holds the literal it was made from; what it says of the scheme
+    /// stays (none of these calls changes a scheme).
     pub fn forget_literal(&mut self, name: &str) {
         if let Some(v) = self.binding(name).cloned() {
-            if v.lit.is_some() {
-                self.bind(name.to_string(), Value { lit: None, ..v });
+            if let Some(lit) = &v.lit {
+                let roles = if has_special_scheme(&lit.text) {
+                    v.roles.with(Role::SpecialScheme)
+                } else {
+                    v.roles
+                };
+                self.bind(
+                    name.to_string(),
+                    Value {
+                        lit: None,
+                        roles,
+                        ..v
+                    },
+                );
             }
         }
     }
@@ -1200,4 +1213,12 @@ mod repeatable_tests {
         assert_eq!(key("m.get(&f(x))"), None);
         assert_eq!(key("x"), None, "a bare name is a binding, checked by name");
     }
+}
+
+/// Whether a URL literal starts with a special scheme (`http:`, `https:`,
+/// `ws:`, `wss:`, `ftp:`, `file:`): such a URL always has path segments.
+pub fn has_special_scheme(text: &str) -> bool {
+    ["http:", "https:", "ws:", "wss:", "ftp:", "file:"]
+        .iter()
+        .any(|s| text.starts_with(s))
 }
