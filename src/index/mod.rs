@@ -1305,7 +1305,7 @@ impl Index {
                     continue;
                 };
                 match self.resolve_abs(tk, &tm, segs, depth + 1, false) {
-                    Some(Resolved::Local(p)) if self.defs.contains_key(p.as_str()) => {
+                    Some(Resolved::Local(p)) if self.defines(&p) => {
                         return Some(Resolved::Local(p));
                     }
                     // A `pub use axum::..` re-exported through the glob.
@@ -1316,6 +1316,21 @@ impl Index {
             }
         }
         None
+    }
+
+    /// Whether a canonical path names an item of the index, or an
+    /// associated item of one of its types (`..::Satscard::from_query`,
+    /// whose function is in [`Index::methods`], not a definition).
+    fn defines(&self, path: &str) -> bool {
+        if self.defs.contains_key(path) {
+            return true;
+        }
+        path.rsplit_once("::").is_some_and(|(owner, _)| {
+            matches!(
+                self.defs.get(owner),
+                Some(Def::Struct { .. } | Def::Enum | Def::Alias { .. } | Def::Trait | Def::Opaque)
+            )
+        })
     }
 
     /// The crate and module path a canonical module path names.
@@ -1763,6 +1778,45 @@ fn index_of_files(root: &Path, files: &[(&str, &str)]) -> Index {
 #[cfg(test)]
 mod placement_tests {
     use super::*;
+
+    /// `Card::from_query(..)` where `Card` comes through `use super::*`
+    /// from a parent's private `use`: the path names the type's
+    /// associated function (ord's `Satscard::from_query_parameters`).
+    #[test]
+    fn an_associated_function_is_found_through_a_chain_of_globs() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let files = [
+            (
+                "Cargo.toml",
+                "[package]\nname = \"app\"\nversion = \"0.1.0\"\n",
+            ),
+            (
+                "src/lib.rs",
+                "use self::card::Card;\nmod card;\npub mod sub;\n",
+            ),
+            (
+                "src/card.rs",
+                "pub struct Card;\nimpl Card { pub fn from_query(q: &str) -> Card { Card } }\n",
+            ),
+            ("src/sub.rs", "use super::*;\npub mod server;\n"),
+            ("src/sub/server.rs", "use super::*;\n"),
+        ];
+        let ix = index_of_files(root, &files);
+        let ctx = ix.file(&root.join("src/sub/server.rs")).expect("reached");
+        let segs = ["Card".to_string(), "from_query".to_string()];
+        let Some(Resolved::Local(path)) = ix.resolve_in(ctx.krate, &ctx.module, &segs, 0) else {
+            panic!("not resolved");
+        };
+        assert_eq!(path, "app#lib::card::Card::from_query");
+        assert!(ix.call_sig(&path).is_some());
+        let missing = ["Card".to_string(), "nothing".to_string()];
+        assert!(ix
+            .resolve_in(ctx.krate, &ctx.module, &missing, 0)
+            .is_some_and(|r| matches!(r, Resolved::Local(_))));
+        let unknown = ["Nope".to_string(), "from_query".to_string()];
+        assert!(ix.resolve_in(ctx.krate, &ctx.module, &unknown, 0).is_none());
+    }
 
     #[test]
     fn a_file_no_mod_reaches_is_placed_under_the_first_root_holding_it() {

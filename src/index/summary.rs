@@ -152,6 +152,9 @@ pub struct Reach {
 pub enum ReachKind {
     Unwrap,
     Log,
+    /// Split on `&` by hand, whole (`for pair in query.split('&')`): a
+    /// caller passing a raw query string has `SL002` at its call.
+    Split,
 }
 
 /// The marker macro `without_bodies` leaves in a stripped body to carry
@@ -250,6 +253,7 @@ pub(super) fn parse_reach_words(words: &[String], names: &[Option<String>]) -> V
             let kind = match kind.as_str() {
                 "u" => ReachKind::Unwrap,
                 "l" => ReachKind::Log,
+                "s" => ReachKind::Split,
                 _ => return None,
             };
             let param: usize = param.parse().ok()?;
@@ -888,6 +892,14 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
                 j = end;
                 continue;
             }
+            // `param.split('&')`, or through a binding of it whole.
+            if !after_dot && splits_on_ampersand(text, body, j + 1) {
+                if let Some((p, steps, _)) = index_of(word, &bound, j) {
+                    if steps.is_empty() {
+                        note("s", p, Vec::new());
+                    }
+                }
+            }
             // `param.a().b.unwrap()`, or through a binding of one.
             if let Some((p, mut steps, _)) = index_of(word, &bound, j).filter(|b| !after_dot && b.2)
             {
@@ -900,6 +912,26 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
         j += 1;
     }
     found
+}
+
+/// Whether `body[at..]` is `.split('&')` (or `splitn(2, "&")`,
+/// `split_terminator('&')`, ..): a query string split into pairs by hand.
+fn splits_on_ampersand(text: &str, body: &[Tok], at: usize) -> bool {
+    use ra_ap_rustc_lexer::TokenKind as K;
+    let word = |i: usize| body.get(i).map_or("", |t| &text[t.1..t.2]);
+    if !matches!(body.get(at).map(|t| t.0), Some(K::Dot))
+        || !matches!(
+            word(at + 1),
+            "split" | "splitn" | "split_terminator" | "split_inclusive"
+        )
+        || !matches!(body.get(at + 2).map(|t| t.0), Some(K::OpenParen))
+    {
+        return false;
+    }
+    let close = matching(body, at + 2).min(body.len());
+    body[at + 3..close]
+        .iter()
+        .any(|t| matches!(&text[t.1..t.2], "'&'" | "\"&\""))
 }
 
 /// The binding of `if let Some(v) = root.a() {`, `while let Ok(v) = ..
@@ -1441,6 +1473,26 @@ mod tests {
         };
         assert_eq!(methods[0].1.reach[0].param, 1);
         assert_eq!(methods[0].1.reach[0].kind, ReachKind::Log);
+    }
+
+    #[test]
+    fn a_parameter_split_on_ampersand_whole_is_a_split_reach() {
+        assert_eq!(
+            reach_of("fn f(q: &str) { for p in q.split('&') {} }"),
+            [("q".to_string(), ReachKind::Split)]
+        );
+        assert_eq!(
+            reach_of("fn f(n: u8, q: &str) { let r = q; r.splitn(8, \"&\").count(); }"),
+            [("q".to_string(), ReachKind::Split)]
+        );
+        // A list split on `,`, a projection split on `&`, a method named
+        // like a parameter: none is a query split whole.
+        assert_eq!(reach_of("fn f(q: &str) { q.split(',').count(); }"), []);
+        assert_eq!(
+            reach_of("fn f(q: &str) { q.trim().split('&').count(); }"),
+            []
+        );
+        assert_eq!(reach_of("fn f(q: &str) { x.q.split('&').count(); }"), []);
     }
 
     #[test]

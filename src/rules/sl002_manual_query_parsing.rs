@@ -2,7 +2,9 @@
 //! Flags a raw query string (`Uri::query()`, `Url::query()`, actix-web's
 //! `HttpRequest::query_string()`, axum's `RawQuery`, `warp::query::raw()`)
 //! split on `&` or `=` by hand with `split`, `split_once`, `splitn` and
-//! friends.
+//! friends; also a raw query passed to one of the crate's functions that
+//! splits that parameter on `&` (`util::pairs(uri.query()?)`, reported at
+//! the call, where the value is known to be the raw query).
 //!
 //! ## Why is this bad?
 //! A query string is `application/x-www-form-urlencoded`: keys and values
@@ -66,9 +68,11 @@ static META: RuleMeta = RuleMeta {
     summary: "a raw query string split on `&` or `=` by hand",
     fixable: true,
     source: include_str!("sl002_manual_query_parsing.rs"),
-    triggers: &["split"],
+    // None: the split may be in a helper of another file, the raw query
+    // handed to it here (`util::pairs(uri.query()?)`).
+    triggers: &[],
     needs_models: true,
-    interests: &[NodeKind::MethodCall, NodeKind::ForLoop],
+    interests: &[NodeKind::MethodCall, NodeKind::ForLoop, NodeKind::Call],
     group: Group::Correctness,
     skip_in_tests: false,
 };
@@ -90,6 +94,7 @@ impl Rule for ManualQueryParsing {
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        helper_splits(node, cx, out);
         match node {
             // The iterable of a loop is judged with its loop, which a fix
             // may rewrite.
@@ -116,6 +121,43 @@ impl Rule for ManualQueryParsing {
             }
             _ => {}
         }
+    }
+}
+
+/// `pairs(uri.query().unwrap_or(""))` where the crate's `pairs` splits
+/// its parameter on `&` by hand: the raw query is split undecoded there.
+/// Reported at the call, where the raw query is known (the helper's own
+/// parameter is any `&str`); no edit, the helper is what changes.
+fn helper_splits(node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::index::summary::ReachKind;
+    if !matches!(node, Node::Call(_) | Node::MethodCall(_)) {
+        return;
+    }
+    let Some((name, sig, args)) = cx.reaching_call(node) else {
+        return;
+    };
+    for reach in sig.reach.iter().filter(|r| r.kind == ReachKind::Split) {
+        let Some(arg) = args.get(reach.param) else {
+            continue;
+        };
+        if !cx.value_of(arg).has(Role::RawQuery) {
+            continue;
+        }
+        out.push(
+            cx.diagnostic(
+                &META,
+                cx.range(arg.span()),
+                format!("raw query string split on `&` by hand in `{name}`"),
+            )
+            .with_label(format!(
+                "`{name}` splits its parameter `{}` on `&`: this skips percent-decoding and `+`, and mishandles repeated or valueless keys",
+                reach.name
+            ))
+            .with_help(format!(
+                "decode the pairs in `{name}` with `url::form_urlencoded::parse({}.as_bytes())`, or take a typed `Query<T>` extractor",
+                reach.name
+            )),
+        );
     }
 }
 
