@@ -1695,7 +1695,7 @@ impl Index {
 /// one when the impl's self type is generic)?
 fn mentions_param(t: &Ty, self_generic: bool) -> bool {
     match t {
-        Ty::Param(_) => true,
+        Ty::Param(_) | Ty::ParamOr(..) => true,
         Ty::SelfTy => self_generic,
         Ty::Path { args, .. } | Ty::Tuple(args) => {
             args.iter().any(|a| mentions_param(a, self_generic))

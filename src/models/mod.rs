@@ -814,8 +814,19 @@ impl Models {
             ),
             syn::Type::Path(p) => {
                 let path = path_string(&p.path);
-                if let Some(i) = generics.iter().position(|g| *g == path) {
-                    return Ty::Param(i);
+                // A generic written `T = Default` in the type's path.
+                for (i, g) in generics.iter().enumerate() {
+                    let (name, default) = match g.split_once('=') {
+                        Some((name, default)) => (name.trim(), Some(default)),
+                        None => (g.as_str(), None),
+                    };
+                    if name != path {
+                        continue;
+                    }
+                    return match default.and_then(|d| syn::parse_str::<syn::Type>(d).ok()) {
+                        Some(d) => Ty::ParamOr(i, Box::new(self.model_ty(&d, &[]))),
+                        None => Ty::Param(i),
+                    };
                 }
                 if path == "Self" {
                     return Ty::SelfTy;

@@ -17,6 +17,10 @@ pub enum Ty {
     Tuple(Vec<Ty>),
     /// Only in models: the receiver type's n-th generic parameter.
     Param(usize),
+    /// Only in models: a generic parameter with a default, used when the
+    /// receiver's type is written without it (`HeaderMap` is
+    /// `HeaderMap<HeaderValue>`; `HeaderMap<QueryValue>` holds others).
+    ParamOr(usize, Box<Ty>),
     /// Only in models: the type the member belongs to.
     SelfTy,
 }
@@ -102,6 +106,11 @@ impl Ty {
     pub fn instantiate(&self, self_ty: &Ty) -> Ty {
         match self {
             Ty::Param(i) => self_ty.args().get(*i).cloned().unwrap_or_default(),
+            Ty::ParamOr(i, default) => self_ty
+                .args()
+                .get(*i)
+                .cloned()
+                .unwrap_or_else(|| (**default).clone()),
             Ty::SelfTy => self_ty.strip_refs().clone(),
             Ty::Path { path, args } => Ty::Path {
                 path: path.clone(),
@@ -127,7 +136,7 @@ impl Ty {
     pub fn bind(&self, actual: &Ty, out: &mut [Ty]) {
         match (self, actual) {
             (_, Ty::Unknown) => {}
-            (Ty::Param(i), t) => {
+            (Ty::Param(i) | Ty::ParamOr(i, _), t) => {
                 if let Some(slot) = out.get_mut(*i).filter(|s| s.is_unknown()) {
                     *slot = t.clone();
                 }
@@ -156,6 +165,11 @@ impl Ty {
     pub fn substitute(&self, params: &[Ty], self_ty: &Ty) -> Ty {
         match self {
             Ty::Param(i) => params.get(*i).cloned().unwrap_or_default(),
+            Ty::ParamOr(i, default) => params
+                .get(*i)
+                .filter(|p| !p.is_unknown())
+                .cloned()
+                .unwrap_or_else(|| (**default).clone()),
             Ty::SelfTy => self_ty.strip_refs().clone(),
             Ty::Path { path, args } => Ty::Path {
                 path: path.clone(),
@@ -202,7 +216,7 @@ impl std::fmt::Display for Ty {
                 }
                 f.write_str(")")
             }
-            Ty::Param(i) => write!(f, "T{i}"),
+            Ty::Param(i) | Ty::ParamOr(i, _) => write!(f, "T{i}"),
             Ty::SelfTy => f.write_str("Self"),
         }
     }
