@@ -7,14 +7,15 @@ For every struct of a crate's `src/` with a named field typed `Url`,
 appended to a copy of the corpus:
 
 - in the struct's own file and in another file of the same directory
-  (the cross-file case the crate index exists for), a function taking the
-  struct by path (`crate::a::b::State`) that reads the field
-  `.query_params` off the field: none of those types has it, and an unknown
-  field is always SL001 (no trait adds a field), so each line must be;
-- next to each, a control reading a member the type does have
-  (`.query()` / `.path()` / `.len()`): each must not be flagged.
+  (the cross-file case the crate index exists for), functions taking the
+  struct by path (`crate::a::b::State`), each with one misuse: a read of
+  the field `.query_params` off the field (none of those types has it,
+  and an unknown field is always SL001: no trait adds a field), and for
+  `Url`/`Uri` its raw query split on `&` (SL002);
+- next to each, a control that is correct code (a real member, the path
+  split on `/`): it must not be flagged.
 
-The copy is linted with `--select SL001 --format json`; the script prints
+The copy is linted with `--select SL001,SL002 --format json`; the script prints
 found / seeded for each case and every miss or false alarm. Nothing is
 timed. Usage:
 
@@ -37,6 +38,31 @@ FIELD = re.compile(
     r"^\s*(?:pub(?:\([^)]*\))?\s+)?(\w+)\s*:\s*((?:[\w:]+::)?(Url|Uri|HeaderMap))\s*,?\s*(?://.*)?$"
 )
 REAL = {"Url": "query()", "Uri": "path()", "HeaderMap": "len()"}
+
+# Per field type: (rule, misuse line, control line); `{f}` is the field.
+# An unknown field is always SL001 (no trait adds a field); splitting the
+# field's raw query on `&` is SL002, splitting its path is not.
+PROBES = {
+    "Url": [
+        ("SL001", "let _ = &v.{f}.query_params;", "let _ = v.{f}.query();"),
+        (
+            "SL002",
+            "for _ in v.{f}.query().unwrap_or(\"\").split('&') {{}}",
+            "for _ in v.{f}.path().split('/') {{}}",
+        ),
+    ],
+    "Uri": [
+        ("SL001", "let _ = &v.{f}.query_params;", "let _ = v.{f}.path();"),
+        (
+            "SL002",
+            "for _ in v.{f}.query().unwrap_or(\"\").split('&') {{}}",
+            "for _ in v.{f}.path().split('/') {{}}",
+        ),
+    ],
+    "HeaderMap": [
+        ("SL001", "let _ = &v.{f}.query_params;", "let _ = v.{f}.len();"),
+    ],
+}
 
 
 def module_path(src, path):
@@ -117,19 +143,21 @@ def seed(root):
                         targets.append(("cross-file", os.path.join(sdir, others[0])))
                     for case, target in targets:
                         for field, _, base in fields[:2]:
-                            n += 1
-                            fn = f"__scope_lint_probe_{n}"
-                            code = (
-                                f"\n#[allow(dead_code)]\nfn {fn}(v: &{ty_path}) {{\n"
-                                f"    let _ = &v.{field}.query_params;\n"
-                                f"    let _ = v.{field}.{REAL[base]};\n}}\n"
-                            )
-                            with open(target, encoding="utf-8") as fh:
-                                lines = fh.read().count("\n")
-                            with open(target, "a", encoding="utf-8") as fh:
-                                fh.write(code)
-                            # The misuse is 3 lines below the old end.
-                            probes.append((case, target, lines + 4, lines + 5, ty_path, field))
+                            for rule, misuse, control in PROBES[base]:
+                                n += 1
+                                code = (
+                                    f"\n#[allow(dead_code)]\nfn __scope_lint_probe_{n}(v: &{ty_path}) {{\n"
+                                    f"    {misuse.format(f=field)}\n"
+                                    f"    {control.format(f=field)}\n}}\n"
+                                )
+                                with open(target, encoding="utf-8") as fh:
+                                    lines = fh.read().count("\n")
+                                with open(target, "a", encoding="utf-8") as fh:
+                                    fh.write(code)
+                                # The misuse is 3 lines below the old end.
+                                probes.append(
+                                    (case, rule, target, lines + 4, lines + 5, ty_path, field)
+                                )
     return probes
 
 
@@ -147,21 +175,29 @@ def main():
             shutil.copytree(d, dest, symlinks=True)
             probes += seed(dest)
         out = subprocess.run(
-            [binary, work, "--no-cache", "--isolated", "--select", "SL001", "--format", "json"],
+            [binary, work, "--no-cache", "--isolated", "--select", "SL001,SL002",
+             "--format", "json"],
             capture_output=True, text=True,
         )
-        found = {(os.path.realpath(x["file"]), x["line"]) for x in json.loads(out.stdout or "[]")}
-        for case in ("same-file", "cross-file"):
-            mine = [p for p in probes if p[0] == case]
-            hits = [p for p in mine if (os.path.realpath(p[1]), p[2]) in found]
-            alarms = [p for p in mine if (os.path.realpath(p[1]), p[3]) in found]
-            print(f"{case}: {len(hits)} of {len(mine)} misuses found, "
-                  f"{len(alarms)} false alarms on {len(mine)} controls")
-            for p in mine:
-                if p not in hits:
-                    print(f"  missed  {os.path.relpath(p[1], work)}:{p[2]} {p[4]}.{p[5]}")
-            for p in alarms:
-                print(f"  alarm   {os.path.relpath(p[1], work)}:{p[3]} {p[4]}.{p[5]}")
+        found = {
+            (x["code"], os.path.realpath(x["file"]), x["line"])
+            for x in json.loads(out.stdout or "[]")
+        }
+        at = lambda p, line: any(
+            (code, os.path.realpath(p[2]), line) in found for code in ("SL001", "SL002")
+        )
+        for rule in ("SL001", "SL002"):
+            for case in ("same-file", "cross-file"):
+                mine = [p for p in probes if p[0] == case and p[1] == rule]
+                hits = [p for p in mine if (rule, os.path.realpath(p[2]), p[3]) in found]
+                alarms = [p for p in mine if at(p, p[4])]
+                print(f"{rule} {case}: {len(hits)} of {len(mine)} misuses found, "
+                      f"{len(alarms)} false alarms on {len(mine)} controls")
+                for p in mine:
+                    if p not in hits:
+                        print(f"  missed  {os.path.relpath(p[2], work)}:{p[3]} {p[5]}.{p[6]}")
+                for p in alarms:
+                    print(f"  alarm   {os.path.relpath(p[2], work)}:{p[4]} {p[5]}.{p[6]}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
