@@ -35,6 +35,16 @@ mod rocket_routes;
 
 pub use sl100_unused_suppression::META as UNUSED_SUPPRESSION;
 
+/// An argument of a call that reaches an unwrap, a log or a split in the
+/// crate function called ([`Context::reaching_args`]).
+pub struct ReachingArg<'a, 'e> {
+    /// The callee's name, as declared.
+    pub name: String,
+    pub sig: &'a crate::index::summary::FnSig,
+    pub reach: &'a crate::index::summary::Reach,
+    pub arg: &'e syn::Expr,
+}
+
 use crate::diagnostic::{Code, Diagnostic, Level};
 use crate::macros::MacroCall;
 use crate::models::{MacroKind, Models};
@@ -282,6 +292,35 @@ impl<'a> Context<'a> {
             _ => return None,
         };
         Some((name, sig, args))
+    }
+
+    /// The arguments a call hands to a crate function whose body does
+    /// `kind` with that parameter (unwraps, logs or splits it whole; see
+    /// [`crate::index::summary::Reach`]), each with the callee's name and
+    /// signature. Empty for other nodes and for most calls.
+    pub fn reaching_args<'e>(
+        &self,
+        node: Node<'e>,
+        kind: crate::index::summary::ReachKind,
+    ) -> Vec<ReachingArg<'a, 'e>> {
+        if !matches!(node, Node::Call(_) | Node::MethodCall(_)) {
+            return Vec::new();
+        }
+        let Some((name, sig, args)) = self.reaching_call(node) else {
+            return Vec::new();
+        };
+        sig.reach
+            .iter()
+            .filter(|r| r.kind == kind)
+            .filter_map(|reach| {
+                Some(ReachingArg {
+                    name: name.clone(),
+                    sig,
+                    reach,
+                    arg: args.get(reach.param)?,
+                })
+            })
+            .collect()
     }
 
     /// Where the file's crate shows that it takes secrets in query

@@ -130,32 +130,22 @@ impl Rule for ManualQueryParsing {
 /// parameter is any `&str`); no edit, the helper is what changes.
 fn helper_splits(node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     use crate::index::summary::ReachKind;
-    if !matches!(node, Node::Call(_) | Node::MethodCall(_)) {
-        return;
-    }
-    let Some((name, sig, args)) = cx.reaching_call(node) else {
-        return;
-    };
-    for reach in sig.reach.iter().filter(|r| r.kind == ReachKind::Split) {
-        let Some(arg) = args.get(reach.param) else {
-            continue;
-        };
-        if !cx.value_of(arg).has(Role::RawQuery) {
+    for r in cx.reaching_args(node, ReachKind::Split) {
+        if !cx.value_of(r.arg).has(Role::RawQuery) {
             continue;
         }
+        let (name, param) = (&r.name, &r.reach.name);
         out.push(
             cx.diagnostic(
                 &META,
-                cx.range(arg.span()),
+                cx.range(r.arg.span()),
                 format!("raw query string split on `&` by hand in `{name}`"),
             )
             .with_label(format!(
-                "`{name}` splits its parameter `{}` on `&`: this skips percent-decoding and `+`, and mishandles repeated or valueless keys",
-                reach.name
+                "`{name}` splits its parameter `{param}` on `&`: this skips percent-decoding and `+`, and mishandles repeated or valueless keys"
             ))
             .with_help(format!(
-                "decode the pairs in `{name}` with `url::form_urlencoded::parse({}.as_bytes())`, or take a typed `Query<T>` extractor",
-                reach.name
+                "decode the pairs in `{name}` with `url::form_urlencoded::parse({param}.as_bytes())`, or take a typed `Query<T>` extractor"
             )),
         );
     }

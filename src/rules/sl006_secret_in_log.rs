@@ -169,16 +169,11 @@ pub(super) fn check_helper_call(
     out: &mut Vec<Diagnostic>,
 ) {
     use crate::index::summary::ReachKind;
-    if check == LogCheck::Debug || !matches!(node, Node::Call(_) | Node::MethodCall(_)) {
+    if check == LogCheck::Debug {
         return;
     }
-    let Some((name, sig, args)) = cx.reaching_call(node) else {
-        return;
-    };
-    for reach in sig.reach.iter().filter(|r| r.kind == ReachKind::Log) {
-        let Some(arg) = args.get(reach.param) else {
-            continue;
-        };
+    for r in cx.reaching_args(node, ReachKind::Log) {
+        let (name, sig, reach, arg) = (&r.name, r.sig, r.reach, r.arg);
         let mut type_names = Vec::new();
         if let Some(t) = sig.params.get(reach.param) {
             t.names(&mut type_names);

@@ -87,16 +87,8 @@ fn is_wrapped_present(arg: &syn::Expr) -> bool {
 /// client input passed to a helper that panics on it.
 fn helper_unwraps(node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     use crate::index::summary::ReachKind;
-    if !matches!(node, Node::Call(_) | Node::MethodCall(_)) {
-        return;
-    }
-    let Some((name, sig, args)) = cx.reaching_call(node) else {
-        return;
-    };
-    for reach in sig.reach.iter().filter(|r| r.kind == ReachKind::Unwrap) {
-        let Some(arg) = args.get(reach.param) else {
-            continue;
-        };
+    for r in cx.reaching_args(node, ReachKind::Unwrap) {
+        let (name, reach, arg) = (&r.name, r.reach, r.arg);
         // `new(Some(path.z))`: the helper unwraps an `Option` the caller
         // built present; the client's value is already parsed.
         if reach.steps.is_empty() && is_wrapped_present(arg) {
