@@ -155,6 +155,9 @@ pub enum ReachKind {
     /// Split on `&` by hand, whole (`for pair in query.split('&')`): a
     /// caller passing a raw query string has `SL002` at its call.
     Split,
+    /// Parsed whole by `Url::parse` (`Url::parse(&target)`): a caller
+    /// passing a request's URI has `SL004` at its call.
+    UrlParse,
 }
 
 /// The marker macro `without_bodies` leaves in a stripped body to carry
@@ -254,6 +257,7 @@ pub(super) fn parse_reach_words(words: &[String], names: &[Option<String>]) -> V
                 "u" => ReachKind::Unwrap,
                 "l" => ReachKind::Log,
                 "s" => ReachKind::Split,
+                "p" => ReachKind::UrlParse,
                 _ => return None,
             };
             let param: usize = param.parse().ok()?;
@@ -892,6 +896,16 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
                 j = end;
                 continue;
             }
+            // `Url::parse(&param)`, `url::Url::parse(param.as_str())`.
+            if word == "Url" {
+                if let Some(name) = url_parse_argument(text, body, j + 1) {
+                    if let Some((p, steps, _)) = index_of(name, &bound, j) {
+                        if steps.is_empty() {
+                            note("p", p, Vec::new());
+                        }
+                    }
+                }
+            }
             // `param.split('&')`, or through a binding of it whole.
             if !after_dot && splits_on_ampersand(text, body, j + 1) {
                 if let Some((p, steps, _)) = index_of(word, &bound, j) {
@@ -912,6 +926,37 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
         j += 1;
     }
     found
+}
+
+/// The name `body[at..]` parses whole when it is `::parse(name)`,
+/// `::parse(&name)`, `::parse(name.as_str())` or `::parse(&name.to_string())`
+/// (after a `Url`).
+fn url_parse_argument<'t>(text: &'t str, body: &[Tok], at: usize) -> Option<&'t str> {
+    use ra_ap_rustc_lexer::TokenKind as K;
+    let kind = |i: usize| body.get(i).map(|t| t.0);
+    let word = |i: usize| body.get(i).map_or("", |t| &text[t.1..t.2]);
+    if !(matches!(kind(at), Some(K::Colon))
+        && matches!(kind(at + 1), Some(K::Colon))
+        && word(at + 2) == "parse"
+        && matches!(kind(at + 3), Some(K::OpenParen)))
+    {
+        return None;
+    }
+    let close = matching(body, at + 3);
+    let mut i = at + 4;
+    if matches!(kind(i), Some(K::And)) {
+        i += 1;
+    }
+    if !matches!(kind(i), Some(K::Ident)) {
+        return None;
+    }
+    let name = word(i);
+    let rest: Vec<&str> = (i + 1..close).map(word).collect();
+    matches!(
+        rest.as_slice(),
+        [] | [".", "as_str", "(", ")"] | [".", "to_string", "(", ")"] | [".", "as_ref", "(", ")"]
+    )
+    .then_some(name)
 }
 
 /// Whether `body[at..]` is `.split('&')` (or `splitn(2, "&")`,
@@ -1493,6 +1538,32 @@ mod tests {
             []
         );
         assert_eq!(reach_of("fn f(q: &str) { x.q.split('&').count(); }"), []);
+    }
+
+    #[test]
+    fn a_parameter_parsed_whole_by_url_parse_is_a_reach() {
+        for body in [
+            "Url::parse(t)",
+            "url::Url::parse(&t)",
+            "Url::parse(t.as_str())",
+            "Url::parse(&t.to_string())",
+        ] {
+            assert_eq!(
+                reach_of(&format!("fn f(t: &str) {{ let _ = {body}; }}")),
+                [("t".to_string(), ReachKind::UrlParse)],
+                "{body}"
+            );
+        }
+        // Another text built from it, or parsed onto a base: not whole.
+        assert_eq!(
+            reach_of("fn f(t: &str) { let _ = Url::parse(&format!(\"http://x{t}\")); }"),
+            []
+        );
+        assert_eq!(
+            reach_of("fn f(t: &str) { let _ = Url::parse(t.trim()); }"),
+            []
+        );
+        assert_eq!(reach_of("fn f(t: &str) { let _ = base.join(t); }"), []);
     }
 
     #[test]

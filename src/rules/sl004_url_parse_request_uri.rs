@@ -1,7 +1,9 @@
 //! ## What it does
 //! Flags `Url::parse` of an incoming request's URI, such as
 //! `Url::parse(&req.uri().to_string())`, and `Url::join` with a request URI
-//! as the argument.
+//! as the argument; also a request URI passed to one of the crate's
+//! functions that hands that parameter whole to `Url::parse` (reported at
+//! the call).
 //!
 //! ## Why is this bad?
 //! A server sees the request target in origin-form: `/ws/chat?token=abc`,
@@ -46,7 +48,9 @@ static META: RuleMeta = RuleMeta {
     summary: "`Url::parse` of an incoming request's origin-form URI",
     fixable: false,
     source: include_str!("sl004_url_parse_request_uri.rs"),
-    triggers: &["parse", "join"],
+    // None: the parse may be in a helper of another file, the request
+    // URI handed to it here (`util::to_url(&req.uri().to_string())`).
+    triggers: &[],
     needs_models: true,
     interests: &[NodeKind::Call, NodeKind::MethodCall],
     group: Group::Correctness,
@@ -61,6 +65,7 @@ impl Rule for UrlParseRequestUri {
     }
 
     fn check(&self, node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        helper_parses(node, cx, out);
         let (arg, whole, what) = match node {
             Node::Call(call) => {
                 // An associated function cannot be imported under another
@@ -106,6 +111,32 @@ impl Rule for UrlParseRequestUri {
                 cx.range(arg.span()),
                 "origin-form, such as `/ws/chat?token=..`",
             )
+            .with_help(format!(
+                "decode the query with `{}` or take a `Query<T>` extractor; never join the request target onto a placeholder base",
+                cx.spelt(DECODE)
+            )),
+        );
+    }
+}
+
+/// `to_url(&req.uri().to_string())` where the crate's `to_url` hands its
+/// parameter whole to `Url::parse`: reported at the argument.
+fn helper_parses(node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::index::summary::ReachKind;
+    for r in cx.reaching_args(node, ReachKind::UrlParse) {
+        if !cx.value_of(r.arg).has(Role::RequestUri) {
+            continue;
+        }
+        let (name, param) = (&r.name, &r.reach.name);
+        out.push(
+            cx.diagnostic(
+                &META,
+                cx.range(r.arg.span()),
+                format!("`{name}` parses the request URI with `Url::parse`: a server's request URI has no scheme or host"),
+            )
+            .with_label(format!(
+                "`{name}` passes its parameter `{param}` to `Url::parse`, which fails with `RelativeUrlWithoutBase` on every request"
+            ))
             .with_help(format!(
                 "decode the query with `{}` or take a `Query<T>` extractor; never join the request target onto a placeholder base",
                 cx.spelt(DECODE)
