@@ -145,7 +145,8 @@ fn helper_splits(node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 "`{name}` splits its parameter `{param}` on `&`: this skips percent-decoding and `+`, and mishandles repeated or valueless keys"
             ))
             .with_help(format!(
-                "decode the pairs in `{name}` with `url::form_urlencoded::parse({param}.as_bytes())`, or take a typed `Query<T>` extractor"
+                "decode the pairs in `{name}` with `{}`, or take a typed `Query<T>` extractor",
+                cx.spelt(&format!("url::form_urlencoded::parse({param}.as_bytes())"))
             )),
         );
     }

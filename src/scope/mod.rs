@@ -1169,6 +1169,14 @@ pub fn repeatable_key(expr: &syn::Expr) -> Option<String> {
         .then(|| quote::ToTokens::to_token_stream(expr).to_string())
 }
 
+/// Whether a URL literal starts with a special scheme (`http:`, `https:`,
+/// `ws:`, `wss:`, `ftp:`, `file:`): such a URL always has path segments.
+pub fn has_special_scheme(text: &str) -> bool {
+    ["http:", "https:", "ws:", "wss:", "ftp:", "file:"]
+        .iter()
+        .any(|s| text.starts_with(s))
+}
+
 #[cfg(test)]
 mod encoder_tests {
     use super::{may_encode, text_encodes_for_query};
@@ -1213,12 +1221,4 @@ mod repeatable_tests {
         assert_eq!(key("m.get(&f(x))"), None);
         assert_eq!(key("x"), None, "a bare name is a binding, checked by name");
     }
-}
-
-/// Whether a URL literal starts with a special scheme (`http:`, `https:`,
-/// `ws:`, `wss:`, `ftp:`, `file:`): such a URL always has path segments.
-pub fn has_special_scheme(text: &str) -> bool {
-    ["http:", "https:", "ws:", "wss:", "ftp:", "file:"]
-        .iter()
-        .any(|s| text.starts_with(s))
 }
