@@ -757,9 +757,23 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             (Some(e), "map" | "and_then" | "then" | "filter_map") => Some(e.clone()),
             _ => None,
         };
+        // `get(a).post(|uri: Uri| async move { .. })`, actix
+        // `web::get().to(|req: HttpRequest| ..)`: a request handler.
+        let handler_arg = if m.args.iter().any(|a| matches!(a, syn::Expr::Closure(_))) {
+            self.scope
+                .models
+                .model_of(&recv.ty)
+                .and_then(|t| t.methods.get(&method))
+                .and_then(|member| member.handler_arg)
+        } else {
+            None
+        };
         self.chain.push(None);
         for (i, arg) in m.args.iter().enumerate() {
             match (arg, closure_params(&recv, &method, i), &extracted) {
+                (syn::Expr::Closure(c), _, _) if handler_arg == Some(i) => {
+                    self.closure(c, ClosureParams::Callback(&[]))
+                }
                 (syn::Expr::Closure(c), _, Some(values)) => {
                     self.closure(c, ClosureParams::Filter(values))
                 }

@@ -89,6 +89,8 @@ pub struct Member {
     pub keep_roles: bool,
     /// Fails only on the code's own mistake ([`spec::MemberTable::present`]).
     pub present: bool,
+    /// An argument that is a request handler ([`spec::MemberTable::handler_arg`]).
+    pub handler_arg: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -128,6 +130,9 @@ impl TypeModel {
     }
 }
 
+/// A closure argument the framework calls: with these parameter types, or,
+/// for a request handler (`handler-arg`), none given: its parameters are
+/// the extractors it annotates. Either way the closure handles a request.
 #[derive(Debug, Clone)]
 pub struct Callback {
     pub arg: usize,
@@ -511,9 +516,21 @@ impl Models {
                 .map_err(|m| err(format!("function `{}`: {m}", f.path)))?;
             let roles =
                 parse_roles(&f.roles).map_err(|m| err(format!("function `{}`: {m}", f.path)))?;
-            let callback = match f.callback {
-                None => None,
-                Some(cb) => {
+            // A handler argument is a callback whose parameters are what
+            // the closure annotates (none given).
+            let callback = match (f.callback, f.handler_arg) {
+                (Some(_), Some(_)) => {
+                    return Err(err(format!(
+                        "function `{}`: `callback` and `handler-arg` both name a closure argument; keep one",
+                        f.path
+                    )))
+                }
+                (None, None) => None,
+                (None, Some(arg)) => Some(Callback {
+                    arg,
+                    params: Vec::new(),
+                }),
+                (Some(cb), None) => {
                     let params = cb
                         .params
                         .iter()
@@ -770,6 +787,7 @@ impl Models {
                 request_roles: parse_roles(&m.request_roles)?,
                 keep_roles: m.keep_roles,
                 present: m.present,
+                handler_arg: m.handler_arg,
             }),
         }
     }
@@ -1495,6 +1513,32 @@ mod tests {
             )
             .unwrap_err();
         assert!(e.message.contains("method `a`"), "{}", e.message);
+        let e = m
+            .add_source(
+                "both.toml",
+                "[[function]]\npath = \"x::get\"\nhandler-arg = 0\ncallback = { arg = 0, params = [] }\n",
+            )
+            .unwrap_err();
+        assert!(e.message.contains("keep one"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_handler_argument_is_a_callback_whose_closure_annotates_its_parameters() {
+        let m = Models::builtin().unwrap();
+        let get = m.function("axum::routing::get").expect("modelled");
+        let cb = get.callback.as_ref().expect("a handler argument");
+        assert_eq!((cb.arg, cb.params.len()), (0, 0));
+        assert_eq!(
+            m.function("axum::routing::on")
+                .and_then(|f| f.callback.as_ref())
+                .map(|c| c.arg),
+            Some(1)
+        );
+        let router = m
+            .model_of(&Ty::named("axum::routing::MethodRouter"))
+            .expect("modelled");
+        assert_eq!(router.methods["post"].handler_arg, Some(0));
+        assert_eq!(router.methods["layer"].handler_arg, None);
     }
 
     #[test]

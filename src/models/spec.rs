@@ -220,6 +220,11 @@ pub struct MemberTable {
     /// The versions of the type's crate that have this member.
     #[serde(default)]
     pub versions: Option<String>,
+    /// 0-based index of an argument that is a request handler
+    /// (`MethodRouter::post(handler)`, actix `Route::to(handler)`): a
+    /// closure there handles a request.
+    #[serde(default)]
+    pub handler_arg: Option<usize>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -249,6 +254,11 @@ pub struct FunctionSpec {
     /// A closure argument the framework calls with request values.
     #[serde(default)]
     pub callback: Option<CallbackSpec>,
+    /// 0-based index of an argument that is a request handler: a closure
+    /// there (`get(|uri: Uri| async move { .. })`) handles a request, and
+    /// its parameters are the extractors it annotates.
+    #[serde(default)]
+    pub handler_arg: Option<usize>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -642,11 +642,19 @@ impl<'m> Scope<'m> {
     /// an async free function whose arguments are extractors (the last one
     /// may be any owned body type, as axum allows). Methods taking `self`
     /// are not axum handlers: `async fn call(&mut self, dst: Uri)` is a
-    /// client.
+    /// client. An extractor is taken by value: `async fn connect(url:
+    /// &Uri)` is a helper handed some URI, not a handler (a borrowed
+    /// `&HttpRequest` still is: it is only ever an incoming request).
     fn is_handler_signature(&self, extractor_shaped: bool, params: &[(&syn::Pat, Ty)]) -> bool {
         let kinds: Vec<Option<HandlerKind>> = params
             .iter()
-            .map(|(_, ty)| self.models.model_of(ty).and_then(|m| m.handler))
+            .map(|(_, ty)| {
+                let kind = self.models.model_of(ty).and_then(|m| m.handler);
+                match (kind, ty) {
+                    (Some(HandlerKind::Extractor), Ty::Ref(_)) => None,
+                    _ => kind,
+                }
+            })
             .collect();
         if kinds.contains(&Some(HandlerKind::Request)) {
             return true;
