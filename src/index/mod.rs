@@ -30,7 +30,7 @@ pub use shared::SharedIndex;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 pub use store::Store;
-use summary::{FileSummary, FnSig, ItemSig, Reach, ReachKind, TypeExpr, UseEntry};
+use summary::{FileSummary, FnSig, ItemSig, TypeExpr, UseEntry};
 
 /// Where a type expression was written: its crate and module, and the
 /// generic parameters in scope there.
@@ -269,10 +269,6 @@ struct PendingSupertraits {
 /// Paths [`Index::resolved`] remembers before it starts again: about 2 MiB
 /// (a run over 600 packages asked 55,000 and held 11 MiB to the end).
 const RESOLVED_MEMO_CAP: usize = 10_000;
-
-/// How many calls deep [`Index::link_forwards`] follows a parameter handed
-/// from helper to helper.
-const FORWARD_DEPTH: usize = 4;
 
 /// Crates whose [`FrameworkItems`] are kept at once: the files of a run
 /// come package by package, and each thread asks for the crate it is in.
@@ -626,7 +622,6 @@ impl Index {
         index.file_count = hashes.len();
         index.link_impls();
         index.built = true;
-        index.link_forwards();
         let Some(manifests_hash) = manifests_hash else {
             index.hash = src.hash.unwrap_or_default();
             return index;
@@ -683,7 +678,6 @@ impl Index {
         index.file_count = 1;
         index.link_impls();
         index.built = true;
-        index.link_forwards();
         index
     }
 
@@ -964,193 +958,6 @@ impl Index {
                     entry.entry(name).or_insert(m);
                 }
             }
-        }
-    }
-
-    /// Replace each parameter handed whole to another function of the
-    /// index ([`ReachKind::Forward`]) by what that function's parameter
-    /// reaches: `fn a(q: &str) { b(q) }`, with `b` splitting its parameter
-    /// on `&`, splits `q` too. Runs once every module is known; each round
-    /// follows chains one call deeper, up to [`FORWARD_DEPTH`]. A callee
-    /// is resolved only once a function of its name reaches something
-    /// (most calls go to functions that reach nothing). The forwards are
-    /// dropped afterwards: no rule asks for them.
-    fn link_forwards(&mut self) {
-        #[derive(Clone)]
-        enum Key {
-            Free(Arc<str>),
-            Method(String, String),
-        }
-        struct Edge {
-            key: Key,
-            param: usize,
-            name: String,
-            callee: Vec<String>,
-            arg: usize,
-            unconditional: bool,
-            /// `None`: not asked yet; `Some(None)`: names nothing of the index.
-            resolved: Option<Option<String>>,
-        }
-        let forwards = |sig: &FnSig| sig.reach.iter().any(|r| r.kind == ReachKind::Forward);
-        let mut keys: Vec<Key> = self
-            .defs
-            .iter()
-            .filter(|(_, d)| matches!(d, Def::Fn { sig, .. } if forwards(sig)))
-            .map(|(p, _)| Key::Free(p.clone()))
-            .collect();
-        for (ty, by_name) in &self.methods {
-            for (name, m) in by_name {
-                if forwards(&m.sig) {
-                    keys.push(Key::Method(ty.clone(), name.clone()));
-                }
-            }
-        }
-        if keys.is_empty() {
-            return;
-        }
-        let mut edges: Vec<Edge> = Vec::new();
-        for key in &keys {
-            for r in &self.sig_at(key_ref(key)).reach {
-                if let Some(via) = &r.via {
-                    edges.push(Edge {
-                        key: key.clone(),
-                        param: r.param,
-                        name: r.name.clone(),
-                        callee: via.callee.clone(),
-                        arg: via.arg,
-                        unconditional: via.unconditional,
-                        resolved: None,
-                    });
-                }
-            }
-        }
-        fn key_ref(key: &Key) -> (&str, Option<&str>) {
-            match key {
-                Key::Free(p) => (p, None),
-                Key::Method(ty, name) => (ty, Some(name)),
-            }
-        }
-        // The names of the functions that reach something, kept as rounds
-        // add reaches.
-        let mut reaching: HashSet<String> = HashSet::new();
-        for (path, d) in &self.defs {
-            if let Def::Fn { sig, .. } = d {
-                if sig.reach.iter().any(|r| r.kind != ReachKind::Forward) {
-                    reaching.insert(path.rsplit("::").next().unwrap_or(path).to_string());
-                }
-            }
-        }
-        for by_name in self.methods.values() {
-            for (name, m) in by_name {
-                if m.sig.reach.iter().any(|r| r.kind != ReachKind::Forward) {
-                    reaching.insert(name.clone());
-                }
-            }
-        }
-        for _ in 0..FORWARD_DEPTH {
-            let mut added: Vec<(Key, Reach)> = Vec::new();
-            for edge in &mut edges {
-                let last = edge.callee.last().map_or("", String::as_str);
-                if edge.resolved.is_none() && (reaching.contains(last) || self.is_rename(last)) {
-                    edge.resolved = Some(match (&edge.key, edge.callee.as_slice()) {
-                        // `Self::parse(q)`, `self.parse(q)` in a method.
-                        (Key::Method(ty, _), [first, rest @ ..]) if first == "Self" => {
-                            Some(format!("{ty}::{}", rest.join("::")))
-                        }
-                        _ => {
-                            let origin = self.origin_at(key_ref(&edge.key));
-                            match self.resolve_in(origin.krate, &origin.module, &edge.callee, 0) {
-                                Some(Resolved::Local(p)) => Some(p),
-                                _ => None,
-                            }
-                        }
-                    });
-                }
-                let Some(Some(callee)) = &edge.resolved else {
-                    continue;
-                };
-                let Some(sig) = self.call_sig(callee) else {
-                    continue;
-                };
-                for r in &sig.reach {
-                    // An unwrap is the caller's only when nothing checks
-                    // before the call ([`summary::Via::unconditional`]).
-                    if r.kind == ReachKind::Forward
-                        || r.param != edge.arg
-                        || r.kind == ReachKind::Unwrap && !edge.unconditional
-                    {
-                        continue;
-                    }
-                    added.push((
-                        edge.key.clone(),
-                        Reach {
-                            param: edge.param,
-                            name: edge.name.clone(),
-                            kind: r.kind,
-                            steps: r.steps.clone(),
-                            via: None,
-                        },
-                    ));
-                }
-            }
-            let mut grew = false;
-            for (key, reach) in added {
-                let sig = self.sig_at_mut(key_ref(&key));
-                if !sig.reach.contains(&reach) {
-                    sig.reach.push(reach);
-                    grew = true;
-                    let (path, method) = key_ref(&key);
-                    let name = method.unwrap_or_else(|| path.rsplit("::").next().unwrap_or(path));
-                    reaching.insert(name.to_string());
-                }
-            }
-            if !grew {
-                break;
-            }
-        }
-        for key in &keys {
-            self.sig_at_mut(key_ref(key))
-                .reach
-                .retain(|r| r.kind != ReachKind::Forward);
-        }
-    }
-
-    /// A function of the index by (path) or (type, method name), as
-    /// [`Index::link_forwards`] keeps them.
-    fn sig_at(&self, (path, method): (&str, Option<&str>)) -> &FnSig {
-        match method {
-            None => match self.defs.get(path) {
-                Some(Def::Fn { sig, .. }) => sig,
-                _ => unreachable!("a function of the index"),
-            },
-            Some(name) => &self.methods[path][name].sig,
-        }
-    }
-
-    fn sig_at_mut(&mut self, (path, method): (&str, Option<&str>)) -> &mut FnSig {
-        match method {
-            None => match self.defs.get_mut(path) {
-                Some(Def::Fn { sig, .. }) => sig,
-                _ => unreachable!("a function of the index"),
-            },
-            Some(name) => {
-                &mut self
-                    .methods
-                    .get_mut(path)
-                    .and_then(|m| m.get_mut(name))
-                    .expect("a method of the index")
-                    .sig
-            }
-        }
-    }
-
-    fn origin_at(&self, (path, method): (&str, Option<&str>)) -> Origin {
-        match method {
-            None => match self.defs.get(path) {
-                Some(Def::Fn { origin, .. }) => origin.clone(),
-                _ => unreachable!("a function of the index"),
-            },
-            Some(name) => self.methods[path][name].origin.clone(),
         }
     }
 
@@ -2011,60 +1818,6 @@ mod placement_tests {
         }
         let unknown = ["Nope".to_string(), "from_query".to_string()];
         assert!(ix.resolve_in(ctx.krate, &ctx.module, &unknown, 0).is_none());
-    }
-
-    #[test]
-    fn a_parameter_handed_on_reaches_what_the_callee_does_across_modules() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        let files = [
-            (
-                "Cargo.toml",
-                "[package]\nname = \"app\"\nversion = \"0.1.0\"\n",
-            ),
-            ("src/lib.rs", "pub mod util;\npub mod wrap;\n"),
-            (
-                "src/util.rs",
-                "pub fn pairs(q: &str) -> usize { q.split('&').count() }\n\
-                 pub fn tags(q: &str) -> usize { q.split(',').count() }\n",
-            ),
-            (
-                "src/wrap.rs",
-                "use crate::util::pairs;\n\
-                 pub fn one(n: u8, raw: &str) -> usize { pairs(raw) }\n\
-                 pub fn two(q: &str) -> usize { self::one(0, &q) }\n\
-                 pub fn commas(q: &str) -> usize { crate::util::tags(q) }\n\
-                 pub struct W;\n\
-                 impl W { pub fn go(&self, q: &str) -> usize { two(q) }\n\
-                 fn by_self(&self, q: &str) -> usize { self.split(q) }\n\
-                 fn by_type(q: &str) -> usize { Self::split_assoc(q) }\n\
-                 fn split(&self, q: &str) -> usize { q.split('&').count() }\n\
-                 fn split_assoc(q: &str) -> usize { q.split('&').count() } }\n\
-                 pub fn looped(q: &str) -> usize { looped(q) }\n\
-                 pub fn tag(h: &HeaderMap) -> &str { h.get(\"x\").unwrap().to_str().unwrap_or(\"\") }\n\
-                 pub fn tag_of(h: &HeaderMap) -> usize { tag(h).len() }\n\
-                 pub fn tag_checked(h: &HeaderMap) -> usize { if h.contains_key(\"x\") { tag(h).len() } else { 0 } }\n\
-                 pub fn tag_after_return(h: &HeaderMap) -> usize { if h.is_empty() { return 0; } tag(h).len() }\n",
-            ),
-        ];
-        let ix = index_of_files(root, &files);
-        let reach = |path: &str| -> Vec<(usize, ReachKind)> {
-            let sig = ix.call_sig(path).unwrap_or_else(|| panic!("{path}"));
-            sig.reach.iter().map(|r| (r.param, r.kind)).collect()
-        };
-        assert_eq!(reach("app#lib::wrap::one"), [(1, ReachKind::Split)]);
-        assert_eq!(reach("app#lib::wrap::two"), [(0, ReachKind::Split)]);
-        assert_eq!(reach("app#lib::wrap::W::go"), [(0, ReachKind::Split)]);
-        assert_eq!(reach("app#lib::wrap::W::by_self"), [(0, ReachKind::Split)]);
-        assert_eq!(reach("app#lib::wrap::W::by_type"), [(0, ReachKind::Split)]);
-        // The callee splits on `,`; a function calling itself reaches
-        // nothing; no forward is left for a rule to meet.
-        assert_eq!(reach("app#lib::wrap::commas"), []);
-        assert_eq!(reach("app#lib::wrap::looped"), []);
-        // An unwrap is passed on only by a call nothing checks before.
-        assert_eq!(reach("app#lib::wrap::tag_of"), [(0, ReachKind::Unwrap)]);
-        assert_eq!(reach("app#lib::wrap::tag_checked"), []);
-        assert_eq!(reach("app#lib::wrap::tag_after_return"), []);
     }
 
     #[test]

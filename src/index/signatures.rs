@@ -1537,7 +1537,7 @@ mod tests {
             // bodies the summary reads: reaches and returned chains
             "fn save(dir: &Path, mut field: Field) { let n = field.content_disposition().get_filename().unwrap(); \
              tracing::info!(\"saving {dir:?}\"); } fn t(p: &(u8, u8)) -> u8 { p.0 } \
-             fn w(f: F) -> X { f.await } fn truth() -> bool { true } fn s(&self) -> &Self { self }              fn fw(n: u8, q: &str) -> usize { crate::util::pairs(n, &q).len() + Self::b(q.as_str()) }",
+             fn w(f: F) -> X { f.await } fn truth() -> bool { true } fn s(&self) -> &Self { self }",
             // item macros, extern blocks
             "macro_rules! mac { ($x:ident) => { fn $x() {} }; } m! { anything at all } n!(x); ::core::include!(\"f.rs\"); \
              extern \"C\" { fn puts(s: *const u8); } unsafe extern \"C\" { pub safe fn abs(i: i32) -> i32; }",
