@@ -1789,6 +1789,23 @@ mod tests {
         let c = FileSummary::of_text("pub struct S { pub u: url::Url }\nfn f() { let a = 1; }");
         assert_eq!(a.interface_hash(), b.interface_hash());
         assert_ne!(a.interface_hash(), c.interface_hash());
+        // The edits of a working day: a call handing a parameter to
+        // another function, a check added before it. A summary that
+        // recorded such calls would re-lint the whole tree on each
+        // (tried in the nineteenth pass: bench/RESULTS.md).
+        let body = |b: &str| FileSummary::of_text(&format!("pub fn h(q: &str, n: u8) {{ {b} }}"));
+        let plain = body("let a = 1;");
+        for edited in [
+            "let a = 1; util::pairs(q);",
+            "let a = helper(&q, n); self::other(q.as_str());",
+            "if n > 1 { return; } decode(q);",
+        ] {
+            assert_eq!(
+                plain.interface_hash(),
+                body(edited).interface_hash(),
+                "{edited}"
+            );
+        }
     }
 
     #[test]
