@@ -1502,24 +1502,23 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.file, "bad.toml");
         assert!(e.message.contains("unknown role `nope`"), "{}", e.message);
-        let e = m
-            .add_source("typo.toml", "[[type]]\npath = \"x::Y\"\nrols = []\n")
-            .unwrap_err();
-        assert!(e.message.contains("rols"), "{}", e.message);
-        let e = m
-            .add_source(
+        for (file, text, says) in [
+            ("typo.toml", "[[type]]\npath = \"x::Y\"\nrols = []\n", "rols"),
+            (
                 "ty.toml",
                 "[[type]]\npath = \"x::Y\"\nmethods.a = \"Option<\"\n",
-            )
-            .unwrap_err();
-        assert!(e.message.contains("method `a`"), "{}", e.message);
-        let e = m
-            .add_source(
+                "method `a`",
+            ),
+            (
                 "both.toml",
                 "[[function]]\npath = \"x::get\"\nhandler-arg = 0\ncallback = { arg = 0, params = [] }\n",
-            )
-            .unwrap_err();
-        assert!(e.message.contains("keep one"), "{}", e.message);
+                "keep one",
+            ),
+        ] {
+            let e = m.add_source(file, text).unwrap_err();
+            assert_eq!(e.file, file);
+            assert!(e.message.contains(says), "{}", e.message);
+        }
     }
 
     #[test]
