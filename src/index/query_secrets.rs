@@ -232,26 +232,25 @@ fn literal_content(lit: &str) -> &str {
     }
 }
 
-/// `token` of `"?token="`, `"&a=1&api_key="`, `"code="` (any case).
-/// Runs on every string literal of every file the index reads and of
-/// every keystroke's text in the language server: no allocation.
+/// `token` of `"?token="`, `"&a=1&api_key="`, `"code="` (any case after
+/// `?` or `&`). At the literal's start a name in capitals is an
+/// environment variable or a placeholder (`"API_KEY=.."` in a shell line,
+/// clap's `value_name("KEY=VALUE")`), not a query's key. Runs on every
+/// string literal of every file the index reads and of every keystroke's
+/// text in the language server: no allocation.
 fn key_assignment(content: &str) -> Option<&'static str> {
     let bytes = content.as_bytes();
-    let equals: Vec<usize> = bytes
-        .iter()
-        .enumerate()
-        .filter(|&(_, &b)| b == b'=')
-        .map(|(i, _)| i)
-        .collect();
-    if equals.is_empty() {
-        return None;
-    }
-    QUERY_KEYS.iter().copied().find(|key| {
-        let n = key.len();
-        equals.iter().any(|&at| {
-            at >= n
-                && bytes[at - n..at].eq_ignore_ascii_case(key.as_bytes())
-                && (at == n || matches!(bytes[at - n - 1], b'?' | b'&'))
+    memchr::memchr_iter(b'=', bytes).find_map(|at| {
+        QUERY_KEYS.iter().copied().find(|key| {
+            let n = key.len();
+            if at < n || !bytes[at - n..at].eq_ignore_ascii_case(key.as_bytes()) {
+                return false;
+            }
+            if at == n {
+                bytes[..n].iter().any(u8::is_ascii_lowercase)
+            } else {
+                matches!(bytes[at - n - 1], b'?' | b'&')
+            }
         })
     })
 }
@@ -363,6 +362,11 @@ mod tests {
         assert_eq!(key_assignment("x=1&y=2"), None);
         assert_eq!(key_assignment("no equals sign: token"), None);
         assert_eq!(key_assignment("é=1&sig=é"), Some("sig"));
+        // A placeholder or an environment variable, not a query.
+        assert_eq!(key_assignment("KEY=VALUE"), None);
+        assert_eq!(key_assignment("API_KEY=${KEY}"), None);
+        assert_eq!(key_assignment("Api_Key=1"), Some("api_key"));
+        assert_eq!(key_assignment("?KEY=1"), Some("key"));
         assert!(contains_ignore_case("ParseQUERYString", "query"));
         assert!(!contains_ignore_case("qu", "query"));
         assert!(starts_with_ignore_case("X-Amz-Date", "x-amz-"));
