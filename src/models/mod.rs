@@ -144,6 +144,8 @@ pub struct FunctionModel {
     pub returns: Ty,
     pub roles: Roles,
     pub callback: Option<Callback>,
+    /// The argument whose value the result is ([`spec::FunctionSpec::wraps_arg`]).
+    pub wraps_arg: Option<usize>,
 }
 
 /// Which crate words [`Models`] gives (see [`Models::crate_words`]).
@@ -550,6 +552,7 @@ impl Models {
                     returns,
                     roles,
                     callback,
+                    wraps_arg: f.wraps_arg,
                 },
             );
         }

@@ -259,6 +259,11 @@ pub struct FunctionSpec {
     /// its parameters are the extractors it annotates.
     #[serde(default)]
     pub handler_arg: Option<usize>,
+    /// 0-based index of the argument whose value the result is: a wrapper
+    /// that keeps what it wraps (tracing's `field::display(req.uri())`
+    /// records the URI as `%req.uri()` does).
+    #[serde(default)]
+    pub wraps_arg: Option<usize>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -237,7 +237,10 @@ pub(super) fn check_log(
     };
     for item in call.interpolated(kind == MacroKind::Log) {
         let (value, range, expr) = match item {
-            Resolved::Expr(e) => (cx.value_of(e), cx.range(e.span()), Some(e)),
+            Resolved::Expr(e) => {
+                let e = cx.scope.unwrapped(e);
+                (cx.value_of(e), cx.range(e.span()), Some(e))
+            }
             Resolved::Capture(name) => {
                 let Some(f) = &call.format else { continue };
                 (cx.scope.value_of_name(&name), cx.range(f.lit.span()), None)

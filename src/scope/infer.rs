@@ -538,6 +538,29 @@ impl Scope<'_> {
 
     /// The result of a call: a modelled free function or an associated
     /// function of a modelled type (`Url::parse(..)`).
+    /// The expression a wrapper call wraps (tracing's `field::display(uri)`
+    /// is `uri`: model key `wraps-arg`), through any number of them; `e`
+    /// itself otherwise. A finding on the wrapped value points at it, and
+    /// its fix edits it, not the wrapper.
+    pub fn unwrapped<'e>(&self, mut e: &'e syn::Expr) -> &'e syn::Expr {
+        while let syn::Expr::Call(call) = e {
+            let syn::Expr::Path(p) = &*call.func else {
+                break;
+            };
+            let inner = (p.qself.is_none())
+                .then(|| self.resolve_path(&p.path))
+                .flatten()
+                .and_then(|path| self.models.function(&path))
+                .and_then(|f| f.wraps_arg)
+                .and_then(|i| call.args.iter().nth(i));
+            match inner {
+                Some(inner) => e = inner,
+                None => break,
+            }
+        }
+        e
+    }
+
     fn call_value(&self, call: &syn::ExprCall) -> Value {
         let syn::Expr::Path(p) = &*call.func else {
             return Value::UNKNOWN;
@@ -592,6 +615,13 @@ impl Scope<'_> {
             }
         }
         if let Some(f) = self.models.function(&path) {
+            if let Some(arg) = f.wraps_arg {
+                return call
+                    .args
+                    .iter()
+                    .nth(arg)
+                    .map_or(Value::UNKNOWN, |a| self.value_of(a));
+            }
             if f.returns.is(FILTER) {
                 return self.filter_value(f.returns.clone(), f.roles);
             }
