@@ -243,8 +243,10 @@ impl Walker<'_> {
     }
 
     /// Closures bound by `let name = |..| ..` in `stmts` and later passed by
-    /// name to a framework function as its callback: name → the callback's
-    /// parameter types.
+    /// name to a framework function as its callback, or as a request handler
+    /// to a function or method (`get(h)`, `get(a).post(h)`): name → the
+    /// callback's parameter types (none for a handler: the closure
+    /// annotates its extractors).
     fn bound_callbacks(
         &self,
         stmts: &[syn::Stmt],
@@ -289,6 +291,32 @@ impl Walker<'_> {
                     }
                 }
                 syn::visit::visit_expr_call(self, c);
+            }
+
+            /// `get(a).post(by_name)`: a method's handler argument.
+            fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+                let named = m.args.iter().enumerate().find_map(|(i, a)| match a {
+                    syn::Expr::Path(p) => p
+                        .path
+                        .get_ident()
+                        .map(|id| id.to_string())
+                        .filter(|id| self.names.contains(id))
+                        .map(|id| (i, id)),
+                    _ => None,
+                });
+                if let Some((i, id)) = named {
+                    let recv = self.scope.value_of(&m.receiver);
+                    let handler_arg = self
+                        .scope
+                        .models
+                        .model_of(&recv.ty)
+                        .and_then(|t| t.methods.get(&m.method.to_string()))
+                        .and_then(|member| member.handler_arg);
+                    if handler_arg == Some(i) {
+                        self.found.insert(id, Vec::new());
+                    }
+                }
+                syn::visit::visit_expr_method_call(self, m);
             }
         }
         let mut calls = Calls {
