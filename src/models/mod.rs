@@ -993,7 +993,14 @@ impl Models {
                     .filter(|(_, to)| self.types.get(*to).is_some_and(matters))
                     .map(|(a, _)| a.clone()),
             )
-            .chain(self.functions.keys().cloned())
+            // A wrapper (`tracing::field::display`) passes on what it wraps,
+            // like a lock: naming it shows no value of its own.
+            .chain(
+                self.functions
+                    .iter()
+                    .filter(|(_, f)| f.wraps_arg.is_none())
+                    .map(|(k, _)| k.clone()),
+            )
             .chain(macros)
             .chain(
                 self.reexports
