@@ -536,8 +536,6 @@ impl Scope<'_> {
         }
     }
 
-    /// The result of a call: a modelled free function or an associated
-    /// function of a modelled type (`Url::parse(..)`).
     /// The expression a wrapper call wraps (tracing's `field::display(uri)`
     /// is `uri`: model key `wraps-arg`), through any number of them; `e`
     /// itself otherwise. A finding on the wrapped value points at it, and
@@ -547,7 +545,9 @@ impl Scope<'_> {
             let syn::Expr::Path(p) = &*call.func else {
                 break;
             };
-            let inner = (p.qself.is_none())
+            let inner = p
+                .qself
+                .is_none()
                 .then(|| self.resolve_path(&p.path))
                 .flatten()
                 .and_then(|path| self.models.function(&path))
@@ -561,6 +561,8 @@ impl Scope<'_> {
         e
     }
 
+    /// The result of a call: a modelled free function or an associated
+    /// function of a modelled type (`Url::parse(..)`).
     fn call_value(&self, call: &syn::ExprCall) -> Value {
         let syn::Expr::Path(p) = &*call.func else {
             return Value::UNKNOWN;
