@@ -284,47 +284,103 @@ type MatcherCache = HashMap<(usize, u64), Arc<FrameworkItems>>;
 /// with their matcher (see also [`known_names`]).
 #[derive(Clone, Debug, Default)]
 pub struct FrameworkNames {
+    /// Sorted: looked up by binary search until the matcher is built.
     pub words: Arc<[String]>,
     /// Built when first asked (shared by the clones).
     matcher: Arc<std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>>,
+    /// Texts asked about so far (shared by the clones).
+    asked: Arc<std::sync::atomic::AtomicUsize>,
 }
+
+/// Texts a crate's names are looked up in word by word before their
+/// matcher is built. Each test, example and bench is a crate of its own
+/// whose names include its library's: octocrab's 72 such one-file crates
+/// each built an automaton of the library's names, a fifth of the run
+/// (`bench/RESULTS.md`, twentieth pass). Looking a file's identifiers up
+/// costs more per text than the automaton's scan, so a crate asked about
+/// more often builds it.
+const LOOKUPS_BEFORE_MATCHER: usize = 8;
 
 impl FrameworkNames {
     pub fn new(words: Arc<[String]>) -> FrameworkNames {
+        let words = if words.windows(2).all(|w| w[0] <= w[1]) {
+            words
+        } else {
+            let mut sorted = words.to_vec();
+            sorted.sort();
+            sorted.into()
+        };
         FrameworkNames {
             words,
             matcher: Default::default(),
+            asked: Default::default(),
         }
     }
 
     /// Does `text` name one of them, as a whole word?
     pub fn named_in(&self, text: &[u8]) -> bool {
-        // Built once per crate and models, for a few files each: an NFA
-        // (a DFA took a million instructions to build, more than its
-        // searches saved). The words are identifiers, so a match inside a
-        // longer word never hides a whole-word one: leftmost-longest
-        // matches need no overlapping search.
+        if self.words.is_empty() {
+            return false;
+        }
+        let built = self.matcher.get().is_some();
+        if !built
+            && self
+                .asked
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                < LOOKUPS_BEFORE_MATCHER
+        {
+            return self.named_word_by_word(text);
+        }
+        // Built once per crate and models: an NFA (a DFA took a million
+        // instructions to build, more than its searches saved). The words
+        // are identifiers, so a match inside a longer word never hides a
+        // whole-word one: leftmost-longest matches need no overlapping
+        // search.
         let matcher = self.matcher.get_or_init(|| {
-            (!self.words.is_empty())
-                .then(|| {
-                    aho_corasick::AhoCorasick::builder()
-                        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-                        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                        .build(self.words.iter())
-                        .ok()
-                })
-                .flatten()
+            aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(self.words.iter())
+                .ok()
         });
         let Some(ac) = matcher else {
-            return false;
+            return self.named_word_by_word(text);
         };
-        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         ac.find_iter(text).any(|m| {
-            let before = m.start() > 0 && word(text[m.start() - 1]);
-            let after = text.get(m.end()).is_some_and(|b| word(*b));
+            let before = m.start() > 0 && is_word_byte(text[m.start() - 1]);
+            let after = text.get(m.end()).is_some_and(|b| is_word_byte(*b));
             !before && !after
         })
     }
+
+    /// [`FrameworkNames::named_in`] without the matcher: each identifier
+    /// of `text` looked up in the sorted words.
+    fn named_word_by_word(&self, text: &[u8]) -> bool {
+        let mut i = 0;
+        while i < text.len() {
+            if !is_word_byte(text[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < text.len() && is_word_byte(text[i]) {
+                i += 1;
+            }
+            let word = &text[start..i];
+            if self
+                .words
+                .binary_search_by(|w| w.as_bytes().cmp(word))
+                .is_ok()
+            {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 /// Where [`Index::build_from`] gets what it needs.
@@ -1773,6 +1829,43 @@ fn index_of_files(root: &Path, files: &[(&str, &str)]) -> Index {
     Index::build(&paths, &|p: &Path| std::fs::read_to_string(p).ok(), &|_| {
         true
     })
+}
+
+#[cfg(test)]
+mod framework_names_tests {
+    use super::*;
+
+    /// The first texts are looked up word by word, the later ones with the
+    /// matcher: both give the same answers, whole words only.
+    #[test]
+    fn word_by_word_and_the_matcher_agree() {
+        let names = FrameworkNames::new(vec!["State".to_string(), "AppState".to_string()].into());
+        assert_eq!(&*names.words, ["AppState", "State"], "sorted on the way in");
+        let texts: [(&[u8], bool); 7] = [
+            (b"fn f(s: AppState) {}", true),
+            (b"x: &State,", true),
+            (b"MyAppState", false),
+            (b"AppStates and app_state", false),
+            (b"State", true),
+            (b"", false),
+            (b"2State _State State_", false),
+        ];
+        for round in 0..3 {
+            for (text, named) in texts {
+                assert_eq!(
+                    names.named_in(text),
+                    named,
+                    "round {round}: {:?}",
+                    String::from_utf8_lossy(text)
+                );
+            }
+        }
+        assert!(
+            names.matcher.get().is_some(),
+            "built after the first lookups"
+        );
+        assert!(!FrameworkNames::new(Vec::new().into()).named_in(b"State"));
+    }
 }
 
 #[cfg(test)]
