@@ -306,13 +306,8 @@ impl Walker<'_> {
                 });
                 if let Some((i, id)) = named {
                     let recv = self.scope.value_of(&m.receiver);
-                    let handler_arg = self
-                        .scope
-                        .models
-                        .model_of(&recv.ty)
-                        .and_then(|t| t.methods.get(&m.method.to_string()))
-                        .and_then(|member| member.handler_arg);
-                    if handler_arg == Some(i) {
+                    let method = m.method.to_string();
+                    if self.scope.models.method_handler_arg(&recv.ty, &method) == Some(i) {
                         self.found.insert(id, Vec::new());
                     }
                 }
@@ -788,11 +783,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         // `get(a).post(|uri: Uri| async move { .. })`, actix
         // `web::get().to(|req: HttpRequest| ..)`: a request handler.
         let handler_arg = if m.args.iter().any(|a| matches!(a, syn::Expr::Closure(_))) {
-            self.scope
-                .models
-                .model_of(&recv.ty)
-                .and_then(|t| t.methods.get(&method))
-                .and_then(|member| member.handler_arg)
+            self.scope.models.method_handler_arg(&recv.ty, &method)
         } else {
             None
         };

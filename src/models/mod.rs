@@ -892,6 +892,12 @@ impl Models {
         ty.path().and_then(|p| self.types.get(p))
     }
 
+    /// The request-handler argument of `method` on a value of type `ty`
+    /// ([`Member::handler_arg`]: `get(a).post(handler)`).
+    pub fn method_handler_arg(&self, ty: &Ty, method: &str) -> Option<usize> {
+        self.model_of(ty)?.methods.get(method)?.handler_arg
+    }
+
     pub fn function(&self, canonical: &str) -> Option<&FunctionModel> {
         self.functions.get(canonical)
     }
@@ -993,8 +999,8 @@ impl Models {
                     .filter(|(_, to)| self.types.get(*to).is_some_and(matters))
                     .map(|(a, _)| a.clone()),
             )
-            // A wrapper (`tracing::field::display`) passes on what it wraps,
-            // like a lock: naming it shows no value of its own.
+            // A wrapper passes on what it wraps, like a lock
+            // ([`Models::is_wrapper`]).
             .chain(
                 self.functions
                     .iter()
@@ -1155,7 +1161,24 @@ impl Models {
                 .nth(1)
                 .is_none_or(|parent| !parent.starts_with(|c: char| c.is_ascii_uppercase()))
         };
-        last_segments(self.functions.keys().map(String::as_str).filter(free))
+        // A wrapper's call matters only when its argument does, and the
+        // argument's own names say so.
+        last_segments(
+            self.functions
+                .iter()
+                .filter(|(_, f)| f.wraps_arg.is_none())
+                .map(|(p, _)| p.as_str())
+                .filter(free),
+        )
+    }
+
+    /// Is `canonical` a modelled wrapper (`wraps-arg`: tracing's
+    /// `field::display`)? It passes on what it wraps and gives no value
+    /// of its own: naming it makes nothing matter.
+    pub fn is_wrapper(&self, canonical: &str) -> bool {
+        self.functions
+            .get(canonical)
+            .is_some_and(|f| f.wraps_arg.is_some())
     }
 
     /// The types named in access-log constructors (`Logger` of

@@ -1047,7 +1047,8 @@ impl<'m> Scope<'m> {
                 prefix.push_str("::");
             }
             prefix.push_str(seg);
-            if self.models.knows_item(&prefix) || items.as_ref().is_some_and(|i| i.contains(seg)) {
+            let modelled = self.models.knows_item(&prefix) && !self.models.is_wrapper(&prefix);
+            if modelled || items.as_ref().is_some_and(|i| i.contains(seg)) {
                 return true;
             }
         }
