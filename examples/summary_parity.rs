@@ -26,7 +26,7 @@ fn main() {
                 return 0;
             };
             let reduced = without_bodies(&text);
-            let by_syn = FileSummary::of_reduced_by_syn(&reduced, None);
+            let by_syn = FileSummary::of_reduced_by_syn(&reduced, Default::default());
             // The index's own path (tokens written with the text) reads the
             // same as a fresh lexer pass over it.
             let (_, tokens) = without_bodies_tokens(&Lexed::of(&text));

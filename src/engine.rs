@@ -78,6 +78,7 @@ pub fn check_file_focused(
     let test_file = is_test_file(&source.path, context.as_ref());
     let mut walker = Walker {
         query_secret: Default::default(),
+        added_headers: Default::default(),
         scope: Scope::new(models, file, test_file, context),
         source,
         rules,
@@ -165,6 +166,9 @@ struct Walker<'a> {
     /// Where the file's crate shows it takes secrets in query strings:
     /// found when a rule first asks ([`Context::query_secret`]).
     query_secret: std::cell::OnceCell<Option<(PathBuf, QuerySecret)>>,
+    /// Request headers the file's crate's middleware adds: found when a
+    /// rule first asks ([`Context::added_headers`]).
+    added_headers: std::cell::OnceCell<Vec<crate::index::added_headers::AddedHeader>>,
     scope: Scope<'a>,
     source: &'a SourceFile,
     rules: &'a RuleSet,
@@ -183,6 +187,7 @@ impl Walker<'_> {
     fn dispatch(&mut self, node: Node<'_>) {
         let cx = Context {
             query_secret: &self.query_secret,
+            added_headers: &self.added_headers,
             scope: &self.scope,
             source: self.source,
             chain: &self.chain,

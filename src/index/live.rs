@@ -76,11 +76,11 @@ fn text_hash(text: &str) -> u64 {
 }
 
 /// A hash of everything [`FileSummary::of_reduced`] reads.
-fn reduced_key(reduced: &str, query_secret: &Option<super::query_secrets::QuerySecret>) -> u64 {
+fn reduced_key(reduced: &str, evidence: &super::summary::Evidence) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     reduced.hash(&mut h);
-    query_secret.hash(&mut h);
+    evidence.hash(&mut h);
     h.finish()
 }
 
@@ -136,9 +136,9 @@ impl Memo {
         }
         let lexed = Lexed::of(text);
         let reduced = without_bodies_lexed(&lexed);
-        let query_secret = super::query_secrets::scan_lexed(&lexed);
+        let evidence = super::summary::Evidence::scan(&lexed);
         drop(lexed);
-        let key = reduced_key(&reduced, &query_secret);
+        let key = reduced_key(&reduced, &evidence);
         let known = self
             .entries
             .lock()
@@ -147,8 +147,7 @@ impl Memo {
             .and_then(|m| m.reduced.clone())
             .filter(|(k, _)| *k == key)
             .map(|(_, s)| s);
-        let fresh =
-            known.unwrap_or_else(|| Arc::new(FileSummary::of_reduced(&reduced, query_secret)));
+        let fresh = known.unwrap_or_else(|| Arc::new(FileSummary::of_reduced(&reduced, evidence)));
         let mut out = fresh.clone();
         self.update(path, hash, |m| {
             match &m.last_parsed {
@@ -332,7 +331,7 @@ mod tests {
             path,
             "pub struct S { pub b: u8 }\nfn f() { let u = \"?token=\"; }\n",
         );
-        assert!(secret.query_secret.is_some());
+        assert!(secret.evidence.query_secret.is_some());
         assert!(!Arc::ptr_eq(&field, &secret));
     }
 

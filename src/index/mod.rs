@@ -13,6 +13,7 @@
 //! [`Index::build`]; the text of a file comes through one `read` function,
 //! so an editor can hand in unsaved buffers.
 
+pub mod added_headers;
 pub mod crates;
 pub mod known_names;
 pub mod live;
@@ -110,6 +111,9 @@ struct CrateData {
     /// The first file (by path) with evidence that the crate takes secrets
     /// in query strings, and that evidence.
     query_secret: Option<(PathBuf, query_secrets::QuerySecret)>,
+    /// Request headers its middleware adds to every request, over all its
+    /// files, sorted.
+    added_headers: Vec<added_headers::AddedHeader>,
 }
 
 /// A method of a user type: where it is written (its origin's generics
@@ -651,10 +655,16 @@ impl Index {
                 {
                     continue;
                 }
-                if let Some(e) = &summary.query_secret {
-                    let known = &mut index.crates[job.krate].query_secret;
+                let krate = &mut index.crates[job.krate];
+                if let Some(e) = &summary.evidence.query_secret {
+                    let known = &mut krate.query_secret;
                     if known.as_ref().is_none_or(|(p, _)| job.path < *p) {
                         *known = Some((job.path.clone(), e.clone()));
+                    }
+                }
+                for h in &summary.evidence.added_headers {
+                    if let Err(at) = krate.added_headers.binary_search(h) {
+                        krate.added_headers.insert(at, h.clone());
                     }
                 }
                 index
@@ -677,6 +687,7 @@ impl Index {
         }
         index.file_count = hashes.len();
         index.link_impls();
+        index.link_added_headers();
         index.built = true;
         let Some(manifests_hash) = manifests_hash else {
             index.hash = src.hash.unwrap_or_default();
@@ -719,7 +730,11 @@ impl Index {
             // and its path alone says whether it holds tests.
             edition: 2021,
             test_base: PathBuf::new(),
-            query_secret: summary.query_secret.map(|e| (path.to_path_buf(), e)),
+            query_secret: summary
+                .evidence
+                .query_secret
+                .map(|e| (path.to_path_buf(), e)),
+            added_headers: summary.evidence.added_headers,
             ..CrateData::default()
         });
         index.files.insert(
@@ -733,6 +748,7 @@ impl Index {
         index.add_module(0, &[], summary.items, Path::new(""), &mut not_followed);
         index.file_count = 1;
         index.link_impls();
+        index.link_added_headers();
         index.built = true;
         index
     }
@@ -970,6 +986,50 @@ impl Index {
         }
     }
 
+    /// A crate's constant whose literal is a header its middleware adds
+    /// names that header, and the other way round: `SetRequestIdLayer::
+    /// new(HeaderName::from_static("x-id"), ..)` in `main.rs` makes
+    /// `headers.get(X_ID)` in a helper present, where `const X_ID: &str =
+    /// "x-id"` (a helper's lookup is known by the constant's name only:
+    /// [`summary::Reach::key`]).
+    fn link_added_headers(&mut self) {
+        use added_headers::AddedHeader;
+        if self.crates.iter().all(|c| c.added_headers.is_empty()) {
+            return;
+        }
+        let mut more: Vec<(usize, AddedHeader)> = Vec::new();
+        for (path, def) in &self.defs {
+            let Def::Const {
+                origin,
+                lit: Some(lit),
+                ..
+            } = def
+            else {
+                continue;
+            };
+            let added = &self.crates[origin.krate].added_headers;
+            if added.is_empty() {
+                continue;
+            }
+            let name = path.rsplit("::").next().unwrap_or(path);
+            let (by_name, by_const) = (
+                AddedHeader::Name(lit.to_ascii_lowercase()),
+                AddedHeader::Const(name.to_string()),
+            );
+            if added.contains(&by_name) {
+                more.push((origin.krate, by_const));
+            } else if added.contains(&by_const) {
+                more.push((origin.krate, by_name));
+            }
+        }
+        for (krate, h) in more {
+            let added = &mut self.crates[krate].added_headers;
+            if let Err(at) = added.binary_search(&h) {
+                added.insert(at, h);
+            }
+        }
+    }
+
     /// Attach impl methods to the user's types they are written for; an
     /// impl of a crate trait also gives the type the trait's methods it
     /// does not define (default methods), with the trait's signatures.
@@ -1091,6 +1151,12 @@ impl Index {
             .query_secret
             .as_ref()
             .map(|(p, e)| (p.as_path(), e))
+    }
+
+    /// Request headers the crate's middleware adds to every request
+    /// ([`added_headers`]).
+    pub fn added_headers(&self, krate: usize) -> &[added_headers::AddedHeader] {
+        &self.crates[krate].added_headers
     }
 
     /// Rust 2015: a `use` path starts at the crate root, so `use

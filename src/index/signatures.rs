@@ -1485,7 +1485,10 @@ mod tests {
             crate::index::summary::without_bodies_tokens(&crate::index::summary::Lexed::of(text));
         assert_eq!(written, reduced);
         assert_eq!(items_of_tokens(&written, tokens), fast, "in {text}");
-        (fast, FileSummary::of_reduced_by_syn(&reduced, None))
+        (
+            fast,
+            FileSummary::of_reduced_by_syn(&reduced, Default::default()),
+        )
     }
 
     fn assert_read_alike(text: &str) {

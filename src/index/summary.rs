@@ -146,6 +146,11 @@ pub struct Reach {
     /// (`field.content_disposition().get_filename()`), so a caller can tell
     /// whether that value is client input.
     pub steps: Vec<Step>,
+    /// For an unwrap whose last step is `get(key)`: the key when it is one
+    /// header-name literal (`"x-request-id"`, quotes kept) or a constant
+    /// (`REQUEST_ID`, the last segment of its path). A caller's crate may
+    /// add that header to every request ([`super::added_headers`]).
+    pub key: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -262,9 +267,11 @@ pub(super) fn parse_reach_words(words: &[String], names: &[Option<String>]) -> V
             };
             let param: usize = param.parse().ok()?;
             let mut steps = Vec::new();
+            let mut key = None;
             let mut i = 0;
             while i < rest.len() {
                 match (rest[i].as_str(), rest.get(i + 1)) {
+                    ("k", Some(k)) => key = Some(k.clone()),
                     ("m", Some(m)) => steps.push(Step::Method(m.clone())),
                     ("f", Some(f)) => steps.push(Step::Field(f.clone())),
                     ("t", _) => {
@@ -281,6 +288,7 @@ pub(super) fn parse_reach_words(words: &[String], names: &[Option<String>]) -> V
                 name: names.get(param)?.clone()?,
                 kind,
                 steps,
+                key,
             })
         })
         .collect()
@@ -436,9 +444,30 @@ pub struct FileSummary {
     pub items: Vec<ItemSig>,
     /// The text did not parse: nothing is known of its items.
     pub unparsable: bool,
+    /// What its code shows of its crate beyond its items.
+    pub evidence: Evidence,
+}
+
+/// What a file's code (bodies included) shows of its crate, found in its
+/// tokens without a parse: every file of the crate is judged by the
+/// union of its files' evidence.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Evidence {
     /// The file reads or writes secrets in query strings
     /// ([`super::query_secrets`]).
     pub query_secret: Option<super::query_secrets::QuerySecret>,
+    /// Request headers its middleware adds to every request
+    /// ([`super::added_headers`]).
+    pub added_headers: Vec<super::added_headers::AddedHeader>,
+}
+
+impl Evidence {
+    pub fn scan(lexed: &Lexed<'_>) -> Evidence {
+        Evidence {
+            query_secret: super::query_secrets::scan_lexed(lexed),
+            added_headers: super::added_headers::scan_lexed(lexed),
+        }
+    }
 }
 
 impl FileSummary {
@@ -447,22 +476,19 @@ impl FileSummary {
     pub fn of_text(text: &str) -> FileSummary {
         let lexed = Lexed::of(text);
         let (reduced, tokens) = without_bodies_tokens(&lexed);
-        let query_secret = super::query_secrets::scan_lexed(&lexed);
+        let evidence = Evidence::scan(&lexed);
         drop(lexed);
         let read = super::signatures::items_of_tokens(&reduced, tokens);
-        FileSummary::of_items_or_syn(read, &reduced, query_secret)
+        FileSummary::of_items_or_syn(read, &reduced, evidence)
     }
 
     /// Summarize a text from what [`FileSummary::of_text`] reads of it:
-    /// its [`without_bodies`] form and its query-secret evidence. Two texts
+    /// its [`without_bodies`] form and its [`Evidence`]. Two texts
     /// with the same of both have the same summary (the live index skips
     /// the parse when an edit inside a body left them as they were).
-    pub fn of_reduced(
-        reduced: &str,
-        query_secret: Option<super::query_secrets::QuerySecret>,
-    ) -> FileSummary {
+    pub fn of_reduced(reduced: &str, evidence: Evidence) -> FileSummary {
         let read = super::signatures::items(reduced);
-        FileSummary::of_items_or_syn(read, reduced, query_secret)
+        FileSummary::of_items_or_syn(read, reduced, evidence)
     }
 
     /// The items [`super::signatures`] read of a body-less text (most
@@ -470,23 +496,20 @@ impl FileSummary {
     fn of_items_or_syn(
         read: Option<Vec<ItemSig>>,
         reduced: &str,
-        query_secret: Option<super::query_secrets::QuerySecret>,
+        evidence: Evidence,
     ) -> FileSummary {
         match read {
             Some(items) => FileSummary {
                 items,
                 unparsable: false,
-                query_secret,
+                evidence,
             },
-            None => FileSummary::of_reduced_by_syn(reduced, query_secret),
+            None => FileSummary::of_reduced_by_syn(reduced, evidence),
         }
     }
 
     /// [`FileSummary::of_reduced`] through syn's syntax tree, for any text.
-    pub fn of_reduced_by_syn(
-        reduced: &str,
-        query_secret: Option<super::query_secrets::QuerySecret>,
-    ) -> FileSummary {
+    pub fn of_reduced_by_syn(reduced: &str, evidence: Evidence) -> FileSummary {
         // A 2015 crate's `async`/`try` identifiers (see `crate::edition`):
         // only signatures are read here, so the stand-ins are harmless.
         // Nested too deeply to parse safely: as good as unparsable.
@@ -504,12 +527,12 @@ impl FileSummary {
             Ok(file) => FileSummary {
                 items: items_of(&file.items),
                 unparsable: false,
-                query_secret,
+                evidence,
             },
             Err(_) => FileSummary {
                 items: Vec::new(),
                 unparsable: true,
-                query_secret,
+                evidence,
             },
         };
         proc_macro2::extra::invalidate_current_thread_spans();
@@ -666,8 +689,11 @@ fn without_bodies_into(lexed: &Lexed<'_>, mut written: Option<&mut Vec<Tok>>) ->
                     out.push_str("!(");
                     // No line: a line added above would change what other
                     // files see of this one, and re-lint the whole tree.
-                    for (kind, param, steps) in reach {
+                    for (kind, param, steps, key) in reach {
                         out.push_str(&format!("{kind} {param} "));
+                        if let Some(key) = key {
+                            out.push_str(&format!("k {key} "));
+                        }
                         for step in steps {
                             match step {
                                 Step::Method(m) => out.push_str(&format!("m {m} ")),
@@ -772,7 +798,9 @@ const LOUD_MACROS: &[&str] = &[
 
 /// One parameter reaching an unwrap or a log: (`"u"`/`"l"`, parameter
 /// index, steps from the parameter to the unwrapped value).
-type Found = (&'static str, usize, Vec<Step>);
+/// Kind, parameter, steps, and the key of an unwrapped lookup
+/// ([`Reach::key`]).
+type Found = (&'static str, usize, Vec<Step>, Option<String>);
 
 /// Which parameters the body unwraps (through a chain) or logs whole, the
 /// first of each kind per parameter (per chain for unwraps). A `let` that
@@ -807,12 +835,12 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
             .position(|p| p.as_deref() == Some(w))
             .map(|p| (p, Vec::new(), true))
     };
-    let mut note = |kind: &'static str, param: usize, steps: Vec<Step>| {
+    let mut note = |kind: &'static str, param: usize, steps: Vec<Step>, key: Option<String>| {
         let seen = found
             .iter()
             .any(|f| f.0 == kind && f.1 == param && f.2 == steps);
         if !seen && found.len() < 32 {
-            found.push((kind, param, steps));
+            found.push((kind, param, steps, key));
         }
     };
     let mut j = 0;
@@ -862,7 +890,7 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
                                     .is_some_and(|t| matches!(t.0, K::Dot | K::OpenParen | K::Eq));
                             if let (true, Some((p, steps, _))) = (whole, index_of(w, &bound, k)) {
                                 if steps.is_empty() {
-                                    note("l", p, Vec::new());
+                                    note("l", p, Vec::new(), None);
                                 }
                             }
                         }
@@ -887,7 +915,7 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
                                 }
                             }
                             for p in logged {
-                                note("l", p, Vec::new());
+                                note("l", p, Vec::new(), None);
                             }
                         }
                         _ => {}
@@ -901,7 +929,7 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
                 if let Some(name) = url_parse_argument(text, body, j + 1) {
                     if let Some((p, steps, _)) = index_of(name, &bound, j) {
                         if steps.is_empty() {
-                            note("p", p, Vec::new());
+                            note("p", p, Vec::new(), None);
                         }
                     }
                 }
@@ -910,7 +938,7 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
             if !after_dot && splits_on_ampersand(text, body, j + 1) {
                 if let Some((p, steps, _)) = index_of(word, &bound, j) {
                     if steps.is_empty() {
-                        note("s", p, Vec::new());
+                        note("s", p, Vec::new(), None);
                     }
                 }
             }
@@ -918,8 +946,11 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
             if let Some((p, mut steps, _)) = index_of(word, &bound, j).filter(|b| !after_dot && b.2)
             {
                 if let (more, _, true) = chain_steps(text, body, j + 1) {
+                    let key = (more.last() == Some(&Step::Method("get".into())))
+                        .then(|| last_call_key(text, body, j + 1))
+                        .flatten();
                     steps.extend(more);
-                    note("u", p, steps);
+                    note("u", p, steps, key);
                 }
             }
         }
@@ -1217,6 +1248,64 @@ fn chain_steps(text: &str, tokens: &[Tok], from: usize) -> (Vec<Step>, usize, bo
             _ => return (steps, k, false),
         }
     }
+}
+
+/// The key of the last call of the chain from `tokens[from]` on, when it
+/// is one header-name literal (`"x-request-id"`, quotes kept) or a path
+/// ending in a constant's name (`header::X_REQUEST_ID` gives
+/// `X_REQUEST_ID`): `parts.headers.get(REQUEST_ID).expect(..)`.
+fn last_call_key(text: &str, tokens: &[Tok], from: usize) -> Option<String> {
+    use ra_ap_rustc_lexer::TokenKind as K;
+    let mut args = None;
+    let mut k = from;
+    loop {
+        match tokens.get(k).map(|t| t.0) {
+            Some(K::Question) => k += 1,
+            Some(K::Dot) if tokens.get(k + 1).is_some_and(|t| matches!(t.0, K::Ident)) => {
+                if matches!(&text[tokens[k + 1].1..tokens[k + 1].2], "unwrap" | "expect") {
+                    break;
+                }
+                k += 2;
+                if tokens.get(k).is_some_and(|t| matches!(t.0, K::OpenParen)) {
+                    let close = matching(tokens, k);
+                    args = Some(k + 1..close.min(tokens.len()));
+                    k = close + 1;
+                }
+            }
+            _ => break,
+        }
+    }
+    let args = tokens.get(args?)?;
+    let word = |t: &Tok| &text[t.1..t.2];
+    let key = match args {
+        [t] if matches!(
+            t.0,
+            K::Literal {
+                kind: ra_ap_rustc_lexer::LiteralKind::Str { .. },
+                ..
+            }
+        ) =>
+        {
+            let w = word(t);
+            let inner = w.strip_prefix('"')?.strip_suffix('"')?;
+            inner
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                .then_some(w)?
+        }
+        [.., last] if matches!(last.0, K::Ident) => {
+            let w = word(last);
+            let is_path = args
+                .iter()
+                .all(|t| matches!(t.0, K::Ident | K::Colon | K::And));
+            let is_const = w.bytes().any(|b| b.is_ascii_uppercase())
+                && w.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+            (is_path && is_const).then_some(w)?
+        }
+        _ => return None,
+    };
+    Some(key.to_string())
 }
 
 /// The index of the token closing the group opened at `open` (the number
@@ -1564,6 +1653,40 @@ mod tests {
             []
         );
         assert_eq!(reach_of("fn f(t: &str) { let _ = base.join(t); }"), []);
+    }
+
+    #[test]
+    fn an_unwrapped_lookup_keeps_its_key_when_it_is_a_literal_or_a_constant() {
+        let keys = |body: &str| -> Vec<Option<String>> {
+            let text = format!("fn f(parts: Parts, q: Query) {{ {body} }}");
+            // Both readers of a summary (the token reader, syn) agree.
+            let reduced = without_bodies(&text);
+            let by_syn = FileSummary::of_reduced_by_syn(&reduced, Default::default());
+            let summary = FileSummary::of_text(&text);
+            assert_eq!(summary, by_syn, "in {text}");
+            let Some(ItemSig::Fn { sig, .. }) = summary.items.first() else {
+                panic!("{summary:?}");
+            };
+            sig.reach.iter().map(|r| r.key.clone()).collect()
+        };
+        assert_eq!(
+            keys("parts.headers.get(REQUEST_ID).expect(\"set by the layer\");"),
+            [Some("REQUEST_ID".to_string())]
+        );
+        assert_eq!(
+            keys("parts.headers.get(&http::header::X_REQUEST_ID).unwrap();"),
+            [Some("X_REQUEST_ID".to_string())]
+        );
+        assert_eq!(
+            keys("parts.headers.get(\"X-Id\").unwrap().to_str().unwrap();"),
+            [Some("\"X-Id\"".to_string())]
+        );
+        // A key computed, a local, or a lookup not last: no key.
+        assert_eq!(
+            keys("parts.headers.get(name).unwrap(); q.get(\"a b\").unwrap();"),
+            [None, None]
+        );
+        assert_eq!(keys("parts.headers.get(ID).map(f).unwrap();"), [None]);
     }
 
     #[test]

@@ -248,6 +248,9 @@ pub struct Context<'a> {
     /// (see [`crate::index::query_secrets`]), once asked
     /// ([`Context::query_secret`]).
     pub query_secret: &'a std::cell::OnceCell<Option<QuerySecretAt>>,
+    /// Request headers the file's crate's middleware adds to every
+    /// request, once asked ([`Context::added_headers`]).
+    pub added_headers: &'a std::cell::OnceCell<Vec<crate::index::added_headers::AddedHeader>>,
     pub source: &'a SourceFile,
     /// The walk's method chain (see [`Context::applied`]).
     pub chain: &'a [Option<String>],
@@ -338,6 +341,73 @@ impl<'a> Context<'a> {
                     .map(|e| (self.source.path.clone(), e)),
             })
             .as_ref()
+    }
+
+    /// Request headers the file's crate's middleware adds to every request
+    /// (see [`crate::index::added_headers`]): a crate's layers cover all
+    /// its files; a file alone is its own.
+    pub fn added_headers(&self) -> &'a [crate::index::added_headers::AddedHeader] {
+        self.added_headers
+            .get_or_init(|| match self.scope.index_crate() {
+                Some((ix, krate)) => ix.added_headers(krate).to_vec(),
+                None => crate::index::added_headers::scan_lexed(&crate::index::summary::Lexed::of(
+                    &self.source.text,
+                )),
+            })
+    }
+
+    /// Whether `key`, the key of a header lookup (`headers.get(key)`,
+    /// `headers[key]`), names a header the crate's middleware adds to
+    /// every request: a literal, `HeaderName::from_static(..)`, a
+    /// constant of the crate (by name, or by its literal value) or of
+    /// `http::header`.
+    pub fn names_added_header(&self, key: &syn::Expr) -> bool {
+        let added = self.added_headers();
+        if added.is_empty() {
+            return false;
+        }
+        let mut key = key;
+        while let syn::Expr::Reference(r) = key {
+            key = &r.expr;
+        }
+        let konst = match key {
+            syn::Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        };
+        let header_const = match key {
+            syn::Expr::Path(p) if p.path.segments.len() >= 2 => {
+                let segs = &p.path.segments;
+                (segs[segs.len() - 2].ident == "header")
+                    .then(|| {
+                        konst
+                            .as_ref()
+                            .map(|k| k.to_ascii_lowercase().replace('_', "-"))
+                    })
+                    .flatten()
+            }
+            _ => None,
+        };
+        let name = match key {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
+            // `HeaderName::from_static("x-request-id")`.
+            syn::Expr::Call(c)
+                if matches!(&*c.func, syn::Expr::Path(p)
+                    if p.path.segments.last().is_some_and(|s| s.ident == "from_static")) =>
+            {
+                match c.args.first() {
+                    Some(syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    })) if c.args.len() == 1 => Some(s.value()),
+                    _ => None,
+                }
+            }
+            _ => header_const.or_else(|| self.value_of(key).lit.map(|l| l.text.to_string())),
+        };
+        crate::index::added_headers::is_added(added, name.as_deref(), konst.as_deref())
     }
 
     fn find_reaching_callee(

@@ -4,6 +4,10 @@
 //! `HeaderValue::to_str`), `HeaderValue::from_str(<request input>)`, query
 //! and path lookups (`params.get(..)`, `params["k"]`), `uri.query()` and
 //! `path_and_query()`. Test code is not a handler and is never flagged.
+//! A header the crate's middleware adds to every request (tower-http's
+//! `SetRequestIdLayer`, `SetRequestHeaderLayer::overriding`) is present:
+//! its lookup's `unwrap` is not flagged, its `to_str().unwrap()` is (a
+//! client may send its own value).
 //!
 //! ## Why is this bad?
 //! The client decides whether a header is present and what bytes it holds.
@@ -72,6 +76,35 @@ fn parses_request_input(cx: &Context<'_>, expr: &syn::Expr) -> bool {
             .is_some_and(|a| cx.value_of(a).from_request())
 }
 
+/// `headers.get(key)` where the crate's middleware adds `key` to every
+/// request (`SetRequestIdLayer`): present whatever the client sends.
+fn looks_up_added_header(cx: &Context<'_>, expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::MethodCall(get) if get.method == "get" && get.args.len() == 1 => {
+            cx.names_added_header(&get.args[0])
+        }
+        syn::Expr::Paren(p) => looks_up_added_header(cx, &p.expr),
+        _ => false,
+    }
+}
+
+/// A helper's `headers.get(key).expect(..)` ([`Reach::key`]: a quoted
+/// literal or a constant's name) where the crate's middleware adds `key`.
+///
+/// [`Reach::key`]: crate::index::summary::Reach::key
+fn helper_key_added(cx: &Context<'_>, key: &str) -> bool {
+    let added = cx.added_headers();
+    match key.strip_prefix('"').and_then(|k| k.strip_suffix('"')) {
+        Some(name) => crate::index::added_headers::is_added(added, Some(name), None),
+        // `header::X_REQUEST_ID` is `x-request-id`.
+        None => crate::index::added_headers::is_added(
+            added,
+            Some(&key.to_ascii_lowercase().replace('_', "-")),
+            Some(key),
+        ),
+    }
+}
+
 /// `Some(x)` or `Ok(x)`, as written: never `None` nor an `Err`.
 fn is_wrapped_present(arg: &syn::Expr) -> bool {
     match arg {
@@ -113,6 +146,13 @@ fn helper_unwraps(node: Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !(fallible && value.from_request()) {
             continue;
         }
+        if reach
+            .key
+            .as_deref()
+            .is_some_and(|k| helper_key_added(cx, k))
+        {
+            continue;
+        }
         out.push(
             cx.diagnostic(
                 &META,
@@ -151,6 +191,9 @@ impl Rule for RequestInputPanic {
                 if recv.checked || cx.scope.expr_checked(&call.receiver) {
                     return;
                 }
+                if looks_up_added_header(cx, &call.receiver) {
+                    return;
+                }
                 let fallible =
                     matches!(recv.ty.path(), Some("Option" | "Result")) || recv.ty.is_unknown();
                 if !(fallible && recv.from_request() || parses_request_input(cx, &call.receiver)) {
@@ -170,6 +213,9 @@ impl Rule for RequestInputPanic {
             Node::Index(index) => {
                 let base = cx.value_of(&index.expr);
                 if !base.from_request() || matches!(base.ty.path(), Some("str" | "String")) {
+                    return;
+                }
+                if cx.names_added_header(&index.index) {
                     return;
                 }
                 out.push(
