@@ -1929,6 +1929,11 @@ mod tests {
                 "{edited}"
             );
         }
+        // A layer that adds a request header changes what the crate's other
+        // files see (their lookups of it are present): a body edit that
+        // must re-lint them.
+        let layered = body("let a = 1; app.layer(SetRequestIdLayer::x_request_id(M));");
+        assert_ne!(plain.interface_hash(), layered.interface_hash());
     }
 
     #[test]
