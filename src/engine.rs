@@ -559,6 +559,24 @@ fn diverges(block: &syn::Block) -> bool {
     })
 }
 
+/// A `match` arm's pattern that binds nothing of an `Option` or a
+/// `Result`: `Some(_)`, `None`, `Ok(_)`, `Err(_)`, `_`, or several.
+fn tests_presence_only(pat: &syn::Pat) -> bool {
+    match pat {
+        syn::Pat::Wild(_) => true,
+        syn::Pat::Ident(i) => i.ident == "None" && i.subpat.is_none(),
+        syn::Pat::Path(p) => p.path.is_ident("None"),
+        syn::Pat::TupleStruct(t) => {
+            t.path
+                .get_ident()
+                .is_some_and(|i| i == "Some" || i == "Ok" || i == "Err")
+                && t.elems.iter().all(|e| matches!(e, syn::Pat::Wild(_)))
+        }
+        syn::Pat::Or(o) => o.cases.iter().all(tests_presence_only),
+        _ => false,
+    }
+}
+
 /// `#[cfg(test)]` and test-support configurations.
 fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
@@ -875,7 +893,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
+        // `match uri.authority() { Some(_) => .., None => .. }` tests
+        // presence and uses no value: its scrutinee has `match` applied.
+        let presence = m.arms.iter().all(|a| tests_presence_only(&a.pat));
+        if presence {
+            self.chain.push(Some("match".into()));
+        }
         self.visit_expr(&m.expr);
+        if presence {
+            self.chain.pop();
+        }
         let value = self.scope.value_of(&m.expr);
         for arm in &m.arms {
             self.scope.enter_scope();

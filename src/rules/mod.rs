@@ -267,7 +267,9 @@ impl<'a> Context<'a> {
     /// Methods called on the current expression's result, innermost first
     /// (`TraceLayer::new_for_http().make_span_with(..)` gives
     /// `make_span_with` at the `new_for_http()` call). The iterable of a
-    /// `for` loop has `for` (no method can be called that).
+    /// `for` loop has `for` (no method can be called that), the scrutinee
+    /// of a `match` whose arms only test presence (`Some(_) => .., None =>
+    /// ..`) has `match`.
     pub fn applied(&self) -> impl Iterator<Item = &'a str> {
         self.chain.iter().rev().map_while(|m| m.as_deref())
     }

@@ -132,9 +132,15 @@ impl Rule for RequestUriAuthority {
         if is_fallback(cx, &method, call.span()) {
             return;
         }
-        // An absence test (`uri.scheme().is_none()`, then the header)
-        // uses no value.
-        if cx.applied().next().is_some_and(|m| m == "is_none") {
+        // An absence test (`uri.scheme().is_none()`, then the header, or
+        // a `match` on `Some(_)`/`None`, the `None` arm the fallback) uses
+        // no value. `is_some()` alone is read as "is absolute" or "is
+        // secure": always false on HTTP/1.1.
+        if cx
+            .applied()
+            .next()
+            .is_some_and(|m| matches!(m, "is_none" | "match"))
+        {
             return;
         }
         out.push(
