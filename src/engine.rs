@@ -360,12 +360,17 @@ impl Walker<'_> {
 /// ([`crate::index::Index::test_base`]): a project checked out under
 /// `~/src/test/` or `/builds/tests/` is not all tests, a fixture crate
 /// under a package's `tests/` is. The part below says "test" only where
-/// the whole path does, so a caller may ask [`is_test_path`] first and
-/// this only when it says yes.
+/// the whole path does. A file the index places in a `#[cfg(test)]`
+/// module (`#[cfg(test)] mod online_checks;`) holds test code whatever
+/// its path says; a caller that only narrows work (the prefilter's
+/// [`is_test_path`] first) then does a little more work, never less.
 pub fn is_test_file(
     path: &std::path::Path,
     context: Option<&(&crate::index::Index, crate::index::FileContext)>,
 ) -> bool {
+    if context.is_some_and(|(ix, ctx)| ix.in_test_module(ctx.krate, &ctx.module)) {
+        return true;
+    }
     if !is_test_path(path) {
         return false;
     }
@@ -559,6 +564,52 @@ fn diverges(block: &syn::Block) -> bool {
     })
 }
 
+/// `let u: Url = s.parse()?;` (also `.unwrap()`, `.expect(..)`) or `let r:
+/// Result<Url, _> = s.parse();`: the `parse` call and the type it parses
+/// into, `Url`.
+fn annotated_parse<'e>(
+    init: &'e syn::Expr,
+    annotated: &'e syn::Type,
+) -> Option<(&'e syn::ExprMethodCall, &'e syn::Type)> {
+    let mut e = init;
+    let mut unwrapped = false;
+    loop {
+        match e {
+            syn::Expr::Try(t) => e = &t.expr,
+            syn::Expr::Paren(p) => e = &p.expr,
+            syn::Expr::MethodCall(m) if m.method == "unwrap" || m.method == "expect" => {
+                e = &m.receiver
+            }
+            _ => break,
+        }
+        unwrapped = true;
+    }
+    let syn::Expr::MethodCall(call) = e else {
+        return None;
+    };
+    if call.method != "parse" || !call.args.is_empty() || call.turbofish.is_some() {
+        return None;
+    }
+    if unwrapped {
+        return Some((call, annotated));
+    }
+    // `Result<T, E>`: the `Ok` type.
+    let syn::Type::Path(p) = annotated else {
+        return None;
+    };
+    let last = p.path.segments.last()?;
+    if last.ident != "Result" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(a) => match a.args.first()? {
+            syn::GenericArgument::Type(t) => Some((call, t)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// A `match` arm's pattern that binds nothing of an `Option` or a
 /// `Result`: `Some(_)`, `None`, `Ok(_)`, `Err(_)`, `_`, or several.
 fn tests_presence_only(pat: &syn::Pat) -> bool {
@@ -578,7 +629,7 @@ fn tests_presence_only(pat: &syn::Pat) -> bool {
 }
 
 /// `#[cfg(test)]` and test-support configurations.
-fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
+pub(crate) fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
         // `cfg(test)`, `cfg(any(test, feature = "testing"))`,
         // `cfg(all(test, unix))`: compiled for tests (and test-support
@@ -677,6 +728,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_local(&mut self, l: &'ast syn::Local) {
         let value = match &l.init {
             Some(init) => {
+                if let syn::Pat::Type(pt) = &l.pat {
+                    if let Some((call, target)) = annotated_parse(&init.expr, &pt.ty) {
+                        self.scope.note_parse_target(call, target);
+                    }
+                }
                 self.visit_expr(&init.expr);
                 if let Some((_, diverge)) = &init.diverge {
                     self.visit_expr(diverge);

@@ -114,6 +114,9 @@ struct CrateData {
     /// Request headers its middleware adds to every request, over all its
     /// files, sorted.
     added_headers: Vec<added_headers::AddedHeader>,
+    /// Modules declared `#[cfg(test)] mod name`: they and every module
+    /// below them hold test code.
+    test_modules: Vec<Vec<String>>,
 }
 
 /// A method of a user type: where it is written (its origin's generics
@@ -875,6 +878,9 @@ impl Index {
                     self.defs.insert(path.clone().unwrap_or_default(), Def::Mod);
                     let mut child = module.to_vec();
                     child.push(m.name.clone());
+                    if m.test {
+                        self.crates[krate].test_modules.push(child.clone());
+                    }
                     match m.inline {
                         Some(inner) => {
                             let dir = child_dir.join(&m.name);
@@ -1151,6 +1157,15 @@ impl Index {
             .query_secret
             .as_ref()
             .map(|(p, e)| (p.as_path(), e))
+    }
+
+    /// Whether `module` of `krate` is a `#[cfg(test)]` module or inside
+    /// one: its code is compiled for tests only.
+    pub fn in_test_module(&self, krate: usize, module: &[String]) -> bool {
+        self.crates[krate]
+            .test_modules
+            .iter()
+            .any(|t| module.starts_with(t))
     }
 
     /// Request headers the crate's middleware adds to every request

@@ -171,6 +171,8 @@ struct Parser<'a> {
 struct Attrs {
     path: Option<String>,
     macro_use: bool,
+    /// `#[cfg(test)]`-like ([`crate::engine::is_cfg_test`]).
+    test: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -363,6 +365,10 @@ impl<'a> Parser<'a> {
             }
             match head {
                 "macro_use" => attrs.macro_use = true,
+                "cfg" => {
+                    let words: Vec<&str> = inside.clone().map(|i| self.word_at(i)).collect();
+                    attrs.test |= words.contains(&"test") && !words.contains(&"not");
+                }
                 "path" => {
                     let lit = inside.start + 2;
                     if inside.len() == 3
@@ -449,6 +455,7 @@ impl<'a> Parser<'a> {
                     path_attr: attrs.path,
                     macro_use: attrs.macro_use,
                     inline,
+                    test: attrs.test,
                 }))
             }
             "struct" => {

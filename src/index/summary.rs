@@ -436,6 +436,10 @@ pub struct ModSig {
     pub macro_use: bool,
     /// The items of an inline module; `None` for `mod name;`.
     pub inline: Option<Vec<ItemSig>>,
+    /// `#[cfg(test)]` (or `cfg(all(test, ..))`): compiled for tests only,
+    /// so its file and every module below hold test code, whatever their
+    /// names (`#[cfg(test)] mod online_checks;`).
+    pub test: bool,
 }
 
 /// What one file declares at module level.
@@ -652,7 +656,7 @@ fn without_bodies_into(lexed: &Lexed<'_>, mut written: Option<&mut Vec<Tok>>) ->
             {
                 let read = tokens.get(open + 1).is_some_and(|t| {
                     matches!(t.0, K::Ident) && matches!(&text[t.1..t.2], "path" | "macro_use")
-                });
+                }) || cfg_test_on_mod(text, tokens, open);
                 if !read {
                     i = matching(tokens, open) + 1;
                     continue;
@@ -1250,6 +1254,45 @@ fn chain_steps(text: &str, tokens: &[Tok], from: usize) -> (Vec<Step>, usize, bo
     }
 }
 
+/// Whether the attribute whose `[` is `tokens[open]` is a `cfg` for tests
+/// only (`test` without `not`, as [`crate::engine::is_cfg_test`] reads
+/// it) on a module (`mod`, `pub mod`, `pub(crate) mod`, after any other
+/// attributes): the one `cfg` a summary keeps.
+fn cfg_test_on_mod(text: &str, tokens: &[Tok], open: usize) -> bool {
+    use ra_ap_rustc_lexer::TokenKind as K;
+    let word = |i: usize| tokens.get(i).map_or("", |t| &text[t.1..t.2]);
+    if word(open + 1) != "cfg" {
+        return false;
+    }
+    let close = matching(tokens, open);
+    let words = (open + 2..close).map(word);
+    let (mut test, mut not) = (false, false);
+    for w in words {
+        test |= w == "test";
+        not |= w == "not";
+    }
+    if !test || not {
+        return false;
+    }
+    let mut i = close + 1;
+    loop {
+        match tokens.get(i).map(|t| t.0) {
+            Some(K::Pound) => {
+                let bracket = i + 1 + usize::from(word(i + 1) == "!");
+                i = matching(tokens, bracket) + 1;
+            }
+            Some(K::Ident) if word(i) == "pub" => {
+                i += 1;
+                if tokens.get(i).is_some_and(|t| matches!(t.0, K::OpenParen)) {
+                    i = matching(tokens, i) + 1;
+                }
+            }
+            Some(K::Ident) => return word(i) == "mod",
+            _ => return false,
+        }
+    }
+}
+
 /// The key of the last call of the chain from `tokens[from]` on, when it
 /// is one header-name literal (`"x-request-id"`, quotes kept) or a path
 /// ending in a constant's name (`header::X_REQUEST_ID` gives
@@ -1497,6 +1540,7 @@ fn item_of(item: &syn::Item) -> Option<ItemSig> {
             }),
             macro_use: has_attr(&m.attrs, "macro_use"),
             inline: m.content.as_ref().map(|(_, items)| items_of(items)),
+            test: crate::engine::is_cfg_test(&m.attrs),
         }),
         syn::Item::Macro(m) if m.mac.path.is_ident("macro_rules") => {
             ItemSig::MacroRules(m.ident.as_ref()?.to_string())
@@ -1653,6 +1697,31 @@ mod tests {
             []
         );
         assert_eq!(reach_of("fn f(t: &str) { let _ = base.join(t); }"), []);
+    }
+
+    #[test]
+    fn a_module_compiled_for_tests_only_is_marked_by_both_readers() {
+        let text = "#[cfg(all(test, unix))]\n#[path = \"x.rs\"]\npub(crate) mod a;\n\
+                    #[cfg(not(test))] mod b;\n#[cfg(test)] fn f() {}\n\
+                    #[cfg(feature = \"test\")] mod c;\n#[cfg(test)] #[allow(unused)] mod d {}\n";
+        let summary = FileSummary::of_text(text);
+        let by_syn = FileSummary::of_reduced_by_syn(&without_bodies(text), Default::default());
+        assert_eq!(summary, by_syn);
+        let tests: Vec<(&str, bool)> = summary
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                ItemSig::Mod(m) => Some((m.name.as_str(), m.test)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            tests,
+            [("a", true), ("b", false), ("c", false), ("d", true)]
+        );
+        assert!(
+            matches!(&summary.items[0], ItemSig::Mod(m) if m.path_attr.as_deref() == Some("x.rs"))
+        );
     }
 
     #[test]

@@ -293,7 +293,8 @@ impl<'a> Context<'a> {
             .clone()?;
         let args = match node {
             Node::Call(call) => call.args.iter().skip(usize::from(sig.has_self)).collect(),
-            Node::MethodCall(m) if parse_turbofish(m).is_some() => vec![&*m.receiver],
+            // `s.parse()` reaching `T::from_str(s)`.
+            Node::MethodCall(m) if m.method == "parse" && name == "from_str" => vec![&*m.receiver],
             Node::MethodCall(m) => m.args.iter().collect(),
             _ => return None,
         };
@@ -434,12 +435,14 @@ impl<'a> Context<'a> {
             }
             Node::MethodCall(m) => {
                 let name = m.method.to_string();
-                // `s.parse::<T>()` is `T::from_str(s)`.
-                if let Some(target) = parse_turbofish(m) {
+                // `s.parse::<T>()` (or `let t: T = s.parse()?`) is
+                // `T::from_str(s)`.
+                if m.method == "parse" && m.args.is_empty() {
                     if !ix.may_reach("from_str") {
                         return None;
                     }
-                    let sig = ix.method_sig(&self.scope.resolve_type(target), "from_str")?;
+                    let target = self.scope.parse_target(m)?;
+                    let sig = ix.method_sig(&target, "from_str")?;
                     return Some(("from_str".to_string(), sig));
                 }
                 if !ix.may_reach(&name) {
@@ -493,18 +496,6 @@ impl<'a> Context<'a> {
         message: impl Into<String>,
     ) -> Diagnostic {
         Diagnostic::new(meta.code(), meta.level, range, message)
-    }
-}
-
-/// `T` of `s.parse::<T>()`, which calls `<T as FromStr>::from_str(s)`.
-fn parse_turbofish(m: &syn::ExprMethodCall) -> Option<&syn::Type> {
-    if m.method != "parse" || !m.args.is_empty() {
-        return None;
-    }
-    let mut args = m.turbofish.as_ref()?.args.iter();
-    match (args.next(), args.next()) {
-        (Some(syn::GenericArgument::Type(t)), None) => Some(t),
-        _ => None,
     }
 }
 

@@ -1,7 +1,9 @@
 //! ## What it does
 //! Flags `Url::parse` of an incoming request's URI, such as
-//! `Url::parse(&req.uri().to_string())`, and `Url::join` with a request URI
-//! as the argument; also a request URI passed to one of the crate's
+//! `Url::parse(&req.uri().to_string())` (also `Url::from_str(..)`,
+//! `uri.to_string().parse::<Url>()` and `let u: Url =
+//! uri.to_string().parse()?`), and `Url::join` with a request URI as the
+//! argument; also a request URI passed to one of the crate's
 //! functions that hands that parameter whole to `Url::parse` (reported at
 //! the call).
 //!
@@ -69,19 +71,46 @@ impl Rule for UrlParseRequestUri {
         let (arg, whole, what) = match node {
             Node::Call(call) => {
                 // An associated function cannot be imported under another
-                // name: only a path ending in `parse` can be `Url::parse`.
-                let ends_in_parse = matches!(&*call.func, syn::Expr::Path(p)
-                    if p.path.segments.last().is_some_and(|s| s.ident == "parse"));
-                if !ends_in_parse
-                    || cx.scope.callee_path(call).as_deref() != Some("url::Url::parse")
-                {
+                // name: only a path ending in `parse` (`from_str`) can be
+                // `Url::parse` (`Url::from_str`).
+                let last = match &*call.func {
+                    syn::Expr::Path(p) => p.path.segments.last().map(|s| &s.ident),
+                    _ => None,
+                };
+                let Some(last) = last.filter(|l| *l == "parse" || *l == "from_str") else {
+                    return;
+                };
+                let path = cx.scope.callee_path(call);
+                if !matches!(
+                    path.as_deref(),
+                    Some("url::Url::parse" | "url::Url::from_str")
+                ) {
                     return;
                 }
                 let Some(arg) = call.args.first() else { return };
                 (
                     arg,
                     cx.range(call.span()),
-                    "`Url::parse` of the request URI",
+                    if last == "parse" {
+                        "`Url::parse` of the request URI"
+                    } else {
+                        "`Url::from_str` of the request URI"
+                    },
+                )
+            }
+            // `uri.to_string().parse::<Url>()`, `let u: Url = ...parse()?`.
+            Node::MethodCall(call) if call.method == "parse" => {
+                if !cx
+                    .scope
+                    .parse_target(call)
+                    .is_some_and(|t| t.is("url::Url"))
+                {
+                    return;
+                }
+                (
+                    &*call.receiver,
+                    cx.member_range(call.method.span(), call.span()),
+                    "parsing the request URI into a `Url`",
                 )
             }
             Node::MethodCall(call) => {

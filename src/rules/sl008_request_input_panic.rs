@@ -76,6 +76,35 @@ fn parses_request_input(cx: &Context<'_>, expr: &syn::Expr) -> bool {
             .is_some_and(|a| cx.value_of(a).from_request())
 }
 
+/// `uri.to_string().parse()`: the text of a request's whole URI, parsed
+/// again. Into a `Uri` or a `HeaderValue` (a redirect's `Location`) it
+/// cannot fail, whatever the client sent; into a `Url` it fails on every
+/// request, which is `SL004`'s finding, not a client's doing.
+fn parses_whole_uri(cx: &Context<'_>, expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::MethodCall(m) if m.method == "parse" && m.args.is_empty() => {
+            // A target the code names must be one of these (`parse::<u32>()`
+            // of a URI fails on every request too, but is no URI's job).
+            let target_fits = cx.scope.parse_target(m).is_none_or(|t| {
+                [
+                    "url::Url",
+                    "http::Uri",
+                    "http::HeaderValue",
+                    "http::uri::PathAndQuery",
+                ]
+                .iter()
+                .any(|p| t.is(p))
+            });
+            target_fits
+                && cx
+                    .value_of(&m.receiver)
+                    .has(crate::models::roles::Role::RequestUri)
+        }
+        syn::Expr::Paren(p) => parses_whole_uri(cx, &p.expr),
+        _ => false,
+    }
+}
+
 /// `headers.get(key)` where the crate's middleware adds `key` to every
 /// request (`SetRequestIdLayer`): present whatever the client sends.
 fn looks_up_added_header(cx: &Context<'_>, expr: &syn::Expr) -> bool {
@@ -191,7 +220,8 @@ impl Rule for RequestInputPanic {
                 if recv.checked || cx.scope.expr_checked(&call.receiver) {
                     return;
                 }
-                if looks_up_added_header(cx, &call.receiver) {
+                if looks_up_added_header(cx, &call.receiver) || parses_whole_uri(cx, &call.receiver)
+                {
                     return;
                 }
                 let fallible =

@@ -268,6 +268,9 @@ pub struct Scope<'m> {
     resolved: std::cell::RefCell<HashMap<String, Option<String>>>,
     /// [`Scope::resolve_path`]'s buffer for a path's text.
     path_text: std::cell::Cell<String>,
+    /// `let u: Url = text.parse()?;`: `parse` calls whose target type a
+    /// `let` annotates, by address, with that type ([`Scope::parse_target`]).
+    parse_targets: std::cell::RefCell<Vec<(usize, syn::Type)>>,
     /// [`Scope::call_may_name`]'s last call name and whether an import
     /// gives it (the askers of one call come one after another). Emptied
     /// with [`Scope::resolved`].
@@ -311,6 +314,7 @@ impl<'m> Scope<'m> {
             memo_log: Default::default(),
             resolved: Default::default(),
             path_text: Default::default(),
+            parse_targets: Default::default(),
             call_name: Default::default(),
             framework_items: Default::default(),
             macro_depth: std::cell::Cell::new(0),
@@ -1084,6 +1088,40 @@ impl<'m> Scope<'m> {
     }
 
     /// The type a type expression denotes.
+    /// Record that `call` (a `parse()` with no turbofish) parses into `ty`:
+    /// a `let` annotates its result ([`Scope::parse_target`]). Nothing is
+    /// recorded inside a macro's tokens, whose addresses say nothing.
+    pub fn note_parse_target(&self, call: &syn::ExprMethodCall, ty: &syn::Type) {
+        if self.macro_depth.get() == 0 {
+            let at = call as *const syn::ExprMethodCall as usize;
+            self.parse_targets.borrow_mut().push((at, ty.clone()));
+        }
+    }
+
+    /// The type `s.parse()` parses into, when the code says it: its
+    /// turbofish (`s.parse::<Url>()`), or the `let` its result goes to
+    /// (`let u: Url = s.parse()?;`, `let r: Result<Url, _> = s.parse();`).
+    /// `str::parse` calls that type's `FromStr::from_str`.
+    pub fn parse_target(&self, m: &syn::ExprMethodCall) -> Option<Ty> {
+        if m.method != "parse" || !m.args.is_empty() {
+            return None;
+        }
+        if let Some(turbofish) = &m.turbofish {
+            let mut args = turbofish.args.iter();
+            return match (args.next(), args.next()) {
+                (Some(syn::GenericArgument::Type(t)), None) => Some(self.resolve_type(t)),
+                _ => None,
+            };
+        }
+        if self.macro_depth.get() > 0 {
+            return None;
+        }
+        let at = m as *const syn::ExprMethodCall as usize;
+        let targets = self.parse_targets.borrow();
+        let (_, t) = targets.iter().find(|(a, _)| *a == at)?;
+        Some(self.resolve_type(t))
+    }
+
     pub fn resolve_type(&self, t: &syn::Type) -> Ty {
         match t {
             syn::Type::TraitObject(o) => self.crate_trait(&o.bounds).unwrap_or_default(),
