@@ -58,22 +58,29 @@ static META: RuleMeta = RuleMeta {
 
 const HELP: &str = "return a 400/401 response instead (`.ok_or(StatusCode::BAD_REQUEST)?`), or close a WebSocket with code 1008: a client must never be able to panic the server";
 
-/// `HeaderValue::from_str(x)` and friends with a request value as `x`.
+/// `HeaderValue::from_str(x)` and friends, or `Url::parse(x)`, with a
+/// request value as `x` (the request's own URI aside: parsing it into a
+/// `Url` fails on every request, `SL004`).
 fn parses_request_input(cx: &Context<'_>, expr: &syn::Expr) -> bool {
     let syn::Expr::Call(call) = expr else {
         return false;
     };
-    if !cx.scope.call_may_name(call, |n| n.starts_with("from_")) {
+    if !cx
+        .scope
+        .call_may_name(call, |n| n.starts_with("from_") || n == "parse")
+    {
         return false;
     }
     let Some(path) = cx.scope.callee_path(call) else {
         return false;
     };
-    path.starts_with("http::HeaderValue::from_")
-        && call
-            .args
-            .first()
-            .is_some_and(|a| cx.value_of(a).from_request())
+    if !(path.starts_with("http::HeaderValue::from_") || path == "url::Url::parse") {
+        return false;
+    }
+    call.args.first().is_some_and(|a| {
+        let v = cx.value_of(a);
+        v.from_request() && !v.has(crate::models::roles::Role::RequestUri)
+    })
 }
 
 /// `uri.to_string().parse()`: the text of a request's whole URI, parsed
@@ -210,10 +217,15 @@ impl Rule for RequestInputPanic {
                 if method != "unwrap" && method != "expect" {
                     return;
                 }
-                // SL011 reports `path_segments().unwrap()`.
+                // `path_segments().unwrap()` is SL011's (opt-in) unless the
+                // client chose the URL (`Url::parse(&query.next)`).
                 if let syn::Expr::MethodCall(inner) = &*call.receiver {
                     if inner.method == "path_segments" || inner.method == "path_segments_mut" {
-                        return;
+                        let url = cx.value_of(&inner.receiver);
+                        if !url.from_request() || url.has(crate::models::roles::Role::SpecialScheme)
+                        {
+                            return;
+                        }
                     }
                 }
                 let recv = cx.value_of(&call.receiver);
