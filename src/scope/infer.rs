@@ -4,7 +4,7 @@
 use super::{Literal, Scope, Value};
 use crate::index::summary::Step;
 use crate::macros::{MacroCall, Resolved};
-use crate::models::roles::Roles;
+use crate::models::roles::{Role, Roles};
 use crate::models::ty::Ty;
 use crate::models::{MacroKind, Member};
 
@@ -644,9 +644,19 @@ impl Scope<'_> {
         {
             Some(member) => {
                 let self_ty = Ty::named(&owner);
+                let mut roles = member.roles;
+                // `keep-roles` on an associated function: what it makes of
+                // the client's text is the client's (`Url::parse(&q.next)`).
+                // The request's own URI stays apart (`SL004`).
+                if member.keep_roles {
+                    let arg = call.args.first().map(|a| self.value_of(a));
+                    if arg.is_some_and(|a| a.from_request() && !a.has(Role::RequestUri)) {
+                        roles = roles.with(Role::RequestInput);
+                    }
+                }
                 Value {
                     lit,
-                    ..self.typed(member.returns.instantiate(&self_ty), member.roles)
+                    ..self.typed(member.returns.instantiate(&self_ty), roles)
                 }
             }
             None => Value::UNKNOWN,
