@@ -121,11 +121,22 @@ fn parse(reduced: &str, mut tokens: Vec<Tok>) -> Result<Vec<ItemSig>, usize> {
         tokens,
         at: 0,
         depth: 0,
+        spliced: Vec::new(),
     };
     match p.items() {
         Some(items) if p.at == p.tokens.len() => Ok(items),
         _ => Err(p.tokens.get(p.at).map_or(reduced.len(), |t| t.1)),
     }
+}
+
+/// Whether `name! { .. }` at module level is read as the items inside it,
+/// when they are items: the `cfg_*!` macros crates write to put a
+/// `#[cfg(feature = ..)]` on each item of a block (`cfg_config! { pub mod
+/// config; }` in kube, `cfg_rt! { .. }` in tokio, `cfg_client! { .. }` in
+/// hyper). Other item macros (`enum_builder! { .. }`, `bitflags! { .. }`,
+/// `thread_local! { .. }`) make something else of what they are given.
+pub(crate) fn transparent_macro(name: &str) -> bool {
+    name.starts_with("cfg_")
 }
 
 fn valid_literal(kind: L) -> bool {
@@ -164,6 +175,9 @@ struct Parser<'a> {
     tokens: Vec<Tok>,
     at: usize,
     depth: usize,
+    /// The items of a [`transparent_macro`] block just read, for
+    /// [`Parser::items`] to splice in.
+    spliced: Vec<ItemSig>,
 }
 
 /// What the attributes a summary reads say of the item after them.
@@ -344,6 +358,9 @@ impl<'a> Parser<'a> {
             if let Some(item) = self.item()? {
                 out.push(item);
             }
+            if !self.spliced.is_empty() {
+                out.append(&mut self.spliced);
+            }
         }
         Some(out)
     }
@@ -418,7 +435,7 @@ impl<'a> Parser<'a> {
         if self.is_path_sep() && !has_vis {
             // `::core::include!(..);`
             self.at += 2;
-            return self.macro_item();
+            return self.macro_item(true);
         }
         if !matches!(self.peek(), Some(K::Ident)) {
             return None;
@@ -548,7 +565,7 @@ impl<'a> Parser<'a> {
                 body.then_some(ItemSig::Fn { name, sig })
             }
             _ if !has_vis && (next_kind == Some(K::Bang) || self.is_path_sep_at(self.at + 1)) => {
-                self.macro_item()?
+                self.macro_item(true)?
             }
             _ => return None,
         })
@@ -574,8 +591,12 @@ impl<'a> Parser<'a> {
         matches!(self.kind(i), Some(K::OpenBrace))
     }
 
-    /// `name! { .. }`, `a::b!(..);`, `macro_rules! name { .. }`.
-    fn macro_item(&mut self) -> Option<Option<ItemSig>> {
+    /// `name! { .. }`, `a::b!(..);`, `macro_rules! name { .. }`. A
+    /// [`transparent_macro`]'s block of items is read as if written
+    /// without it ([`Parser::spliced`]).
+    /// `module_level`: only there is a block of items spliced in (in a
+    /// trait or an impl, syn reads none of a macro's).
+    fn macro_item(&mut self, module_level: bool) -> Option<Option<ItemSig>> {
         let mut path = Vec::new();
         loop {
             if !matches!(self.peek(), Some(K::Ident)) {
@@ -602,7 +623,33 @@ impl<'a> Parser<'a> {
         ) {
             return None;
         }
+        let open = self.at;
         self.skip_group()?;
+        // `cfg_config! { pub mod config; .. }`: items passed through.
+        if module_level && brace && named.is_none() && path.len() == 1 && transparent_macro(path[0])
+        {
+            let mut inner = Parser {
+                text: self.text,
+                tokens: self.tokens[open + 1..self.at - 1].to_vec(),
+                at: 0,
+                depth: self.depth,
+                spliced: Vec::new(),
+            };
+            inner.deeper()?;
+            let read = inner.items().filter(|_| inner.at == inner.tokens.len());
+            // Items only when syn says so (this reader is lenient inside
+            // groups). A block it cannot read that syn can: syn reads
+            // the whole text, as it would those items written outside.
+            let (a, b) = (self.tokens[open].2, self.tokens[self.at - 1].1);
+            let items = syn::parse_file(&self.text[a..b]).is_ok_and(|f| f.attrs.is_empty());
+            // As `FileSummary::of_reduced_by_syn` does after its parse.
+            proc_macro2::extra::invalidate_current_thread_spans();
+            match read {
+                Some(read) if items => self.spliced = read,
+                None if items => return None,
+                _ => {}
+            }
+        }
         if !brace {
             self.expect(K::Semi)?;
         }
@@ -862,7 +909,7 @@ impl<'a> Parser<'a> {
             }
             "default" => None,
             _ => {
-                self.macro_item()?;
+                self.macro_item(false)?;
                 Some(None)
             }
         }
@@ -1551,11 +1598,25 @@ mod tests {
             // item macros, extern blocks
             "macro_rules! mac { ($x:ident) => { fn $x() {} }; } m! { anything at all } n!(x); ::core::include!(\"f.rs\"); \
              extern \"C\" { fn puts(s: *const u8); } unsafe extern \"C\" { pub safe fn abs(i: i32) -> i32; }",
+            // item macros whose block holds items, read as those items
+            "cfg_config! { pub mod config; pub use config::Config; pub struct S { pub u: url::Url } } \
+             cfg_enums! { pub enum A { B => 1 } } bitflags! { pub struct F: u32 { const A = 1; } } \
+             thread_local! { static T: u8 = 1; } a::cfg_b! { struct Q; } cfg_c!(struct R;);",
             "",
         ];
         for text in texts {
             assert_read_alike(text);
         }
+    }
+
+    #[test]
+    fn a_cfg_macros_items_are_the_modules_items() {
+        let text = "cfg_config! { pub mod config; #[doc(inline)] pub use config::Config; } \
+                    thread_local! { static T: u8 = 1; } enum_builder! { struct F; }";
+        let summary = FileSummary::of_text(text);
+        let names: Vec<Option<&str>> = summary.items.iter().map(ItemSig::name).collect();
+        assert_eq!(names, [Some("config"), None]);
+        assert!(matches!(&summary.items[1], ItemSig::Use(_)));
     }
 
     #[test]

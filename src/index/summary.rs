@@ -1436,7 +1436,29 @@ fn has_attr(attrs: &[syn::Attribute], name: &str) -> bool {
 }
 
 fn items_of(items: &[syn::Item]) -> Vec<ItemSig> {
-    items.iter().filter_map(item_of).collect()
+    let mut out = Vec::new();
+    for item in items {
+        // `cfg_config! { pub mod config; }`: the items inside, when they
+        // are items (see [`super::signatures::transparent_macro`]).
+        if let syn::Item::Macro(m) = item {
+            let name = m.mac.path.get_ident().map(|i| i.to_string());
+            if m.ident.is_none()
+                && matches!(m.mac.delimiter, syn::MacroDelimiter::Brace(_))
+                && name
+                    .as_deref()
+                    .is_some_and(super::signatures::transparent_macro)
+            {
+                if let Ok(file) = syn::parse2::<syn::File>(m.mac.tokens.clone()) {
+                    if file.attrs.is_empty() {
+                        out.extend(items_of(&file.items));
+                    }
+                }
+                continue;
+            }
+        }
+        out.extend(item_of(item));
+    }
+    out
 }
 
 fn item_of(item: &syn::Item) -> Option<ItemSig> {
