@@ -172,7 +172,7 @@ fn header_at(
                 .collect();
             let name = word(*last);
             Some(match segments.iter().rev().nth(1) {
-                Some(&"header") => AddedHeader::Name(name.to_ascii_lowercase().replace('_', "-")),
+                Some(&"header") => AddedHeader::Name(header_const_name(name)),
                 _ => AddedHeader::Const(name.to_string()),
             })
         }
@@ -207,10 +207,16 @@ fn bound_before(
 }
 
 /// `X_REQUEST_ID`: a constant's name (upper case, digits, `_`).
-fn is_const_name(w: &str) -> bool {
+pub(super) fn is_const_name(w: &str) -> bool {
     w.bytes().any(|b| b.is_ascii_uppercase())
         && w.bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// The header an `http::header` constant names: `X_REQUEST_ID` is
+/// `x-request-id`.
+pub fn header_const_name(konst: &str) -> String {
+    konst.to_ascii_lowercase().replace('_', "-")
 }
 
 fn name_of_literal(lit: &str) -> AddedHeader {

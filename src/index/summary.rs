@@ -1341,10 +1341,7 @@ fn last_call_key(text: &str, tokens: &[Tok], from: usize) -> Option<String> {
             let is_path = args
                 .iter()
                 .all(|t| matches!(t.0, K::Ident | K::Colon | K::And));
-            let is_const = w.bytes().any(|b| b.is_ascii_uppercase())
-                && w.bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
-            (is_path && is_const).then_some(w)?
+            (is_path && super::added_headers::is_const_name(w)).then_some(w)?
         }
         _ => return None,
     };

@@ -384,7 +384,7 @@ impl<'a> Context<'a> {
                     .then(|| {
                         konst
                             .as_ref()
-                            .map(|k| k.to_ascii_lowercase().replace('_', "-"))
+                            .map(|k| crate::index::added_headers::header_const_name(k))
                     })
                     .flatten()
             }

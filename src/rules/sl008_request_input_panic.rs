@@ -135,7 +135,7 @@ fn helper_key_added(cx: &Context<'_>, key: &str) -> bool {
         // `header::X_REQUEST_ID` is `x-request-id`.
         None => crate::index::added_headers::is_added(
             added,
-            Some(&key.to_ascii_lowercase().replace('_', "-")),
+            Some(&crate::index::added_headers::header_const_name(key)),
             Some(key),
         ),
     }
