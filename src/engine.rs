@@ -635,11 +635,22 @@ pub(crate) fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
         // `cfg(all(test, unix))`: compiled for tests (and test-support
         // features) only; `cfg(not(test))` is production.
         a.path().is_ident("cfg")
-            && a.parse_args::<proc_macro2::TokenStream>().is_ok_and(|t| {
-                let words = cfg_words(t);
-                words.iter().any(|w| w == "test") && !words.iter().any(|w| w == "not")
-            })
+            && a.parse_args::<proc_macro2::TokenStream>()
+                .is_ok_and(|t| cfg_means_test(cfg_words(t).iter().map(String::as_str)))
     })
+}
+
+/// Whether a `cfg(..)` predicate's identifiers say "for tests only": it
+/// names `test` and no `not` (`test`, `all(test, unix)`, `any(test,
+/// feature = "testing")`). Also read from tokens by the crate index
+/// (`#[cfg(test)] mod name;`).
+pub(crate) fn cfg_means_test<'w>(words: impl IntoIterator<Item = &'w str>) -> bool {
+    let (mut test, mut not) = (false, false);
+    for w in words {
+        test |= w == "test";
+        not |= w == "not";
+    }
+    test && !not
 }
 
 impl Walker<'_> {

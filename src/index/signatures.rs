@@ -383,8 +383,8 @@ impl<'a> Parser<'a> {
             match head {
                 "macro_use" => attrs.macro_use = true,
                 "cfg" => {
-                    let words: Vec<&str> = inside.clone().map(|i| self.word_at(i)).collect();
-                    attrs.test |= words.contains(&"test") && !words.contains(&"not");
+                    attrs.test |=
+                        crate::engine::cfg_means_test(inside.clone().map(|i| self.word_at(i)));
                 }
                 "path" => {
                     let lit = inside.start + 2;

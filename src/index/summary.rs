@@ -950,7 +950,7 @@ fn body_reach(text: &str, body: &[Tok], params: &[Option<String>]) -> Vec<Found>
             if let Some((p, mut steps, _)) = index_of(word, &bound, j).filter(|b| !after_dot && b.2)
             {
                 if let (more, _, true) = chain_steps(text, body, j + 1) {
-                    let key = (more.last() == Some(&Step::Method("get".into())))
+                    let key = matches!(more.last(), Some(Step::Method(m)) if m == "get")
                         .then(|| last_call_key(text, body, j + 1))
                         .flatten();
                     steps.extend(more);
@@ -1265,13 +1265,7 @@ fn cfg_test_on_mod(text: &str, tokens: &[Tok], open: usize) -> bool {
         return false;
     }
     let close = matching(tokens, open);
-    let words = (open + 2..close).map(word);
-    let (mut test, mut not) = (false, false);
-    for w in words {
-        test |= w == "test";
-        not |= w == "not";
-    }
-    if !test || not {
+    if !crate::engine::cfg_means_test((open + 2..close).map(word)) {
         return false;
     }
     let mut i = close + 1;

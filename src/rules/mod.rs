@@ -359,60 +359,6 @@ impl<'a> Context<'a> {
             })
     }
 
-    /// Whether `key`, the key of a header lookup (`headers.get(key)`,
-    /// `headers[key]`), names a header the crate's middleware adds to
-    /// every request: a literal, `HeaderName::from_static(..)`, a
-    /// constant of the crate (by name, or by its literal value) or of
-    /// `http::header`.
-    pub fn names_added_header(&self, key: &syn::Expr) -> bool {
-        let added = self.added_headers();
-        if added.is_empty() {
-            return false;
-        }
-        let mut key = key;
-        while let syn::Expr::Reference(r) = key {
-            key = &r.expr;
-        }
-        let konst = match key {
-            syn::Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-            _ => None,
-        };
-        let header_const = match key {
-            syn::Expr::Path(p) if p.path.segments.len() >= 2 => {
-                let segs = &p.path.segments;
-                (segs[segs.len() - 2].ident == "header")
-                    .then(|| {
-                        konst
-                            .as_ref()
-                            .map(|k| crate::index::added_headers::header_const_name(k))
-                    })
-                    .flatten()
-            }
-            _ => None,
-        };
-        let name = match key {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            }) => Some(s.value()),
-            // `HeaderName::from_static("x-request-id")`.
-            syn::Expr::Call(c)
-                if matches!(&*c.func, syn::Expr::Path(p)
-                    if p.path.segments.last().is_some_and(|s| s.ident == "from_static")) =>
-            {
-                match c.args.first() {
-                    Some(syn::Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(s),
-                        ..
-                    })) if c.args.len() == 1 => Some(s.value()),
-                    _ => None,
-                }
-            }
-            _ => header_const.or_else(|| self.value_of(key).lit.map(|l| l.text.to_string())),
-        };
-        crate::index::added_headers::is_added(added, name.as_deref(), konst.as_deref())
-    }
-
     fn find_reaching_callee(
         &self,
         node: Node<'_>,

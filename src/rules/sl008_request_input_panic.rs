@@ -112,12 +112,66 @@ fn parses_whole_uri(cx: &Context<'_>, expr: &syn::Expr) -> bool {
     }
 }
 
+/// Whether `key`, the key of a header lookup (`headers.get(key)`,
+/// `headers[key]`), names a header the crate's middleware adds to
+/// every request: a literal, `HeaderName::from_static(..)`, a
+/// constant of the crate (by name, or by its literal value) or of
+/// `http::header`.
+fn names_added_header(cx: &Context<'_>, key: &syn::Expr) -> bool {
+    let added = cx.added_headers();
+    if added.is_empty() {
+        return false;
+    }
+    let mut key = key;
+    while let syn::Expr::Reference(r) = key {
+        key = &r.expr;
+    }
+    let konst = match key {
+        syn::Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    };
+    let header_const = match key {
+        syn::Expr::Path(p) if p.path.segments.len() >= 2 => {
+            let segs = &p.path.segments;
+            (segs[segs.len() - 2].ident == "header")
+                .then(|| {
+                    konst
+                        .as_ref()
+                        .map(|k| crate::index::added_headers::header_const_name(k))
+                })
+                .flatten()
+        }
+        _ => None,
+    };
+    let name = match key {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s.value()),
+        // `HeaderName::from_static("x-request-id")`.
+        syn::Expr::Call(c)
+            if matches!(&*c.func, syn::Expr::Path(p)
+                if p.path.segments.last().is_some_and(|s| s.ident == "from_static")) =>
+        {
+            match c.args.first() {
+                Some(syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                })) if c.args.len() == 1 => Some(s.value()),
+                _ => None,
+            }
+        }
+        _ => header_const.or_else(|| cx.value_of(key).lit.map(|l| l.text.to_string())),
+    };
+    crate::index::added_headers::is_added(added, name.as_deref(), konst.as_deref())
+}
+
 /// `headers.get(key)` where the crate's middleware adds `key` to every
 /// request (`SetRequestIdLayer`): present whatever the client sends.
 fn looks_up_added_header(cx: &Context<'_>, expr: &syn::Expr) -> bool {
     match expr {
         syn::Expr::MethodCall(get) if get.method == "get" && get.args.len() == 1 => {
-            cx.names_added_header(&get.args[0])
+            names_added_header(cx, &get.args[0])
         }
         syn::Expr::Paren(p) => looks_up_added_header(cx, &p.expr),
         _ => false,
@@ -232,13 +286,14 @@ impl Rule for RequestInputPanic {
                 if recv.checked || cx.scope.expr_checked(&call.receiver) {
                     return;
                 }
-                if looks_up_added_header(cx, &call.receiver) || parses_whole_uri(cx, &call.receiver)
-                {
-                    return;
-                }
                 let fallible =
                     matches!(recv.ty.path(), Some("Option" | "Result")) || recv.ty.is_unknown();
                 if !(fallible && recv.from_request() || parses_request_input(cx, &call.receiver)) {
+                    return;
+                }
+                // Present or infallible whatever the client sends.
+                if looks_up_added_header(cx, &call.receiver) || parses_whole_uri(cx, &call.receiver)
+                {
                     return;
                 }
                 out.push(
@@ -257,7 +312,7 @@ impl Rule for RequestInputPanic {
                 if !base.from_request() || matches!(base.ty.path(), Some("str" | "String")) {
                     return;
                 }
-                if cx.names_added_header(&index.index) {
+                if names_added_header(cx, &index.index) {
                     return;
                 }
                 out.push(

@@ -9,9 +9,10 @@
 //! This rule is in the `pedantic` group, off by default: on the
 //! application corpus and ten held-out batches of real code bases its
 //! findings were URLs the developer or a library's user configures (an API
-//! base, an object store's endpoint), none a bug a reviewer accepted. A URL the client chose is `SL008`'s, on by default.
-//! Turn this on (`extend-select = ["SL011"]`) to treat every configured
-//! URL as untrusted.
+//! base, an object store's endpoint), none a bug a reviewer accepted. A
+//! URL the client chose is `SL008`'s, on by default. Turn this on
+//! (`extend-select = ["SL011"]`) to treat every configured URL as
+//! untrusted.
 //!
 //! ## Why is this bad?
 //! `path_segments()` is `None` for URLs that cannot be a base (`mailto:`,
